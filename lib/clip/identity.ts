@@ -1,0 +1,62 @@
+// An evaluator's identity: the model name plus the SHA256 of every file that shapes a score.
+// Results are stored with the id, so scores from different weights, tokenizers or
+// preprocessing configs are never mixed in one table or ranking.
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { ModelFolder } from "./model-folder";
+
+export type EvaluatorFile = { path: string; sha256: string };
+
+export type EvaluatorIdentity = {
+  /** `<short name>@<first 12 hex of the digest over all files>`. */
+  id: string;
+  name: string;
+  variant: string;
+  files: EvaluatorFile[];
+  /** True for random-weight fixtures: their scores are not meaningful. */
+  isFixture: boolean;
+};
+
+const hashCache = new Map<string, Promise<string>>();
+
+export async function sha256File(file: string): Promise<string> {
+  const st = await fs.stat(file);
+  const key = `${file}:${st.size}:${st.mtimeMs}`;
+  let p = hashCache.get(key);
+  if (!p) {
+    p = new Promise<string>((resolve, reject) => {
+      const h = createHash("sha256");
+      createReadStream(file)
+        .on("data", (c) => h.update(c))
+        .on("error", reject)
+        .on("end", () => resolve(h.digest("hex")));
+    });
+    hashCache.set(key, p);
+  }
+  return p;
+}
+
+export async function evaluatorIdentity(folder: ModelFolder): Promise<EvaluatorIdentity> {
+  const f = folder.files;
+  const list = [f.config, f.preprocessor, f.tokenizer, f.tokenizerConfig, f.vision, f.text].filter(
+    (x): x is string => x !== undefined,
+  );
+  const files = await Promise.all(
+    list.map(async (abs) => ({ path: path.relative(folder.dir, abs).split(path.sep).join("/"), sha256: await sha256File(abs) })),
+  );
+  files.sort((a, b) => a.path.localeCompare(b.path));
+  const digest = createHash("sha256");
+  for (const file of files) digest.update(`${file.path}\0${file.sha256}\n`);
+  const shortName = folder.name.split("/").pop()!;
+  return {
+    id: `${shortName}@${digest.digest("hex").slice(0, 12)}`,
+    name: folder.name,
+    variant: folder.variant,
+    files,
+    isFixture: folder.isFixture,
+  };
+}
+
+export const FIXTURE_WARNING = "test evaluator: random weights, scores not meaningful";

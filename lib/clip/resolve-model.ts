@@ -1,0 +1,35 @@
+// Which evaluator folder to use: an explicit one, else the installed real model.
+import path from "node:path";
+import { config } from "../config";
+import { findInstalledModel } from "./installed-model";
+import type { ModelVariant } from "./model-folder";
+
+export const FIXTURE_MODEL_DIR = path.resolve("fixtures/clip-tiny");
+
+export class NoModelError extends Error {
+  constructor() {
+    super(
+      "No evaluator model is installed.\n" +
+        "  • Download the real CLIP ViT-B/32 (about 600 MB, once): npm run fetch-model\n" +
+        "  • Or name the bundled random-weight test fixture explicitly: --model fixtures/clip-tiny\n" +
+        "    (its scores are not meaningful; it exists to try the tool offline)",
+    );
+    this.name = "NoModelError";
+  }
+}
+
+export type ResolvedModel = { dir: string; variant: ModelVariant };
+
+/**
+ * `explicit` wins ("fixture" names the bundled test model); otherwise T2I_MODEL_DIR, then the
+ * installed model (with the variant it was installed as).
+ */
+export function resolveModel(explicit?: string, variant?: ModelVariant): ResolvedModel {
+  const cfg = config();
+  if (explicit === "fixture") return { dir: FIXTURE_MODEL_DIR, variant: variant ?? cfg.modelVariant };
+  if (explicit) return { dir: path.resolve(explicit), variant: variant ?? cfg.modelVariant };
+  if (cfg.modelDir) return { dir: cfg.modelDir, variant: variant ?? cfg.modelVariant };
+  const installed = findInstalledModel(cfg.modelsDir);
+  if (installed) return { dir: installed.dir, variant: variant ?? installed.manifest.variant };
+  throw new NoModelError();
+}
