@@ -11,8 +11,28 @@ const envSchema = z.object({
   T2I_MODEL_VARIANT: z.enum(["fp32", "fp16", "quantized"]).default("fp32"),
   T2I_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   T2I_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1).default(40_000_000),
+  // Upload ingestion limits (lib/uploads), enforced while streaming.
+  T2I_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(2 * 1024 ** 3),
+  T2I_MAX_ARCHIVE_BYTES: z.coerce.number().int().min(1).optional(),
+  T2I_MAX_UPLOAD_FILES: z.coerce.number().int().min(1).default(20_000),
+  T2I_MAX_IMAGE_BYTES: z.coerce.number().int().min(1).default(50 * 1024 ** 2),
+  T2I_MAX_MANIFEST_BYTES: z.coerce.number().int().min(1).default(20 * 1024 ** 2),
+  T2I_MAX_UNCOMPRESSED_BYTES: z.coerce.number().int().min(1).default(4 * 1024 ** 3),
+  T2I_MAX_COMPRESSION_RATIO: z.coerce.number().min(1).default(200),
   HF_ENDPOINT: z.string().url().default("https://huggingface.co"),
   HF_TOKEN: z.string().optional(),
+  // Database and scoring jobs (db/, lib/jobs/).
+  T2I_DB_PATH: z.string().min(1).optional(),
+  T2I_JOB_LEASE_MS: z.coerce.number().int().min(100).default(30_000),
+  T2I_JOB_HEARTBEAT_MS: z.coerce.number().int().min(10).default(5_000),
+  T2I_JOB_POLL_MS: z.coerce.number().int().min(10).default(1_000),
+  T2I_JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
+  T2I_SCORE_CHUNK: z.coerce.number().int().min(1).max(4096).default(64),
+  T2I_RATE_LIMIT_WRITES_PER_MIN: z.coerce.number().int().min(0).default(60),
+  T2I_RATE_LIMIT_READS_PER_MIN: z.coerce.number().int().min(0).default(600),
+  T2I_METRICS_MAX_IMAGES: z.coerce.number().int().min(1).default(64),
+  T2I_METRICS_MAX_BYTES: z.coerce.number().int().min(1).default(32 * 1024 * 1024),
+  T2I_INPROCESS_WORKER: z.enum(["0", "1", "true", "false"]).default("1"),
 });
 
 export type Config = {
@@ -24,8 +44,42 @@ export type Config = {
   modelVariant: "fp32" | "fp16" | "quantized";
   threads: number;
   maxImagePixels: number;
+  /** Whole request body of an upload (T2I_MAX_UPLOAD_BYTES, default 2 GiB). */
+  maxUploadBytes: number;
+  /** One archive part (T2I_MAX_ARCHIVE_BYTES, default: maxUploadBytes). */
+  maxArchiveBytes: number;
+  /** Images in one upload (T2I_MAX_UPLOAD_FILES, default 20 000). */
+  maxUploadFiles: number;
+  /** One image file (T2I_MAX_IMAGE_BYTES, default 50 MiB). */
+  maxImageBytes: number;
+  /** The manifest file (T2I_MAX_MANIFEST_BYTES, default 20 MiB). */
+  maxManifestBytes: number;
+  /** Total bytes extracted from one archive (T2I_MAX_UNCOMPRESSED_BYTES, default 4 GiB). */
+  maxUncompressedBytes: number;
+  /** Uncompressed:compressed ratio above which an archive counts as a bomb (T2I_MAX_COMPRESSION_RATIO, default 200). */
+  maxCompressionRatio: number;
   hfEndpoint: string;
   hfToken: string | undefined;
+  /** SQLite database file (T2I_DB_PATH, default `<dataDir>/t2i.sqlite`). */
+  dbPath: string;
+  /** How long a claimed scoring job stays owned without a heartbeat (T2I_JOB_LEASE_MS, default 30 s). */
+  jobLeaseMs: number;
+  /** How often a worker extends its lease while scoring (T2I_JOB_HEARTBEAT_MS, default 5 s; keep well under the lease). */
+  jobHeartbeatMs: number;
+  /** How often an idle worker looks for queued jobs (T2I_JOB_POLL_MS, default 1 s). */
+  jobPollMs: number;
+  /** Claims of one job before it and its run are failed (T2I_JOB_MAX_ATTEMPTS, default 3). */
+  jobMaxAttempts: number;
+  /** Samples scored and committed per transaction (T2I_SCORE_CHUNK, default 64). */
+  scoreChunkSize: number;
+  /** Per API key and per address; 0 disables. */
+  rateLimitWritesPerMinute: number;
+  rateLimitReadsPerMinute: number;
+  /** Above these, POST /api/v1/metrics answers 413 and points to /api/v1/runs. */
+  metricsMaxImages: number;
+  metricsMaxBytes: number;
+  /** Whether the web server also works the scoring queue. */
+  inProcessWorker: boolean;
 };
 
 let cached: Config | undefined;
@@ -47,8 +101,26 @@ export function config(): Config {
     modelVariant: env.T2I_MODEL_VARIANT,
     threads: env.T2I_THREADS ?? Math.max(1, os.availableParallelism()),
     maxImagePixels: env.T2I_MAX_IMAGE_PIXELS,
+    maxUploadBytes: env.T2I_MAX_UPLOAD_BYTES,
+    maxArchiveBytes: env.T2I_MAX_ARCHIVE_BYTES ?? env.T2I_MAX_UPLOAD_BYTES,
+    maxUploadFiles: env.T2I_MAX_UPLOAD_FILES,
+    maxImageBytes: env.T2I_MAX_IMAGE_BYTES,
+    maxManifestBytes: env.T2I_MAX_MANIFEST_BYTES,
+    maxUncompressedBytes: env.T2I_MAX_UNCOMPRESSED_BYTES,
+    maxCompressionRatio: env.T2I_MAX_COMPRESSION_RATIO,
     hfEndpoint: env.HF_ENDPOINT.replace(/\/+$/, ""),
     hfToken: env.HF_TOKEN,
+    dbPath: path.resolve(env.T2I_DB_PATH ?? path.join(dataDir, "t2i.sqlite")),
+    jobLeaseMs: env.T2I_JOB_LEASE_MS,
+    jobHeartbeatMs: env.T2I_JOB_HEARTBEAT_MS,
+    jobPollMs: env.T2I_JOB_POLL_MS,
+    jobMaxAttempts: env.T2I_JOB_MAX_ATTEMPTS,
+    scoreChunkSize: env.T2I_SCORE_CHUNK,
+    rateLimitWritesPerMinute: env.T2I_RATE_LIMIT_WRITES_PER_MIN,
+    rateLimitReadsPerMinute: env.T2I_RATE_LIMIT_READS_PER_MIN,
+    metricsMaxImages: env.T2I_METRICS_MAX_IMAGES,
+    metricsMaxBytes: env.T2I_METRICS_MAX_BYTES,
+    inProcessWorker: env.T2I_INPROCESS_WORKER === "1" || env.T2I_INPROCESS_WORKER === "true",
   };
   return cached;
 }

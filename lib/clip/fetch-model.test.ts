@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Config } from "../config";
+import { config, type Config } from "../config";
 import { fetchModel, FetchModelError, parseFetchModelArgs, type FetchModelOptions } from "./fetch-model";
 import { findInstalledModel, installManifestSchema, readInstalledModel } from "./installed-model";
 import { clipLayoutFiles, DEFAULT_MODEL, type PinnedFile } from "./pinned-models";
@@ -369,13 +369,12 @@ describe("fetchModel", () => {
 
 describe("parseFetchModelArgs", () => {
   const cfg = (): Config => ({
+    ...config(),
     dataDir: "/d",
     modelsDir: "/d/models",
     cacheDir: "/c",
     modelDir: undefined,
     modelVariant: "fp32",
-    threads: 1,
-    maxImagePixels: 1,
     hfEndpoint: "https://mirror.example",
     hfToken: "secret",
   });

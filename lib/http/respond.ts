@@ -1,0 +1,55 @@
+// Route handlers: run a handler, map AppError/ZodError to the one error shape
+// `{ error: { code, message, details? } }`, and log (never leak) anything unexpected.
+import { ZodError } from "zod";
+import { AppError, isAppError } from "../errors";
+
+export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
+
+export function errorResponse(e: AppError): Response {
+  const body: ErrorBody = { error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } };
+  return Response.json(body, { status: e.status, headers: e.headers });
+}
+
+/** A zod failure on request input becomes a 422 naming each bad field. */
+export function validationError(err: ZodError, what = "request"): AppError {
+  const issues = err.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+  const first = issues[0];
+  return new AppError("validation_failed", `invalid ${what}: ${first?.path ? `${first.path}: ` : ""}${first?.message ?? "invalid"}`, { issues });
+}
+
+export function toAppError(e: unknown): AppError {
+  if (isAppError(e)) return e;
+  if (e instanceof ZodError) return validationError(e);
+  const id = Math.random().toString(36).slice(2, 10);
+  console.error(`[${new Date().toISOString()}] internal error ${id}:`, e);
+  return new AppError("internal", `internal error (reference ${id}); the server log has the details`);
+}
+
+type Handler<C> = (req: Request, ctx: C) => Promise<Response> | Response;
+
+export function route<C = unknown>(handler: Handler<C>): Handler<C> {
+  return async (req, ctx) => {
+    try {
+      return await handler(req, ctx);
+    } catch (e) {
+      return errorResponse(toAppError(e));
+    }
+  };
+}
+
+/** Parses a JSON request body, refusing other content types and broken JSON with 4xx. */
+export async function readJson(req: Request, maxBytes = 1_000_000): Promise<unknown> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!type.toLowerCase().startsWith("application/json")) {
+    throw new AppError("unsupported_media_type", `expected Content-Type application/json, got "${type || "none"}"`);
+  }
+  const length = Number(req.headers.get("content-length") ?? "0");
+  if (length > maxBytes) throw new AppError("payload_too_large", `JSON body over ${maxBytes} bytes`);
+  const text = await req.text();
+  if (text.length > maxBytes) throw new AppError("payload_too_large", `JSON body over ${maxBytes} bytes`);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "request body is not valid JSON");
+  }
+}
