@@ -33,3 +33,17 @@ export function resolveModel(explicit?: string, variant?: ModelVariant): Resolve
   if (installed) return { dir: installed.dir, variant: variant ?? installed.manifest.variant };
   throw new NoModelError();
 }
+
+/**
+ * The service's evaluator: like resolveModel, but with nothing installed it falls back to the
+ * bundled random-weight fixture so the service still starts; every answer then carries
+ * FIXTURE_WARNING (identity.isFixture).
+ */
+export function resolveServiceModel(): ResolvedModel {
+  try {
+    return resolveModel();
+  } catch (e) {
+    if (e instanceof NoModelError) return { dir: FIXTURE_MODEL_DIR, variant: "fp32" };
+    throw e;
+  }
+}

@@ -1,0 +1,13 @@
+// GET /api/v1/health – liveness, and which evaluator scores on this server
+import { FIXTURE_WARNING } from "@/lib/clip/identity";
+import { route } from "@/lib/http/respond";
+import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const GET = route(async () => {
+  const ev = await getServiceEvaluator();
+  const { id, name, variant, isFixture } = ev.identity;
+  return Response.json({ status: "ok", evaluator: { id, name, variant, isFixture, ...(isFixture ? { warning: FIXTURE_WARNING } : {}) } });
+});

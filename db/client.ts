@@ -1,0 +1,51 @@
+// The process's one database connection, opened lazily on first use and cached. Tests that
+// switch T2I_DATA_DIR get a new connection: the cache is keyed by the database path.
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { config } from "../lib/config";
+import * as schema from "./schema";
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/** A transaction handle, as passed to `db.transaction(tx => …)`. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+type Open = { path: string; db: Db };
+
+// On globalThis so that Next.js dev-mode module reloads reuse the connection instead of leaking one.
+const KEY = Symbol.for("t2i-eval.db");
+const holder = globalThis as typeof globalThis & { [KEY]?: Open };
+
+export function openDatabase(file: string): Db {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  // WAL: readers never block the writer; workers in other processes share the file.
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("foreign_keys = ON");
+  // Writers queue for the lock instead of failing at once with SQLITE_BUSY.
+  sqlite.pragma("busy_timeout = 5000");
+  // Durable at each checkpoint; with WAL this loses no committed transaction on a process crash.
+  sqlite.pragma("synchronous = NORMAL");
+  return drizzle(sqlite, { schema });
+}
+
+/** The cached connection to `config().dbPath`, opened on first use. */
+export function getDb(): Db {
+  const file = config().dbPath;
+  const open = holder[KEY];
+  if (open && open.path === file) return open.db;
+  if (open) open.db.$client.close();
+  const db = openDatabase(file);
+  holder[KEY] = { path: file, db };
+  return db;
+}
+
+/** Closes the cached connection (tests, graceful shutdown). */
+export function closeDb(): void {
+  const open = holder[KEY];
+  if (!open) return;
+  holder[KEY] = undefined;
+  open.db.$client.close();
+}

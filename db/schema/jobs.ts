@@ -1,0 +1,43 @@
+import { check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { z } from "zod";
+import { createdAt, oneOf, timestamp, updatedAt } from "./column-helpers";
+import { runs } from "./runs";
+
+export const JOB_KINDS = ["score_run"] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+export const JOB_STATUSES = ["queued", "running", "done", "failed"] as const;
+export const jobStatusSchema = z.enum(JOB_STATUSES);
+export type JobStatus = z.infer<typeof jobStatusSchema>;
+
+/** Durable work queue with leases (lib/jobs/). */
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    /** Autoincrement, so the oldest job has the smallest id. */
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", { enum: JOB_KINDS }).notNull(),
+    runId: text("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    status: text("status", { enum: JOB_STATUSES }).notNull().default("queued"),
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: timestamp("lease_expires_at"),
+    heartbeatAt: timestamp("heartbeat_at"),
+    /** Claims so far, including the current one. */
+    attempts: integer("attempts").notNull().default(0),
+    maxAttempts: integer("max_attempts").notNull().default(3),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("jobs_status_lease_idx").on(t.status, t.leaseExpiresAt),
+    index("jobs_run_idx").on(t.runId),
+    check("jobs_kind_ck", oneOf(t.kind, JOB_KINDS)),
+    check("jobs_status_ck", oneOf(t.status, JOB_STATUSES)),
+  ],
+);
+
+export type JobRow = typeof jobs.$inferSelect;
+export type NewJobRow = typeof jobs.$inferInsert;

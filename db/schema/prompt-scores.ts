@@ -1,0 +1,36 @@
+import { integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { evaluators } from "./evaluators";
+import { prompts } from "./prompts";
+import { runs } from "./runs";
+
+/** Metric name → version, as registered in lib/metrics when the row was computed. */
+export type MetricVersions = Record<string, number | string>;
+
+export const promptScores = sqliteTable(
+  "prompt_scores",
+  {
+    runId: text("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    promptId: integer("prompt_id")
+      .notNull()
+      .references(() => prompts.id),
+    evaluatorId: text("evaluator_id")
+      .notNull()
+      .references(() => evaluators.id),
+    n: integer("n").notNull(),
+    failed: integer("failed").notNull(),
+    clipScore: real("clip_score"),
+    clipS: real("clip_s"),
+    diversity: real("diversity"),
+    diversityReason: text("diversity_reason"),
+    vendi: real("vendi"),
+    /** The prompt was cut to the evaluator's context length. */
+    truncated: integer("truncated", { mode: "boolean" }).notNull().default(false),
+    metricVersions: text("metric_versions", { mode: "json" }).$type<MetricVersions>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.promptId, t.evaluatorId] })],
+);
+
+export type PromptScoreRow = typeof promptScores.$inferSelect;
+export type NewPromptScoreRow = typeof promptScores.$inferInsert;

@@ -1,0 +1,61 @@
+import { check, index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { z } from "zod";
+import { createdAt, oneOf, timestamp, updatedAt } from "./column-helpers";
+import { evaluators } from "./evaluators";
+import { promptSets } from "./prompt-sets";
+import { variants } from "./variants";
+
+export const RUN_SOURCES = ["uploaded", "generated"] as const;
+export const runSourceSchema = z.enum(RUN_SOURCES);
+export type RunSource = z.infer<typeof runSourceSchema>;
+
+export const RUN_STATUSES = ["queued", "scoring", "scored", "failed"] as const;
+export const runStatusSchema = z.enum(RUN_STATUSES);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+
+export const runs = sqliteTable(
+  "runs",
+  {
+    /** `run_<random>`; used in URLs. */
+    id: text("id").primaryKey(),
+    variantId: text("variant_id")
+      .notNull()
+      .references(() => variants.id),
+    promptSetId: text("prompt_set_id")
+      .notNull()
+      .references(() => promptSets.id),
+    guidanceScale: real("guidance_scale").notNull(),
+    sampler: text("sampler"),
+    steps: integer("steps"),
+    seedPolicy: text("seed_policy"),
+    source: text("source", { enum: RUN_SOURCES }).notNull(),
+    status: text("status", { enum: RUN_STATUSES }).notNull().default("queued"),
+    /** Samples with a stored score for `evaluatorId`; kept equal to that count by the scorer. */
+    progressDone: integer("progress_done").notNull().default(0),
+    progressTotal: integer("progress_total").notNull().default(0),
+    /** Distinct images the scorer embedded, and distinct images it found in the embedding cache. */
+    imagesEmbedded: integer("images_embedded").notNull().default(0),
+    imageCacheHits: integer("image_cache_hits").notNull().default(0),
+    error: text("error"),
+    evaluatorId: text("evaluator_id").references(() => evaluators.id),
+    /** sha256 over variant, settings and the sorted (prompt, seed, image) list: detects re-uploads. */
+    fingerprint: text("fingerprint").notNull(),
+    isDemo: integer("is_demo", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    startedAt: timestamp("started_at"),
+    finishedAt: timestamp("finished_at"),
+  },
+  (t) => [
+    uniqueIndex("runs_fingerprint_uq").on(t.fingerprint),
+    index("runs_created_at_idx").on(t.createdAt),
+    index("runs_variant_created_idx").on(t.variantId, t.createdAt),
+    index("runs_prompt_set_created_idx").on(t.promptSetId, t.createdAt),
+    index("runs_status_created_idx").on(t.status, t.createdAt),
+    check("runs_source_ck", oneOf(t.source, RUN_SOURCES)),
+    check("runs_status_ck", oneOf(t.status, RUN_STATUSES)),
+  ],
+);
+
+export type RunRow = typeof runs.$inferSelect;
+export type NewRunRow = typeof runs.$inferInsert;

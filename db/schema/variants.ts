@@ -1,0 +1,37 @@
+import { index, integer, sqliteTable, text, check, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { z } from "zod";
+import { createdAt, oneOf } from "./column-helpers";
+
+/** How a variant conditions its image decoder. */
+export const CONDITIONING_TYPES = [
+  "text_sequence",
+  "clip_image_embedding",
+  "clip_text_embedding",
+  "clip_image_embedding+text_sequence",
+  "other",
+] as const;
+export const conditioningTypeSchema = z.enum(CONDITIONING_TYPES);
+export type ConditioningType = z.infer<typeof conditioningTypeSchema>;
+
+export const variants = sqliteTable(
+  "variants",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    description: text("description"),
+    /** Backbone or checkpoint the variant is built on. */
+    model: text("model"),
+    links: text("links", { mode: "json" }).$type<string[]>().notNull().default([]),
+    conditioningType: text("conditioning_type", { enum: CONDITIONING_TYPES }).notNull(),
+    isDemo: integer("is_demo", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("variants_name_uq").on(t.name),
+    index("variants_created_at_idx").on(t.createdAt),
+    check("variants_conditioning_type_ck", oneOf(t.conditioningType, CONDITIONING_TYPES)),
+  ],
+);
+
+export type VariantRow = typeof variants.$inferSelect;
+export type NewVariantRow = typeof variants.$inferInsert;

@@ -1,0 +1,56 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { getDb } from "../../db/client";
+import { apiKeys } from "../../db/schema";
+import { removeDataDir, useTempDataDir } from "../runs/test-helpers";
+import { createApiKey, listApiKeys, revokeApiKey, verifyApiKey } from "./api-keys";
+
+let dir: string;
+beforeEach(() => {
+  dir = useTempDataDir();
+});
+afterEach(() => removeDataDir(dir));
+
+describe("API keys", () => {
+  it("return the secret once, store only its hash, and verify until revoked", () => {
+    const key = createApiKey("ci");
+    expect(key.secret).toMatch(/^t2i_[A-Za-z0-9_-]{43}$/);
+    expect(key.prefix).toBe(key.secret.slice(0, 12));
+    const raw = JSON.stringify(getDb().$client.prepare("select * from api_keys").all());
+    expect(raw).not.toContain(key.secret);
+    expect(raw).not.toContain(key.secret.slice(12));
+    expect(getDb().select().from(apiKeys).get()!.keyHash).toMatch(/^[0-9a-f]{64}$/);
+
+    expect(verifyApiKey(key.secret)).toMatchObject({ id: key.id, name: "ci", lastUsedAt: expect.any(Date) });
+    expect(verifyApiKey(key.secret.slice(0, -1) + (key.secret.endsWith("A") ? "B" : "A"))).toBeUndefined();
+    expect(verifyApiKey("")).toBeUndefined();
+    expect(listApiKeys().map((k) => k.id)).toEqual([key.id]);
+    expect(listApiKeys()[0]).not.toHaveProperty("keyHash");
+
+    expect(revokeApiKey(key.id).revokedAt).toBeInstanceOf(Date);
+    expect(verifyApiKey(key.secret)).toBeUndefined();
+    expect(() => revokeApiKey("key_missing")).toThrow(expect.objectContaining({ status: 404 }));
+    expect(() => createApiKey("  ")).toThrow(expect.objectContaining({ status: 422 }));
+    expect(createApiKey("other").secret).not.toBe(key.secret);
+  });
+
+  it("are managed from the command line", () => {
+    const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", path.resolve("scripts/apikey.ts"), ...args], { encoding: "utf8", env: process.env });
+    const created = cli("create", "--name", "laptop");
+    expect(created.status).toBe(0);
+    const secret = /t2i_[A-Za-z0-9_-]{43}/.exec(created.stdout)![0];
+    expect(created.stdout).toMatch(/shown only this once/);
+    const id = /key_[0-9a-z]{16}/.exec(created.stdout)![0];
+    expect(verifyApiKey(secret)?.id).toBe(id);
+
+    const listed = cli("list");
+    expect(listed.stdout).toContain(id);
+    expect(listed.stdout).not.toContain(secret);
+    expect(cli("revoke", "--id", id).status).toBe(0);
+    expect(verifyApiKey(secret)).toBeUndefined();
+    expect(cli("revoke", "--id", "key_nope")).toMatchObject({ status: 1, stderr: expect.stringContaining("no API key") });
+    expect(cli("--help")).toMatchObject({ status: 0, stdout: expect.stringContaining("create --name NAME") });
+    expect(cli("frobnicate").status).toBe(2);
+  });
+});

@@ -1,0 +1,50 @@
+// Claims the oldest job that is queued or whose worker's lease has expired. One IMMEDIATE
+// transaction takes SQLite's write lock before reading, so two workers (in any processes)
+// can never claim the same job. A job whose attempts are used up is failed, with its run,
+// instead of being handed out again.
+import { and, asc, eq, lte, or } from "drizzle-orm";
+import { getDb } from "../../db/client";
+import { jobs, type JobRow } from "../../db/schema";
+import { config } from "../config";
+import { failRun } from "./fail-run";
+
+/** `now` is for tests that move the clock instead of waiting. */
+export function claimJob(workerId: string, leaseMs: number = config().jobLeaseMs, now: number = Date.now()): JobRow | undefined {
+  return getDb().transaction(
+    (tx) => {
+      for (;;) {
+        const candidate = tx
+          .select()
+          .from(jobs)
+          .where(or(eq(jobs.status, "queued"), and(eq(jobs.status, "running"), lte(jobs.leaseExpiresAt, new Date(now)))))
+          .orderBy(asc(jobs.id))
+          .limit(1)
+          .get();
+        if (!candidate) return undefined;
+        if (candidate.attempts >= candidate.maxAttempts) {
+          const reason =
+            candidate.status === "running"
+              ? `gave up after ${candidate.attempts} attempts: the last worker (${candidate.leaseOwner}) stopped without finishing` +
+                (candidate.lastError ? `; last error: ${candidate.lastError}` : "")
+              : `gave up after ${candidate.attempts} attempts; last error: ${candidate.lastError ?? "unknown"}`;
+          tx.update(jobs).set({ status: "failed", lastError: reason, leaseOwner: null, leaseExpiresAt: null }).where(eq(jobs.id, candidate.id)).run();
+          failRun(tx, candidate.runId, reason, now);
+          continue;
+        }
+        return tx
+          .update(jobs)
+          .set({
+            status: "running",
+            leaseOwner: workerId,
+            leaseExpiresAt: new Date(now + leaseMs),
+            heartbeatAt: new Date(now),
+            attempts: candidate.attempts + 1,
+          })
+          .where(eq(jobs.id, candidate.id))
+          .returning()
+          .get();
+      }
+    },
+    { behavior: "immediate" },
+  );
+}

@@ -1,0 +1,93 @@
+// Creates a named prompt set from a JSONL/CSV file or a list of rows {id?, prompt, category?}.
+// Without an explicit version: identical to the latest version → that version is returned
+// (created: false); otherwise the next version is created.
+import { and, asc, desc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "../../db/client";
+import { prompts, promptSets, type PromptSetRow } from "../../db/schema";
+import { AppError } from "../errors";
+import { validationError } from "../http/respond";
+import { insertPromptSet, type PromptToInsert } from "./insert-prompt-set";
+import { MAX_PROMPTS_PER_SET, parsePromptFile, promptInputSchema } from "./parse-prompt-file";
+import { promptKeyFor } from "./prompt-key";
+
+/** Prefix reserved for the sets derived from uploads (ensure-implicit-prompt-set.ts). */
+export const IMPLICIT_PREFIX = "upload-";
+
+export const promptSetNameSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$/, "use 1–100 letters, digits, '.', '_', '+' or '-', starting with a letter or digit");
+
+export const createPromptSetInputSchema = z
+  .object({
+    name: promptSetNameSchema.refine((n) => !n.startsWith(IMPLICIT_PREFIX), `names starting with "${IMPLICIT_PREFIX}" are reserved for upload-derived sets`),
+    version: z.number().int().min(1).optional(),
+    description: z.string().max(5000).optional(),
+    isDemo: z.boolean().default(false),
+    prompts: z.array(promptInputSchema).min(1).max(MAX_PROMPTS_PER_SET).optional(),
+    file: z.object({ bytes: z.instanceof(Uint8Array), fileName: z.string() }).optional(),
+  })
+  .refine((v) => (v.prompts === undefined) !== (v.file === undefined), "give either prompts or a file, not both");
+export type CreatePromptSetInput = z.input<typeof createPromptSetInputSchema>;
+
+export type CreatePromptSetResult = { promptSet: PromptSetRow & { promptCount: number }; created: boolean };
+
+export function createPromptSet(input: CreatePromptSetInput): CreatePromptSetResult {
+  const parsed = createPromptSetInputSchema.safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error, "prompt set");
+  const v = parsed.data;
+  const rows = v.prompts ?? parsePromptFile(v.file!.bytes, v.file!.fileName);
+  const toInsert: PromptToInsert[] = rows.map((r) => ({ key: r.id ?? promptKeyFor(r.prompt), text: r.prompt, category: r.category ?? null }));
+  checkUnique(toInsert);
+
+  const db = getDb();
+  return db.transaction(
+    (tx) => {
+      const latest = tx.select().from(promptSets).where(eq(promptSets.name, v.name)).orderBy(desc(promptSets.version)).limit(1).get();
+      let version = v.version;
+      if (version !== undefined) {
+        if (tx.select({ id: promptSets.id }).from(promptSets).where(and(eq(promptSets.name, v.name), eq(promptSets.version, version))).get()) {
+          throw new AppError("conflict", `prompt set "${v.name}" version ${version} already exists`, { promptSet: v.name, version });
+        }
+      } else if (latest) {
+        const existing = tx
+          .select({ key: prompts.promptKey, text: prompts.text, category: prompts.category })
+          .from(prompts)
+          .where(eq(prompts.promptSetId, latest.id))
+          .orderBy(asc(prompts.position))
+          .all();
+        if (samePrompts(existing, toInsert)) return { promptSet: { ...latest, promptCount: existing.length }, created: false };
+        version = latest.version + 1;
+      } else {
+        version = 1;
+      }
+      const row = insertPromptSet(tx, { name: v.name, version, description: v.description ?? null, isImplicit: false, isDemo: v.isDemo }, toInsert);
+      return { promptSet: { ...row, promptCount: toInsert.length }, created: true };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+function checkUnique(rows: readonly PromptToInsert[]): void {
+  const keyCounts = new Map<string, number>();
+  const textCounts = new Map<string, number>();
+  for (const r of rows) {
+    keyCounts.set(r.key, (keyCounts.get(r.key) ?? 0) + 1);
+    textCounts.set(r.text, (textCounts.get(r.text) ?? 0) + 1);
+  }
+  const duplicatePrompts = [...textCounts].filter(([, n]) => n > 1).map(([t]) => t);
+  if (duplicatePrompts.length > 0) {
+    throw new AppError("validation_failed", `${duplicatePrompts.length} prompt text(s) appear more than once; each prompt must be unique within a set`, {
+      duplicatePrompts: duplicatePrompts.slice(0, 100),
+    });
+  }
+  const duplicateIds = [...keyCounts].filter(([, n]) => n > 1).map(([k]) => k);
+  if (duplicateIds.length > 0) {
+    throw new AppError("validation_failed", `${duplicateIds.length} prompt id(s) appear more than once`, { duplicateIds: duplicateIds.slice(0, 100) });
+  }
+}
+
+function samePrompts(a: readonly PromptToInsert[], b: readonly PromptToInsert[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.key === b[i]!.key && x.text === b[i]!.text && x.category === b[i]!.category);
+}

@@ -1,0 +1,350 @@
+// Registers an uploaded (or generated) run: resolves its variant and prompts, detects a
+// re-upload by fingerprint, moves the staged images into the content store and writes the
+// prompt set, images, run, samples and its scoring job in ONE transaction. If anything fails,
+// the files this call added to the store are deleted again: a rejected upload leaves neither
+// rows nor files. Staged files that were not moved stay where they are (the caller cleans up
+// its staging folder).
+import { createHash } from "node:crypto";
+import { statSync } from "node:fs";
+import { eq, inArray } from "drizzle-orm";
+import { z } from "zod";
+import { getDb, type Tx } from "../../db/client";
+import { newId } from "../../db/ids";
+import { images, prompts, promptSets, runSourceSchema, runs, samples, variants, type PromptSetRow, type RunRow } from "../../db/schema";
+import { AppError, isAppError } from "../errors";
+import { validationError } from "../http/respond";
+import { enqueueJob } from "../jobs/enqueue-job";
+import { MAX_PROMPT_CHARS } from "../manifest/parse-manifest";
+import { ensureImplicitPromptSet } from "../prompt-sets/ensure-implicit-prompt-set";
+import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
+import { ContentHashMismatchError, IMAGE_FORMATS, hasFile, placeFileSync, putFile, removeFile, type ImageFormat } from "../storage/content-store";
+import { createVariant, createVariantInputSchema } from "../variants/create-variant";
+
+export const runItemSchema = z
+  .object({
+    /** The name the file had in the upload; unique within a run. */
+    fileName: z.string().min(1).max(1024),
+    prompt: z.string().trim().min(1).max(MAX_PROMPT_CHARS).optional(),
+    /** A prompt's id in the named prompt set. */
+    promptId: z.string().trim().min(1).max(200).optional(),
+    seed: z.number().int().optional(),
+    /** The staged file (under <dataDir>/staging, so moving it is a rename). */
+    stagedPath: z.string().min(1),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be a lowercase hex sha256"),
+    bytes: z.number().int().min(1),
+    width: z.number().int().min(1),
+    height: z.number().int().min(1),
+    format: z.enum(IMAGE_FORMATS),
+  })
+  .refine((i) => i.prompt !== undefined || i.promptId !== undefined, "needs a prompt or a promptId");
+export type RunItem = z.input<typeof runItemSchema>;
+
+export const createRunInputSchema = z.object({
+  /** Variant name; it must exist unless createVariantIfMissing is given. */
+  variant: z.string().trim().min(1).max(100),
+  createVariantIfMissing: createVariantInputSchema.omit({ name: true, isDemo: true }).optional(),
+  /** Named prompt set (latest version unless promptSetVersion); without one the upload's prompts form an implicit set. */
+  promptSet: z.string().trim().min(1).max(100).optional(),
+  promptSetVersion: z.number().int().min(1).optional(),
+  guidanceScale: z.number(),
+  sampler: z.string().trim().min(1).max(100).optional(),
+  steps: z.number().int().min(1).max(100_000).optional(),
+  seedPolicy: z.string().trim().min(1).max(200).optional(),
+  source: runSourceSchema.default("uploaded"),
+  isDemo: z.boolean().default(false),
+  items: z.array(runItemSchema).min(1).max(100_000),
+});
+export type CreateRunInput = z.input<typeof createRunInputSchema>;
+
+export type CreateRunResult = { run: RunRow; duplicate: boolean };
+
+type Resolved = z.output<typeof runItemSchema> & { text: string; promptRowId?: number };
+
+export async function createRun(input: CreateRunInput): Promise<CreateRunResult> {
+  const parsed = createRunInputSchema.safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error, "run");
+  const v = parsed.data;
+  const db = getDb();
+
+  const variant = db.select().from(variants).where(eq(variants.name, v.variant)).get();
+  if (!variant) {
+    if (!v.createVariantIfMissing) {
+      throw new AppError("validation_failed", `unknown variant "${v.variant}": register it first, or pass createVariantIfMissing with its conditioning type`, {
+        variant: v.variant,
+      });
+    }
+    const check = createVariantInputSchema.safeParse({ ...v.createVariantIfMissing, name: v.variant });
+    if (!check.success) throw validationError(check.error, "variant");
+  }
+
+  const seen = new Set<string>();
+  const duplicateFiles = [...new Set(v.items.filter((i) => seen.size === seen.add(i.fileName).size).map((i) => i.fileName))];
+  if (duplicateFiles.length > 0) {
+    throw new AppError("validation_failed", `${duplicateFiles.length} file name(s) appear more than once in the run`, { duplicateFiles: duplicateFiles.slice(0, 100) });
+  }
+
+  const { set, items } = resolvePrompts(v);
+
+  const fingerprint = runFingerprint({
+    variant: v.variant,
+    promptSet: set ? `${set.name}@${set.version}` : null,
+    guidanceScale: v.guidanceScale,
+    sampler: v.sampler ?? null,
+    steps: v.steps ?? null,
+    seedPolicy: v.seedPolicy ?? null,
+    source: v.source,
+    items: items.map((i) => [i.text, i.seed ?? null, i.sha256]),
+  });
+  const existing = db.select().from(runs).where(eq(runs.fingerprint, fingerprint)).get();
+  if (existing) return { run: existing, duplicate: true };
+
+  // Move each distinct file into the store, remembering which ones this call added.
+  const firstBySha = new Map<string, Resolved>();
+  for (const i of items) if (!firstBySha.has(i.sha256)) firstBySha.set(i.sha256, i);
+  const added: { sha256: string; format: ImageFormat }[] = [];
+  try {
+    await forEachLimited([...firstBySha.values()], 4, async (i) => {
+      try {
+        const r = await putFile(i.stagedPath, { format: i.format, expectedSha256: i.sha256 });
+        if (r.added) added.push({ sha256: i.sha256, format: i.format });
+      } catch (e) {
+        if (!(e instanceof ContentHashMismatchError)) throw e;
+        throw new AppError("validation_failed", `${i.fileName}: its bytes have sha256 ${e.actual}, not the ${i.sha256} given for it`, { file: i.fileName });
+      }
+    });
+  } catch (e) {
+    removeUnreferenced(added);
+    throw e;
+  }
+
+  try {
+    const run = db.transaction((tx) => insertRun(tx, v, fingerprint, set, items, variant?.id), { behavior: "immediate" });
+    return { run, duplicate: false };
+  } catch (e) {
+    removeUnreferenced(added);
+    // Another upload of the same run committed between our check and our transaction.
+    if (isUniqueViolation(e, "runs.fingerprint")) {
+      const winner = db.select().from(runs).where(eq(runs.fingerprint, fingerprint)).get();
+      if (winner) return { run: winner, duplicate: true };
+    }
+    throw e;
+  }
+}
+
+function resolvePrompts(v: z.output<typeof createRunInputSchema>): { set: PromptSetRow | undefined; items: Resolved[] } {
+  if (!v.promptSet) {
+    const needSet = v.items.filter((i) => i.prompt === undefined).map((i) => i.promptId!);
+    if (needSet.length > 0) {
+      throw new AppError("validation_failed", "items name prompts by promptId, which needs a named prompt set", { unknownPrompts: [...new Set(needSet)].slice(0, 100) });
+    }
+    return { set: undefined, items: v.items.map((i) => ({ ...i, text: i.prompt! })) };
+  }
+  let set: PromptSetRow;
+  try {
+    set = findPromptSetOrThrow(getDb(), v.promptSet, v.promptSetVersion);
+  } catch (e) {
+    if (isAppError(e) && e.code === "not_found") throw new AppError("validation_failed", e.message, { promptSet: v.promptSet, version: v.promptSetVersion });
+    throw e;
+  }
+  const rows = getDb().select({ id: prompts.id, key: prompts.promptKey, text: prompts.text }).from(prompts).where(eq(prompts.promptSetId, set.id)).all();
+  const byKey = new Map(rows.map((r) => [r.key, r]));
+  const byText = new Map(rows.map((r) => [r.text, r]));
+  const unknown = new Set<string>();
+  const mismatched: { promptId: string; prompt: string }[] = [];
+  const items = v.items.map((i): Resolved => {
+    const row = i.promptId !== undefined ? byKey.get(i.promptId) : byText.get(i.prompt!);
+    if (!row) {
+      unknown.add(i.promptId ?? i.prompt!);
+      return { ...i, text: "" };
+    }
+    if (i.promptId !== undefined && i.prompt !== undefined && i.prompt !== row.text) mismatched.push({ promptId: i.promptId, prompt: i.prompt });
+    return { ...i, text: row.text, promptRowId: row.id };
+  });
+  if (unknown.size > 0) {
+    throw new AppError("validation_failed", `${unknown.size} prompt(s) are not in prompt set "${set.name}" version ${set.version}`, {
+      promptSet: set.name,
+      version: set.version,
+      unknownPrompts: [...unknown].slice(0, 1000),
+      unknownCount: unknown.size,
+    });
+  }
+  if (mismatched.length > 0) {
+    throw new AppError("validation_failed", `${mismatched.length} item(s) give a promptId whose text in "${set.name}" differs from their prompt`, {
+      mismatchedPrompts: mismatched.slice(0, 100),
+    });
+  }
+  return { set, items };
+}
+
+/** sha256 over the variant, the settings and the sorted (prompt, seed, image) list. */
+export function runFingerprint(f: {
+  variant: string;
+  promptSet: string | null;
+  guidanceScale: number;
+  sampler: string | null;
+  steps: number | null;
+  seedPolicy: string | null;
+  source: string;
+  items: [string, number | null, string][];
+}): string {
+  const items = [...f.items].sort((a, b) => cmp(a[0], b[0]) || cmp(a[1] ?? -Infinity, b[1] ?? -Infinity) || cmp(a[2], b[2]));
+  return createHash("sha256")
+    .update(JSON.stringify({ v: 1, ...f, items }))
+    .digest("hex");
+}
+
+function cmp<T extends string | number>(a: T, b: T): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// Rows per INSERT, under SQLite's bound-parameter limit.
+const ROWS_PER_INSERT = 500;
+
+function insertRun(
+  tx: Tx,
+  v: z.output<typeof createRunInputSchema>,
+  fingerprint: string,
+  named: PromptSetRow | undefined,
+  items: Resolved[],
+  variantId: string | undefined,
+): RunRow {
+  ensureFilesPresent(items);
+
+  const variant =
+    variantId ??
+    tx.select({ id: variants.id }).from(variants).where(eq(variants.name, v.variant)).get()?.id ??
+    createVariant({ ...v.createVariantIfMissing!, name: v.variant, isDemo: v.isDemo }, tx).id;
+
+  let set = named;
+  let promptIdOf: (i: Resolved) => number = (i) => i.promptRowId!;
+  if (!set) {
+    set = ensureImplicitPromptSet(
+      tx,
+      items.map((i) => i.text),
+    );
+    const rows = tx.select({ id: prompts.id, text: prompts.text }).from(prompts).where(eq(prompts.promptSetId, set.id)).all();
+    const byText = new Map(rows.map((r) => [r.text, r.id]));
+    promptIdOf = (i) => byText.get(i.text)!;
+  } else if (!tx.select({ id: promptSets.id }).from(promptSets).where(eq(promptSets.id, set.id)).get()) {
+    throw new AppError("conflict", `prompt set "${set.name}" was deleted while the run was being created`);
+  }
+
+  const distinct = new Map<string, Resolved>();
+  for (const i of items) if (!distinct.has(i.sha256)) distinct.set(i.sha256, i);
+  const imageRows = [...distinct.values()].map((i) => ({ sha256: i.sha256, bytes: i.bytes, format: i.format, width: i.width, height: i.height }));
+  for (let k = 0; k < imageRows.length; k += ROWS_PER_INSERT) {
+    tx.insert(images).values(imageRows.slice(k, k + ROWS_PER_INSERT)).onConflictDoNothing().run();
+  }
+
+  const run = tx
+    .insert(runs)
+    .values({
+      id: newId("run"),
+      variantId: variant,
+      promptSetId: set.id,
+      guidanceScale: v.guidanceScale,
+      sampler: v.sampler ?? null,
+      steps: v.steps ?? null,
+      seedPolicy: v.seedPolicy ?? null,
+      source: v.source,
+      status: "queued",
+      progressTotal: items.length,
+      fingerprint,
+      isDemo: v.isDemo,
+    })
+    .returning()
+    .get();
+
+  const perPrompt = new Map<number, number>();
+  const sampleRows = items.map((i) => {
+    const promptId = promptIdOf(i);
+    const sampleIndex = perPrompt.get(promptId) ?? 0;
+    perPrompt.set(promptId, sampleIndex + 1);
+    return { runId: run.id, promptId, seed: i.seed ?? null, sampleIndex, imageSha256: i.sha256, width: i.width, height: i.height, fileName: i.fileName };
+  });
+  // Insertion order is upload order; scoring and reports follow it.
+  for (let k = 0; k < sampleRows.length; k += ROWS_PER_INSERT) tx.insert(samples).values(sampleRows.slice(k, k + ROWS_PER_INSERT)).run();
+
+  enqueueJob(tx, { kind: "score_run", runId: run.id });
+  return run;
+}
+
+/**
+ * Inside the write transaction: every file the rows will reference must exist. A concurrent
+ * upload that failed may have removed one that it added and we found present; put it back
+ * from our staged copy.
+ */
+function ensureFilesPresent(items: Resolved[]): void {
+  const bySha = new Map<string, Resolved[]>();
+  for (const i of items) bySha.set(i.sha256, [...(bySha.get(i.sha256) ?? []), i]);
+  for (const [sha, list] of bySha) {
+    const format = list[0]!.format;
+    if (hasFile(sha, format)) continue;
+    const staged = list.find((i) => fileExists(i.stagedPath));
+    if (!staged) throw new Error(`content file ${sha} vanished and no staged copy is left`);
+    placeFileSync(staged.stagedPath, sha, format);
+  }
+}
+
+function fileExists(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Deletes files this call added unless an images row now references them (a concurrent
+ * upload of the same content committed). Under the write lock, so no commit slips in between.
+ */
+function removeUnreferenced(added: { sha256: string; format: ImageFormat }[]): void {
+  if (added.length === 0) return;
+  getDb().transaction(
+    (tx) => {
+      for (let k = 0; k < added.length; k += ROWS_PER_INSERT) {
+        const chunk = added.slice(k, k + ROWS_PER_INSERT);
+        const kept = new Set(
+          tx
+            .select({ sha256: images.sha256 })
+            .from(images)
+            .where(
+              inArray(
+                images.sha256,
+                chunk.map((a) => a.sha256),
+              ),
+            )
+            .all()
+            .map((r) => r.sha256),
+        );
+        for (const a of chunk) if (!kept.has(a.sha256)) removeFile(a.sha256, a.format);
+      }
+    },
+    { behavior: "immediate" },
+  );
+}
+
+function isUniqueViolation(e: unknown, column: string): boolean {
+  // drizzle may wrap the driver's error; the SqliteError is then the cause.
+  for (let err = e as { code?: string; message?: string; cause?: unknown } | undefined; err; err = err.cause as typeof err) {
+    if (err.code === "SQLITE_CONSTRAINT_UNIQUE" && (err.message ?? "").includes(column)) return true;
+  }
+  return false;
+}
+
+async function forEachLimited<T>(list: readonly T[], limit: number, fn: (x: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed: unknown;
+  const worker = async () => {
+    while (failed === undefined && next < list.length) {
+      const x = list[next++]!;
+      try {
+        await fn(x);
+      } catch (e) {
+        failed ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, list.length) }, worker));
+  if (failed !== undefined) throw failed;
+}

@@ -1,0 +1,126 @@
+// One run as the API and pages show it: settings, status and progress, the evaluator, the
+// run-level metrics with bootstrap intervals, the per-prompt table and the per-sample errors.
+import { and, asc, eq, isNotNull } from "drizzle-orm";
+import { getDb } from "../../db/client";
+import { evaluators, promptScores, prompts, promptSets, runScores, runs, sampleScores, samples, variants, type RunRow, type RunScoreRow } from "../../db/schema";
+import { FIXTURE_WARNING } from "../clip/identity";
+import { AppError } from "../errors";
+import { metricLabels } from "../scoring/score-batch";
+
+export type EvaluatorSummary = { id: string; name: string; variant: string; isFixture: boolean; warning?: string };
+
+export type RunView = Omit<RunRow, "variantId" | "promptSetId" | "evaluatorId" | "fingerprint" | "progressDone" | "progressTotal" | "imagesEmbedded" | "imageCacheHits"> & {
+  variant: { id: string; name: string; conditioningType: string };
+  promptSet: { id: string; name: string; version: number; isImplicit: boolean };
+  progress: { done: number; total: number; imagesEmbedded: number; imageCacheHits: number };
+  evaluator: EvaluatorSummary | null;
+};
+
+export type PromptMetrics = {
+  promptId: string;
+  prompt: string;
+  category: string | null;
+  n: number;
+  failed: number;
+  clipScore: number | null;
+  clipS: number | null;
+  diversity: number | null;
+  diversityReason: string | null;
+  vendi: number | null;
+  truncated: boolean;
+};
+
+export type SampleError = { sampleId: number; fileName: string; promptId: string; code: string; message: string };
+
+export type RunDetail = RunView & {
+  metrics: {
+    evaluatorId: string;
+    labels: ReturnType<typeof metricLabels>;
+    run: Omit<RunScoreRow, "runId" | "evaluatorId">;
+    prompts: PromptMetrics[];
+  } | null;
+  errors: SampleError[];
+};
+
+export function evaluatorSummary(row: { id: string; name: string; variant: string; isFixture: boolean }): EvaluatorSummary {
+  const base = { id: row.id, name: row.name, variant: row.variant, isFixture: row.isFixture };
+  return row.isFixture ? { ...base, warning: FIXTURE_WARNING } : base;
+}
+
+/** `evaluatorId` picks whose scores to show; default: the evaluator that last scored the run. */
+export function getRunOrThrow(id: string, opts: { evaluatorId?: string } = {}): RunDetail {
+  const db = getDb();
+  const row = db
+    .select({ run: runs, variant: variants, promptSet: promptSets })
+    .from(runs)
+    .innerJoin(variants, eq(variants.id, runs.variantId))
+    .innerJoin(promptSets, eq(promptSets.id, runs.promptSetId))
+    .where(eq(runs.id, id))
+    .get();
+  if (!row) throw new AppError("not_found", `no run with id "${id}"`);
+  const { run, variant, promptSet } = row;
+  const evaluatorId = opts.evaluatorId ?? run.evaluatorId;
+  const evaluator = evaluatorId ? db.select().from(evaluators).where(eq(evaluators.id, evaluatorId)).get() : undefined;
+  if (opts.evaluatorId && !evaluator) throw new AppError("not_found", `no evaluator "${opts.evaluatorId}"`);
+
+  const view: RunView = {
+    id: run.id,
+    status: run.status,
+    source: run.source,
+    guidanceScale: run.guidanceScale,
+    sampler: run.sampler,
+    steps: run.steps,
+    seedPolicy: run.seedPolicy,
+    error: run.error,
+    isDemo: run.isDemo,
+    createdAt: run.createdAt,
+    updatedAt: run.updatedAt,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    variant: { id: variant.id, name: variant.name, conditioningType: variant.conditioningType },
+    promptSet: { id: promptSet.id, name: promptSet.name, version: promptSet.version, isImplicit: promptSet.isImplicit },
+    progress: { done: run.progressDone, total: run.progressTotal, imagesEmbedded: run.imagesEmbedded, imageCacheHits: run.imageCacheHits },
+    evaluator: evaluator ? evaluatorSummary(evaluator) : null,
+  };
+  if (!evaluator) return { ...view, metrics: null, errors: [] };
+
+  const errors = db
+    .select({ sampleId: samples.id, fileName: samples.fileName, promptId: prompts.promptKey, code: sampleScores.errorCode, message: sampleScores.errorMessage })
+    .from(sampleScores)
+    .innerJoin(samples, eq(samples.id, sampleScores.sampleId))
+    .innerJoin(prompts, eq(prompts.id, samples.promptId))
+    .where(and(eq(samples.runId, id), eq(sampleScores.evaluatorId, evaluator.id), isNotNull(sampleScores.errorCode)))
+    .orderBy(asc(samples.id))
+    .all()
+    .map((e) => ({ ...e, code: e.code!, message: e.message ?? "" }));
+
+  const runScore = db
+    .select()
+    .from(runScores)
+    .where(and(eq(runScores.runId, id), eq(runScores.evaluatorId, evaluator.id)))
+    .get();
+  if (!runScore) return { ...view, metrics: null, errors };
+
+  const promptRows = db
+    .select({
+      promptId: prompts.promptKey,
+      prompt: prompts.text,
+      category: prompts.category,
+      n: promptScores.n,
+      failed: promptScores.failed,
+      clipScore: promptScores.clipScore,
+      clipS: promptScores.clipS,
+      diversity: promptScores.diversity,
+      diversityReason: promptScores.diversityReason,
+      vendi: promptScores.vendi,
+      truncated: promptScores.truncated,
+    })
+    .from(promptScores)
+    .innerJoin(prompts, eq(prompts.id, promptScores.promptId))
+    .where(and(eq(promptScores.runId, id), eq(promptScores.evaluatorId, evaluator.id)))
+    .orderBy(asc(prompts.position))
+    .all();
+
+  const { runId: _r, evaluatorId: _e, ...metrics } = runScore;
+  return { ...view, metrics: { evaluatorId: evaluator.id, labels: metricLabels(), run: metrics, prompts: promptRows }, errors };
+}

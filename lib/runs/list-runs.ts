@@ -1,0 +1,89 @@
+// Runs, newest first, filtered by variant, prompt set and status, with their headline scores
+// from the evaluator that last scored them.
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "../../db/client";
+import { evaluators, promptSets, runScores, runStatusSchema, runs, variants } from "../../db/schema";
+import { validationError } from "../http/respond";
+
+export const listRunsInputSchema = z.object({
+  variant: z.string().trim().min(1).optional(),
+  /** Prompt set name (all versions). */
+  promptSet: z.string().trim().min(1).optional(),
+  status: runStatusSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type ListRunsInput = z.input<typeof listRunsInputSchema>;
+
+export type RunListItem = {
+  id: string;
+  status: string;
+  source: string;
+  variant: string;
+  promptSet: { name: string; version: number; isImplicit: boolean };
+  guidanceScale: number;
+  sampler: string | null;
+  steps: number | null;
+  progress: { done: number; total: number };
+  error: string | null;
+  evaluator: { id: string; isFixture: boolean } | null;
+  scores: { n: number; failed: number; clipScore: number | null; clipS: number | null; diversity: number | null; vendi: number | null } | null;
+  isDemo: boolean;
+  createdAt: Date;
+  finishedAt: Date | null;
+};
+
+export function listRuns(input: ListRunsInput = {}): { runs: RunListItem[]; total: number; limit: number; offset: number } {
+  const parsed = listRunsInputSchema.safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error, "filters");
+  const f = parsed.data;
+  const db = getDb();
+  const where: SQL[] = [];
+  if (f.variant) where.push(eq(variants.name, f.variant));
+  if (f.promptSet) where.push(eq(promptSets.name, f.promptSet));
+  if (f.status) where.push(eq(runs.status, f.status));
+  const cond = where.length > 0 ? and(...where) : undefined;
+
+  const total = db
+    .select({ n: sql<number>`count(*)` })
+    .from(runs)
+    .innerJoin(variants, eq(variants.id, runs.variantId))
+    .innerJoin(promptSets, eq(promptSets.id, runs.promptSetId))
+    .where(cond)
+    .get()!.n;
+  const rows = db
+    .select({ run: runs, variant: variants.name, promptSet: { name: promptSets.name, version: promptSets.version, isImplicit: promptSets.isImplicit }, score: runScores, isFixture: evaluators.isFixture })
+    .from(runs)
+    .innerJoin(variants, eq(variants.id, runs.variantId))
+    .innerJoin(promptSets, eq(promptSets.id, runs.promptSetId))
+    .leftJoin(runScores, and(eq(runScores.runId, runs.id), eq(runScores.evaluatorId, runs.evaluatorId)))
+    .leftJoin(evaluators, eq(evaluators.id, runs.evaluatorId))
+    .where(cond)
+    .orderBy(desc(runs.createdAt), desc(runs.id))
+    .limit(f.limit)
+    .offset(f.offset)
+    .all();
+  return {
+    runs: rows.map(({ run, variant, promptSet, score, isFixture }) => ({
+      id: run.id,
+      status: run.status,
+      source: run.source,
+      variant,
+      promptSet,
+      guidanceScale: run.guidanceScale,
+      sampler: run.sampler,
+      steps: run.steps,
+      progress: { done: run.progressDone, total: run.progressTotal },
+      error: run.error,
+      evaluator: run.evaluatorId ? { id: run.evaluatorId, isFixture: isFixture ?? false } : null,
+      scores: score ? { n: score.n, failed: score.failed, clipScore: score.clipScore, clipS: score.clipS, diversity: score.diversity, vendi: score.vendi } : null,
+      isDemo: run.isDemo,
+      createdAt: run.createdAt,
+      finishedAt: run.finishedAt,
+    })),
+    total,
+    limit: f.limit,
+    offset: f.offset,
+  };
+}

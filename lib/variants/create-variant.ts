@@ -1,0 +1,39 @@
+// Registers a model variant (a conditioning setup) that runs are uploaded for.
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { getDb, type DbOrTx } from "../../db/client";
+import { newId } from "../../db/ids";
+import { conditioningTypeSchema, variants, type VariantRow } from "../../db/schema";
+import { AppError } from "../errors";
+import { validationError } from "../http/respond";
+
+/** Names appear in URLs and tables: letters, digits and . _ - + (no spaces). */
+export const variantNameSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$/, "use 1–100 letters, digits, '.', '_', '+' or '-', starting with a letter or digit");
+
+export const createVariantInputSchema = z.object({
+  name: variantNameSchema,
+  description: z.string().max(5000).optional(),
+  model: z.string().max(500).optional(),
+  links: z.array(z.url()).max(20).default([]),
+  conditioningType: conditioningTypeSchema,
+  isDemo: z.boolean().default(false),
+});
+export type CreateVariantInput = z.input<typeof createVariantInputSchema>;
+
+/** Throws AppError 422 on bad input and 409 when the name is taken. */
+export function createVariant(input: CreateVariantInput, db: DbOrTx = getDb()): VariantRow {
+  const parsed = createVariantInputSchema.safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error, "variant");
+  const v = parsed.data;
+  if (db.select({ id: variants.id }).from(variants).where(eq(variants.name, v.name)).get()) {
+    throw new AppError("conflict", `a variant named "${v.name}" already exists`, { variant: v.name });
+  }
+  return db
+    .insert(variants)
+    .values({ id: newId("var"), name: v.name, description: v.description ?? null, model: v.model ?? null, links: v.links, conditioningType: v.conditioningType, isDemo: v.isDemo })
+    .returning()
+    .get();
+}

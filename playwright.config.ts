@@ -1,0 +1,41 @@
+import { defineConfig } from "@playwright/test";
+
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+const DATA_DIR = ".cache/e2e-data";
+
+export default defineConfig({
+  testDir: "e2e",
+  forbidOnly: !!process.env.CI,
+  retries: process.env.CI ? 1 : 0,
+  workers: 1,
+  timeout: 120_000,
+  reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
+  outputDir: "test-results",
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    trace: "on-first-retry",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    },
+  },
+  projects: [
+    { name: "api", testDir: "e2e/api" },
+    { name: "ui", testDir: "e2e/ui", dependencies: ["api"] },
+  ],
+  webServer: {
+    // A fresh data folder per run; the production build must exist (npm run test:e2e builds it).
+    command: `rm -rf ${DATA_DIR} && node --import tsx scripts/serve.ts --port ${PORT} --no-prompt`,
+    url: `http://127.0.0.1:${PORT}/api/v1/health`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    env: {
+      T2I_DATA_DIR: DATA_DIR,
+      T2I_RATE_LIMIT_WRITES_PER_MIN: "1000",
+      T2I_RATE_LIMIT_READS_PER_MIN: "5000",
+      T2I_WORKER_POLL_MS: "200",
+    },
+    stdout: "pipe",
+    stderr: "pipe",
+  },
+});

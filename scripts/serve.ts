@@ -1,0 +1,81 @@
+// npm start: prepares and starts the service on the embedded SQLite database.
+// Applies migrations, says which evaluator will score (offering the real model's download),
+// builds the web app on first start, then runs `next start`.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import readline from "node:readline/promises";
+import { parseArgs } from "node:util";
+import { migrate } from "../db/migrate";
+import { FIXTURE_WARNING } from "../lib/clip/identity";
+import { resolveServiceModel } from "../lib/clip/resolve-model";
+import { config } from "../lib/config";
+
+const HELP = `Usage: npm start -- [--port 3000] [--host 0.0.0.0] [--no-prompt] [--rebuild]
+
+Starts the evaluation service: applies database migrations (SQLite under T2I_DATA_DIR,
+default ./data), picks the evaluator (the model installed by 'npm run fetch-model', else
+the bundled random-weight test evaluator, whose scores are labelled as not meaningful),
+builds the web app if it has not been built, and serves it with 'next start'. The server
+also works the scoring queue (set T2I_INPROCESS_WORKER=0 to leave that to 'npm run worker').
+
+  --port N      port (default 3000, or PORT)
+  --host H      address to listen on (default 0.0.0.0)
+  --no-prompt   never ask to download the real model
+  --rebuild     run 'next build' even if a build exists
+`;
+
+async function offerDownload(): Promise<void> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+  const answer = (await rl.question("Download the real evaluator (CLIP ViT-B/32, about 600 MB) now? [y/N] ")).trim().toLowerCase();
+  rl.close();
+  if (answer !== "y" && answer !== "yes") return;
+  const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/fetch-model.ts"], { stdio: "inherit" });
+  if (r.status !== 0) console.log("Download failed; starting with the test evaluator. Retry later with: npm run fetch-model");
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string", default: process.env.PORT ?? "3000" },
+      host: { type: "string", default: "0.0.0.0" },
+      "no-prompt": { type: "boolean", default: false },
+      rebuild: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return void process.stdout.write(HELP);
+  const cfg = config();
+  fs.mkdirSync(cfg.dataDir, { recursive: true });
+  migrate();
+  console.log(`database: ${path.join(cfg.dataDir, "t2i.sqlite")} (migrations applied)`);
+
+  let model = resolveServiceModel();
+  const isFixture = () => path.resolve(model.dir) === path.resolve("fixtures/clip-tiny");
+  if (isFixture() && !values["no-prompt"] && process.stdin.isTTY && !process.env.CI) {
+    console.log(`No real evaluator is installed; scores would come from the ${FIXTURE_WARNING}.`);
+    await offerDownload();
+    model = resolveServiceModel();
+  }
+  console.log(`evaluator: ${model.dir} (${model.variant})${isFixture() ? ` — ${FIXTURE_WARNING}; install the real one with: npm run fetch-model` : ""}`);
+
+  if (values.rebuild || !fs.existsSync(".next/BUILD_ID")) {
+    console.log("building the web app (first start only; about a minute)…");
+    const b = spawnSync(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "build"], { stdio: "inherit" });
+    if (b.status !== 0) process.exit(b.status ?? 1);
+  }
+
+  const host = values.host!;
+  const shown = host === "0.0.0.0" ? "localhost" : host;
+  console.log(`\n  t2i-eval is starting on http://${shown}:${values.port}\n`);
+  const child = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", values.port!, "-H", host], {
+    stdio: "inherit",
+  });
+  for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+}
+
+main().catch((e) => {
+  console.error(`error: ${e instanceof Error ? e.message : e}`);
+  process.exit(1);
+});
