@@ -32,6 +32,10 @@ const envSchema = z.object({
   T2I_RATE_LIMIT_READS_PER_MIN: z.coerce.number().int().min(0).default(600),
   T2I_METRICS_MAX_IMAGES: z.coerce.number().int().min(1).default(64),
   T2I_METRICS_MAX_BYTES: z.coerce.number().int().min(1).default(32 * 1024 * 1024),
+  T2I_SERVER: z.string().url().default("http://localhost:3000"),
+  T2I_API_KEY: z.string().optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  CI: z.string().optional(),
   T2I_INPROCESS_WORKER: z.enum(["0", "1", "true", "false"]).default("1"),
 });
 
@@ -78,6 +82,12 @@ export type Config = {
   /** Above these, POST /api/v1/metrics answers 413 and points to /api/v1/runs. */
   metricsMaxImages: number;
   metricsMaxBytes: number;
+  /** Client side (npm run upload): the service to talk to and the key to write with. */
+  serverUrl: string;
+  apiKey: string | undefined;
+  port: number;
+  /** Running under CI: never prompt. */
+  ci: boolean;
   /** Whether the web server also works the scoring queue. */
   inProcessWorker: boolean;
 };
@@ -120,6 +130,10 @@ export function config(): Config {
     rateLimitReadsPerMinute: env.T2I_RATE_LIMIT_READS_PER_MIN,
     metricsMaxImages: env.T2I_METRICS_MAX_IMAGES,
     metricsMaxBytes: env.T2I_METRICS_MAX_BYTES,
+    serverUrl: env.T2I_SERVER.replace(/\/+$/, ""),
+    apiKey: env.T2I_API_KEY,
+    port: env.PORT,
+    ci: env.CI !== undefined && env.CI !== "" && env.CI !== "false" && env.CI !== "0",
     inProcessWorker: env.T2I_INPROCESS_WORKER === "1" || env.T2I_INPROCESS_WORKER === "true",
   };
   return cached;

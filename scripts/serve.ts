@@ -37,7 +37,7 @@ async function offerDownload(): Promise<void> {
 async function main() {
   const { values } = parseArgs({
     options: {
-      port: { type: "string", default: process.env.PORT ?? "3000" },
+      port: { type: "string", default: String(config().port) },
       host: { type: "string", default: "0.0.0.0" },
       "no-prompt": { type: "boolean", default: false },
       rebuild: { type: "boolean", default: false },
@@ -52,7 +52,7 @@ async function main() {
 
   let model = resolveServiceModel();
   const isFixture = () => path.resolve(model.dir) === path.resolve("fixtures/clip-tiny");
-  if (isFixture() && !values["no-prompt"] && process.stdin.isTTY && !process.env.CI) {
+  if (isFixture() && !values["no-prompt"] && process.stdin.isTTY && !config().ci) {
     console.log(`No real evaluator is installed; scores would come from the ${FIXTURE_WARNING}.`);
     await offerDownload();
     model = resolveServiceModel();

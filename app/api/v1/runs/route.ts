@@ -1,0 +1,66 @@
+// POST /api/v1/runs – upload a sample batch as a run (202, scored in the background); GET lists runs
+import { parseQuery, runUploadFieldsSchema } from "@/lib/api/schemas";
+import { AppError } from "@/lib/errors";
+import { requireApiKey } from "@/lib/http/auth";
+import { rateLimit } from "@/lib/http/rate-limit";
+import { route, validationError } from "@/lib/http/respond";
+import { createRun } from "@/lib/runs/create-run";
+import { listRuns, listRunsInputSchema } from "@/lib/runs/list-runs";
+import { ingestMultipart } from "@/lib/uploads";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const GET = route(async (req) => {
+  rateLimit(req, "read");
+  return Response.json(listRuns(parseQuery(req.url, listRunsInputSchema)));
+});
+
+export const POST = route(async (req) => {
+  const key = requireApiKey(req);
+  rateLimit(req, "write", key.id);
+  if (!req.body) throw new AppError("bad_request", "empty request body: send multipart/form-data with an archive, or a manifest and images");
+  const staged = await ingestMultipart(req.body, req.headers.get("content-type"));
+  try {
+    const fields = runUploadFieldsSchema.safeParse(staged.fields);
+    if (!fields.success) throw validationError(fields.error, "run fields");
+    const f = fields.data;
+    const { run, duplicate } = await createRun({
+      variant: f.variant,
+      createVariantIfMissing: f.conditioningType ? { conditioningType: f.conditioningType, description: f.variantDescription, model: f.model } : undefined,
+      promptSet: f.promptSet,
+      promptSetVersion: f.promptSetVersion,
+      guidanceScale: f.guidanceScale,
+      sampler: f.sampler,
+      steps: f.steps,
+      seedPolicy: f.seedPolicy,
+      source: "uploaded",
+      items: staged.items.map((i) => ({
+        fileName: i.fileName,
+        prompt: i.prompt,
+        promptId: i.promptId,
+        seed: i.seed,
+        stagedPath: i.path,
+        sha256: i.sha256,
+        bytes: i.bytes,
+        width: i.width,
+        height: i.height,
+        format: i.format,
+      })),
+    });
+    const statusUrl = `/api/v1/runs/${run.id}`;
+    const body = {
+      id: run.id,
+      status: run.status,
+      statusUrl,
+      pageUrl: `/runs/${run.id}`,
+      duplicate,
+      samples: staged.items.length,
+      ...(staged.ignoredFiles.length ? { ignoredFiles: staged.ignoredFiles } : {}),
+      ...(duplicate ? { message: "an identical upload (same variant, settings and files) exists; it was not scored again" } : {}),
+    };
+    return Response.json(body, { status: duplicate ? 200 : 202, headers: { Location: statusUrl } });
+  } finally {
+    await staged.cleanup();
+  }
+});

@@ -1,0 +1,22 @@
+// GET /api/v1/variants – list conditioning variants; POST registers one
+import { createVariantJsonSchema } from "@/lib/api/schemas";
+import { requireApiKey } from "@/lib/http/auth";
+import { rateLimit } from "@/lib/http/rate-limit";
+import { readJson, route } from "@/lib/http/respond";
+import { createVariant } from "@/lib/variants/create-variant";
+import { listVariants } from "@/lib/variants/list-variants";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const GET = route(async (req) => {
+  rateLimit(req, "read");
+  return Response.json({ variants: listVariants() });
+});
+
+export const POST = route(async (req) => {
+  const key = requireApiKey(req);
+  rateLimit(req, "write", key.id);
+  const body = createVariantJsonSchema.parse(await readJson(req));
+  return Response.json(createVariant(body), { status: 201 });
+});

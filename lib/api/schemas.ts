@@ -1,0 +1,69 @@
+// Request schemas of the REST API: the routes validate with these and /api/v1/openapi.json is
+// generated from them, so the documentation cannot drift from what is enforced.
+import { z } from "zod";
+import { conditioningTypeSchema } from "../../db/schema";
+
+const optionalText = (max: number) => z.string().trim().min(1).max(max).optional();
+
+/** Text fields of the multipart upload to POST /api/v1/runs (files: `archive`, or `manifest` + `images`). */
+export const runUploadFieldsSchema = z
+  .object({
+    variant: z.string().trim().min(1).max(100).meta({ description: "Variant name; registered with POST /api/v1/variants, or created here when conditioningType is given." }),
+    guidanceScale: z.coerce.number().finite().min(0).max(1000).meta({ description: "Classifier-free guidance scale the samples were made with." }),
+    promptSet: optionalText(100).meta({ description: "Named prompt set the manifest's prompts or prompt_ids must belong to; without one the upload's prompts form an implicit set." }),
+    promptSetVersion: z.coerce.number().int().min(1).optional(),
+    sampler: optionalText(100),
+    steps: z.coerce.number().int().min(1).max(100_000).optional(),
+    seedPolicy: optionalText(200).meta({ description: "How seeds were chosen, e.g. 'per-sample: seed column'." }),
+    conditioningType: conditioningTypeSchema.optional().meta({ description: "Creates the variant if it does not exist yet." }),
+    variantDescription: optionalText(5000),
+    model: optionalText(500).meta({ description: "Model/backbone, recorded when the variant is created here." }),
+  })
+  .strict()
+  .meta({ id: "RunUploadFields" });
+export type RunUploadFields = z.infer<typeof runUploadFieldsSchema>;
+
+export const runIdParamsSchema = z.object({ id: z.string().min(1).max(100) });
+
+export const promptSetQuerySchema = z.object({ version: z.coerce.number().int().min(1).optional() });
+
+export const leaderboardQuerySchema = z
+  .object({
+    promptSet: z.string().trim().min(1).max(200).meta({ description: "Prompt set name or id." }),
+    version: z.coerce.number().int().min(1).optional(),
+    includeDemo: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  })
+  .meta({ id: "LeaderboardQuery" });
+
+export const createPromptSetJsonSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    version: z.number().int().min(1).optional(),
+    description: z.string().max(5000).optional(),
+    prompts: z
+      .array(z.object({ id: z.string().trim().min(1).max(200).optional(), prompt: z.string().trim().min(1).max(10_000), category: z.string().trim().max(200).optional() }).strict())
+      .min(1),
+  })
+  .strict()
+  .meta({ id: "CreatePromptSet" });
+
+export const createVariantJsonSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    conditioningType: conditioningTypeSchema,
+    description: z.string().max(5000).optional(),
+    model: z.string().max(500).optional(),
+    links: z.array(z.url()).max(20).optional(),
+  })
+  .strict()
+  .meta({ id: "CreateVariant" });
+
+export const errorBodySchema = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
+  .meta({ id: "Error" });
+
+/** Parses search params with a schema; failures are 422 naming the parameter. */
+export function parseQuery<T extends z.ZodType>(url: string, schema: T): z.output<T> {
+  const params = Object.fromEntries(new URL(url).searchParams);
+  return schema.parse(params);
+}

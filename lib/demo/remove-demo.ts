@@ -1,0 +1,148 @@
+// Removes the demo data: every isDemo run with its samples, scores and jobs, the demo variants
+// and prompt sets (unless a non-demo run still uses one: those are kept and reported), and the
+// images that only demo samples used, with their cached embeddings. The rows go in one
+// transaction; the files are deleted afterwards, each only if no images row has reappeared
+// (an upload of the same content may have committed in between), under the write lock so that
+// no upload can commit a reference to a file while it is being deleted.
+import { and, eq, exists, inArray, not, sql } from "drizzle-orm";
+import { getDb } from "../../db/client";
+import { embeddings, images, jobs, promptScores, prompts, promptSets, runScores, runs, sampleScores, samples, variants } from "../../db/schema";
+import { asImageFormat } from "../storage/get-image-or-throw";
+import { hasFile, removeFile } from "../storage/content-store";
+
+export type RemoveDemoResult = {
+  runs: number;
+  samples: number;
+  variants: number;
+  promptSets: number;
+  /** Image rows deleted (content no non-demo sample uses) and files deleted from the store. */
+  images: number;
+  filesDeleted: number;
+  /** Demo variants and prompt sets kept because non-demo runs use them. */
+  keptVariants: string[];
+  keptPromptSets: string[];
+};
+
+// Bound parameters per statement, under SQLite's limit.
+const CHUNK = 500;
+
+export function removeDemo(): RemoveDemoResult {
+  const db = getDb();
+  const { result, orphans } = db.transaction(
+    (tx) => {
+      const demoRuns = tx.select({ id: runs.id }).from(runs).where(eq(runs.isDemo, true));
+      const demoSamples = tx.select({ id: samples.id }).from(samples).where(inArray(samples.runId, demoRuns));
+      const candidates = tx
+        .selectDistinct({ sha256: images.sha256, format: images.format })
+        .from(samples)
+        .innerJoin(images, eq(images.sha256, samples.imageSha256))
+        .where(inArray(samples.runId, demoRuns))
+        .all();
+
+      tx.delete(sampleScores).where(inArray(sampleScores.sampleId, demoSamples)).run();
+      tx.delete(promptScores).where(inArray(promptScores.runId, demoRuns)).run();
+      tx.delete(runScores).where(inArray(runScores.runId, demoRuns)).run();
+      tx.delete(jobs).where(inArray(jobs.runId, demoRuns)).run();
+      const sampleCount = tx.delete(samples).where(inArray(samples.runId, demoRuns)).run().changes;
+      const runCount = tx.delete(runs).where(eq(runs.isDemo, true)).run().changes;
+
+      const variantUsed = exists(tx.select({ one: sql`1` }).from(runs).where(eq(runs.variantId, variants.id)));
+      const keptVariants = tx
+        .select({ name: variants.name })
+        .from(variants)
+        .where(and(eq(variants.isDemo, true), variantUsed))
+        .all()
+        .map((v) => v.name);
+      const variantCount = tx
+        .delete(variants)
+        .where(and(eq(variants.isDemo, true), not(variantUsed)))
+        .run().changes;
+
+      const setUsed = exists(tx.select({ one: sql`1` }).from(runs).where(eq(runs.promptSetId, promptSets.id)));
+      const keptPromptSets = tx
+        .select({ name: promptSets.name, version: promptSets.version })
+        .from(promptSets)
+        .where(and(eq(promptSets.isDemo, true), setUsed))
+        .all()
+        .map((s) => `${s.name}@${s.version}`);
+      const unusedSets = tx.select({ id: promptSets.id }).from(promptSets).where(and(eq(promptSets.isDemo, true), not(setUsed)));
+      tx.delete(prompts).where(inArray(prompts.promptSetId, unusedSets)).run();
+      const setCount = tx
+        .delete(promptSets)
+        .where(and(eq(promptSets.isDemo, true), not(setUsed)))
+        .run().changes;
+
+      const orphans: { sha256: string; format: string }[] = [];
+      for (let k = 0; k < candidates.length; k += CHUNK) {
+        const chunk = candidates.slice(k, k + CHUNK).map((c) => c.sha256);
+        const used = new Set(
+          tx
+            .selectDistinct({ sha256: samples.imageSha256 })
+            .from(samples)
+            .where(inArray(samples.imageSha256, chunk))
+            .all()
+            .map((r) => r.sha256),
+        );
+        const unused = candidates.slice(k, k + CHUNK).filter((c) => !used.has(c.sha256));
+        if (unused.length === 0) continue;
+        const shas = unused.map((u) => u.sha256);
+        // The cache entries of deleted content could never be looked up again.
+        tx.delete(embeddings)
+          .where(and(eq(embeddings.kind, "image"), inArray(embeddings.key, shas)))
+          .run();
+        tx.delete(images).where(inArray(images.sha256, shas)).run();
+        orphans.push(...unused);
+      }
+
+      const result: RemoveDemoResult = {
+        runs: runCount,
+        samples: sampleCount,
+        variants: variantCount,
+        promptSets: setCount,
+        images: orphans.length,
+        filesDeleted: 0,
+        keptVariants,
+        keptPromptSets,
+      };
+      return { result, orphans };
+    },
+    { behavior: "immediate" },
+  );
+
+  result.filesDeleted = deleteOrphanFiles(orphans);
+  return result;
+}
+
+function deleteOrphanFiles(orphans: { sha256: string; format: string }[]): number {
+  if (orphans.length === 0) return 0;
+  return getDb().transaction(
+    (tx) => {
+      let deleted = 0;
+      for (let k = 0; k < orphans.length; k += CHUNK) {
+        const chunk = orphans.slice(k, k + CHUNK);
+        const back = new Set(
+          tx
+            .select({ sha256: images.sha256 })
+            .from(images)
+            .where(
+              inArray(
+                images.sha256,
+                chunk.map((c) => c.sha256),
+              ),
+            )
+            .all()
+            .map((r) => r.sha256),
+        );
+        for (const o of chunk) {
+          if (back.has(o.sha256)) continue;
+          const format = asImageFormat(o.format);
+          if (!hasFile(o.sha256, format)) continue;
+          removeFile(o.sha256, format);
+          deleted++;
+        }
+      }
+      return deleted;
+    },
+    { behavior: "immediate" },
+  );
+}

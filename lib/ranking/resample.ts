@@ -1,0 +1,92 @@
+// Prompt resampling and percentile summaries for the ranking's paired bootstrap.
+//
+// The draws use the same generator, seeding and draw order as lib/metrics/bootstrap.ts
+// (xoroshiro128plus(seed), then uniformInt(0, P − 1) once per prompt), so a run's
+// interval here equals the one shown on its own page when the prompts are in the
+// same order. A resample is handed over as multiplicities (how often each prompt
+// was drawn), which lets every run's point be an O(P) weighted sum.
+// Percentiles and the p-value follow lib/metrics/bootstrap.ts: linear interpolation
+// between order statistics (type 7), and p = min(1, 2·f) with f the share of
+// resampled differences at or beyond 0 on the other side from the observed one
+// (p = 1 when the observed difference is exactly 0).
+import { uniformInt } from "pure-rand/distribution/uniformInt";
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import { quantileSorted } from "../metrics/bootstrap";
+import { computeRunPoints, type RunPoints } from "./evaluate-fronts";
+import type { PreparedInput } from "./prepare-input";
+import type { BootstrapInterval, PairedDifference } from "./types";
+
+export interface ResampleSettings {
+  B: number;
+  level: number;
+  seed: number;
+}
+
+/** Calls `visit` B times with how often each of the P prompts was drawn (the array is reused). */
+export function forEachPromptResample(nPrompts: number, B: number, seed: number, visit: (counts: Float64Array, b: number) => void): void {
+  const rng = xoroshiro128plus(seed | 0);
+  const counts = new Float64Array(nPrompts);
+  const last = nPrompts - 1;
+  for (let b = 0; b < B; b++) {
+    counts.fill(0);
+    for (let k = 0; k < nPrompts; k++) counts[uniformInt(rng, 0, last)]++;
+    visit(counts, b);
+  }
+}
+
+/** Percentile interval of the resampled values; NaN marks a dropped resample. null if all were dropped. */
+export function percentileInterval(values: Float64Array, s: ResampleSettings): BootstrapInterval | null {
+  const kept = values.filter((v) => !Number.isNaN(v)).sort();
+  if (kept.length === 0) return null;
+  const alpha = (1 - s.level) / 2;
+  return {
+    low: quantileSorted(kept, alpha),
+    high: quantileSorted(kept, 1 - alpha),
+    level: s.level,
+    B: s.B,
+    seed: s.seed,
+    dropped: s.B - kept.length,
+  };
+}
+
+/** Paired difference a − b from their values on the same resamples (NaN = dropped). */
+export function pairedDifference(estimate: number, a: Float64Array, b: Float64Array, s: ResampleSettings): PairedDifference {
+  const diffs = new Float64Array(a.length);
+  let otherSide = 0;
+  let kept = 0;
+  for (let k = 0; k < a.length; k++) {
+    const d = a[k]! - b[k]!;
+    diffs[k] = d;
+    if (Number.isNaN(d)) continue;
+    kept++;
+    if (estimate > 0 ? d <= 0 : d >= 0) otherSide++;
+  }
+  const pValue = estimate === 0 ? 1 : kept === 0 ? null : Math.min(1, (2 * otherSide) / kept);
+  return { estimate, ci: percentileInterval(diffs, s), pValue };
+}
+
+/**
+ * Runs the bootstrap over prompts for every run at once: on each resample computes
+ * all run points, hands them to `onResample`, and returns each run's percentile
+ * intervals for diversity and CLIPScore from those same resamples.
+ */
+export function resampleRuns(
+  input: PreparedInput,
+  s: ResampleSettings,
+  onResample: (points: RunPoints, b: number) => void,
+): { diversity: (BootstrapInterval | null)[]; clipScore: (BootstrapInterval | null)[] } {
+  const R = input.runs.length;
+  const div = Array.from({ length: R }, () => new Float64Array(s.B));
+  const clip = Array.from({ length: R }, () => new Float64Array(s.B));
+  if (input.promptIds.length > 0) {
+    forEachPromptResample(input.promptIds.length, s.B, s.seed, (counts, b) => {
+      const points = computeRunPoints(input, counts);
+      for (let r = 0; r < R; r++) {
+        div[r]![b] = points.diversity[r]!;
+        clip[r]![b] = points.clipScore[r]!;
+      }
+      onResample(points, b);
+    });
+  }
+  return { diversity: div.map((x) => percentileInterval(x, s)), clipScore: clip.map((x) => percentileInterval(x, s)) };
+}
