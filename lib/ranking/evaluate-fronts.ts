@@ -65,16 +65,10 @@ export function frontScore(front: Front, interval: Interval): number {
   return s;
 }
 
-/** `variants` restricts the pass to those variant indices (all by default). */
-export function evaluatePass(input: PreparedInput, points: RunPoints, variants?: readonly number[]): Pass {
+export function evaluatePass(input: PreparedInput, points: RunPoints): Pass {
   const V = input.variants.length;
-  const which = variants ?? input.variants.map((_, v) => v);
-  const fronts: Front[] = new Array(V);
-  const spans: (Interval | null)[] = new Array(V).fill(null);
-  for (const v of which) {
-    fronts[v] = variantFront(input.variants[v]!.runs, points);
-    spans[v] = frontSpan(fronts[v]!);
-  }
+  const fronts = input.variants.map((variant) => variantFront(variant.runs, points));
+  const spans = fronts.map(frontSpan);
   const { interval, members } = chooseCommonInterval(spans);
   const scores = new Float64Array(V).fill(NaN);
   if (interval !== null) for (const v of members) scores[v] = frontScore(fronts[v]!, interval);

@@ -40,7 +40,7 @@ const listIds = (ids: PromptId[]) => ids.slice(0, 5).map((id) => JSON.stringify(
  * (same variant and run ids twice).
  */
 export function prepareInput(variants: readonly RankingVariant[], opts: { distinctVariants?: boolean } = {}): PreparedInput {
-  if (!Array.isArray(variants)) invalid("variants must be an array");
+  if (!Array.isArray(variants as unknown)) invalid("variants must be an array");
   const distinct = opts.distinctVariants ?? true;
   const seenVariants = new Set<string>();
   const seenRuns = new Set<string>();
@@ -51,7 +51,7 @@ export function prepareInput(variants: readonly RankingVariant[], opts: { distin
 
   variants.forEach((variant, v) => {
     if (typeof variant?.variantId !== "string") invalid(`variant ${v} has no variantId string`);
-    if (!Array.isArray(variant.runs)) invalid(`variant "${variant.variantId}" has no runs array`);
+    if (!Array.isArray(variant.runs as unknown)) invalid(`variant "${variant.variantId}" has no runs array`);
     if (distinct && seenVariants.has(variant.variantId)) invalid(`variant "${variant.variantId}" is listed twice`);
     seenVariants.add(variant.variantId);
     const runIdx: number[] = [];
@@ -63,7 +63,7 @@ export function prepareInput(variants: readonly RankingVariant[], opts: { distin
       if (!Number.isFinite(run.guidanceScale)) invalid(`${where} has guidance scale ${run.guidanceScale}; it must be a finite number`);
       const vendi = run.vendi ?? null;
       if (vendi !== null && !Number.isFinite(vendi)) invalid(`${where} has Vendi score ${vendi}; it must be finite or null`);
-      if (!Array.isArray(run.prompts) || run.prompts.length === 0) invalid(`${where} has no per-prompt statistics`);
+      if (!Array.isArray(run.prompts as unknown) || run.prompts.length === 0) invalid(`${where} has no per-prompt statistics`);
       run.prompts.forEach((p, i) => checkPrompt(p, i, where));
 
       if (order === null) {

@@ -4,6 +4,7 @@ import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "../../db/client";
 import { evaluators, promptSets, runScores, runStatusSchema, runs, variants } from "../../db/schema";
+import { FIXTURE_WARNING } from "../clip/identity";
 import { validationError } from "../http/respond";
 
 export const listRunsInputSchema = z.object({
@@ -27,7 +28,7 @@ export type RunListItem = {
   steps: number | null;
   progress: { done: number; total: number };
   error: string | null;
-  evaluator: { id: string; isFixture: boolean } | null;
+  evaluator: { id: string; isFixture: boolean; warning?: string } | null;
   scores: { n: number; failed: number; clipScore: number | null; clipS: number | null; diversity: number | null; vendi: number | null } | null;
   isDemo: boolean;
   createdAt: Date;
@@ -76,7 +77,7 @@ export function listRuns(input: ListRunsInput = {}): { runs: RunListItem[]; tota
       steps: run.steps,
       progress: { done: run.progressDone, total: run.progressTotal },
       error: run.error,
-      evaluator: run.evaluatorId ? { id: run.evaluatorId, isFixture: isFixture ?? false } : null,
+      evaluator: run.evaluatorId ? { id: run.evaluatorId, isFixture: isFixture ?? false, ...(isFixture ? { warning: FIXTURE_WARNING } : {}) } : null,
       scores: score ? { n: score.n, failed: score.failed, clipScore: score.clipScore, clipS: score.clipS, diversity: score.diversity, vendi: score.vendi } : null,
       isDemo: run.isDemo,
       createdAt: run.createdAt,

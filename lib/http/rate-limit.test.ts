@@ -1,0 +1,45 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { resetConfigForTests } from "../config";
+import { AppError } from "../errors";
+import { rateLimit, resetRateLimitsForTests } from "./rate-limit";
+
+const req = (ip: string) => new Request("http://localhost/api/v1/runs", { headers: { "x-forwarded-for": ip } });
+
+function refusal(fn: () => void): AppError {
+  try {
+    fn();
+  } catch (e) {
+    return e as AppError;
+  }
+  throw new Error("expected a 429");
+}
+
+describe("rateLimit", () => {
+  afterEach(() => {
+    delete process.env.T2I_RATE_LIMIT_WRITES_PER_MIN;
+    resetConfigForTests();
+    resetRateLimitsForTests();
+  });
+
+  it("answers 429 with Retry-After past the per-address limit, per minute window", () => {
+    process.env.T2I_RATE_LIMIT_WRITES_PER_MIN = "3";
+    resetConfigForTests();
+    const t0 = 1_000_000;
+    for (let i = 0; i < 3; i++) rateLimit(req("10.0.0.1"), "write", undefined, t0 + i);
+    const e = refusal(() => rateLimit(req("10.0.0.1"), "write", undefined, t0 + 10_000));
+    expect(e.status).toBe(429);
+    expect(e.code).toBe("rate_limited");
+    expect(e.headers?.["Retry-After"]).toBe("50");
+    rateLimit(req("10.0.0.2"), "write", undefined, t0 + 10_000); // another address has its own budget
+    rateLimit(req("10.0.0.1"), "write", undefined, t0 + 60_001); // a new window
+  });
+
+  it("limits per API key across addresses, and reads separately from writes", () => {
+    process.env.T2I_RATE_LIMIT_WRITES_PER_MIN = "2";
+    resetConfigForTests();
+    rateLimit(req("1.1.1.1"), "write", "key_a", 0);
+    rateLimit(req("2.2.2.2"), "write", "key_a", 1);
+    expect(refusal(() => rateLimit(req("3.3.3.3"), "write", "key_a", 2)).status).toBe(429);
+    for (let i = 0; i < 10; i++) rateLimit(req("3.3.3.3"), "read", "key_a", 3);
+  });
+});
