@@ -25,6 +25,8 @@ not model output; every row is flagged as demo data. Running it again adds nothi
 Database: T2I_DB_PATH (default <T2I_DATA_DIR>/t2i.sqlite); migrated first.
 `;
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -51,8 +53,8 @@ async function main(): Promise<number> {
       console.log("no demo data to remove");
     } else {
       console.log(
-        `removed ${r.runs} demo runs (${r.samples} samples), ${r.variants} variants, ${r.promptSets} prompt sets, ` +
-          `${r.images} images (${r.filesDeleted} files) in ${elapsed()}`,
+        `removed ${count(r.runs, "demo run")} (${count(r.samples, "sample")}), ${count(r.variants, "variant")}, ${count(r.promptSets, "prompt set")}, ` +
+          `${count(r.images, "image")} (${count(r.filesDeleted, "file")}) in ${elapsed()}`,
       );
     }
     if (r.keptVariants.length > 0) console.log(`kept demo variant(s) that non-demo runs use: ${r.keptVariants.join(", ")}`);
