@@ -27,6 +27,8 @@ export interface MethodDoc {
 const { B, level, seed, significance } = RANKING_DEFAULTS;
 const ref = HYPERVOLUME_REFERENCE;
 const pct = `${Math.round(level * 100)}%`;
+// Printed rounded: (1 − 0.95)/2 is 0.025000000000000022 in floating point.
+const tail = (x: number) => String(+x.toFixed(6));
 
 export const rankingMethodDoc: MethodDoc = {
   title: "About the ranking",
@@ -76,7 +78,7 @@ export const rankingMethodDoc: MethodDoc = {
       id: "uncertainty",
       heading: "Uncertainty",
       paragraphs: [
-        `Intervals come from a paired percentile bootstrap over prompts: B = ${B} resamples of the prompt set with replacement, seed ${seed}, ${pct} level (percentiles ${(1 - level) / 2} and ${1 - (1 - level) / 2}, interpolated linearly). Every run of every variant is recomputed on the same resampled prompts, and each resample repeats every step above: run points, fronts, the common interval and the scores. A resample in which a variant is not ranked (its front collapses, or the interval changes so that it is left out) does not count for that variant; the number left out is shown as "dropped". The run points on the curves carry intervals from the same resamples.`,
+        `Intervals come from a paired percentile bootstrap over prompts: B = ${B} resamples of the prompt set with replacement, seed ${seed}, ${pct} level (the ${tail((1 - level) / 2)} and ${tail(1 - (1 - level) / 2)} quantiles of the resampled values, interpolated linearly between order statistics). Every run of every variant is recomputed on the same resampled prompts, and each resample repeats every step above: run points, fronts, the common interval and the scores. A resample in which a variant is not ranked (its front collapses, or the interval changes so that it is left out) does not count for that variant; the number left out is shown as "dropped". The run points on the curves carry intervals from the same resamples; a run's CLIP score (diversity) is left out of a resample only if no drawn prompt has a scored image (2 images).`,
         `Up to ${MAX_RANKING_B} resamples may be requested; the same seed and data always give the same intervals.`,
       ],
     },
@@ -85,7 +87,7 @@ export const rankingMethodDoc: MethodDoc = {
       heading: "Ties",
       paragraphs: [
         `For each pair of neighbours in the ranking (rank k and k + 1) a two-sided bootstrap p-value tests their score difference: p = min(1, 2·f), where f is the share of resamples (with both ranked) in which the difference is 0 or has the opposite sign to the observed one; an observed difference of exactly 0 gives p = 1. With B = ${B}, p = 0 means p < 1/${B}.`,
-        `A variant is tied with the one above it if p ≥ ${significance}; it is then shown with the same rank, marked "=", e.g. "=2". Ties chain: if 3 is tied with 2 and 2 with 1, all three show "1". A pair with no resample in which both are ranked is shown as tied.`,
+        `A variant is tied with the one above it if p ≥ ${significance}; it is then shown with the same rank, marked "=", e.g. "=2". Ties chain: if the third is tied with the second and the second with the first, all three have rank 1 ("1", "=1", "=1"), even if the first and third differ significantly; the next variant not tied with the one above it shows its position, e.g. "1", "=1", "3". A pair with no resample in which both are ranked is shown as tied.`,
       ],
     },
     {
@@ -93,7 +95,7 @@ export const rankingMethodDoc: MethodDoc = {
       heading: "Head to head",
       paragraphs: [
         "Two variants are compared over the overlap of their two fronts' diversity ranges (both need a front of at least 2 points). The difference of their scores carries a paired-bootstrap interval and p-value, as above.",
-        "Per prompt, a variant's score is the same weighted average of that prompt's CLIP scores in the front runs that gives the variant's score (the weights are those of the area under the curve over the interval). The win rate is the share of prompts on which A's per-prompt score is higher than B's, with equal scores counted as half a win.",
+        "Per prompt, a variant's score is the same weighted average of that prompt's CLIP scores in the front runs that gives the variant's score (the weights are those of the area under the curve over the interval; a prompt's CLIP score is clamped at 0 after its own mean). A prompt with no scored image in a run that carries weight is left out. The win rate is the share of prompts on which A's per-prompt score is higher than B's, with equal scores counted as half a win.",
       ],
     },
   ],

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_BOOTSTRAP_B, DEFAULT_BOOTSTRAP_LEVEL, DEFAULT_BOOTSTRAP_SEED } from "../metrics/bootstrap";
+import { RANKING_METHOD, rankingMethodDoc } from "./method-doc";
+import { hypervolume } from "./pareto-front";
+import { rankVariants } from "./rank-variants";
+import { HYPERVOLUME_REFERENCE, RANKING_DEFAULTS } from "./settings";
+import { syntheticVariant } from "./test-helpers";
+
+describe("rankingMethodDoc", () => {
+  it("states the constants the ranking runs with", () => {
+    const r = rankVariants([syntheticVariant("A", [[0.2, 70], [0.4, 60]], { noise: 2 })], { B: 20 });
+    const defaults = rankVariants([syntheticVariant("A", [[0.2, 70], [0.4, 60]])]).settings;
+    const { B, level, seed, significance, hypervolumeReference } = rankingMethodDoc.constants;
+    expect(defaults).toEqual({ B, level, seed, significance });
+    expect(r.settings.B).toBe(20);
+    expect({ B, level, seed }).toEqual({ B: DEFAULT_BOOTSTRAP_B, level: DEFAULT_BOOTSTRAP_LEVEL, seed: DEFAULT_BOOTSTRAP_SEED });
+    expect(hypervolumeReference).toEqual(HYPERVOLUME_REFERENCE);
+    expect(significance).toBe(RANKING_DEFAULTS.significance);
+  });
+
+  it("mentions B, the level, the seed, the significance and the reference point in its text", () => {
+    const { B, level, seed, significance, hypervolumeReference: ref } = rankingMethodDoc.constants;
+    expect(RANKING_METHOD).toContain(`B = ${B} resamples`);
+    expect(RANKING_METHOD).toContain(`seed ${seed}`);
+    expect(RANKING_METHOD).toContain(`${level * 100}% level`);
+    expect(RANKING_METHOD).toContain(`p ≥ ${significance}`);
+    expect(RANKING_METHOD).toContain(`reference point (${ref.diversity}, ${ref.clipScore})`);
+    expect(RANKING_METHOD).toContain("p = min(1, 2·f)");
+    // and the literal values, so a change of constant is a visible doc change
+    expect(RANKING_METHOD).toMatch(/B = 1000 resamples.*seed 0, 95% level/);
+    expect(RANKING_METHOD).toContain("p ≥ 0.05");
+    expect(RANKING_METHOD).toContain("reference point (0, 0)");
+  });
+
+  it("uses the documented reference point for the hypervolume", () => {
+    const { hypervolumeReference: ref } = rankingMethodDoc.constants;
+    const p = { diversity: 0.5, clipScore: 40 };
+    expect(hypervolume([p])).toBeCloseTo((p.diversity - ref.diversity) * (p.clipScore - ref.clipScore), 12);
+  });
+
+  it("renders every section as markdown", () => {
+    expect(RANKING_METHOD.startsWith(`# ${rankingMethodDoc.title}\n`)).toBe(true);
+    for (const s of rankingMethodDoc.sections) expect(RANKING_METHOD).toContain(`## ${s.heading}\n\n${s.paragraphs[0]}`);
+    expect(new Set(rankingMethodDoc.sections.map((s) => s.id)).size).toBe(rankingMethodDoc.sections.length);
+  });
+});
