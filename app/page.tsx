@@ -1,11 +1,254 @@
-export default function Home() {
+import type { Metadata } from "next";
+import Link from "next/link";
+import { DemoBadge } from "@/app/_components/badges";
+import { toSeries } from "@/app/_components/board-series";
+import { CONDITIONING_LABELS, fmt, fmtCi } from "@/app/_components/format";
+import { DownloadLinks, TradeoffChart } from "@/app/_components/tradeoff-chart";
+import { conditioningTypeSchema } from "@/db/schema";
+import { defaultPromptSet } from "@/lib/leaderboard/default-prompt-set";
+import { getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
+import { listPromptSets } from "@/lib/prompt-sets/list-prompt-sets";
+import type { RankedVariant, UnrankedVariant } from "@/lib/ranking";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Leaderboard" };
+
+type SP = { promptSet?: string; evaluator?: string; sort?: string; dir?: string; type?: string; demo?: string };
+
+const COLUMNS = {
+  rank: "Rank",
+  name: "Variant",
+  score: "Fidelity at matched diversity",
+  bestClipScore: "Best CLIP score",
+  bestDiversity: "Best diversity",
+  bestVendi: "Best Vendi",
+  hypervolume: "Hypervolume",
+} as const;
+type Col = keyof typeof COLUMNS;
+
+function href(sp: SP, patch: Partial<SP>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...sp, ...patch })) if (v) q.set(k, v);
+  return `/?${q.toString()}`;
+}
+
+export default async function LeaderboardPage({ searchParams }: { searchParams: Promise<SP> }) {
+  const sp = await searchParams;
+  const sets = listPromptSets({ includeImplicit: true }).filter((s) => s.runCount > 0);
+  const setName = sp.promptSet ?? defaultPromptSet()?.name;
+  if (!setName) {
+    return (
+      <div>
+        <h1 className="text-2xl font-semibold">Leaderboard</h1>
+        <p className="mt-4">
+          No scored runs yet. <Link href="/upload" className="underline">Upload a batch</Link> or run <code>npm run seed:demo</code>.
+        </p>
+      </div>
+    );
+  }
+  const board = getRankedBoard(setName, { evaluatorId: sp.evaluator, includeDemo: sp.demo !== "hide" });
+  const ranking = board.ranking;
+  const typeFilter = sp.type && conditioningTypeSchema.options.includes(sp.type as never) ? sp.type : undefined;
+  const keep = (v: { variantId: string }) => !typeFilter || board.variants[v.variantId]?.conditioningType === typeFilter;
+  const sortCol: Col = sp.sort && sp.sort in COLUMNS ? (sp.sort as Col) : "rank";
+  const dir = sp.dir === "asc" || (!sp.dir && (sortCol === "rank" || sortCol === "name")) ? "asc" : "desc";
+  const value = (v: RankedVariant, c: Col): number | string => (c === "rank" ? v.position : c === "name" ? board.variants[v.variantId]!.name : (v[c] ?? -Infinity));
+  const ranked = (ranking?.ranked ?? []).filter(keep).sort((a, b) => {
+    const x = value(a, sortCol);
+    const y = value(b, sortCol);
+    const c = typeof x === "string" ? x.localeCompare(String(y)) : x - (y as number);
+    return dir === "asc" ? c : -c;
+  });
+  const unranked: UnrankedVariant[] = (ranking?.unranked ?? []).filter(keep);
+  const series = [...(ranking?.ranked ?? []), ...(ranking?.unranked ?? [])].filter(keep).map((v) => toSeries(board.variants[v.variantId]!.name, v.curve, v.front));
+  const plotHref = `/api/v1/plot-data?view=leaderboard&promptSet=${encodeURIComponent(board.promptSet.name)}&version=${board.promptSet.version}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}${sp.demo === "hide" ? "&includeDemo=false" : ""}`;
+  const anyDemo = board.runs.some((r) => r.isDemo);
+  const variantIds = Object.keys(board.variants);
+
   return (
-    <main className="mx-auto max-w-3xl p-6">
-      <h1 className="text-2xl font-semibold">t2i-eval</h1>
-      <p className="mt-2 text-slate-600">
-        CLIP-score fidelity and pairwise diversity for text-to-image samples. Score a batch from the command line
-        with <code className="rounded bg-slate-100 px-1">npm run score -- --manifest FILE</code>; see the README.
+    <div>
+      <h1 className="text-2xl font-semibold">
+        Leaderboard <span className="text-base font-normal text-slate-500">— {board.promptSet.name} v{board.promptSet.version}</span>
+        <DemoBadge show={board.promptSet.isDemo} />
+      </h1>
+      <p className="mt-1 max-w-3xl text-sm text-slate-600">
+        Variants are ranked by <strong>fidelity at matched diversity</strong>: the mean CLIP score of each variant&apos;s Pareto front over the diversity range every ranked variant reaches, so guidance
+        scale can&apos;t buy fidelity by giving up diversity. <Link href="/about/ranking" className="underline">How the ranking works</Link>.
       </p>
-    </main>
+
+      <form method="get" action="/" className="mt-4 flex flex-wrap items-end gap-3 rounded border border-slate-200 bg-white p-3 text-sm" aria-label="Leaderboard filters">
+        <label className="flex flex-col">
+          Prompt set
+          <select name="promptSet" defaultValue={board.promptSet.name} className="mt-1 rounded border border-slate-300 px-2 py-1">
+            {sets.map((s) => (
+              <option key={s.id} value={s.name}>
+                {s.name} v{s.version} ({s.runCount} runs){s.isDemo ? " — demo" : ""}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="flex flex-col">
+          Evaluator
+          <select name="evaluator" defaultValue={board.evaluator?.id} className="mt-1 rounded border border-slate-300 px-2 py-1">
+            {board.evaluators.map((e) => (
+              <option key={e.id} value={e.id}>
+                {e.id} ({e.runs} runs){e.isFixture ? " — test evaluator" : ""}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="flex flex-col">
+          Conditioning
+          <select name="type" defaultValue={typeFilter ?? ""} className="mt-1 rounded border border-slate-300 px-2 py-1">
+            <option value="">all types</option>
+            {conditioningTypeSchema.options.map((t) => (
+              <option key={t} value={t}>
+                {CONDITIONING_LABELS[t] ?? t}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="flex items-center gap-1">
+          <input type="checkbox" name="demo" value="hide" defaultChecked={sp.demo === "hide"} /> hide demo runs
+        </label>
+        {sp.sort && <input type="hidden" name="sort" value={sp.sort} />}
+        {sp.dir && <input type="hidden" name="dir" value={sp.dir} />}
+        <button type="submit" className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2">
+          Apply
+        </button>
+      </form>
+
+      {board.evaluator?.warning && <p className="mt-3 text-sm font-medium text-amber-800">Evaluator {board.evaluator.id}: {board.evaluator.warning}.</p>}
+      {anyDemo && <p className="mt-1 text-sm text-sky-800">Rows marked “demo” are procedurally drawn demo data, not model output (remove with npm run seed:demo -- --remove).</p>}
+
+      <section aria-labelledby="ranking" className="mt-5">
+        <h2 id="ranking" className="sr-only">
+          Ranking
+        </h2>
+        <div className="overflow-x-auto">
+          <table className="w-full min-w-[48rem] border-collapse bg-white text-sm" data-testid="leaderboard-table">
+            <thead>
+              <tr className="border-b border-slate-200 text-left">
+                {(Object.keys(COLUMNS) as Col[]).map((c) => (
+                  <th key={c} scope="col" className="p-2" aria-sort={sortCol === c ? (dir === "asc" ? "ascending" : "descending") : "none"}>
+                    <Link href={href(sp, { sort: c, dir: sortCol === c && dir === "desc" ? "asc" : "desc" })} className="underline decoration-dotted" data-testid={`sort-${c}`}>
+                      {COLUMNS[c]}
+                      {sortCol === c ? (dir === "asc" ? " ▲" : " ▼") : ""}
+                    </Link>
+                  </th>
+                ))}
+                <th scope="col" className="p-2">
+                  Runs / prompts
+                </th>
+                <th scope="col" className="p-2" title="Two-sided paired-bootstrap p-value against the next variant in rank order">
+                  p vs next
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {ranked.map((v) => {
+                const info = board.variants[v.variantId]!;
+                return (
+                  <tr key={v.variantId} className="border-b border-slate-100" data-testid="leaderboard-row">
+                    <td className="p-2 font-semibold" title={v.tiedWithPrevious ? "Not significantly different from the variant above (p ≥ 0.05): a tie" : undefined}>
+                      {v.rankLabel}
+                      {v.tiedWithPrevious && <span className="ml-1 text-xs font-normal text-slate-500">tie</span>}
+                    </td>
+                    <td className="p-2">
+                      <Link href={`/variants/${info.id}?promptSet=${encodeURIComponent(board.promptSet.name)}`} className="font-medium underline">
+                        {info.name}
+                      </Link>
+                      <DemoBadge show={info.isDemo} />
+                      <div className="text-xs text-slate-500">{CONDITIONING_LABELS[info.conditioningType] ?? info.conditioningType}</div>
+                    </td>
+                    <td className="p-2">
+                      {fmt(v.score, 2)} <span className="text-xs text-slate-500">{fmtCi(v.ci, 2)}</span>
+                    </td>
+                    <td className="p-2">{fmt(v.bestClipScore, 2)}</td>
+                    <td className="p-2">{fmt(v.bestDiversity)}</td>
+                    <td className="p-2">{fmt(v.bestVendi)}</td>
+                    <td className="p-2">{fmt(v.hypervolume)}</td>
+                    <td className="p-2">
+                      {v.runs} / {v.prompts}
+                    </td>
+                    <td className="p-2">{v.pValueVsNext === undefined || v.pValueVsNext === null ? "—" : fmt(v.pValueVsNext, 3)}</td>
+                  </tr>
+                );
+              })}
+              {ranked.length === 0 && (
+                <tr>
+                  <td colSpan={9} className="p-3 text-slate-500">
+                    No variant can be ranked here yet: ranking needs curves (runs at ≥ 2 guidance scales) that overlap in diversity.
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
+        {ranking?.interval && (
+          <p className="mt-1 text-xs text-slate-500">
+            Common diversity interval [{fmt(ranking.interval.lo)}, {fmt(ranking.interval.hi)}]; 95% CIs and p-values from a paired bootstrap over {board.prompts} prompts (B = {ranking.settings.B}, seed {ranking.settings.seed}). CLIP score: torchmetrics convention (0–100).
+          </p>
+        )}
+        {(unranked.length > 0 || board.excluded.length > 0) && (
+          <div className="mt-4">
+            <h3 className="text-sm font-semibold">Not ranked</h3>
+            <ul className="mt-1 list-disc pl-5 text-sm" data-testid="unranked">
+              {unranked.map((v) => (
+                <li key={v.variantId}>
+                  <Link href={`/variants/${v.variantId}?promptSet=${encodeURIComponent(board.promptSet.name)}`} className="underline">
+                    {board.variants[v.variantId]!.name}
+                  </Link>
+                  : {v.reason}
+                </li>
+              ))}
+              {board.excluded.filter(keep).map((v) => (
+                <li key={v.variantId}>
+                  <Link href={`/variants/${v.variantId}?promptSet=${encodeURIComponent(board.promptSet.name)}`} className="underline">
+                    {board.variants[v.variantId]!.name}
+                  </Link>
+                  : {v.reason}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </section>
+
+      <section aria-labelledby="plot" className="mt-8">
+        <h2 id="plot" className="text-lg font-semibold">
+          Diversity–fidelity curves
+        </h2>
+        <TradeoffChart series={series} evaluatorNote={board.evaluator ? `Evaluator ${board.evaluator.id}.` : undefined} />
+        <DownloadLinks href={plotHref} />
+      </section>
+
+      {variantIds.length >= 2 && (
+        <section aria-labelledby="compare" className="mt-8">
+          <h2 id="compare" className="text-lg font-semibold">
+            Head to head
+          </h2>
+          <form method="get" action="/compare" className="mt-2 flex flex-wrap items-end gap-3 text-sm">
+            <input type="hidden" name="promptSet" value={board.promptSet.name} />
+            {board.evaluator && <input type="hidden" name="evaluator" value={board.evaluator.id} />}
+            {(["a", "b"] as const).map((k, i) => (
+              <label key={k} className="flex flex-col">
+                Variant {k.toUpperCase()}
+                <select name={k} defaultValue={variantIds[i]} className="mt-1 rounded border border-slate-300 px-2 py-1">
+                  {variantIds.map((id) => (
+                    <option key={id} value={id}>
+                      {board.variants[id]!.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ))}
+            <button type="submit" className="rounded border border-indigo-600 px-3 py-1.5 font-medium text-indigo-700 hover:bg-indigo-50">
+              Compare
+            </button>
+          </form>
+        </section>
+      )}
+    </div>
   );
 }

@@ -10,19 +10,22 @@ import { migrate } from "../db/migrate";
 import { FIXTURE_WARNING } from "../lib/clip/identity";
 import { resolveServiceModel } from "../lib/clip/resolve-model";
 import { config } from "../lib/config";
+import { seedDemo } from "../lib/demo/seed-demo";
 
 const HELP = `Usage: npm start -- [--port 3000] [--host 0.0.0.0] [--no-prompt] [--rebuild]
 
 Starts the evaluation service: applies database migrations (SQLite under T2I_DATA_DIR,
 default ./data), picks the evaluator (the model installed by 'npm run fetch-model', else
 the bundled random-weight test evaluator, whose scores are labelled as not meaningful),
-builds the web app if it has not been built, and serves it with 'next start'. The server
+seeds demo data into an empty database (marked as demo everywhere), builds the web
+app if it has not been built, and serves it with 'next start'. The server
 also works the scoring queue (set T2I_INPROCESS_WORKER=0 to leave that to 'npm run worker').
 
   --port N      port (default 3000, or PORT)
   --host H      address to listen on (default 0.0.0.0)
   --no-prompt   never ask to download the real model
   --rebuild     run 'next build' even if a build exists
+  --no-demo     don't seed the demo data into an empty database
 `;
 
 async function offerDownload(): Promise<void> {
@@ -41,6 +44,7 @@ async function main() {
       host: { type: "string", default: "0.0.0.0" },
       "no-prompt": { type: "boolean", default: false },
       rebuild: { type: "boolean", default: false },
+      "no-demo": { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -58,6 +62,12 @@ async function main() {
     model = resolveServiceModel();
   }
   console.log(`evaluator: ${model.dir} (${model.variant})${isFixture() ? ` — ${FIXTURE_WARNING}; install the real one with: npm run fetch-model` : ""}`);
+
+  if (!values["no-demo"]) {
+    // Every page has content on first start; `npm run seed:demo -- --remove` takes it away.
+    const demo = await seedDemo({ ifEmpty: true, log: () => {} });
+    if (demo.outcome === "seeded") console.log(`demo data: ${demo.runsCreated} demo runs seeded (remove with: npm run seed:demo -- --remove)`);
+  }
 
   if (values.rebuild || !fs.existsSync(".next/BUILD_ID")) {
     console.log("building the web app (first start only; about a minute)…");

@@ -58,6 +58,19 @@ export const createVariantJsonSchema = z
   .strict()
   .meta({ id: "CreateVariant" });
 
+/** GET /api/v1/plot-data: which plot, and as CSV or JSON. */
+export const plotDataQuerySchema = z.object({
+  view: z.enum(["leaderboard", "variant", "compare"]).default("leaderboard"),
+  promptSet: z.string().trim().min(1).max(200),
+  version: z.coerce.number().int().min(1).optional(),
+  evaluator: z.string().max(200).optional(),
+  variant: z.string().max(200).optional(),
+  a: z.string().max(200).optional(),
+  b: z.string().max(200).optional(),
+  includeDemo: z.enum(["true", "false"]).default("true"),
+  format: z.enum(["csv", "json"]).default("json"),
+});
+
 export const errorBodySchema = z
   .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
   .meta({ id: "Error" });

@@ -1,0 +1,18 @@
+export function DemoBadge({ show }: { show: boolean }) {
+  if (!show) return null;
+  return (
+    <span title="Procedurally drawn demo data, not model output" className="ml-2 rounded bg-sky-100 px-1.5 py-0.5 align-middle text-xs font-medium text-sky-800">
+      demo
+    </span>
+  );
+}
+
+export function StatusBadge({ status }: { status: string }) {
+  const colors: Record<string, string> = {
+    queued: "bg-slate-200 text-slate-800",
+    scoring: "bg-indigo-100 text-indigo-800",
+    scored: "bg-emerald-100 text-emerald-800",
+    failed: "bg-rose-100 text-rose-800",
+  };
+  return <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${colors[status] ?? "bg-slate-100"}`}>{status}</span>;
+}

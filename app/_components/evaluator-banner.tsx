@@ -1,0 +1,18 @@
+import { connection } from "next/server";
+import { FIXTURE_WARNING } from "@/lib/clip/identity";
+import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
+
+/** Shown on every page while the service scores with the random-weight fixture. */
+export async function EvaluatorBanner() {
+  // Rendered per request: the installed model can change without a rebuild.
+  await connection();
+  const ev = await getServiceEvaluator().catch(() => undefined);
+  if (!ev) return null;
+  if (!ev.identity.isFixture) return null;
+  return (
+    <div role="status" className="bg-amber-100 px-4 py-2 text-center text-sm text-amber-950">
+      <strong>Scores on this server come from a {FIXTURE_WARNING}.</strong> Install the real evaluator with{" "}
+      <code className="rounded bg-amber-200 px-1">npm run fetch-model</code> and restart.
+    </div>
+  );
+}

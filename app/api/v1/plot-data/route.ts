@@ -1,0 +1,33 @@
+// GET /api/v1/plot-data?view=leaderboard|variant|compare&promptSet=…&format=csv|json – the data behind each plot
+import { parseQuery, plotDataQuerySchema } from "@/lib/api/schemas";
+import { getComparison, getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
+import { plotRows, toCsv } from "@/lib/leaderboard/plot-data";
+import { rateLimit } from "@/lib/http/rate-limit";
+import { route } from "@/lib/http/respond";
+import { AppError } from "@/lib/errors";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+
+export const GET = route(async (req) => {
+  rateLimit(req, "read");
+  const q = parseQuery(req.url, plotDataQuerySchema);
+  let rows;
+  if (q.view === "compare") {
+    if (!q.a || !q.b) throw new AppError("validation_failed", "view=compare needs a and b (variant ids or names)");
+    const c = getComparison(q.promptSet, q.a, q.b, { version: q.version, evaluatorId: q.evaluator });
+    rows = c.comparison ? plotRows(c, [c.comparison.a, c.comparison.b]) : [];
+  } else {
+    const board = getRankedBoard(q.promptSet, { version: q.version, evaluatorId: q.evaluator, includeDemo: q.includeDemo === "true" });
+    const curves = board.ranking ? [...board.ranking.ranked, ...board.ranking.unranked] : [];
+    const wanted = q.view === "variant" ? curves.filter((c) => c.variantId === q.variant || board.variants[c.variantId]?.name === q.variant) : curves;
+    if (q.view === "variant" && wanted.length === 0) throw new AppError("not_found", `variant "${q.variant}" has no scored runs on this prompt set`);
+    rows = plotRows(board, wanted);
+  }
+  const name = `t2i-eval-${q.view}-${q.promptSet}`.replace(/[^A-Za-z0-9._-]/g, "_");
+  if (q.format === "csv") {
+    return new Response(toCsv(rows), { headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${name}.csv"` } });
+  }
+  return Response.json({ rows }, { headers: { "Content-Disposition": `attachment; filename="${name}.json"` } });
+});

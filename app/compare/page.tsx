@@ -1,0 +1,128 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { toSeries } from "@/app/_components/board-series";
+import { fmt, fmtCi } from "@/app/_components/format";
+import { DownloadLinks, TradeoffChart } from "@/app/_components/tradeoff-chart";
+import { isAppError } from "@/lib/errors";
+import { defaultPromptSet } from "@/lib/leaderboard/default-prompt-set";
+import { getComparison, getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Compare variants" };
+
+type SP = { a?: string; b?: string; promptSet?: string; evaluator?: string };
+
+export default async function ComparePage({ searchParams }: { searchParams: Promise<SP> }) {
+  const sp = await searchParams;
+  const setName = sp.promptSet ?? defaultPromptSet()?.name;
+  if (!setName) return <p>No scored runs yet.</p>;
+  const board = getRankedBoard(setName, { evaluatorId: sp.evaluator });
+  const ids = Object.keys(board.variants);
+  const a = sp.a ?? ids[0];
+  const b = sp.b ?? ids[1];
+  let cmp: ReturnType<typeof getComparison> | undefined;
+  let problem: string | undefined;
+  if (a && b) {
+    try {
+      cmp = getComparison(setName, a, b, { evaluatorId: board.evaluator?.id });
+    } catch (e) {
+      if (!isAppError(e)) throw e;
+      problem = e.message;
+    }
+  } else problem = "This prompt set needs scored runs of two variants.";
+  const c = cmp?.comparison;
+  const name = (id: string) => cmp?.variants[id]?.name ?? board.variants[id]?.name ?? id;
+
+  return (
+    <div>
+      <h1 className="text-2xl font-semibold">Head to head</h1>
+      <form method="get" action="/compare" className="mt-3 flex flex-wrap items-end gap-3 rounded border border-slate-200 bg-white p-3 text-sm">
+        <input type="hidden" name="promptSet" value={setName} />
+        {board.evaluator && <input type="hidden" name="evaluator" value={board.evaluator.id} />}
+        {(["a", "b"] as const).map((k) => (
+          <label key={k} className="flex flex-col">
+            Variant {k.toUpperCase()}
+            <select name={k} defaultValue={k === "a" ? a : b} className="mt-1 rounded border border-slate-300 px-2 py-1">
+              {ids.map((id) => (
+                <option key={id} value={id}>
+                  {board.variants[id]!.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ))}
+        <button type="submit" className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700">
+          Compare
+        </button>
+        <span className="text-slate-500">
+          on {board.promptSet.name} v{board.promptSet.version}, evaluator {board.evaluator?.id}
+        </span>
+      </form>
+      {board.evaluator?.warning && <p className="mt-2 text-sm font-medium text-amber-800">Evaluator: {board.evaluator.warning}.</p>}
+      {problem && <p className="mt-4 rounded bg-rose-50 p-3 text-sm text-rose-900">{problem}</p>}
+      {c && cmp && (
+        <>
+          <section aria-labelledby="verdict" className="mt-5 rounded border border-slate-200 bg-white p-4" data-testid="compare-verdict">
+            <h2 id="verdict" className="text-lg font-semibold">
+              {name(c.a.variantId)} vs {name(c.b.variantId)}
+            </h2>
+            {c.difference && c.interval ? (
+              <p className="mt-1 text-sm">
+                Fidelity at matched diversity (diversity {fmt(c.interval.lo)}–{fmt(c.interval.hi)}): {name(c.a.variantId)} {fmt(c.a.score, 2)}, {name(c.b.variantId)} {fmt(c.b.score, 2)}. Difference A − B ={" "}
+                <strong>{fmt(c.difference.estimate, 2)}</strong> {fmtCi(c.difference.ci, 2)}, p = {fmt(c.difference.pValue, 3)}
+                {c.difference.pValue !== null && c.difference.pValue >= 0.05 ? " — not significant at 0.05: a tie." : "."}
+                {c.winRate && (
+                  <>
+                    {" "}
+                    Win rate of A over prompts: <strong>{fmt(c.winRate.value * 100, 0)}%</strong> ({c.winRate.wins} wins, {c.winRate.ties} ties, {c.winRate.losses} losses).
+                  </>
+                )}
+              </p>
+            ) : (
+              <p className="mt-1 text-sm">Not comparable at matched diversity: {c.reason}</p>
+            )}
+          </section>
+          <section aria-labelledby="curves" className="mt-6">
+            <h2 id="curves" className="text-lg font-semibold">
+              Both curves
+            </h2>
+            <TradeoffChart series={[toSeries(name(c.a.variantId), c.a.curve, c.a.front), toSeries(name(c.b.variantId), c.b.curve, c.b.front)]} />
+            <DownloadLinks href={`/api/v1/plot-data?view=compare&promptSet=${encodeURIComponent(setName)}&a=${encodeURIComponent(c.a.variantId)}&b=${encodeURIComponent(c.b.variantId)}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}`} />
+          </section>
+          {c.perPrompt.length > 0 && (
+            <section aria-labelledby="per-prompt" className="mt-6">
+              <h2 id="per-prompt" className="text-lg font-semibold">
+                Per prompt (CLIP score on each front over the common interval)
+              </h2>
+              <table className="mt-2 w-full border-collapse bg-white text-sm" data-testid="compare-prompts">
+                <thead>
+                  <tr className="border-b border-slate-200 text-left">
+                    <th scope="col" className="p-2">Prompt</th>
+                    <th scope="col" className="p-2">A</th>
+                    <th scope="col" className="p-2">B</th>
+                    <th scope="col" className="p-2">A − B</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {[...c.perPrompt].sort((x, y) => (y.difference ?? 0) - (x.difference ?? 0)).map((p) => (
+                    <tr key={String(p.promptId)} className="border-b border-slate-100">
+                      <td className="p-2">{String(p.promptId)}</td>
+                      <td className="p-2">{fmt(p.a, 2)}</td>
+                      <td className="p-2">{fmt(p.b, 2)}</td>
+                      <td className={`p-2 ${(p.difference ?? 0) > 0 ? "text-emerald-700" : (p.difference ?? 0) < 0 ? "text-rose-700" : ""}`}>{fmt(p.difference, 2)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          )}
+        </>
+      )}
+      <p className="mt-6 text-sm">
+        <Link href="/about/ranking" className="underline">
+          How matched-diversity fidelity, CIs and p-values are computed
+        </Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,198 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { DemoBadge, StatusBadge } from "@/app/_components/badges";
+import { CONDITIONING_LABELS, fmt, fmtCi } from "@/app/_components/format";
+import { isAppError } from "@/lib/errors";
+import { getRunOrThrow, type PromptMetrics, type RunDetail } from "@/lib/runs/get-run-or-throw";
+import { listRunSamples } from "@/lib/runs/list-run-samples";
+import { RunProgress } from "./run-progress";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ sort?: string; dir?: string }> };
+
+function load(id: string): RunDetail {
+  try {
+    return getRunOrThrow(id);
+  } catch (e) {
+    if (isAppError(e) && e.code === "not_found") notFound();
+    throw e;
+  }
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: `Run ${(await params).id}` };
+}
+
+const SORTABLE = { clipScore: "CLIP score", diversity: "Diversity" } as const;
+type SortKey = keyof typeof SORTABLE;
+
+function sortPrompts(rows: PromptMetrics[], key: SortKey | undefined, dir: "asc" | "desc"): PromptMetrics[] {
+  if (!key) return rows;
+  const sign = dir === "asc" ? 1 : -1;
+  return [...rows].sort((a, b) => sign * ((a[key] ?? -Infinity) - (b[key] ?? -Infinity)));
+}
+
+export default async function RunPage({ params, searchParams }: Props) {
+  const { id } = await params;
+  const sp = await searchParams;
+  const run = load(id);
+  const sortKey = sp.sort && sp.sort in SORTABLE ? (sp.sort as SortKey) : undefined;
+  const dir = sp.dir === "asc" ? "asc" : "desc";
+  const prompts = sortPrompts(run.metrics?.prompts ?? [], sortKey, dir);
+  const grids = new Map(listRunSamples(run.id, run.evaluator?.id ?? null).map((g) => [g.promptId, g]));
+  const order = prompts.length ? prompts.map((p) => p.promptId) : [...grids.keys()];
+  const m = run.metrics?.run;
+  const labels = Object.fromEntries((run.metrics?.labels ?? []).map((l) => [l.name, l.label]));
+
+  const sortLink = (key: SortKey) => {
+    const nextDir = sortKey === key && dir === "desc" ? "asc" : "desc";
+    return `/runs/${run.id}?sort=${key}&dir=${nextDir}`;
+  };
+
+  return (
+    <div>
+      <p className="text-sm text-slate-500">
+        <Link href={`/variants/${run.variant.id}`} className="underline">
+          {run.variant.name}
+        </Link>{" "}
+        · {CONDITIONING_LABELS[run.variant.conditioningType] ?? run.variant.conditioningType} · prompt set {run.promptSet.name} v{run.promptSet.version}
+      </p>
+      <h1 className="mt-1 text-2xl font-semibold">
+        Run {run.id} <StatusBadge status={run.status} />
+        <DemoBadge show={run.isDemo} />
+      </h1>
+      <p className="mt-1 text-sm text-slate-600">
+        guidance {run.guidanceScale}
+        {run.sampler ? ` · ${run.sampler}` : ""}
+        {run.steps ? ` · ${run.steps} steps` : ""} · source {run.source}
+        {run.evaluator ? ` · evaluator ${run.evaluator.id}` : ""}
+      </p>
+      {run.evaluator?.warning && <p className="mt-1 text-sm font-medium text-amber-800">Evaluator: {run.evaluator.warning}.</p>}
+      <RunProgress id={run.id} initial={{ status: run.status, done: run.progress.done, total: run.progress.total }} />
+      {run.error && <p className="rounded bg-rose-50 p-3 text-sm text-rose-900">Run failed: {run.error}</p>}
+
+      {m && (
+        <section aria-labelledby="summary" className="mt-6">
+          <h2 id="summary" className="text-lg font-semibold">
+            Summary
+          </h2>
+          <dl className="mt-2 grid grid-cols-2 gap-3 sm:grid-cols-4">
+            {(
+              [
+                ["clipScore", m.clipScore, m.ci.clipScore, 2],
+                ["clipS", m.clipS, m.ci.clipS, 3],
+                ["diversity", m.diversity, m.ci.diversity, 3],
+                ["vendi", m.vendi, m.ci.vendi, 3],
+              ] as const
+            ).map(([name, v, ci, d]) => (
+              <div key={name} className="rounded border border-slate-200 bg-white p-3" data-testid={`metric-${name}`}>
+                <dt className="text-xs text-slate-500" title={labels[name]}>
+                  {name}
+                </dt>
+                <dd className="text-xl font-semibold">{fmt(v, d)}</dd>
+                <dd className="text-xs text-slate-500">95% CI {fmtCi(ci, d)}</dd>
+              </div>
+            ))}
+          </dl>
+          <p className="mt-2 text-xs text-slate-500">
+            {m.n} samples, {m.failed} failed. CIs: percentile bootstrap over prompts. {labels.clipScore}.
+          </p>
+        </section>
+      )}
+
+      {prompts.length > 0 && (
+        <section aria-labelledby="per-prompt" className="mt-8">
+          <h2 id="per-prompt" className="text-lg font-semibold">
+            Per prompt
+          </h2>
+          <div className="mt-2 overflow-x-auto">
+            <table className="w-full min-w-[36rem] border-collapse bg-white text-sm" data-testid="prompt-table">
+              <thead>
+                <tr className="border-b border-slate-200 text-left">
+                  <th scope="col" className="p-2">
+                    Prompt
+                  </th>
+                  <th scope="col" className="p-2 text-right">
+                    n
+                  </th>
+                  {(Object.keys(SORTABLE) as SortKey[]).map((k) => (
+                    <th key={k} scope="col" className="p-2 text-right" aria-sort={sortKey === k ? (dir === "asc" ? "ascending" : "descending") : "none"}>
+                      <Link href={sortLink(k)} className="underline decoration-dotted">
+                        {SORTABLE[k]}
+                        {sortKey === k ? (dir === "asc" ? " ▲" : " ▼") : ""}
+                      </Link>
+                    </th>
+                  ))}
+                  <th scope="col" className="p-2 text-right">
+                    Vendi
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {prompts.map((p) => (
+                  <tr key={p.promptId} className="border-b border-slate-100">
+                    <td className="p-2">
+                      <a href={`#prompt-${p.promptId}`} className="hover:underline">
+                        {p.prompt}
+                      </a>
+                      {p.truncated && <span className="ml-1 text-xs text-amber-700">(truncated to 77 tokens)</span>}
+                    </td>
+                    <td className="p-2 text-right">{p.n}</td>
+                    <td className="p-2 text-right">{fmt(p.clipScore, 2)}</td>
+                    <td className="p-2 text-right" title={p.diversityReason ?? undefined}>
+                      {fmt(p.diversity)}
+                    </td>
+                    <td className="p-2 text-right">{fmt(p.vendi)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      )}
+
+      <section aria-labelledby="samples" className="mt-8">
+        <h2 id="samples" className="text-lg font-semibold">
+          Samples
+        </h2>
+        {order.map((pid) => {
+          const g = grids.get(pid);
+          if (!g) return null;
+          return (
+            <div key={pid} id={`prompt-${pid}`} className="mt-4" data-testid="sample-grid">
+              <h3 className="text-sm font-medium">{g.prompt}</h3>
+              <ul className="mt-2 grid grid-cols-4 gap-2 sm:grid-cols-6 md:grid-cols-8">
+                {g.samples.map((s) => (
+                  <li key={s.sampleId} className="overflow-hidden rounded border border-slate-200 bg-white">
+                    <a href={`/api/v1/images/${s.sha256}`} title={`${s.fileName}${s.seed !== null ? ` · seed ${s.seed}` : ""}${s.cosine !== null ? ` · CLIP score ${(100 * s.cosine).toFixed(2)}` : ""}`}>
+                      {/* eslint-disable-next-line @next/next/no-img-element -- thumbnails are made and cached by our own route */}
+                      <img src={`/api/v1/images/${s.sha256}/thumb?size=160`} alt={`sample ${s.sampleIndex + 1} for “${g.prompt}”`} loading="lazy" className="aspect-square w-full object-cover" />
+                    </a>
+                    {s.errorCode && <p className="p-1 text-xs text-rose-700">{s.errorCode}</p>}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          );
+        })}
+      </section>
+
+      {run.errors.length > 0 && (
+        <section aria-labelledby="errors" className="mt-8">
+          <h2 id="errors" className="text-lg font-semibold">
+            Samples that could not be scored
+          </h2>
+          <ul className="mt-2 list-disc pl-5 text-sm">
+            {run.errors.map((e) => (
+              <li key={e.sampleId}>
+                {e.fileName}: {e.code}: {e.message}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,143 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { DemoBadge, StatusBadge } from "@/app/_components/badges";
+import { toSeries } from "@/app/_components/board-series";
+import { CONDITIONING_LABELS, fmt, fmtCi } from "@/app/_components/format";
+import { DownloadLinks, TradeoffChart } from "@/app/_components/tradeoff-chart";
+import { isAppError } from "@/lib/errors";
+import { getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
+import { listRuns } from "@/lib/runs/list-runs";
+import { getVariantOrThrow } from "@/lib/variants/get-variant-or-throw";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ promptSet?: string; evaluator?: string }> };
+
+function loadVariant(id: string) {
+  try {
+    return getVariantOrThrow(decodeURIComponent(id));
+  } catch (e) {
+    if (isAppError(e) && e.code === "not_found") notFound();
+    throw e;
+  }
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: `Variant ${decodeURIComponent((await params).id)}` };
+}
+
+export default async function VariantPage({ params, searchParams }: Props) {
+  const variant = loadVariant((await params).id);
+  const sp = await searchParams;
+  const { runs } = listRuns({ variant: variant.name, limit: 200 });
+  const sets = [...new Set(runs.map((r) => r.promptSet.name))];
+  const setName = sp.promptSet && sets.includes(sp.promptSet) ? sp.promptSet : sets[0];
+  const board = setName ? getRankedBoard(setName, { evaluatorId: sp.evaluator }) : undefined;
+  const entry = board?.ranking ? [...board.ranking.ranked, ...board.ranking.unranked].find((v) => v.variantId === variant.id) : undefined;
+  const ranked = board?.ranking?.ranked.find((v) => v.variantId === variant.id);
+
+  return (
+    <div>
+      <h1 className="text-2xl font-semibold">
+        {variant.name}
+        <DemoBadge show={variant.isDemo} />
+      </h1>
+      <p className="mt-1 text-sm text-slate-600">
+        {CONDITIONING_LABELS[variant.conditioningType] ?? variant.conditioningType}
+        {variant.model ? ` · ${variant.model}` : ""}
+      </p>
+      {variant.description && <p className="mt-2 max-w-3xl text-sm">{variant.description}</p>}
+      {variant.links.length > 0 && (
+        <ul className="mt-1 text-sm">
+          {variant.links.map((l) => (
+            <li key={l}>
+              <a href={l} className="underline" rel="noreferrer noopener">
+                {l}
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+
+      {board && entry && (
+        <section aria-labelledby="curve" className="mt-6">
+          <h2 id="curve" className="text-lg font-semibold">
+            Diversity–fidelity curve on {board.promptSet.name} v{board.promptSet.version}
+          </h2>
+          {sets.length > 1 && (
+            <p className="text-sm">
+              Other prompt sets:{" "}
+              {sets
+                .filter((s) => s !== setName)
+                .map((s) => (
+                  <Link key={s} href={`/variants/${variant.id}?promptSet=${encodeURIComponent(s)}`} className="mr-2 underline">
+                    {s}
+                  </Link>
+                ))}
+            </p>
+          )}
+          <p className="mt-1 text-sm">
+            {ranked ? (
+              <>
+                Rank <strong>{ranked.rankLabel}</strong>; fidelity at matched diversity {fmt(ranked.score, 2)} {fmtCi(ranked.ci, 2)}.
+              </>
+            ) : (
+              <>Not ranked: {"reason" in entry ? entry.reason : ""}</>
+            )}{" "}
+            {board.evaluator?.warning && <span className="font-medium text-amber-800">Evaluator: {board.evaluator.warning}.</span>}
+          </p>
+          <TradeoffChart series={[toSeries(variant.name, entry.curve, entry.front)]} evaluatorNote={board.evaluator ? `Evaluator ${board.evaluator.id}.` : undefined} />
+          <DownloadLinks href={`/api/v1/plot-data?view=variant&variant=${encodeURIComponent(variant.id)}&promptSet=${encodeURIComponent(board.promptSet.name)}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}`} />
+        </section>
+      )}
+
+      {board && !entry && (
+        <p className="mt-6 text-sm" data-testid="variant-not-ranked">
+          Not on the {board.promptSet.name} ranking: {board.excluded.find((x) => x.variantId === variant.id)?.reason ?? "no scored runs there yet"}.
+        </p>
+      )}
+
+      <section aria-labelledby="runs" className="mt-8">
+        <h2 id="runs" className="text-lg font-semibold">
+          Runs
+        </h2>
+        <div className="overflow-x-auto">
+          <table className="mt-2 w-full min-w-[40rem] border-collapse bg-white text-sm" data-testid="variant-runs">
+            <thead>
+              <tr className="border-b border-slate-200 text-left">
+                <th scope="col" className="p-2">Run</th>
+                <th scope="col" className="p-2">Prompt set</th>
+                <th scope="col" className="p-2">Guidance</th>
+                <th scope="col" className="p-2">Status</th>
+                <th scope="col" className="p-2">CLIP score</th>
+                <th scope="col" className="p-2">Diversity</th>
+                <th scope="col" className="p-2">Vendi</th>
+              </tr>
+            </thead>
+            <tbody>
+              {runs.map((r) => (
+                <tr key={r.id} className="border-b border-slate-100">
+                  <td className="p-2">
+                    <Link href={`/runs/${r.id}`} className="underline">
+                      {r.id}
+                    </Link>
+                    <DemoBadge show={r.isDemo} />
+                  </td>
+                  <td className="p-2">{r.promptSet.name}</td>
+                  <td className="p-2">{r.guidanceScale}</td>
+                  <td className="p-2">
+                    <StatusBadge status={r.status} />
+                  </td>
+                  <td className="p-2">{fmt(r.scores?.clipScore ?? null, 2)}</td>
+                  <td className="p-2">{fmt(r.scores?.diversity ?? null)}</td>
+                  <td className="p-2">{fmt(r.scores?.vendi ?? null)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,142 @@
+import fs from "node:fs/promises";
+import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { zipBuffer } from "../../lib/uploads/test-builders";
+import { apiKey, makeSamples, uniqueName } from "../helpers";
+
+async function shot(page: Page, info: TestInfo, name: string) {
+  const path = info.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await info.attach(name, { path, contentType: "image/png" });
+}
+
+const numbers = async (page: Page, col: number) =>
+  (await page.locator(`[data-testid=leaderboard-row] td:nth-child(${col})`).allInnerTexts()).map((t) => parseFloat(t));
+
+test("the leaderboard loads with demo data, sorts, and filters by conditioning type", async ({ page }, info) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("unclip-demo");
+  await expect(page.getByText("random weights, scores not meaningful").first()).toBeVisible();
+  const rows = page.getByTestId("leaderboard-row");
+  expect(await rows.count()).toBeGreaterThanOrEqual(2);
+  await expect(page.getByTestId("tradeoff-chart").locator("svg.recharts-surface").first()).toBeVisible();
+  await shot(page, info, "leaderboard");
+
+  await page.getByTestId("sort-bestClipScore").click();
+  await expect(page).toHaveURL(/sort=bestClipScore/);
+  const best = await numbers(page, 4);
+  expect(best).toEqual([...best].sort((a, b) => b - a));
+  await page.getByTestId("sort-bestClipScore").click();
+  await expect(page).toHaveURL(/dir=asc/);
+  const asc = await numbers(page, 4);
+  expect(asc).toEqual([...asc].sort((a, b) => a - b));
+
+  await page.getByLabel("Conditioning").selectOption("clip_text_embedding");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/type=clip_text_embedding/);
+  await expect(page.getByTestId("leaderboard-table")).not.toContainText("demo-text-sequence");
+  const csv = await page.request.get((await page.getByRole("link", { name: "CSV" }).getAttribute("href"))!);
+  expect(csv.headers()["content-type"]).toContain("text/csv");
+  expect((await csv.text()).split("\n")[0]).toContain("guidanceScale");
+});
+
+test("a variant page shows its curve and runs; a run page shows metrics, a sortable table and sample grids", async ({ page }, info) => {
+  await page.goto("/");
+  await page.getByTestId("leaderboard-row").first().getByRole("link").first().click();
+  await expect(page).toHaveURL(/\/variants\//);
+  await expect(page.getByTestId("tradeoff-chart").locator(".recharts-scatter-symbol").first()).toBeVisible();
+  await expect(page.getByTestId("tradeoff-chart")).toContainText("w = guidance scale");
+  await shot(page, info, "variant");
+
+  await page.getByTestId("variant-runs").getByRole("link").first().click();
+  await expect(page).toHaveURL(/\/runs\/run_/);
+  await expect(page.getByTestId("run-progress")).toHaveAttribute("data-status", "scored");
+  await expect(page.getByTestId("metric-clipScore")).toContainText("95% CI");
+  await page.getByRole("link", { name: /^Diversity/ }).click();
+  await expect(page).toHaveURL(/sort=diversity/);
+  const divs = (await page.locator("[data-testid=prompt-table] tbody td:nth-child(4)").allInnerTexts()).map(parseFloat);
+  expect(divs).toEqual([...divs].sort((a, b) => b - a));
+  const grid = page.getByTestId("sample-grid").first();
+  await expect(grid.locator("img")).toHaveCount(4);
+  await grid.locator("img").first().scrollIntoViewIfNeeded();
+  await expect.poll(() => grid.locator("img").first().evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  await shot(page, info, "run");
+});
+
+test("an archive uploaded through /upload is scored and appears on the leaderboard", async ({ page }, info) => {
+  const variant = uniqueName("ui-upload");
+  const samples = await makeSamples(["A green vase filled with red roses sitting on top of table"], 3);
+  const manifest = samples.map((s) => JSON.stringify({ file: s.name, prompt_id: "roses-vase", seed: s.seed })).join("\n");
+  const zipPath = info.outputPath("batch.zip");
+  await fs.writeFile(zipPath, await zipBuffer([{ name: "manifest.jsonl", data: Buffer.from(manifest) }, ...samples.map((s) => ({ name: s.name, data: s.data }))]));
+
+  await page.goto("/upload");
+  await page.getByTestId("archive-input").setInputFiles(zipPath);
+  await page.getByLabel("Variant", { exact: true }).fill(variant);
+  await page.getByLabel(/Conditioning/).selectOption("clip_text_embedding");
+  await page.getByLabel("Guidance scale").fill("4");
+  await page.getByLabel(/Prompt set/).fill("unclip-demo");
+  await page.getByLabel("API key").fill(apiKey());
+  await shot(page, info, "upload-filled");
+  await page.getByRole("button", { name: "Upload and score" }).click();
+  await expect(page).toHaveURL(/\/runs\/run_/, { timeout: 30_000 });
+  await expect(page.getByTestId("run-progress")).toHaveAttribute("data-status", "scored", { timeout: 60_000 });
+  await expect(page.getByTestId("metric-clipScore")).toBeVisible();
+  await shot(page, info, "uploaded-run");
+
+  await page.goto("/?promptSet=unclip-demo");
+  await expect(page.getByRole("link", { name: variant })).toBeVisible();
+  await expect(page.getByTestId("unranked")).toContainText(variant);
+});
+
+test("an invalid upload shows its errors inline, next to what caused them", async ({ page }, info) => {
+  const zipPath = info.outputPath("bad.zip");
+  await fs.writeFile(zipPath, await zipBuffer([{ name: "manifest.jsonl", data: Buffer.from('{"file":"fake.png","prompt":"a cat"}\n') }, { name: "fake.png", data: Buffer.from("not an image") }]));
+  await page.goto("/upload");
+  await page.getByLabel("API key").fill(apiKey());
+  await page.getByRole("button", { name: "Upload and score" }).click();
+  await expect(page.getByTestId("error-archive")).toContainText("Choose or drop");
+
+  await page.getByTestId("archive-input").setInputFiles(zipPath);
+  await page.getByLabel("Guidance scale").fill("3");
+  await page.getByRole("button", { name: "Upload and score" }).click();
+  await expect(page.getByTestId("error-variant")).toBeVisible();
+  await expect(page.getByLabel("Variant", { exact: true })).toHaveAttribute("aria-invalid", "true");
+
+  await page.getByLabel("Variant", { exact: true }).fill(uniqueName("bad"));
+  await page.getByLabel(/Conditioning/).selectOption("other");
+  await page.getByRole("button", { name: "Upload and score" }).click();
+  await expect(page.getByTestId("error-archive")).toContainText("fake.png");
+  await shot(page, info, "upload-error");
+
+  await page.getByLabel("API key").fill("t2i_wrong");
+  await page.getByRole("button", { name: "Upload and score" }).click();
+  await expect(page.getByTestId("error-apiKey")).toContainText(/API key/);
+});
+
+test("the compare page shows both curves, the matched-diversity difference and per-prompt results", async ({ page }, info) => {
+  await page.goto("/compare?promptSet=unclip-demo");
+  const chart = page.getByTestId("tradeoff-chart");
+  await expect(chart.locator(".recharts-legend-item")).toHaveCount(2);
+  await expect(page.getByTestId("compare-verdict")).toContainText(/Difference A − B|Not comparable/);
+  await expect(page.getByTestId("compare-prompts").locator("tbody tr")).toHaveCount(12);
+  await shot(page, info, "compare");
+});
+
+test("the API reference and the ranking method render", async ({ page }, info) => {
+  await page.goto("/docs/api");
+  expect(await page.getByTestId("api-op").count()).toBeGreaterThanOrEqual(10);
+  await expect(page.getByText("/api/v1/runs").first()).toBeVisible();
+  await shot(page, info, "api-docs");
+  await page.goto("/about/ranking");
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expect(page.locator("article")).toContainText("0.05");
+});
+
+test("pages work on a phone-sized screen", async ({ page }, info) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/");
+  await expect(page.getByTestId("leaderboard-table")).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(1);
+  await shot(page, info, "leaderboard-phone");
+});
