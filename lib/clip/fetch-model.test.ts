@@ -8,6 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { config, type Config } from "../config";
+import { ClipEvaluator } from "./evaluator";
 import { fetchModel, FetchModelError, parseFetchModelArgs, type FetchModelOptions } from "./fetch-model";
 import { findInstalledModel, installManifestSchema, readInstalledModel } from "./installed-model";
 import { clipLayoutFiles, DEFAULT_MODEL, type PinnedFile } from "./pinned-models";
@@ -185,6 +186,26 @@ afterEach(() => {
 });
 
 describe("fetchModel", () => {
+  it("installs the fixture CLIP folder served like the Hub, and the evaluator loads and scores with it", async () => {
+    const fixture = path.join(repoRoot, "fixtures/clip-tiny");
+    const files = clipLayoutFiles("fp32").map((f) => {
+      const content = fs.readFileSync(path.join(fixture, f.path));
+      return f.lfs ? { ...f, sha256: sha256(content), size: content.length } : f;
+    });
+    hub.revs.set(`${REPO}@fixture`, fixture);
+    hub.dropAfter.set("onnx/text_model.onnx", 1_000_000);
+    const result = await fetchModel(opts({ revision: "fixture", files }), deps());
+    expect(hub.requests.some((r) => r.file === "onnx/text_model.onnx" && r.range)).toBe(true);
+    expectSameFiles(result.dir, fixture, files);
+    const installed = findInstalledModel(modelsDir);
+    expect(installed?.dir).toBe(result.dir);
+    const ev = await ClipEvaluator.load(result.dir, { threads: 1 });
+    const [img] = await ev.embedImages([fs.readFileSync(path.join(repoRoot, "examples/shapes/red-square-0.png"))]);
+    expect(img!.embedding!.length).toBe(16);
+    expect(ev.tokenizer.encode("a red square").ids).toEqual([49406, 320, 736, 3999, 49407]);
+    await ev.release();
+  });
+
   it("installs every file with install.json and verified hashes", async () => {
     const result = await fetchModel(opts(), deps());
 
