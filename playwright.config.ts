@@ -37,7 +37,7 @@ export default defineConfig({
       T2I_MAX_UPLOAD_BYTES: String(16 * 1024 * 1024),
       T2I_METRICS_MAX_IMAGES: "8",
     },
-    stdout: "pipe",
+    stdout: "ignore",
     stderr: "pipe",
   },
 });
