@@ -34,6 +34,8 @@ export default defineConfig({
       T2I_RATE_LIMIT_WRITES_PER_MIN: "1000",
       T2I_RATE_LIMIT_READS_PER_MIN: "5000",
       T2I_JOB_POLL_MS: "200",
+      // Short enough that e2e/api/generations.spec.ts can watch a lease expire.
+      T2I_GEN_LEASE_MS: "4000",
       T2I_MAX_UPLOAD_BYTES: String(16 * 1024 * 1024),
       T2I_METRICS_MAX_IMAGES: "8",
     },

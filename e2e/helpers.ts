@@ -22,6 +22,23 @@ export function apiKey(): string {
 
 export const auth = () => ({ Authorization: `Bearer ${apiKey()}` });
 
+let cachedWorkerToken: string | undefined;
+
+/** A GPU worker token made with the real CLI (npm run worker-token) against the server's data folder. */
+export function workerToken(): string {
+  if (cachedWorkerToken) return cachedWorkerToken;
+  const out = execFileSync(process.execPath, ["--import", "tsx", "scripts/worker-token.ts", "create", "--name", `e2e-${randomUUID().slice(0, 8)}`], {
+    env: { ...process.env, T2I_DATA_DIR: E2E_DATA_DIR },
+    encoding: "utf8",
+  });
+  const m = /t2iw_[A-Za-z0-9_-]+/.exec(out);
+  if (!m) throw new Error(`worker-token create printed no token:\n${out}`);
+  cachedWorkerToken = m[0];
+  return cachedWorkerToken;
+}
+
+export const workerAuth = () => ({ Authorization: `Bearer ${workerToken()}` });
+
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }

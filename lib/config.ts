@@ -28,12 +28,21 @@ const envSchema = z.object({
   T2I_JOB_POLL_MS: z.coerce.number().int().min(10).default(1_000),
   T2I_JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
   T2I_SCORE_CHUNK: z.coerce.number().int().min(1).max(4096).default(64),
+  // Generation tasks for GPU workers (lib/generation/, docs/worker-protocol.md).
+  T2I_GEN_LEASE_MS: z.coerce.number().int().min(100).default(120_000),
+  T2I_GEN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
+  T2I_GEN_CLAIM_POLL_MS: z.coerce.number().int().min(10).default(250),
+  T2I_GEN_SAMPLES_PER_TASK: z.coerce.number().int().min(1).max(64).default(8),
+  T2I_GEN_MAX_SAMPLES: z.coerce.number().int().min(1).default(100_000),
   T2I_RATE_LIMIT_WRITES_PER_MIN: z.coerce.number().int().min(0).default(60),
   T2I_RATE_LIMIT_READS_PER_MIN: z.coerce.number().int().min(0).default(600),
   T2I_METRICS_MAX_IMAGES: z.coerce.number().int().min(1).default(64),
   T2I_METRICS_MAX_BYTES: z.coerce.number().int().min(1).default(32 * 1024 * 1024),
   T2I_SERVER: z.string().url().default("http://localhost:3000"),
   T2I_API_KEY: z.string().optional(),
+  // GPU worker side (npm run gpu-worker): its token, and where ONNX generation runs.
+  T2I_WORKER_TOKEN: z.string().min(1).optional(),
+  T2I_EXECUTION_PROVIDER: z.enum(["auto", "cpu", "cuda"]).default("auto"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   CI: z.string().optional(),
   T2I_INPROCESS_WORKER: z.enum(["0", "1", "true", "false"]).default("1"),
@@ -76,6 +85,16 @@ export type Config = {
   jobMaxAttempts: number;
   /** Samples scored and committed per transaction (T2I_SCORE_CHUNK, default 64). */
   scoreChunkSize: number;
+  /** How long a GPU worker owns a claimed generation task without a heartbeat (T2I_GEN_LEASE_MS, default 2 min). */
+  genLeaseMs: number;
+  /** Claims of one generation task before it and its run fail (T2I_GEN_MAX_ATTEMPTS, default 3). */
+  genMaxAttempts: number;
+  /** How often a long-polling claim looks for a task (T2I_GEN_CLAIM_POLL_MS, default 250 ms). */
+  genClaimPollMs: number;
+  /** Samples per task when a generation request does not say (T2I_GEN_SAMPLES_PER_TASK, default 8). */
+  genSamplesPerTask: number;
+  /** Samples one generation request may ask for, all runs together (T2I_GEN_MAX_SAMPLES, default 100 000). */
+  genMaxSamples: number;
   /** Per API key and per address; 0 disables. */
   rateLimitWritesPerMinute: number;
   rateLimitReadsPerMinute: number;
@@ -85,6 +104,10 @@ export type Config = {
   /** Client side (npm run upload): the service to talk to and the key to write with. */
   serverUrl: string;
   apiKey: string | undefined;
+  /** Worker token for npm run gpu-worker when --token is not given (T2I_WORKER_TOKEN). */
+  workerToken: string | undefined;
+  /** onnxruntime execution provider for the onnx engine (T2I_EXECUTION_PROVIDER: auto | cpu | cuda, default auto). */
+  executionProvider: "auto" | "cpu" | "cuda";
   port: number;
   /** Running under CI: never prompt. */
   ci: boolean;
@@ -126,12 +149,19 @@ export function config(): Config {
     jobPollMs: env.T2I_JOB_POLL_MS,
     jobMaxAttempts: env.T2I_JOB_MAX_ATTEMPTS,
     scoreChunkSize: env.T2I_SCORE_CHUNK,
+    genLeaseMs: env.T2I_GEN_LEASE_MS,
+    genMaxAttempts: env.T2I_GEN_MAX_ATTEMPTS,
+    genClaimPollMs: env.T2I_GEN_CLAIM_POLL_MS,
+    genSamplesPerTask: env.T2I_GEN_SAMPLES_PER_TASK,
+    genMaxSamples: env.T2I_GEN_MAX_SAMPLES,
     rateLimitWritesPerMinute: env.T2I_RATE_LIMIT_WRITES_PER_MIN,
     rateLimitReadsPerMinute: env.T2I_RATE_LIMIT_READS_PER_MIN,
     metricsMaxImages: env.T2I_METRICS_MAX_IMAGES,
     metricsMaxBytes: env.T2I_METRICS_MAX_BYTES,
     serverUrl: env.T2I_SERVER.replace(/\/+$/, ""),
     apiKey: env.T2I_API_KEY,
+    workerToken: env.T2I_WORKER_TOKEN,
+    executionProvider: env.T2I_EXECUTION_PROVIDER,
     port: env.PORT,
     ci: env.CI !== undefined && env.CI !== "" && env.CI !== "false" && env.CI !== "0",
     inProcessWorker: env.T2I_INPROCESS_WORKER === "1" || env.T2I_INPROCESS_WORKER === "true",

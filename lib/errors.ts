@@ -6,6 +6,8 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  /** A generation worker's lease on a task expired or was never its own (docs/worker-protocol.md). */
+  lease_lost: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   validation_failed: 422,

@@ -9,6 +9,7 @@ export function DemoBadge({ show }: { show: boolean }) {
 
 export function StatusBadge({ status }: { status: string }) {
   const colors: Record<string, string> = {
+    generating: "bg-amber-100 text-amber-900",
     queued: "bg-slate-200 text-slate-800",
     scoring: "bg-indigo-100 text-indigo-800",
     scored: "bg-emerald-100 text-emerald-800",

@@ -2,6 +2,8 @@
 export * from "./api-keys";
 export * from "./embeddings";
 export * from "./evaluators";
+export * from "./generation-tasks";
+export * from "./generations";
 export * from "./images";
 export * from "./jobs";
 export * from "./prompt-scores";
@@ -12,3 +14,4 @@ export * from "./runs";
 export * from "./sample-scores";
 export * from "./samples";
 export * from "./variants";
+export * from "./worker-tokens";

@@ -2,6 +2,7 @@ import { check, index, integer, real, sqliteTable, text, uniqueIndex } from "dri
 import { z } from "zod";
 import { createdAt, oneOf, timestamp, updatedAt } from "./column-helpers";
 import { evaluators } from "./evaluators";
+import { generations } from "./generations";
 import { promptSets } from "./prompt-sets";
 import { variants } from "./variants";
 
@@ -9,7 +10,8 @@ export const RUN_SOURCES = ["uploaded", "generated"] as const;
 export const runSourceSchema = z.enum(RUN_SOURCES);
 export type RunSource = z.infer<typeof runSourceSchema>;
 
-export const RUN_STATUSES = ["queued", "scoring", "scored", "failed"] as const;
+/** generating: a generated run waiting for its samples (GPU workers); then queued → scoring → scored, or failed. */
+export const RUN_STATUSES = ["generating", "queued", "scoring", "scored", "failed"] as const;
 export const runStatusSchema = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof runStatusSchema>;
 
@@ -36,6 +38,11 @@ export const runs = sqliteTable(
     /** Distinct images the scorer embedded, and distinct images it found in the embedding cache. */
     imagesEmbedded: integer("images_embedded").notNull().default(0),
     imageCacheHits: integer("image_cache_hits").notNull().default(0),
+    /** Generated runs: samples stored by GPU workers, of the samples asked for (0 / 0 for uploads). */
+    generatedDone: integer("generated_done").notNull().default(0),
+    generatedTotal: integer("generated_total").notNull().default(0),
+    /** The generation that made this run (source `generated`). */
+    generationId: text("generation_id").references(() => generations.id),
     error: text("error"),
     evaluatorId: text("evaluator_id").references(() => evaluators.id),
     /** sha256 over variant, settings and the sorted (prompt, seed, image) list: detects re-uploads. */
@@ -52,6 +59,7 @@ export const runs = sqliteTable(
     index("runs_variant_created_idx").on(t.variantId, t.createdAt),
     index("runs_prompt_set_created_idx").on(t.promptSetId, t.createdAt),
     index("runs_status_created_idx").on(t.status, t.createdAt),
+    index("runs_generation_idx").on(t.generationId),
     check("runs_source_ck", oneOf(t.source, RUN_SOURCES)),
     check("runs_status_ck", oneOf(t.status, RUN_STATUSES)),
   ],

@@ -2,11 +2,23 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { conditioningTypeSchema } from "../../db/schema";
+import { listGenerationsInputSchema } from "../generation/list-generations";
 import { listRunsInputSchema } from "../runs/list-runs";
 import { jsonImagesSchema } from "../uploads";
-import { createPromptSetJsonSchema, createVariantJsonSchema, errorBodySchema, leaderboardQuerySchema, promptSetQuerySchema, runUploadFieldsSchema } from "./schemas";
+import {
+  claimTaskJsonSchema,
+  createGenerationJsonSchema,
+  createPromptSetJsonSchema,
+  createVariantJsonSchema,
+  errorBodySchema,
+  failTaskJsonSchema,
+  leaderboardQuerySchema,
+  promptSetQuerySchema,
+  runUploadFieldsSchema,
+} from "./schemas";
 
 const bearer = { bearerAuth: [] as string[] };
+const worker = { workerToken: [] as string[] };
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
 const anyJson = (description: string) => json(z.record(z.string(), z.unknown()), description);
 const err = (description: string) => json(errorBodySchema, description);
@@ -16,6 +28,12 @@ const clientErrors = {
   429: err("Rate limited; see the Retry-After header"),
 };
 const writeErrors = { ...clientErrors, 401: err("Missing or unknown API key") };
+const workerErrors = {
+  401: err("Missing, unknown or revoked worker token"),
+  404: err("No such task"),
+  409: err("lease_lost: this worker's lease on the task expired (it went back to the queue) or is another worker's"),
+};
+const taskParams = z.object({ id: z.string().meta({ description: "Task id (task_…)" }) });
 
 function build() {
   const r = new OpenAPIRegistry();
@@ -23,6 +41,11 @@ function build() {
     type: "http",
     scheme: "bearer",
     description: "API key made with `npm run apikey -- create --name NAME`",
+  });
+  r.registerComponent("securitySchemes", "workerToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "GPU worker token (t2iw_…) made with `npm run worker-token -- create --name NAME`",
   });
 
   const uploadBody = runUploadFieldsSchema.extend({
@@ -52,7 +75,10 @@ function build() {
     path: "/api/v1/runs/{id}",
     summary: "A run's status, progress and metrics",
     request: { params: z.object({ id: z.string() }), query: z.object({ evaluator: z.string().optional() }) },
-    responses: { 200: anyJson("Status (queued|scoring|scored|failed), progress {done,total}, evaluator, run metrics with CIs, per-prompt metrics, sample errors"), 404: err("No such run") },
+    responses: {
+      200: anyJson("Status (generating|queued|scoring|scored|failed), scoring progress {done,total}, generation {id,done,total} for generated runs, evaluator, run metrics with CIs, per-prompt metrics, sample errors"),
+      404: err("No such run"),
+    },
   });
   r.registerPath({
     method: "post",
@@ -106,6 +132,87 @@ function build() {
     responses: { 200: anyJson("{ promptSet, metrics, evaluators: [{ evaluator, fixture, variants }] }"), ...clientErrors, 404: err("No such prompt set") },
   });
   r.registerPath({ method: "get", path: "/api/v1/images/{sha256}", summary: "A stored sample image", request: { params: z.object({ sha256: z.string() }) }, responses: { 200: { description: "The image bytes" }, 404: err("Not found") } });
+  r.registerPath({
+    method: "post",
+    path: "/api/v1/generations",
+    summary: "Generate samples on GPU workers",
+    description:
+      "Creates one run per guidance scale (source generated, status generating), each split into tasks of one prompt × a range of sample indices that GPU workers claim (see the worker routes and docs/worker-protocol.md). Per-sample seeds derive from the request seed. A run is scored once all its samples are in.",
+    security: [bearer],
+    request: { body: { content: { "application/json": { schema: createGenerationJsonSchema } } } },
+    responses: { 202: anyJson("Accepted: { id, status, seed, runs: [{ id, guidanceScale, pageUrl }], tasks, samples, statusUrl }"), ...writeErrors, 415: err("Not application/json") },
+  });
+  r.registerPath({ method: "get", path: "/api/v1/generations", summary: "List generations", request: { query: listGenerationsInputSchema }, responses: { 200: anyJson("{ generations, total, limit, offset }"), ...clientErrors } });
+  r.registerPath({
+    method: "get",
+    path: "/api/v1/generations/{id}",
+    summary: "A generation's status and progress",
+    request: { params: z.object({ id: z.string() }) },
+    responses: {
+      200: anyJson("Status (queued|running|done|cancelled|failed), the request, task counts, progress { generated, total }, runs [{ id, guidanceScale, status, generated, scoring }]"),
+      404: err("No such generation"),
+    },
+  });
+  r.registerPath({
+    method: "post",
+    path: "/api/v1/generations/{id}/cancel",
+    summary: "Cancel a generation",
+    description: "Stops handing out its tasks; its runs still generating fail with a 'cancelled: …' error. Tasks in flight may finish. Cancelling twice is harmless.",
+    security: [bearer],
+    request: { params: z.object({ id: z.string() }) },
+    responses: { 200: anyJson("The cancelled generation"), 401: err("Missing or unknown API key"), 404: err("No such generation"), 409: err("The generation has already ended") },
+  });
+  r.registerPath({
+    method: "post",
+    path: "/api/v1/worker/claim",
+    summary: "Worker: claim a generation task",
+    description: "Long poll: answers as soon as a task of a declared variant is queued (or its last worker's lease expired), or 204 after waitSeconds. The task's samples list the indices still to generate, each with its seed.",
+    security: [worker],
+    request: { body: { content: { "application/json": { schema: claimTaskJsonSchema } } } },
+    responses: { 200: anyJson("{ task: Task } (docs/worker-protocol.md)"), 204: { description: "Nothing claimable within waitSeconds" }, 401: workerErrors[401], 422: clientErrors[422] },
+  });
+  r.registerPath({
+    method: "post",
+    path: "/api/v1/worker/tasks/{id}/heartbeat",
+    summary: "Worker: extend the lease on a task",
+    security: [worker],
+    request: { params: taskParams },
+    responses: { 200: anyJson("{ leaseExpiresAt }"), ...workerErrors },
+  });
+  r.registerPath({
+    method: "put",
+    path: "/api/v1/worker/tasks/{id}/samples/{index}",
+    summary: "Worker: upload one generated sample",
+    description: "The PNG bytes as the body. Checked like uploads (type, pixel limit, full decode, size). Retries are safe: the same bytes again answer 200.",
+    security: [worker],
+    request: { params: taskParams.extend({ index: z.string().meta({ description: "Sample index within the task's range" }) }), body: { content: { "image/png": { schema: z.string().meta({ format: "binary" }) } } } },
+    responses: {
+      201: anyJson("Stored: { stored: true, index, sha256, width, height, seed }"),
+      200: anyJson("The same bytes were already stored: { stored: false, … }"),
+      ...workerErrors,
+      409: err("lease_lost (see above), or conflict: other bytes are stored for that index"),
+      413: err("Over T2I_MAX_IMAGE_BYTES"),
+      415: err("Not image/png"),
+      422: err("Not a valid PNG, or the index is not in the task"),
+    },
+  });
+  r.registerPath({
+    method: "post",
+    path: "/api/v1/worker/tasks/{id}/complete",
+    summary: "Worker: report a task finished",
+    security: [worker],
+    request: { params: taskParams },
+    responses: { 200: anyJson("{ taskId, status: done, runId, runStatus }"), ...workerErrors, 422: err("Samples are missing: details.missing lists their indices") },
+  });
+  r.registerPath({
+    method: "post",
+    path: "/api/v1/worker/tasks/{id}/fail",
+    summary: "Worker: report a task failed",
+    description: "The task goes back to the queue until it has failed maxAttempts times (T2I_GEN_MAX_ATTEMPTS); then its run fails with the reason.",
+    security: [worker],
+    request: { params: taskParams, body: { content: { "application/json": { schema: failTaskJsonSchema } } } },
+    responses: { 200: anyJson("{ retry: boolean }"), ...workerErrors, 422: clientErrors[422] },
+  });
   r.registerPath({ method: "get", path: "/api/v1/health", summary: "Liveness and the evaluator in use", responses: { 200: anyJson("{ status, evaluator }") } });
 
   return new OpenApiGeneratorV31(r.definitions).generateDocument({

@@ -2,6 +2,8 @@
 // generated from them, so the documentation cannot drift from what is enforced.
 import { z } from "zod";
 import { conditioningTypeSchema } from "../../db/schema";
+import { MAX_WAIT_SECONDS } from "../generation/claim-task";
+import { createGenerationInputSchema } from "../generation/create-generation";
 
 const optionalText = (max: number) => z.string().trim().min(1).max(max).optional();
 
@@ -70,6 +72,26 @@ export const plotDataQuerySchema = z.object({
   includeDemo: z.enum(["true", "false"]).default("true"),
   format: z.enum(["csv", "json"]).default("json"),
 });
+
+/** POST /api/v1/generations: the verb's own input schema, which is strict already. */
+export const createGenerationJsonSchema = createGenerationInputSchema.meta({ id: "CreateGeneration" });
+
+// The worker protocol's bodies (docs/worker-protocol.md) ignore unknown keys, so that a newer
+// worker can send more than this server reads.
+export const claimTaskJsonSchema = z
+  .object({
+    variants: z.array(z.string().trim().min(1).max(100)).min(1).max(100).meta({ description: "Variant names this worker can generate; only their tasks are handed out." }),
+    waitSeconds: z
+      .number()
+      .min(0)
+      .default(0)
+      .meta({ description: `Long poll: wait up to this many seconds (at most ${MAX_WAIT_SECONDS}) for a task before answering 204.` }),
+  })
+  .meta({ id: "ClaimTask" });
+
+export const failTaskJsonSchema = z
+  .object({ error: z.string().max(1_000_000).meta({ description: "What went wrong, e.g. the tail of stderr; the last 2000 characters are kept." }) })
+  .meta({ id: "FailTask" });
 
 export const errorBodySchema = z
   .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })

@@ -21,7 +21,8 @@ export const apiKeyNameSchema = z.string().trim().min(1, "name is empty").max(10
 /** The stored form of a key: without the hash. */
 export type ApiKeyInfo = Omit<ApiKeyRow, "keyHash">;
 
-function hashSecret(secret: string): string {
+/** SHA-256 hex of a secret: what is stored and looked up (worker tokens too). */
+export function hashSecret(secret: string): string {
   return createHash("sha256").update(secret, "utf8").digest("hex");
 }
 

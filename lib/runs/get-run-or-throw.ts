@@ -9,10 +9,16 @@ import { metricLabels } from "../scoring/score-batch";
 
 export type EvaluatorSummary = { id: string; name: string; variant: string; isFixture: boolean; warning?: string };
 
-export type RunView = Omit<RunRow, "variantId" | "promptSetId" | "evaluatorId" | "fingerprint" | "progressDone" | "progressTotal" | "imagesEmbedded" | "imageCacheHits"> & {
+export type RunView = Omit<
+  RunRow,
+  "variantId" | "promptSetId" | "evaluatorId" | "fingerprint" | "progressDone" | "progressTotal" | "imagesEmbedded" | "imageCacheHits" | "generatedDone" | "generatedTotal" | "generationId"
+> & {
   variant: { id: string; name: string; conditioningType: string };
   promptSet: { id: string; name: string; version: number; isImplicit: boolean };
+  /** Scoring progress. */
   progress: { done: number; total: number; imagesEmbedded: number; imageCacheHits: number };
+  /** Generated runs: the generation that makes the samples and how many of them are stored so far. */
+  generation: { id: string; done: number; total: number } | null;
   evaluator: EvaluatorSummary | null;
 };
 
@@ -80,6 +86,7 @@ export function getRunOrThrow(id: string, opts: { evaluatorId?: string } = {}): 
     variant: { id: variant.id, name: variant.name, conditioningType: variant.conditioningType },
     promptSet: { id: promptSet.id, name: promptSet.name, version: promptSet.version, isImplicit: promptSet.isImplicit },
     progress: { done: run.progressDone, total: run.progressTotal, imagesEmbedded: run.imagesEmbedded, imageCacheHits: run.imageCacheHits },
+    generation: run.generationId ? { id: run.generationId, done: run.generatedDone, total: run.generatedTotal } : null,
     evaluator: evaluator ? evaluatorSummary(evaluator) : null,
   };
   if (!evaluator) return { ...view, metrics: null, errors: [] };

@@ -27,6 +27,8 @@ export type RunListItem = {
   sampler: string | null;
   steps: number | null;
   progress: { done: number; total: number };
+  /** Generated runs: samples stored by GPU workers so far, of those asked for. */
+  generated: { done: number; total: number } | null;
   error: string | null;
   evaluator: { id: string; isFixture: boolean; warning?: string } | null;
   scores: { n: number; failed: number; clipScore: number | null; clipS: number | null; diversity: number | null; vendi: number | null } | null;
@@ -76,6 +78,7 @@ export function listRuns(input: ListRunsInput = {}): { runs: RunListItem[]; tota
       sampler: run.sampler,
       steps: run.steps,
       progress: { done: run.progressDone, total: run.progressTotal },
+      generated: run.generationId ? { done: run.generatedDone, total: run.generatedTotal } : null,
       error: run.error,
       evaluator: run.evaluatorId ? { id: run.evaluatorId, isFixture: isFixture ?? false, ...(isFixture ? { warning: FIXTURE_WARNING } : {}) } : null,
       scores: score ? { n: score.n, failed: score.failed, clipScore: score.clipScore, clipS: score.clipS, diversity: score.diversity, vendi: score.vendi } : null,

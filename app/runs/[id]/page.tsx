@@ -67,10 +67,20 @@ export default async function RunPage({ params, searchParams }: Props) {
         guidance {run.guidanceScale}
         {run.sampler ? ` · ${run.sampler}` : ""}
         {run.steps ? ` · ${run.steps} steps` : ""} · source {run.source}
+        {run.generation && (
+          <>
+            {" "}
+            (generation{" "}
+            <a href={`/api/v1/generations/${run.generation.id}`} className="underline">
+              {run.generation.id}
+            </a>
+            )
+          </>
+        )}
         {run.evaluator ? ` · evaluator ${run.evaluator.id}` : ""}
       </p>
       {run.evaluator?.warning && <p className="mt-1 text-sm font-medium text-amber-800">Evaluator: {run.evaluator.warning}.</p>}
-      <RunProgress id={run.id} initial={{ status: run.status, done: run.progress.done, total: run.progress.total }} />
+      <RunProgress id={run.id} initial={{ status: run.status, done: run.progress.done, total: run.progress.total, generation: run.generation && { done: run.generation.done, total: run.generation.total } }} />
       {run.error && <p className="rounded bg-rose-50 p-3 text-sm text-rose-900">Run failed: {run.error}</p>}
 
       {m && (

@@ -7,8 +7,10 @@ import { CONDITIONING_LABELS, fmt, fmtCi } from "@/app/_components/format";
 import { DownloadLinks, TradeoffChart } from "@/app/_components/tradeoff-chart";
 import { isAppError } from "@/lib/errors";
 import { getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
+import { listPromptSets } from "@/lib/prompt-sets/list-prompt-sets";
 import { listRuns } from "@/lib/runs/list-runs";
 import { getVariantOrThrow } from "@/lib/variants/get-variant-or-throw";
+import { GenerateForm } from "./generate-form";
 
 export const dynamic = "force-dynamic";
 
@@ -25,6 +27,14 @@ function loadVariant(id: string) {
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `Variant ${decodeURIComponent((await params).id)}` };
+}
+
+/** Named prompt sets, latest version of each (a generation uses the latest). */
+function latestPromptSets() {
+  const seen = new Set<string>();
+  return listPromptSets()
+    .filter((s) => !seen.has(s.name) && seen.add(s.name))
+    .map((s) => ({ name: s.name, version: s.version, promptCount: s.promptCount }));
 }
 
 export default async function VariantPage({ params, searchParams }: Props) {
@@ -128,6 +138,11 @@ export default async function VariantPage({ params, searchParams }: Props) {
                   <td className="p-2">{r.guidanceScale}</td>
                   <td className="p-2">
                     <StatusBadge status={r.status} />
+                    {r.status === "generating" && r.generated && (
+                      <span className="ml-1 text-xs text-slate-500">
+                        {r.generated.done} / {r.generated.total}
+                      </span>
+                    )}
                   </td>
                   <td className="p-2">{fmt(r.scores?.clipScore ?? null, 2)}</td>
                   <td className="p-2">{fmt(r.scores?.diversity ?? null)}</td>
@@ -137,6 +152,17 @@ export default async function VariantPage({ params, searchParams }: Props) {
             </tbody>
           </table>
         </div>
+      </section>
+
+      <section aria-labelledby="generate" className="mt-8">
+        <h2 id="generate" className="text-lg font-semibold">
+          Generate samples
+        </h2>
+        <p className="mt-1 max-w-2xl text-sm text-slate-600">
+          Makes one run per guidance scale. GPU workers that declare this variant pick up the work (<code>npm run gpu-worker -- --variant {variant.name}</code> with a worker token from{" "}
+          <code>npm run worker-token -- create --name NAME</code>); each run is scored as soon as its samples are in.
+        </p>
+        <GenerateForm variant={variant.name} promptSets={latestPromptSets()} />
       </section>
     </div>
   );

@@ -1,0 +1,28 @@
+// Shared by the generation tests: a variant, a small named prompt set and a worker token in a
+// fresh data dir, and PNG bodies as a worker would send them.
+import { Readable } from "node:stream";
+import { createWorkerToken } from "../auth/worker-tokens";
+import { createPromptSet } from "../prompt-sets/create-prompt-set";
+import { png } from "../uploads/test-builders";
+import { createVariant } from "../variants/create-variant";
+
+export const GEN_PROMPTS = [
+  { id: "p1", prompt: "a red square" },
+  { id: "p2", prompt: "a blue circle" },
+  { id: "p3", prompt: "a green triangle" },
+];
+
+/** A variant `unclip-gen` (and `other-variant`), the prompt set `gen-set` and two worker tokens. */
+export function setupGenerationFixtures() {
+  createVariant({ name: "unclip-gen", conditioningType: "clip_image_embedding" });
+  createVariant({ name: "other-variant", conditioningType: "text_sequence" });
+  createPromptSet({ name: "gen-set", prompts: GEN_PROMPTS });
+  return { a: createWorkerToken("gpu-a"), b: createWorkerToken("gpu-b") };
+}
+
+/** A small PNG whose bytes depend on `shade` (0–255). */
+export function samplePng(shade: number): Promise<Buffer> {
+  return png(16, 16, shade);
+}
+
+export const body = (b: Buffer | string) => Readable.from([typeof b === "string" ? Buffer.from(b) : b]);
