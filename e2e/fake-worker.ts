@@ -4,22 +4,8 @@ import { expect, type APIRequestContext } from "@playwright/test";
 import { drawShapePng, SHAPES } from "../lib/demo/draw-shape";
 import { workerAuth } from "./helpers";
 
-export type Task = {
-  id: string;
-  leaseExpiresAt: string;
-  attempt: number;
-  generationId: string;
-  runId: string;
-  variant: string;
-  prompt: { id: string; text: string };
-  negativePrompt: string | null;
-  guidanceScale: number;
-  steps: number;
-  sampler: string;
-  width: number;
-  height: number;
-  samples: { index: number; seed: number }[];
-};
+export type { Task } from "../lib/generation/worker-client/task-schema";
+import type { Task } from "../lib/generation/worker-client/task-schema";
 
 /** The sample a deterministic "model" makes for one seed: the same seed gives the same bytes. */
 export function drawSample(task: Task, seed: number): Promise<Buffer> {

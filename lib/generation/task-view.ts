@@ -4,23 +4,9 @@ import type { DbOrTx } from "../../db/client";
 import { generations, prompts, runs, samples, variants, type GenerationTaskRow } from "../../db/schema";
 import { deriveSeed } from "./derive-seed";
 
-export type Task = {
-  id: string;
-  leaseExpiresAt: string;
-  attempt: number;
-  generationId: string;
-  runId: string;
-  variant: string;
-  prompt: { id: string; text: string };
-  negativePrompt: string | null;
-  guidanceScale: number;
-  steps: number;
-  sampler: string;
-  width: number;
-  height: number;
-  /** The indices of the task's range not stored yet (never none): a retried task skips what an earlier attempt uploaded. */
-  samples: { index: number; seed: number }[];
-};
+/** The wire shape, defined once by the schema the reference worker validates answers with. */
+export type { Task } from "./worker-client/task-schema";
+import type { Task } from "./worker-client/task-schema";
 
 export function taskView(tx: DbOrTx, task: GenerationTaskRow): Task {
   const row = tx
