@@ -3,7 +3,8 @@
 // it, fetch doesn't), the run's fields, the API key, and the server's validation errors shown
 // next to the field or file that caused them.
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
+import { useRef, useState } from "react";
+import { FieldError, useStoredApiKey } from "@/app/_components/form-bits";
 
 type ApiError = { code: string; message: string; details?: Record<string, unknown> };
 type FieldErrors = Record<string, string>;
@@ -45,14 +46,6 @@ const CONDITIONING = [
   ["other", "other"],
 ] as const;
 
-function FieldError({ id, msg }: { id: string; msg?: string }) {
-  if (!msg) return null;
-  return (
-    <p id={id} role="alert" className="mt-1 whitespace-pre-line text-sm text-rose-700" data-testid={`error-${id.replace(/-error$/, "")}`}>
-      {msg}
-    </p>
-  );
-}
 
 export function UploadForm() {
   const router = useRouter();
@@ -61,12 +54,8 @@ export function UploadForm() {
   const [progress, setProgress] = useState<number | null>(null);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState<string | null>(null);
-  const [apiKey, setApiKey] = useState("");
+  const [apiKey, setApiKey, rememberApiKey] = useStoredApiKey();
   const inputRef = useRef<HTMLInputElement>(null);
-
-  useEffect(() => {
-    setApiKey(window.localStorage.getItem("t2i-api-key") ?? "");
-  }, []);
 
   const describedBy = (f: Field) => (errors[f] ? `${f}-error` : undefined);
 
@@ -91,7 +80,7 @@ export function UploadForm() {
     fd.delete("archive");
     for (const [k, v] of [...fd.entries()]) if (v === "") fd.delete(k);
     fd.append("archive", file, file.name);
-    window.localStorage.setItem("t2i-api-key", apiKey);
+    rememberApiKey();
 
     const xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/v1/runs");
@@ -161,7 +150,7 @@ export function UploadForm() {
           )}
         </div>
         <input ref={inputRef} type="file" name="archive" accept=".zip,.tar,.tgz,.gz,application/zip,application/x-tar,application/gzip" className="sr-only" onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid="archive-input" />
-        <FieldError id="archive-error" msg={errors.archive} />
+        <FieldError id="archive-error" testId="error-archive" msg={errors.archive} />
       </div>
       <div className="grid gap-4 sm:grid-cols-2">
         <div>
@@ -169,7 +158,7 @@ export function UploadForm() {
             Variant
           </label>
           <input id="f-variant" name="variant" required className={input} aria-invalid={!!errors.variant} aria-describedby={describedBy("variant")} placeholder="e.g. sd-1.5-cfg" />
-          <FieldError id="variant-error" msg={errors.variant} />
+          <FieldError id="variant-error" testId="error-variant" msg={errors.variant} />
         </div>
         <div>
           <label htmlFor="f-conditioningType" className="text-sm font-medium">
@@ -182,21 +171,21 @@ export function UploadForm() {
               </option>
             ))}
           </select>
-          <FieldError id="conditioningType-error" msg={errors.conditioningType} />
+          <FieldError id="conditioningType-error" testId="error-conditioningType" msg={errors.conditioningType} />
         </div>
         <div>
           <label htmlFor="f-guidanceScale" className="text-sm font-medium">
             Guidance scale
           </label>
           <input id="f-guidanceScale" name="guidanceScale" inputMode="decimal" required className={input} aria-invalid={!!errors.guidanceScale} aria-describedby={describedBy("guidanceScale")} placeholder="e.g. 3" />
-          <FieldError id="guidanceScale-error" msg={errors.guidanceScale} />
+          <FieldError id="guidanceScale-error" testId="error-guidanceScale" msg={errors.guidanceScale} />
         </div>
         <div>
           <label htmlFor="f-promptSet" className="text-sm font-medium">
             Prompt set (optional)
           </label>
           <input id="f-promptSet" name="promptSet" className={input} aria-invalid={!!errors.promptSet} aria-describedby={describedBy("promptSet")} placeholder="named set the prompts belong to" />
-          <FieldError id="promptSet-error" msg={errors.promptSet} />
+          <FieldError id="promptSet-error" testId="error-promptSet" msg={errors.promptSet} />
         </div>
         <div>
           <label htmlFor="f-sampler" className="text-sm font-medium">
@@ -209,7 +198,7 @@ export function UploadForm() {
             Steps (optional)
           </label>
           <input id="f-steps" name="steps" inputMode="numeric" className={input} aria-invalid={!!errors.steps} aria-describedby={describedBy("steps")} />
-          <FieldError id="steps-error" msg={errors.steps} />
+          <FieldError id="steps-error" testId="error-steps" msg={errors.steps} />
         </div>
       </div>
       <div>
@@ -228,7 +217,7 @@ export function UploadForm() {
           aria-describedby={describedBy("apiKey")}
           placeholder="t2i_… (npm run apikey -- create --name NAME)"
         />
-        <FieldError id="apiKey-error" msg={errors.apiKey} />
+        <FieldError id="apiKey-error" testId="error-apiKey" msg={errors.apiKey} />
       </div>
       {progress !== null && (
         <div>

@@ -4,7 +4,8 @@
 // next to the field they name, and lists the new runs, which then appear in the table above.
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useState } from "react";
+import { FieldError, useStoredApiKey } from "@/app/_components/form-bits";
 
 type ApiError = { code: string; message: string; details?: Record<string, unknown> };
 type FieldErrors = Partial<Record<Field, string>>;
@@ -39,26 +40,14 @@ export function parseScales(text: string): number[] | undefined {
   return parts.length > 0 && nums.every((n) => Number.isFinite(n)) ? nums : undefined;
 }
 
-function FieldError({ field, msg }: { field: Field; msg?: string }) {
-  if (!msg) return null;
-  return (
-    <p id={`gen-${field}-error`} role="alert" className="mt-1 text-sm text-rose-700" data-testid={`gen-error-${field}`}>
-      {msg}
-    </p>
-  );
-}
 
 export function GenerateForm({ variant, promptSets }: { variant: string; promptSets: PromptSetOption[] }) {
   const router = useRouter();
-  const [apiKey, setApiKey] = useState("");
+  const [apiKey, setApiKey, rememberApiKey] = useStoredApiKey();
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<Created | null>(null);
-
-  useEffect(() => {
-    setApiKey(window.localStorage.getItem("t2i-api-key") ?? "");
-  }, []);
 
   const a11y = (f: Field) => ({ "aria-invalid": !!errors[f], "aria-describedby": errors[f] ? `gen-${f}-error` : undefined });
 
@@ -83,7 +72,7 @@ export function GenerateForm({ variant, promptSets }: { variant: string; promptS
       setErrors(local);
       return;
     }
-    window.localStorage.setItem("t2i-api-key", apiKey);
+    rememberApiKey();
     setBusy(true);
     try {
       const body = { variant, promptSet: text("promptSet"), guidanceScales, samplesPerPrompt: num("samplesPerPrompt"), seed: num("seed"), steps: num("steps"), size: num("size") };
@@ -122,42 +111,42 @@ export function GenerateForm({ variant, promptSets }: { variant: string; promptS
               </option>
             ))}
           </select>
-          <FieldError field="promptSet" msg={errors.promptSet} />
+          <FieldError id="gen-promptSet-error" testId="gen-error-promptSet" msg={errors.promptSet} />
         </div>
         <div>
           <label htmlFor="gen-guidanceScales" className="text-sm font-medium">
             Guidance scales
           </label>
           <input id="gen-guidanceScales" name="guidanceScales" defaultValue="1,2,3,5,8" inputMode="decimal" className={input} {...a11y("guidanceScales")} />
-          <FieldError field="guidanceScales" msg={errors.guidanceScales} />
+          <FieldError id="gen-guidanceScales-error" testId="gen-error-guidanceScales" msg={errors.guidanceScales} />
         </div>
         <div>
           <label htmlFor="gen-samplesPerPrompt" className="text-sm font-medium">
             Samples per prompt
           </label>
           <input id="gen-samplesPerPrompt" name="samplesPerPrompt" defaultValue="4" inputMode="numeric" className={input} {...a11y("samplesPerPrompt")} />
-          <FieldError field="samplesPerPrompt" msg={errors.samplesPerPrompt} />
+          <FieldError id="gen-samplesPerPrompt-error" testId="gen-error-samplesPerPrompt" msg={errors.samplesPerPrompt} />
         </div>
         <div>
           <label htmlFor="gen-seed" className="text-sm font-medium">
             Seed (optional)
           </label>
           <input id="gen-seed" name="seed" inputMode="numeric" placeholder="random" className={input} {...a11y("seed")} />
-          <FieldError field="seed" msg={errors.seed} />
+          <FieldError id="gen-seed-error" testId="gen-error-seed" msg={errors.seed} />
         </div>
         <div>
           <label htmlFor="gen-steps" className="text-sm font-medium">
             Steps (DDIM)
           </label>
           <input id="gen-steps" name="steps" defaultValue="50" inputMode="numeric" className={input} {...a11y("steps")} />
-          <FieldError field="steps" msg={errors.steps} />
+          <FieldError id="gen-steps-error" testId="gen-error-steps" msg={errors.steps} />
         </div>
         <div>
           <label htmlFor="gen-size" className="text-sm font-medium">
             Size (pixels, square)
           </label>
           <input id="gen-size" name="size" defaultValue="512" inputMode="numeric" className={input} {...a11y("size")} />
-          <FieldError field="size" msg={errors.size} />
+          <FieldError id="gen-size-error" testId="gen-error-size" msg={errors.size} />
         </div>
       </div>
       <div>
@@ -174,7 +163,7 @@ export function GenerateForm({ variant, promptSets }: { variant: string; promptS
           className={input}
           {...a11y("apiKey")}
         />
-        <FieldError field="apiKey" msg={errors.apiKey} />
+        <FieldError id="gen-apiKey-error" testId="gen-error-apiKey" msg={errors.apiKey} />
       </div>
       {general && (
         <p role="alert" className="text-sm text-rose-700" data-testid="gen-error-general">
