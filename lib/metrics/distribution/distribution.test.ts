@@ -7,6 +7,7 @@ import {
   cmmd,
   distributionMetrics,
   frechetDistance,
+  perPromptDistribution,
   jsDotProducts,
   symmetricEigenvalues,
   toEmbeddingMatrix,
@@ -178,3 +179,35 @@ function mulberry(seed: number): () => number {
     return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+describe("per-prompt distribution metrics", () => {
+  it("computes each prompt against its own references and averages with a bootstrap CI", async () => {
+    const c = vectors.cases[0]!;
+    const groups = [0, 1, 2, 3].map((p) => ({ key: `p${p}`, generated: c.generated.slice(p * 10, p * 10 + 10), reference: c.reference.slice(p * 12, p * 12 + 12) }));
+    const r = await perPromptDistribution(groups);
+    for (const [p, g] of groups.entries()) {
+      const alone = await distributionMetrics(g.generated, g.reference);
+      expect(r.prompts[p]!.recall).toBe(alone.recall);
+      expect(r.prompts[p]!.coverage).toBe(alone.coverage);
+      expect(r.prompts[p]!.cmmd).toBeCloseTo(alone.cmmd, 12);
+    }
+    const mean = r.prompts.reduce((s, p) => s + p.coverage!, 0) / 4;
+    expect(r.means.coverage.mean!.estimate).toBeCloseTo(mean, 12);
+    expect(r.means.coverage.mean!.low).toBeLessThanOrEqual(mean);
+    expect(r.means.coverage.mean!.high).toBeGreaterThanOrEqual(mean);
+    expect(r.means.coverage.mean!.B).toBe(1000);
+  });
+
+  it("a prompt with too few images is skipped with its reason, not averaged as 0", async () => {
+    const c = vectors.cases[0]!;
+    const r = await perPromptDistribution([
+      { key: "ok", generated: c.generated.slice(0, 8), reference: c.reference.slice(0, 16) },
+      { key: "small", generated: c.generated.slice(8, 10), reference: c.reference.slice(16, 19) },
+    ]);
+    expect(r.prompts[1]!.recall).toBeNull();
+    expect(r.prompts[1]!.reason).toMatch(/more than 3 images on each side/);
+    expect(r.means.recall.prompts).toBe(1);
+    expect(r.means.recall.skipped).toBe(1);
+    expect(r.means.recall.mean!.estimate).toBe(r.prompts[0]!.recall);
+  });
+});

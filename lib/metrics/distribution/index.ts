@@ -111,3 +111,4 @@ export async function distributionMetrics(
     k: { precisionRecall: kPR, densityCoverage: kDC },
   };
 }
+export * from "./per-prompt";
