@@ -9,7 +9,7 @@
 //     (convert("RGB") ignores transparency), libvips would paint it black; we clear the flag;
 //   - EXIF orientation is ignored (Image.open does not apply it; neither does sharp without autoOrient);
 //   - alpha is dropped, not composited, like convert("RGB").
-// Deliberate difference: 16-bit greyscale PNG is scaled to 8 bits (PIL clips every value > 255 to
+// Deliberate difference: 16-bit greyscale PNG keeps the high byte (PIL clips every value > 255 to
 // white); see the README for its measured size.
 import sharp, { type SharpOptions } from "sharp";
 import { firstFrameControl } from "./gif-blocks";
