@@ -90,11 +90,11 @@ describe("preprocessImage", () => {
     expect(meanAbs(await preprocessImage(jpg, spec, 1e9), pilTensor("exif-rotated.jpg"))).toBeLessThan(1e-6);
   });
 
-  it("scales 16-bit greyscale to 8 bits (the documented difference: PIL clips it), equal to the 8-bit image", async () => {
+  it("keeps the high byte of 16-bit greyscale (the documented difference: PIL clips it), equal to the 8-bit image", async () => {
     const w = 40;
     const h = 30;
     const g8 = Uint8Array.from({ length: w * h }, (_, i) => (i * 7) % 256);
-    const g16 = Uint16Array.from(g8, (v) => v * 257);
+    const g16 = Uint16Array.from(g8, (v) => v * 256 + 0xff);
     const png8 = await sharp(g8, { raw: { width: w, height: h, channels: 1 } }).png().toBuffer();
     const png16 = await sharp(g16, { raw: { width: w, height: h, channels: 1 } }).toColourspace("grey16").png().toBuffer();
     expect((await sharp(png16).metadata()).depth).toBe("ushort");
