@@ -9,6 +9,7 @@ import { defaultPromptSet } from "@/lib/leaderboard/default-prompt-set";
 import { getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
 import { listPromptSets } from "@/lib/prompt-sets/list-prompt-sets";
 import type { RankedVariant, UnrankedVariant } from "@/lib/ranking";
+import { UserText } from "@/app/_components/user-text";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Leaderboard" };
@@ -68,7 +69,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
   return (
     <div>
       <h1 className="text-2xl font-semibold">
-        Leaderboard <span className="text-base font-normal text-slate-500">— {board.promptSet.name} v{board.promptSet.version}</span>
+        Leaderboard <span className="text-base font-normal text-slate-500">— <UserText text={board.promptSet.name} expand={false} /> v{board.promptSet.version}</span>
         <DemoBadge show={board.promptSet.isDemo} />
       </h1>
       <p className="mt-1 max-w-3xl text-sm text-slate-600">
@@ -156,7 +157,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
                     </td>
                     <td className="p-2">
                       <Link href={`/variants/${info.id}?promptSet=${encodeURIComponent(board.promptSet.name)}`} className="font-medium underline">
-                        {info.name}
+                        <UserText text={info.name} expand={false} />
                       </Link>
                       <DemoBadge show={info.isDemo} />
                       <div className="text-xs text-slate-500">{CONDITIONING_LABELS[info.conditioningType] ?? info.conditioningType}</div>
@@ -197,7 +198,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
               {unranked.map((v) => (
                 <li key={v.variantId}>
                   <Link href={`/variants/${v.variantId}?promptSet=${encodeURIComponent(board.promptSet.name)}`} className="underline">
-                    {board.variants[v.variantId]!.name}
+                    <UserText text={board.variants[v.variantId]!.name} expand={false} />
                   </Link>
                   : {v.reason}
                 </li>
@@ -205,7 +206,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
               {board.excluded.filter(keep).map((v) => (
                 <li key={v.variantId}>
                   <Link href={`/variants/${v.variantId}?promptSet=${encodeURIComponent(board.promptSet.name)}`} className="underline">
-                    {board.variants[v.variantId]!.name}
+                    <UserText text={board.variants[v.variantId]!.name} expand={false} />
                   </Link>
                   : {v.reason}
                 </li>
