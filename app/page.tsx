@@ -9,6 +9,7 @@ import { defaultPromptSet } from "@/lib/leaderboard/default-prompt-set";
 import { getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
 import { listPromptSets } from "@/lib/prompt-sets/list-prompt-sets";
 import type { RankedVariant, UnrankedVariant } from "@/lib/ranking";
+import { UserText } from "@/app/_components/user-text";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Leaderboard" };
@@ -68,7 +69,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
   return (
     <div>
       <h1 className="text-2xl font-semibold">
-        Leaderboard <span className="text-base font-normal text-slate-500">— {board.promptSet.name} v{board.promptSet.version}</span>
+        Leaderboard <span className="text-base font-normal text-slate-500">— <UserText text={board.promptSet.name} expand={false} /> v{board.promptSet.version}</span>
         <DemoBadge show={board.promptSet.isDemo} />
       </h1>
       <p className="mt-1 max-w-3xl text-sm text-slate-600">
@@ -77,9 +78,9 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
       </p>
 
       <form method="get" action="/" className="mt-4 flex flex-wrap items-end gap-3 rounded border border-slate-200 bg-white p-3 text-sm" aria-label="Leaderboard filters">
-        <label className="flex flex-col">
+        <label className="flex max-w-full flex-col">
           Prompt set
-          <select name="promptSet" defaultValue={board.promptSet.name} className="mt-1 rounded border border-slate-300 px-2 py-1">
+          <select name="promptSet" defaultValue={board.promptSet.name} className="mt-1 max-w-full rounded border border-slate-300 px-2 py-1">
             {sets.map((s) => (
               <option key={s.id} value={s.name}>
                 {s.name} v{s.version} ({s.runCount} runs){s.isDemo ? " — demo" : ""}
@@ -87,9 +88,9 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
             ))}
           </select>
         </label>
-        <label className="flex flex-col">
+        <label className="flex max-w-full flex-col">
           Evaluator
-          <select name="evaluator" defaultValue={board.evaluator?.id} className="mt-1 rounded border border-slate-300 px-2 py-1">
+          <select name="evaluator" defaultValue={board.evaluator?.id} className="mt-1 max-w-full rounded border border-slate-300 px-2 py-1">
             {board.evaluators.map((e) => (
               <option key={e.id} value={e.id}>
                 {e.id} ({e.runs} runs){e.isFixture ? " — test evaluator" : ""}
@@ -156,7 +157,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
                     </td>
                     <td className="p-2">
                       <Link href={`/variants/${info.id}?promptSet=${encodeURIComponent(board.promptSet.name)}`} className="font-medium underline">
-                        {info.name}
+                        <UserText text={info.name} expand={false} />
                       </Link>
                       <DemoBadge show={info.isDemo} />
                       <div className="text-xs text-slate-500">{CONDITIONING_LABELS[info.conditioningType] ?? info.conditioningType}</div>
@@ -197,7 +198,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
               {unranked.map((v) => (
                 <li key={v.variantId}>
                   <Link href={`/variants/${v.variantId}?promptSet=${encodeURIComponent(board.promptSet.name)}`} className="underline">
-                    {board.variants[v.variantId]!.name}
+                    <UserText text={board.variants[v.variantId]!.name} expand={false} />
                   </Link>
                   : {v.reason}
                 </li>
@@ -205,7 +206,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
               {board.excluded.filter(keep).map((v) => (
                 <li key={v.variantId}>
                   <Link href={`/variants/${v.variantId}?promptSet=${encodeURIComponent(board.promptSet.name)}`} className="underline">
-                    {board.variants[v.variantId]!.name}
+                    <UserText text={board.variants[v.variantId]!.name} expand={false} />
                   </Link>
                   : {v.reason}
                 </li>
