@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { leaderboardUrl } from "@/lib/leaderboard/run-leaderboard";
 import { notFound } from "next/navigation";
 import { DemoBadge, StatusBadge } from "@/app/_components/badges";
 import { CONDITIONING_LABELS, fmt, fmtCi } from "@/app/_components/format";
@@ -57,7 +58,11 @@ export default async function RunPage({ params, searchParams }: Props) {
         <Link href={`/variants/${run.variant.id}`} className="underline">
           {run.variant.name}
         </Link>{" "}
-        · {CONDITIONING_LABELS[run.variant.conditioningType] ?? run.variant.conditioningType} · prompt set {run.promptSet.name} v{run.promptSet.version}
+        · {CONDITIONING_LABELS[run.variant.conditioningType] ?? run.variant.conditioningType} · on the leaderboard of prompt set{" "}
+        <Link href={leaderboardUrl(run.promptSet.name)} className="underline" data-testid="run-leaderboard">
+          {run.promptSet.name} v{run.promptSet.version}
+        </Link>
+        {run.promptSet.isImplicit ? " (made from uploads)" : ""}
       </p>
       <h1 className="mt-1 text-2xl font-semibold">
         Run {run.id} <StatusBadge status={run.status} />

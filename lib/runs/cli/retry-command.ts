@@ -1,0 +1,60 @@
+// `npm run runs -- retry RUN_ID…`: re-queue failed runs through POST /api/v1/runs/{id}/retry.
+import { parseArgs } from "node:util";
+import { clientSettings, describeError, postNoBody, UnreachableError } from "./api-client";
+import type { RunsSubcommand } from "./subcommand";
+
+const usage = `Usage: npm run runs -- retry RUN_ID [RUN_ID…] [--server URL] [--key KEY]
+
+Puts failed runs back in the scoring queue (POST /api/v1/runs/{id}/retry on the service):
+their per-sample errors are tried again and samples already scored keep their scores.
+Runs that are not failed are refused (409).
+
+  --server URL   default http://localhost:3000 (or T2I_SERVER)
+  --key KEY      API key (default: T2I_API_KEY)
+  -h, --help
+
+Exit codes: 0 every run re-queued, 1 the service refused one (its error is printed),
+2 bad arguments or the service is unreachable.
+`;
+
+export const retryCommand: RunsSubcommand = {
+  name: "retry",
+  summary: "re-queue failed runs for scoring (REST)",
+  usage,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { server: { type: "string" }, key: { type: "string" }, help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+    });
+    if (values.help) {
+      process.stdout.write(usage);
+      return 0;
+    }
+    if (positionals.length === 0) {
+      process.stderr.write(`error: name at least one run id\n\n${usage}`);
+      return 2;
+    }
+    const { server, key } = clientSettings(values);
+    if (!key) {
+      process.stderr.write("error: needs an API key: --key KEY or T2I_API_KEY (make one with npm run apikey -- create --name NAME)\n");
+      return 2;
+    }
+    let code = 0;
+    try {
+      for (const id of positionals) {
+        const a = await postNoBody(server, key, `/api/v1/runs/${encodeURIComponent(id)}/retry`);
+        if (a.status === 202) process.stdout.write(`${id}: queued again  ${server}/runs/${id}\n`);
+        else {
+          process.stderr.write(`${id}: ${describeError(a)}\n`);
+          code = 1;
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof UnreachableError)) throw e;
+      process.stderr.write(`error: ${e.message}\n`);
+      return 2;
+    }
+    return code;
+  },
+};
