@@ -7,17 +7,8 @@ export async function register(): Promise<void> {
   const { config } = await import("./lib/config");
   const { migrate } = await import("./db/migrate");
   migrate();
-  const { removeLeftovers } = await import("./lib/storage/remove-leftovers");
-  const sweep = () => {
-    try {
-      const r = removeLeftovers();
-      if (r.staging.length + r.files.length > 0) console.log(`clean-up: removed ${r.staging.length} staging leftovers and ${r.files.length} files no row references`);
-    } catch (e) {
-      console.error("clean-up of crash leftovers failed:", e);
-    }
-  };
-  sweep();
-  if (config().cleanupIntervalMs > 0) setInterval(sweep, config().cleanupIntervalMs).unref();
+  const { startLeftoverCleanup } = await import("./lib/storage/remove-leftovers");
+  startLeftoverCleanup();
   const { rescoreHint, rescoreHintLine } = await import("./lib/runs/rescore-hint");
   void rescoreHint()
     .then((h) => {

@@ -124,3 +124,21 @@ function liveClaims(): Set<string> {
   }
   return out;
 }
+
+/**
+ * Removes leftovers now and then every T2I_CLEANUP_INTERVAL_MS (0: only now), logging what it
+ * removed; a failing sweep is logged and the next one tries again. For server start-up.
+ */
+export function startLeftoverCleanup(log: (line: string) => void = console.log): void {
+  const sweep = () => {
+    try {
+      const r = removeLeftovers();
+      if (r.staging.length + r.files.length > 0) log(`clean-up: removed ${r.staging.length} staging leftover(s) and ${r.files.length} stored file(s) no row references`);
+    } catch (e) {
+      console.error("clean-up of crash leftovers failed:", e);
+    }
+  };
+  sweep();
+  const every = config().cleanupIntervalMs;
+  if (every > 0) setInterval(sweep, every).unref();
+}
