@@ -11,6 +11,7 @@ import { failJob } from "../jobs/fail-job";
 import { startWorker } from "../jobs/run-worker";
 import { createRun } from "./create-run";
 import { getRunOrThrow } from "./get-run-or-throw";
+import { rescoreHint, rescoreHintLine } from "./rescore-hint";
 import { countRunsLackingScores, rescoreRun, rescoreRuns } from "./rescore-run";
 import { retryRun } from "./retry-run";
 import { FIXTURE_MODEL, countRows, makeRunInput, removeDataDir, useTempDataDir } from "./test-helpers";
@@ -98,6 +99,11 @@ describe("rescoreRun / rescoreRuns", () => {
     await startWorker({ ...quiet, evaluator: evA, workerId: "a" });
     expect(countRunsLackingScores(evA.identity.id)).toBe(0);
     expect(countRunsLackingScores(evB.identity.id)).toBe(2);
+    // The service (T2I_MODEL_DIR = the fixture, evaluator A) has nothing to offer yet.
+    expect(await rescoreHint()).toEqual({ evaluator: evA.identity.id, runsLackingScores: 0, command: null });
+    expect(rescoreHintLine({ evaluator: evB.identity.id, runsLackingScores: 2, command: "npm run runs -- rescore --all" })).toBe(
+      `2 scored runs lack scores from the installed evaluator ${evB.identity.id}; re-score with: npm run runs -- rescore --all`,
+    );
 
     // One run through the single-run verb, the other through the variant filter.
     expect(rescoreRun(a.id, evB.identity.id)).toMatchObject({ queued: true, status: "queued" });

@@ -1,12 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { leaderboardUrl } from "@/lib/leaderboard/run-leaderboard";
 import { notFound } from "next/navigation";
 import { DemoBadge, StatusBadge } from "@/app/_components/badges";
 import { CONDITIONING_LABELS, fmt, fmtCi } from "@/app/_components/format";
 import { isAppError } from "@/lib/errors";
+import { leaderboardUrl } from "@/lib/leaderboard/run-leaderboard";
 import { getRunOrThrow, type PromptMetrics, type RunDetail } from "@/lib/runs/get-run-or-throw";
 import { listRunSamples } from "@/lib/runs/list-run-samples";
+import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
+import { RunActions } from "./run-actions";
 import { RunProgress } from "./run-progress";
 
 export const dynamic = "force-dynamic";
@@ -39,6 +41,7 @@ export default async function RunPage({ params, searchParams }: Props) {
   const { id } = await params;
   const sp = await searchParams;
   const run = load(id);
+  const installed = (await getServiceEvaluator().catch(() => undefined))?.identity.id;
   const sortKey = sp.sort && sp.sort in SORTABLE ? (sp.sort as SortKey) : undefined;
   const dir = sp.dir === "asc" ? "asc" : "desc";
   const prompts = sortPrompts(run.metrics?.prompts ?? [], sortKey, dir);
@@ -85,8 +88,10 @@ export default async function RunPage({ params, searchParams }: Props) {
         {run.evaluator ? ` · evaluator ${run.evaluator.id}` : ""}
       </p>
       {run.evaluator?.warning && <p className="mt-1 text-sm font-medium text-amber-800">Evaluator: {run.evaluator.warning}.</p>}
-      <RunProgress id={run.id} initial={{ status: run.status, done: run.progress.done, total: run.progress.total, generation: run.generation && { done: run.generation.done, total: run.generation.total } }} />
+      <RunProgress key={run.status} id={run.id} initial={{ status: run.status, done: run.progress.done, total: run.progress.total, generation: run.generation && { done: run.generation.done, total: run.generation.total } }} />
       {run.error && <p className="rounded bg-rose-50 p-3 text-sm text-rose-900">Run failed: {run.error}</p>}
+      {run.status === "failed" && <RunActions id={run.id} action="retry" />}
+      {run.status === "scored" && installed && run.evaluator?.id !== installed && <RunActions id={run.id} action="rescore" evaluator={installed} />}
 
       {m && (
         <section aria-labelledby="summary" className="mt-6">
