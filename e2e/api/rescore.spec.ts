@@ -1,5 +1,6 @@
+import { spawnSync } from "node:child_process";
 import { expect, test, type APIResponse } from "@playwright/test";
-import { auth, uniqueName } from "../helpers";
+import { apiKey, auth, uniqueName } from "../helpers";
 import { markFailed, moveScoresToEvaluator, uploadBatch, waitStatus } from "../run-states";
 
 async function expectError(res: APIResponse, status: number, code: string) {
@@ -51,6 +52,16 @@ test.describe("re-score and retry", () => {
     expect(retried.status(), await retried.text()).toBe(202);
     expect(await retried.json()).toMatchObject({ id, status: "queued", pageUrl: `/runs/${id}` });
     expect((await waitStatus(request, id, "scored")).error).toBeNull();
+
+    // The command line does the same through the REST API.
+    markFailed(id);
+    const cli = spawnSync(process.execPath, ["--import", "tsx", "scripts/runs.ts", "retry", id], {
+      env: { ...process.env, T2I_SERVER: test.info().project.use.baseURL!, T2I_API_KEY: apiKey() },
+      encoding: "utf8",
+    });
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(cli.stdout).toContain(`${id}: queued again`);
+    await waitStatus(request, id, "scored");
 
     markFailed(id);
     const fd = new FormData();
