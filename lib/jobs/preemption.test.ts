@@ -1,8 +1,6 @@
 // Attempts count claims that made no progress: a long run whose workers are killed again and
 // again after committing chunks is scored in the end, while a job that never advances still
 // stops after maxAttempts (claim-job.test.ts).
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
@@ -11,33 +9,14 @@ import { createRun } from "../runs/create-run";
 import { PROMPTS, countRows, makeRunInput, removeDataDir, useTempDataDir } from "../runs/test-helpers";
 import { claimJob } from "./claim-job";
 import { failJob } from "./fail-job";
+import { spawnWorker, waitFor } from "./test-worker-process";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDataDir));
 
 const WORKER_ENV = { T2I_JOB_LEASE_MS: "1500", T2I_JOB_HEARTBEAT_MS: "200", T2I_JOB_POLL_MS: "50", T2I_SCORE_CHUNK: "64", T2I_THREADS: "1" };
 
-function startWorker(id: string): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("scripts/worker.ts"), "--worker-id", id], {
-    env: { ...process.env, ...WORKER_ENV },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
-
-async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const startWorker = (id: string) => spawnWorker(id, WORKER_ENV);
 
 describe("attempts and preemption", () => {
   it("scores a 2,000-sample run whose worker is SIGKILLed 5 times after progress, with no duplicate score", async () => {
@@ -53,7 +32,7 @@ describe("attempts and preemption", () => {
     for (let k = 1; k <= 5; k++) {
       const w = startWorker(`w${k}`);
       const before = last;
-      last = await waitFor(`worker w${k} to commit a chunk`, () => progress() > before && progress());
+      last = await waitFor(`worker w${k} to commit a chunk`, () => progress() > before && progress(), 60_000);
       w.child.kill("SIGKILL");
       await w.exited;
       expect(w.output()).toMatch(new RegExp(`claimed job 1 \\(run ${run.id}, attempt 1/3\\)`));

@@ -12,6 +12,7 @@ import { getDb } from "../../db/client";
 import { images, runs } from "../../db/schema";
 import { createApiKey } from "../auth/api-keys";
 import { drawShapePng, SHAPES } from "../demo/draw-shape";
+import { waitFor } from "../jobs/test-worker-process";
 import { removeDataDir, storedFiles, useTempDataDir } from "../runs/test-helpers";
 
 const dirs: string[] = [];
@@ -28,18 +29,11 @@ async function startServer(socket: string): Promise<Server> {
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  await waitFor("the server to listen", () => out.includes("ready") || (child.exitCode !== null && Promise.reject(new Error(out))));
+  await waitFor("the server to listen", () => {
+    if (child.exitCode !== null) throw new Error(`the server exited: ${out}`);
+    return out.includes("ready");
+  }, 60_000);
   return { child, exited, output: () => out };
-}
-
-async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
 }
 
 const BOUNDARY = "----t2i-crash-test";
@@ -106,8 +100,11 @@ describe("crash leftovers", () => {
     const half = openUpload(socket, key);
     for (const p of halfParts.slice(0, 20)) half.write(p);
     const stagingDir = path.join(dir, "staging");
-    await waitFor("the server to stage the first images", () =>
-      fs.existsSync(stagingDir) && fs.readdirSync(stagingDir).some((d) => d.startsWith("upload-") && fs.readdirSync(path.join(stagingDir, d), { recursive: true }).length > 1),
+    await waitFor(
+      "the server to stage the first images",
+      () => fs.existsSync(stagingDir) && fs.readdirSync(stagingDir).some((d) => d.startsWith("upload-") && fs.readdirSync(path.join(stagingDir, d), { recursive: true }).length > 1),
+      60_000,
+      2,
     );
     server.child.kill("SIGKILL");
     await server.exited;
@@ -122,10 +119,15 @@ describe("crash leftovers", () => {
     const big = openUpload(socket, key);
     for (const p of await uploadParts(1500, 5000, 3)) big.write(p);
     big.end();
-    await waitFor("the server to place files in the store", () => {
-      const s = dataFolderState(dir);
-      return s.staging.some((e) => e.startsWith("claim-")) && s.store.length > kept.store.length;
-    });
+    await waitFor(
+      "the server to place files in the store",
+      () => {
+        const s = dataFolderState(dir);
+        return s.staging.some((e) => e.startsWith("claim-")) && s.store.length > kept.store.length;
+      },
+      60_000,
+      2,
+    );
     server.child.kill("SIGKILL");
     await server.exited;
     const afterStoreKill = dataFolderState(dir);

@@ -25,3 +25,32 @@ export async function postNoBody(server: string, key: string, path: string): Pro
 export function describeError(a: ApiAnswer): string {
   return `${a.status} ${a.body.error?.code ?? "error"}: ${a.body.error?.message ?? JSON.stringify(a.body)}`;
 }
+
+/**
+ * POSTs `pathOf(id)` for each id and prints one line per answer: `ok(id, answer)` for a 2xx
+ * (stdout), the error otherwise (stderr). Returns the exit code: 0 all 2xx, 1 one was refused,
+ * 2 the service is unreachable or there is no key.
+ */
+export async function postEach(ids: string[], values: { server?: string; key?: string }, pathOf: (id: string) => string, ok: (id: string, a: ApiAnswer, server: string) => string): Promise<number> {
+  const { server, key } = clientSettings(values);
+  if (!key) {
+    process.stderr.write("error: needs an API key: --key KEY or T2I_API_KEY (make one with npm run apikey -- create --name NAME)\n");
+    return 2;
+  }
+  let code = 0;
+  try {
+    for (const id of ids) {
+      const a = await postNoBody(server, key, pathOf(id));
+      if (a.status >= 200 && a.status < 300) process.stdout.write(`${ok(id, a, server)}\n`);
+      else {
+        process.stderr.write(`${id}: ${describeError(a)}\n`);
+        code = 1;
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof UnreachableError)) throw e;
+    process.stderr.write(`error: ${e.message}\n`);
+    return 2;
+  }
+  return code;
+}

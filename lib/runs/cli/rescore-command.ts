@@ -8,7 +8,7 @@ import { migrate } from "../../../db/migrate";
 import { isAppError } from "../../errors";
 import { serviceEvaluatorIdentity } from "../../scoring/service-evaluator";
 import { rescoreRuns } from "../rescore-run";
-import { clientSettings, describeError, postNoBody, UnreachableError } from "./api-client";
+import { postEach } from "./api-client";
 import type { RunsSubcommand } from "./subcommand";
 
 const usage = `Usage: npm run runs -- rescore RUN_ID [RUN_ID…] [--server URL] [--key KEY]
@@ -75,27 +75,11 @@ export const rescoreCommand: RunsSubcommand = {
       return 2;
     }
     if (positionals.length === 0) return rescoreLocally(values.variant);
-    const { server, key } = clientSettings(values);
-    if (!key) {
-      process.stderr.write("error: needs an API key: --key KEY or T2I_API_KEY (make one with npm run apikey -- create --name NAME)\n");
-      return 2;
-    }
-    let code = 0;
-    try {
-      for (const id of positionals) {
-        const a = await postNoBody(server, key, `/api/v1/runs/${encodeURIComponent(id)}/rescore`);
-        if (a.status === 202) process.stdout.write(`${id}: queued for scoring by ${String(a.body.evaluator)}  ${server}/runs/${id}\n`);
-        else if (a.status === 200) process.stdout.write(`${id}: ${String(a.body.message)}\n`);
-        else {
-          process.stderr.write(`${id}: ${describeError(a)}\n`);
-          code = 1;
-        }
-      }
-    } catch (e) {
-      if (!(e instanceof UnreachableError)) throw e;
-      process.stderr.write(`error: ${e.message}\n`);
-      return 2;
-    }
-    return code;
+    return postEach(
+      positionals,
+      values,
+      (id) => `/api/v1/runs/${encodeURIComponent(id)}/rescore`,
+      (id, a, server) => (a.status === 202 ? `${id}: queued for scoring by ${String(a.body.evaluator)}  ${server}/runs/${id}` : `${id}: ${String(a.body.message)}`),
+    );
   },
 };

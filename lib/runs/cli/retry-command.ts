@@ -1,6 +1,6 @@
 // `npm run runs -- retry RUN_ID…`: re-queue failed runs through POST /api/v1/runs/{id}/retry.
 import { parseArgs } from "node:util";
-import { clientSettings, describeError, postNoBody, UnreachableError } from "./api-client";
+import { postEach } from "./api-client";
 import type { RunsSubcommand } from "./subcommand";
 
 const usage = `Usage: npm run runs -- retry RUN_ID [RUN_ID…] [--server URL] [--key KEY]
@@ -35,26 +35,6 @@ export const retryCommand: RunsSubcommand = {
       process.stderr.write(`error: name at least one run id\n\n${usage}`);
       return 2;
     }
-    const { server, key } = clientSettings(values);
-    if (!key) {
-      process.stderr.write("error: needs an API key: --key KEY or T2I_API_KEY (make one with npm run apikey -- create --name NAME)\n");
-      return 2;
-    }
-    let code = 0;
-    try {
-      for (const id of positionals) {
-        const a = await postNoBody(server, key, `/api/v1/runs/${encodeURIComponent(id)}/retry`);
-        if (a.status === 202) process.stdout.write(`${id}: queued again  ${server}/runs/${id}\n`);
-        else {
-          process.stderr.write(`${id}: ${describeError(a)}\n`);
-          code = 1;
-        }
-      }
-    } catch (e) {
-      if (!(e instanceof UnreachableError)) throw e;
-      process.stderr.write(`error: ${e.message}\n`);
-      return 2;
-    }
-    return code;
+    return postEach(positionals, values, (id) => `/api/v1/runs/${encodeURIComponent(id)}/retry`, (id, _a, server) => `${id}: queued again  ${server}/runs/${id}`);
   },
 };
