@@ -12,7 +12,8 @@ import { failJob } from "./fail-job";
 import { spawnWorker, waitFor } from "./test-worker-process";
 
 const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeDataDir));
+// Removing 2,000 stored images can take a while on a busy machine.
+afterAll(() => dirs.forEach(removeDataDir), 60_000);
 
 const WORKER_ENV = { T2I_JOB_LEASE_MS: "1500", T2I_JOB_HEARTBEAT_MS: "200", T2I_JOB_POLL_MS: "50", T2I_SCORE_CHUNK: "64", T2I_THREADS: "1" };
 
