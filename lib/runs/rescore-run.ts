@@ -41,23 +41,24 @@ export function rescoreRun(runId: string, evaluatorId: string, tx?: DbOrTx): Res
 }
 
 /** Scored runs without run-level scores from `evaluatorId`, optionally of one variant (by name). */
-function runsLackingScores(db: DbOrTx, evaluatorId: string, variantName?: string) {
+function lackingScores(db: DbOrTx, evaluatorId: string, variantName?: string) {
   const lacking = notExists(
     db
       .select({ one: sql`1` })
       .from(runScores)
       .where(and(eq(runScores.runId, runs.id), eq(runScores.evaluatorId, evaluatorId))),
   );
-  return db
-    .select({ id: runs.id })
-    .from(runs)
-    .innerJoin(variants, eq(variants.id, runs.variantId))
-    .where(and(eq(runs.status, "scored"), lacking, variantName !== undefined ? eq(variants.name, variantName) : undefined));
+  return and(eq(runs.status, "scored"), lacking, variantName !== undefined ? eq(variants.name, variantName) : undefined);
+}
+
+function runsLackingScores(db: DbOrTx, evaluatorId: string, variantName?: string) {
+  return db.select({ id: runs.id }).from(runs).innerJoin(variants, eq(variants.id, runs.variantId)).where(lackingScores(db, evaluatorId, variantName));
 }
 
 /** How many scored runs lack scores from `evaluatorId` (shown at start-up, by health and the banner). */
 export function countRunsLackingScores(evaluatorId: string): number {
-  return runsLackingScores(getDb(), evaluatorId).all().length;
+  const db = getDb();
+  return db.select({ n: sql<number>`count(*)` }).from(runs).innerJoin(variants, eq(variants.id, runs.variantId)).where(lackingScores(db, evaluatorId)).get()!.n;
 }
 
 /**
