@@ -8,6 +8,7 @@ import { conditioningTypeSchema } from "@/db/schema";
 import { defaultPromptSet } from "@/lib/leaderboard/default-prompt-set";
 import { getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
 import { listPromptSets } from "@/lib/prompt-sets/list-prompt-sets";
+import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
 import type { RankedVariant, UnrankedVariant } from "@/lib/ranking";
 import { UserText } from "@/app/_components/user-text";
 
@@ -36,7 +37,8 @@ function href(sp: SP, patch: Partial<SP>): string {
 export default async function LeaderboardPage({ searchParams }: { searchParams: Promise<SP> }) {
   const sp = await searchParams;
   const sets = listPromptSets({ includeImplicit: true }).filter((s) => s.runCount > 0);
-  const setName = sp.promptSet ?? defaultPromptSet()?.name;
+  const fallback = sp.promptSet ? undefined : defaultPromptSet();
+  const setName = sp.promptSet ?? fallback?.name;
   if (!setName) {
     return (
       <div>
@@ -47,7 +49,8 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
       </div>
     );
   }
-  const board = getRankedBoard(setName, { evaluatorId: sp.evaluator, includeDemo: sp.demo !== "hide" });
+  const installed = await getServiceEvaluator().catch(() => undefined);
+  const board = getRankedBoard(setName, { evaluatorId: sp.evaluator, defaultEvaluatorId: installed?.identity.id, includeDemo: sp.demo !== "hide" });
   const ranking = board.ranking;
   const typeFilter = sp.type && conditioningTypeSchema.options.includes(sp.type as never) ? sp.type : undefined;
   const keep = (v: { variantId: string }) => !typeFilter || board.variants[v.variantId]?.conditioningType === typeFilter;
@@ -72,6 +75,11 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         Leaderboard <span className="text-base font-normal text-slate-500">— <UserText text={board.promptSet.name} expand={false} /> v{board.promptSet.version}</span>
         <DemoBadge show={board.promptSet.isDemo} />
       </h1>
+      {fallback && (
+        <p className="mt-1 text-sm text-slate-600" data-testid="default-prompt-set">
+          Default prompt set: <strong>{fallback.name}</strong> ({fallback.reason}). Pick another below.
+        </p>
+      )}
       <p className="mt-1 max-w-3xl text-sm text-slate-600">
         Variants are ranked by <strong>fidelity at matched diversity</strong>: the mean CLIP score of each variant&apos;s Pareto front over the diversity range every ranked variant reaches, so guidance
         scale can&apos;t buy fidelity by giving up diversity. <Link href="/about/ranking" className="underline">How the ranking works</Link>.
@@ -98,9 +106,9 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
             ))}
           </select>
         </label>
-        <label className="flex flex-col">
+        <label className="flex max-w-full flex-col">
           Conditioning
-          <select name="type" defaultValue={typeFilter ?? ""} className="mt-1 rounded border border-slate-300 px-2 py-1">
+          <select name="type" defaultValue={typeFilter ?? ""} className="mt-1 max-w-full rounded border border-slate-300 px-2 py-1">
             <option value="">all types</option>
             {conditioningTypeSchema.options.map((t) => (
               <option key={t} value={t}>

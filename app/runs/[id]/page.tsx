@@ -4,8 +4,11 @@ import { notFound } from "next/navigation";
 import { DemoBadge, StatusBadge } from "@/app/_components/badges";
 import { CONDITIONING_LABELS, fmt, fmtCi } from "@/app/_components/format";
 import { isAppError } from "@/lib/errors";
+import { leaderboardUrl } from "@/lib/leaderboard/run-leaderboard";
 import { getRunOrThrow, type PromptMetrics, type RunDetail } from "@/lib/runs/get-run-or-throw";
 import { listRunSamples } from "@/lib/runs/list-run-samples";
+import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
+import { RunActions } from "./run-actions";
 import { RunProgress } from "./run-progress";
 import { UserText } from "@/app/_components/user-text";
 
@@ -39,6 +42,7 @@ export default async function RunPage({ params, searchParams }: Props) {
   const { id } = await params;
   const sp = await searchParams;
   const run = load(id);
+  const installed = (await getServiceEvaluator().catch(() => undefined))?.identity.id;
   const sortKey = sp.sort && sp.sort in SORTABLE ? (sp.sort as SortKey) : undefined;
   const dir = sp.dir === "asc" ? "asc" : "desc";
   const prompts = sortPrompts(run.metrics?.prompts ?? [], sortKey, dir);
@@ -58,7 +62,11 @@ export default async function RunPage({ params, searchParams }: Props) {
         <Link href={`/variants/${run.variant.id}`} className="underline">
           <UserText text={run.variant.name} expand={false} />
         </Link>{" "}
-        · {CONDITIONING_LABELS[run.variant.conditioningType] ?? run.variant.conditioningType} · prompt set <UserText text={run.promptSet.name} /> v{run.promptSet.version}
+        · {CONDITIONING_LABELS[run.variant.conditioningType] ?? run.variant.conditioningType} · on the leaderboard of prompt set{" "}
+        <Link href={leaderboardUrl(run.promptSet.name)} className="underline" data-testid="run-leaderboard">
+          <UserText text={run.promptSet.name} expand={false} /> v{run.promptSet.version}
+        </Link>
+        {run.promptSet.isImplicit ? " (made from uploads)" : ""}
       </p>
       <h1 className="mt-1 text-2xl font-semibold">
         Run {run.id} <StatusBadge status={run.status} />
@@ -86,8 +94,10 @@ export default async function RunPage({ params, searchParams }: Props) {
         {run.evaluator ? ` · evaluator ${run.evaluator.id}` : ""}
       </p>
       {run.evaluator?.warning && <p className="mt-1 text-sm font-medium text-amber-800">Evaluator: {run.evaluator.warning}.</p>}
-      <RunProgress id={run.id} initial={{ status: run.status, done: run.progress.done, total: run.progress.total, generation: run.generation && { done: run.generation.done, total: run.generation.total } }} />
+      <RunProgress key={run.status} id={run.id} initial={{ status: run.status, done: run.progress.done, total: run.progress.total, generation: run.generation && { done: run.generation.done, total: run.generation.total } }} />
       {run.error && <p className="rounded bg-rose-50 p-3 text-sm text-rose-900">Run failed: <UserText text={run.error} /></p>}
+      {run.status === "failed" && <RunActions id={run.id} action="retry" />}
+      {run.status === "scored" && installed && run.evaluator?.id !== installed && <RunActions id={run.id} action="rescore" evaluator={installed} />}
 
       {m && (
         <section aria-labelledby="summary" className="mt-6">
