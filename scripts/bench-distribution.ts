@@ -1,6 +1,6 @@
 // npm run bench:distribution: time of every distribution metric (FD, CMMD, precision/recall,
 // density/coverage) for one run against one reference set, at the target size.
-import { parseArgs } from "node:util";
+import { parseCliArgs } from "../lib/cli/parse-cli-args";
 import { config } from "../lib/config";
 import { distributionMetrics, jsDotProducts, type EmbeddingMatrix } from "../lib/metrics/distribution";
 import { onnxDotProducts } from "../lib/metrics/distribution/onnx-dot-products";
@@ -57,7 +57,7 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
 }
 
 async function main() {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs({
     options: {
       generated: { type: "string", default: "10000" },
       reference: { type: "string", default: "10000" },
@@ -67,7 +67,7 @@ async function main() {
       help: { type: "boolean", short: "h" },
     },
     strict: true,
-  });
+  }, { script: "bench:distribution", usage: HELP });
   if (values.help) return void process.stdout.write(HELP);
   const int = (name: string, v: string, min: number) => {
     const n = Number(v);

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { parseCliArgs } from "../lib/cli/parse-cli-args";
 import sharp from "sharp";
 import { closeDb } from "../db/client";
 import { migrate } from "../db/migrate";
@@ -40,7 +40,7 @@ Options:
 const WORDS = ["a", "green", "vase", "filled", "with", "red", "roses", "on", "top", "of", "table", "photo", "corgi", "playing", "trumpet", "astronaut", "riding", "horse"];
 
 async function main() {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs({
     options: {
       images: { type: "string", default: "64" },
       model: { type: "string" },
@@ -49,7 +49,7 @@ async function main() {
       help: { type: "boolean", short: "h" },
     },
     strict: true,
-  });
+  }, { script: "bench:pipeline", usage: HELP });
   if (values.help) return void process.stdout.write(HELP);
   const positive = (name: string, v: string) => {
     const n = Number(v);

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { parseCliArgs } from "../lib/cli/parse-cli-args";
 import sharp from "sharp";
 import { ClipEvaluator } from "../lib/clip/evaluator";
 import { PRESETS } from "../lib/clip/fixture/presets";
@@ -100,7 +100,7 @@ function fp32Peak(): { gflops: number; how: string } {
 }
 
 async function main() {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs({
     options: {
       model: { type: "string" },
       images: { type: "string", default: "64" },
@@ -112,7 +112,7 @@ async function main() {
       "image-dir": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
-  });
+  }, { script: "bench", usage: HELP });
   if (values.help) return void process.stdout.write(HELP);
   const modelDir = path.resolve(values.model ?? path.join(config().cacheDir, "fixtures", "clip-vit-b-32"));
   if (values.child) {

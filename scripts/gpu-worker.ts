@@ -3,7 +3,7 @@
 // researcher's own program) and uploads them. Start as many as there are GPUs.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { parseCliArgs } from "../lib/cli/parse-cli-args";
 import { z } from "zod";
 import { config } from "../lib/config";
 import { PROVIDER_CHOICES } from "../lib/diffusion/execution-provider";
@@ -97,7 +97,7 @@ function timestamped(line: string): void {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs({
     options: {
       server: { type: "string" },
       token: { type: "string" },
@@ -114,7 +114,7 @@ async function main(): Promise<number> {
       help: { type: "boolean", short: "h" },
     },
     strict: true,
-  });
+  }, { script: "gpu-worker", usage: HELP });
   if (values.help) {
     process.stdout.write(HELP);
     return 0;

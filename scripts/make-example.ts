@@ -1,7 +1,7 @@
 // Writes the bundled example batch (examples/shapes): procedurally drawn images + a manifest.
 import fs from "node:fs/promises";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { parseCliArgs } from "../lib/cli/parse-cli-args";
 import { drawShapePng, type ColorName, type Shape } from "../lib/demo/draw-shape";
 
 const HELP = `Usage: npx tsx scripts/make-example.ts [--out DIR]
@@ -19,7 +19,7 @@ const PROMPTS: { prompt: string; shape: Shape; color: ColorName }[] = [
 ];
 
 async function main() {
-  const { values } = parseArgs({ options: { out: { type: "string" }, help: { type: "boolean", short: "h" } } });
+  const { values } = parseCliArgs({ options: { out: { type: "string" }, help: { type: "boolean", short: "h" } } }, { script: "make-example", usage: HELP });
   if (values.help) {
     process.stdout.write(HELP);
     return;

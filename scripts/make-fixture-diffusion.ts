@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { parseCliArgs } from "../lib/cli/parse-cli-args";
 import { z } from "zod";
 import { writeDiffusionFixture } from "../lib/diffusion/fixture/write-diffusion-fixture";
 
@@ -30,11 +30,11 @@ const argsSchema = z.object({
 });
 
 function main(argv: string[]): number {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs({
     args: argv,
     options: { out: { type: "string" }, seed: { type: "string" }, help: { type: "boolean", short: "h" } },
     strict: true,
-  });
+  }, { script: "fixture:diffusion", usage: HELP });
   if (values.help) {
     process.stdout.write(HELP);
     return 0;

@@ -2,7 +2,7 @@
 // Xenova/clip-vit-base-patch32. Run with --help for the options.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { parseCliArgs } from "../lib/cli/parse-cli-args";
 import { z } from "zod";
 import { config } from "../lib/config";
 import { PRESETS, PRESET_NAMES, type PresetName } from "../lib/clip/fixture/presets";
@@ -56,7 +56,7 @@ function defaultOutDir(preset: PresetName): string {
 }
 
 function main(argv: string[]): number {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs({
     args: argv,
     options: {
       preset: { type: "string" },
@@ -66,7 +66,7 @@ function main(argv: string[]): number {
       help: { type: "boolean", short: "h" },
     },
     strict: true,
-  });
+  }, { script: "fixture:model", usage: HELP });
   if (values.help) {
     process.stdout.write(HELP);
     return 0;

@@ -4,7 +4,7 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { parseCliArgs } from "../lib/cli/parse-cli-args";
 import sharp from "sharp";
 import { encodingImages, modeImages, photoLikePixels } from "../lib/clip/test-images";
 
@@ -17,9 +17,9 @@ the preprocessing tests. Requires python3 with PIL and numpy.
 `;
 
 async function main() {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs({
     options: { out: { type: "string", default: "tests/fixtures/pil" }, python: { type: "string", default: "/usr/bin/python3" }, help: { type: "boolean", short: "h" } },
-  });
+  }, { script: "make-pil-fixtures", usage: HELP });
   if (values.help) return void process.stdout.write(HELP);
   const out = path.resolve(values.out!);
   await fs.rm(out, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { parseCliArgs } from "../lib/cli/parse-cli-args";
 import sharp from "sharp";
 import { preprocessImage } from "../lib/clip/preprocess";
 import { DEVIATION_SIZES, encodingImages, gray16Png, photoLikePixels } from "../lib/clip/test-images";
@@ -37,7 +37,7 @@ export function specFor(edge: number, crop: number): ImagePipelineSpec {
 }
 
 async function main() {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs({
     options: {
       edge: { type: "string", default: "224" },
       crop: { type: "string", default: "224" },
@@ -46,7 +46,7 @@ async function main() {
       keep: { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
     },
-  });
+  }, { script: "resize-deviation", usage: HELP });
   if (values.help) return void process.stdout.write(HELP);
   const edge = Number(values.edge);
   const crop = Number(values.crop);

@@ -1,7 +1,7 @@
 // npm run score: score a folder of samples against their prompts from the command line.
 import fs from "node:fs/promises";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { parseCliArgs } from "../lib/cli/parse-cli-args";
 import { SingleBar } from "cli-progress";
 import { ClipEvaluator, DEFAULT_BATCH_SIZE } from "../lib/clip/evaluator";
 import { FIXTURE_WARNING } from "../lib/clip/identity";
@@ -49,7 +49,7 @@ Exit codes: 0 every item scored; 1 some items failed (each has an "error" in the
 class UsageError extends Error {}
 
 function parse() {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs({
     options: {
       manifest: { type: "string" },
       images: { type: "string" },
@@ -62,7 +62,7 @@ function parse() {
       help: { type: "boolean", short: "h" },
     },
     strict: true,
-  });
+  }, { script: "score", usage: HELP });
   if (values.help) return undefined;
   if (!values.manifest) throw new UsageError("--manifest is required (see --help)");
   if (values.format !== "table" && values.format !== "json") throw new UsageError(`--format must be table or json, got "${values.format}"`);

@@ -1,6 +1,6 @@
 // npm run seed:demo: adds (or with --remove deletes) the procedurally drawn demo data, so that
 // every page has content on a fresh install with no network. The core is lib/demo/.
-import { parseArgs } from "node:util";
+import { parseCliArgs } from "../lib/cli/parse-cli-args";
 import { closeDb } from "../db/client";
 import { migrate } from "../db/migrate";
 import { config } from "../lib/config";
@@ -28,7 +28,7 @@ Database: T2I_DB_PATH (default <T2I_DATA_DIR>/t2i.sqlite); migrated first.
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs({
     options: {
       "if-empty": { type: "boolean", default: false },
       "no-score": { type: "boolean", default: false },
@@ -36,7 +36,7 @@ async function main(): Promise<number> {
       help: { type: "boolean", short: "h" },
     },
     strict: true,
-  });
+  }, { script: "seed:demo", usage: HELP });
   if (values.help) {
     process.stdout.write(HELP);
     return 0;

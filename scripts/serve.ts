@@ -5,7 +5,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline/promises";
-import { parseArgs } from "node:util";
+import { parseCliArgs } from "../lib/cli/parse-cli-args";
 import { migrate } from "../db/migrate";
 import { FIXTURE_WARNING } from "../lib/clip/identity";
 import { resolveServiceModel } from "../lib/clip/resolve-model";
@@ -38,7 +38,7 @@ async function offerDownload(): Promise<void> {
 }
 
 async function main() {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs({
     options: {
       port: { type: "string", default: String(config().port) },
       host: { type: "string", default: "0.0.0.0" },
@@ -47,7 +47,7 @@ async function main() {
       "no-demo": { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
     },
-  });
+  }, { script: "start", usage: HELP });
   if (values.help) return void process.stdout.write(HELP);
   const cfg = config();
   fs.mkdirSync(cfg.dataDir, { recursive: true });

@@ -1,7 +1,7 @@
 // npm run upload: send a sample batch to a running service (POST /api/v1/runs) and follow it.
 import fs from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { parseCliArgs } from "../lib/cli/parse-cli-args";
 import { openAsBlob } from "node:fs";
 import { config } from "../lib/config";
 
@@ -37,7 +37,7 @@ function fail(code: number, msg: string): never {
 }
 
 async function main() {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs({
     options: {
       archive: { type: "string" },
       manifest: { type: "string" },
@@ -54,7 +54,7 @@ async function main() {
       "no-wait": { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
     },
-  });
+  }, { script: "upload", usage: HELP });
   if (values.help) return void process.stdout.write(HELP);
   const server = (values.server ?? config().serverUrl).replace(/\/+$/, "");
   const key = values.key ?? config().apiKey;

@@ -1,6 +1,6 @@
 // npm run worker: a scoring worker. Start any number, on one machine or several sharing the
 // database file; each claims queued runs, scores them and survives the others' crashes.
-import { parseArgs } from "node:util";
+import { parseCliArgs } from "../lib/cli/parse-cli-args";
 import { closeDb } from "../db/client";
 import { migrate } from "../db/migrate";
 import { modelVariantSchema } from "../lib/clip/model-folder";
@@ -30,7 +30,7 @@ Database: T2I_DB_PATH (default <T2I_DATA_DIR>/t2i.sqlite); migrated on start.
 `;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs({
     options: {
       model: { type: "string" },
       variant: { type: "string" },
@@ -41,7 +41,7 @@ async function main(): Promise<number> {
       help: { type: "boolean", short: "h" },
     },
     strict: true,
-  });
+  }, { script: "worker", usage: HELP });
   if (values.help) {
     process.stdout.write(HELP);
     return 0;

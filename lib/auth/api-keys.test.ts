@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
 import { apiKeys } from "../../db/schema";
+import { config } from "../config";
 import { removeDataDir, useTempDataDir } from "../runs/test-helpers";
 import { createApiKey, listApiKeys, revokeApiKey, verifyApiKey } from "./api-keys";
 
@@ -41,6 +42,7 @@ describe("API keys", () => {
     expect(created.status).toBe(0);
     const secret = /t2i_[A-Za-z0-9_-]{43}/.exec(created.stdout)![0];
     expect(created.stdout).toMatch(/shown only this once/);
+    expect(created.stdout).toContain(`Written to database ${config().dbPath}`);
     const id = /key_[0-9a-z]{16}/.exec(created.stdout)![0];
     expect(verifyApiKey(secret)?.id).toBe(id);
 
@@ -52,5 +54,8 @@ describe("API keys", () => {
     expect(cli("revoke", "--id", "key_nope")).toMatchObject({ status: 1, stderr: expect.stringContaining("no API key") });
     expect(cli("--help")).toMatchObject({ status: 0, stdout: expect.stringContaining("create --name NAME") });
     expect(cli("frobnicate").status).toBe(2);
+    const typo = cli("create", "--nmae", "x");
+    expect(typo).toMatchObject({ status: 2, stderr: expect.stringContaining("Usage: npm run apikey") });
+    expect(typo.stderr).not.toMatch(/\n\s+at /);
   });
 });

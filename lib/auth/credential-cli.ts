@@ -1,8 +1,9 @@
 // The create / list / revoke command line shared by `npm run apikey` and `npm run worker-token`:
 // both manage hashed bearer secrets and differ only in wording and listed columns.
-import { parseArgs } from "node:util";
+import { parseCliArgs } from "../cli/parse-cli-args";
 import { closeDb } from "../../db/client";
 import { migrate } from "../../db/migrate";
+import { config } from "../config";
 
 type Row = { id: string; name: string; prefix: string; revokedAt: Date | null };
 
@@ -20,15 +21,18 @@ export type CredentialCli<R extends Row> = {
 
 class UsageError extends Error {}
 
+/** Which SQLite file the command used: a server only accepts credentials stored in its own database. */
+const databaseLine = (verb: string): string => `${verb} database ${config().dbPath} (T2I_DB_PATH, or <T2I_DATA_DIR>/t2i.sqlite); the server must use the same file.`;
+
 export const when = (d: Date | null): string => (d ? d.toISOString().replace("T", " ").slice(0, 19) : "-");
 
 function main<R extends Row>(cli: CredentialCli<R>, argv: string[]): number {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCliArgs({
     args: argv,
     options: { name: { type: "string" }, id: { type: "string" }, help: { type: "boolean", short: "h" } },
     allowPositionals: true,
     strict: true,
-  });
+  }, { script: cli.script, usage: cli.help });
   const command = positionals[0];
   if (values.help || !command) {
     process.stdout.write(cli.help);
@@ -41,12 +45,14 @@ function main<R extends Row>(cli: CredentialCli<R>, argv: string[]): number {
       const made = cli.create(values.name);
       console.log(`Created ${cli.noun} ${made.id} ("${made.name}").\n\n  ${made.secret}\n`);
       for (const line of cli.createdHint) console.log(line);
+      console.log(databaseLine("Written to"));
       return 0;
     }
     case "list": {
       const rows = cli.list();
       if (rows.length === 0) {
         console.log(`No ${cli.noun}s. Create one with: npm run ${cli.script} -- create --name NAME`);
+        console.log(databaseLine("Read from"));
         return 0;
       }
       console.log(cli.columns.map((c) => c.header.padEnd(c.width)).join("  "));
@@ -57,6 +63,7 @@ function main<R extends Row>(cli: CredentialCli<R>, argv: string[]): number {
       if (!values.id) throw new UsageError(`revoke needs --id ID (see: npm run ${cli.script} -- list)`);
       const r = cli.revoke(values.id);
       console.log(`Revoked ${r.id} ("${r.name}", ${r.prefix}…) at ${when(r.revokedAt)}.`);
+      console.log(databaseLine("Written to"));
       return 0;
     }
     default:

@@ -2,7 +2,7 @@
 // evaluator. Named runs go through the REST API (POST /api/v1/runs/{id}/rescore, any machine
 // with an API key); --variant and --all act on the local database, on the server machine (like
 // `npm run apikey`), queueing one job per run in one transaction for the server's workers.
-import { parseArgs } from "node:util";
+import { parseCliArgs } from "../../cli/parse-cli-args";
 import { closeDb } from "../../../db/client";
 import { migrate } from "../../../db/migrate";
 import { isAppError } from "../../errors";
@@ -54,7 +54,7 @@ export const rescoreCommand: RunsSubcommand = {
   summary: "score runs with the installed evaluator (REST per run; --variant/--all on the server)",
   usage,
   async run(argv) {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseCliArgs({
       args: argv,
       options: {
         variant: { type: "string" },
@@ -64,7 +64,7 @@ export const rescoreCommand: RunsSubcommand = {
         help: { type: "boolean", short: "h" },
       },
       allowPositionals: true,
-    });
+    }, { script: "runs rescore", usage: usage });
     if (values.help) {
       process.stdout.write(usage);
       return 0;

@@ -1,5 +1,5 @@
 // `npm run runs -- retry RUN_ID…`: re-queue failed runs through POST /api/v1/runs/{id}/retry.
-import { parseArgs } from "node:util";
+import { parseCliArgs } from "../../cli/parse-cli-args";
 import { postEach } from "./api-client";
 import type { RunsSubcommand } from "./subcommand";
 
@@ -22,11 +22,11 @@ export const retryCommand: RunsSubcommand = {
   summary: "re-queue failed runs for scoring (REST)",
   usage,
   async run(argv) {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseCliArgs({
       args: argv,
       options: { server: { type: "string" }, key: { type: "string" }, help: { type: "boolean", short: "h" } },
       allowPositionals: true,
-    });
+    }, { script: "runs retry", usage: usage });
     if (values.help) {
       process.stdout.write(usage);
       return 0;

@@ -1,0 +1,50 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseCliArgs } from "./parse-cli-args";
+
+class Exited extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+describe("parseCliArgs", () => {
+  const meta = { script: "demo", usage: "Usage: npm run demo -- --name N\n", exit: (code: number): never => { throw new Exited(code); } };
+
+  it("parses what parseArgs parses", () => {
+    expect(parseCliArgs({ args: ["--name", "x"], options: { name: { type: "string" } } }, meta).values).toEqual({ name: "x" });
+  });
+
+  it("answers a typo with the usage and exit code 2, not a stack trace", () => {
+    const write = process.stderr.write;
+    let err = "";
+    process.stderr.write = ((chunk: string) => ((err += chunk), true)) as typeof process.stderr.write;
+    try {
+      expect(() => parseCliArgs({ args: ["--nmae", "x"], options: { name: { type: "string" } } }, meta)).toThrow(expect.objectContaining({ code: 2 }));
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(err).toMatch(/^demo: Unknown option '--nmae'/);
+    expect(err).toContain("Usage: npm run demo -- --name N");
+  });
+});
+
+// Every script with options: a mistyped option prints its usage and exits 2. Scripts are
+// spawned (tsx), so this is slow-ish; --help-less scripts (migrate) take no options.
+const SCRIPTS = fs
+  .readdirSync("scripts")
+  .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && f !== "migrate.ts")
+  .map((f) => path.join("scripts", f));
+
+describe("every script in scripts/", () => {
+  it.each(SCRIPTS)("%s answers --no-such-option with its usage", (script) => {
+    const args = script.endsWith("runs.ts") ? ["retry", "--no-such-option"] : script.endsWith("apikey.ts") || script.endsWith("worker-token.ts") ? ["list", "--no-such-option"] : ["--no-such-option"];
+    const r = spawnSync(process.execPath, ["--import", "tsx", script, ...args], { encoding: "utf8", env: { ...process.env, T2I_DATA_DIR: fs.mkdtempSync("/tmp/cli-typo-") }, timeout: 60_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/Usage:/);
+    expect(r.stderr).toContain("--no-such-option");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+});
