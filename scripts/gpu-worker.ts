@@ -68,8 +68,8 @@ Stopping:
                         reported failed so that it returns to the queue at once (the protocol has
                         no hand-back call, so this uses up one of the task's attempts). A third
                         signal exits at once.
-Exit code 0 after a stop or --once, 1 on a fatal error (refused token, unloadable model,
-server unreachable with --once), 2 on bad arguments.
+Exit code 0 after a stop or --once, 1 on a fatal error (a --variant the server does not know,
+refused token, unloadable model, server unreachable with --once), 2 on bad arguments.
 
   -h, --help            this text
 `;
@@ -141,6 +141,18 @@ async function main(): Promise<number> {
   }
   const args = parsed.data;
 
+  const api = new WorkerApi({ serverUrl: args.server, token: args.token, log: timestamped });
+  const unknown = await api.unknownVariants(args.variant);
+  if (unknown.length > 0) {
+    const names = unknown.map((n) => `"${n}"`).join(", ");
+    process.stderr.write(
+      `gpu-worker: the server at ${args.server} has no variant named ${names}, so no task for ${unknown.length === 1 ? "it" : "them"} can ever come.\n` +
+        `Its variants: ${args.server.replace(/\/+$/, "")}/api/v1/variants (names are case-sensitive). A variant exists once a run of it is uploaded\n` +
+        `(npm run upload -- … --variant NAME --conditioning TYPE) or it is created with POST /api/v1/variants.\n`,
+    );
+    return 1;
+  }
+
   let engine: GenerationEngine;
   if (args.engine === "onnx") {
     const modelDir = args.model === "fixture" ? FIXTURE_DIR : path.resolve(args.model!);
@@ -172,7 +184,6 @@ async function main(): Promise<number> {
     });
   }
 
-  const api = new WorkerApi({ serverUrl: args.server, token: args.token, log: timestamped });
   try {
     const stats = await runGenerationWorker({
       api,

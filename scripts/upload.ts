@@ -4,6 +4,8 @@ import path from "node:path";
 import { parseCliArgs } from "../lib/cli/parse-cli-args";
 import { openAsBlob } from "node:fs";
 import { config } from "../lib/config";
+import { formatRunSummary } from "../lib/runs/cli/run-summary";
+import type { RunDetail } from "../lib/runs/get-run-or-throw";
 
 const HELP = `Usage: npm run upload -- --archive FILE --variant NAME --guidance SCALE [options]
        npm run upload -- --manifest FILE [--images DIR] --variant NAME --guidance SCALE [options]
@@ -23,6 +25,8 @@ Uploads a batch of generated samples as a run and waits until it is scored.
   --server URL           default http://localhost:3000 (or T2I_SERVER)
   --key KEY              API key (default: T2I_API_KEY); make one with npm run apikey -- create
   --no-wait              return after the upload is accepted
+  --json                 print the whole run as JSON (with --no-wait: the upload's answer)
+                         instead of a one-screen summary
   -h, --help
 
 Exit codes: 0 scored (or accepted with --no-wait), 1 the upload was refused or scoring
@@ -52,6 +56,7 @@ async function main() {
       server: { type: "string" },
       key: { type: "string" },
       "no-wait": { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
     },
   }, { script: "upload", usage: HELP });
@@ -118,15 +123,17 @@ async function main() {
     const kind = lb.promptSet.isImplicit ? "a prompt set made from uploads" : "a named prompt set";
     process.stderr.write(`leaderboard: ${lb.promptSet.name} v${lb.promptSet.version} (${kind}${lb.isDefault ? ", the leaderboard's default" : ""})  ${server}${lb.url}\n`);
   }
-  if (values["no-wait"] && (!body.duplicate || body.requeued)) return void process.stdout.write(JSON.stringify(body) + "\n");
+  if (values["no-wait"] && (!body.duplicate || body.requeued)) {
+    return void process.stdout.write(values.json ? JSON.stringify(body) + "\n" : `run ${body.id} queued; follow it at ${server}${body.pageUrl}\n`);
+  }
 
   for (;;) {
     const r = await fetch(`${server}${body.statusUrl}`);
-    const run = (await r.json()) as { status: string; progress: { done: number; total: number }; error?: string | null; metrics?: unknown };
+    const run = (await r.json()) as RunDetail;
     process.stderr.write(`\r${run.status.padEnd(8)} ${run.progress.done}/${run.progress.total}`);
     if (run.status === "scored" || run.status === "failed") {
       process.stderr.write("\n");
-      process.stdout.write(JSON.stringify(run, null, 2) + "\n");
+      process.stdout.write(values.json ? JSON.stringify(run, null, 2) + "\n" : formatRunSummary(run, server, body.leaderboard?.url));
       if (run.status === "failed") fail(1, `scoring failed: ${run.error}`);
       return;
     }

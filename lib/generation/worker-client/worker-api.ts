@@ -182,6 +182,22 @@ export class WorkerApi {
     return new WorkerApiError(a.status, "http_error", `${method} ${path}: unexpected ${a.status}${text ? `: ${text}` : ""}`);
   }
 
+  /**
+   * The names among `variants` the service knows no variant by (GET /api/v1/variants/{name}
+   * answers 404): a worker declaring only those would wait for tasks that can never exist.
+   * Network errors are retried like every call; another non-200 answer throws WorkerApiError.
+   */
+  async unknownVariants(variants: string[]): Promise<string[]> {
+    const unknown: string[] = [];
+    for (const name of variants) {
+      const path = `/api/v1/variants/${encodeURIComponent(name)}`;
+      const a = await this.request("GET", path);
+      if (a.status === 404) unknown.push(name);
+      else if (a.status !== 200) throw this.unexpected("GET", path, a);
+    }
+    return unknown;
+  }
+
   /** Long-polls for a task of one of `variants`; null when none came within waitSeconds. */
   async claim(variants: string[], waitSeconds: number, signal?: AbortSignal): Promise<ClaimedTask | null> {
     const path = "/api/v1/worker/claim";
