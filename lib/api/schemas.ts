@@ -4,6 +4,7 @@ import { z } from "zod";
 import { conditioningTypeSchema } from "../../db/schema";
 import { MAX_WAIT_SECONDS } from "../generation/claim-task";
 import { createGenerationInputSchema } from "../generation/create-generation";
+import { decimalNumber } from "./decimal-number";
 
 const optionalText = (max: number) => z.string().trim().min(1).max(max).optional();
 
@@ -11,7 +12,7 @@ const optionalText = (max: number) => z.string().trim().min(1).max(max).optional
 export const runUploadFieldsSchema = z
   .object({
     variant: z.string().trim().min(1).max(100).meta({ description: "Variant name; registered with POST /api/v1/variants, or created here when conditioningType is given." }),
-    guidanceScale: z.coerce.number().finite().min(0).max(1000).meta({ description: "Classifier-free guidance scale the samples were made with." }),
+    guidanceScale: decimalNumber((n) => n.min(0).max(1000)).meta({ description: "Classifier-free guidance scale the samples were made with." }),
     promptSet: optionalText(100).meta({ description: "Named prompt set the manifest's prompts or prompt_ids must belong to; without one the upload's prompts form an implicit set." }),
     promptSetVersion: z.coerce.number().int().min(1).optional(),
     sampler: optionalText(100),

@@ -29,7 +29,18 @@ describe("parseManifest", () => {
     expect(refusal(enc('{"file":"a.png","prompt":"x","colour":"red"}\n')).message).toMatch(/line 1: .*colour/i);
     expect(refusal(enc('[1,2]\n')).message).toMatch(/line 1: must be a JSON object/);
     expect(refusal(enc('file,prompt\na.png,x\nb.png,"unterminated\n'), "m.csv").message).toMatch(/not valid CSV/);
-    expect(refusal(enc("file,prompt\na.png,x\n,y\n"), "m.csv").message).toMatch(/line 3: file/);
+    expect(refusal(enc("file,prompt\na.png,x\n,y\n"), "m.csv").message).toMatch(/line 3: needs a file/);
+  });
+
+  it("names the expected columns at a CSV header line or a JSONL row with unknown fields", () => {
+    const header = refusal(enc("filename,text\na.png,x\n"), "m.csv");
+    expect(header.line).toBe(1);
+    expect(header.message).toContain('unknown columns "filename", "text"');
+    expect(header.message).toContain("file, prompt or prompt_id, seed (optional), group (optional)");
+    expect(refusal(enc("prompt,seed\nx,1\n"), "m.csv").message).toMatch(/line 1: the header has no "file" column; expected the columns file, prompt/);
+    expect(refusal(enc('{"file":"a.png","prompt":"x","colour":"red"}\n')).message).toMatch(/line 1: unknown field "colour"; a row has the fields file, prompt or prompt_id/);
+    expect(refusal(enc('{"image":"a.png","prompt":"x"}\n')).message).toMatch(/unknown field "image"/);
+    expect(refusal(enc('{"prompt":"x"}\n')).message).toMatch(/line 1: needs a file/);
   });
 
   it("refuses invalid UTF-8 with its line, empty manifests and duplicate files", () => {

@@ -16,6 +16,10 @@ export const manifestRowSchema = z
   .strict();
 export type ManifestRow = z.infer<typeof manifestRowSchema>;
 
+/** The columns (CSV) or fields (JSONL) a manifest may have, as the error messages list them. */
+export const MANIFEST_COLUMNS_TEXT = "file, prompt or prompt_id, seed (optional), group (optional)";
+const KNOWN_COLUMNS = new Set(Object.keys(manifestRowSchema.shape));
+
 export class ManifestError extends Error {
   constructor(
     message: string,
@@ -56,7 +60,11 @@ function decodeUtf8(bytes: Uint8Array): string {
 function checkRow(raw: unknown, line: number, requirePrompt: boolean): ManifestRow {
   const r = manifestRowSchema.safeParse(raw);
   if (!r.success) {
-    const issue = r.error.issues[0]!;
+    const issue = r.error.issues.find((i) => i.code === "unrecognized_keys") ?? r.error.issues[0]!;
+    if (issue.code === "unrecognized_keys") {
+      throw new ManifestError(`unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}; a row has the fields ${MANIFEST_COLUMNS_TEXT}`, line);
+    }
+    if (issue.path[0] === "file" && (raw as Record<string, unknown>).file === undefined) throw new ManifestError(`needs a file (the image's name in the upload); a row has the fields ${MANIFEST_COLUMNS_TEXT}`, line);
     const where = issue.path.length ? `${issue.path.join(".")}: ` : "";
     throw new ManifestError(`${where}${issue.message}`, line);
   }
@@ -64,6 +72,20 @@ function checkRow(raw: unknown, line: number, requirePrompt: boolean): ManifestR
     throw new ManifestError("needs a prompt (or prompt_id)", line);
   }
   return r.data;
+}
+
+/** Refuses a CSV header naming unknown columns or lacking `file`, at line 1, listing the expected columns. */
+function checkCsvHeader(text: string): void {
+  let header: string[];
+  try {
+    header = ((parseCsv(text, { to_line: 1, trim: true }) as string[][])[0] ?? []).map((c) => c.trim());
+  } catch {
+    return; // the full parse below reports broken CSV with its line
+  }
+  const unknown = header.filter((c) => !KNOWN_COLUMNS.has(c));
+  const expected = `expected the columns ${MANIFEST_COLUMNS_TEXT}, e.g. "file,prompt,seed"`;
+  if (unknown.length > 0) throw new ManifestError(`the header names unknown column${unknown.length > 1 ? "s" : ""} ${unknown.map((c) => `"${c}"`).join(", ")}; ${expected}`, 1);
+  if (!header.includes("file")) throw new ManifestError(`the header has no "file" column; ${expected}`, 1);
 }
 
 export type ParseManifestOptions = { requirePrompt?: boolean; maxRows?: number };
@@ -89,6 +111,7 @@ export function parseManifest(bytes: Uint8Array, fileName: string, opts: ParseMa
       if (rows.length > maxRows) throw new ManifestError(`has more than ${maxRows} rows`, i + 1);
     });
   } else {
+    checkCsvHeader(text);
     let records: { record: Record<string, string>; line: number }[];
     try {
       records = (

@@ -119,6 +119,8 @@ describe("createRun", () => {
     const e = await rejection(createRun({ ...input, createVariantIfMissing: undefined, variant: "nope" }));
     expect(e.status).toBe(422);
     expect(e.message).toContain('"nope"');
+    expect(e.message).toContain("send conditioningType (text_sequence, clip_image_embedding");
+    expect(e.message).not.toContain("createVariantIfMissing");
     expect(e.details).toEqual({ variant: "nope" });
     createVariant({ name: "nope", conditioningType: "text_sequence" });
     await expect(createRun({ ...input, createVariantIfMissing: undefined, variant: "nope" })).resolves.toMatchObject({ duplicate: false });

@@ -10,7 +10,7 @@ import { eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Tx } from "../../db/client";
 import { newId } from "../../db/ids";
-import { images, prompts, promptSets, runSourceSchema, runs, samples, variants, type PromptSetRow, type RunRow } from "../../db/schema";
+import { conditioningTypeSchema, images, prompts, promptSets, runSourceSchema, runs, samples, variants, type PromptSetRow, type RunRow } from "../../db/schema";
 import { AppError, isAppError } from "../errors";
 import { validationError } from "../http/respond";
 import { enqueueJob } from "../jobs/enqueue-job";
@@ -73,7 +73,7 @@ export async function createRun(input: CreateRunInput): Promise<CreateRunResult>
   const variant = db.select().from(variants).where(eq(variants.name, v.variant)).get();
   if (!variant) {
     if (!v.createVariantIfMissing) {
-      throw new AppError("validation_failed", `unknown variant "${v.variant}": register it first, or pass createVariantIfMissing with its conditioning type`, {
+      throw new AppError("validation_failed", `unknown variant "${v.variant}": send conditioningType (${conditioningTypeSchema.options.join(", ")}) to create it with this upload, or register it first with POST /api/v1/variants`, {
         variant: v.variant,
       });
     }
