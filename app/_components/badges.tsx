@@ -14,6 +14,9 @@ export function StatusBadge({ status }: { status: string }) {
     scoring: "bg-indigo-100 text-indigo-800",
     scored: "bg-emerald-100 text-emerald-800",
     failed: "bg-rose-100 text-rose-800",
+    running: "bg-indigo-100 text-indigo-800",
+    done: "bg-emerald-100 text-emerald-800",
+    cancelled: "bg-slate-200 text-slate-700",
   };
   return <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${colors[status] ?? "bg-slate-100"}`}>{status}</span>;
 }

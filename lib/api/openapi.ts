@@ -165,7 +165,7 @@ function build() {
       "Creates one run per guidance scale (source generated, status generating), each split into tasks of one prompt × a range of sample indices that GPU workers claim (see the worker routes and docs/worker-protocol.md). Per-sample seeds derive from the request seed. A run is scored once all its samples are in.",
     security: [bearer],
     request: { body: { content: { "application/json": { schema: createGenerationJsonSchema } } } },
-    responses: { 202: anyJson("Accepted: { id, status, seed, runs: [{ id, guidanceScale, pageUrl }], tasks, samples, statusUrl }"), ...writeErrors, 415: err("Not application/json") },
+    responses: { 202: anyJson("Accepted: { id, status, seed, runs: [{ id, guidanceScale, pageUrl }], tasks, samples, statusUrl, pageUrl (the generation's page) }"), ...writeErrors, 415: err("Not application/json") },
   });
   r.registerPath({ method: "get", path: "/api/v1/generations", summary: "List generations", request: { query: listGenerationsInputSchema }, responses: { 200: anyJson("{ generations, total, limit, offset }"), ...clientErrors } });
   r.registerPath({

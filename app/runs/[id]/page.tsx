@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { DemoBadge, StatusBadge } from "@/app/_components/badges";
 import { CONDITIONING_LABELS, fmt, fmtCi } from "@/app/_components/format";
-import { isAppError } from "@/lib/errors";
+import { orNotFound } from "@/app/_components/or-not-found";
 import { leaderboardUrl } from "@/lib/leaderboard/run-leaderboard";
 import { getRunOrThrow, type PromptMetrics, type RunDetail } from "@/lib/runs/get-run-or-throw";
 import { listRunSamples } from "@/lib/runs/list-run-samples";
@@ -16,17 +15,11 @@ export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ sort?: string; dir?: string }> };
 
-function load(id: string): RunDetail {
-  try {
-    return getRunOrThrow(id);
-  } catch (e) {
-    if (isAppError(e) && e.code === "not_found") notFound();
-    throw e;
-  }
-}
+const load = (id: string): RunDetail => orNotFound(() => getRunOrThrow(id));
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: `Run ${(await params).id}` };
+  const run = load((await params).id);
+  return { title: `Run: ${run.variant.name} at guidance ${run.guidanceScale} (${run.status})` };
 }
 
 const SORTABLE = { clipScore: "CLIP score", diversity: "Diversity" } as const;
@@ -85,9 +78,9 @@ export default async function RunPage({ params, searchParams }: Props) {
           <>
             {" "}
             (generation{" "}
-            <a href={`/api/v1/generations/${run.generation.id}`} className="underline">
+            <Link href={`/generations/${run.generation.id}`} className="underline" data-testid="run-generation">
               {run.generation.id}
-            </a>
+            </Link>
             )
           </>
         )}

@@ -179,7 +179,11 @@ export function GenerateForm({ variant, promptSets }: { variant: string; promptS
       <div role="status" aria-live="polite" data-testid="generate-result">
         {created && (
           <div className="rounded bg-emerald-50 p-3 text-sm text-emerald-900">
-            Generation {created.id} queued: {created.samples} samples in {created.tasks} tasks (seed {created.seed}). Runs:{" "}
+            Generation{" "}
+            <Link href={`/generations/${created.id}`} className="underline" data-testid="generation-link">
+              {created.id}
+            </Link>{" "}
+            queued: {created.samples} samples in {created.tasks} tasks (seed {created.seed}). Runs:{" "}
             {created.runs.map((r, i) => (
               <span key={r.id}>
                 {i > 0 && ", "}

@@ -1,12 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { DemoBadge, StatusBadge } from "@/app/_components/badges";
 import { toSeries } from "@/app/_components/board-series";
 import { CONDITIONING_LABELS, fmt, fmtCi } from "@/app/_components/format";
 import { DownloadLinks, TradeoffChart } from "@/app/_components/tradeoff-chart";
 import { UserText } from "@/app/_components/user-text";
-import { isAppError } from "@/lib/errors";
+import { orNotFound } from "@/app/_components/or-not-found";
 import { getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
 import { listPromptSets } from "@/lib/prompt-sets/list-prompt-sets";
 import { listRuns } from "@/lib/runs/list-runs";
@@ -17,17 +16,10 @@ export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ promptSet?: string; evaluator?: string }> };
 
-function loadVariant(id: string) {
-  try {
-    return getVariantOrThrow(decodeURIComponent(id));
-  } catch (e) {
-    if (isAppError(e) && e.code === "not_found") notFound();
-    throw e;
-  }
-}
+const loadVariant = (id: string) => orNotFound(() => getVariantOrThrow(decodeURIComponent(id)));
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: `Variant ${decodeURIComponent((await params).id)}` };
+  return { title: `${loadVariant((await params).id).name} — variant` };
 }
 
 /** Named prompt sets, latest version of each (a generation uses the latest). */
