@@ -47,7 +47,7 @@ export async function writeToyDataset(opts: WriteDatasetOptions): Promise<number
     fs.writeFileSync(path.join(opts.outDir, file), await renderScenePng(scene));
     const captions = captionsForScene(scene, makeRng(seed ^ 0x5eed), opts.captionsPerScene).map((c) => ({ ...c, ids: tokenizer.encode(c.text).ids }));
     const record: DatasetRecord = { id: i, seed, file, split: i < valStart ? "train" : "val", scene, captions };
-    if (!out.write(JSON.stringify(record) + "\n")) await new Promise((r) => out.once("drain", r));
+    if (!out.write(JSON.stringify(record) + "\n")) await new Promise<void>((r) => out.once("drain", () => r()));
     if ((i + 1) % 500 === 0 || i + 1 === opts.count) opts.onProgress?.(i + 1, opts.count);
   }
   await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));

@@ -65,7 +65,7 @@ export function writeToyModel(opts: WriteToyModelOptions): string[] {
   Object.assign(config, {
     _name_or_path: TOY_EVALUATOR_NAME,
     ...(logitScale !== undefined ? { logit_scale_init_value: logitScale } : {}),
-    t2i_toy: { note: TOY_WARNING, steps: train.steps, seed: train.seed },
+    t2i_toy: { note: TOY_WARNING, steps: train.steps, seed: train.seed, dims: train.dims },
   });
   const written: string[] = [];
   const put = (rel: string, bytes: string | Uint8Array) => {

@@ -1,5 +1,5 @@
 // GET /api/v1/health – liveness, and which evaluator scores on this server
-import { FIXTURE_WARNING } from "@/lib/clip/identity";
+import { evaluatorWarning } from "@/lib/clip/identity";
 import { route } from "@/lib/http/respond";
 import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
 
@@ -9,5 +9,6 @@ export const dynamic = "force-dynamic";
 export const GET = route(async () => {
   const ev = await getServiceEvaluator();
   const { id, name, variant, isFixture } = ev.identity;
-  return Response.json({ status: "ok", evaluator: { id, name, variant, isFixture, ...(isFixture ? { warning: FIXTURE_WARNING } : {}) } });
+  const warning = evaluatorWarning(ev.identity);
+  return Response.json({ status: "ok", evaluator: { id, name, variant, isFixture, ...(warning ? { warning } : {}) } });
 });
