@@ -221,6 +221,54 @@ def export_weights(model, path, dims):
             f.write(b)
 
 
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        base = 8 + n
+        out = {}
+        for name, t in header.items():
+            f.seek(base + t["data_offsets"][0])
+            count = int(np.prod(t["shape"])) if t["shape"] else 1
+            out[name] = torch.from_numpy(np.frombuffer(f.read(count * 4), dtype="<f4").copy().reshape(t["shape"]))
+    return out
+
+
+def load_model(weights_path, dims):
+    w = read_safetensors(weights_path)
+    m = ToyClip(dims)
+    sd = {}
+
+    def block(dst, src):
+        for n in ["layer_norm1", "layer_norm2"]:
+            sd[f"{dst}.{n}.weight"] = w[f"{src}.{n}.weight"]
+            sd[f"{dst}.{n}.bias"] = w[f"{src}.{n}.bias"]
+        for n, s in [("q_proj", "self_attn.q_proj"), ("k_proj", "self_attn.k_proj"), ("v_proj", "self_attn.v_proj"), ("out_proj", "self_attn.out_proj"), ("fc1", "mlp.fc1"), ("fc2", "mlp.fc2")]:
+            sd[f"{dst}.{n}.weight"] = w[f"{src}.{s}.weight"].t()
+            sd[f"{dst}.{n}.bias"] = w[f"{src}.{s}.bias"]
+
+    sd["class_embedding"] = w["vision_model.embeddings.class_embedding"]
+    sd["patch_embedding.weight"] = w["vision_model.embeddings.patch_embedding.weight"]
+    sd["vision_pos"] = w["vision_model.embeddings.position_embedding.weight"]
+    sd["pre_layrnorm.weight"] = w["vision_model.pre_layrnorm.weight"]
+    sd["pre_layrnorm.bias"] = w["vision_model.pre_layrnorm.bias"]
+    for i in range(dims["vision"]["layers"]):
+        block(f"vision_layers.{i}", f"vision_model.encoder.layers.{i}")
+    sd["post_layernorm.weight"] = w["vision_model.post_layernorm.weight"]
+    sd["post_layernorm.bias"] = w["vision_model.post_layernorm.bias"]
+    sd["visual_projection.weight"] = w["visual_projection.weight"].t()
+    sd["token_embedding.weight"] = w["text_model.embeddings.token_embedding.weight"]
+    sd["text_pos"] = w["text_model.embeddings.position_embedding.weight"]
+    for i in range(dims["text"]["layers"]):
+        block(f"text_layers.{i}", f"text_model.encoder.layers.{i}")
+    sd["final_layer_norm.weight"] = w["text_model.final_layer_norm.weight"]
+    sd["final_layer_norm.bias"] = w["text_model.final_layer_norm.bias"]
+    sd["text_projection.weight"] = w["text_projection.weight"].t()
+    sd["logit_scale"] = w["logit_scale"].reshape(())
+    m.load_state_dict({k: v.contiguous() for k, v in sd.items()})
+    return m.eval()
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", default=os.path.join(os.environ.get("T2I_CACHE_DIR", os.path.expanduser("~/.cache/t2i-eval")), "toy-world", "dataset"))
@@ -235,6 +283,7 @@ def main():
     p.add_argument("--eval-every", type=int, default=100)
     p.add_argument("--max-minutes", type=float, default=0, help="stop early (and still export) after this much wall time; 0 = no limit")
     p.add_argument("--bench", type=int, default=0, help="time this many steps and exit")
+    p.add_argument("--init", help="start from this weights.safetensors (a second, annealing run) instead of random weights")
     a = p.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -247,7 +296,7 @@ def main():
     val_idx = np.array([i for i, r in enumerate(records) if r["split"] == "val"])
     print(f"loaded {len(records)} scenes ({len(train_idx)} train, {len(val_idx)} val) in {time.time() - t0:.1f} s", flush=True)
 
-    model = ToyClip(DIMS)
+    model = load_model(a.init, DIMS).train() if a.init else ToyClip(DIMS)
     decay = [p_ for n, p_ in model.named_parameters() if p_.ndim >= 2 and "embedding" not in n and "pos" not in n]
     rest = [p_ for n, p_ in model.named_parameters() if not (p_.ndim >= 2 and "embedding" not in n and "pos" not in n)]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": a.weight_decay}, {"params": rest, "weight_decay": 0.0}], lr=a.lr, betas=(0.9, 0.98), eps=1e-6)
@@ -300,6 +349,7 @@ def main():
             "warmup": a.warmup,
             "weight_decay": a.weight_decay,
             "seed": a.seed,
+            "init": a.init,
             "threads": a.threads,
             "train_seconds": round(seconds, 1),
             "dataset": {"path": a.data, "scenes": len(records), "train": int(len(train_idx)), "val": int(len(val_idx))},
