@@ -8,7 +8,7 @@ import { resolveModel } from "../lib/clip/resolve-model";
 import { renderScenePng } from "../lib/toy-world/render";
 import { sampleScene } from "../lib/toy-world/scene";
 import { HELD_OUT_SEED_BASE } from "../lib/toy-world/write-dataset";
-import { semanticReport } from "../lib/toy-world/zero-shot";
+import { embeddingAgreement, semanticReport, type Agreement } from "../lib/toy-world/zero-shot";
 
 const HELP = `Usage: npm run toy:evaluate -- [--model toy|DIR] [--variant fp32|quantized] [--n N] [--pool N]
                                  [--speed N] [--batch-size N] [--threads N]
@@ -21,6 +21,8 @@ product's CLIP evaluator and prints JSON:
   retrieval                        image->caption top-1 among --pool full captions (chance 1/pool)
   imagesPerSecond                  embedding --speed pre-encoded 64x64 PNGs (decode, preprocess,
                                    vision tower), after one warm-up batch
+  cosineWithFp32                   (variants other than fp32) mean and minimum cosine between this
+                                   variant's and fp32's embeddings of the same images and prompts
 
 Options:
   --model M       toy (default), fixture, or a model folder
@@ -78,6 +80,12 @@ async function main(): Promise<number> {
     imagesPerSecond = Math.round(a.speed / (Number(process.hrtime.bigint() - started) / 1e9));
   }
   const round = (x: number) => Math.round(x * 1000) / 1000;
+  let agreement: Agreement | undefined;
+  if (model.variant !== "fp32") {
+    const reference = await ClipEvaluator.load(model.dir, { variant: "fp32", batchSize: a["batch-size"], threads: a.threads });
+    agreement = await embeddingAgreement(evaluator, reference, a.n);
+    await reference.release();
+  }
   const out = {
     evaluator: evaluator.identity.id,
     variant: model.variant,
@@ -90,6 +98,7 @@ async function main(): Promise<number> {
     count: round(report.count),
     retrieval: round(report.retrieval),
     imagesPerSecond,
+    ...(agreement ? { cosineWithFp32: agreement } : {}),
   };
   process.stdout.write(JSON.stringify(out, null, 2) + "\n");
   await evaluator.release();

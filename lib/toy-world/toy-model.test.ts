@@ -15,7 +15,7 @@ import { TOY_MODEL_DIR } from "../clip/resolve-model";
 import type { TokenizedPrompt } from "../clip/tokenizer";
 import { renderScenePixels, TOY_IMAGE_SIZE } from "./render";
 import { toClipDims, type TrainDims } from "./write-toy-model";
-import { semanticReport, type SceneEncoder, type SemanticReport } from "./zero-shot";
+import { embeddingAgreement, semanticReport, type SceneEncoder, type SemanticReport } from "./zero-shot";
 
 // Held-out probes per attribute and the retrieval pool. With 150 probes a binomial
 // proportion near 0.9 has a standard error of about 0.025, so each threshold below sits
@@ -98,6 +98,18 @@ describe("toy-world CLIP (fixtures/clip-toy)", () => {
 
   it("still clears them on non-square images, thanks to the centre crop", async () => {
     expect(failing(await semanticReport(ev, { n: N, pool: POOL, encode: wide }))).toEqual([]);
+  });
+});
+
+describe("the int8 variant (onnx/*_quantized.onnx)", () => {
+  it("agrees with fp32 and still clears every threshold", async () => {
+    const q = await ClipEvaluator.load(TOY_MODEL_DIR, { variant: "quantized", batchSize: 32, threads: 1 });
+    const agree = await embeddingAgreement(q, ev, 50);
+    const r = await semanticReport(q, { n: N, pool: POOL });
+    await q.release();
+    expect(agree.images.mean).toBeGreaterThan(QUANTIZED_MIN_MEAN_COSINE);
+    expect(agree.texts.mean).toBeGreaterThan(QUANTIZED_MIN_MEAN_COSINE);
+    expect(failing(r)).toEqual([]);
   });
 });
 

@@ -116,3 +116,23 @@ export async function semanticReport(evaluator: ClipEvaluator, opts: { n: number
   for (const a of TOY_ATTRIBUTES) out[a] = await probeAccuracy(evaluator, makeProbes(a, opts.n), encode);
   return out;
 }
+
+export type Agreement = { images: { mean: number; min: number }; texts: { mean: number; min: number } };
+
+/**
+ * How closely two evaluators (e.g. the int8 and fp32 variants of one model) agree: mean and
+ * minimum cosine between their embeddings of the same held-out scenes (`n` per attribute
+ * probe set) and of every distinct probe prompt.
+ */
+export async function embeddingAgreement(a: ClipEvaluator, b: ClipEvaluator, n: number): Promise<Agreement> {
+  const probes = TOY_ATTRIBUTES.flatMap((attr) => makeProbes(attr, n));
+  const scenes = probes.map((p) => p.scene);
+  const prompts = [...new Set(probes.flatMap((p) => p.candidates))];
+  const stats = (xs: Float32Array[], ys: Float32Array[]) => {
+    const c = xs.map((x, i) => dot(x, ys[i]!));
+    return { mean: c.reduce((s, v) => s + v, 0) / c.length, min: Math.min(...c) };
+  };
+  const [ia, ib] = [await embedImagesOrThrow(a, scenes, encodeScene), await embedImagesOrThrow(b, scenes, encodeScene)];
+  const [ta, tb] = [await a.embedTexts(prompts), await b.embedTexts(prompts)];
+  return { images: stats(ia, ib), texts: stats(ta.map((t) => t.embedding), tb.map((t) => t.embedding)) };
+}

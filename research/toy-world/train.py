@@ -148,6 +148,38 @@ def pad_ids(seqs):
     return ids, att
 
 
+def hard_negative_groups(records, train_idx):
+    """Train scenes bucketed by the first object's colour, and by its colour and shape."""
+    by_colour, by_colour_shape = {}, {}
+    for i in train_idx:
+        o = records[i]["scene"]["objects"][0]
+        by_colour.setdefault(o["colour"], []).append(i)
+        by_colour_shape.setdefault((o["colour"], o["shape"]), []).append(i)
+    return [np.array(v) for v in by_colour.values()], [np.array(v) for v in by_colour_shape.values() if len(v) >= 16]
+
+
+def hard_negative_batch(groups, batch, rng, group_size=16):
+    """Batches of groups of scenes that share a colour (so shape must tell them apart) or a
+    colour and a shape (so position, count and size must): in-batch hard negatives, as in
+    NegCLIP (Yuksekgonul et al. 2023, arXiv 2210.01936), made by sampling instead of by editing captions."""
+    by_colour, by_colour_shape = groups
+    out = []
+    for g in range(batch // group_size):
+        pool = by_colour if g % 2 == 0 else by_colour_shape
+        bucket = pool[rng.integers(len(pool))]
+        out.extend(rng.choice(bucket, group_size, replace=False))
+    return np.array(out)
+
+
+def pick_caption(record, rng, minimal_share):
+    """A random caption, minimal ones ("a red shape") only with probability minimal_share."""
+    caps = record["captions"]
+    rich = [c for c in caps if c["level"] != "minimal"]
+    if rich and rng.random() >= minimal_share:
+        return rich[rng.integers(len(rich))]
+    return caps[rng.integers(len(caps))]
+
+
 def clip_loss(model, img, txt):
     img = F.normalize(img, dim=-1)
     txt = F.normalize(txt, dim=-1)
@@ -283,6 +315,7 @@ def main():
     p.add_argument("--eval-every", type=int, default=100)
     p.add_argument("--max-minutes", type=float, default=0, help="stop early (and still export) after this much wall time; 0 = no limit")
     p.add_argument("--bench", type=int, default=0, help="time this many steps and exit")
+    p.add_argument("--hard-negatives", action="store_true", help="batches of scenes sharing a colour, or a colour and a shape (see hard_negative_batch)")
     p.add_argument("--init", help="start from this weights.safetensors (a second, annealing run) instead of random weights")
     a = p.parse_args()
 
@@ -308,9 +341,14 @@ def main():
     running = []
     step = 0
     stopped_early = False
+    groups = hard_negative_groups(records, train_idx) if a.hard_negatives else None
     for step in range(1, a.steps + 1):
-        idx = rng.choice(train_idx, a.batch, replace=False)
-        caps = [records[i]["captions"][rng.integers(len(records[i]["captions"]))]["ids"] for i in idx]
+        if groups:
+            idx = hard_negative_batch(groups, a.batch, rng)
+            caps = [pick_caption(records[i], rng, minimal_share=0.15)["ids"] for i in idx]
+        else:
+            idx = rng.choice(train_idx, a.batch, replace=False)
+            caps = [records[i]["captions"][rng.integers(len(records[i]["captions"]))]["ids"] for i in idx]
         loss, _ = clip_loss(model, model.encode_image(to_pixels(images[idx])), model.encode_text(*pad_ids(caps)))
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -350,6 +388,7 @@ def main():
             "weight_decay": a.weight_decay,
             "seed": a.seed,
             "init": a.init,
+            "hard_negatives": a.hard_negatives,
             "threads": a.threads,
             "train_seconds": round(seconds, 1),
             "dataset": {"path": a.data, "scenes": len(records), "train": int(len(train_idx)), "val": int(len(val_idx))},
