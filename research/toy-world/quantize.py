@@ -21,6 +21,12 @@ import onnx
 from onnx import helper, numpy_helper, TensorProto
 
 
+def symmetric_int8(x, axis):
+    """int8 values and float32 scales (max |x| / 127 along `axis`, kept as a dimension)."""
+    scale = np.maximum(np.abs(x).max(axis=axis, keepdims=True), 1e-12) / 127.0
+    return np.clip(np.round(x / scale), -127, 127).astype(np.int8), scale.astype(np.float32)
+
+
 def quantize_model(src, dst):
     model = onnx.load(src)
     g = model.graph
@@ -34,13 +40,12 @@ def quantize_model(src, dst):
 
     for node in g.node:
         if node.op_type == "MatMul" and node.input[1] in inits and len(inits[node.input[1]].dims) == 2:
-            w = numpy_helper.to_array(inits[node.input[1]]).astype(np.float32)
-            scale = np.maximum(np.abs(w).max(axis=0), 1e-12) / 127.0
-            wq = np.clip(np.round(w / scale), -127, 127).astype(np.int8)
+            wq, scale = symmetric_int8(numpy_helper.to_array(inits[node.input[1]]).astype(np.float32), axis=0)
+            scale = scale.reshape(-1)
             name = node.input[1]
             drop.add(name)
             add.append(numpy_helper.from_array(wq, name + "_quantized"))
-            add.append(numpy_helper.from_array(scale.astype(np.float32), name + "_scale"))
+            add.append(numpy_helper.from_array(scale, name + "_scale"))
             xq, xs, xz = fresh("x_q"), fresh("x_scale"), fresh("x_zero_point")
             acc, accf, s = fresh("acc"), fresh("acc_f"), fresh("scale")
             new_nodes += [
@@ -51,13 +56,11 @@ def quantize_model(src, dst):
                 helper.make_node("Mul", [accf, s], list(node.output)),
             ]
         elif node.op_type == "Gather" and node.input[0] in inits and inits[node.input[0]].name.endswith("token_embedding.weight"):
-            table = numpy_helper.to_array(inits[node.input[0]]).astype(np.float32)
-            row_scale = np.maximum(np.abs(table).max(axis=1, keepdims=True), 1e-12) / 127.0
-            tq = np.clip(np.round(table / row_scale), -127, 127).astype(np.int8)
+            tq, row_scale = symmetric_int8(numpy_helper.to_array(inits[node.input[0]]).astype(np.float32), axis=1)
             name = node.input[0]
             drop.add(name)
             add.append(numpy_helper.from_array(tq, name + "_quantized"))
-            add.append(numpy_helper.from_array(row_scale.astype(np.float32), name + "_row_scale"))
+            add.append(numpy_helper.from_array(row_scale, name + "_row_scale"))
             rows, rowsf, scales = fresh("rows"), fresh("rows_f"), fresh("row_scales")
             axis = [a for a in node.attribute if a.name == "axis"]
             new_nodes += [

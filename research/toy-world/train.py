@@ -206,38 +206,40 @@ def evaluate(model, records, images, val_idx, rng):
     return float(np.mean(losses)), hits / max(total, 1)
 
 
+def name_map(dims):
+    """(torch state_dict name, ONNX initializer name, transposed?) for every weight: the names
+    and layouts of lib/clip/fixture/weights.ts, where Linear weights are stored [in, out]."""
+    pairs = [
+        ("class_embedding", "vision_model.embeddings.class_embedding", False),
+        ("patch_embedding.weight", "vision_model.embeddings.patch_embedding.weight", False),
+        ("vision_pos", "vision_model.embeddings.position_embedding.weight", False),
+        ("pre_layrnorm.weight", "vision_model.pre_layrnorm.weight", False),
+        ("pre_layrnorm.bias", "vision_model.pre_layrnorm.bias", False),
+        ("post_layernorm.weight", "vision_model.post_layernorm.weight", False),
+        ("post_layernorm.bias", "vision_model.post_layernorm.bias", False),
+        ("visual_projection.weight", "visual_projection.weight", True),
+        ("token_embedding.weight", "text_model.embeddings.token_embedding.weight", False),
+        ("text_pos", "text_model.embeddings.position_embedding.weight", False),
+        ("final_layer_norm.weight", "text_model.final_layer_norm.weight", False),
+        ("final_layer_norm.bias", "text_model.final_layer_norm.bias", False),
+        ("text_projection.weight", "text_projection.weight", True),
+    ]
+    linears = [("q_proj", "self_attn.q_proj"), ("k_proj", "self_attn.k_proj"), ("v_proj", "self_attn.v_proj"), ("out_proj", "self_attn.out_proj"), ("fc1", "mlp.fc1"), ("fc2", "mlp.fc2")]
+    for tower, onnx_tower in [("vision", "vision_model"), ("text", "text_model")]:
+        for i in range(dims[tower]["layers"]):
+            src, dst = f"{tower}_layers.{i}", f"{onnx_tower}.encoder.layers.{i}"
+            for n in ["layer_norm1", "layer_norm2"]:
+                pairs += [(f"{src}.{n}.weight", f"{dst}.{n}.weight", False), (f"{src}.{n}.bias", f"{dst}.{n}.bias", False)]
+            for n, d in linears:
+                pairs += [(f"{src}.{n}.weight", f"{dst}.{d}.weight", True), (f"{src}.{n}.bias", f"{dst}.{d}.bias", False)]
+    return pairs
+
+
 def export_weights(model, path, dims):
-    """safetensors (F32), names and layouts of lib/clip/fixture/weights.ts (Linear weights [in, out])."""
-    out = {}
+    """Writes an F32 safetensors file with ONNX names and layouts, plus the learned logit_scale."""
     sd = {k: v.detach().float().cpu() for k, v in model.state_dict().items()}
-
-    def block(prefix, src):
-        for n in ["layer_norm1", "layer_norm2"]:
-            out[f"{prefix}.{n}.weight"] = sd[f"{src}.{n}.weight"]
-            out[f"{prefix}.{n}.bias"] = sd[f"{src}.{n}.bias"]
-        for n, dst in [("q_proj", "self_attn.q_proj"), ("k_proj", "self_attn.k_proj"), ("v_proj", "self_attn.v_proj"), ("out_proj", "self_attn.out_proj"), ("fc1", "mlp.fc1"), ("fc2", "mlp.fc2")]:
-            out[f"{prefix}.{dst}.weight"] = sd[f"{src}.{n}.weight"].t().contiguous()
-            out[f"{prefix}.{dst}.bias"] = sd[f"{src}.{n}.bias"]
-
-    out["vision_model.embeddings.class_embedding"] = sd["class_embedding"]
-    out["vision_model.embeddings.patch_embedding.weight"] = sd["patch_embedding.weight"]
-    out["vision_model.embeddings.position_embedding.weight"] = sd["vision_pos"]
-    out["vision_model.pre_layrnorm.weight"] = sd["pre_layrnorm.weight"]
-    out["vision_model.pre_layrnorm.bias"] = sd["pre_layrnorm.bias"]
-    for i in range(dims["vision"]["layers"]):
-        block(f"vision_model.encoder.layers.{i}", f"vision_layers.{i}")
-    out["vision_model.post_layernorm.weight"] = sd["post_layernorm.weight"]
-    out["vision_model.post_layernorm.bias"] = sd["post_layernorm.bias"]
-    out["visual_projection.weight"] = sd["visual_projection.weight"].t().contiguous()
-    out["text_model.embeddings.token_embedding.weight"] = sd["token_embedding.weight"]
-    out["text_model.embeddings.position_embedding.weight"] = sd["text_pos"]
-    for i in range(dims["text"]["layers"]):
-        block(f"text_model.encoder.layers.{i}", f"text_layers.{i}")
-    out["text_model.final_layer_norm.weight"] = sd["final_layer_norm.weight"]
-    out["text_model.final_layer_norm.bias"] = sd["final_layer_norm.bias"]
-    out["text_projection.weight"] = sd["text_projection.weight"].t().contiguous()
+    out = {dst: (sd[src].t() if transpose else sd[src]).contiguous() for src, dst, transpose in name_map(dims)}
     out["logit_scale"] = sd["logit_scale"].reshape(1)
-
     header, blobs, offset = {}, [], 0
     for name in sorted(out):
         data = out[name].numpy().astype("<f4").tobytes()
@@ -267,37 +269,12 @@ def read_safetensors(path):
 
 
 def load_model(weights_path, dims):
+    """The inverse of export_weights: a ToyClip holding the weights of a safetensors file."""
     w = read_safetensors(weights_path)
     m = ToyClip(dims)
-    sd = {}
-
-    def block(dst, src):
-        for n in ["layer_norm1", "layer_norm2"]:
-            sd[f"{dst}.{n}.weight"] = w[f"{src}.{n}.weight"]
-            sd[f"{dst}.{n}.bias"] = w[f"{src}.{n}.bias"]
-        for n, s in [("q_proj", "self_attn.q_proj"), ("k_proj", "self_attn.k_proj"), ("v_proj", "self_attn.v_proj"), ("out_proj", "self_attn.out_proj"), ("fc1", "mlp.fc1"), ("fc2", "mlp.fc2")]:
-            sd[f"{dst}.{n}.weight"] = w[f"{src}.{s}.weight"].t()
-            sd[f"{dst}.{n}.bias"] = w[f"{src}.{s}.bias"]
-
-    sd["class_embedding"] = w["vision_model.embeddings.class_embedding"]
-    sd["patch_embedding.weight"] = w["vision_model.embeddings.patch_embedding.weight"]
-    sd["vision_pos"] = w["vision_model.embeddings.position_embedding.weight"]
-    sd["pre_layrnorm.weight"] = w["vision_model.pre_layrnorm.weight"]
-    sd["pre_layrnorm.bias"] = w["vision_model.pre_layrnorm.bias"]
-    for i in range(dims["vision"]["layers"]):
-        block(f"vision_layers.{i}", f"vision_model.encoder.layers.{i}")
-    sd["post_layernorm.weight"] = w["vision_model.post_layernorm.weight"]
-    sd["post_layernorm.bias"] = w["vision_model.post_layernorm.bias"]
-    sd["visual_projection.weight"] = w["visual_projection.weight"].t()
-    sd["token_embedding.weight"] = w["text_model.embeddings.token_embedding.weight"]
-    sd["text_pos"] = w["text_model.embeddings.position_embedding.weight"]
-    for i in range(dims["text"]["layers"]):
-        block(f"text_layers.{i}", f"text_model.encoder.layers.{i}")
-    sd["final_layer_norm.weight"] = w["text_model.final_layer_norm.weight"]
-    sd["final_layer_norm.bias"] = w["text_model.final_layer_norm.bias"]
-    sd["text_projection.weight"] = w["text_projection.weight"].t()
+    sd = {src: (w[dst].t() if transpose else w[dst]).contiguous() for src, dst, transpose in name_map(dims)}
     sd["logit_scale"] = w["logit_scale"].reshape(())
-    m.load_state_dict({k: v.contiguous() for k, v in sd.items()})
+    m.load_state_dict(sd)
     return m.eval()
 
 
