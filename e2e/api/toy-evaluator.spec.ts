@@ -100,8 +100,9 @@ test.describe("toy-world evaluator", () => {
     expect(fromApi.summary.clipScore).toBeCloseTo(fromCli.summary.clipScore, 6);
     expect(fromApi.summary.diversity).toBeCloseTo(fromCli.summary.diversity, 6);
 
+    const variant = uniqueName("toy");
     const fd = new FormData();
-    for (const [k, v] of Object.entries({ variant: uniqueName("toy"), guidanceScale: "3", conditioningType: "text_sequence", sampler: "ddim", steps: "50" })) fd.append(k, v);
+    for (const [k, v] of Object.entries({ variant, guidanceScale: "3", conditioningType: "text_sequence", sampler: "ddim", steps: "50" })) fd.append(k, v);
     fd.append("manifest", new Blob([manifest(samples)]), "manifest.jsonl");
     for (const s of samples) fd.append("images", new Blob([new Uint8Array(s.data)]), s.file);
     const res = await api.post("/api/v1/runs", { multipart: fd, headers: { Authorization: `Bearer ${key}` } });
@@ -117,7 +118,7 @@ test.describe("toy-world evaluator", () => {
       expect(p.clipScore).toBeCloseTo(g.clipScore, 6);
       expect(p.diversity).toBeCloseTo(g.diversity, 6);
     }
-    const listed = await (await api.get(`/api/v1/runs?variant=${run.variant}`)).json();
+    const listed = await (await api.get(`/api/v1/runs?variant=${variant}`)).json();
     expect(listed.runs[0].evaluator).toMatchObject({ id: fromCli.evaluator.id, warning: TOY_WARNING });
   });
 
