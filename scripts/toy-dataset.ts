@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { checkOptions } from "../lib/toy-world/cli-args";
 import { config } from "../lib/config";
 import { writeToyDataset } from "../lib/toy-world/write-dataset";
 
@@ -47,12 +48,8 @@ async function main(): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const parsed = argsSchema.safeParse(values);
-  if (!parsed.success) {
-    process.stderr.write(`${parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n")}\n\n${HELP}`);
-    return 2;
-  }
-  const a = parsed.data;
+  const a = checkOptions(argsSchema, values, HELP);
+  if (!a) return 2;
   const outDir = path.resolve(a.out ?? path.join(config().cacheDir, "toy-world", "dataset"));
   const started = Date.now();
   await writeToyDataset({

@@ -2,6 +2,7 @@
 // attribute, retrieval top-1, and images/s.
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { checkOptions } from "../lib/toy-world/cli-args";
 import { ClipEvaluator } from "../lib/clip/evaluator";
 import { modelVariantSchema } from "../lib/clip/model-folder";
 import { resolveModel } from "../lib/clip/resolve-model";
@@ -62,12 +63,8 @@ async function main(): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const parsed = argsSchema.safeParse(values);
-  if (!parsed.success) {
-    process.stderr.write(`${parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n")}\n\n${HELP}`);
-    return 2;
-  }
-  const a = parsed.data;
+  const a = checkOptions(argsSchema, values, HELP);
+  if (!a) return 2;
   const model = resolveModel(a.model, a.variant);
   const evaluator = await ClipEvaluator.load(model.dir, { variant: model.variant, batchSize: a["batch-size"], threads: a.threads });
   const report = await semanticReport(evaluator, { n: a.n, pool: a.pool });
