@@ -101,7 +101,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
           <select name="evaluator" defaultValue={board.evaluator?.id} className="mt-1 max-w-full rounded border border-slate-300 px-2 py-1">
             {board.evaluators.map((e) => (
               <option key={e.id} value={e.id}>
-                {e.id} ({e.runs} runs){e.isFixture ? " — test evaluator" : ""}
+                {e.id} ({e.runs} runs){e.warning ? ` — ${e.warning}` : ""}
               </option>
             ))}
           </select>

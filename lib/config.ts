@@ -54,7 +54,7 @@ export type Config = {
   dataDir: string;
   modelsDir: string;
   cacheDir: string;
-  /** An explicit evaluator folder; when unset the installed real model is used. */
+  /** An explicit evaluator folder, or "fixture" / "toy" for a bundled one; when unset the installed real model is used. */
   modelDir: string | undefined;
   modelVariant: "fp32" | "fp16" | "quantized";
   threads: number;
@@ -136,7 +136,8 @@ export function config(): Config {
     dataDir,
     modelsDir: path.resolve(env.T2I_MODELS_DIR ?? path.join(dataDir, "models")),
     cacheDir: path.resolve(env.T2I_CACHE_DIR ?? path.join(os.homedir(), ".cache", "t2i-eval")),
-    modelDir: env.T2I_MODEL_DIR ? path.resolve(env.T2I_MODEL_DIR) : undefined,
+    // "fixture" and "toy" name the bundled models (lib/clip/resolve-model.ts) instead of a folder.
+    modelDir: env.T2I_MODEL_DIR ? (["fixture", "toy"].includes(env.T2I_MODEL_DIR) ? env.T2I_MODEL_DIR : path.resolve(env.T2I_MODEL_DIR)) : undefined,
     modelVariant: env.T2I_MODEL_VARIANT,
     threads: env.T2I_THREADS ?? Math.max(1, os.availableParallelism()),
     maxImagePixels: env.T2I_MAX_IMAGE_PIXELS,

@@ -1,5 +1,5 @@
 // GET /api/v1/health – liveness, which evaluator scores on this server, and how many runs lack its scores
-import { FIXTURE_WARNING } from "@/lib/clip/identity";
+import { evaluatorWarning } from "@/lib/clip/identity";
 import { route } from "@/lib/http/respond";
 import { rescoreHint } from "@/lib/runs/rescore-hint";
 import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
@@ -10,10 +10,11 @@ export const dynamic = "force-dynamic";
 export const GET = route(async () => {
   const ev = await getServiceEvaluator();
   const { id, name, variant, isFixture } = ev.identity;
+  const warning = evaluatorWarning(ev.identity);
   const hint = await rescoreHint();
   return Response.json({
     status: "ok",
-    evaluator: { id, name, variant, isFixture, ...(isFixture ? { warning: FIXTURE_WARNING } : {}) },
+    evaluator: { id, name, variant, isFixture, ...(warning ? { warning } : {}) },
     rescore: { runsLackingScores: hint.runsLackingScores, command: hint.command },
   });
 });
