@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { DemoBadge } from "@/app/_components/badges";
+import { orNotFound } from "@/app/_components/or-not-found";
 import { toSeries } from "@/app/_components/board-series";
 import { CONDITIONING_LABELS, fmt, fmtCi } from "@/app/_components/format";
 import { DownloadLinks, TradeoffChart } from "@/app/_components/tradeoff-chart";
@@ -50,7 +51,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
     );
   }
   const installed = await getServiceEvaluator().catch(() => undefined);
-  const board = getRankedBoard(setName, { evaluatorId: sp.evaluator, defaultEvaluatorId: installed?.identity.id, includeDemo: sp.demo !== "hide" });
+  const board = orNotFound(() => getRankedBoard(setName, { evaluatorId: sp.evaluator, defaultEvaluatorId: installed?.identity.id, includeDemo: sp.demo !== "hide" }));
   const ranking = board.ranking;
   const typeFilter = sp.type && conditioningTypeSchema.options.includes(sp.type as never) ? sp.type : undefined;
   const keep = (v: { variantId: string }) => !typeFilter || board.variants[v.variantId]?.conditioningType === typeFilter;

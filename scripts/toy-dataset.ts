@@ -1,7 +1,7 @@
 // Writes a toy-world dataset (images, captions, scene parameters) to the cache folder.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { parseCliArgs } from "../lib/cli/parse-cli-args";
 import { z } from "zod";
 import { checkOptions } from "../lib/toy-world/cli-args";
 import { config } from "../lib/config";
@@ -41,9 +41,9 @@ const argsSchema = z.object({
 });
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs({
     options: { count: { type: "string" }, seed: { type: "string" }, captions: { type: "string" }, val: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } },
-  });
+  }, { script: "toy:dataset", usage: HELP });
   if (values.help) {
     process.stdout.write(HELP);
     return 0;

@@ -1,6 +1,6 @@
 // Measures the toy-world CLIP through the product's evaluator: held-out zero-shot accuracy per
 // attribute, retrieval top-1, and images/s.
-import { parseArgs } from "node:util";
+import { parseCliArgs } from "../lib/cli/parse-cli-args";
 import { z } from "zod";
 import { checkOptions } from "../lib/toy-world/cli-args";
 import { ClipEvaluator } from "../lib/clip/evaluator";
@@ -47,7 +47,7 @@ const argsSchema = z.object({
 });
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs({
     options: {
       model: { type: "string" },
       variant: { type: "string" },
@@ -58,7 +58,7 @@ async function main(): Promise<number> {
       threads: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
-  });
+  }, { script: "toy:evaluate", usage: HELP });
   if (values.help) {
     process.stdout.write(HELP);
     return 0;

@@ -1,7 +1,7 @@
 // Exports the trained toy CLIP (research/toy-world/train.py output) as an HF/Xenova model folder.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { parseCliArgs } from "../lib/cli/parse-cli-args";
 import { config } from "../lib/config";
 import { writeToyModel } from "../lib/toy-world/write-toy-model";
 
@@ -24,7 +24,7 @@ Options:
 `;
 
 function main(): number {
-  const { values } = parseArgs({ options: { run: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } } });
+  const { values } = parseCliArgs({ options: { run: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } } }, { script: "toy:export", usage: HELP });
   if (values.help) {
     process.stdout.write(HELP);
     return 0;

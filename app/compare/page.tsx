@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { toSeries } from "@/app/_components/board-series";
+import { orNotFound } from "@/app/_components/or-not-found";
 import { fmt, fmtCi } from "@/app/_components/format";
 import { DownloadLinks, TradeoffChart } from "@/app/_components/tradeoff-chart";
 import { UserText } from "@/app/_components/user-text";
@@ -17,7 +18,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   const sp = await searchParams;
   const setName = sp.promptSet ?? defaultPromptSet()?.name;
   if (!setName) return <p>No scored runs yet.</p>;
-  const board = getRankedBoard(setName, { evaluatorId: sp.evaluator });
+  const board = orNotFound(() => getRankedBoard(setName, { evaluatorId: sp.evaluator }));
   const ids = Object.keys(board.variants);
   const a = sp.a ?? ids[0];
   const b = sp.b ?? ids[1];
