@@ -1,0 +1,153 @@
+// Reading results (issue 13): 404 pages inside the layout, titles naming their subject, the
+// generation page, legible plots, and every page at phone width. Screenshots go to
+// test-results/ (each test's output folder) for review.
+import { expect, test, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
+import { apiKey, auth, uniqueName } from "../helpers";
+
+async function shot(page: Page, info: TestInfo, name: string) {
+  const path = info.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await info.attach(name, { path, contentType: "image/png" });
+}
+
+/** A new variant and two-prompt set, and a generation for it that no worker will claim. */
+async function queuedGeneration(request: APIRequestContext) {
+  const variant = uniqueName("read-gen");
+  const promptSet = uniqueName("read-set");
+  expect((await request.post("/api/v1/variants", { data: { name: variant, conditioningType: "clip_image_embedding" }, headers: auth() })).status()).toBe(201);
+  expect((await request.post("/api/v1/prompt-sets", { data: { name: promptSet, prompts: [{ id: "sq", prompt: "a red square" }, { id: "ci", prompt: "a blue circle" }] }, headers: auth() })).status()).toBe(201);
+  const res = await request.post("/api/v1/generations", { data: { variant, promptSet, guidanceScales: [1, 4], samplesPerPrompt: 2, seed: 3, steps: 10, size: 64 }, headers: auth() });
+  expect(res.status(), await res.text()).toBe(202);
+  const gen = (await res.json()) as { id: string; pageUrl: string; runs: { id: string }[] };
+  return { variant, promptSet, gen };
+}
+
+test.describe("pages that never dead-end", () => {
+  const cases = [
+    { url: "/variants/no-such-variant", heading: "Variant not found", link: /demo-/ },
+    { url: "/runs/run_doesnotexist", heading: "Run not found", link: /at guidance/ },
+    { url: "/generations/gen_doesnotexist", heading: "Generation not found", link: null },
+    { url: "/?promptSet=no-such-set", heading: "Not found", link: /unclip-demo/ },
+    { url: "/?promptSet=unclip-demo&evaluator=no-such-evaluator", heading: "Not found", link: /unclip-demo/ },
+    { url: "/compare?promptSet=no-such-set", heading: "Not found", link: /unclip-demo/ },
+    { url: "/no/such/page", heading: "Not found", link: /unclip-demo/ },
+  ];
+  for (const c of cases) {
+    test(`${c.url} answers 404 inside the layout, linking to what exists`, async ({ page }, info) => {
+      const res = await page.goto(c.url);
+      expect(res?.status()).toBe(404);
+      await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(c.heading);
+      await expect(page).toHaveTitle(new RegExp(c.heading));
+      if (c.link) await expect(page.getByTestId("not-found").getByRole("link", { name: c.link }).first()).toBeVisible();
+      await expect(page.getByText("This page couldn't load")).toHaveCount(0);
+      if (c.url.startsWith("/variants")) await shot(page, info, "not-found-variant");
+    });
+  }
+
+  test("titles name the page's subject: the variant, the run's variant and guidance", async ({ page, request }) => {
+    const runs = (await (await request.get("/api/v1/runs?promptSet=unclip-demo&status=scored")).json()) as { runs: { id: string; variant: string; guidanceScale: number }[] };
+    const run = runs.runs[0]!;
+    await page.goto(`/runs/${run.id}`);
+    await expect(page).toHaveTitle(new RegExp(`^Run: ${run.variant} at guidance ${run.guidanceScale} `));
+    await page.getByRole("link", { name: run.variant }).first().click();
+    await expect(page).toHaveTitle(new RegExp(`^${run.variant} — variant`));
+  });
+
+  test("a generation has a page: status, tasks, the no-worker hint, a cancel button; its runs link to it", async ({ page, request }, info) => {
+    const { variant, gen } = await queuedGeneration(request);
+    expect(gen.pageUrl).toBe(`/generations/${gen.id}`);
+    await page.goto(`/runs/${gen.runs[0]!.id}`);
+    await page.getByTestId("run-generation").click();
+    await expect(page).toHaveURL(new RegExp(`/generations/${gen.id}$`));
+    await expect(page).toHaveTitle(new RegExp(`Generation for ${variant}`));
+    await expect(page.getByTestId("generation-tasks")).toContainText("queued");
+    await expect(page.getByTestId("generation-runs").getByRole("link")).toHaveCount(2);
+    // Nothing claims the tasks: the page refreshes itself and says how to start a worker.
+    await expect(page.getByTestId("no-worker-hint")).toContainText("No worker has claimed a task yet", { timeout: 30_000 });
+    await expect(page.getByTestId("no-worker-hint")).toContainText(`npm run gpu-worker`);
+    await expect(page.getByTestId("no-worker-hint")).toContainText(variant);
+    await shot(page, info, "generation-waiting");
+
+    await page.getByLabel("API key").fill(apiKey());
+    await page.getByRole("button", { name: "Cancel generation" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toContainText("cancelled");
+    await expect(page.getByTestId("no-worker-hint")).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Cancel generation" })).toHaveCount(0);
+  });
+});
+
+test.describe("plots a reader can read", () => {
+  test("each variant has its own colour and marker, labels never overlap, axes hug the data, CIs toggle", async ({ page }, info) => {
+    await page.goto("/?promptSet=unclip-demo");
+    const chart = page.getByTestId("tradeoff-chart").first();
+    await expect(chart.locator(".recharts-scatter-symbol").first()).toBeVisible();
+
+    // Distinct colours and marker shapes across the variants' series.
+    const styles = await chart.locator(".recharts-scatter").evaluateAll((groups) =>
+      groups
+        .map((g) => g.querySelector(".recharts-symbols"))
+        .filter((s): s is SVGPathElement => !!s)
+        .map((s) => `${s.getAttribute("fill")}|${s.getAttribute("d")?.replace(/[-\d.]+/g, "").slice(0, 12)}`),
+    );
+    expect(new Set(styles.map((s) => s.split("|")[0])).size).toBe(styles.length);
+    expect(new Set(styles.map((s) => s.split("|")[1])).size).toBeGreaterThan(1);
+
+    // No two guidance labels overlap.
+    const boxes = await chart.locator(".recharts-label-list text").evaluateAll((ts) => ts.filter((t) => t.textContent).map((t) => t.getBoundingClientRect().toJSON() as DOMRect));
+    expect(boxes.length).toBeGreaterThan(0);
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i]!;
+        const b = boxes[j]!;
+        expect(a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5, `labels ${i} and ${j} overlap`).toBe(false);
+      }
+
+    // Round ticks, and the y axis does not start at 0 when the data doesn't.
+    const yTicks = (await chart.locator(".recharts-yAxis .recharts-cartesian-axis-tick-value").allInnerTexts()).map(Number);
+    expect(yTicks.length).toBeGreaterThan(1);
+    const step = yTicks[1]! - yTicks[0]!;
+    expect([1, 2, 5].some((f) => Math.abs(step / 10 ** Math.floor(Math.log10(step)) - f) < 1e-6)).toBe(true);
+
+    // Error bars toggle.
+    const bars = () => chart.locator(".recharts-errorBar").count();
+    expect(await bars()).toBeGreaterThan(0);
+    await shot(page, info, "leaderboard-plot");
+    await chart.getByTestId("toggle-ci").uncheck();
+    await expect.poll(bars).toBe(0);
+    await chart.getByTestId("toggle-ci").check();
+    await expect.poll(bars).toBeGreaterThan(0);
+
+    // Hovering a point names it.
+    await chart.locator(".recharts-scatter-symbol").first().hover();
+    await expect(page.getByTestId("chart-tooltip")).toContainText("w =");
+  });
+});
+
+test.describe("phone width", () => {
+  test("every page fits 390 px without page-level horizontal scrolling", async ({ page, request }, info) => {
+    test.setTimeout(240_000);
+    await page.setViewportSize({ width: 390, height: 844 });
+    const runs = (await (await request.get("/api/v1/runs?promptSet=unclip-demo&status=scored")).json()) as { runs: { id: string; variant: string }[] };
+    const run = runs.runs[0]!;
+    const { gen } = await queuedGeneration(request);
+    const pages: [string, string][] = [
+      ["leaderboard", "/?promptSet=unclip-demo"],
+      ["upload", "/upload"],
+      ["compare", "/compare?promptSet=unclip-demo"],
+      ["about-ranking", "/about/ranking"],
+      ["docs-api", "/docs/api"],
+      ["variant", `/variants/${encodeURIComponent(run.variant)}`],
+      ["run", `/runs/${run.id}`],
+      ["generation", `/generations/${gen.id}`],
+      ["not-found", "/variants/no-such-variant"],
+    ];
+    for (const [name, url] of pages) {
+      await page.goto(url);
+      await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${url} overflows by ${overflow}px`).toBeLessThanOrEqual(1);
+      await shot(page, info, `phone-${name}`);
+    }
+  });
+});
