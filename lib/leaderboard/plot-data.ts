@@ -44,12 +44,4 @@ export function plotRows(board: Pick<RankedBoard, "evaluator" | "promptSet" | "v
   );
 }
 
-function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? "" : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function toCsv<T extends Record<string, unknown>>(rows: T[], columns?: (keyof T)[]): string {
-  const cols = (columns ?? (rows[0] ? (Object.keys(rows[0]) as (keyof T)[]) : [])) as string[];
-  return [cols.join(","), ...rows.map((r) => cols.map((c) => csvCell(r[c])).join(","))].join("\n") + "\n";
-}
+export { toCsv } from "../http/csv";
