@@ -4,6 +4,7 @@ import { z } from "zod";
 import { conditioningTypeSchema } from "../../db/schema";
 import { listGenerationsInputSchema } from "../generation/list-generations";
 import { listRunsInputSchema } from "../runs/list-runs";
+import { sampleScoresQuerySchema } from "../runs/list-sample-scores";
 import { jsonImagesSchema } from "../uploads";
 import {
   claimTaskJsonSchema,
@@ -13,6 +14,8 @@ import {
   errorBodySchema,
   failTaskJsonSchema,
   leaderboardQuerySchema,
+  plotDataQuerySchema,
+  promptMetricsQuerySchema,
   promptSetQuerySchema,
   runUploadFieldsSchema,
 } from "./schemas";
@@ -79,6 +82,29 @@ function build() {
       200: anyJson("Status (generating|queued|scoring|scored|failed), scoring progress {done,total}, generation {id,done,total} for generated runs, evaluator, run metrics with CIs, per-prompt metrics, sample errors"),
       404: err("No such run"),
     },
+  });
+  r.registerPath({
+    method: "get",
+    path: "/api/v1/runs/{id}/samples",
+    summary: "A run's per-sample scores, a page at a time (or all as CSV)",
+    description: "Samples in upload order: file, promptId, prompt, seed, sampleIndex, cosine (raw image–prompt cosine), clipScore (100·cosine, per sample), truncated (the prompt was cut to CLIP's 77 tokens), error. JSON answers one page with `next` (the next page's URL, null on the last); format=csv holds every sample.",
+    request: { params: z.object({ id: z.string() }), query: sampleScoresQuerySchema },
+    responses: { 200: { description: "JSON { runId, evaluatorId, total, limit, offset, next, samples } or a CSV download" }, ...clientErrors, 404: err("No such run") },
+  });
+  r.registerPath({
+    method: "get",
+    path: "/api/v1/runs/{id}/prompts",
+    summary: "A run's per-prompt metrics as a CSV or JSON download",
+    request: { params: z.object({ id: z.string() }), query: promptMetricsQuerySchema },
+    responses: { 200: { description: "CSV (promptId, prompt, category, n, failed, clipScore, clipS, diversity, diversityReason, vendi, truncated) or JSON { runId, status, evaluator, labels, prompts }" }, ...clientErrors, 404: err("No such run or evaluator") },
+  });
+  r.registerPath({
+    method: "get",
+    path: "/api/v1/plot-data",
+    summary: "The data behind a plot (leaderboard, variant or compare view) as CSV or JSON",
+    description: "One row per run: variant, guidance scale, diversity and CLIP score with their 95% CIs. view=variant needs `variant`; view=compare needs `a` and `b`.",
+    request: { query: plotDataQuerySchema },
+    responses: { 200: { description: "JSON { rows } or a CSV download" }, ...clientErrors, 404: err("No such prompt set, evaluator or variant") },
   });
   r.registerPath({
     method: "post",

@@ -74,6 +74,12 @@ export const plotDataQuerySchema = z.object({
   format: z.enum(["csv", "json"]).default("json"),
 });
 
+/** GET /api/v1/runs/{id}/prompts: a run's per-prompt metrics as CSV or JSON. */
+export const promptMetricsQuerySchema = z.object({
+  evaluator: z.string().max(200).optional().meta({ description: "Evaluator id; default: the one that last scored the run." }),
+  format: z.enum(["json", "csv"]).default("json"),
+});
+
 /** POST /api/v1/generations: the verb's own input schema, which is strict already. */
 export const createGenerationJsonSchema = createGenerationInputSchema.meta({ id: "CreateGeneration" });
 

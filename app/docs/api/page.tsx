@@ -20,20 +20,22 @@ function Fields({ schema }: { schema: Schema }) {
   const props = Object.entries(schema.properties ?? {});
   if (!props.length) return null;
   return (
+    <div className="overflow-x-auto">
     <table className="mt-1 w-full text-left text-xs">
       <tbody>
         {props.map(([name, s]) => (
           <tr key={name} className="border-t border-slate-100 align-top">
-            <td className="py-1 pr-3 font-mono">
+            <td className="break-all py-1 pr-3 font-mono">
               {name}
               {schema.required?.includes(name) ? <span className="text-rose-600">*</span> : null}
             </td>
             <td className="py-1 pr-3 font-mono text-slate-600">{typeOf(s)}</td>
-            <td className="py-1">{s.description}</td>
+            <td className="min-w-[12rem] py-1">{s.description}</td>
           </tr>
         ))}
       </tbody>
     </table>
+    </div>
   );
 }
 
@@ -43,7 +45,7 @@ export default function ApiDocsPage() {
   // Named request schemas (zod .meta({ id })) are emitted as $refs into components.
   const resolve = (s: Schema): Schema => (s.$ref ? (doc.components?.schemas?.[s.$ref.replace("#/components/schemas/", "")] ?? s) : s);
   return (
-    <article className="max-w-4xl">
+    <article className="max-w-4xl break-words">
       <h1 className="text-2xl font-semibold">{doc.info.title}</h1>
       <p className="mt-2 text-sm">{doc.info.description}</p>
       <p className="mt-2 text-sm">
@@ -52,8 +54,8 @@ export default function ApiDocsPage() {
       </p>
       {Object.entries(doc.paths).map(([path, ops]) =>
         Object.entries(ops).map(([method, op]) => (
-          <section key={`${method} ${path}`} id={`${method}-${path}`} className="mt-6 rounded border border-slate-200 bg-white p-4" data-testid="api-op">
-            <h2 className="font-mono text-sm">
+          <section key={`${method} ${path}`} id={`${method}-${path}`} className="mt-6 min-w-0 rounded border border-slate-200 bg-white p-3 sm:p-4" data-testid="api-op">
+            <h2 className="break-all font-mono text-sm">
               <span className="mr-2 rounded bg-slate-800 px-1.5 py-0.5 text-xs uppercase text-white">{method}</span>
               {path}
               {op.security?.length ? <span className="ml-2 text-xs text-amber-700">{op.security.some((s) => "workerToken" in s) ? "worker token" : "API key"}</span> : null}

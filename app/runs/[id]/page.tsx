@@ -170,6 +170,7 @@ export default async function RunPage({ params, searchParams }: Props) {
               </tbody>
             </table>
           </div>
+          <RunDownloads runId={run.id} evaluator={run.evaluator?.id} />
         </section>
       )}
 
@@ -216,5 +217,20 @@ export default async function RunPage({ params, searchParams }: Props) {
         </section>
       )}
     </div>
+  );
+}
+
+/** CSV and JSON downloads of the run's tables: per-prompt metrics and per-sample scores. */
+function RunDownloads({ runId, evaluator }: { runId: string; evaluator?: string }) {
+  const q = (format: string) => `?format=${format}${evaluator ? `&evaluator=${encodeURIComponent(evaluator)}` : ""}`;
+  const link = (what: "prompts" | "samples", format: "csv" | "json") => (
+    <a className="underline" href={`/api/v1/runs/${runId}/${what}${q(format)}`} download data-testid={`download-${what}-${format}`}>
+      {format.toUpperCase()}
+    </a>
+  );
+  return (
+    <p className="mt-1 text-xs text-slate-600">
+      Download per-prompt metrics: {link("prompts", "csv")} · {link("prompts", "json")}; per-sample scores (file, prompt, seed, cosine, CLIP score, truncated): {link("samples", "csv")} · {link("samples", "json")}
+    </p>
   );
 }

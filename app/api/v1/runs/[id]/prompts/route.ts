@@ -1,0 +1,24 @@
+// GET /api/v1/runs/:id/prompts?evaluator=&format=json|csv – a run's per-prompt metrics as a download
+import { parseQuery, promptMetricsQuerySchema } from "@/lib/api/schemas";
+import { downloadResponse, toCsv } from "@/lib/http/csv";
+import { rateLimit } from "@/lib/http/rate-limit";
+import { route } from "@/lib/http/respond";
+import { getRunOrThrow } from "@/lib/runs/get-run-or-throw";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const GET = route<{ params: Promise<{ id: string }> }>(async (req, { params }) => {
+  rateLimit(req, "read");
+  const { id } = await params;
+  const q = parseQuery(req.url, promptMetricsQuerySchema);
+  const run = getRunOrThrow(id, { evaluatorId: q.evaluator });
+  const rows = run.metrics?.prompts ?? [];
+  const columns = ["promptId", "prompt", "category", "n", "failed", "clipScore", "clipS", "diversity", "diversityReason", "vendi", "truncated"] as const;
+  return downloadResponse(
+    q.format,
+    `t2i-eval-prompts-${id}`,
+    () => toCsv(rows, [...columns]),
+    () => ({ runId: run.id, status: run.status, evaluator: run.evaluator, labels: run.metrics?.labels ?? [], prompts: rows }),
+  );
+});

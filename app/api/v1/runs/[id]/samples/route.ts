@@ -1,0 +1,23 @@
+// GET /api/v1/runs/:id/samples?evaluator=&limit=&offset=&format=json|csv – a run's per-sample scores (JSON pages; CSV holds every sample)
+import { parseQuery } from "@/lib/api/schemas";
+import { downloadResponse, toCsv } from "@/lib/http/csv";
+import { rateLimit } from "@/lib/http/rate-limit";
+import { route } from "@/lib/http/respond";
+import { listSampleScores, sampleScoresQuerySchema } from "@/lib/runs/list-sample-scores";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const GET = route<{ params: Promise<{ id: string }> }>(async (req, { params }) => {
+  rateLimit(req, "read");
+  const { id } = await params;
+  const q = parseQuery(req.url, sampleScoresQuerySchema);
+  const page = listSampleScores(id, { evaluator: q.evaluator, limit: q.limit, offset: q.offset, all: q.format === "csv" });
+  const columns = ["file", "promptId", "prompt", "seed", "sampleIndex", "cosine", "clipScore", "truncated", "error", "imageSha256"] as const;
+  return downloadResponse(
+    q.format,
+    `t2i-eval-samples-${id}`,
+    () => toCsv(page.samples, [...columns]),
+    () => page,
+  );
+});
