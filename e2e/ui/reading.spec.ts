@@ -1,6 +1,7 @@
 // Reading results (issue 13): 404 pages inside the layout, titles naming their subject, the
 // generation page, legible plots, and every page at phone width. Screenshots go to
 // test-results/ (each test's output folder) for review.
+import fs from "node:fs/promises";
 import { expect, test, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
 import { apiKey, auth, uniqueName } from "../helpers";
 
@@ -148,6 +149,27 @@ test.describe("phone width", () => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, `${url} overflows by ${overflow}px`).toBeLessThanOrEqual(1);
       await shot(page, info, `phone-${name}`);
+    }
+  });
+});
+
+test.describe("every table exports", () => {
+  test("the run page's per-prompt metrics and per-sample scores download and parse", async ({ page, request }) => {
+    const runs = (await (await request.get("/api/v1/runs?promptSet=unclip-demo&status=scored&limit=1")).json()) as { runs: { id: string }[] };
+    await page.goto(`/runs/${runs.runs[0]!.id}`);
+    for (const what of ["prompts", "samples"] as const) {
+      for (const format of ["csv", "json"] as const) {
+        const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId(`download-${what}-${format}`).click()]);
+        const text = await fs.readFile((await download.path())!, "utf8");
+        if (format === "json") {
+          const body = JSON.parse(text) as { prompts?: unknown[]; samples?: unknown[] };
+          expect((body[what] ?? []).length, `${what}.${format}`).toBeGreaterThan(0);
+        } else {
+          const lines = text.trim().split("\n");
+          expect(lines[0], `${what}.${format}`).toMatch(what === "samples" ? /^file,promptId,prompt,seed,sampleIndex,cosine,clipScore,truncated/ : /^promptId,prompt,/);
+          expect(lines.length).toBeGreaterThan(1);
+        }
+      }
     }
   });
 });
