@@ -36,6 +36,7 @@ const envSchema = z.object({
   T2I_GEN_MAX_SAMPLES: z.coerce.number().int().min(1).default(100_000),
   T2I_RATE_LIMIT_WRITES_PER_MIN: z.coerce.number().int().min(0).default(60),
   T2I_RATE_LIMIT_READS_PER_MIN: z.coerce.number().int().min(0).default(600),
+  T2I_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   T2I_METRICS_MAX_IMAGES: z.coerce.number().int().min(1).default(64),
   T2I_METRICS_MAX_BYTES: z.coerce.number().int().min(1).default(32 * 1024 * 1024),
   T2I_SERVER: z.string().url().default("http://localhost:3000"),
@@ -98,6 +99,8 @@ export type Config = {
   /** Per API key and per address; 0 disables. */
   rateLimitWritesPerMinute: number;
   rateLimitReadsPerMinute: number;
+  /** Reverse proxies in front of the server whose X-Forwarded-For entries are trusted (T2I_TRUSTED_PROXY_HOPS, default 0: none). */
+  trustedProxyHops: number;
   /** Above these, POST /api/v1/metrics answers 413 and points to /api/v1/runs. */
   metricsMaxImages: number;
   metricsMaxBytes: number;
@@ -156,6 +159,7 @@ export function config(): Config {
     genMaxSamples: env.T2I_GEN_MAX_SAMPLES,
     rateLimitWritesPerMinute: env.T2I_RATE_LIMIT_WRITES_PER_MIN,
     rateLimitReadsPerMinute: env.T2I_RATE_LIMIT_READS_PER_MIN,
+    trustedProxyHops: env.T2I_TRUSTED_PROXY_HOPS,
     metricsMaxImages: env.T2I_METRICS_MAX_IMAGES,
     metricsMaxBytes: env.T2I_METRICS_MAX_BYTES,
     serverUrl: env.T2I_SERVER.replace(/\/+$/, ""),

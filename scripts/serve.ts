@@ -18,7 +18,8 @@ Starts the evaluation service: applies database migrations (SQLite under T2I_DAT
 default ./data), picks the evaluator (the model installed by 'npm run fetch-model', else
 the bundled random-weight test evaluator, whose scores are labelled as not meaningful),
 seeds demo data into an empty database (marked as demo everywhere), builds the web
-app if it has not been built, and serves it with 'next start'. The server
+app if it has not been built, and serves it (scripts/next-server.mjs: 'next start'
+plus the peer address in X-Forwarded-For). The server
 also works the scoring queue (set T2I_INPROCESS_WORKER=0 to leave that to 'npm run worker').
 
   --port N      port (default 3000, or PORT)
@@ -78,7 +79,8 @@ async function main() {
   const host = values.host!;
   const shown = host === "0.0.0.0" ? "localhost" : host;
   console.log(`\n  t2i-eval is starting on http://${shown}:${values.port}\n`);
-  const child = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", values.port!, "-H", host], {
+  // Like `next start`, plus the peer address in X-Forwarded-For and JSON 400s for malformed paths.
+  const child = spawn(process.execPath, [path.resolve("scripts/next-server.mjs"), "--port", values.port!, "--host", host], {
     stdio: "inherit",
   });
   for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));

@@ -2,6 +2,7 @@
 import { FIXTURE_WARNING } from "@/lib/clip/identity";
 import { route } from "@/lib/http/respond";
 import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -11,3 +12,5 @@ export const GET = route(async () => {
   const { id, name, variant, isFixture } = ev.identity;
   return Response.json({ status: "ok", evaluator: { id, name, variant, isFixture, ...(isFixture ? { warning: FIXTURE_WARNING } : {}) } });
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

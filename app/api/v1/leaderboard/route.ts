@@ -3,6 +3,7 @@ import { leaderboardQuerySchema, parseQuery } from "@/lib/api/schemas";
 import { getLeaderboard } from "@/lib/leaderboard/get-leaderboard";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -12,3 +13,5 @@ export const GET = route(async (req) => {
   const q = parseQuery(req.url, leaderboardQuerySchema);
   return Response.json(getLeaderboard(q.promptSet, { version: q.version, includeDemo: q.includeDemo }));
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

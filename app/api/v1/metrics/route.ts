@@ -5,6 +5,7 @@ import { readJson, route } from "@/lib/http/respond";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { scoreStaged } from "@/lib/scoring/score-staged";
 import { ingestJsonImages, ingestMultipart, type StagedUpload } from "@/lib/uploads";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -50,3 +51,5 @@ export const POST = route(async (req) => {
     await staged.cleanup();
   }
 });
+
+export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");
