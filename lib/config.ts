@@ -11,6 +11,7 @@ const envSchema = z.object({
   T2I_MODEL_VARIANT: z.enum(["fp32", "fp16", "quantized"]).default("fp32"),
   T2I_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   T2I_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1).default(40_000_000),
+  T2I_MAX_ASPECT_RATIO: z.coerce.number().min(1).default(20),
   // Upload ingestion limits (lib/uploads), enforced while streaming.
   T2I_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(2 * 1024 ** 3),
   T2I_MAX_ARCHIVE_BYTES: z.coerce.number().int().min(1).optional(),
@@ -58,6 +59,8 @@ export type Config = {
   modelVariant: "fp32" | "fp16" | "quantized";
   threads: number;
   maxImagePixels: number;
+  /** Long side over short side of one image, refused from the header: bounds the resize to N² × this pixels (T2I_MAX_ASPECT_RATIO, default 20). */
+  maxAspectRatio: number;
   /** Whole request body of an upload (T2I_MAX_UPLOAD_BYTES, default 2 GiB). */
   maxUploadBytes: number;
   /** One archive part (T2I_MAX_ARCHIVE_BYTES, default: maxUploadBytes). */
@@ -137,6 +140,7 @@ export function config(): Config {
     modelVariant: env.T2I_MODEL_VARIANT,
     threads: env.T2I_THREADS ?? Math.max(1, os.availableParallelism()),
     maxImagePixels: env.T2I_MAX_IMAGE_PIXELS,
+    maxAspectRatio: env.T2I_MAX_ASPECT_RATIO,
     maxUploadBytes: env.T2I_MAX_UPLOAD_BYTES,
     maxArchiveBytes: env.T2I_MAX_ARCHIVE_BYTES ?? env.T2I_MAX_UPLOAD_BYTES,
     maxUploadFiles: env.T2I_MAX_UPLOAD_FILES,
