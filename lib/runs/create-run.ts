@@ -17,6 +17,7 @@ import { enqueueJob } from "../jobs/enqueue-job";
 import { MAX_PROMPT_CHARS } from "../manifest/parse-manifest";
 import { ensureImplicitPromptSet } from "../prompt-sets/ensure-implicit-prompt-set";
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
+import { promptIdentity } from "../prompt-sets/prompt-key";
 import { ContentHashMismatchError, IMAGE_FORMATS, hasFile, placeFileSync, putFile, removeFile, type ImageFormat } from "../storage/content-store";
 import { createVariant, createVariantInputSchema } from "../variants/create-variant";
 
@@ -137,7 +138,10 @@ function resolvePrompts(v: z.output<typeof createRunInputSchema>): { set: Prompt
     if (needSet.length > 0) {
       throw new AppError("validation_failed", "items name prompts by promptId, which needs a named prompt set", { unknownPrompts: [...new Set(needSet)].slice(0, 100) });
     }
-    return { set: undefined, items: v.items.map((i) => ({ ...i, text: i.prompt! })) };
+    // Prompts with one identity are one prompt of the implicit set, spelled as first seen.
+    const spelling = new Map<string, string>();
+    for (const i of v.items) if (!spelling.has(promptIdentity(i.prompt!))) spelling.set(promptIdentity(i.prompt!), i.prompt!);
+    return { set: undefined, items: v.items.map((i) => ({ ...i, text: spelling.get(promptIdentity(i.prompt!))! })) };
   }
   let set: PromptSetRow;
   try {
@@ -148,16 +152,16 @@ function resolvePrompts(v: z.output<typeof createRunInputSchema>): { set: Prompt
   }
   const rows = getDb().select({ id: prompts.id, key: prompts.promptKey, text: prompts.text }).from(prompts).where(eq(prompts.promptSetId, set.id)).all();
   const byKey = new Map(rows.map((r) => [r.key, r]));
-  const byText = new Map(rows.map((r) => [r.text, r]));
+  const byText = new Map(rows.map((r) => [promptIdentity(r.text), r]));
   const unknown = new Set<string>();
   const mismatched: { promptId: string; prompt: string }[] = [];
   const items = v.items.map((i): Resolved => {
-    const row = i.promptId !== undefined ? byKey.get(i.promptId) : byText.get(i.prompt!);
+    const row = i.promptId !== undefined ? byKey.get(i.promptId) : byText.get(promptIdentity(i.prompt!));
     if (!row) {
       unknown.add(i.promptId ?? i.prompt!);
       return { ...i, text: "" };
     }
-    if (i.promptId !== undefined && i.prompt !== undefined && i.prompt !== row.text) mismatched.push({ promptId: i.promptId, prompt: i.prompt });
+    if (i.promptId !== undefined && i.prompt !== undefined && promptIdentity(i.prompt) !== promptIdentity(row.text)) mismatched.push({ promptId: i.promptId, prompt: i.prompt });
     return { ...i, text: row.text, promptRowId: row.id };
   });
   if (unknown.size > 0) {
@@ -223,8 +227,8 @@ function insertRun(
       items.map((i) => i.text),
     );
     const rows = tx.select({ id: prompts.id, text: prompts.text }).from(prompts).where(eq(prompts.promptSetId, set.id)).all();
-    const byText = new Map(rows.map((r) => [r.text, r.id]));
-    promptIdOf = (i) => byText.get(i.text)!;
+    const byText = new Map(rows.map((r) => [promptIdentity(r.text), r.id]));
+    promptIdOf = (i) => byText.get(promptIdentity(i.text))!;
   } else if (!tx.select({ id: promptSets.id }).from(promptSets).where(eq(promptSets.id, set.id)).get()) {
     throw new AppError("conflict", `prompt set "${set.name}" was deleted while the run was being created`);
   }
