@@ -40,6 +40,7 @@ const envSchema = z.object({
   T2I_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   T2I_METRICS_MAX_IMAGES: z.coerce.number().int().min(1).default(64),
   T2I_METRICS_MAX_BYTES: z.coerce.number().int().min(1).default(32 * 1024 * 1024),
+  T2I_METRICS_MAX_PIXELS: z.coerce.number().int().min(1).default(50_000_000),
   T2I_SERVER: z.string().url().default("http://localhost:3000"),
   T2I_API_KEY: z.string().optional(),
   // GPU worker side (npm run gpu-worker): its token, and where ONNX generation runs.
@@ -107,6 +108,8 @@ export type Config = {
   /** Above these, POST /api/v1/metrics answers 413 and points to /api/v1/runs. */
   metricsMaxImages: number;
   metricsMaxBytes: number;
+  /** Pixels of all images of one /api/v1/metrics request together, from their headers (T2I_METRICS_MAX_PIXELS, default 50 M). */
+  metricsMaxPixels: number;
   /** Client side (npm run upload): the service to talk to and the key to write with. */
   serverUrl: string;
   apiKey: string | undefined;
@@ -166,6 +169,7 @@ export function config(): Config {
     trustedProxyHops: env.T2I_TRUSTED_PROXY_HOPS,
     metricsMaxImages: env.T2I_METRICS_MAX_IMAGES,
     metricsMaxBytes: env.T2I_METRICS_MAX_BYTES,
+    metricsMaxPixels: env.T2I_METRICS_MAX_PIXELS,
     serverUrl: env.T2I_SERVER.replace(/\/+$/, ""),
     apiKey: env.T2I_API_KEY,
     workerToken: env.T2I_WORKER_TOKEN,

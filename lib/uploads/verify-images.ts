@@ -26,12 +26,15 @@ export type ImagesRefusedDetails = {
 
 /**
  * Returns one StagedItem per row, in row order. Throws 422 `validation_failed` with
- * ImagesRefusedDetails when any listed file is missing or refused.
+ * ImagesRefusedDetails when any listed file is missing or refused, and 413 `payload_too_large`
+ * (details { limit: "maxTotalPixels", max, pixels }) when the rows' images together have more
+ * than `opts.maxTotalPixels` pixels by their headers — checked before any image is decoded.
  */
 export async function verifyImages(
   rows: ManifestRow[],
   files: ReadonlyMap<string, StagedFileOrProblem>,
   maxImagePixels: number,
+  opts: { maxTotalPixels?: number } = {},
 ): Promise<StagedItem[]> {
   const problems: FileProblem[] = [];
   const missing: string[] = [];
@@ -48,6 +51,8 @@ export async function verifyImages(
     else work.push({ index, row, stored: f });
   });
 
+  if (opts.maxTotalPixels !== undefined && Number.isFinite(opts.maxTotalPixels)) await checkTotalPixels(work, opts.maxTotalPixels);
+
   const items: (StagedItem | undefined)[] = new Array(rows.length);
   let truncated = false;
   await forEachLimited(work, VERIFY_CONCURRENCY, async ({ index, row, stored }) => {
@@ -62,6 +67,22 @@ export async function verifyImages(
 
   if (problems.length === 0 && missing.length === 0) return items as StagedItem[];
   throw imagesRefused(problems, missing, truncated);
+}
+
+/** Sums header sizes (unreadable headers count 0: the full check names them) and refuses past the budget. */
+async function checkTotalPixels(work: { stored: StoredFile }[], max: number): Promise<void> {
+  let total = 0;
+  for (const { stored } of work) {
+    const meta = await sharp(stored.path, { limitInputPixels: false }).metadata().catch(() => undefined);
+    total += (meta?.width ?? 0) * (meta?.pageHeight ?? meta?.height ?? 0);
+    if (total > max) {
+      throw new AppError(
+        "payload_too_large",
+        `the images together have more than ${max} pixels, the limit for one synchronous request (T2I_METRICS_MAX_PIXELS); send fewer or smaller images, or upload them as a run`,
+        { limit: "maxTotalPixels", max },
+      );
+    }
+  }
 }
 
 type ImageCheck = { format: ImageFormat; width: number; height: number } | Omit<FileProblem, "file">;

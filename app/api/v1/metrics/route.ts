@@ -26,7 +26,7 @@ function pointToRuns(e: unknown): unknown {
 export const POST = route(async (req) => {
   rateLimit(req, "write");
   const c = config();
-  const limits = { maxFiles: c.metricsMaxImages, maxUploadBytes: c.metricsMaxBytes, maxArchiveBytes: c.metricsMaxBytes };
+  const limits = { maxFiles: c.metricsMaxImages, maxUploadBytes: c.metricsMaxBytes, maxArchiveBytes: c.metricsMaxBytes, maxTotalPixels: c.metricsMaxPixels };
   const type = (req.headers.get("content-type") ?? "").toLowerCase();
   let staged: StagedUpload;
   try {

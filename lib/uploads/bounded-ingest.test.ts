@@ -1,0 +1,59 @@
+// Bounds checked before the expensive step: the total pixel budget of a synchronous request is
+// read from the image headers before anything is decoded.
+import fs from "node:fs/promises";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { ingestJsonImages } from "./ingest-json-images";
+import { ingestMultipart } from "./ingest-multipart";
+import type { UploadLimits } from "./limits";
+import { blob, expectEmpty, formBody, jsonl, png, pngDeclaring, refusal, tempDir } from "./test-inputs";
+
+let root: string;
+const roots: string[] = [];
+beforeEach(async () => {
+  root = await tempDir();
+  roots.push(root);
+});
+afterAll(async () => {
+  for (const r of roots) await fs.rm(r, { recursive: true, force: true });
+});
+
+const ingest = (json: unknown, limits?: Partial<UploadLimits>) => ingestJsonImages(json, { stagingRoot: root, limits });
+
+describe("the total pixel budget (T2I_METRICS_MAX_PIXELS)", () => {
+  it("refuses images that together pass it with 413 naming the setting, from their headers, staging nothing", async () => {
+    const small = await png(100, 100, 1);
+    // Declares 6000×6000: decoding it would be the expensive step the budget exists to avoid.
+    const huge = pngDeclaring(small, 6000, 6000);
+    const items = [small, huge].map((b, i) => ({ file: `${i}.png`, prompt: "p", image: b.toString("base64") }));
+    const e = await refusal(ingest({ items }, { maxTotalPixels: 1_000_000, maxImagePixels: 1e9 }), "payload_too_large");
+    expect(e.message).toContain("T2I_METRICS_MAX_PIXELS");
+    expect(e.details).toMatchObject({ limit: "maxTotalPixels", max: 1_000_000 });
+    await expectEmpty(root);
+  });
+
+  it("lets a batch within it through, counting every row that is scored", async () => {
+    const img = await png(100, 100, 2);
+    const items = [0, 1].map((i) => ({ file: `${i}.png`, prompt: "p", image: img.toString("base64") }));
+    const ok = await ingest({ items }, { maxTotalPixels: 20_000 });
+    expect(ok.items).toHaveLength(2);
+    await ok.cleanup();
+    await refusal(ingest({ items }, { maxTotalPixels: 19_999 }), "payload_too_large");
+  });
+});
+
+describe("one image under several prompts", () => {
+  it("is staged once and listed once per prompt", async () => {
+    const img = await png(10, 10, 3);
+    const { body, contentType } = formBody((fd) => {
+      fd.append("manifest", blob(jsonl([{ file: "a.png", prompt: "a cat" }, { file: "a.png", prompt: "a kitten" }])), "manifest.jsonl");
+      fd.append("images", blob(img), "a.png");
+    });
+    const up = await ingestMultipart(body, contentType, { stagingRoot: root });
+    expect(up.items.map((i) => [i.fileName, i.prompt])).toEqual([
+      ["a.png", "a cat"],
+      ["a.png", "a kitten"],
+    ]);
+    expect(up.items[0]!.path).toBe(up.items[1]!.path);
+    await up.cleanup();
+  });
+});
