@@ -16,6 +16,23 @@ export type ZipArchive = {
   close(): void;
 };
 
+/**
+ * An entry's name. Without the UTF-8 flag (bit 11) the zip spec says CP437, but macOS's Archive
+ * Utility and many other tools write UTF-8 without setting it; such names are read as UTF-8
+ * whenever their bytes are valid UTF-8 (CP437 text with bytes ≥ 0x80 almost never is).
+ */
+export function zipEntryName(entry: Pick<Entry, "generalPurposeBitFlag" | "fileNameRaw" | "extraFields">): string {
+  const flagged = (entry.generalPurposeBitFlag & 0x800) !== 0;
+  if (!flagged) {
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(entry.fileNameRaw);
+    } catch {
+      // not UTF-8: the spec's CP437 below
+    }
+  }
+  return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
+}
+
 export async function openZipArchive(archivePath: string, limits: UploadLimits, checker: EntryChecker): Promise<ZipArchive> {
   let zip: ZipFile;
   try {
@@ -36,7 +53,7 @@ export async function openZipArchive(archivePath: string, limits: UploadLimits, 
     let total = 0;
     try {
       for await (const entry of zip.eachEntry()) {
-        const rawName = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
+        const rawName = zipEntryName(entry);
         const name = checker.check({
           rawName,
           kind: zipEntryKind(entry, rawName),
