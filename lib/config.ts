@@ -19,7 +19,8 @@ const envSchema = z.object({
   T2I_MAX_IMAGE_BYTES: z.coerce.number().int().min(1).default(50 * 1024 ** 2),
   T2I_MAX_MANIFEST_BYTES: z.coerce.number().int().min(1).default(20 * 1024 ** 2),
   T2I_MAX_UNCOMPRESSED_BYTES: z.coerce.number().int().min(1).default(4 * 1024 ** 3),
-  T2I_MAX_COMPRESSION_RATIO: z.coerce.number().min(1).default(200),
+  // Images are compressed already: a real archive of them expands about 1:1, rarely past 3:1.
+  T2I_MAX_COMPRESSION_RATIO: z.coerce.number().min(1).default(20),
   HF_ENDPOINT: z.string().url().default("https://huggingface.co"),
   HF_TOKEN: z.string().optional(),
   // Database and scoring jobs (db/, lib/jobs/).
@@ -74,7 +75,7 @@ export type Config = {
   maxManifestBytes: number;
   /** Total bytes extracted from one archive (T2I_MAX_UNCOMPRESSED_BYTES, default 4 GiB). */
   maxUncompressedBytes: number;
-  /** Uncompressed:compressed ratio above which an archive counts as a bomb (T2I_MAX_COMPRESSION_RATIO, default 200). */
+  /** Uncompressed:compressed ratio above which an archive (entry) counts as a bomb (T2I_MAX_COMPRESSION_RATIO, default 20): it bounds what one upload may write to staging to 20× its size. */
   maxCompressionRatio: number;
   hfEndpoint: string;
   hfToken: string | undefined;

@@ -57,3 +57,39 @@ describe("one image under several prompts", () => {
     await up.cleanup();
   });
 });
+
+describe("decompressed bytes written to staging", () => {
+  it("a tar.gz that expands well past the ratio limit but under the old 200:1 stops after about a MiB", async () => {
+    const { tarBuffer } = await import("./test-inputs");
+    const { gunzipSync } = await import("node:zlib");
+    // Mostly zeros with a random byte every 64: gzip gets roughly 50:1 on it.
+    const filler = (n: number, seed: number) => {
+      const b = Buffer.alloc(n);
+      let s = seed;
+      for (let i = 0; i < n; i += 64) b[i] = (s = (s * 1103515245 + 12345) >>> 0) >>> 24;
+      return b;
+    };
+    const items = [{ name: "manifest.jsonl", data: jsonl([{ file: "a.png", prompt: "p" }]) }, ...[0, 1, 2, 3].map((k) => ({ name: `junk${k}.png`, data: filler(8 * 1024 * 1024, k + 1) }))];
+    const tgz = await tarBuffer(items, true);
+    const ratio = gunzipSync(tgz).length / tgz.length;
+    expect(ratio).toBeGreaterThan(20);
+    expect(ratio).toBeLessThan(200);
+    const b = formBody((fd) => fd.append("archive", blob(tgz), "batch.tar.gz"));
+    const e = await refusal(ingestMultipart(b.body, b.contentType, { stagingRoot: root }), "validation_failed");
+    expect(e.details).toMatchObject({ limit: "maxCompressionRatio", max: 20 });
+    expect(e.message).toMatch(/T2I_MAX_COMPRESSION_RATIO.*refused after 1\.\d MiB/);
+    await expectEmpty(root);
+  }, 60_000);
+
+  it("a zip whose entries together pass the ratio is refused from its central directory", async () => {
+    const { zipBuffer } = await import("./test-inputs");
+    const zero = Buffer.alloc(600 * 1024);
+    // Each entry is under the 1 MiB grace of the per-entry check; together they expand far past 20:1.
+    const zip = await zipBuffer([{ name: "manifest.jsonl", data: jsonl([{ file: "a0.png", prompt: "p" }]) }, ...[0, 1, 2, 3].map((k) => ({ name: `a${k}.png`, data: zero }))]);
+    const b = formBody((fd) => fd.append("archive", blob(zip), "batch.zip"));
+    const e = await refusal(ingestMultipart(b.body, b.contentType, { stagingRoot: root }), "validation_failed");
+    expect(e.details).toMatchObject({ limit: "maxCompressionRatio" });
+    expect(e.message).toContain("T2I_MAX_COMPRESSION_RATIO");
+    await expectEmpty(root);
+  });
+});

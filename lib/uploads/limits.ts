@@ -17,7 +17,7 @@ export type UploadLimits = {
   maxManifestBytes: number;
   /** Bytes extracted from one archive, all entries together; over it → 422 (T2I_MAX_UNCOMPRESSED_BYTES, 4 GiB). */
   maxUncompressedBytes: number;
-  /** Uncompressed:compressed ratio that marks an archive (entry) as a bomb → 422 (T2I_MAX_COMPRESSION_RATIO, 200). */
+  /** Uncompressed:compressed ratio that marks an archive (entry) as a bomb → 422 (T2I_MAX_COMPRESSION_RATIO, 20). */
   maxCompressionRatio: number;
   /**
    * Width × height of all images together, from their headers, checked before any is decoded;
