@@ -81,7 +81,7 @@ export async function createRun(input: CreateRunInput): Promise<CreateRunResult>
   const seen = new Set<string>();
   const duplicateFiles = [...new Set(v.items.filter((i) => seen.size === seen.add(i.fileName).size).map((i) => i.fileName))];
   if (duplicateFiles.length > 0) {
-    throw new AppError("validation_failed", `${duplicateFiles.length} file name(s) appear more than once in the run`, { duplicateFiles: duplicateFiles.slice(0, 100) });
+    throw new AppError("validation_failed", `${duplicateFiles.length} file name(s) appear more than once in the run: in a run each image is a sample of one prompt (to score one image against several prompts, use POST /api/v1/metrics or the CLI)`, { duplicateFiles: duplicateFiles.slice(0, 100) });
   }
 
   const { set, items } = resolvePrompts(v);

@@ -1,21 +1,13 @@
 // Archive entry names as tools write them: UTF-8 without the zip UTF-8 flag (macOS, decomposed),
 // compared after NFC on both sides; a missing file says what it nearly matched.
 import fs from "node:fs/promises";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { zipEntryName } from "./extract-zip";
 import { ingestMultipart } from "./ingest-multipart";
-import { blob, formBody, jsonl, png, refusal, tempDir, zipBuffer } from "./test-inputs";
+import { blob, formBody, jsonl, png, refusal, useStagingRoots, zipBuffer } from "./test-inputs";
 import { nearMisses } from "./verify-images";
 
-let root: string;
-const roots: string[] = [];
-beforeEach(async () => {
-  root = await tempDir();
-  roots.push(root);
-});
-afterAll(async () => {
-  for (const r of roots) await fs.rm(r, { recursive: true, force: true });
-});
+const stagingRoot = useStagingRoots();
 
 /** Clears the UTF-8 flag (bit 11) in every local and central header, as macOS's Archive Utility leaves it. */
 function withoutUtf8Flag(zip: Buffer): Buffer {
@@ -33,7 +25,7 @@ function withoutUtf8Flag(zip: Buffer): Buffer {
 
 function upload(archive: Buffer) {
   const b = formBody((fd) => fd.append("archive", blob(archive), "batch.zip"));
-  return ingestMultipart(b.body, b.contentType, { stagingRoot: root });
+  return ingestMultipart(b.body, b.contentType, { stagingRoot: stagingRoot() });
 }
 
 describe("zip entry names", () => {

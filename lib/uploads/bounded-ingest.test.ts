@@ -1,23 +1,15 @@
 // Bounds checked before the expensive step: the total pixel budget of a synchronous request is
 // read from the image headers before anything is decoded.
-import fs from "node:fs/promises";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { gunzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
 import { ingestJsonImages } from "./ingest-json-images";
 import { ingestMultipart } from "./ingest-multipart";
 import type { UploadLimits } from "./limits";
-import { blob, expectEmpty, formBody, jsonl, png, pngDeclaring, refusal, tempDir } from "./test-inputs";
+import { blob, expectEmpty, formBody, jsonl, png, pngDeclaring, refusal, tarBuffer, useStagingRoots, zipBuffer } from "./test-inputs";
 
-let root: string;
-const roots: string[] = [];
-beforeEach(async () => {
-  root = await tempDir();
-  roots.push(root);
-});
-afterAll(async () => {
-  for (const r of roots) await fs.rm(r, { recursive: true, force: true });
-});
+const stagingRoot = useStagingRoots();
 
-const ingest = (json: unknown, limits?: Partial<UploadLimits>) => ingestJsonImages(json, { stagingRoot: root, limits });
+const ingest = (json: unknown, limits?: Partial<UploadLimits>) => ingestJsonImages(json, { stagingRoot: stagingRoot(), limits });
 
 describe("the total pixel budget (T2I_METRICS_MAX_PIXELS)", () => {
   it("refuses images that together pass it with 413 naming the setting, from their headers, staging nothing", async () => {
@@ -28,7 +20,7 @@ describe("the total pixel budget (T2I_METRICS_MAX_PIXELS)", () => {
     const e = await refusal(ingest({ items }, { maxTotalPixels: 1_000_000, maxImagePixels: 1e9 }), "payload_too_large");
     expect(e.message).toContain("T2I_METRICS_MAX_PIXELS");
     expect(e.details).toMatchObject({ limit: "maxTotalPixels", max: 1_000_000 });
-    await expectEmpty(root);
+    await expectEmpty(stagingRoot());
   });
 
   it("lets a batch within it through, counting every row that is scored", async () => {
@@ -48,7 +40,7 @@ describe("one image under several prompts", () => {
       fd.append("manifest", blob(jsonl([{ file: "a.png", prompt: "a cat" }, { file: "a.png", prompt: "a kitten" }])), "manifest.jsonl");
       fd.append("images", blob(img), "a.png");
     });
-    const up = await ingestMultipart(body, contentType, { stagingRoot: root });
+    const up = await ingestMultipart(body, contentType, { stagingRoot: stagingRoot() });
     expect(up.items.map((i) => [i.fileName, i.prompt])).toEqual([
       ["a.png", "a cat"],
       ["a.png", "a kitten"],
@@ -60,8 +52,6 @@ describe("one image under several prompts", () => {
 
 describe("decompressed bytes written to staging", () => {
   it("a tar.gz that expands well past the ratio limit but under the old 200:1 stops after about a MiB", async () => {
-    const { tarBuffer } = await import("./test-inputs");
-    const { gunzipSync } = await import("node:zlib");
     // Mostly zeros with a random byte every 64: gzip gets roughly 50:1 on it.
     const filler = (n: number, seed: number) => {
       const b = Buffer.alloc(n);
@@ -75,21 +65,20 @@ describe("decompressed bytes written to staging", () => {
     expect(ratio).toBeGreaterThan(20);
     expect(ratio).toBeLessThan(200);
     const b = formBody((fd) => fd.append("archive", blob(tgz), "batch.tar.gz"));
-    const e = await refusal(ingestMultipart(b.body, b.contentType, { stagingRoot: root }), "validation_failed");
+    const e = await refusal(ingestMultipart(b.body, b.contentType, { stagingRoot: stagingRoot() }), "validation_failed");
     expect(e.details).toMatchObject({ limit: "maxCompressionRatio", max: 20 });
     expect(e.message).toMatch(/T2I_MAX_COMPRESSION_RATIO.*refused after 1\.\d MiB/);
-    await expectEmpty(root);
+    await expectEmpty(stagingRoot());
   }, 60_000);
 
   it("a zip whose entries together pass the ratio is refused from its central directory", async () => {
-    const { zipBuffer } = await import("./test-inputs");
     const zero = Buffer.alloc(600 * 1024);
     // Each entry is under the 1 MiB grace of the per-entry check; together they expand far past 20:1.
     const zip = await zipBuffer([{ name: "manifest.jsonl", data: jsonl([{ file: "a0.png", prompt: "p" }]) }, ...[0, 1, 2, 3].map((k) => ({ name: `a${k}.png`, data: zero }))]);
     const b = formBody((fd) => fd.append("archive", blob(zip), "batch.zip"));
-    const e = await refusal(ingestMultipart(b.body, b.contentType, { stagingRoot: root }), "validation_failed");
+    const e = await refusal(ingestMultipart(b.body, b.contentType, { stagingRoot: stagingRoot() }), "validation_failed");
     expect(e.details).toMatchObject({ limit: "maxCompressionRatio" });
     expect(e.message).toContain("T2I_MAX_COMPRESSION_RATIO");
-    await expectEmpty(root);
+    await expectEmpty(stagingRoot());
   });
 });
