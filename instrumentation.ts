@@ -1,15 +1,13 @@
-// Runs once when the Next.js server starts: the web process also works the scoring queue,
-// so a single `npm start` is a complete service. NEXT_RUNTIME is set by Next itself.
+// Runs once when the Next.js server starts: the web process also works the scoring queue (in a
+// worker thread), so a single `npm start` is a complete service. NEXT_RUNTIME is set by Next itself.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { config } = await import("./lib/config");
   const { migrate } = await import("./db/migrate");
   migrate();
   if (!config().inProcessWorker) return;
-  const { startWorker } = await import("./lib/jobs/run-worker");
-  const stop = new AbortController();
-  for (const sig of ["SIGTERM", "SIGINT"] as const) process.once(sig, () => stop.abort());
-  void startWorker({ workerId: `web-${process.pid}`, signal: stop.signal }).catch((e: unknown) => {
-    console.error("in-process scoring worker stopped:", e);
-  });
+  // In a worker thread: scoring must not hold the event loop that answers requests.
+  const { startQueueThread } = await import("./lib/jobs/start-queue-thread");
+  const stop = startQueueThread(`web-${process.pid}`);
+  for (const sig of ["SIGTERM", "SIGINT"] as const) process.once(sig, stop);
 }

@@ -2,24 +2,18 @@
 // loads the service's evaluator once and scores one batch at a time, so decoding, the PIL-exact
 // resize and ONNX never run on the web server's event loop.
 import fs from "node:fs/promises";
-import os from "node:os";
 import { parentPort } from "node:worker_threads";
 import { getEvaluator } from "../clip/evaluator";
 import { resolveServiceModel } from "../clip/resolve-model";
 import { config } from "../config";
 import { isAppError } from "../errors";
 import { scoreBatch } from "./score-batch";
+import { lowerThisThreadsPriority } from "../threads/ts-worker";
 import type { ThreadReply, ThreadRequest } from "./score-off-thread";
 
 if (!parentPort) throw new Error("metrics-thread.ts runs as a worker thread");
 const port = parentPort;
-// On Linux a nice value is per thread and inherited by the threads this one starts (ONNX's
-// pool): the web server's own thread wins the CPU whenever it has a request to answer.
-try {
-  os.setPriority(0, 10);
-} catch {
-  // not permitted here: scoring still runs off the event loop
-}
+lowerThisThreadsPriority();
 // One core stays with the web server.
 const evaluator = () => {
   const m = resolveServiceModel();

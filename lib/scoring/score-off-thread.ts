@@ -1,12 +1,10 @@
 // Scores a batch in a worker thread (lib/scoring/metrics-thread.ts) instead of on the caller's
 // event loop: while a heavy /api/v1/metrics request decodes, resizes and embeds, the server keeps
 // answering other requests. One long-lived thread per process (its own ONNX sessions, loaded on
-// first use); batches queue in it. The thread runs the TypeScript sources through tsx's loader,
-// which `npm start` already depends on.
-import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+// first use); batches queue in it (lib/threads/ts-worker.ts starts it from the sources).
+import type { Worker } from "node:worker_threads";
 import { AppError, type ErrorCode } from "../errors";
+import { startTsWorker } from "../threads/ts-worker";
 import type { BatchReport } from "./score-batch";
 
 export type ThreadItem = { file: string; prompt: string; group?: string; path: string };
@@ -14,14 +12,6 @@ export type ThreadRequest = { id: number; items: ThreadItem[]; seed?: number };
 export type ThreadReply =
   | { id: number; report: BatchReport; error?: undefined }
   | { id: number; report?: undefined; error: { appError?: { code: ErrorCode; message: string; details?: unknown }; message?: string } };
-
-// The worker starts as a tiny CommonJS script that registers tsx and imports the entry; paths
-// come from the project root (the server's working folder), not from the bundle this runs in.
-// (An eval'd worker resolves bare specifiers from the working folder, i.e. the project root.)
-const BOOT = `
-const { workerData } = require("node:worker_threads");
-import("tsx/esm/api").then((tsx) => tsx.tsImport(workerData.entry, workerData.entry));
-`;
 
 let worker: Worker | undefined;
 let nextId = 1;
@@ -35,8 +25,7 @@ function failAll(e: unknown): void {
 
 function thread(): Worker {
   if (worker) return worker;
-  const root = process.cwd();
-  const w = new Worker(BOOT, { eval: true, workerData: { entry: pathToFileURL(path.join(root, "lib/scoring/metrics-thread.ts")).href } });
+  const w = startTsWorker("lib/scoring/metrics-thread.ts");
   w.unref();
   w.on("message", (reply: ThreadReply) => {
     const p = pending.get(reply.id);
