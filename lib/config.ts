@@ -50,6 +50,8 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   CI: z.string().optional(),
   T2I_INPROCESS_WORKER: z.enum(["0", "1", "true", "false"]).default("1"),
+  T2I_DEFAULT_PROMPT_SET: z.string().trim().min(1).optional(),
+  T2I_CLEANUP_INTERVAL_MS: z.coerce.number().int().min(0).default(600_000),
 });
 
 export type Config = {
@@ -123,6 +125,10 @@ export type Config = {
   ci: boolean;
   /** Whether the web server also works the scoring queue. */
   inProcessWorker: boolean;
+  /** The prompt set the leaderboard opens on, by name (T2I_DEFAULT_PROMPT_SET; default: lib/leaderboard/default-prompt-set.ts). */
+  defaultPromptSet: string | undefined;
+  /** How often the server removes crash leftovers in the data folder (T2I_CLEANUP_INTERVAL_MS, default 10 min; 0: only at start). */
+  cleanupIntervalMs: number;
 };
 
 let cached: Config | undefined;
@@ -178,6 +184,8 @@ export function config(): Config {
     port: env.PORT,
     ci: env.CI !== undefined && env.CI !== "" && env.CI !== "false" && env.CI !== "0",
     inProcessWorker: env.T2I_INPROCESS_WORKER === "1" || env.T2I_INPROCESS_WORKER === "true",
+    defaultPromptSet: env.T2I_DEFAULT_PROMPT_SET,
+    cleanupIntervalMs: env.T2I_CLEANUP_INTERVAL_MS,
   };
   return cached;
 }

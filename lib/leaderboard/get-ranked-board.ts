@@ -39,7 +39,8 @@ export type RankedBoard = {
 
 type Inputs = { board: Omit<RankedBoard, "ranking" | "excluded">; inputs: RankingVariant[] };
 
-function loadInputs(promptSet: string, opts: { version?: number; evaluatorId?: string; includeDemo?: boolean }): Inputs {
+/** `defaultEvaluatorId`: shown when `evaluatorId` is not given and it scored runs of the set (the installed evaluator). */
+function loadInputs(promptSet: string, opts: { version?: number; evaluatorId?: string; defaultEvaluatorId?: string; includeDemo?: boolean }): Inputs {
   const db = getDb();
   const set = findPromptSetOrThrow(db, promptSet, opts.version);
   const counts = db
@@ -50,8 +51,9 @@ function loadInputs(promptSet: string, opts: { version?: number; evaluatorId?: s
     .where(and(eq(runs.promptSetId, set.id), eq(runs.status, "scored")))
     .groupBy(evaluators.id)
     .all();
-  // Default: a real evaluator over the fixture, then the one with the most runs.
-  counts.sort((a, b) => Number(a.evaluator.isFixture) - Number(b.evaluator.isFixture) || b.runs - a.runs);
+  // Default: the installed evaluator, then a real evaluator over the fixture, then the one with the most runs.
+  const installed = (c: (typeof counts)[number]) => Number(c.evaluator.id !== opts.defaultEvaluatorId);
+  counts.sort((a, b) => installed(a) - installed(b) || Number(a.evaluator.isFixture) - Number(b.evaluator.isFixture) || b.runs - a.runs);
   const chosen = opts.evaluatorId ? counts.find((c) => c.evaluator.id === opts.evaluatorId) : counts[0];
   if (opts.evaluatorId && !chosen) throw new AppError("not_found", `no runs of prompt set "${set.name}" were scored by evaluator "${opts.evaluatorId}"`);
   const base = {
@@ -126,7 +128,10 @@ function loadInputs(promptSet: string, opts: { version?: number; evaluatorId?: s
   return { board: { ...base, variants: variantInfo, runs: boardRuns, prompts: shared.length }, inputs: [...byVariant.values()] };
 }
 
-export function getRankedBoard(promptSet: string, opts: { version?: number; evaluatorId?: string; includeDemo?: boolean; ranking?: RankingOptions } = {}): RankedBoard {
+export function getRankedBoard(
+  promptSet: string,
+  opts: { version?: number; evaluatorId?: string; defaultEvaluatorId?: string; includeDemo?: boolean; ranking?: RankingOptions } = {},
+): RankedBoard {
   const { board, inputs } = loadInputs(promptSet, opts);
   const inRanking = new Set(inputs.map((i) => i.variantId));
   const excluded = Object.keys(board.variants)

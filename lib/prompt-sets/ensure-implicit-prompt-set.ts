@@ -1,6 +1,7 @@
-// The prompt set of an upload that names none: `upload-<shortsha>` over its sorted distinct
-// prompt identities (promptIdentity), so the same prompt list always maps to the same set,
-// however its prompts are capitalised or spaced.
+// The prompt set of an upload that names none and whose prompts no existing set holds
+// (find-containing-prompt-set.ts): named after the upload, `upload-<variant>-<shortsha>` with
+// the hash over its sorted distinct prompt identities (promptIdentity), so the same prompt list maps to
+// the same set however its prompts are capitalised or spaced.
 import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client";
@@ -9,14 +10,16 @@ import { IMPLICIT_PREFIX } from "./create-prompt-set";
 import { insertPromptSet } from "./insert-prompt-set";
 import { promptIdentity, promptKeyFor } from "./prompt-key";
 
-export function implicitPromptSetName(texts: readonly string[]): string {
+/** `upload-<variant as letters, digits, . _ + ->-<12 hex of sha256 over the sorted distinct prompt identities>`. */
+export function implicitPromptSetName(texts: readonly string[], variant: string): string {
   const sorted = [...new Set(texts.map(promptIdentity))].sort();
-  return `${IMPLICIT_PREFIX}${createHash("sha256").update(JSON.stringify(sorted)).digest("hex").slice(0, 12)}`;
+  const slug = variant.toLowerCase().replace(/[^a-z0-9._+-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
+  return `${IMPLICIT_PREFIX}${slug ? `${slug}-` : ""}${createHash("sha256").update(JSON.stringify(sorted)).digest("hex").slice(0, 12)}`;
 }
 
-/** Finds or creates (inside the caller's transaction) the implicit set of these prompts. */
-export function ensureImplicitPromptSet(tx: DbOrTx, texts: readonly string[]): PromptSetRow {
-  const name = implicitPromptSetName(texts);
+/** Finds or creates (inside the caller's transaction) the implicit set of these prompts, named after the upload's variant. */
+export function ensureImplicitPromptSet(tx: DbOrTx, texts: readonly string[], variant: string): PromptSetRow {
+  const name = implicitPromptSetName(texts, variant);
   const existing = tx.select().from(promptSets).where(and(eq(promptSets.name, name), eq(promptSets.version, 1))).get();
   if (existing) return existing;
   const spelling = new Map<string, string>();
@@ -24,7 +27,7 @@ export function ensureImplicitPromptSet(tx: DbOrTx, texts: readonly string[]): P
   const sorted = [...spelling.values()].sort();
   return insertPromptSet(
     tx,
-    { name, version: 1, description: `prompts of an upload (${sorted.length} distinct)`, isImplicit: true, isDemo: false },
+    { name, version: 1, description: `prompts of an upload of ${variant} (${sorted.length} distinct)`, isImplicit: true, isDemo: false },
     sorted.map((text) => ({ key: promptKeyFor(text), text, category: null })),
   );
 }

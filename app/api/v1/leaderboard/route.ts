@@ -4,6 +4,7 @@ import { getLeaderboard } from "@/lib/leaderboard/get-leaderboard";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
+import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -11,7 +12,8 @@ export const dynamic = "force-dynamic";
 export const GET = route(async (req) => {
   rateLimit(req, "read");
   const q = parseQuery(req.url, leaderboardQuerySchema);
-  return Response.json(getLeaderboard(q.promptSet, { version: q.version, includeDemo: q.includeDemo }));
+  const installed = await getServiceEvaluator().catch(() => undefined);
+  return Response.json(getLeaderboard(q.promptSet, { version: q.version, includeDemo: q.includeDemo, defaultEvaluatorId: installed?.identity.id }));
 });
 
 export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");
