@@ -19,7 +19,7 @@ type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ promptSe
 
 function loadVariant(id: string) {
   try {
-    return getVariantOrThrow(decodeURIComponent(id));
+    return getVariantOrThrow(id);
   } catch (e) {
     if (isAppError(e) && e.code === "not_found") notFound();
     throw e;
@@ -27,7 +27,7 @@ function loadVariant(id: string) {
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: `Variant ${decodeURIComponent((await params).id)}` };
+  return { title: `Variant ${(await params).id}` };
 }
 
 /** Named prompt sets, latest version of each (a generation uses the latest). */

@@ -3,6 +3,7 @@ import { leaderboardQuerySchema, parseQuery } from "@/lib/api/schemas";
 import { getLeaderboard } from "@/lib/leaderboard/get-leaderboard";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
 
 export const runtime = "nodejs";
@@ -14,3 +15,5 @@ export const GET = route(async (req) => {
   const installed = await getServiceEvaluator().catch(() => undefined);
   return Response.json(getLeaderboard(q.promptSet, { version: q.version, includeDemo: q.includeDemo, defaultEvaluatorId: installed?.identity.id }));
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

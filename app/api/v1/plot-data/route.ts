@@ -5,6 +5,7 @@ import { plotRows, toCsv } from "@/lib/leaderboard/plot-data";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";
 import { AppError } from "@/lib/errors";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -31,3 +32,5 @@ export const GET = route(async (req) => {
   }
   return Response.json({ rows }, { headers: { "Content-Disposition": `attachment; filename="${name}.json"` } });
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");
