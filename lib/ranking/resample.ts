@@ -12,8 +12,9 @@
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { quantileSorted } from "../metrics/bootstrap";
-import { computeRunPoints, type RunPoints } from "./evaluate-fronts";
 import type { PreparedInput } from "./prepare-input";
+import { computeRunPoints, type RunPoints } from "./run-points";
+import { RELIABLE_RESAMPLE_SHARE } from "./settings";
 import type { BootstrapInterval, PairedDifference } from "./types";
 
 export interface ResampleSettings {
@@ -34,6 +35,9 @@ export function forEachPromptResample(nPrompts: number, B: number, seed: number,
   }
 }
 
+/** At least RELIABLE_RESAMPLE_SHARE of the B resamples had a value. */
+export const isReliable = (resamples: number, B: number) => resamples >= RELIABLE_RESAMPLE_SHARE * B;
+
 /** Percentile interval of the resampled values; NaN marks a dropped resample. null if all were dropped. */
 export function percentileInterval(values: Float64Array, s: ResampleSettings): BootstrapInterval | null {
   const kept = values.filter((v) => !Number.isNaN(v)).sort();
@@ -45,7 +49,9 @@ export function percentileInterval(values: Float64Array, s: ResampleSettings): B
     level: s.level,
     B: s.B,
     seed: s.seed,
+    resamples: kept.length,
     dropped: s.B - kept.length,
+    reliable: isReliable(kept.length, s.B),
   };
 }
 
@@ -62,7 +68,7 @@ export function pairedDifference(estimate: number, a: Float64Array, b: Float64Ar
     if (estimate > 0 ? d <= 0 : d >= 0) otherSide++;
   }
   const pValue = estimate === 0 ? 1 : kept === 0 ? null : Math.min(1, (2 * otherSide) / kept);
-  return { estimate, ci: percentileInterval(diffs, s), pValue };
+  return { estimate, ci: percentileInterval(diffs, s), pValue, resamples: kept, reliable: isReliable(kept, s.B) };
 }
 
 /**
