@@ -31,11 +31,20 @@ export function syntheticRun(runId: string, guidanceScale: number, diversity: nu
   return { runId, guidanceScale, vendi: o.vendi ?? null, prompts };
 }
 
-/** A variant whose runs sit on the given (diversity, CLIPScore) points, guidance scales 1, 2, 3, ... */
-export function syntheticVariant(variantId: string, points: readonly (readonly [number, number])[], o: SyntheticRunOptions = {}): RankingVariant {
+/**
+ * A variant whose runs sit on the given (diversity, CLIPScore) points. Guidance scales
+ * 1, 2, 3, ... go by decreasing diversity (more guidance, less diversity), unless given.
+ */
+export function syntheticVariant(
+  variantId: string,
+  points: readonly (readonly [number, number])[],
+  o: SyntheticRunOptions & { guidanceScales?: readonly number[] } = {},
+): RankingVariant {
+  const byDiversity = points.map((_, i) => i).sort((i, j) => points[j]![0] - points[i]![0] || i - j);
+  const guidance = o.guidanceScales ?? points.map((_, i) => byDiversity.indexOf(i) + 1);
   return {
     variantId,
-    runs: points.map(([d, c], i) => syntheticRun(`${variantId}-${i + 1}`, i + 1, d, c, { ...o, seed: (o.seed ?? 1) * 1000 + i })),
+    runs: points.map(([d, c], i) => syntheticRun(`${variantId}-${i + 1}`, guidance[i]!, d, c, { ...o, seed: (o.seed ?? 1) * 1000 + i })),
   };
 }
 
