@@ -1,11 +1,16 @@
-// The leaderboard of one prompt set: scored runs grouped first by evaluator (scores from
-// different evaluators are never ranked together), then by variant, best first by CLIPScore.
+// The leaderboard of one prompt set (GET /api/v1/leaderboard): scored runs grouped first by
+// evaluator (scores from different evaluators are never ranked together), then by variant,
+// in the order of that evaluator's ranking (the page's: getRankedBoard), with the ranking
+// itself as rows and the pairwise matrix.
 import { and, asc, eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { evaluators, runScores, runs, variants, type RunScoreRow } from "../../db/schema";
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
 import { evaluatorSummary, type EvaluatorSummary } from "../runs/get-run-or-throw";
+import type { PairComparison, RankingOptions } from "../ranking";
 import { metricLabels } from "../scoring/score-batch";
+import { getRankedBoard } from "./get-ranked-board";
+import { rankingRows, type RankingRow } from "./ranking-rows";
 
 export type LeaderboardRun = Pick<RunScoreRow, "n" | "failed" | "clipScore" | "clipS" | "diversity" | "vendi" | "ci" | "metricVersions" | "computedAt"> & {
   runId: string;
@@ -26,12 +31,21 @@ export type Leaderboard = {
   promptSet: { id: string; name: string; version: number; isImplicit: boolean };
   metrics: ReturnType<typeof metricLabels>;
   /** One board per evaluator; fixture evaluators carry `fixture: true` and a warning. */
-  evaluators: { evaluator: EvaluatorSummary; fixture: boolean; variants: LeaderboardVariant[] }[];
+  evaluators: { evaluator: EvaluatorSummary; fixture: boolean; ranking: LeaderboardRanking; variants: LeaderboardVariant[] }[];
+};
+
+/** The evaluator's ranking, as the page shows it. */
+export type LeaderboardRanking = {
+  methodVersion: string;
+  diversity: { value: number; isDefault: boolean; rule: string } | null;
+  rows: RankingRow[];
+  /** Every pair of ranked variants: A − B at the level, CI, resamples, Holm-adjusted p. */
+  pairs: PairComparison[];
 };
 
 const byClipScore = (a: { clipScore: number | null }, b: { clipScore: number | null }) => (b.clipScore ?? -Infinity) - (a.clipScore ?? -Infinity);
 
-export function getLeaderboard(promptSet: string, opts: { version?: number; includeDemo?: boolean } = {}): Leaderboard {
+export function getLeaderboard(promptSet: string, opts: { version?: number; includeDemo?: boolean; ranking?: RankingOptions } = {}): Leaderboard {
   const db = getDb();
   const set = findPromptSetOrThrow(db, promptSet, opts.version);
   const rows = db
@@ -47,7 +61,11 @@ export function getLeaderboard(promptSet: string, opts: { version?: number; incl
   const boards = new Map<string, Leaderboard["evaluators"][number] & { byVariant: Map<string, LeaderboardVariant> }>();
   for (const { score, run, variant, evaluator } of rows) {
     let board = boards.get(evaluator.id);
-    if (!board) boards.set(evaluator.id, (board = { evaluator: evaluatorSummary(evaluator), fixture: evaluator.isFixture, variants: [], byVariant: new Map() }));
+    if (!board) {
+      const ranked = getRankedBoard(set.id, { evaluatorId: evaluator.id, includeDemo: opts.includeDemo !== false, ranking: opts.ranking });
+      const ranking = { methodVersion: ranked.methodVersion, diversity: ranked.ranking?.diversity ?? null, rows: rankingRows(ranked), pairs: ranked.ranking?.pairs ?? [] };
+      boards.set(evaluator.id, (board = { evaluator: evaluatorSummary(evaluator), fixture: evaluator.isFixture, ranking, variants: [], byVariant: new Map() }));
+    }
     const entry: LeaderboardRun = {
       runId: run.id,
       guidanceScale: run.guidanceScale,
@@ -77,7 +95,10 @@ export function getLeaderboard(promptSet: string, opts: { version?: number; incl
       v.runs.sort(byClipScore);
       v.best = v.runs[0]!;
     }
-    board.variants.sort((a, b) => byClipScore(a.best, b.best));
+    // The ranking's order; variants it does not rank follow, best CLIPScore first.
+    const position = new Map(board.ranking.rows.filter((r) => r.position !== null).map((r) => [r.variantId, r.position!]));
+    const pos = (v: LeaderboardVariant) => position.get(v.variant.id) ?? Infinity;
+    board.variants.sort((a, b) => pos(a) - pos(b) || byClipScore(a.best, b.best));
     return board;
   });
   // Real evaluators before fixtures, so a random-weight board is never the first thing shown.

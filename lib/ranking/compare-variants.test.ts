@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../errors";
-import { compareVariants } from "./compare-variants";
+import { compareVariants, type ComparedVariant } from "./compare-variants";
 import { rankVariants } from "./rank-variants";
 import { syntheticRun, syntheticVariant } from "./test-helpers";
 
@@ -16,7 +16,7 @@ const lineB = [
   [0.7, 42],
 ] as const;
 
-const score = (v: { scored: boolean }) => (v.scored ? (v as { score: number }).score : null);
+const score = (v: ComparedVariant) => (v.scored ? v.score : null);
 
 describe("compareVariants", () => {
   it("A against itself: difference 0, p = 1, win rate 0.5", () => {

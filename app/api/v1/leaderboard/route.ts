@@ -1,4 +1,4 @@
-// GET /api/v1/leaderboard?promptSet= – each variant's scored runs with run-level metrics and CIs, per evaluator
+// GET /api/v1/leaderboard?promptSet=&diversity= – per evaluator: the ranking (rows and pairwise matrix, as on the page) and each variant's scored runs
 import { leaderboardQuerySchema, parseQuery } from "@/lib/api/schemas";
 import { getLeaderboard } from "@/lib/leaderboard/get-leaderboard";
 import { rateLimit } from "@/lib/http/rate-limit";
@@ -10,5 +10,5 @@ export const dynamic = "force-dynamic";
 export const GET = route(async (req) => {
   rateLimit(req, "read");
   const q = parseQuery(req.url, leaderboardQuerySchema);
-  return Response.json(getLeaderboard(q.promptSet, { version: q.version, includeDemo: q.includeDemo }));
+  return Response.json(getLeaderboard(q.promptSet, { version: q.version, includeDemo: q.includeDemo, ranking: q.diversity === undefined ? undefined : { diversity: q.diversity } }));
 });

@@ -1,0 +1,64 @@
+// Computed boards kept in memory, keyed by prompt set, evaluator and demo filter, and
+// reused while the board's fingerprint (board-inputs.ts) is unchanged: a page view of an
+// unchanged board is one aggregate query plus a lookup. The rankings of one board at
+// different options (level, B, seed) and its head-to-heads are kept beside it and
+// dropped together when the board changes.
+import type { Db } from "../../db/client";
+import { compareVariants, rankVariants, type Ranking, type RankingOptions, type VariantComparison } from "../ranking";
+import { boardFingerprint, loadBoardInputs, type BoardInputs, type BoardScope } from "./board-inputs";
+
+type Entry = {
+  fingerprint: string;
+  computedAt: Date;
+  inputs: BoardInputs;
+  rankings: Map<string, Ranking | null>;
+  comparisons: Map<string, VariantComparison | null>;
+};
+
+/** Boards kept at once (least recently used dropped first); one per prompt set × evaluator × demo filter. */
+export const MAX_STORED_BOARDS = 32;
+/** Rankings (levels) and head-to-heads kept per board. */
+const MAX_PER_BOARD = 64;
+
+const boards = new Map<string, Entry>();
+const scopeKey = (s: BoardScope) => JSON.stringify([s.promptSetId, s.evaluatorId, s.includeDemo]);
+
+function remember<K, V>(map: Map<K, V>, key: K, make: () => V, max: number): V {
+  if (map.has(key)) {
+    const v = map.get(key)!;
+    map.delete(key);
+    map.set(key, v);
+    return v;
+  }
+  const v = make();
+  map.set(key, v);
+  if (map.size > max) map.delete(map.keys().next().value!);
+  return v;
+}
+
+/** The board's inputs, reloaded only when its fingerprint changed. */
+export function storedBoard(db: Db, scope: BoardScope): Entry {
+  const key = scopeKey(scope);
+  const fingerprint = boardFingerprint(db, scope);
+  const old = boards.get(key);
+  if (old && old.fingerprint === fingerprint) return remember(boards, key, () => old, MAX_STORED_BOARDS);
+  boards.delete(key);
+  const entry: Entry = { fingerprint, computedAt: new Date(), inputs: loadBoardInputs(db, scope), rankings: new Map(), comparisons: new Map() };
+  return remember(boards, key, () => entry, MAX_STORED_BOARDS);
+}
+
+export function storedRanking(entry: Entry, options: RankingOptions = {}): Ranking | null {
+  return remember(entry.rankings, JSON.stringify(options), () => (entry.inputs.inputs.length ? rankVariants(entry.inputs.inputs, options) : null), MAX_PER_BOARD);
+}
+
+export function storedComparison(entry: Entry, a: string, b: string, options: RankingOptions = {}): VariantComparison | null {
+  const va = entry.inputs.inputs.find((i) => i.variantId === a);
+  const vb = entry.inputs.inputs.find((i) => i.variantId === b);
+  if (!va || !vb) return null;
+  return remember(entry.comparisons, JSON.stringify([a, b, options]), () => compareVariants(va, vb, options), MAX_PER_BOARD);
+}
+
+/** Forgets every stored board (tests, and after a schema change). */
+export function clearBoardStore(): void {
+  boards.clear();
+}
