@@ -72,29 +72,33 @@ export function loadBoardInputs(db: Db, scope: BoardScope): BoardInputs {
   const evalId = scope.evaluatorId;
 
   // Per (run, prompt): scored images and the sum of their raw cosines (clip scores are derived
-  // from these; the stored per-prompt CLIPScore is clamped and can't be summed back).
-  const sums = db
-    .select({ runId: samples.runId, promptId: samples.promptId, n: sql<number>`count(${sampleScores.cosine})`, cosSum: sql<number>`coalesce(sum(${sampleScores.cosine}), 0)` })
-    .from(samples)
-    .innerJoin(sampleScores, and(eq(sampleScores.sampleId, samples.id), eq(sampleScores.evaluatorId, evalId)))
-    .where(inArray(samples.runId, runIds))
-    .groupBy(samples.runId, samples.promptId)
-    .all();
+  // from these; the stored per-prompt CLIPScore is clamped and can't be summed back). Scoring
+  // stores the sum in prompt_scores; only runs scored before it did are re-aggregated.
   const divs = db
-    .select({ runId: promptScores.runId, promptId: promptScores.promptId, diversity: promptScores.diversity, key: prompts.promptKey })
+    .select({ runId: promptScores.runId, promptId: promptScores.promptId, n: promptScores.n, failed: promptScores.failed, cosSum: promptScores.cosSum, diversity: promptScores.diversity, key: prompts.promptKey })
     .from(promptScores)
     .innerJoin(prompts, eq(prompts.id, promptScores.promptId))
     .where(and(inArray(promptScores.runId, runIds), eq(promptScores.evaluatorId, evalId)))
     .all();
-
   const perRun = new Map<string, Map<number, { n: number; cosSum: number; diversity: number | null; key: string }>>();
+  const legacy = new Set<string>();
   for (const d of divs) {
     if (!perRun.has(d.runId)) perRun.set(d.runId, new Map());
-    perRun.get(d.runId)!.set(d.promptId, { n: 0, cosSum: 0, diversity: d.diversity, key: d.key });
+    if (d.cosSum === null) legacy.add(d.runId);
+    perRun.get(d.runId)!.set(d.promptId, { n: d.n - d.failed, cosSum: d.cosSum ?? 0, diversity: d.diversity, key: d.key });
   }
-  for (const s of sums) {
-    const p = perRun.get(s.runId)?.get(s.promptId);
-    if (p) Object.assign(p, { n: Number(s.n), cosSum: Number(s.cosSum) });
+  if (legacy.size > 0) {
+    const sums = db
+      .select({ runId: samples.runId, promptId: samples.promptId, n: sql<number>`count(${sampleScores.cosine})`, cosSum: sql<number>`coalesce(sum(${sampleScores.cosine}), 0)` })
+      .from(samples)
+      .innerJoin(sampleScores, and(eq(sampleScores.sampleId, samples.id), eq(sampleScores.evaluatorId, evalId)))
+      .where(inArray(samples.runId, [...legacy]))
+      .groupBy(samples.runId, samples.promptId)
+      .all();
+    for (const s of sums) {
+      const p = perRun.get(s.runId)?.get(s.promptId);
+      if (p) Object.assign(p, { n: Number(s.n), cosSum: Number(s.cosSum) });
+    }
   }
   // The ranking resamples prompts jointly across runs, so every ranked run must cover the same
   // prompts. Runs covering fewer prompts than the best-covered ones (a partial upload) are left

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { toAppError } from "../http/respond";
-import { runs, runScores } from "../../db/schema";
+import { promptScores, runs, runScores } from "../../db/schema";
 import { ClipEvaluator } from "../clip/evaluator";
 import { createPromptSet } from "../prompt-sets/create-prompt-set";
 import { METHOD_VERSION } from "../ranking";
@@ -116,6 +116,17 @@ describe("one ranking everywhere", () => {
     const third = getRankedBoard("shapes");
     expect(third.runs.map((r) => r.runId)).not.toContain(ids[5]);
     expect(rankingRows(third).map((r) => r.variant)).not.toContain("solo");
+  });
+
+  it("reads the cosine sums scoring stored in prompt_scores, and re-aggregates runs scored before they were stored", async () => {
+    await seed();
+    const stored = getRankedBoard("shapes");
+    expect(getDb().select({ c: promptScores.cosSum }).from(promptScores).all().every((r) => r.c !== null)).toBe(true);
+    getDb().update(promptScores).set({ cosSum: null }).run();
+    clearBoardStore();
+    const legacy = getRankedBoard("shapes");
+    expect(legacy.ranking!.ranked.map((v) => [v.variantId, v.rank])).toEqual(stored.ranking!.ranked.map((v) => [v.variantId, v.rank]));
+    legacy.ranking!.ranked.forEach((v, k) => expect(v.score).toBeCloseTo(stored.ranking!.ranked[k]!.score, 9));
   });
 
   it("refuses a level outside 0–2 with a 422", async () => {
