@@ -74,10 +74,10 @@ export function loadBoardInputs(db: Db, scope: BoardScope): BoardInputs {
   // Per (run, prompt): scored images and the sum of their raw cosines (clip scores are derived
   // from these; the stored per-prompt CLIPScore is clamped and can't be summed back). Scoring
   // stores the sum in prompt_scores; only runs scored before it did are re-aggregated.
+  const keys = new Map(db.select({ id: prompts.id, key: prompts.promptKey }).from(prompts).where(eq(prompts.promptSetId, scope.promptSetId)).all().map((p) => [p.id, p.key]));
   const divs = db
-    .select({ runId: promptScores.runId, promptId: promptScores.promptId, n: promptScores.n, failed: promptScores.failed, cosSum: promptScores.cosSum, diversity: promptScores.diversity, key: prompts.promptKey })
+    .select({ runId: promptScores.runId, promptId: promptScores.promptId, n: promptScores.n, failed: promptScores.failed, cosSum: promptScores.cosSum, diversity: promptScores.diversity })
     .from(promptScores)
-    .innerJoin(prompts, eq(prompts.id, promptScores.promptId))
     .where(and(inArray(promptScores.runId, runIds), eq(promptScores.evaluatorId, evalId)))
     .all();
   const perRun = new Map<string, Map<number, { n: number; cosSum: number; diversity: number | null; key: string }>>();
@@ -85,7 +85,7 @@ export function loadBoardInputs(db: Db, scope: BoardScope): BoardInputs {
   for (const d of divs) {
     if (!perRun.has(d.runId)) perRun.set(d.runId, new Map());
     if (d.cosSum === null) legacy.add(d.runId);
-    perRun.get(d.runId)!.set(d.promptId, { n: d.n - d.failed, cosSum: d.cosSum ?? 0, diversity: d.diversity, key: d.key });
+    perRun.get(d.runId)!.set(d.promptId, { n: d.n - d.failed, cosSum: d.cosSum ?? 0, diversity: d.diversity, key: keys.get(d.promptId) ?? String(d.promptId) });
   }
   if (legacy.size > 0) {
     const sums = db
