@@ -142,6 +142,11 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         </button>
       </form>
 
+      {board.updating && (
+        <p className="mt-3 text-sm text-sky-800" data-testid="board-updating">
+          Runs of this board changed: the ranking below is the previous version and is being recomputed; reload in a moment.
+        </p>
+      )}
       {board.evaluator?.warning && <p className="mt-3 text-sm font-medium text-amber-800">Evaluator {board.evaluator.id}: {board.evaluator.warning}.</p>}
       {anyDemo && <p className="mt-1 text-sm text-sky-800">Rows marked “demo” are procedurally drawn demo data, not model output (remove with npm run seed:demo -- --remove).</p>}
 

@@ -1,6 +1,7 @@
 // Computed boards kept in memory, keyed by prompt set, evaluator and demo filter, and
 // reused while the board's fingerprint (board-inputs.ts) is unchanged: a page view of an
-// unchanged board is one aggregate query plus a lookup. The rankings of one board at
+// unchanged board is one aggregate query plus a lookup; a changed board is served in its
+// previous version, marked updating, while the new one is computed. The rankings of one board at
 // different options (level, B, seed) and its head-to-heads are kept beside it and
 // dropped together when the board changes.
 import type { Db } from "../../db/client";
@@ -36,19 +37,49 @@ function remember<K, V>(map: Map<K, V>, key: K, make: () => V, max: number): V {
   return v;
 }
 
-/** The board's inputs, reloaded only when its fingerprint changed. */
-export function storedBoard(db: Db, scope: BoardScope): Entry {
+const updating = new Set<string>();
+
+function compute(db: Db, scope: BoardScope, fingerprint: string): Entry {
+  const entry: Entry = { fingerprint, computedAt: new Date(), inputs: loadBoardInputs(db, scope), rankings: new Map(), comparisons: new Map() };
+  // The default ranking (what `/` shows first) is computed with the inputs.
+  storedRanking(entry);
+  return entry;
+}
+
+/**
+ * The board's inputs, reloaded only when its fingerprint changed. When it changed and an
+ * older version is stored, that version is returned marked `updating` and the new one is
+ * computed once the current request has been answered (setImmediate, on this thread), so
+ * no reader waits for it; a board never computed before is computed at once.
+ */
+export function storedBoard(db: Db, scope: BoardScope): Entry & { updating: boolean } {
   const key = scopeKey(scope);
   const fingerprint = boardFingerprint(db, scope);
   const old = boards.get(key);
-  if (old && old.fingerprint === fingerprint) return remember(boards, key, () => old, MAX_STORED_BOARDS);
-  boards.delete(key);
-  const entry: Entry = { fingerprint, computedAt: new Date(), inputs: loadBoardInputs(db, scope), rankings: new Map(), comparisons: new Map() };
-  return remember(boards, key, () => entry, MAX_STORED_BOARDS);
+  if (old && old.fingerprint === fingerprint) return { ...remember(boards, key, () => old, MAX_STORED_BOARDS), updating: false };
+  if (old) {
+    if (!updating.has(key)) {
+      updating.add(key);
+      setImmediate(() => {
+        try {
+          // The board may have changed again meanwhile: take its fingerprint now.
+          boards.set(key, compute(db, scope, boardFingerprint(db, scope)));
+        } catch (e) {
+          console.error(`recomputing board ${key} failed:`, e);
+          boards.delete(key);
+        } finally {
+          updating.delete(key);
+        }
+      });
+    }
+    return { ...old, updating: true };
+  }
+  const entry = compute(db, scope, fingerprint);
+  return { ...remember(boards, key, () => entry, MAX_STORED_BOARDS), updating: false };
 }
 
 export function storedRanking(entry: Entry, options: RankingOptions = {}): Ranking | null {
-  return remember(entry.rankings, JSON.stringify(options), () => (entry.inputs.inputs.length ? rankVariants(entry.inputs.inputs, options) : null), MAX_PER_BOARD);
+  return remember(entry.rankings, JSON.stringify(options ?? {}), () => (entry.inputs.inputs.length ? rankVariants(entry.inputs.inputs, options) : null), MAX_PER_BOARD);
 }
 
 export function storedComparison(entry: Entry, a: string, b: string, options: RankingOptions = {}): VariantComparison | null {
@@ -56,6 +87,11 @@ export function storedComparison(entry: Entry, a: string, b: string, options: Ra
   const vb = entry.inputs.inputs.find((i) => i.variantId === b);
   if (!va || !vb) return null;
   return remember(entry.comparisons, JSON.stringify([a, b, options]), () => compareVariants(va, vb, options), MAX_PER_BOARD);
+}
+
+/** Resolves once no board is being recomputed (tests, benchmarks). */
+export async function boardsSettled(): Promise<void> {
+  while (updating.size > 0) await new Promise((r) => setImmediate(r));
 }
 
 /** Forgets every stored board (tests, and after a schema change). */

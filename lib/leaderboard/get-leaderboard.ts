@@ -37,6 +37,8 @@ export type Leaderboard = {
 /** The evaluator's ranking, as the page shows it. */
 export type LeaderboardRanking = {
   methodVersion: string;
+  /** True while a newer version is being computed: these rows are the previous version's. */
+  updating: boolean;
   diversity: { value: number; isDefault: boolean; rule: string } | null;
   rows: RankingRow[];
   /** Every pair of ranked variants: A − B at the level, CI, resamples, Holm-adjusted p. */
@@ -63,7 +65,7 @@ export function getLeaderboard(promptSet: string, opts: { version?: number; incl
     let board = boards.get(evaluator.id);
     if (!board) {
       const ranked = getRankedBoard(set.id, { evaluatorId: evaluator.id, includeDemo: opts.includeDemo !== false, ranking: opts.ranking });
-      const ranking = { methodVersion: ranked.methodVersion, diversity: ranked.ranking?.diversity ?? null, rows: rankingRows(ranked), pairs: ranked.ranking?.pairs ?? [] };
+      const ranking = { methodVersion: ranked.methodVersion, updating: ranked.updating, diversity: ranked.ranking?.diversity ?? null, rows: rankingRows(ranked), pairs: ranked.ranking?.pairs ?? [] };
       boards.set(evaluator.id, (board = { evaluator: evaluatorSummary(evaluator), fixture: evaluator.isFixture, ranking, variants: [], byVariant: new Map() }));
     }
     const entry: LeaderboardRun = {

@@ -32,9 +32,11 @@ export type RankedBoard = {
   excluded: { variantId: string; reason: string }[];
   /** When the board's inputs were last loaded (they are reused until a run of the board changes). */
   computedAt: string | null;
+  /** True while a newer version of this board is being computed: this is the previous one. */
+  updating: boolean;
 };
 
-type Loaded = { board: Omit<RankedBoard, "ranking" | "excluded" | "computedAt">; entry: ReturnType<typeof storedBoard> | null };
+type Loaded = { board: Omit<RankedBoard, "ranking" | "excluded" | "computedAt" | "updating">; entry: ReturnType<typeof storedBoard> | null };
 
 function load(promptSet: string, opts: BoardOptions): Loaded {
   const db = getDb();
@@ -78,7 +80,7 @@ export function getRankedBoard(promptSet: string, opts: BoardOptions = {}): Rank
       const covered = Math.max(...board.runs.filter((r) => r.variantId === id).map((r) => r.promptsCovered));
       return { variantId: id, reason: `its runs cover ${covered} of the ${board.prompts} prompts the ranked runs cover; upload samples for every prompt to be ranked` };
     });
-  return { ...board, ranking: entry ? storedRanking(entry, opts.ranking) : null, excluded, computedAt: entry?.computedAt.toISOString() ?? null };
+  return { ...board, ranking: entry ? storedRanking(entry, opts.ranking) : null, excluded, computedAt: entry?.computedAt.toISOString() ?? null, updating: entry?.updating ?? false };
 }
 
 export type Comparison = Omit<RankedBoard, "ranking" | "excluded"> & { comparison: VariantComparison | null };
@@ -103,5 +105,6 @@ export function getComparison(promptSet: string, a: string, b: string, opts: Omi
     runs: board.runs.filter((r) => keep.has(r.variantId)),
     comparison: entry ? storedComparison(entry, ia, ib, opts.ranking) : null,
     computedAt: entry?.computedAt.toISOString() ?? null,
+    updating: entry?.updating ?? false,
   };
 }
