@@ -231,7 +231,8 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
           <p className="mt-1 text-xs text-slate-500" data-testid="level-note">
             Scores are CLIP scores (torchmetrics convention, 0–100) at diversity {fmt(ranking.diversity.value)} ({ranking.diversity.isDefault ? `default: ${ranking.diversity.rule}` : "set by you"}
             {ranking.maxLevel !== null ? `; levels up to ${fmt(ranking.maxLevel)} rank at least one variant` : ""}). {Math.round(ranking.settings.level * 100)}% CIs and p-values from a paired bootstrap over {board.prompts} prompts (B = {ranking.settings.B}, seed {ranking.settings.seed}); each CI states the resamples it rests on and is marked unreliable below 95% of B.{" "}
-            <a href={`${exportHref}&format=csv`} className="underline">Ranking as CSV</a> · <a href={`${exportHref}&format=json`} className="underline">JSON</a>
+            Ranking export: <a href={`${exportHref}&format=csv`} className="underline" data-testid="ranking-export-csv">spreadsheet</a> ·{" "}
+            <a href={`${exportHref}&format=json`} className="underline" data-testid="ranking-export-json">with the pairwise matrix</a>
           </p>
         )}
         {(unranked.length > 0 || board.excluded.length > 0) && (

@@ -9,7 +9,8 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { openDatabase } from "../db/client";
 import { migrate } from "../db/migrate";
-import { storedBoard, storedRanking } from "../lib/leaderboard/board-store";
+import { boardFingerprint, loadBoardInputs } from "../lib/leaderboard/board-inputs";
+import { rankVariants } from "../lib/ranking";
 import { gaussian, uniform } from "../lib/metrics/test-helpers";
 
 const PRESETS = {
@@ -183,13 +184,19 @@ async function main() {
   console.log(`database built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   const db = openDatabase(file);
+  const scope = { promptSetId: SET_ID, evaluatorId: EVALUATOR, includeDemo: true };
   t0 = performance.now();
-  const entry = storedBoard(db, { promptSetId: SET_ID, evaluatorId: EVALUATOR, includeDemo: true });
+  const inputs = loadBoardInputs(db, scope);
   const tLoad = performance.now() - t0;
-  const ranking = storedRanking(entry);
-  const tCold = performance.now() - t0;
+  const ranking = rankVariants(inputs.inputs);
+  const tRank = performance.now() - t0 - tLoad;
+  t0 = performance.now();
+  boardFingerprint(db, scope);
+  const tFingerprint = performance.now() - t0;
   db.$client.close();
-  console.log(`cold computation: ${(tCold / 1000).toFixed(2)} s (loading ${(tLoad / 1000).toFixed(2)} s, ranking ${((tCold - tLoad) / 1000).toFixed(2)} s; ${ranking?.ranked.length ?? 0} ranked, ${ranking?.pairs.length ?? 0} pairs, B = ${ranking?.settings.B})`);
+  console.log(
+    `cold computation: ${((tLoad + tRank) / 1000).toFixed(2)} s (loading ${(tLoad / 1000).toFixed(2)} s, ranking ${(tRank / 1000).toFixed(2)} s; ${ranking.ranked.length} ranked, ${ranking.pairs.length} pairs, B = ${ranking.settings.B}); fingerprint query ${tFingerprint.toFixed(1)} ms`,
+  );
 
   if (!values["cold-only"]) {
     if (!fs.existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) throw new Error("no production build: run 'npx next build' first (or pass --cold-only)");
