@@ -17,6 +17,8 @@ type SP = { promptSet?: string; evaluator?: string; sort?: string; dir?: string;
 
 /** Pairs shown in the matrix on the page (the API and the export carry all of them). */
 const MATRIX_MAX = 12;
+/** Curves drawn on the page's plot. */
+const PLOT_MAX = 12;
 
 const COLUMNS = {
   rank: "Rank",
@@ -65,12 +67,15 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
     return dir === "asc" ? c : -c;
   });
   const unranked: UnrankedVariant[] = (ranking?.unranked ?? []).filter(keep);
-  const series = [...(ranking?.ranked ?? []), ...(ranking?.unranked ?? [])].filter(keep).map((v) => toSeries(board.variants[v.variantId]!.name, v.curve, v.fitted));
+  // The plot shows the first variants of the table (a hundred curves are unreadable and heavy to send); the downloads have all.
+  const plotted = [...ranked, ...unranked].slice(0, PLOT_MAX);
+  const series = plotted.map((v) => toSeries(board.variants[v.variantId]!.name, v.curve, v.fitted));
   const scope = `promptSet=${encodeURIComponent(board.promptSet.name)}&version=${board.promptSet.version}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}${sp.demo === "hide" ? "&includeDemo=false" : ""}${level?.success ? `&diversity=${level.data}` : ""}`;
   const plotHref = `/api/v1/plot-data?view=leaderboard&${scope}`;
   const exportHref = `/api/v1/leaderboard/export?${scope}`;
   const matrixIds = (ranking?.ranked ?? []).slice(0, MATRIX_MAX).map((v) => v.variantId);
-  const pair = (a: string, b: string) => ranking?.pairs.find((p) => p.a === a && p.b === b);
+  const pairs = new Map((ranking?.pairs ?? []).map((p) => [`${p.a}\u0000${p.b}`, p]));
+  const pair = (a: string, b: string) => pairs.get(`${a}\u0000${b}`);
   const alpha = ranking?.settings.significance ?? 0.05;
   const anyDemo = board.runs.some((r) => r.isDemo);
   const variantIds = Object.keys(board.variants);
@@ -311,6 +316,9 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         <h2 id="plot" className="text-lg font-semibold">
           Diversity–fidelity curves
         </h2>
+        {ranked.length + unranked.length > PLOT_MAX && (
+          <p className="mt-1 text-xs text-slate-500">The plot shows the first {PLOT_MAX} variants in the table&apos;s order; sort or filter the table to plot others, or download the data of all.</p>
+        )}
         <TradeoffChart series={series} evaluatorNote={board.evaluator ? `Evaluator ${board.evaluator.id}.` : undefined} />
         <DownloadLinks href={plotHref} />
       </section>
