@@ -2,7 +2,7 @@
 // (loadBoardRuns: the ONE query that decides which runs are on a board), their
 // per-(run, prompt) statistics laid out for lib/ranking, and a cheap fingerprint that
 // changes whenever any of it could have changed.
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { prompts, promptScores, runScores, runs, sampleScores, samples, variants } from "../../db/schema";
 import type { RankingRun, RankingVariant } from "../ranking";
@@ -30,14 +30,19 @@ export type BoardInputs = {
   inputs: RankingVariant[];
 };
 
-/** The runs of a board: scored runs of the prompt set with a score by the evaluator. */
+/** Which runs of a prompt set are on its boards: the one filter every board query uses. */
+export function boardRunFilter(promptSetId: string, includeDemo: boolean): SQL | undefined {
+  return and(eq(runs.promptSetId, promptSetId), eq(runs.status, "scored"), includeDemo ? undefined : eq(runs.isDemo, false));
+}
+
+/** The runs of a board: the prompt set's board runs (boardRunFilter) with a score by the evaluator. */
 export function loadBoardRuns(db: Db, scope: BoardScope) {
   return db
     .select({ run: runs, score: runScores })
     .from(runScores)
     .innerJoin(runs, eq(runs.id, runScores.runId))
     .innerJoin(variants, eq(variants.id, runs.variantId))
-    .where(and(eq(runs.promptSetId, scope.promptSetId), eq(runs.status, "scored"), eq(runScores.evaluatorId, scope.evaluatorId), scope.includeDemo ? undefined : eq(runs.isDemo, false)))
+    .where(and(boardRunFilter(scope.promptSetId, scope.includeDemo), eq(runScores.evaluatorId, scope.evaluatorId)))
     .orderBy(asc(variants.name), asc(runs.guidanceScale))
     .all();
 }

@@ -3,14 +3,14 @@
 // evaluators are never mixed: the board is per evaluator. The page, GET
 // /api/v1/leaderboard, the ranking export and the plot data all read this one function,
 // so they show one ranking.
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { evaluators, runScores, runs, variants, type VariantRow } from "../../db/schema";
 import { AppError } from "../errors";
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
 import { METHOD_VERSION, type Ranking, type RankingOptions, type VariantComparison } from "../ranking";
 import { evaluatorSummary, type EvaluatorSummary } from "../runs/get-run-or-throw";
-import type { BoardRun } from "./board-inputs";
+import { boardRunFilter, type BoardRun } from "./board-inputs";
 import { storedBoard, storedComparison, storedRanking } from "./board-store";
 
 export type { BoardRun } from "./board-inputs";
@@ -46,7 +46,7 @@ function load(promptSet: string, opts: BoardOptions): Loaded {
     .from(runScores)
     .innerJoin(runs, eq(runs.id, runScores.runId))
     .innerJoin(evaluators, eq(evaluators.id, runScores.evaluatorId))
-    .where(and(eq(runs.promptSetId, set.id), eq(runs.status, "scored")))
+    .where(boardRunFilter(set.id, opts.includeDemo !== false))
     .groupBy(evaluators.id)
     .all();
   // Default: a real evaluator over the fixture, then the one with the most runs.
