@@ -103,9 +103,9 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
             ))}
           </select>
         </label>
-        <label className="flex flex-col">
+        <label className="flex max-w-full flex-col">
           Evaluator
-          <select name="evaluator" defaultValue={board.evaluator?.id} className="mt-1 rounded border border-slate-300 px-2 py-1">
+          <select name="evaluator" defaultValue={board.evaluator?.id} className="mt-1 max-w-full rounded border border-slate-300 px-2 py-1">
             {board.evaluators.map((e) => (
               <option key={e.id} value={e.id}>
                 {e.id} ({e.runs} runs){e.isFixture ? " — test evaluator" : ""}
