@@ -10,6 +10,8 @@ import { boardFingerprint, loadBoardInputs, type BoardInputs, type BoardScope } 
 
 type Entry = {
   fingerprint: string;
+  /** How long loading and the default ranking took (ms). */
+  costMs: number;
   computedAt: Date;
   inputs: BoardInputs;
   rankings: Map<string, Ranking | null>;
@@ -39,25 +41,34 @@ function remember<K, V>(map: Map<K, V>, key: K, make: () => V, max: number): V {
 
 const updating = new Set<string>();
 
+/**
+ * A changed board whose previous computation took less than this is recomputed within the
+ * request (its readers see the change at once); a costlier one is served stale meanwhile.
+ */
+export const INLINE_RECOMPUTE_MS = 500;
+
 function compute(db: Db, scope: BoardScope, fingerprint: string): Entry {
-  const entry: Entry = { fingerprint, computedAt: new Date(), inputs: loadBoardInputs(db, scope), rankings: new Map(), comparisons: new Map() };
+  const t0 = performance.now();
+  const entry: Entry = { fingerprint, costMs: 0, computedAt: new Date(), inputs: loadBoardInputs(db, scope), rankings: new Map(), comparisons: new Map() };
   // The default ranking (what `/` shows first) is computed with the inputs.
   storedRanking(entry);
+  entry.costMs = performance.now() - t0;
   return entry;
 }
 
 /**
- * The board's inputs, reloaded only when its fingerprint changed. When it changed and an
- * older version is stored, that version is returned marked `updating` and the new one is
- * computed once the current request has been answered (setImmediate, on this thread), so
- * no reader waits for it; a board never computed before is computed at once.
+ * The board's inputs, reloaded only when its fingerprint changed. When it changed and the
+ * stored older version took `inlineBudgetMs` or more to compute, that version is returned
+ * marked `updating` and the new one is computed once the current request has been answered
+ * (setImmediate, on this thread), so no reader waits for it; a cheaper board, or one never
+ * computed before, is computed at once.
  */
-export function storedBoard(db: Db, scope: BoardScope): Entry & { updating: boolean } {
+export function storedBoard(db: Db, scope: BoardScope, inlineBudgetMs = INLINE_RECOMPUTE_MS): Entry & { updating: boolean } {
   const key = scopeKey(scope);
   const fingerprint = boardFingerprint(db, scope);
   const old = boards.get(key);
   if (old && old.fingerprint === fingerprint) return { ...remember(boards, key, () => old, MAX_STORED_BOARDS), updating: false };
-  if (old) {
+  if (old && old.costMs >= inlineBudgetMs) {
     if (!updating.has(key)) {
       updating.add(key);
       setImmediate(() => {
@@ -74,6 +85,7 @@ export function storedBoard(db: Db, scope: BoardScope): Entry & { updating: bool
     }
     return { ...old, updating: true };
   }
+  boards.delete(key);
   const entry = compute(db, scope, fingerprint);
   return { ...remember(boards, key, () => entry, MAX_STORED_BOARDS), updating: false };
 }
