@@ -45,7 +45,7 @@ const updating = new Set<string>();
  * A changed board whose previous computation took less than this is recomputed within the
  * request (its readers see the change at once); a costlier one is served stale meanwhile.
  */
-export const INLINE_RECOMPUTE_MS = 500;
+export const INLINE_RECOMPUTE_MS = 2000;
 
 function compute(db: Db, scope: BoardScope, fingerprint: string): Entry {
   const t0 = performance.now();
