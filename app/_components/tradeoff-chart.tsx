@@ -1,11 +1,11 @@
 "use client";
 // The diversity–fidelity plot: one curve per variant (its runs in guidance order, with
-// bootstrap error bars and guidance labels) and its Pareto front drawn dashed on top.
+// bootstrap error bars and guidance labels) and its fitted curve (lib/ranking/monotone-curve.ts) drawn dashed on top.
 // Each variant keeps its colour and marker in every view (series-style.ts); guidance labels
 // are thinned so that none overlap (label-placement.ts: front points first), every point
 // names itself on hover; axes hug the data with round ticks (nice-scale.ts); CIs toggle.
-import { useMemo, useState } from "react";
-import { CartesianGrid, ErrorBar, Label, LabelList, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from "recharts";
+import { useEffect, useMemo, useState } from "react";
+import { CartesianGrid, ErrorBar, Label, LabelList, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, usePlotArea } from "recharts";
 import { placeLabels } from "./label-placement";
 import { niceScale } from "./nice-scale";
 import { seriesStyle, type SeriesStyle } from "./series-style";
@@ -28,6 +28,21 @@ const MARGIN = { top: 16, right: 40, bottom: 28, left: 8 };
 const Y_AXIS_WIDTH = 60;
 const X_AXIS_HEIGHT = 30;
 const LEGEND_HEIGHT = 28;
+/** Label box metrics for 10 px labels in the widest common sans (DejaVu Sans), with room to spare. */
+const LABEL_METRICS = { charWidth: 7, height: 14, gap: 10 };
+
+type Area = { width: number; height: number };
+
+/** Reports the chart's plot area (inside axes and legend), so labels are placed in its pixels. */
+function PlotAreaProbe({ onChange }: { onChange: (a: Area) => void }) {
+  const area = usePlotArea();
+  const w = area?.width ?? 0;
+  const h = area?.height ?? 0;
+  useEffect(() => {
+    if (w > 0 && h > 0) onChange({ width: w, height: h });
+  }, [w, h, onChange]);
+  return null;
+}
 
 function rows(series: string, points: ChartPoint[], ci: boolean): Row[] {
   return [...points]
@@ -71,7 +86,7 @@ function PointTooltip({ active, payload }: { active?: boolean; payload?: { paylo
 
 export function TradeoffChart({ series, height = 380, showLabels = true, evaluatorNote }: { series: ChartSeries[]; height?: number; showLabels?: boolean; evaluatorNote?: string }) {
   const [showCi, setShowCi] = useState(true);
-  const [width, setWidth] = useState(0);
+  const [area, setArea] = useState<Area | null>(null);
   const styles: SeriesStyle[] = series.map((s, i) => seriesStyle(s.styleIndex ?? i));
 
   const data = useMemo(() => series.map((s) => rows(s.name, s.points, showCi)), [series, showCi]);
@@ -84,27 +99,31 @@ export function TradeoffChart({ series, height = 380, showLabels = true, evaluat
 
   // Thin the guidance labels: front points first, then the rest in guidance order.
   const labelled = useMemo(() => {
-    if (!showLabels || width === 0) return data.map((d) => d.map(() => ""));
-    const plotW = width - MARGIN.left - MARGIN.right - Y_AXIS_WIDTH;
-    const plotH = height - MARGIN.top - MARGIN.bottom - X_AXIS_HEIGHT - LEGEND_HEIGHT;
+    if (!showLabels || !area) return data.map((d) => d.map(() => ""));
+    const plotW = area.width;
+    const plotH = area.height;
     const px = (r: Row) => ({ x: ((r.x - xs.domain[0]) / (xs.domain[1] - xs.domain[0])) * plotW, y: plotH - ((r.y - ys.domain[0]) / (ys.domain[1] - ys.domain[0])) * plotH });
-    const order = data.flatMap((d, si) => d.map((r, pi) => ({ si, pi, r, onFront: fronts[si]!.some((f) => f.runId === r.runId) })));
+    const order = data.flatMap((d, si) => d.map((r, pi) => ({ si, pi, r, onFront: fronts[si]!.some((f) => f.runId.split("+").includes(r.runId)) })));
     order.sort((a, b) => Number(b.onFront) - Number(a.onFront));
-    const shown = placeLabels(order.map((o) => ({ ...px(o.r), text: o.r.label })));
+    const shown = placeLabels(
+      order.map((o) => ({ ...px(o.r), text: o.r.label })),
+      LABEL_METRICS,
+    );
     const out = data.map((d) => d.map(() => ""));
     order.forEach((o, k) => {
       if (shown[k]) out[o.si]![o.pi] = o.r.label;
     });
     return out;
-  }, [data, fronts, showLabels, width, height, xs.domain, ys.domain]);
+  }, [data, fronts, showLabels, area, xs.domain, ys.domain]);
 
   const anyCi = series.some((s) => s.points.some((p) => p.diversityCi || p.clipScoreCi));
 
   return (
     <figure className="rounded border border-slate-200 bg-white p-2" data-testid="tradeoff-chart">
       <div style={{ width: "100%", height }}>
-        <ResponsiveContainer onResize={(w) => setWidth(w)}>
+        <ResponsiveContainer>
           <ScatterChart margin={MARGIN}>
+            <PlotAreaProbe onChange={setArea} />
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis type="number" dataKey="x" name="diversity" domain={xs.domain} ticks={xs.ticks} allowDataOverflow tickFormatter={(v: number) => v.toFixed(xs.decimals)} height={X_AXIS_HEIGHT}>
               <Label value="pairwise diversity (1 − mean cos) →" position="bottom" offset={8} />
@@ -135,7 +154,7 @@ export function TradeoffChart({ series, height = 380, showLabels = true, evaluat
               fronts[i]!.length > 1 ? (
                 <Scatter
                   key={`${s.name}-front`}
-                  name={`${s.name} front`}
+                  name={`${s.name} fitted curve`}
                   legendType="none"
                   data={fronts[i]}
                   fill="none"
@@ -150,7 +169,7 @@ export function TradeoffChart({ series, height = 380, showLabels = true, evaluat
         </ResponsiveContainer>
       </div>
       <figcaption className="px-2 pb-1 text-xs text-slate-500">
-        Each point is a run (w = guidance scale; hover a point for its values){showCi ? " with 95% bootstrap CIs" : ""}; dashed lines are Pareto fronts. Up and right is better. Labels that would overlap are left out.
+        Each point is a run (w = guidance scale; hover a point for its values){showCi ? " with 95% bootstrap CIs" : ""}; dashed lines join the fitted curve points the ranking reads its scores from. Up and right is better. Guidance labels that would overlap are left out.
         {evaluatorNote ? ` ${evaluatorNote}` : ""}
         {anyCi && (
           <label className="ml-2 inline-flex items-center gap-1 text-slate-700">

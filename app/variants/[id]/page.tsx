@@ -16,7 +16,7 @@ export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ promptSet?: string; evaluator?: string }> };
 
-const loadVariant = (id: string) => orNotFound(() => getVariantOrThrow(decodeURIComponent(id)));
+const loadVariant = (id: string) => orNotFound(() => getVariantOrThrow(id));
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `${loadVariant((await params).id).name} — variant` };
@@ -90,14 +90,16 @@ export default async function VariantPage({ params, searchParams }: Props) {
           <p className="mt-1 text-sm">
             {ranked ? (
               <>
-                Rank <strong>{ranked.rankLabel}</strong>; fidelity at matched diversity {fmt(ranked.score, 2)} {fmtCi(ranked.ci, 2)}.
+                Rank <strong>{ranked.rank}</strong>
+                {ranked.rankWorst > ranked.rank ? ` (the tests allow ${ranked.rank}–${ranked.rankWorst})` : ""}; fidelity at diversity {fmt(board.ranking?.diversity?.value)} {fmt(ranked.score, 2)} {fmtCi(ranked.ci, 2)} (method v
+                {board.methodVersion}).
               </>
             ) : (
               <>Not ranked: {"reason" in entry ? entry.reason : ""}</>
             )}{" "}
             {board.evaluator?.warning && <span className="font-medium text-amber-800">Evaluator: {board.evaluator.warning}.</span>}
           </p>
-          <TradeoffChart series={[toSeries(variant.name, entry.curve, entry.front)]} evaluatorNote={board.evaluator ? `Evaluator ${board.evaluator.id}.` : undefined} />
+          <TradeoffChart series={[toSeries(variant.name, entry.curve, entry.fitted)]} evaluatorNote={board.evaluator ? `Evaluator ${board.evaluator.id}.` : undefined} />
           <DownloadLinks href={`/api/v1/plot-data?view=variant&variant=${encodeURIComponent(variant.id)}&promptSet=${encodeURIComponent(board.promptSet.name)}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}`} />
         </section>
       )}
