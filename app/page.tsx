@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { DemoBadge } from "@/app/_components/badges";
 import { orNotFound } from "@/app/_components/or-not-found";
+import { listPrompts } from "@/lib/samples/list-prompt-samples";
+import { getPromptSetOrThrow } from "@/lib/prompt-sets/get-prompt-set-or-throw";
 import { toSeries } from "@/app/_components/board-series";
 import { CONDITIONING_LABELS, fmt, fmtCi } from "@/app/_components/format";
 import { DownloadLinks, TradeoffChart } from "@/app/_components/tradeoff-chart";
@@ -14,7 +16,17 @@ import { diversityLevelSchema, type RankedVariant, type UnrankedVariant } from "
 import { UserText } from "@/app/_components/user-text";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Leaderboard" };
+export async function generateMetadata({ searchParams }: { searchParams: Promise<SP> }): Promise<Metadata> {
+  const sp = await searchParams;
+  const name = sp.promptSet ?? defaultPromptSet()?.name;
+  if (!name) return { title: "Leaderboard" };
+  try {
+    const set = getPromptSetOrThrow(name);
+    return { title: `Leaderboard — ${set.name} v${set.version}` };
+  } catch {
+    return { title: "Not found" };
+  }
+}
 
 type SP = { promptSet?: string; evaluator?: string; sort?: string; dir?: string; type?: string; demo?: string; diversity?: string };
 
@@ -78,6 +90,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
   const scope = `promptSet=${encodeURIComponent(board.promptSet.name)}&version=${board.promptSet.version}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}${sp.demo === "hide" ? "&includeDemo=false" : ""}${level?.success ? `&diversity=${level.data}` : ""}`;
   const plotHref = `/api/v1/plot-data?view=leaderboard&${scope}`;
   const exportHref = `/api/v1/leaderboard/export?${scope}`;
+  const firstPrompt = listPrompts(board.promptSet.id)[0];
   const matrixIds = (ranking?.ranked ?? []).slice(0, MATRIX_MAX).map((v) => v.variantId);
   const pairs = new Map((ranking?.pairs ?? []).map((p) => [`${p.a}\u0000${p.b}`, p]));
   const pair = (a: string, b: string) => pairs.get(`${a}\u0000${b}`);
@@ -250,6 +263,14 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
             <a href={`${exportHref}&format=json`} className="underline" data-testid="ranking-export-json">with the pairwise matrix</a>
           </p>
         )}
+        {firstPrompt && (
+          <p className="mt-2 text-sm">
+            <Link href={`/prompts/${encodeURIComponent(firstPrompt.promptKey)}?promptSet=${encodeURIComponent(board.promptSet.name)}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}${level?.success ? `&diversity=${level.data}` : ""}`} className="font-medium underline" data-testid="samples-side-by-side">
+              See the samples behind these scores, side by side
+            </Link>{" "}
+            <span className="text-slate-500">(each variant at the guidance whose diversity is nearest the comparison level, one prompt at a time)</span>
+          </p>
+        )}
         {(unranked.length > 0 || board.excluded.length > 0) && (
           <div className="mt-4">
             <h3 className="text-sm font-semibold">Not ranked</h3>
@@ -283,6 +304,10 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
           <p className="mt-1 text-xs text-slate-500">
             Row − column at the diversity level, with its {Math.round((ranking?.settings.level ?? 0.95) * 100)}% CI and Holm-adjusted p; bold where significant at {alpha}.
             {(ranking?.ranked.length ?? 0) > MATRIX_MAX ? ` The first ${MATRIX_MAX} ranked variants; the export has every pair.` : ""}
+          </p>
+          <p className="mt-1 text-xs text-slate-600">
+            Download every pair: <a href={`${exportHref}&table=pairs&format=csv`} className="underline" data-testid="pairs-export-csv">CSV</a> ·{" "}
+            <a href={`${exportHref}&table=pairs&format=json`} className="underline" data-testid="pairs-export-json">JSON</a>
           </p>
           <div className="overflow-x-auto">
             <table className="mt-2 border-collapse bg-white text-xs" data-testid="pair-matrix">

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { toSeries } from "@/app/_components/board-series";
 import { orNotFound } from "@/app/_components/or-not-found";
+import { getPromptSetOrThrow } from "@/lib/prompt-sets/get-prompt-set-or-throw";
 import { fmt, fmtCi } from "@/app/_components/format";
 import { DownloadLinks, TradeoffChart } from "@/app/_components/tradeoff-chart";
 import { UserText } from "@/app/_components/user-text";
@@ -11,7 +12,16 @@ import { getComparison, getRankedBoard } from "@/lib/leaderboard/get-ranked-boar
 import { diversityLevelSchema } from "@/lib/ranking";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Compare variants" };
+export async function generateMetadata({ searchParams }: { searchParams: Promise<SP> }): Promise<Metadata> {
+  const name = (await searchParams).promptSet ?? defaultPromptSet()?.name;
+  if (!name) return { title: "Compare variants" };
+  try {
+    const set = getPromptSetOrThrow(name);
+    return { title: `Compare variants on ${set.name} v${set.version}` };
+  } catch {
+    return { title: "Not found" };
+  }
+}
 
 type SP = { a?: string; b?: string; promptSet?: string; evaluator?: string; diversity?: string };
 

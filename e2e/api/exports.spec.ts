@@ -86,3 +86,16 @@ test("the OpenAPI document lists every export with its required parameters", asy
   expect(params("/api/v1/plot-data").find((p) => p.name === "promptSet")?.required).toBe(true);
   expect(params("/api/v1/plot-data").map((p) => p.name)).toEqual(expect.arrayContaining(["view", "format", "variant", "a", "b"]));
 });
+
+test("the ranking and the pairwise matrix download as CSV and JSON, naming variants by name", async ({ request }) => {
+  const board = (await (await request.get("/api/v1/leaderboard/export?promptSet=unclip-demo&format=json")).json()) as { rows: { variant: string }[]; pairs: unknown[] };
+  const ranking = csvRows(await (await request.get("/api/v1/leaderboard/export?promptSet=unclip-demo&format=csv")).text());
+  expect(ranking.length).toBe(board.rows.length);
+  const pairsJson = (await (await request.get("/api/v1/leaderboard/export?promptSet=unclip-demo&table=pairs&format=json")).json()) as { pairs: { a: string; b: string; aId: string; difference: number }[] };
+  const pairsCsv = csvRows(await (await request.get("/api/v1/leaderboard/export?promptSet=unclip-demo&table=pairs&format=csv")).text());
+  expect(pairsJson.pairs.length).toBe(board.pairs.length);
+  expect(pairsCsv.map((r) => `${r.a}|${r.b}`)).toEqual(pairsJson.pairs.map((p) => `${p.a}|${p.b}`));
+  expect(pairsCsv.map((r) => Number(r.difference))).toEqual(pairsJson.pairs.map((p) => p.difference));
+  for (const p of pairsJson.pairs) expect(p.a).not.toBe(p.aId);
+  expect(Object.keys(pairsCsv[0] ?? { a: 1 })).toEqual(expect.arrayContaining(["a", "b", "difference", "ciLow", "ciHigh", "pAdjusted", "resamples"]));
+});

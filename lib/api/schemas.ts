@@ -55,6 +55,7 @@ export const rankingExportQuerySchema = z
     evaluator: z.string().max(200).optional(),
     includeDemo: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
     diversity: diversityLevelQuery,
+    table: z.enum(["ranking", "pairs"]).default("ranking").meta({ description: "ranking: one row per variant; pairs: the pairwise matrix, one row per pair of ranked variants." }),
     format: z.enum(["csv", "json"]).default("json"),
   })
   .meta({ id: "RankingExportQuery" });

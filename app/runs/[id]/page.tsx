@@ -156,7 +156,13 @@ export default async function RunPage({ params, searchParams }: Props) {
                       <UserText text={p.prompt} />{" "}
                       <a href={`#prompt-${p.promptId}`} className="text-xs text-slate-500 underline" aria-label="samples of this prompt">
                         samples
-                      </a>
+                      </a>{" "}
+                      <Link href={`/prompts/${encodeURIComponent(p.promptId)}?promptSet=${encodeURIComponent(run.promptSet.name)}${run.evaluator ? `&evaluator=${encodeURIComponent(run.evaluator.id)}` : ""}`} className="text-xs text-slate-500 underline" data-testid="prompt-side-by-side">
+                        every variant
+                      </Link>{" "}
+                      <Link href={`/variants/${run.variant.id}/prompts/${encodeURIComponent(p.promptId)}?promptSet=${encodeURIComponent(run.promptSet.name)}${run.evaluator ? `&evaluator=${encodeURIComponent(run.evaluator.id)}` : ""}`} className="text-xs text-slate-500 underline" data-testid="prompt-all-guidance">
+                        all guidance scales
+                      </Link>
                       {p.truncated && <span className="ml-1 text-xs text-amber-700">(truncated to 77 tokens)</span>}
                     </td>
                     <td className="p-2 text-right">{p.n}</td>
