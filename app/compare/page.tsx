@@ -10,6 +10,7 @@ import { isAppError } from "@/lib/errors";
 import { defaultPromptSet } from "@/lib/leaderboard/default-prompt-set";
 import { getComparison, getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
 import { diversityLevelSchema } from "@/lib/ranking";
+import { listPrompts } from "@/lib/samples/list-prompt-samples";
 
 export const dynamic = "force-dynamic";
 export async function generateMetadata({ searchParams }: { searchParams: Promise<SP> }): Promise<Metadata> {
@@ -23,7 +24,12 @@ export async function generateMetadata({ searchParams }: { searchParams: Promise
   }
 }
 
-type SP = { a?: string; b?: string; promptSet?: string; evaluator?: string; diversity?: string };
+type SP = { a?: string; b?: string; v?: string | string[]; promptSet?: string; evaluator?: string; diversity?: string };
+
+/** How many variants one comparison takes. */
+const MIN_VARIANTS = 2;
+const MAX_VARIANTS = 6;
+type Pair = { a: string; b: string; comparison: NonNullable<ReturnType<typeof getComparison>["comparison"]> | null; problem?: string };
 
 export default async function ComparePage({ searchParams }: { searchParams: Promise<SP> }) {
   const sp = await searchParams;
@@ -32,32 +38,51 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   const board = orNotFound(() => getRankedBoard(setName, { evaluatorId: sp.evaluator }));
   const level = sp.diversity === undefined || sp.diversity === "" ? undefined : diversityLevelSchema.safeParse(Number(sp.diversity));
   const ids = Object.keys(board.variants);
-  const a = sp.a ?? ids[0];
-  const b = sp.b ?? ids[1];
-  let cmp: ReturnType<typeof getComparison> | undefined;
+  // Variants by id or name: ?v=…&v=… (2–6), or the older ?a=…&b=….
+  const requested = (Array.isArray(sp.v) ? sp.v : sp.v ? [sp.v] : [sp.a ?? ids[0], sp.b ?? ids[1]]).filter((x): x is string => !!x);
+  const idOf = (ref: string) => ids.find((id) => id === ref || board.variants[id]!.name === ref);
+  const chosen = requested.map((ref) => ({ ref, id: idOf(ref) }));
+  const nameOfRef = (r: { ref: string; id?: string }) => (r.id ? board.variants[r.id]!.name : r.ref);
   let problem: string | undefined;
-  if (a && b) {
-    try {
-      cmp = getComparison(setName, a, b, { evaluatorId: board.evaluator?.id, ranking: level?.success ? { diversity: level.data } : undefined });
-    } catch (e) {
-      if (!isAppError(e)) throw e;
-      problem = e.message;
+  const unknown = chosen.filter((r) => !r.id);
+  const twice = chosen.filter((r, i) => r.id && chosen.findIndex((x) => x.id === r.id) !== i);
+  if (ids.length < 2) problem = "This prompt set needs scored runs of two variants.";
+  else if (unknown.length) problem = `No variant named ${unknown.map((r) => `"${r.ref}"`).join(", ")} has scored runs on this prompt set; pick from the list.`;
+  else if (twice.length) problem = `"${nameOfRef(twice[0]!)}" is chosen twice: a variant cannot be compared with itself. Pick ${MIN_VARIANTS}–${MAX_VARIANTS} different variants.`;
+  else if (chosen.length < MIN_VARIANTS || chosen.length > MAX_VARIANTS) problem = `Compare ${MIN_VARIANTS} to ${MAX_VARIANTS} variants (${chosen.length} chosen).`;
+  const picked = problem ? [] : chosen.map((r) => r.id!);
+  const opts = { evaluatorId: board.evaluator?.id, ranking: level?.success ? { diversity: level.data } : undefined };
+  const pairs: Pair[] = [];
+  for (let i = 0; i < picked.length; i++)
+    for (let j = i + 1; j < picked.length; j++) {
+      try {
+        pairs.push({ a: picked[i]!, b: picked[j]!, comparison: getComparison(setName, picked[i]!, picked[j]!, opts).comparison });
+      } catch (e) {
+        if (!isAppError(e)) throw e;
+        pairs.push({ a: picked[i]!, b: picked[j]!, comparison: null, problem: e.message });
+      }
     }
-  } else problem = "This prompt set needs scored runs of two variants.";
+  const cmp = pairs[0]?.comparison ? { comparison: pairs[0].comparison, variants: board.variants } : undefined;
+  if (!problem && pairs[0]?.problem && picked.length === 2) problem = pairs[0].problem;
+  const firstPromptKey = listPrompts(board.promptSet.id)[0]?.promptKey;
   const c = cmp?.comparison;
   const name = (id: string) => cmp?.variants[id]?.name ?? board.variants[id]?.name ?? id;
   const shownName = (id: string) => <UserText text={name(id)} expand={false} />;
+  const curveOf = (id: string) => [...(board.ranking?.ranked ?? []), ...(board.ranking?.unranked ?? [])].find((v) => v.variantId === id);
+  const sideBySide = `/prompts/${encodeURIComponent(firstPromptKey ?? "")}?promptSet=${encodeURIComponent(board.promptSet.name)}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}${level?.success ? `&diversity=${level.data}` : ""}&variants=${picked.join(",")}`;
 
   return (
     <div>
-      <h1 className="text-2xl font-semibold">Head to head</h1>
+      <h1 className="text-2xl font-semibold">{picked.length > 2 ? `${picked.length} variants compared` : "Head to head"}</h1>
       <form method="get" action="/compare" className="mt-3 flex flex-wrap items-end gap-3 rounded border border-slate-200 bg-white p-3 text-sm">
         <input type="hidden" name="promptSet" value={setName} />
         {board.evaluator && <input type="hidden" name="evaluator" value={board.evaluator.id} />}
-        {(["a", "b"] as const).map((k) => (
-          <label key={k} className="flex flex-col">
-            Variant {k.toUpperCase()}
-            <select name={k} defaultValue={k === "a" ? a : b} className="mt-1 rounded border border-slate-300 px-2 py-1">
+        {Array.from({ length: MAX_VARIANTS }, (_, i) => (
+          <label key={i} className="flex flex-col">
+            Variant {i + 1}
+            {i >= MIN_VARIANTS ? " (optional)" : ""}
+            <select name="v" defaultValue={picked[i] ?? chosen[i]?.id ?? ""} className="mt-1 max-w-full rounded border border-slate-300 px-2 py-1" data-testid={`compare-variant-${i + 1}`}>
+              {i >= MIN_VARIANTS && <option value="">—</option>}
               {ids.map((id) => (
                 <option key={id} value={id}>
                   {board.variants[id]!.name}
@@ -112,9 +137,60 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
             <h2 id="curves" className="text-lg font-semibold">
               Both curves
             </h2>
-            <TradeoffChart series={[toSeries(name(c.a.variantId), c.a.curve, c.a.fitted), toSeries(name(c.b.variantId), c.b.curve, c.b.fitted)]} />
+            <TradeoffChart series={picked.flatMap((id) => { const e = curveOf(id); return e ? [toSeries(name(id), e.curve, e.fitted)] : []; })} />
             <DownloadLinks href={`/api/v1/plot-data?view=compare&promptSet=${encodeURIComponent(setName)}&a=${encodeURIComponent(c.a.variantId)}&b=${encodeURIComponent(c.b.variantId)}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}${level?.success ? `&diversity=${level.data}` : ""}`} />
           </section>
+          <p className="mt-3 text-sm">
+            <Link href={sideBySide} className="font-medium underline" data-testid="compare-side-by-side">
+              These variants&apos; samples side by side
+            </Link>{" "}
+            <span className="text-slate-500">(one prompt at a time, each at the guidance nearest the diversity level)</span>
+          </p>
+          {pairs.length > 1 && (
+            <section aria-labelledby="pairs" className="mt-6">
+              <h2 id="pairs" className="text-lg font-semibold">
+                Every pair at the diversity level
+              </h2>
+              <div className="mt-2 overflow-x-auto">
+                <table className="w-full min-w-[36rem] border-collapse bg-white text-sm" data-testid="compare-pairs">
+                  <thead>
+                    <tr className="border-b border-slate-200 text-left">
+                      <th scope="col" className="p-2">A</th>
+                      <th scope="col" className="p-2">B</th>
+                      <th scope="col" className="p-2">A − B (CI)</th>
+                      <th scope="col" className="p-2">p</th>
+                      <th scope="col" className="p-2">Win rate of A</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {pairs.map((p) => {
+                      const pc = p.comparison;
+                      return (
+                        <tr key={`${p.a}-${p.b}`} className="border-b border-slate-100" data-testid="compare-pair">
+                          <td className="p-2">{shownName(p.a)}</td>
+                          <td className="p-2">{shownName(p.b)}</td>
+                          {pc?.difference ? (
+                            <>
+                              <td className="p-2">
+                                {fmt(pc.difference.estimate, 2)} {fmtCi(pc.difference.ci, 2)}
+                              </td>
+                              <td className="p-2">{fmt(pc.difference.pValue, 3)}</td>
+                              <td className="p-2">{pc.winRate ? `${fmt(pc.winRate.value * 100, 0)}%` : "—"}</td>
+                            </>
+                          ) : (
+                            <td className="p-2 text-slate-600" colSpan={3}>
+                              not comparable: <UserText text={p.problem ?? pc?.reason ?? "no scored runs"} />
+                            </td>
+                          )}
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </div>
+              <p className="mt-1 text-xs text-slate-500">p-values here are per pair, unadjusted; the leaderboard&apos;s matrix adjusts them for all pairs (Holm).</p>
+            </section>
+          )}
           {c.perPrompt.length > 0 && (
             <section aria-labelledby="per-prompt" className="mt-6">
               <h2 id="per-prompt" className="text-lg font-semibold">

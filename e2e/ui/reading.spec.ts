@@ -176,3 +176,72 @@ test.describe("every table exports", () => {
     }
   });
 });
+
+/** Waits until every image under the locator has decoded (naturalWidth > 0). */
+async function expectImagesLoaded(page: Page, selector: string, atLeast: number) {
+  const imgs = page.locator(selector);
+  await expect.poll(() => imgs.count()).toBeGreaterThanOrEqual(atLeast);
+  for (const img of await imgs.all()) {
+    await img.scrollIntoViewIfNeeded();
+    await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth)).toBeGreaterThan(0);
+  }
+}
+
+test.describe("side by side", () => {
+  test("from the leaderboard, one click shows every ranked variant's samples for a prompt; guidance steps; a variant's grid shows every scale", async ({ page }, info) => {
+    await page.goto("/?promptSet=unclip-demo");
+    await page.getByTestId("samples-side-by-side").click();
+    await expect(page).toHaveURL(/\/prompts\//);
+    const rows = page.getByTestId("prompt-view-variant");
+    expect(await rows.count()).toBeGreaterThanOrEqual(2);
+    await expectImagesLoaded(page, "[data-testid=prompt-view-variant] img", 8);
+    await expect(rows.first().getByTestId("prompt-diversity")).not.toHaveText("–");
+    const title = await page.locator("[data-testid=sample-strip] a").first().getAttribute("title");
+    expect(title).toMatch(/^CLIP score \d+\.\d\d/);
+    await shot(page, info, "prompt-view");
+
+    const before = await rows.first().getByTestId("picked-guidance").innerText();
+    await page.getByTestId("guidance-higher").click();
+    await expect(page).toHaveURL(/shift=1/);
+    const after = await page.getByTestId("prompt-view-variant").first().getByTestId("picked-guidance").innerText();
+    expect(Number(after)).toBeGreaterThanOrEqual(Number(before));
+    await page.getByTestId("guidance-lower").click();
+    await page.getByTestId("guidance-lower").click();
+    await expect(page).toHaveURL(/shift=-1/);
+
+    await page.getByTestId("variant-grid-link").first().click();
+    await expect(page).toHaveURL(/\/variants\/.+\/prompts\//);
+    const gridRows = page.getByTestId("guidance-row");
+    expect(await gridRows.count()).toBeGreaterThanOrEqual(3);
+    await expectImagesLoaded(page, "[data-testid=guidance-grid] img", 12);
+    await shot(page, info, "variant-grid");
+  });
+
+  test("each per-prompt row of a run links to the prompt view and the variant's grid", async ({ page, request }) => {
+    const runs = (await (await request.get("/api/v1/runs?promptSet=unclip-demo&status=scored&limit=1")).json()) as { runs: { id: string }[] };
+    await page.goto(`/runs/${runs.runs[0]!.id}`);
+    await page.getByTestId("prompt-side-by-side").first().click();
+    await expect(page.getByTestId("prompt-view-variant").first()).toBeVisible();
+    await page.goBack();
+    await page.getByTestId("prompt-all-guidance").first().click();
+    await expect(page.getByTestId("guidance-row").first()).toBeVisible();
+  });
+});
+
+test.describe("compare more than two", () => {
+  test("4 variants: every curve and every pair; a variant against itself is refused by name", async ({ page, request }, info) => {
+    const board = (await (await request.get("/api/v1/leaderboard/export?promptSet=unclip-demo&format=json")).json()) as { rows: { variantId: string; variant: string }[] };
+    const ids = board.rows.slice(0, 4).map((r) => r.variantId);
+    expect(ids).toHaveLength(4);
+    await page.goto(`/compare?promptSet=unclip-demo&${ids.map((id) => `v=${id}`).join("&")}`);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("4 variants compared");
+    await expect(page.getByTestId("compare-pair")).toHaveCount(6);
+    await expect(page.getByTestId("tradeoff-chart").locator(".recharts-legend-item")).toHaveCount(4);
+    await shot(page, info, "compare-4");
+    await expect(page.getByTestId("compare-side-by-side")).toHaveAttribute("href", new RegExp(`variants=${ids.join(",")}`));
+
+    await page.goto(`/compare?promptSet=unclip-demo&v=${ids[0]}&v=${ids[0]}`);
+    await expect(page.getByText(/is chosen twice: a variant cannot be compared with itself/)).toContainText(board.rows[0]!.variant);
+    await expect(page.getByText(ids[0]!, { exact: false })).toHaveCount(0);
+  });
+});

@@ -105,8 +105,16 @@ export function getComparison(promptSet: string, a: string, b: string, opts: Omi
     ...board,
     variants: Object.fromEntries(Object.entries(board.variants).filter(([id]) => keep.has(id))),
     runs: board.runs.filter((r) => keep.has(r.variantId)),
-    comparison: entry ? storedComparison(entry, ia, ib, opts.ranking) : null,
+    comparison: entry ? namedReasons(storedComparison(entry, ia, ib, opts.ranking), board.variants) : null,
     computedAt: entry?.computedAt.toISOString() ?? null,
     updating: entry?.updating ?? false,
   };
+}
+
+/** The ranking names variants by id in its reasons; readers know them by name. */
+function namedReasons(c: VariantComparison | null, names: RankedBoard["variants"]): VariantComparison | null {
+  if (!c?.reason) return c;
+  let reason = c.reason;
+  for (const [id, v] of Object.entries(names)) reason = reason.split(id).join(`"${v.name}"`);
+  return { ...c, reason };
 }
