@@ -206,8 +206,11 @@ test.describe("side by side", () => {
     const after = await page.getByTestId("prompt-view-variant").first().getByTestId("picked-guidance").innerText();
     expect(Number(after)).toBeGreaterThanOrEqual(Number(before));
     await page.getByTestId("guidance-lower").click();
+    await expect(page).toHaveURL(/shift=0/);
+    await expect(page.getByTestId("guidance-shift")).toHaveText("matched diversity");
     await page.getByTestId("guidance-lower").click();
     await expect(page).toHaveURL(/shift=-1/);
+    await expect(page.getByTestId("guidance-shift")).toHaveText("1 step below the matched guidance");
 
     await page.getByTestId("variant-grid-link").first().click();
     await expect(page).toHaveURL(/\/variants\/.+\/prompts\//);
