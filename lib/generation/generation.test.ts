@@ -10,6 +10,7 @@ import { isAppError, type AppError } from "../errors";
 import { pathFor } from "../storage/content-store";
 import { noise } from "../uploads/test-builders";
 import { countRows, FIXTURE_MODEL, removeDataDir, storedFiles, useTempDataDir } from "../runs/test-helpers";
+import type { Actor } from "../auth/authorize-mutation";
 import { cancelGeneration } from "./cancel-generation";
 import { claimTask, claimTaskWaiting } from "./claim-task";
 import { completeTask } from "./complete-task";
@@ -25,6 +26,9 @@ import { body, GEN_PROMPTS, samplePng, setupGenerationFixtures } from "./test-he
 
 let dir: string;
 let tokens: ReturnType<typeof setupGenerationFixtures>;
+// The audit log keeps no foreign key, so an admin that exists only here is enough for cancel.
+const ADMIN: Actor = { id: "key_test", name: "test-admin", role: "admin" };
+
 beforeEach(() => {
   dir = useTempDataDir({ T2I_GEN_LEASE_MS: "60000", T2I_GEN_MAX_ATTEMPTS: "3" });
   tokens = setupGenerationFixtures();
@@ -383,13 +387,13 @@ describe("cancelling", () => {
     const inFlight = claimTask(tokens.a.id, VARIANTS)!;
     expect(inFlight.runId).toBe(r.runs[1]!.id);
 
-    const g = cancelGeneration(r.generation.id);
+    const g = cancelGeneration(r.generation.id, ADMIN);
     expect(g.status).toBe("cancelled");
     expect(g.tasks).toMatchObject({ done: 3, running: 1, cancelled: 2, queued: 0 });
     expect(run(r.runs[0]!.id).status).toBe("queued");
     expect(run(r.runs[1]!.id)).toMatchObject({ status: "failed", error: `cancelled: generation ${r.generation.id} was cancelled before this run's samples were all generated` });
     expect(claimTask(tokens.b.id, VARIANTS)).toBeUndefined();
-    expect(cancelGeneration(r.generation.id).status).toBe("cancelled");
+    expect(cancelGeneration(r.generation.id, ADMIN).status).toBe("cancelled");
 
     // The worker in flight is not cut off; what it finishes changes no run.
     expect(heartbeatTask(inFlight.id, tokens.a.id).leaseExpiresAt).toBeInstanceOf(Date);
@@ -402,14 +406,14 @@ describe("cancelling", () => {
   it("cancels an expired task of a cancelled generation instead of handing it out, and refuses to cancel an ended generation", () => {
     const r = createGeneration(request({ guidanceScales: [1], samplesPerPrompt: 1 }));
     const t = claimTask(tokens.a.id, VARIANTS, { now: T0, leaseMs: 1000 })!;
-    cancelGeneration(r.generation.id, { now: T0 + 10 });
+    cancelGeneration(r.generation.id, ADMIN, { now: T0 + 10 });
     expect(claimTask(tokens.b.id, VARIANTS, { now: T0 + 5000 })).toBeUndefined();
     expect(taskRow(t.id)).toMatchObject({ status: "cancelled", leaseOwner: null });
-    expect(thrown(() => cancelGeneration("gen_nope")).status).toBe(404);
+    expect(thrown(() => cancelGeneration("gen_nope", ADMIN)).status).toBe(404);
 
     const done = createGeneration(request({ guidanceScales: [7], samplesPerPrompt: 1 }));
     markDone(done.generation.id);
-    expect(thrown(() => cancelGeneration(done.generation.id))).toMatchObject({ status: 409, code: "conflict" });
+    expect(thrown(() => cancelGeneration(done.generation.id, ADMIN))).toMatchObject({ status: 409, code: "conflict" });
   });
 });
 

@@ -23,8 +23,8 @@ export const createVariantInputSchema = z.object({
 });
 export type CreateVariantInput = z.input<typeof createVariantInputSchema>;
 
-/** Throws AppError 422 on bad input and 409 when the name is taken. */
-export function createVariant(input: CreateVariantInput, db: DbOrTx = getDb()): VariantRow {
+/** Throws AppError 422 on bad input and 409 when the name is taken. `owner.apiKeyId`: the key creating it (null for demo data). */
+export function createVariant(input: CreateVariantInput, db: DbOrTx = getDb(), owner: { apiKeyId: string | null } = { apiKeyId: null }): VariantRow {
   const parsed = createVariantInputSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error, "variant");
   const v = parsed.data;
@@ -33,7 +33,7 @@ export function createVariant(input: CreateVariantInput, db: DbOrTx = getDb()): 
   }
   return db
     .insert(variants)
-    .values({ id: newId("var"), name: v.name, description: v.description ?? null, model: v.model ?? null, links: v.links, conditioningType: v.conditioningType, isDemo: v.isDemo })
+    .values({ id: newId("var"), name: v.name, description: v.description ?? null, model: v.model ?? null, links: v.links, conditioningType: v.conditioningType, isDemo: v.isDemo, apiKeyId: owner.apiKeyId })
     .returning()
     .get();
 }

@@ -18,5 +18,5 @@ export const POST = route(async (req) => {
   const key = requireApiKey(req);
   rateLimit(req, "write", key.id);
   const body = createVariantJsonSchema.parse(await readJson(req));
-  return Response.json(createVariant(body), { status: 201 });
+  return Response.json(createVariant(body, undefined, { apiKeyId: key.id }), { status: 201 });
 });
