@@ -1,6 +1,10 @@
 // Request schemas of the REST API: the routes validate with these and /api/v1/openapi.json is
 // generated from them, so the documentation cannot drift from what is enforced.
 import { z } from "zod";
+import { listAuditInputSchema } from "../audit/list-audit";
+import { runSourceFilterSchema } from "../runs/ranked-runs-filter";
+import { httpUrlSchema } from "../variants/create-variant";
+import { updateVariantInputSchema } from "../variants/update-variant";
 import { conditioningTypeSchema } from "../../db/schema";
 import { MAX_WAIT_SECONDS } from "../generation/claim-task";
 import { createGenerationInputSchema } from "../generation/create-generation";
@@ -34,6 +38,7 @@ export const leaderboardQuerySchema = z
     promptSet: z.string().trim().min(1).max(200).meta({ description: "Prompt set name or id." }),
     version: z.coerce.number().int().min(1).optional(),
     includeDemo: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+    source: runSourceFilterSchema.optional().meta({ description: "Only uploaded, generated or demo runs (default: all). Hidden runs and variants are always left out." }),
   })
   .meta({ id: "LeaderboardQuery" });
 
@@ -55,10 +60,19 @@ export const createVariantJsonSchema = z
     conditioningType: conditioningTypeSchema,
     description: z.string().max(5000).optional(),
     model: z.string().max(500).optional(),
-    links: z.array(z.url()).max(20).optional(),
+    links: z.array(httpUrlSchema).max(20).optional(),
   })
   .strict()
   .meta({ id: "CreateVariant" });
+
+/** POST /api/v1/runs/{id}/hide and /api/v1/variants/{id}/hide. */
+export const hideJsonSchema = z.object({ reason: z.string().max(1000).meta({ description: "Why it is hidden; shown to readers." }) }).strict().meta({ id: "Hide" });
+
+/** PATCH /api/v1/variants/{id}. */
+export const updateVariantJsonSchema = updateVariantInputSchema.meta({ id: "UpdateVariant" });
+
+/** GET /api/v1/audit. */
+export const auditQuerySchema = listAuditInputSchema.meta({ id: "AuditQuery" });
 
 /** GET /api/v1/plot-data: which plot, and as CSV or JSON. */
 export const plotDataQuerySchema = z.object({
@@ -70,6 +84,7 @@ export const plotDataQuerySchema = z.object({
   a: z.string().max(200).optional(),
   b: z.string().max(200).optional(),
   includeDemo: z.enum(["true", "false"]).default("true"),
+  source: runSourceFilterSchema.optional(),
   format: z.enum(["csv", "json"]).default("json"),
 });
 

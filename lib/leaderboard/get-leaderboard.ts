@@ -1,5 +1,6 @@
 // The leaderboard of one prompt set: scored runs grouped first by evaluator (scores from
 // different evaluators are never ranked together), then by variant, best first by CLIPScore.
+import { rankedRunsFilter, type RunSourceFilter } from "../runs/ranked-runs-filter";
 import { and, asc, eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { evaluators, runScores, runs, variants, type RunScoreRow } from "../../db/schema";
@@ -31,7 +32,8 @@ export type Leaderboard = {
 
 const byClipScore = (a: { clipScore: number | null }, b: { clipScore: number | null }) => (b.clipScore ?? -Infinity) - (a.clipScore ?? -Infinity);
 
-export function getLeaderboard(promptSet: string, opts: { version?: number; includeDemo?: boolean } = {}): Leaderboard {
+/** Hidden runs and variants are left out; `source` keeps only uploaded, generated or demo runs. */
+export function getLeaderboard(promptSet: string, opts: { version?: number; includeDemo?: boolean; source?: RunSourceFilter } = {}): Leaderboard {
   const db = getDb();
   const set = findPromptSetOrThrow(db, promptSet, opts.version);
   const rows = db
@@ -40,7 +42,7 @@ export function getLeaderboard(promptSet: string, opts: { version?: number; incl
     .innerJoin(runs, eq(runs.id, runScores.runId))
     .innerJoin(variants, eq(variants.id, runs.variantId))
     .innerJoin(evaluators, eq(evaluators.id, runScores.evaluatorId))
-    .where(and(eq(runs.promptSetId, set.id), eq(runs.status, "scored"), opts.includeDemo === false ? eq(runs.isDemo, false) : undefined))
+    .where(and(eq(runs.promptSetId, set.id), eq(runs.status, "scored"), rankedRunsFilter(opts)))
     .orderBy(asc(evaluators.id), asc(variants.name))
     .all();
 

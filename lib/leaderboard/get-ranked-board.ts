@@ -8,6 +8,7 @@ import { evaluatorSummary, type EvaluatorSummary } from "../runs/get-run-or-thro
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
 import { compareVariants, rankVariants, type Ranking, type RankingOptions, type RankingRun, type RankingVariant, type VariantComparison } from "../ranking";
 import { AppError } from "../errors";
+import { rankedRunsFilter, type RunSourceFilter } from "../runs/ranked-runs-filter";
 
 export type BoardRun = {
   runId: string;
@@ -39,15 +40,19 @@ export type RankedBoard = {
 
 type Inputs = { board: Omit<RankedBoard, "ranking" | "excluded">; inputs: RankingVariant[] };
 
-function loadInputs(promptSet: string, opts: { version?: number; evaluatorId?: string; includeDemo?: boolean }): Inputs {
+type LoadOptions = { version?: number; evaluatorId?: string; includeDemo?: boolean; source?: RunSourceFilter };
+
+function loadInputs(promptSet: string, opts: LoadOptions): Inputs {
+  const visible = rankedRunsFilter(opts);
   const db = getDb();
   const set = findPromptSetOrThrow(db, promptSet, opts.version);
   const counts = db
     .select({ evaluator: evaluators, runs: sql<number>`count(*)` })
     .from(runScores)
     .innerJoin(runs, eq(runs.id, runScores.runId))
+    .innerJoin(variants, eq(variants.id, runs.variantId))
     .innerJoin(evaluators, eq(evaluators.id, runScores.evaluatorId))
-    .where(and(eq(runs.promptSetId, set.id), eq(runs.status, "scored")))
+    .where(and(eq(runs.promptSetId, set.id), eq(runs.status, "scored"), visible))
     .groupBy(evaluators.id)
     .all();
   // Default: a real evaluator over the fixture, then the one with the most runs.
@@ -67,7 +72,7 @@ function loadInputs(promptSet: string, opts: { version?: number; evaluatorId?: s
     .from(runScores)
     .innerJoin(runs, eq(runs.id, runScores.runId))
     .innerJoin(variants, eq(variants.id, runs.variantId))
-    .where(and(eq(runs.promptSetId, set.id), eq(runs.status, "scored"), eq(runScores.evaluatorId, evalId), opts.includeDemo === false ? eq(runs.isDemo, false) : undefined))
+    .where(and(eq(runs.promptSetId, set.id), eq(runs.status, "scored"), eq(runScores.evaluatorId, evalId), visible))
     .orderBy(asc(variants.name), asc(runs.guidanceScale))
     .all();
   const runIds = runRows.map((r) => r.run.id);
@@ -126,7 +131,8 @@ function loadInputs(promptSet: string, opts: { version?: number; evaluatorId?: s
   return { board: { ...base, variants: variantInfo, runs: boardRuns, prompts: shared.length }, inputs: [...byVariant.values()] };
 }
 
-export function getRankedBoard(promptSet: string, opts: { version?: number; evaluatorId?: string; includeDemo?: boolean; ranking?: RankingOptions } = {}): RankedBoard {
+/** Hidden runs and variants are left out; `source` keeps only uploaded, generated or demo runs. */
+export function getRankedBoard(promptSet: string, opts: LoadOptions & { ranking?: RankingOptions } = {}): RankedBoard {
   const { board, inputs } = loadInputs(promptSet, opts);
   const inRanking = new Set(inputs.map((i) => i.variantId));
   const excluded = Object.keys(board.variants)

@@ -13,11 +13,14 @@ export const variantNameSchema = z
   .trim()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$/, "use 1–100 letters, digits, '.', '_', '+' or '-', starting with a letter or digit");
 
+/** Variant links are rendered as anchors: http(s) only, so no javascript: or data: URL gets in. */
+export const httpUrlSchema = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).max(2000);
+
 export const createVariantInputSchema = z.object({
   name: variantNameSchema,
   description: z.string().max(5000).optional(),
   model: z.string().max(500).optional(),
-  links: z.array(z.url()).max(20).default([]),
+  links: z.array(httpUrlSchema).max(20).default([]),
   conditioningType: conditioningTypeSchema,
   isDemo: z.boolean().default(false),
 });

@@ -10,5 +10,5 @@ export const dynamic = "force-dynamic";
 export const GET = route(async (req) => {
   rateLimit(req, "read");
   const q = parseQuery(req.url, leaderboardQuerySchema);
-  return Response.json(getLeaderboard(q.promptSet, { version: q.version, includeDemo: q.includeDemo }));
+  return Response.json(getLeaderboard(q.promptSet, { version: q.version, includeDemo: q.includeDemo, source: q.source }));
 });

@@ -19,7 +19,7 @@ export const GET = route(async (req) => {
     const c = getComparison(q.promptSet, q.a, q.b, { version: q.version, evaluatorId: q.evaluator });
     rows = c.comparison ? plotRows(c, [c.comparison.a, c.comparison.b]) : [];
   } else {
-    const board = getRankedBoard(q.promptSet, { version: q.version, evaluatorId: q.evaluator, includeDemo: q.includeDemo === "true" });
+    const board = getRankedBoard(q.promptSet, { version: q.version, evaluatorId: q.evaluator, includeDemo: q.includeDemo === "true", source: q.source });
     const curves = board.ranking ? [...board.ranking.ranked, ...board.ranking.unranked] : [];
     const wanted = q.view === "variant" ? curves.filter((c) => c.variantId === q.variant || board.variants[c.variantId]?.name === q.variant) : curves;
     if (q.view === "variant" && wanted.length === 0) throw new AppError("not_found", `variant "${q.variant}" has no scored runs on this prompt set`);
