@@ -104,6 +104,24 @@ export const claimTaskJsonSchema = z
   })
   .meta({ id: "ClaimTask" });
 
+/** Optional body of POST /worker/tasks/{id}/complete: what made the samples (shown on the run page). Older workers send none. */
+export const completeTaskJsonSchema = z
+  .object({
+    engine: z.string().trim().min(1).max(100).optional().meta({ description: 'The worker\'s engine, e.g. "onnx" or "command".' }),
+    model: z
+      .object({
+        name: z.string().trim().min(1).max(500).optional().meta({ description: "The model folder's name." }),
+        sha256: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/, "must be a lowercase hex sha256")
+          .optional()
+          .meta({ description: "SHA-256 over the folder's files: each file's relative path and SHA-256, sorted by path (lib/generation/worker-client/model-digest.ts)." }),
+      })
+      .optional(),
+  })
+  .meta({ id: "CompleteTask" });
+export type CompleteTaskBody = z.infer<typeof completeTaskJsonSchema>;
+
 export const failTaskJsonSchema = z
   .object({ error: z.string().max(1_000_000).meta({ description: "What went wrong, e.g. the tail of stderr; the last 2000 characters are kept." }) })
   .meta({ id: "FailTask" });

@@ -421,3 +421,23 @@ describe("cancelling", () => {
 function markDone(id: string) {
   getDb().update(generations).set({ status: "done" }).where(eq(generations.id, id)).run();
 }
+
+describe("provenance of generated runs", () => {
+  it("records the request's settings and, per completed task, the engine, model and worker token that made it", async () => {
+    const r = createGeneration({ ...request({ guidanceScales: [2], samplesPerPrompt: 1 }), negativePrompt: "blurry", size: { width: 64, height: 128 } });
+    const sha = "a".repeat(64);
+    for (let k = 0; k < 3; k++) {
+      const token = k < 2 ? tokens.a : tokens.b;
+      const t = claimTask(token.id, VARIANTS)!;
+      await uploadAll(t, token.id);
+      completeTask(t.id, token.id, { provenance: k < 2 ? { engine: "onnx", model: { name: "sd15-onnx", sha256: sha } } : {} });
+    }
+    const p = getRunOrThrow(r.runs[0]!.id).provenance!;
+    expect(p).toMatchObject({ generationId: r.generation.id, steps: 50, sampler: "ddim", width: 64, height: 128, negativePrompt: "blurry", seed: 42 });
+    // A worker that reports nothing (an older one) is still named, without engine or model.
+    expect(p.producers.sort((a, b) => b.tasks - a.tasks)).toEqual([
+      { engine: "onnx", model: { name: "sd15-onnx", sha256: sha }, worker: "gpu-a", tasks: 2 },
+      { engine: null, model: null, worker: "gpu-b", tasks: 1 },
+    ]);
+  });
+});
