@@ -3,17 +3,19 @@ import Link from "next/link";
 import { DemoBadge } from "@/app/_components/badges";
 import { toSeries } from "@/app/_components/board-series";
 import { CONDITIONING_LABELS, fmt, fmtCi } from "@/app/_components/format";
+import { SourceFilter } from "@/app/_components/source-filter";
 import { DownloadLinks, TradeoffChart } from "@/app/_components/tradeoff-chart";
 import { conditioningTypeSchema } from "@/db/schema";
 import { defaultPromptSet } from "@/lib/leaderboard/default-prompt-set";
 import { getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
 import { listPromptSets } from "@/lib/prompt-sets/list-prompt-sets";
 import type { RankedVariant, UnrankedVariant } from "@/lib/ranking";
+import { runSourceFilterSchema } from "@/lib/runs/ranked-runs-filter";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Leaderboard" };
 
-type SP = { promptSet?: string; evaluator?: string; sort?: string; dir?: string; type?: string; demo?: string };
+type SP = { promptSet?: string; evaluator?: string; sort?: string; dir?: string; type?: string; demo?: string; source?: string };
 
 const COLUMNS = {
   rank: "Rank",
@@ -46,7 +48,8 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
       </div>
     );
   }
-  const board = getRankedBoard(setName, { evaluatorId: sp.evaluator, includeDemo: sp.demo !== "hide" });
+  const source = runSourceFilterSchema.safeParse(sp.source).data;
+  const board = getRankedBoard(setName, { evaluatorId: sp.evaluator, includeDemo: sp.demo !== "hide", source });
   const ranking = board.ranking;
   const typeFilter = sp.type && conditioningTypeSchema.options.includes(sp.type as never) ? sp.type : undefined;
   const keep = (v: { variantId: string }) => !typeFilter || board.variants[v.variantId]?.conditioningType === typeFilter;
@@ -61,7 +64,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
   });
   const unranked: UnrankedVariant[] = (ranking?.unranked ?? []).filter(keep);
   const series = [...(ranking?.ranked ?? []), ...(ranking?.unranked ?? [])].filter(keep).map((v) => toSeries(board.variants[v.variantId]!.name, v.curve, v.front));
-  const plotHref = `/api/v1/plot-data?view=leaderboard&promptSet=${encodeURIComponent(board.promptSet.name)}&version=${board.promptSet.version}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}${sp.demo === "hide" ? "&includeDemo=false" : ""}`;
+  const plotHref = `/api/v1/plot-data?view=leaderboard&promptSet=${encodeURIComponent(board.promptSet.name)}&version=${board.promptSet.version}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}${sp.demo === "hide" ? "&includeDemo=false" : ""}${source ? `&source=${source}` : ""}`;
   const anyDemo = board.runs.some((r) => r.isDemo);
   const variantIds = Object.keys(board.variants);
 
@@ -108,6 +111,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
             ))}
           </select>
         </label>
+        <SourceFilter value={source} />
         <label className="flex items-center gap-1">
           <input type="checkbox" name="demo" value="hide" defaultChecked={sp.demo === "hide"} /> hide demo runs
         </label>
