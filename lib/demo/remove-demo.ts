@@ -6,8 +6,9 @@
 // no upload can commit a reference to a file while it is being deleted.
 import { and, eq, exists, inArray, not, sql } from "drizzle-orm";
 import { getDb } from "../../db/client";
-import { images, jobs, promptScores, prompts, promptSets, runScores, runs, sampleScores, samples, variants } from "../../db/schema";
-import { dropUnusedImageRows, removeOrphanFiles } from "../storage/orphan-images";
+import { prompts, promptSets, runs, variants } from "../../db/schema";
+import { deleteRunRows } from "../runs/delete-run-rows";
+import { removeOrphanFiles } from "../storage/orphan-images";
 
 export type RemoveDemoResult = {
   runs: number;
@@ -26,21 +27,8 @@ export function removeDemo(): RemoveDemoResult {
   const db = getDb();
   const { result, orphans } = db.transaction(
     (tx) => {
-      const demoRuns = tx.select({ id: runs.id }).from(runs).where(eq(runs.isDemo, true));
-      const demoSamples = tx.select({ id: samples.id }).from(samples).where(inArray(samples.runId, demoRuns));
-      const candidates = tx
-        .selectDistinct({ sha256: images.sha256, format: images.format })
-        .from(samples)
-        .innerJoin(images, eq(images.sha256, samples.imageSha256))
-        .where(inArray(samples.runId, demoRuns))
-        .all();
-
-      tx.delete(sampleScores).where(inArray(sampleScores.sampleId, demoSamples)).run();
-      tx.delete(promptScores).where(inArray(promptScores.runId, demoRuns)).run();
-      tx.delete(runScores).where(inArray(runScores.runId, demoRuns)).run();
-      tx.delete(jobs).where(inArray(jobs.runId, demoRuns)).run();
-      const sampleCount = tx.delete(samples).where(inArray(samples.runId, demoRuns)).run().changes;
-      const runCount = tx.delete(runs).where(eq(runs.isDemo, true)).run().changes;
+      const demoRuns = tx.select({ id: runs.id }).from(runs).where(eq(runs.isDemo, true)).all().map((r) => r.id);
+      const deleted = deleteRunRows(tx, demoRuns);
 
       const variantUsed = exists(tx.select({ one: sql`1` }).from(runs).where(eq(runs.variantId, variants.id)));
       const keptVariants = tx
@@ -68,11 +56,11 @@ export function removeDemo(): RemoveDemoResult {
         .where(and(eq(promptSets.isDemo, true), not(setUsed)))
         .run().changes;
 
-      const orphans = dropUnusedImageRows(tx, candidates);
+      const orphans = deleted.images;
 
       const result: RemoveDemoResult = {
-        runs: runCount,
-        samples: sampleCount,
+        runs: deleted.runs,
+        samples: deleted.samples,
         variants: variantCount,
         promptSets: setCount,
         images: orphans.length,
