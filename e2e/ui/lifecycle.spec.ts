@@ -66,7 +66,7 @@ test("a variant is renamed from its page, and its links must be http(s)", async 
   await page.getByTestId("edit-description").fill("now with a better name");
   await page.getByTestId("edit-save").click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText(`${variant}-renamed`);
-  await expect(page.getByText("now with a better name")).toBeVisible();
+  await expect(page.getByRole("paragraph").filter({ hasText: "now with a better name" })).toBeVisible();
   await expect(page.getByRole("link", { name: "https://example.org/paper" })).toBeVisible();
 });
 
