@@ -80,9 +80,9 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
       </p>
 
       <form method="get" action="/" className="mt-4 flex flex-wrap items-end gap-3 rounded border border-slate-200 bg-white p-3 text-sm" aria-label="Leaderboard filters">
-        <label className="flex flex-col">
+        <label className="flex max-w-full flex-col">
           Prompt set
-          <select name="promptSet" defaultValue={board.promptSet.name} className="mt-1 rounded border border-slate-300 px-2 py-1">
+          <select name="promptSet" defaultValue={board.promptSet.name} className="mt-1 max-w-full rounded border border-slate-300 px-2 py-1">
             {sets.map((s) => (
               <option key={s.id} value={s.name}>
                 {s.name} v{s.version} ({s.runCount} runs){s.isDemo ? " — demo" : ""}
@@ -90,9 +90,9 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
             ))}
           </select>
         </label>
-        <label className="flex flex-col">
+        <label className="flex max-w-full flex-col">
           Evaluator
-          <select name="evaluator" defaultValue={board.evaluator?.id} className="mt-1 rounded border border-slate-300 px-2 py-1">
+          <select name="evaluator" defaultValue={board.evaluator?.id} className="mt-1 max-w-full rounded border border-slate-300 px-2 py-1">
             {board.evaluators.map((e) => (
               <option key={e.id} value={e.id}>
                 {e.id} ({e.runs} runs){e.isFixture ? " — test evaluator" : ""}
