@@ -10,7 +10,9 @@ import { defaultPromptSet } from "@/lib/leaderboard/default-prompt-set";
 import { getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
 import { listPromptSets } from "@/lib/prompt-sets/list-prompt-sets";
 import type { RankedVariant, UnrankedVariant } from "@/lib/ranking";
+import { loadRunSettings } from "@/lib/runs/load-run-settings";
 import { runSourceFilterSchema } from "@/lib/runs/ranked-runs-filter";
+import { settingsOutliers } from "@/lib/runs/settings-outliers";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Leaderboard" };
@@ -66,6 +68,13 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
   const series = [...(ranking?.ranked ?? []), ...(ranking?.unranked ?? [])].filter(keep).map((v) => toSeries(board.variants[v.variantId]!.name, v.curve, v.front));
   const plotHref = `/api/v1/plot-data?view=leaderboard&promptSet=${encodeURIComponent(board.promptSet.name)}&version=${board.promptSet.version}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}${sp.demo === "hide" ? "&includeDemo=false" : ""}${source ? `&source=${source}` : ""}`;
   const anyDemo = board.runs.some((r) => r.isDemo);
+  // Variants with runs made differently from the rest of their curve (the variant page says which).
+  const differs = settingsOutliers(loadRunSettings(board.runs.map((r) => r.runId)));
+  const mixed = new Map<string, string[]>();
+  for (const r of board.runs) {
+    const d = differs.get(r.runId);
+    if (d) mixed.set(r.variantId, [...(mixed.get(r.variantId) ?? []), `guidance ${r.guidanceScale}: ${d.map((x) => `${x.setting} ${x.value ?? "none"} (others ${x.usual ?? "none"})`).join(", ")}`]);
+  }
   const variantIds = Object.keys(board.variants);
 
   return (
@@ -163,6 +172,11 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
                         {info.name}
                       </Link>
                       <DemoBadge show={info.isDemo} />
+                      {mixed.has(info.id) && (
+                        <span className="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-900" title={`Runs with settings unlike the rest of the curve — ${mixed.get(info.id)!.join("; ")}`} data-testid="variant-settings-differ">
+                          ≠ settings
+                        </span>
+                      )}
                       <div className="text-xs text-slate-500">{CONDITIONING_LABELS[info.conditioningType] ?? info.conditioningType}</div>
                     </td>
                     <td className="p-2">

@@ -90,6 +90,12 @@ test("generated runs show their provenance, the source filter separates them fro
   await expect(marks).toHaveCount(1);
   await expect(page.getByTestId("variant-runs").locator("tr", { has: marks })).toContainText(b.runs[0].id);
   await expect(marks).toContainText("steps");
+  // The leaderboard marks the variant once its runs are scored and ranked.
+  await expect(async () => {
+    await page.goto(`/?promptSet=${promptSet}`);
+    await expect(page.getByTestId("leaderboard-row").filter({ hasText: variant }).getByTestId("variant-settings-differ")).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 60_000 });
+  await page.goto(`/variants/${variant}`);
 
   await page.getByTestId("source-filter").selectOption("uploaded");
   await page.getByRole("form", { name: "Run filters" }).getByRole("button", { name: "Apply" }).click();
