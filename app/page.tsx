@@ -3,6 +3,7 @@ import Link from "next/link";
 import { DemoBadge } from "@/app/_components/badges";
 import { toSeries } from "@/app/_components/board-series";
 import { CONDITIONING_LABELS, fmt, fmtCi } from "@/app/_components/format";
+import { SettingsDifferBadge } from "@/app/_components/settings-differ-badge";
 import { SourceFilter } from "@/app/_components/source-filter";
 import { DownloadLinks, TradeoffChart } from "@/app/_components/tradeoff-chart";
 import { conditioningTypeSchema } from "@/db/schema";
@@ -76,6 +77,8 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
     if (d) mixed.set(r.variantId, [...(mixed.get(r.variantId) ?? []), `guidance ${r.guidanceScale}: ${d.map((x) => `${x.setting} ${x.value ?? "none"} (others ${x.usual ?? "none"})`).join(", ")}`]);
   }
   const variantIds = Object.keys(board.variants);
+  const mixedBadge = (variantId: string) =>
+    mixed.has(variantId) && <SettingsDifferBadge label="settings" title={`Runs with settings unlike the rest of the curve — ${mixed.get(variantId)!.join("; ")}`} testId="variant-settings-differ" />;
 
   return (
     <div>
@@ -172,11 +175,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
                         {info.name}
                       </Link>
                       <DemoBadge show={info.isDemo} />
-                      {mixed.has(info.id) && (
-                        <span className="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-900" title={`Runs with settings unlike the rest of the curve — ${mixed.get(info.id)!.join("; ")}`} data-testid="variant-settings-differ">
-                          ≠ settings
-                        </span>
-                      )}
+                      {mixedBadge(info.id)}
                       <div className="text-xs text-slate-500">{CONDITIONING_LABELS[info.conditioningType] ?? info.conditioningType}</div>
                     </td>
                     <td className="p-2">
@@ -217,7 +216,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
                   <Link href={`/variants/${v.variantId}?promptSet=${encodeURIComponent(board.promptSet.name)}`} className="underline">
                     {board.variants[v.variantId]!.name}
                   </Link>
-                  : {v.reason}
+                  {mixedBadge(v.variantId)}: {v.reason}
                 </li>
               ))}
               {board.excluded.filter(keep).map((v) => (
@@ -225,7 +224,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
                   <Link href={`/variants/${v.variantId}?promptSet=${encodeURIComponent(board.promptSet.name)}`} className="underline">
                     {board.variants[v.variantId]!.name}
                   </Link>
-                  : {v.reason}
+                  {mixedBadge(v.variantId)}: {v.reason}
                 </li>
               ))}
             </ul>

@@ -5,6 +5,7 @@ import { DemoBadge, StatusBadge } from "@/app/_components/badges";
 import { toSeries } from "@/app/_components/board-series";
 import { CONDITIONING_LABELS, fmt, fmtCi } from "@/app/_components/format";
 import { ManageActions } from "@/app/_components/manage-actions";
+import { SettingsDifferBadge } from "@/app/_components/settings-differ-badge";
 import { SourceFilter } from "@/app/_components/source-filter";
 import { DownloadLinks, TradeoffChart } from "@/app/_components/tradeoff-chart";
 import { isAppError } from "@/lib/errors";
@@ -160,13 +161,11 @@ export default async function VariantPage({ params, searchParams }: Props) {
                     </Link>
                     <DemoBadge show={r.isDemo} />
                     {differs.has(r.id) && (
-                      <span
-                        className="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-900"
+                      <SettingsDifferBadge
+                        label={differs.get(r.id)!.map((d) => d.setting).join(", ")}
                         title={differs.get(r.id)!.map((d) => `${d.setting}: ${d.value ?? "none"} (others: ${d.usual ?? "none"})`).join("; ")}
-                        data-testid="settings-differ"
-                      >
-                        ≠ {differs.get(r.id)!.map((d) => d.setting).join(", ")}
-                      </span>
+                        testId="settings-differ"
+                      />
                     )}
                     {r.hiddenReason && (
                       <span className="ml-1 rounded bg-slate-200 px-1 text-xs text-slate-700" title={r.hiddenReason} data-testid="run-hidden">
