@@ -1,5 +1,6 @@
 // npm run runs -- audit [--target ID] [--limit N]
-import { callApi, CONNECTION_HELP, exitCodeOf, parseSubcommand, UsageError, type RunsSubcommand } from "./subcommand";
+import { callApi, CONNECTION_HELP, exitCodeOf, parseSubcommand, UsageError } from "./rest-call";
+import type { RunsSubcommand } from "./subcommand";
 
 type Entry = { id: number; createdAt: string; apiKeyName: string | null; action: string; targetId: string; details: Record<string, unknown> };
 

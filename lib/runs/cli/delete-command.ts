@@ -1,5 +1,6 @@
 // npm run runs -- delete RUN_ID… --yes
-import { callApi, CONNECTION_HELP, enc, exitCodeOf, parseSubcommand, UsageError, type RunsSubcommand } from "./subcommand";
+import { callApi, CONNECTION_HELP, enc, exitCodeOf, parseSubcommand, UsageError } from "./rest-call";
+import type { RunsSubcommand } from "./subcommand";
 
 export const deleteCommand: RunsSubcommand = {
   name: "delete",

@@ -1,5 +1,6 @@
 // npm run runs -- hide|unhide RUN_ID…  and  hide-variant|unhide-variant NAME…
-import { callApi, CONNECTION_HELP, enc, exitCodeOf, parseSubcommand, UsageError, type RunsSubcommand } from "./subcommand";
+import { callApi, CONNECTION_HELP, enc, exitCodeOf, parseSubcommand, UsageError } from "./rest-call";
+import type { RunsSubcommand } from "./subcommand";
 
 function visibilityCommand(target: "run" | "variant", hide: boolean): RunsSubcommand {
   const name = `${hide ? "hide" : "unhide"}${target === "variant" ? "-variant" : ""}`;

@@ -1,5 +1,6 @@
 // npm run runs -- delete-variant NAME --yes  and  edit-variant NAME [--name …] [--description …] [--link URL…]
-import { callApi, CONNECTION_HELP, enc, exitCodeOf, parseSubcommand, UsageError, type RunsSubcommand } from "./subcommand";
+import { callApi, CONNECTION_HELP, enc, exitCodeOf, parseSubcommand, UsageError } from "./rest-call";
+import type { RunsSubcommand } from "./subcommand";
 
 export const deleteVariantCommand: RunsSubcommand = {
   name: "delete-variant",
