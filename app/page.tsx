@@ -10,10 +10,12 @@ import { conditioningTypeSchema } from "@/db/schema";
 import { defaultPromptSet } from "@/lib/leaderboard/default-prompt-set";
 import { getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
 import { listPromptSets } from "@/lib/prompt-sets/list-prompt-sets";
+import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
 import type { RankedVariant, UnrankedVariant } from "@/lib/ranking";
 import { loadRunSettings } from "@/lib/runs/load-run-settings";
 import { runSourceFilterSchema } from "@/lib/runs/ranked-runs-filter";
 import { settingsOutliers } from "@/lib/runs/settings-outliers";
+import { UserText } from "@/app/_components/user-text";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Leaderboard" };
@@ -40,7 +42,8 @@ function href(sp: SP, patch: Partial<SP>): string {
 export default async function LeaderboardPage({ searchParams }: { searchParams: Promise<SP> }) {
   const sp = await searchParams;
   const sets = listPromptSets({ includeImplicit: true }).filter((s) => s.runCount > 0);
-  const setName = sp.promptSet ?? defaultPromptSet()?.name;
+  const fallback = sp.promptSet ? undefined : defaultPromptSet();
+  const setName = sp.promptSet ?? fallback?.name;
   if (!setName) {
     return (
       <div>
@@ -52,7 +55,8 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
     );
   }
   const source = runSourceFilterSchema.safeParse(sp.source).data;
-  const board = getRankedBoard(setName, { evaluatorId: sp.evaluator, includeDemo: sp.demo !== "hide", source });
+  const installed = await getServiceEvaluator().catch(() => undefined);
+  const board = getRankedBoard(setName, { evaluatorId: sp.evaluator, defaultEvaluatorId: installed?.identity.id, includeDemo: sp.demo !== "hide", source });
   const ranking = board.ranking;
   const typeFilter = sp.type && conditioningTypeSchema.options.includes(sp.type as never) ? sp.type : undefined;
   const keep = (v: { variantId: string }) => !typeFilter || board.variants[v.variantId]?.conditioningType === typeFilter;
@@ -83,9 +87,14 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
   return (
     <div>
       <h1 className="text-2xl font-semibold">
-        Leaderboard <span className="text-base font-normal text-slate-500">— {board.promptSet.name} v{board.promptSet.version}</span>
+        Leaderboard <span className="text-base font-normal text-slate-500">— <UserText text={board.promptSet.name} expand={false} /> v{board.promptSet.version}</span>
         <DemoBadge show={board.promptSet.isDemo} />
       </h1>
+      {fallback && (
+        <p className="mt-1 text-sm text-slate-600" data-testid="default-prompt-set">
+          Default prompt set: <strong>{fallback.name}</strong> ({fallback.reason}). Pick another below.
+        </p>
+      )}
       <p className="mt-1 max-w-3xl text-sm text-slate-600">
         Variants are ranked by <strong>fidelity at matched diversity</strong>: the mean CLIP score of each variant&apos;s Pareto front over the diversity range every ranked variant reaches, so guidance
         scale can&apos;t buy fidelity by giving up diversity. <Link href="/about/ranking" className="underline">How the ranking works</Link>.
@@ -107,14 +116,14 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
           <select name="evaluator" defaultValue={board.evaluator?.id} className="mt-1 max-w-full rounded border border-slate-300 px-2 py-1">
             {board.evaluators.map((e) => (
               <option key={e.id} value={e.id}>
-                {e.id} ({e.runs} runs){e.isFixture ? " — test evaluator" : ""}
+                {e.id} ({e.runs} runs){e.warning ? ` — ${e.warning}` : ""}
               </option>
             ))}
           </select>
         </label>
-        <label className="flex flex-col">
+        <label className="flex max-w-full flex-col">
           Conditioning
-          <select name="type" defaultValue={typeFilter ?? ""} className="mt-1 rounded border border-slate-300 px-2 py-1">
+          <select name="type" defaultValue={typeFilter ?? ""} className="mt-1 max-w-full rounded border border-slate-300 px-2 py-1">
             <option value="">all types</option>
             {conditioningTypeSchema.options.map((t) => (
               <option key={t} value={t}>
@@ -172,7 +181,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
                     </td>
                     <td className="p-2">
                       <Link href={`/variants/${info.id}?promptSet=${encodeURIComponent(board.promptSet.name)}`} className="font-medium underline">
-                        {info.name}
+                        <UserText text={info.name} expand={false} />
                       </Link>
                       <DemoBadge show={info.isDemo} />
                       {mixedBadge(info.id)}
@@ -214,7 +223,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
               {unranked.map((v) => (
                 <li key={v.variantId}>
                   <Link href={`/variants/${v.variantId}?promptSet=${encodeURIComponent(board.promptSet.name)}`} className="underline">
-                    {board.variants[v.variantId]!.name}
+                    <UserText text={board.variants[v.variantId]!.name} expand={false} />
                   </Link>
                   {mixedBadge(v.variantId)}: {v.reason}
                 </li>
@@ -222,7 +231,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
               {board.excluded.filter(keep).map((v) => (
                 <li key={v.variantId}>
                   <Link href={`/variants/${v.variantId}?promptSet=${encodeURIComponent(board.promptSet.name)}`} className="underline">
-                    {board.variants[v.variantId]!.name}
+                    <UserText text={board.variants[v.variantId]!.name} expand={false} />
                   </Link>
                   {mixedBadge(v.variantId)}: {v.reason}
                 </li>

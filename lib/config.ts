@@ -46,13 +46,15 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   CI: z.string().optional(),
   T2I_INPROCESS_WORKER: z.enum(["0", "1", "true", "false"]).default("1"),
+  T2I_DEFAULT_PROMPT_SET: z.string().trim().min(1).optional(),
+  T2I_CLEANUP_INTERVAL_MS: z.coerce.number().int().min(0).default(600_000),
 });
 
 export type Config = {
   dataDir: string;
   modelsDir: string;
   cacheDir: string;
-  /** An explicit evaluator folder; when unset the installed real model is used. */
+  /** An explicit evaluator folder, or "fixture" / "toy" for a bundled one; when unset the installed real model is used. */
   modelDir: string | undefined;
   modelVariant: "fp32" | "fp16" | "quantized";
   threads: number;
@@ -113,6 +115,10 @@ export type Config = {
   ci: boolean;
   /** Whether the web server also works the scoring queue. */
   inProcessWorker: boolean;
+  /** The prompt set the leaderboard opens on, by name (T2I_DEFAULT_PROMPT_SET; default: lib/leaderboard/default-prompt-set.ts). */
+  defaultPromptSet: string | undefined;
+  /** How often the server removes crash leftovers in the data folder (T2I_CLEANUP_INTERVAL_MS, default 10 min; 0: only at start). */
+  cleanupIntervalMs: number;
 };
 
 let cached: Config | undefined;
@@ -130,7 +136,8 @@ export function config(): Config {
     dataDir,
     modelsDir: path.resolve(env.T2I_MODELS_DIR ?? path.join(dataDir, "models")),
     cacheDir: path.resolve(env.T2I_CACHE_DIR ?? path.join(os.homedir(), ".cache", "t2i-eval")),
-    modelDir: env.T2I_MODEL_DIR ? path.resolve(env.T2I_MODEL_DIR) : undefined,
+    // "fixture" and "toy" name the bundled models (lib/clip/resolve-model.ts) instead of a folder.
+    modelDir: env.T2I_MODEL_DIR ? (["fixture", "toy"].includes(env.T2I_MODEL_DIR) ? env.T2I_MODEL_DIR : path.resolve(env.T2I_MODEL_DIR)) : undefined,
     modelVariant: env.T2I_MODEL_VARIANT,
     threads: env.T2I_THREADS ?? Math.max(1, os.availableParallelism()),
     maxImagePixels: env.T2I_MAX_IMAGE_PIXELS,
@@ -165,6 +172,8 @@ export function config(): Config {
     port: env.PORT,
     ci: env.CI !== undefined && env.CI !== "" && env.CI !== "false" && env.CI !== "0",
     inProcessWorker: env.T2I_INPROCESS_WORKER === "1" || env.T2I_INPROCESS_WORKER === "true",
+    defaultPromptSet: env.T2I_DEFAULT_PROMPT_SET,
+    cleanupIntervalMs: env.T2I_CLEANUP_INTERVAL_MS,
   };
   return cached;
 }

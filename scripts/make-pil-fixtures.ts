@@ -1,4 +1,4 @@
-// Regenerates tests/fixtures/pil: images in every accepted mode and format plus the tensors PIL's
+// Regenerates tests/fixtures/pil: images in every accepted mode, format and PIL-sensitive encoding plus the tensors PIL's
 // CLIP preprocessing (scripts/pil-reference.py) makes of them, at shortest edge 32, crop 32.
 // Needs Debian's python3-pil and python3-numpy; the outputs are committed so tests don't.
 import { execFileSync } from "node:child_process";
@@ -6,12 +6,13 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import sharp from "sharp";
-import { modeImages, photoLikePixels } from "../lib/clip/test-images";
+import { encodingImages, modeImages, photoLikePixels } from "../lib/clip/test-images";
 
 const HELP = `Usage: npx tsx scripts/make-pil-fixtures.ts [--out tests/fixtures/pil] [--python /usr/bin/python3]
 
-Writes test images (every accepted mode and format, plus photo-like images that are
-downscaled, upscaled and cropped) and PIL's reference CLIP tensors (edge 32, crop 32) for
+Writes test images (every accepted mode and format; CMYK JPEG, ICC-tagged RGB, a GIF with a
+transparent palette index and an EXIF-rotated JPEG; photo-like images that are downscaled,
+upscaled and cropped) and PIL's reference CLIP tensors (edge 32, crop 32) for
 the preprocessing tests. Requires python3 with PIL and numpy.
 `;
 
@@ -24,7 +25,7 @@ async function main() {
   await fs.rm(out, { recursive: true, force: true });
   await fs.mkdir(out, { recursive: true });
   const files: string[] = [];
-  for (const img of await modeImages(96, 72)) {
+  for (const img of [...(await modeImages(96, 72)), ...(await encodingImages(96, 72))]) {
     await fs.writeFile(path.join(out, img.name), img.data);
     files.push(path.join(out, img.name));
   }

@@ -4,7 +4,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
 import { ClipEvaluator, DEFAULT_BATCH_SIZE } from "../lib/clip/evaluator";
-import { FIXTURE_WARNING } from "../lib/clip/identity";
+import { evaluatorWarning } from "../lib/clip/identity";
 import { ModelFolderError, modelVariantSchema } from "../lib/clip/model-folder";
 import { NoModelError, resolveModel } from "../lib/clip/resolve-model";
 import { config } from "../lib/config";
@@ -30,7 +30,8 @@ Options:
                        (default: the manifest's folder)
   --model DIR          evaluator model folder (Hugging Face CLIP layout). Default: the
                        model installed by 'npm run fetch-model'. 'fixture' names the
-                       bundled random-weight test model (scores not meaningful).
+                       bundled random-weight test model (scores not meaningful); 'toy'
+                       the trained toy-world model (meaningful only on toy-world images).
   --variant V          fp32 | fp16 | quantized ONNX files (default: as installed, else fp32)
   --batch-size N       images or prompts per ONNX call (default ${DEFAULT_BATCH_SIZE})
   --format F           table | json (default: table)
@@ -111,7 +112,8 @@ async function run(): Promise<number> {
 
   const model = resolveModel(args.model, args.variant);
   const evaluator = await ClipEvaluator.load(model.dir, { variant: model.variant, batchSize: args.batchSize, maxImagePixels: args.maxPixels });
-  if (evaluator.identity.isFixture) process.stderr.write(`warning: ${FIXTURE_WARNING} (${evaluator.identity.id})\n`);
+  const warning = evaluatorWarning(evaluator.identity);
+  if (warning) process.stderr.write(`warning: ${warning} (${evaluator.identity.id})\n`);
 
   const inputs: BatchItemInput[] = await Promise.all(
     rows.map(async (r): Promise<BatchItemInput> => {

@@ -7,8 +7,8 @@ import path from "node:path";
 import readline from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { migrate } from "../db/migrate";
-import { FIXTURE_WARNING } from "../lib/clip/identity";
-import { resolveServiceModel } from "../lib/clip/resolve-model";
+import { FIXTURE_WARNING, TOY_WARNING } from "../lib/clip/identity";
+import { TOY_MODEL_DIR, resolveServiceModel } from "../lib/clip/resolve-model";
 import { config } from "../lib/config";
 import { seedDemo } from "../lib/demo/seed-demo";
 
@@ -16,7 +16,9 @@ const HELP = `Usage: npm start -- [--port 3000] [--host 0.0.0.0] [--no-prompt] [
 
 Starts the evaluation service: applies database migrations (SQLite under T2I_DATA_DIR,
 default ./data), picks the evaluator (the model installed by 'npm run fetch-model', else
-the bundled random-weight test evaluator, whose scores are labelled as not meaningful),
+the bundled random-weight test evaluator, whose scores are labelled as not meaningful;
+T2I_MODEL_DIR=toy picks the trained toy-world evaluator, labelled as meaningful only on
+toy-world images),
 seeds demo data into an empty database (marked as demo everywhere), builds the web
 app if it has not been built, and serves it with 'next start'. The server
 also works the scoring queue (set T2I_INPROCESS_WORKER=0 to leave that to 'npm run worker').
@@ -61,7 +63,8 @@ async function main() {
     await offerDownload();
     model = resolveServiceModel();
   }
-  console.log(`evaluator: ${model.dir} (${model.variant})${isFixture() ? ` — ${FIXTURE_WARNING}; install the real one with: npm run fetch-model` : ""}`);
+  const isToy = path.resolve(model.dir) === TOY_MODEL_DIR;
+  console.log(`evaluator: ${model.dir} (${model.variant})${isFixture() ? ` — ${FIXTURE_WARNING}; install the real one with: npm run fetch-model` : isToy ? ` — ${TOY_WARNING}` : ""}`);
 
   if (!values["no-demo"]) {
     // Every page has content on first start; `npm run seed:demo -- --remove` takes it away.

@@ -102,10 +102,23 @@ async function main() {
   } catch (e) {
     fail(2, `could not reach ${server}: ${(e as Error).message}; is the service running (npm start)?`);
   }
-  const body = (await res.json().catch(() => ({}))) as ErrorBody & { id?: string; statusUrl?: string; duplicate?: boolean; pageUrl?: string };
+  const body = (await res.json().catch(() => ({}))) as ErrorBody & {
+    id?: string;
+    statusUrl?: string;
+    duplicate?: boolean;
+    requeued?: boolean;
+    pageUrl?: string;
+    leaderboard?: { promptSet: { name: string; version: number; isImplicit: boolean }; url: string; isDefault: boolean };
+  };
   if (!res.ok) fail(1, `${res.status} ${body.error?.code}: ${body.error?.message}${body.error?.details ? `\n${JSON.stringify(body.error.details, null, 2)}` : ""}`);
-  process.stderr.write(`${body.duplicate ? "identical run already stored" : "accepted"}: ${body.id}  (${server}${body.pageUrl})\n`);
-  if (values["no-wait"] && !body.duplicate) return void process.stdout.write(JSON.stringify(body) + "\n");
+  const outcome = body.requeued ? "identical run had failed; queued again" : body.duplicate ? "identical run already stored" : "accepted";
+  process.stderr.write(`${outcome}: ${body.id}  (${server}${body.pageUrl})\n`);
+  if (body.leaderboard) {
+    const lb = body.leaderboard;
+    const kind = lb.promptSet.isImplicit ? "a prompt set made from uploads" : "a named prompt set";
+    process.stderr.write(`leaderboard: ${lb.promptSet.name} v${lb.promptSet.version} (${kind}${lb.isDefault ? ", the leaderboard's default" : ""})  ${server}${lb.url}\n`);
+  }
+  if (values["no-wait"] && (!body.duplicate || body.requeued)) return void process.stdout.write(JSON.stringify(body) + "\n");
 
   for (;;) {
     const r = await fetch(`${server}${body.statusUrl}`);

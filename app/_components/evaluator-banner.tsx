@@ -1,14 +1,34 @@
 import { connection } from "next/server";
-import { FIXTURE_WARNING } from "@/lib/clip/identity";
+import { FIXTURE_WARNING, TOY_WARNING, evaluatorWarning } from "@/lib/clip/identity";
+import { rescoreHint } from "@/lib/runs/rescore-hint";
 import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
 
-/** Shown on every page while the service scores with the random-weight fixture. */
+/** Shown on every page while the service scores with the random-weight fixture or the toy-world model, or while scored runs lack the installed evaluator's scores. */
 export async function EvaluatorBanner() {
   // Rendered per request: the installed model can change without a rebuild.
   await connection();
   const ev = await getServiceEvaluator().catch(() => undefined);
   if (!ev) return null;
-  if (!ev.identity.isFixture) return null;
+  const warning = evaluatorWarning(ev.identity);
+  if (warning === TOY_WARNING) {
+    return (
+      <div role="status" className="bg-sky-100 px-4 py-2 text-center text-sm text-sky-950">
+        <strong>Scores on this server come from the {TOY_WARNING}.</strong> Unset T2I_MODEL_DIR to score with the real evaluator.
+      </div>
+    );
+  }
+  if (!ev.identity.isFixture) {
+    const hint = await rescoreHint().catch(() => undefined);
+    if (!hint?.command) return null;
+    return (
+      <div role="status" className="bg-sky-100 px-4 py-2 text-center text-sm text-sky-950" data-testid="rescore-banner">
+        <strong>
+          {hint.runsLackingScores === 1 ? "1 scored run lacks" : `${hint.runsLackingScores} scored runs lack`} scores from the installed evaluator {hint.evaluator}.
+        </strong>{" "}
+        Re-score them on the server with <code className="rounded bg-sky-200 px-1">{hint.command}</code>.
+      </div>
+    );
+  }
   return (
     <div role="status" className="bg-amber-100 px-4 py-2 text-center text-sm text-amber-950">
       <strong>Scores on this server come from a {FIXTURE_WARNING}.</strong> Install the real evaluator with{" "}

@@ -2,6 +2,7 @@
 // Pieces the upload and generate forms share: inline field errors and the API key this
 // browser remembers between the two.
 import { useEffect, useState } from "react";
+import { UserText } from "./user-text";
 
 const API_KEY_STORAGE = "t2i-api-key";
 
@@ -10,7 +11,7 @@ export function FieldError({ id, testId, msg }: { id: string; testId: string; ms
   if (!msg) return null;
   return (
     <p id={id} role="alert" className="mt-1 whitespace-pre-line text-sm text-rose-700" data-testid={testId}>
-      {msg}
+      <UserText text={msg} max={4000} />
     </p>
   );
 }

@@ -2,6 +2,7 @@
 // The diversity–fidelity plot: one curve per variant (its runs in guidance order, with
 // bootstrap error bars and guidance labels) and its Pareto front drawn dashed on top.
 import { CartesianGrid, ErrorBar, Label, LabelList, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from "recharts";
+import { UserText } from "./user-text";
 
 export type ChartPoint = {
   runId: string;
@@ -49,7 +50,7 @@ export function TradeoffChart({ series, height = 380, showLabels = true, evaluat
               labelFormatter={() => ""}
               cursor={{ strokeDasharray: "3 3" }}
             />
-            <Legend verticalAlign="top" />
+            <Legend verticalAlign="top" formatter={(value: string) => <UserText text={value} max={60} expand={false} />} />
             {series.map((s, i) => (
               <Scatter key={s.name} name={s.name} data={rows(s.points)} fill={SERIES_COLORS[i % SERIES_COLORS.length]} line={{ stroke: SERIES_COLORS[i % SERIES_COLORS.length], strokeOpacity: 0.5 }} isAnimationActive={false}>
                 <ErrorBar dataKey="yErr" direction="y" width={4} stroke={SERIES_COLORS[i % SERIES_COLORS.length]} strokeOpacity={0.35} />
@@ -93,7 +94,9 @@ export function TradeoffChart({ series, height = 380, showLabels = true, evaluat
             {series.flatMap((s) =>
               rows(s.points).map((p) => (
                 <tr key={`${s.name}-${p.runId}`}>
-                  <td>{s.name}</td>
+                  <td>
+                    <UserText text={s.name} />
+                  </td>
                   <td>{p.guidanceScale}</td>
                   <td>{p.diversity.toFixed(4)}</td>
                   <td>{p.clipScore.toFixed(3)}</td>

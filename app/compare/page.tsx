@@ -3,6 +3,7 @@ import Link from "next/link";
 import { toSeries } from "@/app/_components/board-series";
 import { fmt, fmtCi } from "@/app/_components/format";
 import { DownloadLinks, TradeoffChart } from "@/app/_components/tradeoff-chart";
+import { UserText } from "@/app/_components/user-text";
 import { isAppError } from "@/lib/errors";
 import { defaultPromptSet } from "@/lib/leaderboard/default-prompt-set";
 import { getComparison, getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
@@ -32,6 +33,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   } else problem = "This prompt set needs scored runs of two variants.";
   const c = cmp?.comparison;
   const name = (id: string) => cmp?.variants[id]?.name ?? board.variants[id]?.name ?? id;
+  const shownName = (id: string) => <UserText text={name(id)} expand={false} />;
 
   return (
     <div>
@@ -55,20 +57,24 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
           Compare
         </button>
         <span className="text-slate-500">
-          on {board.promptSet.name} v{board.promptSet.version}, evaluator {board.evaluator?.id}
+          on <UserText text={board.promptSet.name} /> v{board.promptSet.version}, evaluator {board.evaluator?.id}
         </span>
       </form>
       {board.evaluator?.warning && <p className="mt-2 text-sm font-medium text-amber-800">Evaluator: {board.evaluator.warning}.</p>}
-      {problem && <p className="mt-4 rounded bg-rose-50 p-3 text-sm text-rose-900">{problem}</p>}
+      {problem && (
+        <p className="mt-4 rounded bg-rose-50 p-3 text-sm text-rose-900">
+          <UserText text={problem} />
+        </p>
+      )}
       {c && cmp && (
         <>
           <section aria-labelledby="verdict" className="mt-5 rounded border border-slate-200 bg-white p-4" data-testid="compare-verdict">
             <h2 id="verdict" className="text-lg font-semibold">
-              {name(c.a.variantId)} vs {name(c.b.variantId)}
+              {shownName(c.a.variantId)} vs {shownName(c.b.variantId)}
             </h2>
             {c.difference && c.interval ? (
               <p className="mt-1 text-sm">
-                Fidelity at matched diversity (diversity {fmt(c.interval.lo)}–{fmt(c.interval.hi)}): {name(c.a.variantId)} {fmt(c.a.score, 2)}, {name(c.b.variantId)} {fmt(c.b.score, 2)}. Difference A − B ={" "}
+                Fidelity at matched diversity (diversity {fmt(c.interval.lo)}–{fmt(c.interval.hi)}): {shownName(c.a.variantId)} {fmt(c.a.score, 2)}, {shownName(c.b.variantId)} {fmt(c.b.score, 2)}. Difference A − B ={" "}
                 <strong>{fmt(c.difference.estimate, 2)}</strong> {fmtCi(c.difference.ci, 2)}, p = {fmt(c.difference.pValue, 3)}
                 {c.difference.pValue !== null && c.difference.pValue >= 0.05 ? " — not significant at 0.05: a tie." : "."}
                 {c.winRate && (
@@ -106,7 +112,9 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                 <tbody>
                   {[...c.perPrompt].sort((x, y) => (y.difference ?? 0) - (x.difference ?? 0)).map((p) => (
                     <tr key={String(p.promptId)} className="border-b border-slate-100">
-                      <td className="p-2">{String(p.promptId)}</td>
+                      <td className="p-2">
+                        <UserText text={String(p.promptId)} />
+                      </td>
                       <td className="p-2">{fmt(p.a, 2)}</td>
                       <td className="p-2">{fmt(p.b, 2)}</td>
                       <td className={`p-2 ${(p.difference ?? 0) > 0 ? "text-emerald-700" : (p.difference ?? 0) < 0 ? "text-rose-700" : ""}`}>{fmt(p.difference, 2)}</td>

@@ -5,6 +5,7 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { FieldError, useStoredApiKey } from "@/app/_components/form-bits";
+import { isolateText, UserText } from "@/app/_components/user-text";
 
 type ApiError = { code: string; message: string; details?: Record<string, unknown> };
 type FieldErrors = Record<string, string>;
@@ -24,12 +25,12 @@ export function errorsFor(status: number, err: ApiError): FieldErrors {
       out[f] = out[f] ? `${out[f]}; ${i.message}` : `${i.path ? `${i.path}: ` : ""}${i.message}`;
     }
   } else if (typeof d.variant === "string") out.variant = `${err.message}. Pick its conditioning type below to register it with this upload.`;
-  else if (Array.isArray(d.unknownPrompts)) out.promptSet = `${err.message}: ${(d.unknownPrompts as unknown[]).slice(0, 5).map(String).join("; ")}`;
+  else if (Array.isArray(d.unknownPrompts)) out.promptSet = `${err.message}: ${(d.unknownPrompts as unknown[]).slice(0, 5).map((p) => isolateText(String(p))).join("; ")}`;
   else {
     const list = (d.files ?? d.entries) as { file?: string; entry?: string; message?: string; reason?: string }[] | undefined;
     const missing = d.missingFiles as string[] | undefined;
     const lines = [
-      ...(list ?? []).slice(0, 8).map((x) => `${x.file ?? x.entry}: ${x.message ?? x.reason}`),
+      ...(list ?? []).slice(0, 8).map((x) => `${isolateText(String(x.file ?? x.entry))}: ${x.message ?? x.reason}`),
       ...(missing?.length ? [`missing from the archive: ${missing.slice(0, 8).join(", ")}`] : []),
     ];
     out.archive = lines.length ? `${err.message}\n${lines.join("\n")}` : err.message;
@@ -229,7 +230,7 @@ export function UploadForm() {
       )}
       {general && (
         <p role="alert" className="text-sm text-rose-700">
-          {general}
+          <UserText text={general} max={4000} />
         </p>
       )}
       <div>

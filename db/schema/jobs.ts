@@ -24,8 +24,10 @@ export const jobs = sqliteTable(
     leaseOwner: text("lease_owner"),
     leaseExpiresAt: timestamp("lease_expires_at"),
     heartbeatAt: timestamp("heartbeat_at"),
-    /** Claims so far, including the current one. */
+    /** Claims since the run last made progress, including the current one (claim-job.ts). */
     attempts: integer("attempts").notNull().default(0),
+    /** The run's progressDone when the job was last claimed: a later claim that finds more made no attempt count. */
+    progressMark: integer("progress_mark").notNull().default(0),
     maxAttempts: integer("max_attempts").notNull().default(3),
     lastError: text("last_error"),
     createdAt: createdAt(),

@@ -14,7 +14,8 @@ const numbers = async (page: Page, col: number) =>
   (await page.locator(`[data-testid=leaderboard-row] td:nth-child(${col})`).allInnerTexts()).map((t) => parseFloat(t));
 
 test("the leaderboard loads with demo data, sorts, and filters by conditioning type", async ({ page }, info) => {
-  await page.goto("/");
+  // Named explicitly: once the API specs have made runs on real prompt sets, "/" opens on one of those (lib/leaderboard/default-prompt-set.ts).
+  await page.goto("/?promptSet=unclip-demo");
   await expect(page.getByRole("heading", { level: 1 })).toContainText("unclip-demo");
   await expect(page.getByText("random weights, scores not meaningful").first()).toBeVisible();
   const rows = page.getByTestId("leaderboard-row");

@@ -62,11 +62,11 @@ function build() {
     path: "/api/v1/runs",
     summary: "Upload a sample batch as a run",
     description:
-      "Streams the upload to disk, validates every file (type, size, pixels, archive paths, manifest) and answers 202 with the run id; scoring happens in the background. An identical re-upload returns the existing run (200, duplicate: true). A rejected upload leaves no rows and no files.",
+      "Streams the upload to disk, validates every file (type, size, pixels, archive paths, manifest) and answers 202 with the run id; scoring happens in the background. An identical re-upload returns the existing run (200, duplicate: true), or re-queues it if it had failed (202, requeued: true). Without a named prompt set the run joins an existing set that holds all its prompts, else a set named after the upload; `leaderboard` says which, with its link. A rejected upload leaves no rows and no files.",
     security: [bearer],
     request: { body: { content: { "multipart/form-data": { schema: uploadBody } } } },
     responses: {
-      202: anyJson("Accepted: { id, status, statusUrl, pageUrl, duplicate, samples }"),
+      202: anyJson("Accepted: { id, status, statusUrl, pageUrl, duplicate, samples, leaderboard: { promptSet, url, isDefault } }; also for an identical re-upload of a failed run, which re-queues it (requeued: true)"),
       200: anyJson("Identical upload already stored: the existing run"),
       ...writeErrors,
       413: err("Upload, archive, manifest or an image over the configured limits"),
@@ -82,6 +82,31 @@ function build() {
     responses: {
       200: anyJson("Status (generating|queued|scoring|scored|failed), scoring progress {done,total}, generation {id,done,total} for generated runs, evaluator, run metrics with CIs, per-prompt metrics, sample errors"),
       404: err("No such run"),
+    },
+  });
+  r.registerPath({
+    method: "post",
+    path: "/api/v1/runs/{id}/retry",
+    summary: "Retry a failed run",
+    description: "Puts a failed run back in the scoring queue with a fresh set of attempts; its per-sample errors are tried again and samples already scored keep their scores. An identical re-upload of a failed run does the same.",
+    security: [bearer],
+    request: { params: z.object({ id: z.string() }) },
+    responses: { 202: anyJson("Queued: { id, status, statusUrl, pageUrl }"), 401: err("Missing or unknown API key"), 404: err("No such run"), 409: err("The run is not failed, or its generation never made all its samples") },
+  });
+  r.registerPath({
+    method: "post",
+    path: "/api/v1/runs/{id}/rescore",
+    summary: "Re-score a run with the installed evaluator",
+    description:
+      "Queues the run for scoring by the evaluator this server has installed; the scores of other evaluators are kept, cached embeddings are reused and an interrupted re-score resumes. Progress shows like scoring (status queued → scoring → scored).",
+    security: [bearer],
+    request: { params: z.object({ id: z.string() }) },
+    responses: {
+      202: anyJson("Queued: { id, status, queued: true, evaluator, message, statusUrl, pageUrl }"),
+      200: anyJson("Already scored by the installed evaluator: { id, status, queued: false, evaluator, message }"),
+      401: err("Missing or unknown API key"),
+      404: err("No such run"),
+      409: err("The run failed (retry it) or is still being generated or scored"),
     },
   });
   r.registerPath({

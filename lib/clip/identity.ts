@@ -60,3 +60,14 @@ export async function evaluatorIdentity(folder: ModelFolder): Promise<EvaluatorI
 }
 
 export const FIXTURE_WARNING = "test evaluator: random weights, scores not meaningful";
+
+/** The trained toy-world CLIP (fixtures/clip-toy): its config's _name_or_path, hence its identity name. */
+export const TOY_EVALUATOR_NAME = "t2i-eval/clip-toy-world";
+export const TOY_WARNING = "toy-world evaluator: meaningful only on toy-world images";
+
+/** The label every number from this evaluator carries: fixture and toy models have one, real models none. */
+export function evaluatorWarning(e: { name: string; isFixture: boolean }): string | undefined {
+  if (e.isFixture) return FIXTURE_WARNING;
+  if (e.name === TOY_EVALUATOR_NAME) return TOY_WARNING;
+  return undefined;
+}

@@ -4,7 +4,9 @@ import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { specFor } from "../../scripts/resize-deviation";
 import { ImageInputError, inspectImage, preprocessImage, resizeTarget } from "./preprocess";
-import { modeImages } from "./test-images";
+import { cmykToRgbLikePil } from "./decode-rgb";
+import { firstFrameControl } from "./gif-blocks";
+import { cmykProfile, encodingImages, modeImages, spliceJpegIcc } from "./test-images";
 
 const PIL = path.resolve("tests/fixtures/pil");
 const spec = specFor(32, 32);
@@ -40,9 +42,63 @@ describe("preprocessImage", () => {
     expect(meanAbs(ours, ref)).toBeLessThan(1e-6);
   });
 
-  it("covers every accepted mode and format in the fixtures", async () => {
-    const names = (await modeImages()).map((m) => m.name);
+  it("covers every accepted mode, format and PIL-sensitive encoding in the fixtures", async () => {
+    const names = [...(await modeImages()), ...(await encodingImages())].map((m) => m.name);
     for (const n of names) expect(images).toContain(n);
+  });
+
+  const fixture = (name: string) => fs.readFileSync(path.join(PIL, name));
+  const pilTensor = (name: string) => new Float32Array(new Uint8Array(fixture(name + ".pil.f32")).buffer);
+
+  it("converts CMYK like PIL 9.4's cmyk2rgb (R = nk − round(C·nk/255), nk = 255 − K), not through a profile", async () => {
+    // Hand-worked: C = 246, K = 176 → nk = 79, t = 246·79 + 128 = 19562, ((76 + 19562) >> 8) = 76 → R = 3.
+    expect([...cmykToRgbLikePil(Uint8Array.from([246, 0, 255, 176, 0, 0, 0, 0, 255, 128, 10, 0, 9, 9, 9, 255]))]).toEqual([
+      3, 79, 0, 255, 255, 255, 0, 127, 245, 0, 0, 0,
+    ]);
+    expect((await sharp(fixture("cmyk.jpg")).metadata()).space).toBe("cmyk");
+  });
+
+  it("ignores an embedded CMYK profile like PIL (same pixels, same tensor as without it)", async () => {
+    const tagged = spliceJpegIcc(fixture("cmyk.jpg"), await cmykProfile());
+    expect((await sharp(tagged).metadata()).icc?.length).toBeGreaterThan(100_000);
+    const ours = await preprocessImage(tagged, spec, 1e9);
+    expect(meanAbs(ours, pilTensor("cmyk.jpg"))).toBeLessThan(1e-6);
+  });
+
+  it("ignores an ICC profile on RGB images (the fixtures are Display-P3-tagged, which libvips would convert)", async () => {
+    for (const name of ["icc-p3.png", "icc-p3.jpg"]) {
+      expect((await sharp(fixture(name)).metadata()).icc?.length).toBeGreaterThan(0);
+      expect(meanAbs(await preprocessImage(fixture(name), spec, 1e9), pilTensor(name))).toBeLessThan(1e-6);
+    }
+  });
+
+  it("keeps the palette colour of a GIF's transparent index, where libvips alone paints it black", async () => {
+    const gif = fixture("transparent-index.gif");
+    const control = firstFrameControl(gif);
+    expect(control && gif[control.packedOffset]! & 1).toBe(1);
+    const plain = await sharp(gif).raw().toBuffer({ resolveWithObject: true });
+    expect(plain.info.channels).toBe(4);
+    expect(plain.data.some((v, i) => i % 4 === 3 && v === 0)).toBe(true);
+    expect(meanAbs(await preprocessImage(gif, spec, 1e9), pilTensor("transparent-index.gif"))).toBeLessThan(1e-6);
+  });
+
+  it("ignores EXIF orientation, as PIL's Image.open does (the tensor is of the stored, unrotated pixels)", async () => {
+    const jpg = fixture("exif-rotated.jpg");
+    expect((await sharp(jpg).metadata()).orientation).toBe(6);
+    const stored = await sharp(jpg).raw().toBuffer({ resolveWithObject: true });
+    expect([stored.info.width, stored.info.height]).toEqual([96, 72]);
+    expect(meanAbs(await preprocessImage(jpg, spec, 1e9), pilTensor("exif-rotated.jpg"))).toBeLessThan(1e-6);
+  });
+
+  it("keeps the high byte of 16-bit greyscale (the documented difference: PIL clips it), equal to the 8-bit image", async () => {
+    const w = 40;
+    const h = 30;
+    const g8 = Uint8Array.from({ length: w * h }, (_, i) => (i * 7) % 256);
+    const g16 = Uint16Array.from(g8, (v) => v * 256 + 0xff);
+    const png8 = await sharp(g8, { raw: { width: w, height: h, channels: 1 } }).png().toBuffer();
+    const png16 = await sharp(g16, { raw: { width: w, height: h, channels: 1 } }).toColourspace("grey16").png().toBuffer();
+    expect((await sharp(png16).metadata()).depth).toBe("ushort");
+    expect(meanAbs(await preprocessImage(png16, spec, 1e9), await preprocessImage(png8, spec, 1e9))).toBe(0);
   });
 
   it("takes the first frame of an animated GIF", async () => {

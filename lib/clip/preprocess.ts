@@ -1,7 +1,8 @@
 // Image preprocessing following the OpenAI CLIP / CLIPImageProcessor pipeline: sharp decodes
-// to 8-bit RGB (alpha dropped, as PIL's convert("RGB")), then the shortest side goes to N with
+// to 8-bit RGB exactly as PIL's convert("RGB") reads the file (./decode-rgb), then the shortest side goes to N with
 // PIL-compatible bicubic (./resample), center crop, ×1/255, (x − mean) / std → CHW float32.
-import sharp, { type Metadata, type OutputInfo } from "sharp";
+import sharp, { type Metadata } from "sharp";
+import { decodeRgbLikePil, type RgbImage } from "./decode-rgb";
 import type { ImagePipelineSpec } from "./model-folder";
 import { resizeBicubicRgb } from "./resample";
 
@@ -63,20 +64,14 @@ export function resizeTarget(width: number, height: number, edge: number): { wid
 /** Decodes one image into the normalised CHW tensor data the vision tower expects. */
 export async function preprocessImage(input: Buffer, spec: ImagePipelineSpec, maxPixels: number): Promise<Float32Array> {
   const info = await inspectImage(input, maxPixels);
-  let rgb: { data: Buffer; info: OutputInfo };
+  let rgb: RgbImage;
   try {
-    // First frame only (pages: 1); 16-bit and grey inputs become 8-bit sRGB; alpha is dropped
-    // before resizing (not composited), exactly like PIL's convert("RGB").
-    rgb = await sharp(input, { pages: 1, limitInputPixels: maxPixels, failOn: "error" })
-      .toColourspace("srgb")
-      .removeAlpha()
-      .raw({ depth: "uchar" })
-      .toBuffer({ resolveWithObject: true });
+    // First frame only; read exactly as PIL's convert("RGB") reads it (./decode-rgb).
+    rgb = await decodeRgbLikePil(input, maxPixels);
   } catch (e) {
     throw new ImageInputError("image_unreadable", `could not decode ${info.format} image (${shortSharpMessage(e)})`);
   }
-  if (rgb.info.channels !== 3) throw new ImageInputError("image_unreadable", `decoded to ${rgb.info.channels} channels, expected 3`);
-  return tensorFromRgb(rgb.data, rgb.info.width, rgb.info.height, spec);
+  return tensorFromRgb(rgb.data, rgb.width, rgb.height, spec);
 }
 
 function tensorFromRgb(data: Uint8Array, width: number, height: number, spec: ImagePipelineSpec): Float32Array {

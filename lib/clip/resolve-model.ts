@@ -5,6 +5,11 @@ import { findInstalledModel } from "./installed-model";
 import type { ModelVariant } from "./model-folder";
 
 export const FIXTURE_MODEL_DIR = path.resolve("fixtures/clip-tiny");
+/** The trained toy-world CLIP: meaningful only on toy-world images (identity.TOY_WARNING). */
+export const TOY_MODEL_DIR = path.resolve("fixtures/clip-toy");
+
+/** Evaluators named instead of given as a folder (--model NAME, T2I_MODEL_DIR=NAME). */
+export const NAMED_MODELS: Record<string, string> = { fixture: FIXTURE_MODEL_DIR, toy: TOY_MODEL_DIR };
 
 export class NoModelError extends Error {
   constructor() {
@@ -21,12 +26,14 @@ export class NoModelError extends Error {
 export type ResolvedModel = { dir: string; variant: ModelVariant };
 
 /**
- * `explicit` wins ("fixture" names the bundled test model); otherwise T2I_MODEL_DIR, then the
- * installed model (with the variant it was installed as).
+ * `explicit` wins ("fixture" names the bundled test model, "toy" the toy-world model);
+ * otherwise T2I_MODEL_DIR (a folder or one of those names), then the installed model (with
+ * the variant it was installed as).
  */
 export function resolveModel(explicit?: string, variant?: ModelVariant): ResolvedModel {
   const cfg = config();
-  if (explicit === "fixture") return { dir: FIXTURE_MODEL_DIR, variant: variant ?? cfg.modelVariant };
+  const named = explicit ?? cfg.modelDir;
+  if (named !== undefined && Object.hasOwn(NAMED_MODELS, named)) return { dir: NAMED_MODELS[named]!, variant: variant ?? cfg.modelVariant };
   if (explicit) return { dir: path.resolve(explicit), variant: variant ?? cfg.modelVariant };
   if (cfg.modelDir) return { dir: cfg.modelDir, variant: variant ?? cfg.modelVariant };
   const installed = findInstalledModel(cfg.modelsDir);

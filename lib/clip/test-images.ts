@@ -1,6 +1,7 @@
 // Procedural test images in the colour modes and formats the evaluator must accept, used by
 // the resize-deviation measurement and the tests. Deterministic, no files needed.
 import sharp from "sharp";
+import { firstFrame } from "./gif-blocks";
 
 export type TestImage = { name: string; data: Buffer };
 
@@ -59,3 +60,77 @@ export const DEVIATION_SIZES: [number, number][] = [
   [224, 224],
   [300, 300],
 ];
+
+/** Inserts an ICC profile into a JPEG as APP2 "ICC_PROFILE" segments (ICC.1 Annex B.4), pixels untouched. */
+export function spliceJpegIcc(jpeg: Buffer, icc: Buffer): Buffer {
+  const chunk = 65519;
+  const count = Math.ceil(icc.length / chunk);
+  const segments: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    const data = icc.subarray(i * chunk, (i + 1) * chunk);
+    const head = Buffer.alloc(18);
+    head.writeUInt16BE(0xffe2, 0);
+    head.writeUInt16BE(16 + data.length, 2);
+    head.write("ICC_PROFILE\0", 4, "latin1");
+    head[16] = i + 1;
+    head[17] = count;
+    segments.push(head, data);
+  }
+  return Buffer.concat([jpeg.subarray(0, 2), ...segments, jpeg.subarray(2)]);
+}
+
+/** Marks the palette index of the first frame's top-left pixel as transparent (inserting a Graphic Control Extension if needed). */
+export async function withTransparentIndex(gif: Buffer): Promise<Buffer> {
+  const frame = firstFrame(gif);
+  if (!frame || !(gif[10]! & 0x80)) throw new Error("expected a GIF with a global colour table");
+  const { data } = await sharp(gif).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const entries = 2 ** ((gif[10]! & 7) + 1);
+  let index = -1;
+  for (let i = 0; i < entries && index < 0; i++) {
+    if (gif[13 + 3 * i] === data[0] && gif[14 + 3 * i] === data[1] && gif[15 + 3 * i] === data[2]) index = i;
+  }
+  if (index < 0) throw new Error("top-left colour not in the global colour table");
+  if (frame.control) {
+    const out = Buffer.from(gif);
+    out[frame.control.packedOffset] = out[frame.control.packedOffset]! | 1;
+    out[frame.control.indexOffset] = index;
+    return out;
+  }
+  const gce = Buffer.from([0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, index, 0x00]);
+  return Buffer.concat([gif.subarray(0, frame.imageOffset), gce, gif.subarray(frame.imageOffset)]);
+}
+
+/** sharp's built-in CMYK profile (about 1 MB: too big for committed fixtures, fine for measurements). */
+export async function cmykProfile(): Promise<Buffer> {
+  const tagged = await sharp({ create: { width: 1, height: 1, channels: 3, background: "#808080" } })
+    .toColourspace("cmyk")
+    .withIccProfile("cmyk")
+    .jpeg()
+    .toBuffer();
+  const icc = (await sharp(tagged).metadata()).icc;
+  if (!icc) throw new Error("sharp wrote no CMYK profile");
+  return icc;
+}
+
+/**
+ * Encodings that libvips reads differently from PIL unless told otherwise: CMYK JPEG (without a
+ * profile; with sharp's CMYK profile spliced in when `largeProfiles`), Display-P3-tagged PNG and
+ * JPEG, a GIF whose top-left palette index is transparent, and a JPEG with EXIF orientation 6.
+ */
+export async function encodingImages(width = 96, height = 72, opts: { largeProfiles?: boolean } = {}): Promise<TestImage[]> {
+  const cmyk = await rgb(width, height, 3).toColourspace("cmyk").jpeg({ quality: 90 }).toBuffer();
+  const images: TestImage[] = [
+    { name: "cmyk.jpg", data: cmyk },
+    { name: "icc-p3.png", data: await rgb(width, height, 4).withIccProfile("p3").png().toBuffer() },
+    { name: "icc-p3.jpg", data: await rgb(width, height, 4).withIccProfile("p3").jpeg({ quality: 90 }).toBuffer() },
+    { name: "transparent-index.gif", data: await withTransparentIndex(await rgb(width, height, 5).gif().toBuffer()) },
+    { name: "exif-rotated.jpg", data: await rgb(width, height, 6).jpeg({ quality: 90 }).withMetadata({ orientation: 6 }).toBuffer() },
+  ];
+  if (opts.largeProfiles) images.splice(1, 0, { name: "cmyk-icc.jpg", data: spliceJpegIcc(cmyk, await cmykProfile()) });
+  return images;
+}
+
+/** A 16-bit greyscale PNG (the full 0–65535 range), the one known, documented difference from PIL. */
+export async function gray16Png(width = 96, height = 72): Promise<Buffer> {
+  return rgb(width, height, 8).toColourspace("grey16").png().toBuffer();
+}

@@ -1,9 +1,41 @@
-// CLIP text tokenization on top of @huggingface/tokenizers (reads the model's tokenizer.json).
-// Truncation keeps <|endoftext|> last: CLIP pools at that token, so slicing it off (a known
-// defect of some tools) would pool at an arbitrary word instead.
+// CLIP text tokenization as openai/CLIP's simple_tokenizer does it (clip.tokenize), with the BPE
+// tables and merges of the model's tokenizer.json (run by @huggingface/tokenizers' BPE model):
+//   NFC (ftfy's default normalisation; ftfy's text repairs are not done) → html-unescape twice →
+//   collapse Python-\s whitespace runs to one space, strip → lowercase → split with CLIP's
+//   pattern, special tokens first (so "<|ENDOFTEXT|>" is the end-of-text token, like in the
+//   reference) → UTF-8 bytes → byte-level BPE.
+// Whitespace is Python's str.isspace() set, not JavaScript's \s: a U+FEFF (byte-order mark) is
+// text to CLIP and is kept as its bytes; U+001C–U+001F and U+0085 are whitespace.
+// A literal <|startoftext|> / <|endoftext|> in a prompt is kept as that token, as the reference
+// does; CLIP pools at the first end-of-text, so words after a literal one do not change the
+// embedding (they still count towards the 77-token context).
+// Truncation keeps <|endoftext|> last (clip.tokenize(truncate=True)): CLIP pools at that token,
+// so slicing it off (a known defect of some tools) would pool at an arbitrary word instead.
 import fs from "node:fs/promises";
 import { Tokenizer } from "@huggingface/tokenizers";
 import { decodeHTML } from "entities";
+
+// Python's str.isspace() characters (what re's \s matches in openai/CLIP's whitespace_clean).
+const PY_WHITESPACE = "\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const PY_WHITESPACE_RUN = new RegExp(`[${PY_WHITESPACE}]+`, "g");
+// openai/CLIP simple_tokenizer's pattern (its \s is the regex module's Unicode White_Space; the
+// text is already whitespace-collapsed, so only " " can occur).
+const CLIP_PATTERN = new RegExp(
+  `<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|\\p{L}+|\\p{N}|[^${PY_WHITESPACE}\\p{L}\\p{N}]+`,
+  "gu",
+);
+const UTF8 = new TextEncoder();
+
+/** GPT-2 / CLIP bytes_to_unicode: printable bytes map to themselves, the others to U+0100 onwards. */
+const BYTE_TO_UNICODE: string[] = (() => {
+  const out: string[] = new Array(256);
+  let n = 0;
+  for (let b = 0; b < 256; b++) {
+    const printable = (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
+    out[b] = String.fromCodePoint(printable ? b : 256 + n++);
+  }
+  return out;
+})();
 
 export type TokenizedPrompt = {
   ids: number[];
@@ -47,15 +79,27 @@ export class ClipTokenizer {
     return new ClipTokenizer(tokenizer, contextLength, { bos, eos, pad });
   }
 
-  /** CLIP's own text cleanup (html unescape twice, collapse whitespace); lowercasing is in tokenizer.json. */
+  /**
+   * CLIP's text cleanup before lowercasing: NFC, html-unescape twice (Python's html.unescape
+   * semantics via `entities`), Python-whitespace runs → one space, stripped.
+   */
   static clean(text: string): string {
-    return decodeHTML(decodeHTML(text)).replace(/\s+/g, " ").trim();
+    return decodeHTML(decodeHTML(text.normalize("NFC"))).replace(PY_WHITESPACE_RUN, " ").replace(/^ | $/g, "");
   }
 
+  /** Token ids of a prompt: [<|startoftext|>, …, <|endoftext|>], at most the context length. */
   encode(prompt: string): TokenizedPrompt {
-    const { ids } = this.tokenizer.encode(ClipTokenizer.clean(prompt), { add_special_tokens: false });
-    // A literal "<|endoftext|>" typed into a prompt would end pooling early; drop such tokens.
-    const body = ids.filter((t) => t !== this.bosId && t !== this.eosId);
+    const model = this.tokenizer.model;
+    if (!model) throw new Error("tokenizer.json has no model");
+    const body: number[] = [];
+    for (const [piece] of ClipTokenizer.clean(prompt).toLowerCase().matchAll(CLIP_PATTERN)) {
+      if (piece === "<|startoftext|>") body.push(this.bosId);
+      else if (piece === "<|endoftext|>") body.push(this.eosId);
+      else {
+        const word = Array.from(UTF8.encode(piece), (b) => BYTE_TO_UNICODE[b]!).join("");
+        for (const t of model.encode([word])) body.push(this.tokenizer.token_to_id(t) ?? this.eosId);
+      }
+    }
     const tokenCount = body.length + 2;
     const room = this.contextLength - 2;
     const truncated = body.length > room;

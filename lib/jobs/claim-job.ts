@@ -2,9 +2,15 @@
 // transaction takes SQLite's write lock before reading, so two workers (in any processes)
 // can never claim the same job. A job whose attempts are used up is failed, with its run,
 // instead of being handed out again.
+//
+// Attempts count claims that made no progress: when the run has more samples scored than at
+// the job's previous claim, that attempt advanced the run (its worker was killed or preempted
+// after committing chunks) and the count starts again. A long run therefore survives any number
+// of preemptions as long as each one leaves progress behind, while a run that fails the same way
+// every time still stops after maxAttempts.
 import { and, asc, eq, lte, or } from "drizzle-orm";
 import { getDb } from "../../db/client";
-import { jobs, type JobRow } from "../../db/schema";
+import { jobs, runs, type JobRow } from "../../db/schema";
 import { config } from "../config";
 import { failRun } from "./fail-run";
 
@@ -21,7 +27,9 @@ export function claimJob(workerId: string, leaseMs: number = config().jobLeaseMs
           .limit(1)
           .get();
         if (!candidate) return undefined;
-        if (candidate.attempts >= candidate.maxAttempts) {
+        const progress = tx.select({ done: runs.progressDone }).from(runs).where(eq(runs.id, candidate.runId)).get()?.done ?? 0;
+        const attempts = progress > candidate.progressMark ? 0 : candidate.attempts;
+        if (attempts >= candidate.maxAttempts) {
           const reason =
             candidate.status === "running"
               ? `gave up after ${candidate.attempts} attempts: the last worker (${candidate.leaseOwner}) stopped without finishing` +
@@ -38,7 +46,8 @@ export function claimJob(workerId: string, leaseMs: number = config().jobLeaseMs
             leaseOwner: workerId,
             leaseExpiresAt: new Date(now + leaseMs),
             heartbeatAt: new Date(now),
-            attempts: candidate.attempts + 1,
+            attempts: attempts + 1,
+            progressMark: progress,
           })
           .where(eq(jobs.id, candidate.id))
           .returning()

@@ -1,8 +1,9 @@
 // A job attempt failed: requeue it while attempts remain (and the error may pass), else fail
-// it and its run with the error.
+// it and its run with the error. An attempt that advanced the run (more samples scored than at
+// its claim) does not use up the job's attempts (claim-job.ts).
 import { and, eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
-import { jobs } from "../../db/schema";
+import { jobs, runs } from "../../db/schema";
 import { failRun } from "./fail-run";
 
 export type FailJobResult = "requeued" | "failed" | "not_owner";
@@ -16,7 +17,8 @@ export function failJob(jobId: number, workerId: string, error: string, opts: { 
         .where(and(eq(jobs.id, jobId), eq(jobs.leaseOwner, workerId), eq(jobs.status, "running")))
         .get();
       if (!job) return "not_owner";
-      const retry = (opts.retry ?? true) && job.attempts < job.maxAttempts;
+      const progress = tx.select({ done: runs.progressDone }).from(runs).where(eq(runs.id, job.runId)).get()?.done ?? 0;
+      const retry = (opts.retry ?? true) && (job.attempts < job.maxAttempts || progress > job.progressMark);
       if (retry) {
         tx.update(jobs).set({ status: "queued", leaseOwner: null, leaseExpiresAt: null, lastError: error }).where(eq(jobs.id, jobId)).run();
         return "requeued";

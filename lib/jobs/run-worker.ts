@@ -5,6 +5,7 @@
 import os from "node:os";
 import { randomBytes } from "node:crypto";
 import { getEvaluator, type ClipEvaluator } from "../clip/evaluator";
+import { evaluatorWarning } from "../clip/identity";
 import { resolveServiceModel, type ResolvedModel } from "../clip/resolve-model";
 import { getServiceEvaluator } from "../scoring/service-evaluator";
 import { config } from "../config";
@@ -56,7 +57,8 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerStats
     try {
       // Without an explicit model, share the server's evaluator (one ONNX session per process).
       evaluator = await (opts.model ? getEvaluator(model.dir, { variant: model.variant, threads: cfg.threads }) : getServiceEvaluator());
-      log(`evaluator ${evaluator.identity.id}${evaluator.identity.isFixture ? " (random-weight fixture: scores not meaningful)" : ""}`);
+      const warning = evaluatorWarning(evaluator.identity);
+      log(`evaluator ${evaluator.identity.id}${warning ? ` (${warning})` : ""}`);
     } catch (e) {
       // Claiming jobs without an evaluator would only burn their attempts.
       log(`cannot load the evaluator from ${model.dir}: ${(e as Error).message}; retrying in ${Math.max(pollMs, 5000)} ms`);

@@ -32,8 +32,8 @@ export type Leaderboard = {
 
 const byClipScore = (a: { clipScore: number | null }, b: { clipScore: number | null }) => (b.clipScore ?? -Infinity) - (a.clipScore ?? -Infinity);
 
-/** Hidden runs and variants are left out; `source` keeps only uploaded, generated or demo runs. */
-export function getLeaderboard(promptSet: string, opts: { version?: number; includeDemo?: boolean; source?: RunSourceFilter } = {}): Leaderboard {
+/** `defaultEvaluatorId` (the installed evaluator) puts its board first. Hidden runs and variants are left out; `source` keeps only uploaded, generated or demo runs. */
+export function getLeaderboard(promptSet: string, opts: { version?: number; includeDemo?: boolean; defaultEvaluatorId?: string; source?: RunSourceFilter } = {}): Leaderboard {
   const db = getDb();
   const set = findPromptSetOrThrow(db, promptSet, opts.version);
   const rows = db
@@ -83,7 +83,8 @@ export function getLeaderboard(promptSet: string, opts: { version?: number; incl
     return board;
   });
   // Real evaluators before fixtures, so a random-weight board is never the first thing shown.
-  evaluatorBoards.sort((a, b) => Number(a.fixture) - Number(b.fixture));
+  const installed = (b: (typeof evaluatorBoards)[number]) => Number(b.evaluator.id !== opts.defaultEvaluatorId);
+  evaluatorBoards.sort((a, b) => installed(a) - installed(b) || Number(a.fixture) - Number(b.fixture));
   return {
     promptSet: { id: set.id, name: set.name, version: set.version, isImplicit: set.isImplicit },
     metrics: metricLabels(),

@@ -40,7 +40,8 @@ export type RankedBoard = {
 
 type Inputs = { board: Omit<RankedBoard, "ranking" | "excluded">; inputs: RankingVariant[] };
 
-type LoadOptions = { version?: number; evaluatorId?: string; includeDemo?: boolean; source?: RunSourceFilter };
+/** `defaultEvaluatorId`: shown when `evaluatorId` is not given and it scored runs of the set (the installed evaluator). */
+type LoadOptions = { version?: number; evaluatorId?: string; defaultEvaluatorId?: string; includeDemo?: boolean; source?: RunSourceFilter };
 
 function loadInputs(promptSet: string, opts: LoadOptions): Inputs {
   const visible = rankedRunsFilter(opts);
@@ -55,8 +56,9 @@ function loadInputs(promptSet: string, opts: LoadOptions): Inputs {
     .where(and(eq(runs.promptSetId, set.id), eq(runs.status, "scored"), visible))
     .groupBy(evaluators.id)
     .all();
-  // Default: a real evaluator over the fixture, then the one with the most runs.
-  counts.sort((a, b) => Number(a.evaluator.isFixture) - Number(b.evaluator.isFixture) || b.runs - a.runs);
+  // Default: the installed evaluator, then a real evaluator over the fixture, then the one with the most runs.
+  const installed = (c: (typeof counts)[number]) => Number(c.evaluator.id !== opts.defaultEvaluatorId);
+  counts.sort((a, b) => installed(a) - installed(b) || Number(a.evaluator.isFixture) - Number(b.evaluator.isFixture) || b.runs - a.runs);
   const chosen = opts.evaluatorId ? counts.find((c) => c.evaluator.id === opts.evaluatorId) : counts[0];
   if (opts.evaluatorId && !chosen) throw new AppError("not_found", `no runs of prompt set "${set.name}" were scored by evaluator "${opts.evaluatorId}"`);
   const base = {

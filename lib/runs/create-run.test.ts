@@ -41,7 +41,7 @@ describe("createRun", () => {
     expect(count(variants)).toBe(1);
     const set = getDb().select().from(promptSets).get()!;
     expect(set).toMatchObject({ isImplicit: true, version: 1 });
-    expect(set.name).toMatch(/^upload-[0-9a-f]{12}$/);
+    expect(set.name).toMatch(/^upload-unclip-base-[0-9a-f]{12}$/);
     expect(count(prompts)).toBe(3);
     expect(count(images)).toBe(6);
     expect(count(samples)).toBe(7);

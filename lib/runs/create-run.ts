@@ -16,9 +16,12 @@ import { validationError } from "../http/respond";
 import { enqueueJob } from "../jobs/enqueue-job";
 import { MAX_PROMPT_CHARS } from "../manifest/parse-manifest";
 import { ensureImplicitPromptSet } from "../prompt-sets/ensure-implicit-prompt-set";
+import { findContainingPromptSet } from "../prompt-sets/find-containing-prompt-set";
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
 import { ContentHashMismatchError, IMAGE_FORMATS, hasFile, placeFileSync, putFile, removeFile, type ImageFormat } from "../storage/content-store";
+import { claimStoreFiles } from "../storage/in-flight";
 import { createVariant, createVariantInputSchema } from "../variants/create-variant";
+import { retryRun } from "./retry-run";
 
 export const runItemSchema = z
   .object({
@@ -58,7 +61,8 @@ export const createRunInputSchema = z.object({
 });
 export type CreateRunInput = z.input<typeof createRunInputSchema>;
 
-export type CreateRunResult = { run: RunRow; duplicate: boolean };
+/** duplicate: an identical run existed; requeued: it had failed and was queued again (retry-run.ts). */
+export type CreateRunResult = { run: RunRow; duplicate: boolean; requeued?: boolean };
 
 type Resolved = z.output<typeof runItemSchema> & { text: string; promptRowId?: number };
 
@@ -98,11 +102,29 @@ export async function createRun(input: CreateRunInput): Promise<CreateRunResult>
     items: items.map((i) => [i.text, i.seed ?? null, i.sha256]),
   });
   const existing = db.select().from(runs).where(eq(runs.fingerprint, fingerprint)).get();
-  if (existing) return { run: existing, duplicate: true };
+  if (existing) return existingRun(existing);
 
-  // Move each distinct file into the store, remembering which ones this call added.
   const firstBySha = new Map<string, Resolved>();
   for (const i of items) if (!firstBySha.has(i.sha256)) firstBySha.set(i.sha256, i);
+  // Until the rows are committed the placed files have none: the claim keeps the clean-up off them.
+  const releaseClaim = claimStoreFiles([...firstBySha.keys()]);
+  try {
+    return await storeAndInsert(v, fingerprint, set, items, firstBySha, variant?.id);
+  } finally {
+    releaseClaim();
+  }
+}
+
+/** Moves each distinct file into the store, remembering which ones this call added, then writes the rows. */
+async function storeAndInsert(
+  v: z.output<typeof createRunInputSchema>,
+  fingerprint: string,
+  set: PromptSetRow | undefined,
+  items: Resolved[],
+  firstBySha: Map<string, Resolved>,
+  variantId: string | undefined,
+): Promise<CreateRunResult> {
+  const db = getDb();
   const added: { sha256: string; format: ImageFormat }[] = [];
   try {
     await forEachLimited([...firstBySha.values()], 4, async (i) => {
@@ -120,15 +142,27 @@ export async function createRun(input: CreateRunInput): Promise<CreateRunResult>
   }
 
   try {
-    const run = db.transaction((tx) => insertRun(tx, v, fingerprint, set, items, variant?.id), { behavior: "immediate" });
+    const run = db.transaction((tx) => insertRun(tx, v, fingerprint, set, items, variantId), { behavior: "immediate" });
     return { run, duplicate: false };
   } catch (e) {
     removeUnreferenced(added);
     // Another upload of the same run committed between our check and our transaction.
     if (isUniqueViolation(e, "runs.fingerprint")) {
       const winner = db.select().from(runs).where(eq(runs.fingerprint, fingerprint)).get();
-      if (winner) return { run: winner, duplicate: true };
+      if (winner) return existingRun(winner);
     }
+    throw e;
+  }
+}
+
+/** An identical upload of a failed run re-queues it instead of pointing at the failure. */
+function existingRun(run: RunRow): CreateRunResult {
+  if (run.status !== "failed" || run.source !== "uploaded") return { run, duplicate: true };
+  try {
+    return { run: retryRun(run.id), duplicate: true, requeued: true };
+  } catch (e) {
+    // Another request re-queued it first.
+    if (isAppError(e) && e.code === "conflict") return { run: getDb().select().from(runs).where(eq(runs.id, run.id)).get()!, duplicate: true };
     throw e;
   }
 }
@@ -220,11 +254,8 @@ function insertRun(
   let set = named;
   let promptIdOf: (i: Resolved) => number = (i) => i.promptRowId!;
   if (!set) {
-    set = ensureImplicitPromptSet(
-      tx,
-      items.map((i) => i.text),
-      v.apiKeyId,
-    );
+    const texts = items.map((i) => i.text);
+    set = findContainingPromptSet(tx, texts) ?? ensureImplicitPromptSet(tx, texts, v.variant, v.apiKeyId);
     const rows = tx.select({ id: prompts.id, text: prompts.text }).from(prompts).where(eq(prompts.promptSetId, set.id)).all();
     const byText = new Map(rows.map((r) => [r.text, r.id]));
     promptIdOf = (i) => byText.get(i.text)!;

@@ -3,7 +3,7 @@
 import { and, asc, eq, isNotNull } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { apiKeys, evaluators, promptScores, prompts, promptSets, runScores, runs, sampleScores, samples, variants, type RunRow, type RunScoreRow } from "../../db/schema";
-import { FIXTURE_WARNING } from "../clip/identity";
+import { evaluatorWarning } from "../clip/identity";
 import { AppError } from "../errors";
 import { metricLabels } from "../scoring/score-batch";
 import { runProvenance, type RunProvenance } from "./run-provenance";
@@ -57,7 +57,8 @@ export type RunDetail = RunView & {
 
 export function evaluatorSummary(row: { id: string; name: string; variant: string; isFixture: boolean }): EvaluatorSummary {
   const base = { id: row.id, name: row.name, variant: row.variant, isFixture: row.isFixture };
-  return row.isFixture ? { ...base, warning: FIXTURE_WARNING } : base;
+  const warning = evaluatorWarning(row);
+  return warning ? { ...base, warning } : base;
 }
 
 /** `evaluatorId` picks whose scores to show; default: the evaluator that last scored the run. */

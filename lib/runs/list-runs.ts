@@ -4,7 +4,7 @@ import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "../../db/client";
 import { evaluators, promptSets, runScores, runStatusSchema, runs, variants } from "../../db/schema";
-import { FIXTURE_WARNING } from "../clip/identity";
+import { evaluatorWarning } from "../clip/identity";
 import { validationError } from "../http/respond";
 
 export const listRunsInputSchema = z.object({
@@ -58,7 +58,7 @@ export function listRuns(input: ListRunsInput = {}): { runs: RunListItem[]; tota
     .where(cond)
     .get()!.n;
   const rows = db
-    .select({ run: runs, variant: variants.name, promptSet: { name: promptSets.name, version: promptSets.version, isImplicit: promptSets.isImplicit }, score: runScores, isFixture: evaluators.isFixture })
+    .select({ run: runs, variant: variants.name, promptSet: { name: promptSets.name, version: promptSets.version, isImplicit: promptSets.isImplicit }, score: runScores, isFixture: evaluators.isFixture, evaluatorName: evaluators.name })
     .from(runs)
     .innerJoin(variants, eq(variants.id, runs.variantId))
     .innerJoin(promptSets, eq(promptSets.id, runs.promptSetId))
@@ -70,7 +70,7 @@ export function listRuns(input: ListRunsInput = {}): { runs: RunListItem[]; tota
     .offset(f.offset)
     .all();
   return {
-    runs: rows.map(({ run, variant, promptSet, score, isFixture }) => ({
+    runs: rows.map(({ run, variant, promptSet, score, isFixture, evaluatorName }) => ({
       id: run.id,
       status: run.status,
       source: run.source,
@@ -82,7 +82,7 @@ export function listRuns(input: ListRunsInput = {}): { runs: RunListItem[]; tota
       progress: { done: run.progressDone, total: run.progressTotal },
       generated: run.generationId ? { done: run.generatedDone, total: run.generatedTotal } : null,
       error: run.error,
-      evaluator: run.evaluatorId ? { id: run.evaluatorId, isFixture: isFixture ?? false, ...(isFixture ? { warning: FIXTURE_WARNING } : {}) } : null,
+      evaluator: run.evaluatorId ? withWarning({ id: run.evaluatorId, isFixture: isFixture ?? false }, evaluatorName ?? "") : null,
       scores: score ? { n: score.n, failed: score.failed, clipScore: score.clipScore, clipS: score.clipS, diversity: score.diversity, vendi: score.vendi } : null,
       isDemo: run.isDemo,
       hiddenReason: run.hiddenAt ? (run.hiddenReason ?? "hidden") : null,
@@ -93,4 +93,9 @@ export function listRuns(input: ListRunsInput = {}): { runs: RunListItem[]; tota
     limit: f.limit,
     offset: f.offset,
   };
+}
+
+function withWarning(e: { id: string; isFixture: boolean }, name: string): { id: string; isFixture: boolean; warning?: string } {
+  const warning = evaluatorWarning({ name, isFixture: e.isFixture });
+  return warning ? { ...e, warning } : e;
 }

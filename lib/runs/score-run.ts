@@ -137,7 +137,8 @@ export async function scoreRun(opts: ScoreRunOptions): Promise<ScoreRunResult> {
   return stats;
 }
 
-function scoredCount(runId: string, evaluatorId: string) {
+/** SQL for the number of the run's samples with a stored score (or per-sample error) from `evaluatorId`. */
+export function scoredCount(runId: string, evaluatorId: string) {
   return sql<number>`(select count(*) from ${sampleScores} ss join ${samples} s on s.id = ss.sample_id where s.run_id = ${runId} and ss.evaluator_id = ${evaluatorId})`;
 }
 

@@ -1,7 +1,7 @@
 // Scores a batch of (image, prompt, group) items with one evaluator and returns the report the
 // CLI prints and POST /api/v1/metrics answers: evaluator, items, groups, summary.
 import type { ClipEvaluator, ImageSource, ItemError } from "../clip/evaluator";
-import { FIXTURE_WARNING, type EvaluatorIdentity } from "../clip/identity";
+import { evaluatorWarning, type EvaluatorIdentity } from "../clip/identity";
 import { cosine, listMetrics, summarize, type GroupSummary, type RunSummary } from "../metrics";
 
 export type BatchItemInput = {
@@ -39,7 +39,8 @@ export type ScoreBatchOptions = {
 };
 
 export function evaluatorReport(identity: EvaluatorIdentity): BatchReport["evaluator"] {
-  return identity.isFixture ? { ...identity, warning: FIXTURE_WARNING } : identity;
+  const warning = evaluatorWarning(identity);
+  return warning ? { ...identity, warning } : identity;
 }
 
 export function metricLabels(): BatchReport["metrics"] {

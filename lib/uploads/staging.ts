@@ -5,17 +5,21 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { config } from "../config";
+import { createOwnedStagingDir, unregisterInFlight } from "../storage/in-flight";
 import type { StoredFile } from "./types";
 
-/** Creates <stagingRoot>/upload-XXXXXX; the root defaults to <dataDir>/staging so files can be renamed into the store. */
+/**
+ * Creates <stagingRoot>/upload-<pid>-XXXXXX, registered as in flight so the clean-up leaves it
+ * alone (lib/storage/in-flight.ts); the root defaults to <dataDir>/staging so files can be
+ * renamed into the store.
+ */
 export async function createStagingDir(stagingRoot?: string): Promise<string> {
-  const root = stagingRoot ?? path.join(config().dataDir, "staging");
-  await fs.mkdir(root, { recursive: true });
-  return fs.mkdtemp(path.join(root, "upload-"));
+  return createOwnedStagingDir(stagingRoot ?? path.join(config().dataDir, "staging"));
 }
 
 export async function removeStagingDir(dir: string): Promise<void> {
   await fs.rm(dir, { recursive: true, force: true, maxRetries: 3 });
+  unregisterInFlight(dir);
 }
 
 export class StreamTooLargeError extends Error {

@@ -4,6 +4,7 @@
 import fs from "node:fs/promises";
 import sharp from "sharp";
 import { AppError } from "../errors";
+import { pilLikeInput } from "../clip/decode-rgb";
 import { ImageInputError, inspectImage } from "../clip/preprocess";
 import type { ManifestRow } from "../manifest/parse-manifest";
 import { normaliseEntryName } from "./entry-name";
@@ -83,7 +84,7 @@ export async function checkImage(filePath: string, maxImagePixels: number): Prom
     // Same decoder options as preprocessImage, so what passes here also scores later. Every pixel
     // is decoded (that is what catches truncation) but only one band is kept: ≤ maxImagePixels bytes.
     // (.stats() decodes too, but costs 3–10× more.)
-    await sharp(buf, { pages: 1, failOn: "error", limitInputPixels: maxImagePixels }).extractChannel(0).raw().toBuffer();
+    await sharp(buf, pilLikeInput(maxImagePixels)).extractChannel(0).raw().toBuffer();
   } catch (e) {
     const m = (e instanceof Error ? e.message : String(e)).split("\n")[0]!.slice(0, 200);
     return { code: "image_unreadable", message: `could not decode the ${format} image (${m}); truncated or corrupt?` };

@@ -5,10 +5,14 @@ import { DemoBadge, StatusBadge } from "@/app/_components/badges";
 import { ManageActions } from "@/app/_components/manage-actions";
 import { CONDITIONING_LABELS, fmt, fmtCi } from "@/app/_components/format";
 import { isAppError } from "@/lib/errors";
+import { leaderboardUrl } from "@/lib/leaderboard/run-leaderboard";
 import { getRunOrThrow, type PromptMetrics, type RunDetail } from "@/lib/runs/get-run-or-throw";
 import type { RunProvenance } from "@/lib/runs/run-provenance";
 import { listRunSamples } from "@/lib/runs/list-run-samples";
+import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
+import { RunActions } from "./run-actions";
 import { RunProgress } from "./run-progress";
+import { UserText } from "@/app/_components/user-text";
 
 export const dynamic = "force-dynamic";
 
@@ -66,6 +70,7 @@ export default async function RunPage({ params, searchParams }: Props) {
   const { id } = await params;
   const sp = await searchParams;
   const run = load(id);
+  const installed = (await getServiceEvaluator().catch(() => undefined))?.identity.id;
   const sortKey = sp.sort && sp.sort in SORTABLE ? (sp.sort as SortKey) : undefined;
   const dir = sp.dir === "asc" ? "asc" : "desc";
   const prompts = sortPrompts(run.metrics?.prompts ?? [], sortKey, dir);
@@ -83,9 +88,13 @@ export default async function RunPage({ params, searchParams }: Props) {
     <div>
       <p className="text-sm text-slate-500">
         <Link href={`/variants/${run.variant.id}`} className="underline">
-          {run.variant.name}
+          <UserText text={run.variant.name} expand={false} />
         </Link>{" "}
-        · {CONDITIONING_LABELS[run.variant.conditioningType] ?? run.variant.conditioningType} · prompt set {run.promptSet.name} v{run.promptSet.version}
+        · {CONDITIONING_LABELS[run.variant.conditioningType] ?? run.variant.conditioningType} · on the leaderboard of prompt set{" "}
+        <Link href={leaderboardUrl(run.promptSet.name)} className="underline" data-testid="run-leaderboard">
+          <UserText text={run.promptSet.name} expand={false} /> v{run.promptSet.version}
+        </Link>
+        {run.promptSet.isImplicit ? " (made from uploads)" : ""}
       </p>
       <h1 className="mt-1 text-2xl font-semibold">
         Run {run.id} <StatusBadge status={run.status} />
@@ -93,7 +102,12 @@ export default async function RunPage({ params, searchParams }: Props) {
       </h1>
       <p className="mt-1 text-sm text-slate-600">
         guidance {run.guidanceScale}
-        {run.sampler ? ` · ${run.sampler}` : ""}
+        {run.sampler && (
+          <>
+            {" · "}
+            <UserText text={run.sampler} />
+          </>
+        )}
         {run.steps ? ` · ${run.steps} steps` : ""} · source {run.source}
         {run.generation && (
           <>
@@ -110,13 +124,15 @@ export default async function RunPage({ params, searchParams }: Props) {
       {run.owner && <p className="mt-1 text-xs text-slate-500">Uploaded with API key “{run.owner.name}”.</p>}
       {run.hidden && (
         <p className="mt-2 rounded bg-amber-50 p-3 text-sm text-amber-900" data-testid="hidden-banner">
-          Hidden from rankings{run.hidden.by === "variant" ? " with its variant" : ""} since {run.hidden.at.toISOString().slice(0, 10)}: {run.hidden.reason ?? "no reason given"}.
+          Hidden from rankings{run.hidden.by === "variant" ? " with its variant" : ""} since {run.hidden.at.toISOString().slice(0, 10)}: <UserText text={run.hidden.reason ?? "no reason given"} />.
         </p>
       )}
       {run.evaluator?.warning && <p className="mt-1 text-sm font-medium text-amber-800">Evaluator: {run.evaluator.warning}.</p>}
       {run.provenance && <Provenance p={run.provenance} />}
-      <RunProgress id={run.id} initial={{ status: run.status, done: run.progress.done, total: run.progress.total, generation: run.generation && { done: run.generation.done, total: run.generation.total } }} />
-      {run.error && <p className="rounded bg-rose-50 p-3 text-sm text-rose-900">Run failed: {run.error}</p>}
+      <RunProgress key={run.status} id={run.id} initial={{ status: run.status, done: run.progress.done, total: run.progress.total, generation: run.generation && { done: run.generation.done, total: run.generation.total } }} />
+      {run.error && <p className="rounded bg-rose-50 p-3 text-sm text-rose-900">Run failed: <UserText text={run.error} /></p>}
+      {run.status === "failed" && <RunActions id={run.id} action="retry" />}
+      {run.status === "scored" && installed && run.evaluator?.id !== installed && <RunActions id={run.id} action="rescore" evaluator={installed} />}
 
       {m && (
         <section aria-labelledby="summary" className="mt-6">
@@ -179,8 +195,9 @@ export default async function RunPage({ params, searchParams }: Props) {
                 {prompts.map((p) => (
                   <tr key={p.promptId} className="border-b border-slate-100">
                     <td className="p-2">
-                      <a href={`#prompt-${p.promptId}`} className="hover:underline">
-                        {p.prompt}
+                      <UserText text={p.prompt} />{" "}
+                      <a href={`#prompt-${p.promptId}`} className="text-xs text-slate-500 underline" aria-label="samples of this prompt">
+                        samples
                       </a>
                       {p.truncated && <span className="ml-1 text-xs text-amber-700">(truncated to 77 tokens)</span>}
                     </td>
@@ -207,7 +224,9 @@ export default async function RunPage({ params, searchParams }: Props) {
           if (!g) return null;
           return (
             <div key={pid} id={`prompt-${pid}`} className="mt-4" data-testid="sample-grid">
-              <h3 className="text-sm font-medium">{g.prompt}</h3>
+              <h3 className="text-sm font-medium">
+                <UserText text={g.prompt} expand={false} />
+              </h3>
               <ul className="mt-2 grid grid-cols-4 gap-2 sm:grid-cols-6 md:grid-cols-8">
                 {g.samples.map((s) => (
                   <li key={s.sampleId} className="overflow-hidden rounded border border-slate-200 bg-white">
@@ -234,7 +253,7 @@ export default async function RunPage({ params, searchParams }: Props) {
           <ul className="mt-2 list-disc pl-5 text-sm">
             {run.errors.map((e) => (
               <li key={e.sampleId}>
-                {e.fileName}: {e.code}: {e.message}
+                <UserText text={e.fileName} />: {e.code}: <UserText text={e.message} />
               </li>
             ))}
           </ul>

@@ -6,6 +6,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { FieldError, useStoredApiKey } from "@/app/_components/form-bits";
+import { UserText } from "@/app/_components/user-text";
 
 type ApiError = { code: string; message: string; details?: Record<string, unknown> };
 type FieldErrors = Partial<Record<Field, string>>;
@@ -167,7 +168,7 @@ export function GenerateForm({ variant, promptSets }: { variant: string; promptS
       </div>
       {general && (
         <p role="alert" className="text-sm text-rose-700" data-testid="gen-error-general">
-          {general}
+          <UserText text={general} max={4000} />
         </p>
       )}
       <div>

@@ -8,6 +8,7 @@ import { ManageActions } from "@/app/_components/manage-actions";
 import { SettingsDifferBadge } from "@/app/_components/settings-differ-badge";
 import { SourceFilter } from "@/app/_components/source-filter";
 import { DownloadLinks, TradeoffChart } from "@/app/_components/tradeoff-chart";
+import { UserText } from "@/app/_components/user-text";
 import { isAppError } from "@/lib/errors";
 import { getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
 import { listPromptSets } from "@/lib/prompt-sets/list-prompt-sets";
@@ -59,25 +60,32 @@ export default async function VariantPage({ params, searchParams }: Props) {
   return (
     <div>
       <h1 className="text-2xl font-semibold">
-        {variant.name}
+        <UserText text={variant.name} expand={false} />
         <DemoBadge show={variant.isDemo} />
       </h1>
       <p className="mt-1 text-sm text-slate-600">
         {CONDITIONING_LABELS[variant.conditioningType] ?? variant.conditioningType}
-        {variant.model ? ` · ${variant.model}` : ""}
+        {variant.model && (
+          <>
+            {" · "}
+            <UserText text={variant.model} />
+          </>
+        )}
       </p>
       {variant.hiddenAt && (
         <p className="mt-2 rounded bg-amber-50 p-3 text-sm text-amber-900" data-testid="hidden-banner">
-          Hidden from rankings since {variant.hiddenAt.toISOString().slice(0, 10)}: {variant.hiddenReason ?? "no reason given"}.
+          Hidden from rankings since {variant.hiddenAt.toISOString().slice(0, 10)}: <UserText text={variant.hiddenReason ?? "no reason given"} />.
         </p>
       )}
-      {variant.description && <p className="mt-2 max-w-3xl text-sm">{variant.description}</p>}
+      {variant.description && <p className="mt-2 max-w-3xl text-sm">
+          <UserText text={variant.description} max={2000} />
+        </p>}
       {variant.links.length > 0 && (
         <ul className="mt-1 text-sm">
           {variant.links.map((l) => (
             <li key={l}>
               <a href={l} className="underline" rel="noreferrer noopener">
-                {l}
+                <UserText text={l} expand={false} />
               </a>
             </li>
           ))}
@@ -87,7 +95,7 @@ export default async function VariantPage({ params, searchParams }: Props) {
       {board && entry && (
         <section aria-labelledby="curve" className="mt-6">
           <h2 id="curve" className="text-lg font-semibold">
-            Diversity–fidelity curve on {board.promptSet.name} v{board.promptSet.version}
+            Diversity–fidelity curve on <UserText text={board.promptSet.name} expand={false} /> v{board.promptSet.version}
           </h2>
           {sets.length > 1 && (
             <p className="text-sm">
@@ -96,7 +104,7 @@ export default async function VariantPage({ params, searchParams }: Props) {
                 .filter((s) => s !== setName)
                 .map((s) => (
                   <Link key={s} href={`/variants/${variant.id}?promptSet=${encodeURIComponent(s)}`} className="mr-2 underline">
-                    {s}
+                    <UserText text={s} expand={false} />
                   </Link>
                 ))}
             </p>
@@ -118,7 +126,7 @@ export default async function VariantPage({ params, searchParams }: Props) {
 
       {board && !entry && (
         <p className="mt-6 text-sm" data-testid="variant-not-ranked">
-          Not on the {board.promptSet.name} ranking: {board.excluded.find((x) => x.variantId === variant.id)?.reason ?? "no scored runs there yet"}.
+          Not on the <UserText text={board.promptSet.name} /> ranking: {board.excluded.find((x) => x.variantId === variant.id)?.reason ?? "no scored runs there yet"}.
         </p>
       )}
 
@@ -173,7 +181,9 @@ export default async function VariantPage({ params, searchParams }: Props) {
                       </span>
                     )}
                   </td>
-                  <td className="p-2">{r.promptSet.name}</td>
+                  <td className="p-2">
+                    <UserText text={r.promptSet.name} />
+                  </td>
                   <td className="p-2">{r.guidanceScale}</td>
                   <td className="p-2">
                     <StatusBadge status={r.status} />

@@ -2,11 +2,15 @@
 // exporting a RunsSubcommand, added to this list.
 import { auditCommand } from "./audit-command";
 import { deleteCommand } from "./delete-command";
+import { rescoreCommand } from "./rescore-command";
+import { retryCommand } from "./retry-command";
 import { hideCommand, hideVariantCommand, unhideCommand, unhideVariantCommand } from "./hide-commands";
 import type { RunsSubcommand } from "./subcommand";
 import { deleteVariantCommand, editVariantCommand } from "./variant-commands";
 
 export const RUNS_SUBCOMMANDS: readonly RunsSubcommand[] = [
+  retryCommand,
+  rescoreCommand,
   deleteCommand,
   hideCommand,
   unhideCommand,

@@ -1,6 +1,7 @@
-// GET /api/v1/health – liveness, and which evaluator scores on this server
-import { FIXTURE_WARNING } from "@/lib/clip/identity";
+// GET /api/v1/health – liveness, which evaluator scores on this server, and how many runs lack its scores
+import { evaluatorWarning } from "@/lib/clip/identity";
 import { route } from "@/lib/http/respond";
+import { rescoreHint } from "@/lib/runs/rescore-hint";
 import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
 
 export const runtime = "nodejs";
@@ -9,5 +10,11 @@ export const dynamic = "force-dynamic";
 export const GET = route(async () => {
   const ev = await getServiceEvaluator();
   const { id, name, variant, isFixture } = ev.identity;
-  return Response.json({ status: "ok", evaluator: { id, name, variant, isFixture, ...(isFixture ? { warning: FIXTURE_WARNING } : {}) } });
+  const warning = evaluatorWarning(ev.identity);
+  const hint = await rescoreHint();
+  return Response.json({
+    status: "ok",
+    evaluator: { id, name, variant, isFixture, ...(warning ? { warning } : {}) },
+    rescore: { runsLackingScores: hint.runsLackingScores, command: hint.command },
+  });
 });

@@ -3,6 +3,7 @@ import { leaderboardQuerySchema, parseQuery } from "@/lib/api/schemas";
 import { getLeaderboard } from "@/lib/leaderboard/get-leaderboard";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";
+import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -10,5 +11,6 @@ export const dynamic = "force-dynamic";
 export const GET = route(async (req) => {
   rateLimit(req, "read");
   const q = parseQuery(req.url, leaderboardQuerySchema);
-  return Response.json(getLeaderboard(q.promptSet, { version: q.version, includeDemo: q.includeDemo, source: q.source }));
+  const installed = await getServiceEvaluator().catch(() => undefined);
+  return Response.json(getLeaderboard(q.promptSet, { version: q.version, includeDemo: q.includeDemo, source: q.source, defaultEvaluatorId: installed?.identity.id }));
 });

@@ -4,6 +4,7 @@ import { AppError } from "@/lib/errors";
 import { requireApiKey } from "@/lib/http/auth";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { route, validationError } from "@/lib/http/respond";
+import { runLeaderboard } from "@/lib/leaderboard/run-leaderboard";
 import { createRun } from "@/lib/runs/create-run";
 import { listRuns, listRunsInputSchema } from "@/lib/runs/list-runs";
 import { ingestMultipart } from "@/lib/uploads";
@@ -25,7 +26,7 @@ export const POST = route(async (req) => {
     const fields = runUploadFieldsSchema.safeParse(staged.fields);
     if (!fields.success) throw validationError(fields.error, "run fields");
     const f = fields.data;
-    const { run, duplicate } = await createRun({
+    const { run, duplicate, requeued } = await createRun({
       variant: f.variant,
       createVariantIfMissing: f.conditioningType ? { conditioningType: f.conditioningType, description: f.variantDescription, model: f.model } : undefined,
       promptSet: f.promptSet,
@@ -56,11 +57,17 @@ export const POST = route(async (req) => {
       statusUrl,
       pageUrl: `/runs/${run.id}`,
       duplicate,
+      ...(requeued ? { requeued } : {}),
       samples: staged.items.length,
+      leaderboard: runLeaderboard(run.promptSetId),
       ...(staged.ignoredFiles.length ? { ignoredFiles: staged.ignoredFiles } : {}),
-      ...(duplicate ? { message: "an identical upload (same variant, settings and files) exists; it was not scored again" } : {}),
+      ...(requeued
+        ? { message: "an identical upload of this run had failed; it was queued for scoring again" }
+        : duplicate
+          ? { message: "an identical upload (same variant, settings and files) exists; it was not scored again" }
+          : {}),
     };
-    return Response.json(body, { status: duplicate ? 200 : 202, headers: { Location: statusUrl } });
+    return Response.json(body, { status: duplicate && !requeued ? 200 : 202, headers: { Location: statusUrl } });
   } finally {
     await staged.cleanup();
   }

@@ -1,0 +1,1 @@
+ALTER TABLE `jobs` ADD `progress_mark` integer DEFAULT 0 NOT NULL;
