@@ -2,7 +2,7 @@
 // call that turns the service's error body into a message and exit code. They talk to the REST
 // API (never the database) so that the owner rules hold for them.
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { config } from "../../config";
+import { clientSettings } from "./api-client";
 
 export const CONNECTION_HELP = `Connection (every subcommand):
   --server URL   default http://localhost:3000 (or T2I_SERVER)
@@ -40,8 +40,7 @@ export class ApiRefusal extends Error {
 
 /** One call to the service with the API key; throws ApiRefusal for a non-2xx answer, UsageError when unreachable or keyless. */
 export async function callApi(values: { server?: string; key?: string }, method: string, path: string, json?: unknown): Promise<unknown> {
-  const server = (values.server ?? config().serverUrl).replace(/\/+$/, "");
-  const key = values.key ?? config().apiKey;
+  const { server, key } = clientSettings(values);
   if (!key) throw new UsageError("an API key is needed: --key or T2I_API_KEY (create one with npm run apikey -- create --name NAME)");
   let res: Response;
   try {
