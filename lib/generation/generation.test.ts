@@ -65,7 +65,8 @@ async function rejected(p: Promise<unknown>): Promise<AppError> {
 
 /** Uploads every sample a claimed task asks for, each picture distinct. */
 async function uploadAll(task: Task, tokenId: string) {
-  for (const s of task.samples) await storeTaskSample({ taskId: task.id, tokenId, index: s.index, body: body(await samplePng(s.index * 7 + task.guidanceScale * 40 + GEN_PROMPTS.findIndex((p) => p.id === task.prompt.id) * 3)) });
+  const shade = (s: { index: number }) => s.index * 7 + task.guidanceScale * 40 + GEN_PROMPTS.findIndex((p) => p.id === task.prompt.id) * 3;
+  for (const s of task.samples) await storeTaskSample({ taskId: task.id, tokenId, index: s.index, body: body(await samplePng(shade(s), task.width, task.height)) });
 }
 
 describe("createGeneration", () => {

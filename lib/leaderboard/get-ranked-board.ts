@@ -50,7 +50,6 @@ function load(promptSet: string, opts: BoardOptions): Loaded {
     .innerJoin(runs, eq(runs.id, runScores.runId))
     .innerJoin(variants, eq(variants.id, runs.variantId))
     .innerJoin(evaluators, eq(evaluators.id, runScores.evaluatorId))
-    .innerJoin(variants, eq(variants.id, runs.variantId))
     .where(boardRunFilter(set.id, opts.includeDemo !== false, opts.source))
     .groupBy(evaluators.id)
     .all();

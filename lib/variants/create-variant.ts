@@ -14,7 +14,7 @@ export const variantNameSchema = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$/, "use 1–100 letters, digits, '.', '_', '+' or '-', starting with a letter or digit");
 
 /** Variant links are rendered as anchors: http(s) only, so no javascript: or data: URL gets in. */
-export const httpUrlSchema = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).max(2000);
+export const httpUrlSchema = z.url({ protocol: /^https?$/, error: "links must be http(s) URLs (http:// or https://)" }).max(2000);
 
 export const createVariantInputSchema = z.object({
   name: variantNameSchema,
