@@ -96,7 +96,7 @@ class Denoiser(nn.Module):
     (a pooled CLIP embedding, `embed`) and/or by cross-attention from the hidden state to token
     states (`tokens`, with an additive mask). Zeroed conditioning is the unconditional model."""
 
-    def __init__(self, dim, embed=False, tokens=False, width=256, depth=3, heads=4):
+    def __init__(self, dim, embed=False, tokens=False, width=128, depth=3, heads=4):
         super().__init__()
         self.embed, self.tokens, self.heads = embed, tokens, heads
         self.inp = nn.Linear(dim, width)

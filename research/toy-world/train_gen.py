@@ -12,7 +12,8 @@ on a dataset written by `npm run toy:dataset`, conditioned through the trained t
 `--prepare` first encodes the dataset once (latents, image embeddings, two captions per scene
 with their text embeddings and token states) into <cache>/toy-world/gen-cache.npz.
 Epsilon prediction, cosine schedule, condition dropout (--drop) for classifier-free guidance,
-AdamW with cosine decay. Writes <out>/<model>.onnx, <model>.curve.csv and <model>.train.json.
+AdamW with cosine decay. Writes <out>/<model>.onnx, <out>/torch/<model>.pt (the same weights for sample_gen.py),
+<model>.curve.csv and <model>.train.json.
 """
 import argparse
 import json
@@ -135,7 +136,7 @@ def main():
     p.add_argument("--scenes", type=int, default=40000)
     p.add_argument("--out", default="fixtures/toy-gen")
     p.add_argument("--steps", type=int, default=4000)
-    p.add_argument("--batch", type=int, default=256)
+    p.add_argument("--batch", type=int, default=128)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--drop", type=float, default=0.1, help="condition dropout rate (classifier-free guidance)")
     p.add_argument("--seed", type=int, default=0)
@@ -193,7 +194,8 @@ def main():
             break
     path = os.path.join(a.out, f"{a.model}.onnx")
     export(net, a.model, path)
-    torch.save(net.state_dict(), os.path.join(CACHE, f"gen-{a.model}.pt"))
+    os.makedirs(os.path.join(a.out, "torch"), exist_ok=True)
+    torch.save(net.state_dict(), os.path.join(a.out, "torch", f"{a.model}.pt"))
     json.dump(
         {"model": a.model, "steps": step, "stopped_early": early, "batch": a.batch, "lr": a.lr, "drop": a.drop, "seed": a.seed, "threads": a.threads,
          "train_seconds": round(time.time() - start, 1), "scenes": int(len(d["train"])), "val_loss": vl, "torch": torch.__version__},
