@@ -13,11 +13,10 @@ import { CommandEngine } from "../generation/worker-client/command-engine";
 import { ToyEngine } from "../generation/worker-client/engines/toy-engine";
 import type { Task } from "../generation/worker-client/task-schema";
 import { pairwiseDiversity } from "../metrics/pairwise-diversity";
-import { captionScene } from "./captions";
 import { LATENT_DIM } from "./latent";
-import { makeRng, sampleScene } from "./scene";
+import { measureGuidance } from "./measure-guidance";
 import { seededNormals, TOY_CONDITIONINGS, TOY_VARIANTS, ToyGenerator } from "./toy-generator";
-import { HELD_OUT_SEED_BASE } from "./write-dataset";
+import { toyPrompts } from "./toy-prompts";
 
 const PY = "/usr/bin/python3";
 const hasTorch = fs.existsSync(PY) && spawnSync(PY, ["-c", "import torch, onnx"], { stdio: "ignore" }).status === 0;
@@ -82,34 +81,22 @@ describe("toy generators", () => {
 });
 
 describe("guidance on held-out prompts, scored by the toy evaluator", () => {
+  const engine = new ToyEngine({ threads: 1 });
   let evaluator: ClipEvaluator;
   beforeAll(async () => {
     evaluator = await ClipEvaluator.load(TOY_MODEL_DIR, { batchSize: 32, threads: 1 });
   });
-
-  it("guidance 8 raises prompt fidelity and lowers diversity against guidance 1", async () => {
-    // Held-out captions (scene seeds above every training seed), 8 samples each.
-    const prompts = Array.from({ length: 6 }, (_, i) => captionScene(sampleScene(HELD_OUT_SEED_BASE + 500 + i), "partial", makeRng(i)).text);
-    const seeds = [1, 2, 3, 4, 5, 6, 7, 8];
-    const measure = async (guidance: number) => {
-      let cos = 0;
-      let div = 0;
-      for (const p of prompts) {
-        const pngs = await collect(engine, task("toy-clip-text", p, seeds, guidance, 20));
-        const [text] = await evaluator.embedTexts([p]);
-        const imgs = (await evaluator.embedImages(pngs)).map((e) => e.embedding!);
-        cos += imgs.reduce((a, e) => a + e.reduce((s, v, k) => s + v * text!.embedding[k]!, 0), 0) / imgs.length;
-        div += pairwiseDiversity(imgs.map((e) => Array.from(e))).value!;
-      }
-      return { fidelity: cos / prompts.length, diversity: div / prompts.length };
-    };
-    const low = await measure(1);
-    const high = await measure(8);
-    expect(high.fidelity).toBeGreaterThan(low.fidelity);
-    expect(high.diversity).toBeLessThan(low.diversity);
-  }, 120_000);
-  const engine = new ToyEngine({ threads: 1 });
   afterAll(() => engine.close());
+
+  it.each(["toy-clip-text", "toy-text-sequence"])("%s: guidance 8 raises CLIPScore and lowers diversity against guidance 1", async (variant) => {
+    const prompts = toyPrompts(4);
+    const seeds = [1, 2, 3, 4, 5, 6, 7, 8];
+    const at = (guidance: number) => measureGuidance(evaluator, prompts, seeds, (p, s) => collect(engine, task(variant, p, s, guidance, 20)));
+    const low = await at(1);
+    const high = await at(8);
+    expect(high.clipScore.estimate).toBeGreaterThan(low.clipScore.estimate);
+    expect(high.diversity.estimate).toBeLessThan(low.diversity.estimate);
+  }, 180_000);
 });
 
 describe.skipIf(!hasTorch)(`the Python twin through the command engine${hasTorch ? "" : " (skipped: /usr/bin/python3 with torch and onnx is missing; CI has no torch)"}`, () => {

@@ -29,6 +29,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 import gen  # noqa: E402
 import train as clip_train  # noqa: E402
 
+VAL_SCENES = 1500
 CACHE = os.path.join(os.environ.get("T2I_CACHE_DIR", os.path.expanduser("~/.cache/t2i-eval")), "toy-world")
 
 
@@ -151,8 +152,9 @@ def main():
     torch.manual_seed(a.seed)
     rng = np.random.default_rng(a.seed)
     d = dict(np.load(os.path.join(CACHE, "gen-cache.npz")))
-    train_idx = np.flatnonzero(d["train"])
-    val_idx = np.flatnonzero(~d["train"])
+    # The dataset's own val split lies past --scenes; hold out the last VAL_SCENES prepared scenes instead.
+    train_idx = np.arange(len(d["latents"]) - VAL_SCENES)
+    val_idx = np.arange(len(d["latents"]) - VAL_SCENES, len(d["latents"]))
     net = build(a.model)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=0.01)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 100) * 0.5 * (1 + np.cos(np.pi * min(s, a.steps) / a.steps)))
@@ -198,7 +200,7 @@ def main():
     torch.save(net.state_dict(), os.path.join(a.out, "torch", f"{a.model}.pt"))
     json.dump(
         {"model": a.model, "steps": step, "stopped_early": early, "batch": a.batch, "lr": a.lr, "drop": a.drop, "seed": a.seed, "threads": a.threads,
-         "train_seconds": round(time.time() - start, 1), "scenes": int(len(d["train"])), "val_loss": vl, "torch": torch.__version__},
+         "train_seconds": round(time.time() - start, 1), "train_scenes": int(len(train_idx)), "val_scenes": int(len(val_idx)), "val_loss": vl, "torch": torch.__version__},
         open(os.path.join(a.out, f"{a.model}.train.json"), "w"), indent=2)
     print(f"{a.model}: exported {path} after {step} steps", flush=True)
 
