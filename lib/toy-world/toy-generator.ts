@@ -100,6 +100,7 @@ export async function ddimSample(eps: Eps, noise: Float64Array, steps: number, g
 }
 
 export type ToyText = { embed: Float32Array; states: Float32Array; tokens: number };
+/** imageEmbedding: the prior's draw as the decoder sees it (unit length ×8), for the clip_image variants. */
 export type ToySample = { seed: number; latent: Float32Array; scene: ToyScene; imageEmbedding?: Float32Array };
 
 function scaledUnit(v: ArrayLike<number>, offset: number, dim: number): Float32Array {
