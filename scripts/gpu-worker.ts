@@ -9,6 +9,7 @@ import { config } from "../lib/config";
 import { PROVIDER_CHOICES } from "../lib/diffusion/execution-provider";
 import { CommandEngine } from "../lib/generation/worker-client/command-engine";
 import type { GenerationEngine } from "../lib/generation/worker-client/engine";
+import { modelDigest } from "../lib/generation/worker-client/model-digest";
 import { OnnxEngine, ONNX_SAMPLERS } from "../lib/generation/worker-client/onnx-engine";
 import { ToyEngine, TOY_SAMPLERS } from "../lib/generation/worker-client/engines/toy-engine";
 import { runGenerationWorker } from "../lib/generation/worker-client/run-generation-worker";
@@ -54,6 +55,8 @@ Engines:
                         (mulberry32 + Box–Muller, the same stream as research/toy-world/gen.py).
 
   --engine command      runs your program once per task:
+    --model DIR         optional: the model folder your program loads; its name and a SHA-256
+                        over its files are recorded on every run this worker generates
     --command "…"       run with /bin/sh -c in this directory, with this worker's environment plus
                           T2I_TASK_FILE   path of a JSON file describing the task
                           T2I_OUTPUT_DIR  an empty folder for the images
@@ -183,6 +186,11 @@ async function main(): Promise<number> {
     });
   }
 
+  // Reported with each completed task and shown on the run page (docs/worker-protocol.md).
+  const modelDir = args.model ? (args.model === "fixture" && args.engine === "onnx" ? FIXTURE_DIR : path.resolve(args.model)) : undefined;
+  const provenance = { engine: args.engine, ...(modelDir ? { model: await modelDigest(modelDir) } : {}) };
+  timestamped(provenance.model ? `model ${provenance.model.name} sha256 ${provenance.model.sha256}` : "model: not given (--model DIR records one)");
+
   const api = new WorkerApi({ serverUrl: args.server, token: args.token, log: timestamped });
   try {
     const stats = await runGenerationWorker({
@@ -194,6 +202,7 @@ async function main(): Promise<number> {
       stop: stop.signal,
       abandon: abandon.signal,
       log: timestamped,
+      provenance,
     });
     timestamped(
       `stopped: ${stats.tasksCompleted} tasks completed, ${stats.tasksFailed} failed, ${stats.leasesLost} leases lost, ${stats.samplesUploaded} samples uploaded`,

@@ -53,4 +53,17 @@ describe("API keys", () => {
     expect(cli("--help")).toMatchObject({ status: 0, stdout: expect.stringContaining("create --name NAME") });
     expect(cli("frobnicate").status).toBe(2);
   });
+
+  it("are admin unless made with --role submitter; an unknown role is refused", () => {
+    const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", path.resolve("scripts/apikey.ts"), ...args], { encoding: "utf8", env: process.env });
+    const admin = cli("create", "--name", "server-admin");
+    expect(admin.stdout).toContain("with role admin");
+    const sub = cli("create", "--name", "alice", "--role", "submitter");
+    expect(sub.stdout).toContain("with role submitter");
+    expect(verifyApiKey(/t2i_[A-Za-z0-9_-]{43}/.exec(sub.stdout)![0])).toMatchObject({ name: "alice", role: "submitter" });
+    expect(cli("create", "--name", "x", "--role", "owner")).toMatchObject({ status: 2, stderr: expect.stringContaining("--role must be admin or submitter") });
+    expect(cli("list").stdout).toMatch(/submitter/);
+    expect(createApiKey("direct").role).toBe("admin");
+    expect(() => createApiKey("bad", "root" as never)).toThrow(expect.objectContaining({ status: 422 }));
+  });
 });

@@ -10,6 +10,7 @@ import { isAppError, type AppError } from "../errors";
 import { pathFor } from "../storage/content-store";
 import { noise } from "../uploads/test-builders";
 import { countRows, FIXTURE_MODEL, removeDataDir, storedFiles, useTempDataDir } from "../runs/test-helpers";
+import type { Actor } from "../auth/authorize-mutation";
 import { cancelGeneration } from "./cancel-generation";
 import { claimTask, claimTaskWaiting } from "./claim-task";
 import { completeTask } from "./complete-task";
@@ -21,10 +22,13 @@ import { heartbeatTask } from "./heartbeat-task";
 import { listGenerations } from "./list-generations";
 import { storeTaskSample } from "./store-task-sample";
 import type { Task } from "./task-view";
-import { body, GEN_PROMPTS, samplePng, setupGenerationFixtures } from "./test-helpers";
+import { body, GEN_PROMPTS, GEN_SIZE, samplePng, setupGenerationFixtures } from "./test-helpers";
 
 let dir: string;
 let tokens: ReturnType<typeof setupGenerationFixtures>;
+// The audit log keeps no foreign key, so an admin that exists only here is enough for cancel.
+const ADMIN: Actor = { id: "key_test", name: "test-admin", role: "admin" };
+
 beforeEach(() => {
   dir = useTempDataDir({ T2I_GEN_LEASE_MS: "60000", T2I_GEN_MAX_ATTEMPTS: "3" });
   tokens = setupGenerationFixtures();
@@ -34,7 +38,7 @@ afterEach(() => {
   for (const k of ["T2I_GEN_MAX_ATTEMPTS", "T2I_GEN_MAX_SAMPLES", "T2I_MAX_IMAGE_PIXELS", "T2I_MAX_IMAGE_BYTES"]) delete process.env[k];
 });
 
-const request = (over: Partial<CreateGenerationInput> = {}): CreateGenerationInput => ({ variant: "unclip-gen", promptSet: "gen-set", guidanceScales: [1, 3], samplesPerPrompt: 4, seed: 42, samplesPerTask: 2, ...over });
+const request = (over: Partial<CreateGenerationInput> = {}): CreateGenerationInput => ({ variant: "unclip-gen", promptSet: "gen-set", guidanceScales: [1, 3], samplesPerPrompt: 4, seed: 42, samplesPerTask: 2, size: GEN_SIZE, ...over });
 const VARIANTS = ["unclip-gen"];
 const T0 = 1_800_000_000_000;
 const run = (id: string) => getDb().select().from(runs).where(eq(runs.id, id)).get()!;
@@ -61,7 +65,8 @@ async function rejected(p: Promise<unknown>): Promise<AppError> {
 
 /** Uploads every sample a claimed task asks for, each picture distinct. */
 async function uploadAll(task: Task, tokenId: string) {
-  for (const s of task.samples) await storeTaskSample({ taskId: task.id, tokenId, index: s.index, body: body(await samplePng(s.index * 7 + task.guidanceScale * 40 + GEN_PROMPTS.findIndex((p) => p.id === task.prompt.id) * 3)) });
+  const shade = (s: { index: number }) => s.index * 7 + task.guidanceScale * 40 + GEN_PROMPTS.findIndex((p) => p.id === task.prompt.id) * 3;
+  for (const s of task.samples) await storeTaskSample({ taskId: task.id, tokenId, index: s.index, body: body(await samplePng(shade(s), task.width, task.height)) });
 }
 
 describe("createGeneration", () => {
@@ -72,7 +77,7 @@ describe("createGeneration", () => {
       [3, "generating", "generated", 12, 12],
     ]);
     expect(r).toMatchObject({ tasks: 2 * 3 * 2, samples: 24 });
-    expect(r.generation).toMatchObject({ status: "queued", seed: 42, steps: 50, sampler: "ddim", width: 512, height: 512, samplesPerTask: 2 });
+    expect(r.generation).toMatchObject({ status: "queued", seed: 42, steps: 50, sampler: "ddim", width: GEN_SIZE, height: GEN_SIZE, samplesPerTask: 2 });
     expect(r.runs[0]!.seedPolicy).toContain('sha256("42:<prompt id>:<sample index>")');
     const tasks = getDb().select().from(generationTasks).orderBy(generationTasks.position).all();
     expect(tasks.map((t) => [t.runId === r.runs[0]!.id ? "w1" : "w3", t.sampleFrom, t.sampleTo])).toEqual([
@@ -133,8 +138,8 @@ describe("claiming tasks", () => {
       guidanceScale: 1,
       steps: 50,
       sampler: "ddim",
-      width: 512,
-      height: 512,
+      width: GEN_SIZE,
+      height: GEN_SIZE,
       leaseExpiresAt: new Date(T0 + 1000).toISOString(),
     });
     expect(t.samples).toEqual([
@@ -210,7 +215,7 @@ describe("uploading samples", () => {
     const t = claimTask(tokens.a.id, VARIANTS)!;
     const img = await samplePng(10);
     const first = await storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 1, body: body(img) });
-    expect(first).toMatchObject({ stored: true, index: 1, width: 16, height: 16, seed: deriveSeed(42, "p1", 1) });
+    expect(first).toMatchObject({ stored: true, index: 1, width: GEN_SIZE, height: GEN_SIZE, seed: deriveSeed(42, "p1", 1) });
     const row = getDb().select().from(samples).get()!;
     expect(row).toMatchObject({ runId: r.runs[0]!.id, sampleIndex: 1, seed: deriveSeed(42, "p1", 1), fileName: "p1-s1.png", imageSha256: first.sha256 });
     expect(fs.readFileSync(pathFor(first.sha256, "png"))).toEqual(img);
@@ -236,6 +241,10 @@ describe("uploading samples", () => {
     expect(await rejected(storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 0, body: body(await noise(8, 8, "jpeg")) }))).toMatchObject({ status: 422, details: { code: "image_unsupported_type" } });
     expect(await rejected(storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 0, body: body("") }))).toMatchObject({ status: 422 });
     expect(await rejected(storeTaskSample({ taskId: t.id, tokenId: tokens.b.id, index: 0, body: body(good) }))).toMatchObject({ status: 409, code: "lease_lost" });
+    // A model that ignored the requested size: refused with both sizes named.
+    const wrong = await rejected(storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 0, body: body(await samplePng(1, GEN_SIZE, GEN_SIZE / 2)) }));
+    expect(wrong).toMatchObject({ status: 422, details: { code: "image_wrong_size", expected: { width: GEN_SIZE, height: GEN_SIZE }, received: { width: GEN_SIZE, height: GEN_SIZE / 2 } } });
+    expect(wrong.message).toContain(`${GEN_SIZE}×${GEN_SIZE / 2}`);
     expect(countRows(samples) + countRows(images)).toBe(0);
     expect(storedFiles(dir)).toEqual([]);
     expect(fs.readdirSync(`${dir}/staging`)).toEqual([]);
@@ -383,13 +392,13 @@ describe("cancelling", () => {
     const inFlight = claimTask(tokens.a.id, VARIANTS)!;
     expect(inFlight.runId).toBe(r.runs[1]!.id);
 
-    const g = cancelGeneration(r.generation.id);
+    const g = cancelGeneration(r.generation.id, ADMIN);
     expect(g.status).toBe("cancelled");
     expect(g.tasks).toMatchObject({ done: 3, running: 1, cancelled: 2, queued: 0 });
     expect(run(r.runs[0]!.id).status).toBe("queued");
     expect(run(r.runs[1]!.id)).toMatchObject({ status: "failed", error: `cancelled: generation ${r.generation.id} was cancelled before this run's samples were all generated` });
     expect(claimTask(tokens.b.id, VARIANTS)).toBeUndefined();
-    expect(cancelGeneration(r.generation.id).status).toBe("cancelled");
+    expect(cancelGeneration(r.generation.id, ADMIN).status).toBe("cancelled");
 
     // The worker in flight is not cut off; what it finishes changes no run.
     expect(heartbeatTask(inFlight.id, tokens.a.id).leaseExpiresAt).toBeInstanceOf(Date);
@@ -402,14 +411,14 @@ describe("cancelling", () => {
   it("cancels an expired task of a cancelled generation instead of handing it out, and refuses to cancel an ended generation", () => {
     const r = createGeneration(request({ guidanceScales: [1], samplesPerPrompt: 1 }));
     const t = claimTask(tokens.a.id, VARIANTS, { now: T0, leaseMs: 1000 })!;
-    cancelGeneration(r.generation.id, { now: T0 + 10 });
+    cancelGeneration(r.generation.id, ADMIN, { now: T0 + 10 });
     expect(claimTask(tokens.b.id, VARIANTS, { now: T0 + 5000 })).toBeUndefined();
     expect(taskRow(t.id)).toMatchObject({ status: "cancelled", leaseOwner: null });
-    expect(thrown(() => cancelGeneration("gen_nope")).status).toBe(404);
+    expect(thrown(() => cancelGeneration("gen_nope", ADMIN)).status).toBe(404);
 
     const done = createGeneration(request({ guidanceScales: [7], samplesPerPrompt: 1 }));
     markDone(done.generation.id);
-    expect(thrown(() => cancelGeneration(done.generation.id))).toMatchObject({ status: 409, code: "conflict" });
+    expect(thrown(() => cancelGeneration(done.generation.id, ADMIN))).toMatchObject({ status: 409, code: "conflict" });
   });
 });
 
@@ -417,3 +426,23 @@ describe("cancelling", () => {
 function markDone(id: string) {
   getDb().update(generations).set({ status: "done" }).where(eq(generations.id, id)).run();
 }
+
+describe("provenance of generated runs", () => {
+  it("records the request's settings and, per completed task, the engine, model and worker token that made it", async () => {
+    const r = createGeneration({ ...request({ guidanceScales: [2], samplesPerPrompt: 1 }), negativePrompt: "blurry", size: { width: 64, height: 128 } });
+    const sha = "a".repeat(64);
+    for (let k = 0; k < 3; k++) {
+      const token = k < 2 ? tokens.a : tokens.b;
+      const t = claimTask(token.id, VARIANTS)!;
+      await uploadAll(t, token.id);
+      completeTask(t.id, token.id, { provenance: k < 2 ? { engine: "onnx", model: { name: "sd15-onnx", sha256: sha } } : {} });
+    }
+    const p = getRunOrThrow(r.runs[0]!.id).provenance!;
+    expect(p).toMatchObject({ generationId: r.generation.id, steps: 50, sampler: "ddim", width: 64, height: 128, negativePrompt: "blurry", seed: 42 });
+    // A worker that reports nothing (an older one) is still named, without engine or model.
+    expect(p.producers.sort((a, b) => b.tasks - a.tasks)).toEqual([
+      { engine: "onnx", model: { name: "sd15-onnx", sha256: sha }, worker: "gpu-a", tasks: 2 },
+      { engine: null, model: null, worker: "gpu-b", tasks: 1 },
+    ]);
+  });
+});

@@ -9,7 +9,7 @@ import { AppError } from "../errors";
 import { validationError } from "../http/respond";
 import { insertPromptSet, type PromptToInsert } from "./insert-prompt-set";
 import { MAX_PROMPTS_PER_SET, parsePromptFile, promptInputSchema } from "./parse-prompt-file";
-import { promptKeyFor } from "./prompt-key";
+import { promptIdentity, promptKeyFor } from "./prompt-key";
 
 /** Prefix reserved for the sets derived from uploads (ensure-implicit-prompt-set.ts). */
 export const IMPLICIT_PREFIX = "upload-";
@@ -25,6 +25,8 @@ export const createPromptSetInputSchema = z
     version: z.number().int().min(1).optional(),
     description: z.string().max(5000).optional(),
     isDemo: z.boolean().default(false),
+    /** The API key creating the set (null for demo data). */
+    apiKeyId: z.string().nullable().default(null),
     prompts: z.array(promptInputSchema).min(1).max(MAX_PROMPTS_PER_SET).optional(),
     file: z.object({ bytes: z.instanceof(Uint8Array), fileName: z.string() }).optional(),
   })
@@ -62,7 +64,7 @@ export function createPromptSet(input: CreatePromptSetInput): CreatePromptSetRes
       } else {
         version = 1;
       }
-      const row = insertPromptSet(tx, { name: v.name, version, description: v.description ?? null, isImplicit: false, isDemo: v.isDemo }, toInsert);
+      const row = insertPromptSet(tx, { name: v.name, version, description: v.description ?? null, isImplicit: false, isDemo: v.isDemo, apiKeyId: v.apiKeyId }, toInsert);
       return { promptSet: { ...row, promptCount: toInsert.length }, created: true };
     },
     { behavior: "immediate" },
@@ -74,11 +76,12 @@ function checkUnique(rows: readonly PromptToInsert[]): void {
   const textCounts = new Map<string, number>();
   for (const r of rows) {
     keyCounts.set(r.key, (keyCounts.get(r.key) ?? 0) + 1);
-    textCounts.set(r.text, (textCounts.get(r.text) ?? 0) + 1);
+    // Same identity = same prompt (promptIdentity): "A cat" and "a  cat" would be one group.
+    textCounts.set(promptIdentity(r.text), (textCounts.get(promptIdentity(r.text)) ?? 0) + 1);
   }
   const duplicatePrompts = [...textCounts].filter(([, n]) => n > 1).map(([t]) => t);
   if (duplicatePrompts.length > 0) {
-    throw new AppError("validation_failed", `${duplicatePrompts.length} prompt text(s) appear more than once; each prompt must be unique within a set`, {
+    throw new AppError("validation_failed", `${duplicatePrompts.length} prompt text(s) appear more than once (ignoring case and spacing, which CLIP ignores); each prompt must be unique within a set`, {
       duplicatePrompts: duplicatePrompts.slice(0, 100),
     });
   }

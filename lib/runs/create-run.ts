@@ -18,6 +18,7 @@ import { MAX_PROMPT_CHARS } from "../manifest/parse-manifest";
 import { ensureImplicitPromptSet } from "../prompt-sets/ensure-implicit-prompt-set";
 import { findContainingPromptSet } from "../prompt-sets/find-containing-prompt-set";
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
+import { promptIdentity } from "../prompt-sets/prompt-key";
 import { ContentHashMismatchError, IMAGE_FORMATS, hasFile, placeFileSync, putFile, removeFile, type ImageFormat } from "../storage/content-store";
 import { claimStoreFiles } from "../storage/in-flight";
 import { createVariant, createVariantInputSchema } from "../variants/create-variant";
@@ -55,6 +56,8 @@ export const createRunInputSchema = z.object({
   seedPolicy: z.string().trim().min(1).max(200).optional(),
   source: runSourceSchema.default("uploaded"),
   isDemo: z.boolean().default(false),
+  /** The API key uploading the run; it owns the run and any variant or prompt set made for it (null for demo data). */
+  apiKeyId: z.string().nullable().default(null),
   items: z.array(runItemSchema).min(1).max(100_000),
 });
 export type CreateRunInput = z.input<typeof createRunInputSchema>;
@@ -84,7 +87,7 @@ export async function createRun(input: CreateRunInput): Promise<CreateRunResult>
   const seen = new Set<string>();
   const duplicateFiles = [...new Set(v.items.filter((i) => seen.size === seen.add(i.fileName).size).map((i) => i.fileName))];
   if (duplicateFiles.length > 0) {
-    throw new AppError("validation_failed", `${duplicateFiles.length} file name(s) appear more than once in the run`, { duplicateFiles: duplicateFiles.slice(0, 100) });
+    throw new AppError("validation_failed", `${duplicateFiles.length} file name(s) appear more than once in the run: in a run each image is a sample of one prompt (to score one image against several prompts, use POST /api/v1/metrics or the CLI)`, { duplicateFiles: duplicateFiles.slice(0, 100) });
   }
 
   const { set, items } = resolvePrompts(v);
@@ -171,7 +174,10 @@ function resolvePrompts(v: z.output<typeof createRunInputSchema>): { set: Prompt
     if (needSet.length > 0) {
       throw new AppError("validation_failed", "items name prompts by promptId, which needs a named prompt set", { unknownPrompts: [...new Set(needSet)].slice(0, 100) });
     }
-    return { set: undefined, items: v.items.map((i) => ({ ...i, text: i.prompt! })) };
+    // Prompts with one identity are one prompt of the implicit set, spelled as first seen.
+    const spelling = new Map<string, string>();
+    for (const i of v.items) if (!spelling.has(promptIdentity(i.prompt!))) spelling.set(promptIdentity(i.prompt!), i.prompt!);
+    return { set: undefined, items: v.items.map((i) => ({ ...i, text: spelling.get(promptIdentity(i.prompt!))! })) };
   }
   let set: PromptSetRow;
   try {
@@ -182,16 +188,16 @@ function resolvePrompts(v: z.output<typeof createRunInputSchema>): { set: Prompt
   }
   const rows = getDb().select({ id: prompts.id, key: prompts.promptKey, text: prompts.text }).from(prompts).where(eq(prompts.promptSetId, set.id)).all();
   const byKey = new Map(rows.map((r) => [r.key, r]));
-  const byText = new Map(rows.map((r) => [r.text, r]));
+  const byText = new Map(rows.map((r) => [promptIdentity(r.text), r]));
   const unknown = new Set<string>();
   const mismatched: { promptId: string; prompt: string }[] = [];
   const items = v.items.map((i): Resolved => {
-    const row = i.promptId !== undefined ? byKey.get(i.promptId) : byText.get(i.prompt!);
+    const row = i.promptId !== undefined ? byKey.get(i.promptId) : byText.get(promptIdentity(i.prompt!));
     if (!row) {
       unknown.add(i.promptId ?? i.prompt!);
       return { ...i, text: "" };
     }
-    if (i.promptId !== undefined && i.prompt !== undefined && i.prompt !== row.text) mismatched.push({ promptId: i.promptId, prompt: i.prompt });
+    if (i.promptId !== undefined && i.prompt !== undefined && promptIdentity(i.prompt) !== promptIdentity(row.text)) mismatched.push({ promptId: i.promptId, prompt: i.prompt });
     return { ...i, text: row.text, promptRowId: row.id };
   });
   if (unknown.size > 0) {
@@ -247,16 +253,16 @@ function insertRun(
   const variant =
     variantId ??
     tx.select({ id: variants.id }).from(variants).where(eq(variants.name, v.variant)).get()?.id ??
-    createVariant({ ...v.createVariantIfMissing!, name: v.variant, isDemo: v.isDemo }, tx).id;
+    createVariant({ ...v.createVariantIfMissing!, name: v.variant, isDemo: v.isDemo }, tx, { apiKeyId: v.apiKeyId }).id;
 
   let set = named;
   let promptIdOf: (i: Resolved) => number = (i) => i.promptRowId!;
   if (!set) {
     const texts = items.map((i) => i.text);
-    set = findContainingPromptSet(tx, texts) ?? ensureImplicitPromptSet(tx, texts, v.variant);
+    set = findContainingPromptSet(tx, texts) ?? ensureImplicitPromptSet(tx, texts, v.variant, v.apiKeyId);
     const rows = tx.select({ id: prompts.id, text: prompts.text }).from(prompts).where(eq(prompts.promptSetId, set.id)).all();
-    const byText = new Map(rows.map((r) => [r.text, r.id]));
-    promptIdOf = (i) => byText.get(i.text)!;
+    const byText = new Map(rows.map((r) => [promptIdentity(r.text), r.id]));
+    promptIdOf = (i) => byText.get(promptIdentity(i.text))!;
   } else if (!tx.select({ id: promptSets.id }).from(promptSets).where(eq(promptSets.id, set.id)).get()) {
     throw new AppError("conflict", `prompt set "${set.name}" was deleted while the run was being created`);
   }
@@ -283,6 +289,7 @@ function insertRun(
       progressTotal: items.length,
       fingerprint,
       isDemo: v.isDemo,
+      apiKeyId: v.apiKeyId,
     })
     .returning()
     .get();

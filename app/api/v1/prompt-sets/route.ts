@@ -6,6 +6,7 @@ import { rateLimit } from "@/lib/http/rate-limit";
 import { readJson, route } from "@/lib/http/respond";
 import { createPromptSet } from "@/lib/prompt-sets/create-prompt-set";
 import { listPromptSets } from "@/lib/prompt-sets/list-prompt-sets";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -38,10 +39,13 @@ export const POST = route(async (req) => {
       name,
       description: typeof description === "string" ? description : undefined,
       file: { bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name },
+      apiKeyId: key.id,
     });
   } else {
     const body = createPromptSetJsonSchema.parse(await readJson(req, MAX_FILE_BYTES));
-    result = createPromptSet(body);
+    result = createPromptSet({ ...body, apiKeyId: key.id });
   }
   return Response.json(result, { status: result.created ? 201 : 200 });
 });
+
+export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");

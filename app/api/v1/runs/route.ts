@@ -8,6 +8,7 @@ import { runLeaderboard } from "@/lib/leaderboard/run-leaderboard";
 import { createRun } from "@/lib/runs/create-run";
 import { listRuns, listRunsInputSchema } from "@/lib/runs/list-runs";
 import { ingestMultipart } from "@/lib/uploads";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -36,6 +37,7 @@ export const POST = route(async (req) => {
       steps: f.steps,
       seedPolicy: f.seedPolicy,
       source: "uploaded",
+      apiKeyId: key.id,
       items: staged.items.map((i) => ({
         fileName: i.fileName,
         prompt: i.prompt,
@@ -71,3 +73,5 @@ export const POST = route(async (req) => {
     await staged.cleanup();
   }
 });
+
+export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");

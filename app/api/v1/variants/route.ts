@@ -5,6 +5,7 @@ import { rateLimit } from "@/lib/http/rate-limit";
 import { readJson, route } from "@/lib/http/respond";
 import { createVariant } from "@/lib/variants/create-variant";
 import { listVariants } from "@/lib/variants/list-variants";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -18,5 +19,7 @@ export const POST = route(async (req) => {
   const key = requireApiKey(req);
   rateLimit(req, "write", key.id);
   const body = createVariantJsonSchema.parse(await readJson(req));
-  return Response.json(createVariant(body), { status: 201 });
+  return Response.json(createVariant(body, undefined, { apiKeyId: key.id }), { status: 201 });
 });
+
+export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");
