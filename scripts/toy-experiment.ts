@@ -98,7 +98,7 @@ async function main(): Promise<number> {
   const totalSeconds = (performance.now() - started) / 1000;
   const command = `npm run toy:experiment${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
   await writeExperimentDoc(result, o.out, { command, totalSeconds, samplesPerPrompt: o.samples, steps: o.steps, seed: o.seed });
-  log(`wrote ${o.out}; ${result.runs.length} runs scored in ${o.dataDir}; board: ${result.board.ranking?.ranked.map((r) => `${r.rankLabel} ${result.board.variants[r.variantId]?.name}`).join(", ") ?? "no ranking"}`);
+  log(`wrote ${o.out}; ${result.runs.length} runs scored in ${o.dataDir}; board: ${result.board.ranking?.ranked.map((r) => `${r.rank} ${result.board.variants[r.variantId]?.name}`).join(", ") ?? "no ranking"}`);
   closeDb();
   return 0;
 }

@@ -79,14 +79,21 @@ export async function writeExperimentDoc(result: ToyExperimentResult, docFile: s
 
   const ranking = result.board.ranking;
   const name = (id: string) => result.board.variants[id]?.name ?? id;
+  const rankLabel = (r: { rank: number; rankWorst: number }) => (r.rank === r.rankWorst ? `${r.rank}` : `${r.rank}–${r.rankWorst}`);
   const rankingTable = ranking
     ? [
-        `Common diversity interval: [${f(ranking.interval?.lo, 3)}, ${f(ranking.interval?.hi, 3)}] over ${ranking.prompts} prompts.`,
+        `Ranking method ${ranking.methodVersion}; diversity level ${f(ranking.diversity?.value, 3)} (${ranking.diversity?.rule ?? "–"}), ${ranking.prompts} prompts.`,
         "",
-        "| rank | variant | CLIPScore at matched diversity [95% CI] | p vs next |",
-        "| ---: | --- | --- | ---: |",
-        ...ranking.ranked.map((r) => `| ${r.rankLabel} | ${name(r.variantId)} | ${f(r.score, 2)}${r.ci ? ` [${f(r.ci.low, 2)}, ${f(r.ci.high, 2)}]` : ""} | ${r.pValueVsNext === undefined || r.pValueVsNext === null ? "–" : f(r.pValueVsNext, 3)} |`),
+        "| rank (best–worst the tests allow) | variant | CLIPScore at the diversity level [95% CI] | significantly better than / worse than |",
+        "| ---: | --- | --- | --- |",
+        ...ranking.ranked.map((r) => `| ${rankLabel(r)} | ${name(r.variantId)} | ${f(r.score, 2)}${r.ci ? ` [${f(r.ci.low, 2)}, ${f(r.ci.high, 2)}]` : ""}${r.extended ? " (extended)" : ""} | ${r.significantlyBetterThan} / ${r.significantlyWorseThan} variants |`),
         ...ranking.unranked.map((u) => `| – | ${name(u.variantId)} | not ranked: ${u.reason} | – |`),
+        "",
+        "Pairwise differences (Holm-adjusted p over all pairs):",
+        "",
+        "| A | B | A − B | Holm p |",
+        "| --- | --- | ---: | ---: |",
+        ...ranking.pairs.map((pr) => `| ${name(pr.a)} | ${name(pr.b)} | ${f(pr.difference.estimate, 2)} | ${f(pr.pAdjusted, 3)} |`),
       ].join("\n")
     : "No ranking: no variant had scored runs on every prompt.";
 
