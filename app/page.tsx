@@ -6,6 +6,8 @@ import { listPrompts } from "@/lib/samples/list-prompt-samples";
 import { getPromptSetOrThrow } from "@/lib/prompt-sets/get-prompt-set-or-throw";
 import { toSeries } from "@/app/_components/board-series";
 import { CONDITIONING_LABELS, fmt, fmtCi } from "@/app/_components/format";
+import { SettingsDifferBadge } from "@/app/_components/settings-differ-badge";
+import { SourceFilter } from "@/app/_components/source-filter";
 import { DownloadLinks, TradeoffChart } from "@/app/_components/tradeoff-chart";
 import { conditioningTypeSchema } from "@/db/schema";
 import { defaultPromptSet } from "@/lib/leaderboard/default-prompt-set";
@@ -13,6 +15,9 @@ import { getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
 import { listPromptSets } from "@/lib/prompt-sets/list-prompt-sets";
 import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
 import { diversityLevelSchema, type RankedVariant, type UnrankedVariant } from "@/lib/ranking";
+import { loadRunSettings } from "@/lib/runs/load-run-settings";
+import { runSourceFilterSchema } from "@/lib/runs/ranked-runs-filter";
+import { settingsOutliers } from "@/lib/runs/settings-outliers";
 import { UserText } from "@/app/_components/user-text";
 
 export const dynamic = "force-dynamic";
@@ -28,7 +33,7 @@ export async function generateMetadata({ searchParams }: { searchParams: Promise
   }
 }
 
-type SP = { promptSet?: string; evaluator?: string; sort?: string; dir?: string; type?: string; demo?: string; diversity?: string };
+type SP = { promptSet?: string; evaluator?: string; sort?: string; dir?: string; type?: string; demo?: string; diversity?: string; source?: string };
 
 /** Pairs shown in the matrix on the page (the API and the export carry all of them). */
 const MATRIX_MAX = 12;
@@ -67,10 +72,11 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
       </div>
     );
   }
+  const source = runSourceFilterSchema.safeParse(sp.source).data;
   const installed = await getServiceEvaluator().catch(() => undefined);
   // A level that is not a number in 0–2 is ignored (with a note), never a server error.
   const level = sp.diversity === undefined || sp.diversity === "" ? undefined : diversityLevelSchema.safeParse(Number(sp.diversity));
-  const board = orNotFound(() => getRankedBoard(setName, { evaluatorId: sp.evaluator, defaultEvaluatorId: installed?.identity.id, includeDemo: sp.demo !== "hide", ranking: level?.success ? { diversity: level.data } : undefined }));
+  const board = orNotFound(() => getRankedBoard(setName, { evaluatorId: sp.evaluator, defaultEvaluatorId: installed?.identity.id, includeDemo: sp.demo !== "hide", source, ranking: level?.success ? { diversity: level.data } : undefined }));
   const ranking = board.ranking;
   const typeFilter = sp.type && conditioningTypeSchema.options.includes(sp.type as never) ? sp.type : undefined;
   const keep = (v: { variantId: string }) => !typeFilter || board.variants[v.variantId]?.conditioningType === typeFilter;
@@ -87,7 +93,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
   // The plot shows the first variants of the table (a hundred curves are unreadable and heavy to send); the downloads have all.
   const plotted = [...ranked, ...unranked].slice(0, PLOT_MAX);
   const series = plotted.map((v) => toSeries(board.variants[v.variantId]!.name, v.curve, v.fitted));
-  const scope = `promptSet=${encodeURIComponent(board.promptSet.name)}&version=${board.promptSet.version}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}${sp.demo === "hide" ? "&includeDemo=false" : ""}${level?.success ? `&diversity=${level.data}` : ""}`;
+  const scope = `promptSet=${encodeURIComponent(board.promptSet.name)}&version=${board.promptSet.version}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}${sp.demo === "hide" ? "&includeDemo=false" : ""}${level?.success ? `&diversity=${level.data}` : ""}${source ? `&source=${source}` : ""}`;
   const plotHref = `/api/v1/plot-data?view=leaderboard&${scope}`;
   const exportHref = `/api/v1/leaderboard/export?${scope}`;
   const firstPrompt = listPrompts(board.promptSet.id)[0];
@@ -96,7 +102,16 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
   const pair = (a: string, b: string) => pairs.get(`${a}\u0000${b}`);
   const alpha = ranking?.settings.significance ?? 0.05;
   const anyDemo = board.runs.some((r) => r.isDemo);
+  // Variants with runs made differently from the rest of their curve (the variant page says which).
+  const differs = settingsOutliers(loadRunSettings(board.runs.map((r) => r.runId)));
+  const mixed = new Map<string, string[]>();
+  for (const r of board.runs) {
+    const d = differs.get(r.runId);
+    if (d) mixed.set(r.variantId, [...(mixed.get(r.variantId) ?? []), `guidance ${r.guidanceScale}: ${d.map((x) => `${x.setting} ${x.value ?? "none"} (others ${x.usual ?? "none"})`).join(", ")}`]);
+  }
   const variantIds = Object.keys(board.variants);
+  const mixedBadge = (variantId: string) =>
+    mixed.has(variantId) && <SettingsDifferBadge label="settings" title={`Runs with settings unlike the rest of the curve — ${mixed.get(variantId)!.join("; ")}`} testId="variant-settings-differ" />;
 
   return (
     <div>
@@ -160,6 +175,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
             data-testid="diversity-level"
           />
         </label>
+        <SourceFilter value={source} />
         <label className="flex items-center gap-1">
           <input type="checkbox" name="demo" value="hide" defaultChecked={sp.demo === "hide"} /> hide demo runs
         </label>
@@ -216,6 +232,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
                         <UserText text={info.name} expand={false} />
                       </Link>
                       <DemoBadge show={info.isDemo} />
+                      {mixedBadge(info.id)}
                       <div className="text-xs text-slate-500">{CONDITIONING_LABELS[info.conditioningType] ?? info.conditioningType}</div>
                     </td>
                     <td className="p-2">
@@ -280,7 +297,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
                   <Link href={`/variants/${v.variantId}?promptSet=${encodeURIComponent(board.promptSet.name)}`} className="underline">
                     <UserText text={board.variants[v.variantId]!.name} expand={false} />
                   </Link>
-                  : {v.reason}
+                  {mixedBadge(v.variantId)}: {v.reason}
                 </li>
               ))}
               {board.excluded.filter(keep).map((v) => (
@@ -288,7 +305,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
                   <Link href={`/variants/${v.variantId}?promptSet=${encodeURIComponent(board.promptSet.name)}`} className="underline">
                     <UserText text={board.variants[v.variantId]!.name} expand={false} />
                   </Link>
-                  : {v.reason}
+                  {mixedBadge(v.variantId)}: {v.reason}
                 </li>
               ))}
             </ul>

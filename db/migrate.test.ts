@@ -16,6 +16,7 @@ afterEach(() => removeDataDir(dir));
 
 const TABLES = [
   "api_keys",
+  "audit_log",
   "embeddings",
   "evaluators",
   "generation_tasks",

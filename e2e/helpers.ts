@@ -8,15 +8,20 @@ export const E2E_DATA_DIR = ".cache/e2e-data";
 
 let cachedKey: string | undefined;
 
-export function apiKey(): string {
-  if (cachedKey) return cachedKey;
-  const out = execFileSync(process.execPath, ["--import", "tsx", "scripts/apikey.ts", "create", "--name", `e2e-${randomUUID().slice(0, 8)}`], {
+/** A new API key made with the real CLI (admin unless `role` says otherwise). */
+export function newApiKey(role?: "admin" | "submitter", name = `e2e-${randomUUID().slice(0, 8)}`): string {
+  const out = execFileSync(process.execPath, ["--import", "tsx", "scripts/apikey.ts", "create", "--name", name, ...(role ? ["--role", role] : [])], {
     env: { ...process.env, T2I_DATA_DIR: E2E_DATA_DIR },
     encoding: "utf8",
   });
   const m = /t2i_[A-Za-z0-9_-]+/.exec(out);
   if (!m) throw new Error(`apikey create printed no key:\n${out}`);
-  cachedKey = m[0];
+  return m[0];
+}
+
+/** The admin key most specs share. */
+export function apiKey(): string {
+  cachedKey ??= newApiKey();
   return cachedKey;
 }
 

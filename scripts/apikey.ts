@@ -1,11 +1,17 @@
 // npm run apikey: create, list and revoke API keys for the REST API.
+import { API_KEY_ROLES } from "../db/schema";
 import { createApiKey, listApiKeys, revokeApiKey } from "../lib/auth/api-keys";
 import { runCredentialCli, when } from "../lib/auth/credential-cli";
 
 const HELP = `Usage: npm run apikey -- <command> [options]
 
 Commands:
-  create --name NAME   create a key and print its secret (shown this once only)
+  create --name NAME [--role admin|submitter]
+                       create a key and print its secret (shown this once only).
+                       admin (the default: whoever runs this CLI on the server is trusted)
+                       may delete, hide and edit anything and read the audit log;
+                       submitter may change only the runs, variants and generations it
+                       created itself
   list                 list keys: id, name, prefix, created, last used, revoked
   revoke --id ID       revoke a key; requests with it are refused from then on
 
@@ -21,12 +27,14 @@ runCredentialCli({
   script: "apikey",
   help: HELP,
   createdHint: ["Store it now (e.g. in a password manager): it is shown only this once and cannot be recovered.", "Send it as: Authorization: Bearer <key>"],
-  create: createApiKey,
+  roles: API_KEY_ROLES,
+  create: (name, role) => createApiKey(name, role as (typeof API_KEY_ROLES)[number] | undefined),
   list: listApiKeys,
   revoke: revokeApiKey,
   columns: [
     { header: "id", width: 20, value: (k) => k.id },
     { header: "prefix", width: 12, value: (k) => k.prefix },
+    { header: "role", width: 9, value: (k) => k.role },
     { header: "created", width: 19, value: (k) => when(k.createdAt) },
     { header: "last used", width: 19, value: (k) => when(k.lastUsedAt) },
     { header: "revoked", width: 19, value: (k) => when(k.revokedAt) },

@@ -9,13 +9,16 @@ import { config } from "../lib/config";
 import { PROVIDER_CHOICES } from "../lib/diffusion/execution-provider";
 import { CommandEngine } from "../lib/generation/worker-client/command-engine";
 import type { GenerationEngine } from "../lib/generation/worker-client/engine";
+import { modelDigest } from "../lib/generation/worker-client/model-digest";
 import { OnnxEngine, ONNX_SAMPLERS } from "../lib/generation/worker-client/onnx-engine";
+import { ToyEngine, TOY_SAMPLERS } from "../lib/generation/worker-client/engines/toy-engine";
 import { runGenerationWorker } from "../lib/generation/worker-client/run-generation-worker";
+import { TOY_VARIANTS } from "../lib/toy-world/toy-generator";
 import { WorkerApi } from "../lib/generation/worker-client/worker-api";
 
 const FIXTURE_DIR = path.join(fileURLToPath(new URL("..", import.meta.url)), "fixtures", "diffusion-tiny");
 
-const HELP = `Usage: npm run gpu-worker -- --engine onnx|command --variant NAME [--variant NAME…] [options]
+const HELP = `Usage: npm run gpu-worker -- --engine onnx|command|toy --variant NAME [--variant NAME…] [options]
 
 Claims generation tasks of the given variants from the service (long poll), generates every
 sample of a task, uploads each PNG, and completes the task; a heartbeat keeps the task's lease
@@ -44,7 +47,16 @@ Engines:
                         A sample's starting noise comes from its seed alone (MT19937 + Box–Muller):
                         reproducible on this engine, but not the noise diffusers/torch draws.
 
+  --engine toy          the four trained toy-world generators (fixtures/toy-gen) on onnxruntime,
+                        CPU, rendered by the toy renderer: no Python, no GPU. The variant picks
+                        the conditioning: ${Object.entries(TOY_VARIANTS).map(([v, c]) => `${v} (${c})`).join(",\n                        ")}.
+    --threads N         CPU threads per session (default T2I_THREADS, else all cores)
+                        Tasks must ask for sampler ${TOY_SAMPLERS.join(" or ")}; each sample comes from its seed alone
+                        (mulberry32 + Box–Muller, the same stream as research/toy-world/gen.py).
+
   --engine command      runs your program once per task:
+    --model DIR         optional: the model folder your program loads; its name and a SHA-256
+                        over its files are recorded on every run this worker generates
     --command "…"       run with /bin/sh -c in this directory, with this worker's environment plus
                           T2I_TASK_FILE   path of a JSON file describing the task
                           T2I_OUTPUT_DIR  an empty folder for the images
@@ -78,7 +90,7 @@ const argsSchema = z
   .object({
     server: z.string().url(),
     token: z.string().min(1, "give --token or set T2I_WORKER_TOKEN"),
-    engine: z.enum(["onnx", "command"]),
+    engine: z.enum(["onnx", "command", "toy"]),
     model: z.string().min(1).optional(),
     variant: z.array(z.string().min(1)).min(1, "give at least one --variant"),
     command: z.string().min(1).optional(),
@@ -159,6 +171,8 @@ async function main(): Promise<number> {
     engine = await OnnxEngine.create({ modelDir, provider: args.provider, threads: args.threads });
     const provider = (engine as OnnxEngine).pipeline.provider;
     timestamped(`execution provider: ${provider.description}`);
+  } else if (args.engine === "toy") {
+    engine = new ToyEngine({ threads: args.threads });
   } else {
     engine = new CommandEngine({ command: args.command!, timeoutMs: args.commandTimeout ? args.commandTimeout * 1000 : undefined });
     timestamped("execution provider: whatever the command uses (the command engine runs no ONNX in this process)");
@@ -184,6 +198,11 @@ async function main(): Promise<number> {
     });
   }
 
+  // Reported with each completed task and shown on the run page (docs/worker-protocol.md).
+  const modelDir = args.model ? (args.model === "fixture" && args.engine === "onnx" ? FIXTURE_DIR : path.resolve(args.model)) : undefined;
+  const provenance = { engine: args.engine, ...(modelDir ? { model: await modelDigest(modelDir) } : {}) };
+  timestamped(provenance.model ? `model ${provenance.model.name} sha256 ${provenance.model.sha256}` : "model: not given (--model DIR records one)");
+
   try {
     const stats = await runGenerationWorker({
       api,
@@ -194,6 +213,7 @@ async function main(): Promise<number> {
       stop: stop.signal,
       abandon: abandon.signal,
       log: timestamped,
+      provenance,
     });
     timestamped(
       `stopped: ${stats.tasksCompleted} tasks completed, ${stats.tasksFailed} failed, ${stats.leasesLost} leases lost, ${stats.samplesUploaded} samples uploaded`,

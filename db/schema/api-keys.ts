@@ -1,5 +1,11 @@
 import { index, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { z } from "zod";
 import { createdAt, timestamp } from "./column-helpers";
+
+/** admin: may change anything; submitter: may change only what it created (lib/auth/authorize-mutation.ts). */
+export const API_KEY_ROLES = ["admin", "submitter"] as const;
+export const apiKeyRoleSchema = z.enum(API_KEY_ROLES);
+export type ApiKeyRole = z.infer<typeof apiKeyRoleSchema>;
 
 /** API keys: only the SHA-256 of the secret is stored (lib/auth/api-keys.ts). */
 export const apiKeys = sqliteTable(
@@ -10,6 +16,8 @@ export const apiKeys = sqliteTable(
     keyHash: text("key_hash").notNull(),
     /** The first characters of the secret, shown so that users can tell keys apart. */
     prefix: text("prefix").notNull(),
+    /** Keys made before roles existed were made with the CLI on the server, hence admin. Checked by zod, not a CHECK (adding one would rebuild the table). */
+    role: text("role", { enum: API_KEY_ROLES }).notNull().default("admin"),
     createdAt: createdAt(),
     lastUsedAt: timestamp("last_used_at"),
     revokedAt: timestamp("revoked_at"),

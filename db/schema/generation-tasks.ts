@@ -39,6 +39,12 @@ export const generationTasks = sqliteTable(
     attempts: integer("attempts").notNull().default(0),
     maxAttempts: integer("max_attempts").notNull().default(3),
     lastError: text("last_error"),
+    /** Provenance reported by the worker that completed the task (docs/worker-protocol.md). */
+    engine: text("engine"),
+    modelName: text("model_name"),
+    /** SHA-256 over the model folder's files (path and hash of each, sorted). */
+    modelSha256: text("model_sha256"),
+    completedBy: text("completed_by").references(() => workerTokens.id),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     finishedAt: timestamp("finished_at"),

@@ -1,5 +1,6 @@
 // The database schema, one file per table.
 export * from "./api-keys";
+export * from "./audit-log";
 export * from "./embeddings";
 export * from "./evaluators";
 export * from "./generation-tasks";

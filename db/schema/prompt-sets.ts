@@ -1,4 +1,5 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { apiKeys } from "./api-keys";
 import { createdAt } from "./column-helpers";
 
 export const promptSets = sqliteTable(
@@ -11,6 +12,8 @@ export const promptSets = sqliteTable(
     /** Set for prompt sets derived from an upload without a named set (`upload-<shortsha>`). */
     isImplicit: integer("is_implicit", { mode: "boolean" }).notNull().default(false),
     isDemo: integer("is_demo", { mode: "boolean" }).notNull().default(false),
+    /** The API key that created it; null for demo data and rows older than ownership. */
+    apiKeyId: text("api_key_id").references(() => apiKeys.id),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("prompt_sets_name_version_uq").on(t.name, t.version), index("prompt_sets_created_at_idx").on(t.createdAt)],

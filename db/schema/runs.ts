@@ -1,6 +1,7 @@
 import { check, index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
 import { createdAt, oneOf, timestamp, updatedAt } from "./column-helpers";
+import { apiKeys } from "./api-keys";
 import { evaluators } from "./evaluators";
 import { generations } from "./generations";
 import { promptSets } from "./prompt-sets";
@@ -48,6 +49,11 @@ export const runs = sqliteTable(
     /** sha256 over variant, settings and the sorted (prompt, seed, image) list: detects re-uploads. */
     fingerprint: text("fingerprint").notNull(),
     isDemo: integer("is_demo", { mode: "boolean" }).notNull().default(false),
+    /** The API key that created it; null for demo data and rows older than ownership. */
+    apiKeyId: text("api_key_id").references(() => apiKeys.id),
+    /** Set while hidden from rankings (still readable by id); the reason is shown to readers. */
+    hiddenAt: timestamp("hidden_at"),
+    hiddenReason: text("hidden_reason"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     startedAt: timestamp("started_at"),

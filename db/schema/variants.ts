@@ -1,6 +1,7 @@
 import { index, integer, sqliteTable, text, check, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
-import { createdAt, oneOf } from "./column-helpers";
+import { apiKeys } from "./api-keys";
+import { createdAt, oneOf, timestamp } from "./column-helpers";
 
 /** How a variant conditions its image decoder. */
 export const CONDITIONING_TYPES = [
@@ -24,6 +25,11 @@ export const variants = sqliteTable(
     links: text("links", { mode: "json" }).$type<string[]>().notNull().default([]),
     conditioningType: text("conditioning_type", { enum: CONDITIONING_TYPES }).notNull(),
     isDemo: integer("is_demo", { mode: "boolean" }).notNull().default(false),
+    /** The API key that created it; null for demo data and rows older than ownership. */
+    apiKeyId: text("api_key_id").references(() => apiKeys.id),
+    /** Set while hidden from rankings (still readable by id); the reason is shown to readers. */
+    hiddenAt: timestamp("hidden_at"),
+    hiddenReason: text("hidden_reason"),
     createdAt: createdAt(),
   },
   (t) => [

@@ -19,6 +19,10 @@ import {
   rankingExportQuerySchema,
   promptSetQuerySchema,
   runUploadFieldsSchema,
+  auditQuerySchema,
+  completeTaskJsonSchema,
+  hideJsonSchema,
+  updateVariantJsonSchema,
 } from "./schemas";
 
 const bearer = { bearerAuth: [] as string[] };
@@ -176,6 +180,17 @@ function build() {
     responses: { 201: anyJson("Created"), ...writeErrors, 409: err("Name taken") },
   });
   r.registerPath({ method: "get", path: "/api/v1/variants/{id}", summary: "A variant", request: { params: z.object({ id: z.string() }) }, responses: { 200: anyJson("The variant"), 404: err("Not found") } });
+  // Lifecycle: owner rules (lib/auth/authorize-mutation.ts) and the audit log.
+  const ownerErrors = { 401: err("Missing or unknown API key"), 403: err("Not the owner's key and not an admin key (details.reason)"), 404: err("Not found") };
+  const idParams = z.object({ id: z.string() });
+  r.registerPath({ method: "delete", path: "/api/v1/runs/{id}", summary: "Delete a run", description: "Its rows, scoring job, generation tasks, and its images once no other run uses them. Owner or admin.", security: [bearer], request: { params: idParams }, responses: { 200: anyJson("{ id, deleted, samples, imagesDeleted, filesDeleted }"), ...ownerErrors } });
+  for (const [kind, what] of [["runs", "run"], ["variants", "variant (and its runs)"]] as const) {
+    r.registerPath({ method: "post", path: `/api/v1/${kind}/{id}/hide`, summary: `Hide a ${what} from rankings`, description: "Left out of the leaderboard, curves and plot data; still readable by id, with the reason shown. Owner or admin.", security: [bearer], request: { params: idParams, body: { content: { "application/json": { schema: hideJsonSchema } } } }, responses: { 200: anyJson("{ id, hidden, hiddenAt, hiddenReason }"), ...ownerErrors, 422: err("No reason given") } });
+    r.registerPath({ method: "post", path: `/api/v1/${kind}/{id}/unhide`, summary: `Put a hidden ${what} back into rankings`, security: [bearer], request: { params: idParams }, responses: { 200: anyJson("{ id, hidden: false }"), ...ownerErrors } });
+  }
+  r.registerPath({ method: "patch", path: "/api/v1/variants/{id}", summary: "Rename a variant or edit its description and links", description: "Links must be http(s) URLs. Owner or admin.", security: [bearer], request: { params: idParams, body: { content: { "application/json": { schema: updateVariantJsonSchema } } } }, responses: { 200: anyJson("The variant"), ...ownerErrors, 409: err("Name taken"), 422: err("Invalid change") } });
+  r.registerPath({ method: "delete", path: "/api/v1/variants/{id}", summary: "Delete a variant with its runs and generations", description: "A submitter key gets 409 when other keys' runs use the variant; an admin key deletes them too.", security: [bearer], request: { params: idParams }, responses: { 200: anyJson("{ id, name, deleted, runs, samples, imagesDeleted, filesDeleted }"), ...ownerErrors, 409: err("Other keys' runs use it (details.runs)") } });
+  r.registerPath({ method: "get", path: "/api/v1/audit", summary: "The audit log (admin keys only)", description: "Every mutation: who (apiKeyId, apiKeyName), what (action, targetType, targetId, details), when (createdAt); newest first, paged with before=nextBefore.", security: [bearer], request: { query: auditQuerySchema }, responses: { 200: anyJson("{ entries, nextBefore }"), 401: err("Missing or unknown API key"), 403: err("Not an admin key") } });
   r.registerPath({
     method: "get",
     path: "/api/v1/leaderboard",
@@ -262,7 +277,7 @@ function build() {
     path: "/api/v1/worker/tasks/{id}/complete",
     summary: "Worker: report a task finished",
     security: [worker],
-    request: { params: taskParams },
+    request: { params: taskParams, body: { required: false, content: { "application/json": { schema: completeTaskJsonSchema } } } },
     responses: { 200: anyJson("{ taskId, status: done, runId, runStatus }"), ...workerErrors, 422: err("Samples are missing: details.missing lists their indices") },
   });
   r.registerPath({

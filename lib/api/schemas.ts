@@ -1,6 +1,10 @@
 // Request schemas of the REST API: the routes validate with these and /api/v1/openapi.json is
 // generated from them, so the documentation cannot drift from what is enforced.
 import { z } from "zod";
+import { listAuditInputSchema } from "../audit/list-audit";
+import { runSourceFilterSchema } from "../runs/ranked-runs-filter";
+import { httpUrlSchema } from "../variants/create-variant";
+import { updateVariantInputSchema } from "../variants/update-variant";
 import { conditioningTypeSchema } from "../../db/schema";
 import { MAX_WAIT_SECONDS } from "../generation/claim-task";
 import { createGenerationInputSchema } from "../generation/create-generation";
@@ -44,6 +48,7 @@ export const leaderboardQuerySchema = z
     version: z.coerce.number().int().min(1).optional(),
     includeDemo: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
     diversity: diversityLevelQuery,
+    source: runSourceFilterSchema.optional().meta({ description: "Only uploaded, generated or demo runs (default: all). Hidden runs and variants are always left out." }),
   })
   .meta({ id: "LeaderboardQuery" });
 
@@ -78,10 +83,19 @@ export const createVariantJsonSchema = z
     conditioningType: conditioningTypeSchema,
     description: z.string().max(5000).optional(),
     model: z.string().max(500).optional(),
-    links: z.array(z.url()).max(20).optional(),
+    links: z.array(httpUrlSchema).max(20).optional(),
   })
   .strict()
   .meta({ id: "CreateVariant" });
+
+/** POST /api/v1/runs/{id}/hide and /api/v1/variants/{id}/hide. */
+export const hideJsonSchema = z.object({ reason: z.string().max(1000).meta({ description: "Why it is hidden; shown to readers." }) }).strict().meta({ id: "Hide" });
+
+/** PATCH /api/v1/variants/{id}. */
+export const updateVariantJsonSchema = updateVariantInputSchema.meta({ id: "UpdateVariant" });
+
+/** GET /api/v1/audit. */
+export const auditQuerySchema = listAuditInputSchema.meta({ id: "AuditQuery" });
 
 /** GET /api/v1/plot-data: which plot, and as CSV or JSON. */
 export const plotDataQuerySchema = z.object({
@@ -94,6 +108,7 @@ export const plotDataQuerySchema = z.object({
   b: z.string().max(200).optional(),
   includeDemo: z.enum(["true", "false"]).default("true"),
   diversity: diversityLevelQuery,
+  source: runSourceFilterSchema.optional(),
   format: z.enum(["csv", "json"]).default("json"),
 });
 
@@ -118,6 +133,24 @@ export const claimTaskJsonSchema = z
       .meta({ description: `Long poll: wait up to this many seconds (at most ${MAX_WAIT_SECONDS}) for a task before answering 204.` }),
   })
   .meta({ id: "ClaimTask" });
+
+/** Optional body of POST /worker/tasks/{id}/complete: what made the samples (shown on the run page). Older workers send none. */
+export const completeTaskJsonSchema = z
+  .object({
+    engine: z.string().trim().min(1).max(100).optional().meta({ description: 'The worker\'s engine, e.g. "onnx" or "command".' }),
+    model: z
+      .object({
+        name: z.string().trim().min(1).max(500).optional().meta({ description: "The model folder's name." }),
+        sha256: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/, "must be a lowercase hex sha256")
+          .optional()
+          .meta({ description: "SHA-256 over the folder's files: each file's relative path and SHA-256, sorted by path (lib/generation/worker-client/model-digest.ts)." }),
+      })
+      .optional(),
+  })
+  .meta({ id: "CompleteTask" });
+export type CompleteTaskBody = z.infer<typeof completeTaskJsonSchema>;
 
 export const failTaskJsonSchema = z
   .object({ error: z.string().max(1_000_000).meta({ description: "What went wrong, e.g. the tail of stderr; the last 2000 characters are kept." }) })

@@ -58,4 +58,17 @@ describe("API keys", () => {
     expect(typo).toMatchObject({ status: 2, stderr: expect.stringContaining("Usage: npm run apikey") });
     expect(typo.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it("are admin unless made with --role submitter; an unknown role is refused", () => {
+    const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", path.resolve("scripts/apikey.ts"), ...args], { encoding: "utf8", env: process.env });
+    const admin = cli("create", "--name", "server-admin");
+    expect(admin.stdout).toContain("with role admin");
+    const sub = cli("create", "--name", "alice", "--role", "submitter");
+    expect(sub.stdout).toContain("with role submitter");
+    expect(verifyApiKey(/t2i_[A-Za-z0-9_-]{43}/.exec(sub.stdout)![0])).toMatchObject({ name: "alice", role: "submitter" });
+    expect(cli("create", "--name", "x", "--role", "owner")).toMatchObject({ status: 2, stderr: expect.stringContaining("--role must be admin or submitter") });
+    expect(cli("list").stdout).toMatch(/submitter/);
+    expect(createApiKey("direct").role).toBe("admin");
+    expect(() => createApiKey("bad", "root" as never)).toThrow(expect.objectContaining({ status: 422 }));
+  });
 });

@@ -6,7 +6,7 @@ import { desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "../../db/client";
 import { newId } from "../../db/ids";
-import { apiKeys, type ApiKeyRow } from "../../db/schema";
+import { apiKeyRoleSchema, apiKeys, type ApiKeyRole, type ApiKeyRow } from "../../db/schema";
 import { AppError } from "../errors";
 import { validationError } from "../http/respond";
 
@@ -30,14 +30,20 @@ function info({ keyHash: _hash, ...rest }: ApiKeyRow): ApiKeyInfo {
   return rest;
 }
 
-/** Creates a key; `secret` is returned only here. */
-export function createApiKey(name: string): ApiKeyInfo & { secret: string } {
+/**
+ * Creates a key; `secret` is returned only here. `role` defaults to admin: keys are made with the
+ * CLI on the server, by whoever runs it; hand out `submitter` keys to people who should only
+ * change what they upload themselves. Throws 422 for an empty name or an unknown role.
+ */
+export function createApiKey(name: string, role: ApiKeyRole = "admin"): ApiKeyInfo & { secret: string } {
   const parsed = apiKeyNameSchema.safeParse(name);
   if (!parsed.success) throw validationError(parsed.error, "API key name");
+  const parsedRole = apiKeyRoleSchema.safeParse(role);
+  if (!parsedRole.success) throw new AppError("validation_failed", `unknown role "${role}": use ${apiKeyRoleSchema.options.join(" or ")}`);
   const secret = API_KEY_PREFIX + randomBytes(32).toString("base64url");
   const row = getDb()
     .insert(apiKeys)
-    .values({ id: newId("key"), name: parsed.data, keyHash: hashSecret(secret), prefix: secret.slice(0, SHOWN_CHARS) })
+    .values({ id: newId("key"), name: parsed.data, role: parsedRole.data, keyHash: hashSecret(secret), prefix: secret.slice(0, SHOWN_CHARS) })
     .returning()
     .get();
   return { ...info(row), secret };

@@ -13,7 +13,9 @@ export type CredentialCli<R extends Row> = {
   script: string;
   help: string;
   createdHint: string[];
-  create(name: string): R & { secret: string };
+  /** Roles `create --role` accepts (first = default); without it, --role is refused. */
+  roles?: readonly string[];
+  create(name: string, role?: string): R & { secret: string };
   list(): R[];
   revoke(id: string): R;
   columns: { header: string; width: number; value(r: R): string }[];
@@ -29,7 +31,7 @@ export const when = (d: Date | null): string => (d ? d.toISOString().replace("T"
 function main<R extends Row>(cli: CredentialCli<R>, argv: string[]): number {
   const { values, positionals } = parseCliArgs({
     args: argv,
-    options: { name: { type: "string" }, id: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: { name: { type: "string" }, id: { type: "string" }, role: { type: "string" }, help: { type: "boolean", short: "h" } },
     allowPositionals: true,
     strict: true,
   }, { script: cli.script, usage: cli.help });
@@ -42,8 +44,11 @@ function main<R extends Row>(cli: CredentialCli<R>, argv: string[]): number {
   switch (command) {
     case "create": {
       if (!values.name) throw new UsageError("create needs --name NAME");
-      const made = cli.create(values.name);
-      console.log(`Created ${cli.noun} ${made.id} ("${made.name}").\n\n  ${made.secret}\n`);
+      if (values.role !== undefined && !cli.roles) throw new UsageError(`${cli.noun}s have no role; drop --role`);
+      if (values.role !== undefined && !cli.roles!.includes(values.role)) throw new UsageError(`--role must be ${cli.roles!.join(" or ")}, got "${values.role}"`);
+      const made = cli.create(values.name, values.role);
+      const role = "role" in made ? ` with role ${String(made.role)}` : "";
+      console.log(`Created ${cli.noun} ${made.id} ("${made.name}")${role}.\n\n  ${made.secret}\n`);
       for (const line of cli.createdHint) console.log(line);
       console.log(databaseLine("Written to"));
       return 0;

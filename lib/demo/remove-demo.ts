@@ -6,9 +6,9 @@
 // no upload can commit a reference to a file while it is being deleted.
 import { and, eq, exists, inArray, not, sql } from "drizzle-orm";
 import { getDb } from "../../db/client";
-import { embeddings, images, jobs, promptScores, prompts, promptSets, runScores, runs, sampleScores, samples, variants } from "../../db/schema";
-import { asImageFormat } from "../storage/get-image-or-throw";
-import { hasFile, removeFile } from "../storage/content-store";
+import { prompts, promptSets, runs, variants } from "../../db/schema";
+import { deleteRunRows } from "../runs/delete-run-rows";
+import { removeOrphanFiles } from "../storage/orphan-images";
 
 export type RemoveDemoResult = {
   runs: number;
@@ -23,28 +23,12 @@ export type RemoveDemoResult = {
   keptPromptSets: string[];
 };
 
-// Bound parameters per statement, under SQLite's limit.
-const CHUNK = 500;
-
 export function removeDemo(): RemoveDemoResult {
   const db = getDb();
   const { result, orphans } = db.transaction(
     (tx) => {
-      const demoRuns = tx.select({ id: runs.id }).from(runs).where(eq(runs.isDemo, true));
-      const demoSamples = tx.select({ id: samples.id }).from(samples).where(inArray(samples.runId, demoRuns));
-      const candidates = tx
-        .selectDistinct({ sha256: images.sha256, format: images.format })
-        .from(samples)
-        .innerJoin(images, eq(images.sha256, samples.imageSha256))
-        .where(inArray(samples.runId, demoRuns))
-        .all();
-
-      tx.delete(sampleScores).where(inArray(sampleScores.sampleId, demoSamples)).run();
-      tx.delete(promptScores).where(inArray(promptScores.runId, demoRuns)).run();
-      tx.delete(runScores).where(inArray(runScores.runId, demoRuns)).run();
-      tx.delete(jobs).where(inArray(jobs.runId, demoRuns)).run();
-      const sampleCount = tx.delete(samples).where(inArray(samples.runId, demoRuns)).run().changes;
-      const runCount = tx.delete(runs).where(eq(runs.isDemo, true)).run().changes;
+      const demoRuns = tx.select({ id: runs.id }).from(runs).where(eq(runs.isDemo, true)).all().map((r) => r.id);
+      const deleted = deleteRunRows(tx, demoRuns);
 
       const variantUsed = exists(tx.select({ one: sql`1` }).from(runs).where(eq(runs.variantId, variants.id)));
       const keptVariants = tx
@@ -72,31 +56,11 @@ export function removeDemo(): RemoveDemoResult {
         .where(and(eq(promptSets.isDemo, true), not(setUsed)))
         .run().changes;
 
-      const orphans: { sha256: string; format: string }[] = [];
-      for (let k = 0; k < candidates.length; k += CHUNK) {
-        const chunk = candidates.slice(k, k + CHUNK).map((c) => c.sha256);
-        const used = new Set(
-          tx
-            .selectDistinct({ sha256: samples.imageSha256 })
-            .from(samples)
-            .where(inArray(samples.imageSha256, chunk))
-            .all()
-            .map((r) => r.sha256),
-        );
-        const unused = candidates.slice(k, k + CHUNK).filter((c) => !used.has(c.sha256));
-        if (unused.length === 0) continue;
-        const shas = unused.map((u) => u.sha256);
-        // The cache entries of deleted content could never be looked up again.
-        tx.delete(embeddings)
-          .where(and(eq(embeddings.kind, "image"), inArray(embeddings.key, shas)))
-          .run();
-        tx.delete(images).where(inArray(images.sha256, shas)).run();
-        orphans.push(...unused);
-      }
+      const orphans = deleted.images;
 
       const result: RemoveDemoResult = {
-        runs: runCount,
-        samples: sampleCount,
+        runs: deleted.runs,
+        samples: deleted.samples,
         variants: variantCount,
         promptSets: setCount,
         images: orphans.length,
@@ -109,40 +73,6 @@ export function removeDemo(): RemoveDemoResult {
     { behavior: "immediate" },
   );
 
-  result.filesDeleted = deleteOrphanFiles(orphans);
+  result.filesDeleted = removeOrphanFiles(orphans);
   return result;
-}
-
-function deleteOrphanFiles(orphans: { sha256: string; format: string }[]): number {
-  if (orphans.length === 0) return 0;
-  return getDb().transaction(
-    (tx) => {
-      let deleted = 0;
-      for (let k = 0; k < orphans.length; k += CHUNK) {
-        const chunk = orphans.slice(k, k + CHUNK);
-        const back = new Set(
-          tx
-            .select({ sha256: images.sha256 })
-            .from(images)
-            .where(
-              inArray(
-                images.sha256,
-                chunk.map((c) => c.sha256),
-              ),
-            )
-            .all()
-            .map((r) => r.sha256),
-        );
-        for (const o of chunk) {
-          if (back.has(o.sha256)) continue;
-          const format = asImageFormat(o.format);
-          if (!hasFile(o.sha256, format)) continue;
-          removeFile(o.sha256, format);
-          deleted++;
-        }
-      }
-      return deleted;
-    },
-    { behavior: "immediate" },
-  );
 }

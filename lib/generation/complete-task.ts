@@ -13,7 +13,11 @@ import { storedIndices } from "./task-view";
 
 export type CompleteTaskResult = { taskId: string; status: TaskStatus; runId: string; runStatus: RunStatus };
 
-export function completeTask(taskId: string, tokenId: string, opts: { now?: number } = {}): CompleteTaskResult {
+/** What the worker reports about how it made the samples (all optional; older workers send nothing). */
+export type TaskProvenance = { engine?: string; model?: { name?: string; sha256?: string } };
+
+export function completeTask(taskId: string, tokenId: string, opts: { now?: number; provenance?: TaskProvenance } = {}): CompleteTaskResult {
+  const p = opts.provenance ?? {};
   const now = opts.now ?? Date.now();
   return getDb().transaction(
     (tx) => {
@@ -28,7 +32,17 @@ export function completeTask(taskId: string, tokenId: string, opts: { now?: numb
         throw new AppError("validation_failed", `task ${taskId} is missing ${missing.length} sample(s): ${missing.slice(0, 10).join(", ")}${missing.length > 10 ? ", …" : ""}`, { missing });
       }
       tx.update(generationTasks)
-        .set({ status: "done", leaseOwner: null, leaseExpiresAt: null, lastError: null, finishedAt: new Date(now) })
+        .set({
+          status: "done",
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          lastError: null,
+          finishedAt: new Date(now),
+          completedBy: tokenId,
+          engine: p.engine ?? null,
+          modelName: p.model?.name ?? null,
+          modelSha256: p.model?.sha256 ?? null,
+        })
         .where(eq(generationTasks.id, taskId))
         .run();
       settleRun(tx, task.runId);

@@ -126,6 +126,7 @@ export function createGeneration(input: CreateGenerationInput, opts: { apiKeyId?
             progressTotal: perRun,
             generatedTotal: perRun,
             generationId: generation.id,
+            apiKeyId: opts.apiKeyId ?? null,
             // A generated run is identified by its request, not by images it does not have yet.
             fingerprint: createHash("sha256").update(JSON.stringify({ v: 1, generation: generation.id, guidanceScale })).digest("hex"),
           })

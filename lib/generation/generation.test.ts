@@ -10,6 +10,7 @@ import { isAppError, type AppError } from "../errors";
 import { pathFor } from "../storage/content-store";
 import { noise } from "../uploads/test-builders";
 import { countRows, FIXTURE_MODEL, removeDataDir, storedFiles, useTempDataDir } from "../runs/test-helpers";
+import type { Actor } from "../auth/authorize-mutation";
 import { cancelGeneration } from "./cancel-generation";
 import { claimTask, claimTaskWaiting } from "./claim-task";
 import { completeTask } from "./complete-task";
@@ -25,6 +26,9 @@ import { body, GEN_PROMPTS, GEN_SIZE, samplePng, setupGenerationFixtures } from 
 
 let dir: string;
 let tokens: ReturnType<typeof setupGenerationFixtures>;
+// The audit log keeps no foreign key, so an admin that exists only here is enough for cancel.
+const ADMIN: Actor = { id: "key_test", name: "test-admin", role: "admin" };
+
 beforeEach(() => {
   dir = useTempDataDir({ T2I_GEN_LEASE_MS: "60000", T2I_GEN_MAX_ATTEMPTS: "3" });
   tokens = setupGenerationFixtures();
@@ -61,7 +65,8 @@ async function rejected(p: Promise<unknown>): Promise<AppError> {
 
 /** Uploads every sample a claimed task asks for, each picture distinct. */
 async function uploadAll(task: Task, tokenId: string) {
-  for (const s of task.samples) await storeTaskSample({ taskId: task.id, tokenId, index: s.index, body: body(await samplePng(s.index * 7 + task.guidanceScale * 40 + GEN_PROMPTS.findIndex((p) => p.id === task.prompt.id) * 3)) });
+  const shade = (s: { index: number }) => s.index * 7 + task.guidanceScale * 40 + GEN_PROMPTS.findIndex((p) => p.id === task.prompt.id) * 3;
+  for (const s of task.samples) await storeTaskSample({ taskId: task.id, tokenId, index: s.index, body: body(await samplePng(shade(s), task.width, task.height)) });
 }
 
 describe("createGeneration", () => {
@@ -387,13 +392,13 @@ describe("cancelling", () => {
     const inFlight = claimTask(tokens.a.id, VARIANTS)!;
     expect(inFlight.runId).toBe(r.runs[1]!.id);
 
-    const g = cancelGeneration(r.generation.id);
+    const g = cancelGeneration(r.generation.id, ADMIN);
     expect(g.status).toBe("cancelled");
     expect(g.tasks).toMatchObject({ done: 3, running: 1, cancelled: 2, queued: 0 });
     expect(run(r.runs[0]!.id).status).toBe("queued");
     expect(run(r.runs[1]!.id)).toMatchObject({ status: "failed", error: `cancelled: generation ${r.generation.id} was cancelled before this run's samples were all generated` });
     expect(claimTask(tokens.b.id, VARIANTS)).toBeUndefined();
-    expect(cancelGeneration(r.generation.id).status).toBe("cancelled");
+    expect(cancelGeneration(r.generation.id, ADMIN).status).toBe("cancelled");
 
     // The worker in flight is not cut off; what it finishes changes no run.
     expect(heartbeatTask(inFlight.id, tokens.a.id).leaseExpiresAt).toBeInstanceOf(Date);
@@ -406,14 +411,14 @@ describe("cancelling", () => {
   it("cancels an expired task of a cancelled generation instead of handing it out, and refuses to cancel an ended generation", () => {
     const r = createGeneration(request({ guidanceScales: [1], samplesPerPrompt: 1 }));
     const t = claimTask(tokens.a.id, VARIANTS, { now: T0, leaseMs: 1000 })!;
-    cancelGeneration(r.generation.id, { now: T0 + 10 });
+    cancelGeneration(r.generation.id, ADMIN, { now: T0 + 10 });
     expect(claimTask(tokens.b.id, VARIANTS, { now: T0 + 5000 })).toBeUndefined();
     expect(taskRow(t.id)).toMatchObject({ status: "cancelled", leaseOwner: null });
-    expect(thrown(() => cancelGeneration("gen_nope")).status).toBe(404);
+    expect(thrown(() => cancelGeneration("gen_nope", ADMIN)).status).toBe(404);
 
     const done = createGeneration(request({ guidanceScales: [7], samplesPerPrompt: 1 }));
     markDone(done.generation.id);
-    expect(thrown(() => cancelGeneration(done.generation.id))).toMatchObject({ status: 409, code: "conflict" });
+    expect(thrown(() => cancelGeneration(done.generation.id, ADMIN))).toMatchObject({ status: 409, code: "conflict" });
   });
 });
 
@@ -421,3 +426,23 @@ describe("cancelling", () => {
 function markDone(id: string) {
   getDb().update(generations).set({ status: "done" }).where(eq(generations.id, id)).run();
 }
+
+describe("provenance of generated runs", () => {
+  it("records the request's settings and, per completed task, the engine, model and worker token that made it", async () => {
+    const r = createGeneration({ ...request({ guidanceScales: [2], samplesPerPrompt: 1 }), negativePrompt: "blurry", size: { width: 64, height: 128 } });
+    const sha = "a".repeat(64);
+    for (let k = 0; k < 3; k++) {
+      const token = k < 2 ? tokens.a : tokens.b;
+      const t = claimTask(token.id, VARIANTS)!;
+      await uploadAll(t, token.id);
+      completeTask(t.id, token.id, { provenance: k < 2 ? { engine: "onnx", model: { name: "sd15-onnx", sha256: sha } } : {} });
+    }
+    const p = getRunOrThrow(r.runs[0]!.id).provenance!;
+    expect(p).toMatchObject({ generationId: r.generation.id, steps: 50, sampler: "ddim", width: 64, height: 128, negativePrompt: "blurry", seed: 42 });
+    // A worker that reports nothing (an older one) is still named, without engine or model.
+    expect(p.producers.sort((a, b) => b.tasks - a.tasks)).toEqual([
+      { engine: "onnx", model: { name: "sd15-onnx", sha256: sha }, worker: "gpu-a", tasks: 2 },
+      { engine: null, model: null, worker: "gpu-b", tasks: 1 },
+    ]);
+  });
+});

@@ -6,6 +6,7 @@ import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { prompts, promptScores, runScores, runs, sampleScores, samples, variants } from "../../db/schema";
 import type { RankingRun, RankingVariant } from "../ranking";
+import { rankedRunsFilter, type RunSourceFilter } from "../runs/ranked-runs-filter";
 
 export type BoardRun = {
   runId: string;
@@ -21,7 +22,8 @@ export type BoardRun = {
   ranked: boolean;
 };
 
-export type BoardScope = { promptSetId: string; evaluatorId: string; includeDemo: boolean };
+/** `source`: only uploaded, generated or demo runs (lib/runs/ranked-runs-filter.ts). */
+export type BoardScope = { promptSetId: string; evaluatorId: string; includeDemo: boolean; source?: RunSourceFilter };
 
 export type BoardInputs = {
   runs: BoardRun[];
@@ -30,9 +32,12 @@ export type BoardInputs = {
   inputs: RankingVariant[];
 };
 
-/** Which runs of a prompt set are on its boards: the one filter every board query uses. */
-export function boardRunFilter(promptSetId: string, includeDemo: boolean): SQL | undefined {
-  return and(eq(runs.promptSetId, promptSetId), eq(runs.status, "scored"), includeDemo ? undefined : eq(runs.isDemo, false));
+/**
+ * Which runs of a prompt set are on its boards: the one filter every board query uses (scored,
+ * not hidden, variant not hidden, the demo and source filters). The query must join `variants`.
+ */
+export function boardRunFilter(promptSetId: string, includeDemo: boolean, source?: RunSourceFilter): SQL | undefined {
+  return and(eq(runs.promptSetId, promptSetId), eq(runs.status, "scored"), rankedRunsFilter({ includeDemo, source }));
 }
 
 /** The runs of a board: the prompt set's board runs (boardRunFilter) with a score by the evaluator. */
@@ -42,14 +47,14 @@ export function loadBoardRuns(db: Db, scope: BoardScope) {
     .from(runScores)
     .innerJoin(runs, eq(runs.id, runScores.runId))
     .innerJoin(variants, eq(variants.id, runs.variantId))
-    .where(and(boardRunFilter(scope.promptSetId, scope.includeDemo), eq(runScores.evaluatorId, scope.evaluatorId)))
+    .where(and(boardRunFilter(scope.promptSetId, scope.includeDemo, scope.source), eq(runScores.evaluatorId, scope.evaluatorId)))
     .orderBy(asc(variants.name), asc(runs.guidanceScale))
     .all();
 }
 
 /**
  * Changes whenever a run of the board is added, deleted, updated (hidden, renamed,
- * re-scored: every update bumps runs.updated_at) or its score is recomputed
+ * re-scored: every update bumps runs.updated_at), its variant is hidden or unhidden, or its score is recomputed
  * (run_scores.computed_at), so a stored ranking can be reused until then. One indexed
  * aggregate over the board's runs; no per-sample rows are read.
  */
@@ -61,12 +66,14 @@ export function boardFingerprint(db: Db, scope: BoardScope): string {
       updated: sql<number>`coalesce(max(${runs.updatedAt}), 0)`,
       computed: sql<number>`coalesce(max(${runScores.computedAt}), 0)`,
       statuses: sql<string>`coalesce(group_concat(distinct ${runs.status}), '')`,
+      hiddenVariants: sql<string>`coalesce(group_concat(distinct ${variants.id} || ':' || ${variants.hiddenAt}), '')`,
     })
     .from(runScores)
     .innerJoin(runs, eq(runs.id, runScores.runId))
+    .innerJoin(variants, eq(variants.id, runs.variantId))
     .where(and(eq(runs.promptSetId, scope.promptSetId), eq(runScores.evaluatorId, scope.evaluatorId), scope.includeDemo ? undefined : eq(runs.isDemo, false)))
     .get();
-  return JSON.stringify([row?.runs ?? 0, row?.ids ?? 0, Number(row?.updated ?? 0), Number(row?.computed ?? 0), row?.statuses ?? ""]);
+  return JSON.stringify([row?.runs ?? 0, row?.ids ?? 0, Number(row?.updated ?? 0), Number(row?.computed ?? 0), row?.statuses ?? "", row?.hiddenVariants ?? ""]);
 }
 
 /** The board's runs with per-prompt statistics (the expensive part: it reads every sample score). */

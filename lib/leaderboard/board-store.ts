@@ -24,7 +24,7 @@ export const MAX_STORED_BOARDS = 32;
 const MAX_PER_BOARD = 64;
 
 const boards = new Map<string, Entry>();
-const scopeKey = (s: BoardScope) => JSON.stringify([s.promptSetId, s.evaluatorId, s.includeDemo]);
+const scopeKey = (s: BoardScope) => JSON.stringify([s.promptSetId, s.evaluatorId, s.includeDemo, s.source ?? null]);
 
 function remember<K, V>(map: Map<K, V>, key: K, make: () => V, max: number): V {
   if (map.has(key)) {

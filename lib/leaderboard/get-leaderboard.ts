@@ -2,6 +2,7 @@
 // evaluator (scores from different evaluators are never ranked together), then by variant,
 // in the order of that evaluator's ranking (the page's: getRankedBoard), with the ranking
 // itself as rows and the pairwise matrix.
+import type { RunSourceFilter } from "../runs/ranked-runs-filter";
 import { getDb } from "../../db/client";
 import type { RunScoreRow } from "../../db/schema";
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
@@ -47,18 +48,18 @@ export type LeaderboardRanking = {
 
 const byClipScore = (a: { clipScore: number | null }, b: { clipScore: number | null }) => (b.clipScore ?? -Infinity) - (a.clipScore ?? -Infinity);
 
-/** `defaultEvaluatorId` (the installed evaluator) puts its board first. */
-export function getLeaderboard(promptSet: string, opts: { version?: number; includeDemo?: boolean; ranking?: RankingOptions; defaultEvaluatorId?: string } = {}): Leaderboard {
+/** `defaultEvaluatorId` (the installed evaluator) puts its board first. Hidden runs and variants are left out; `source` keeps only uploaded, generated or demo runs. */
+export function getLeaderboard(promptSet: string, opts: { version?: number; includeDemo?: boolean; ranking?: RankingOptions; defaultEvaluatorId?: string; source?: RunSourceFilter } = {}): Leaderboard {
   const db = getDb();
   const set = findPromptSetOrThrow(db, promptSet, opts.version);
   const includeDemo = opts.includeDemo !== false;
-  const first = getRankedBoard(set.id, { includeDemo, ranking: opts.ranking, defaultEvaluatorId: opts.defaultEvaluatorId });
+  const first = getRankedBoard(set.id, { includeDemo, source: opts.source, ranking: opts.ranking, defaultEvaluatorId: opts.defaultEvaluatorId });
   const evaluatorBoards: Leaderboard["evaluators"] = [];
   for (const { runs: _count, ...summary } of [...first.evaluators].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
     // The board's runs come from the same query as the ranking's (board-inputs.ts loadBoardRuns).
-    const rows = loadBoardRuns(db, { promptSetId: set.id, evaluatorId: summary.id, includeDemo });
+    const rows = loadBoardRuns(db, { promptSetId: set.id, evaluatorId: summary.id, includeDemo, source: opts.source });
     if (rows.length === 0) continue;
-    const ranked = summary.id === first.evaluator?.id ? first : getRankedBoard(set.id, { evaluatorId: summary.id, includeDemo, ranking: opts.ranking });
+    const ranked = summary.id === first.evaluator?.id ? first : getRankedBoard(set.id, { evaluatorId: summary.id, includeDemo, source: opts.source, ranking: opts.ranking });
     const ranking = { methodVersion: ranked.methodVersion, updating: ranked.updating, diversity: ranked.ranking?.diversity ?? null, rows: rankingRows(ranked), pairs: ranked.ranking?.pairs ?? [] };
     const byVariant = new Map<string, LeaderboardVariant>();
     for (const { score, run } of rows) {

@@ -10,12 +10,14 @@ import { AppError } from "../errors";
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
 import { METHOD_VERSION, type Ranking, type RankingOptions, type VariantComparison } from "../ranking";
 import { evaluatorSummary, type EvaluatorSummary } from "../runs/get-run-or-throw";
+import type { RunSourceFilter } from "../runs/ranked-runs-filter";
 import { boardRunFilter, type BoardRun } from "./board-inputs";
 import { storedBoard, storedComparison, storedRanking } from "./board-store";
 
 export type { BoardRun } from "./board-inputs";
 
-export type BoardOptions = { version?: number; evaluatorId?: string; defaultEvaluatorId?: string; includeDemo?: boolean; ranking?: RankingOptions };
+/** `source` keeps only uploaded, generated or demo runs; hidden runs and variants are always left out. */
+export type BoardOptions = { version?: number; evaluatorId?: string; defaultEvaluatorId?: string; includeDemo?: boolean; source?: RunSourceFilter; ranking?: RankingOptions };
 
 export type RankedBoard = {
   methodVersion: string;
@@ -46,8 +48,9 @@ function load(promptSet: string, opts: BoardOptions): Loaded {
     .select({ evaluator: evaluators, runs: sql<number>`count(*)` })
     .from(runScores)
     .innerJoin(runs, eq(runs.id, runScores.runId))
+    .innerJoin(variants, eq(variants.id, runs.variantId))
     .innerJoin(evaluators, eq(evaluators.id, runScores.evaluatorId))
-    .where(boardRunFilter(set.id, opts.includeDemo !== false))
+    .where(boardRunFilter(set.id, opts.includeDemo !== false, opts.source))
     .groupBy(evaluators.id)
     .all();
   // Default: the installed evaluator, then a real evaluator over the fixture, then the one with the most runs.
@@ -62,7 +65,7 @@ function load(promptSet: string, opts: BoardOptions): Loaded {
     evaluator: chosen ? evaluatorSummary(chosen.evaluator) : null,
   };
   if (!chosen) return { board: { ...base, variants: {}, runs: [], prompts: 0 }, entry: null };
-  const entry = storedBoard(db, { promptSetId: set.id, evaluatorId: chosen.evaluator.id, includeDemo: opts.includeDemo !== false });
+  const entry = storedBoard(db, { promptSetId: set.id, evaluatorId: chosen.evaluator.id, includeDemo: opts.includeDemo !== false, source: opts.source });
   // Names are read fresh on every view: a rename does not need a recomputation.
   const ids = [...new Set(entry.inputs.runs.map((r) => r.variantId))];
   const rows = ids.length ? db.select().from(variants).where(inArray(variants.id, ids)).all() : [];

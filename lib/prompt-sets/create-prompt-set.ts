@@ -25,6 +25,8 @@ export const createPromptSetInputSchema = z
     version: z.number().int().min(1).optional(),
     description: z.string().max(5000).optional(),
     isDemo: z.boolean().default(false),
+    /** The API key creating the set (null for demo data). */
+    apiKeyId: z.string().nullable().default(null),
     prompts: z.array(promptInputSchema).min(1).max(MAX_PROMPTS_PER_SET).optional(),
     file: z.object({ bytes: z.instanceof(Uint8Array), fileName: z.string() }).optional(),
   })
@@ -62,7 +64,7 @@ export function createPromptSet(input: CreatePromptSetInput): CreatePromptSetRes
       } else {
         version = 1;
       }
-      const row = insertPromptSet(tx, { name: v.name, version, description: v.description ?? null, isImplicit: false, isDemo: v.isDemo }, toInsert);
+      const row = insertPromptSet(tx, { name: v.name, version, description: v.description ?? null, isImplicit: false, isDemo: v.isDemo, apiKeyId: v.apiKeyId }, toInsert);
       return { promptSet: { ...row, promptCount: toInsert.length }, created: true };
     },
     { behavior: "immediate" },

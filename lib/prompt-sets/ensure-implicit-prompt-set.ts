@@ -17,8 +17,8 @@ export function implicitPromptSetName(texts: readonly string[], variant: string)
   return `${IMPLICIT_PREFIX}${slug ? `${slug}-` : ""}${createHash("sha256").update(JSON.stringify(sorted)).digest("hex").slice(0, 12)}`;
 }
 
-/** Finds or creates (inside the caller's transaction) the implicit set of these prompts, named after the upload's variant. */
-export function ensureImplicitPromptSet(tx: DbOrTx, texts: readonly string[], variant: string): PromptSetRow {
+/** Finds or creates (inside the caller's transaction) the implicit set of these prompts, named after the upload's variant; a new set is owned by `apiKeyId`. */
+export function ensureImplicitPromptSet(tx: DbOrTx, texts: readonly string[], variant: string, apiKeyId: string | null = null): PromptSetRow {
   const name = implicitPromptSetName(texts, variant);
   const existing = tx.select().from(promptSets).where(and(eq(promptSets.name, name), eq(promptSets.version, 1))).get();
   if (existing) return existing;
@@ -27,7 +27,7 @@ export function ensureImplicitPromptSet(tx: DbOrTx, texts: readonly string[], va
   const sorted = [...spelling.values()].sort();
   return insertPromptSet(
     tx,
-    { name, version: 1, description: `prompts of an upload of ${variant} (${sorted.length} distinct)`, isImplicit: true, isDemo: false },
+    { name, version: 1, description: `prompts of an upload of ${variant} (${sorted.length} distinct)`, isImplicit: true, isDemo: false, apiKeyId },
     sorted.map((text) => ({ key: promptKeyFor(text), text, category: null })),
   );
 }

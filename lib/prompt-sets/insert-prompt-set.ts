@@ -10,7 +10,7 @@ const ROWS_PER_INSERT = 1000;
 
 export function insertPromptSet(
   tx: DbOrTx,
-  set: { name: string; version: number; description: string | null; isImplicit: boolean; isDemo: boolean },
+  set: { name: string; version: number; description: string | null; isImplicit: boolean; isDemo: boolean; apiKeyId?: string | null },
   rows: readonly PromptToInsert[],
 ): PromptSetRow {
   const row = tx.insert(promptSets).values({ id: newId("ps"), ...set }).returning().get();

@@ -18,6 +18,7 @@ export function listPromptSets(opts: { includeImplicit?: boolean } = {}): Prompt
       description: promptSets.description,
       isImplicit: promptSets.isImplicit,
       isDemo: promptSets.isDemo,
+      apiKeyId: promptSets.apiKeyId,
       createdAt: promptSets.createdAt,
       promptCount,
       runCount,

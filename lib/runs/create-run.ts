@@ -56,6 +56,8 @@ export const createRunInputSchema = z.object({
   seedPolicy: z.string().trim().min(1).max(200).optional(),
   source: runSourceSchema.default("uploaded"),
   isDemo: z.boolean().default(false),
+  /** The API key uploading the run; it owns the run and any variant or prompt set made for it (null for demo data). */
+  apiKeyId: z.string().nullable().default(null),
   items: z.array(runItemSchema).min(1).max(100_000),
 });
 export type CreateRunInput = z.input<typeof createRunInputSchema>;
@@ -251,13 +253,13 @@ function insertRun(
   const variant =
     variantId ??
     tx.select({ id: variants.id }).from(variants).where(eq(variants.name, v.variant)).get()?.id ??
-    createVariant({ ...v.createVariantIfMissing!, name: v.variant, isDemo: v.isDemo }, tx).id;
+    createVariant({ ...v.createVariantIfMissing!, name: v.variant, isDemo: v.isDemo }, tx, { apiKeyId: v.apiKeyId }).id;
 
   let set = named;
   let promptIdOf: (i: Resolved) => number = (i) => i.promptRowId!;
   if (!set) {
     const texts = items.map((i) => i.text);
-    set = findContainingPromptSet(tx, texts) ?? ensureImplicitPromptSet(tx, texts, v.variant);
+    set = findContainingPromptSet(tx, texts) ?? ensureImplicitPromptSet(tx, texts, v.variant, v.apiKeyId);
     const rows = tx.select({ id: prompts.id, text: prompts.text }).from(prompts).where(eq(prompts.promptSetId, set.id)).all();
     const byText = new Map(rows.map((r) => [promptIdentity(r.text), r.id]));
     promptIdOf = (i) => byText.get(promptIdentity(i.text))!;
@@ -287,6 +289,7 @@ function insertRun(
       progressTotal: items.length,
       fingerprint,
       isDemo: v.isDemo,
+      apiKeyId: v.apiKeyId,
     })
     .returning()
     .get();

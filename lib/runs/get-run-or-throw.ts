@@ -2,18 +2,25 @@
 // run-level metrics with bootstrap intervals, the per-prompt table and the per-sample errors.
 import { and, asc, eq, isNotNull } from "drizzle-orm";
 import { getDb } from "../../db/client";
-import { evaluators, promptScores, prompts, promptSets, runScores, runs, sampleScores, samples, variants, type RunRow, type RunScoreRow } from "../../db/schema";
+import { apiKeys, evaluators, promptScores, prompts, promptSets, runScores, runs, sampleScores, samples, variants, type RunRow, type RunScoreRow } from "../../db/schema";
 import { evaluatorWarning } from "../clip/identity";
 import { AppError } from "../errors";
 import { metricLabels } from "../scoring/score-batch";
+import { runProvenance, type RunProvenance } from "./run-provenance";
 
 export type EvaluatorSummary = { id: string; name: string; variant: string; isFixture: boolean; warning?: string };
 
 export type RunView = Omit<
   RunRow,
-  "variantId" | "promptSetId" | "evaluatorId" | "fingerprint" | "progressDone" | "progressTotal" | "imagesEmbedded" | "imageCacheHits" | "generatedDone" | "generatedTotal" | "generationId"
+  "variantId" | "promptSetId" | "evaluatorId" | "fingerprint" | "progressDone" | "progressTotal" | "imagesEmbedded" | "imageCacheHits" | "generatedDone" | "generatedTotal" | "generationId" | "apiKeyId" | "hiddenAt" | "hiddenReason"
 > & {
-  variant: { id: string; name: string; conditioningType: string };
+  /** The API key that created the run (null: demo or older data). */
+  owner: { keyId: string; name: string } | null;
+  /** Hidden from rankings (the run itself stays readable), with the reason shown to readers; a hidden variant hides its runs too. */
+  hidden: { at: Date; reason: string | null; by: "run" | "variant" } | null;
+  /** Generated runs: engine, model, worker, and the generation's settings. */
+  provenance: RunProvenance | null;
+  variant: { id: string; name: string; conditioningType: string; hidden: boolean };
   promptSet: { id: string; name: string; version: number; isImplicit: boolean };
   /** Scoring progress. */
   progress: { done: number; total: number; imagesEmbedded: number; imageCacheHits: number };
@@ -58,14 +65,15 @@ export function evaluatorSummary(row: { id: string; name: string; variant: strin
 export function getRunOrThrow(id: string, opts: { evaluatorId?: string } = {}): RunDetail {
   const db = getDb();
   const row = db
-    .select({ run: runs, variant: variants, promptSet: promptSets })
+    .select({ run: runs, variant: variants, promptSet: promptSets, owner: apiKeys })
     .from(runs)
+    .leftJoin(apiKeys, eq(apiKeys.id, runs.apiKeyId))
     .innerJoin(variants, eq(variants.id, runs.variantId))
     .innerJoin(promptSets, eq(promptSets.id, runs.promptSetId))
     .where(eq(runs.id, id))
     .get();
   if (!row) throw new AppError("not_found", `no run with id "${id}"`);
-  const { run, variant, promptSet } = row;
+  const { run, variant, promptSet, owner } = row;
   const evaluatorId = opts.evaluatorId ?? run.evaluatorId;
   const evaluator = evaluatorId ? db.select().from(evaluators).where(eq(evaluators.id, evaluatorId)).get() : undefined;
   if (opts.evaluatorId && !evaluator) throw new AppError("not_found", `no evaluator "${opts.evaluatorId}"`);
@@ -84,7 +92,14 @@ export function getRunOrThrow(id: string, opts: { evaluatorId?: string } = {}): 
     updatedAt: run.updatedAt,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
-    variant: { id: variant.id, name: variant.name, conditioningType: variant.conditioningType },
+    variant: { id: variant.id, name: variant.name, conditioningType: variant.conditioningType, hidden: variant.hiddenAt !== null },
+    owner: owner ? { keyId: owner.id, name: owner.name } : null,
+    hidden: run.hiddenAt
+      ? { at: run.hiddenAt, reason: run.hiddenReason, by: "run" }
+      : variant.hiddenAt
+        ? { at: variant.hiddenAt, reason: variant.hiddenReason, by: "variant" }
+        : null,
+    provenance: runProvenance(db, run),
     promptSet: { id: promptSet.id, name: promptSet.name, version: promptSet.version, isImplicit: promptSet.isImplicit },
     progress: { done: run.progressDone, total: run.progressTotal, imagesEmbedded: run.imagesEmbedded, imageCacheHits: run.imageCacheHits },
     generation: run.generationId ? { id: run.generationId, done: run.generatedDone, total: run.generatedTotal } : null,

@@ -33,6 +33,8 @@ export type RunListItem = {
   evaluator: { id: string; isFixture: boolean; warning?: string } | null;
   scores: { n: number; failed: number; clipScore: number | null; clipS: number | null; diversity: number | null; vendi: number | null } | null;
   isDemo: boolean;
+  /** Why the run is hidden from rankings (null when it is not hidden). */
+  hiddenReason: string | null;
   createdAt: Date;
   finishedAt: Date | null;
 };
@@ -83,6 +85,7 @@ export function listRuns(input: ListRunsInput = {}): { runs: RunListItem[]; tota
       evaluator: run.evaluatorId ? withWarning({ id: run.evaluatorId, isFixture: isFixture ?? false }, evaluatorName ?? "") : null,
       scores: score ? { n: score.n, failed: score.failed, clipScore: score.clipScore, clipS: score.clipS, diversity: score.diversity, vendi: score.vendi } : null,
       isDemo: run.isDemo,
+      hiddenReason: run.hiddenAt ? (run.hiddenReason ?? "hidden") : null,
       createdAt: run.createdAt,
       finishedAt: run.finishedAt,
     })),

@@ -13,19 +13,22 @@ export const variantNameSchema = z
   .trim()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$/, "use 1–100 letters, digits, '.', '_', '+' or '-', starting with a letter or digit");
 
+/** Variant links are rendered as anchors: http(s) only, so no javascript: or data: URL gets in. */
+export const httpUrlSchema = z.url({ protocol: /^https?$/, error: "links must be http(s) URLs (http:// or https://)" }).max(2000);
+
 export const createVariantInputSchema = z.object({
   name: variantNameSchema,
   description: z.string().max(5000).optional(),
   model: z.string().max(500).optional(),
   /** Shown as links on the variant page, so only http(s) URLs (no javascript:, data:, file:). */
-  links: z.array(z.url({ protocol: /^https?$/, error: "links must be http(s) URLs" })).max(20).default([]),
+  links: z.array(httpUrlSchema).max(20).default([]),
   conditioningType: conditioningTypeSchema,
   isDemo: z.boolean().default(false),
 });
 export type CreateVariantInput = z.input<typeof createVariantInputSchema>;
 
-/** Throws AppError 422 on bad input and 409 when the name is taken. */
-export function createVariant(input: CreateVariantInput, db: DbOrTx = getDb()): VariantRow {
+/** Throws AppError 422 on bad input and 409 when the name is taken. `owner.apiKeyId`: the key creating it (null for demo data). */
+export function createVariant(input: CreateVariantInput, db: DbOrTx = getDb(), owner: { apiKeyId: string | null } = { apiKeyId: null }): VariantRow {
   const parsed = createVariantInputSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error, "variant");
   const v = parsed.data;
@@ -34,7 +37,7 @@ export function createVariant(input: CreateVariantInput, db: DbOrTx = getDb()): 
   }
   return db
     .insert(variants)
-    .values({ id: newId("var"), name: v.name, description: v.description ?? null, model: v.model ?? null, links: v.links, conditioningType: v.conditioningType, isDemo: v.isDemo })
+    .values({ id: newId("var"), name: v.name, description: v.description ?? null, model: v.model ?? null, links: v.links, conditioningType: v.conditioningType, isDemo: v.isDemo, apiKeyId: owner.apiKeyId })
     .returning()
     .get();
 }

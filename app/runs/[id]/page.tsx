@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { DemoBadge, StatusBadge } from "@/app/_components/badges";
+import { ManageActions } from "@/app/_components/manage-actions";
 import { CONDITIONING_LABELS, fmt, fmtCi } from "@/app/_components/format";
 import { orNotFound } from "@/app/_components/or-not-found";
 import { leaderboardUrl } from "@/lib/leaderboard/run-leaderboard";
 import { getRunOrThrow, type PromptMetrics, type RunDetail } from "@/lib/runs/get-run-or-throw";
+import type { RunProvenance } from "@/lib/runs/run-provenance";
 import { listRunSamples } from "@/lib/runs/list-run-samples";
 import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
 import { RunActions } from "./run-actions";
@@ -29,6 +31,32 @@ function sortPrompts(rows: PromptMetrics[], key: SortKey | undefined, dir: "asc"
   if (!key) return rows;
   const sign = dir === "asc" ? 1 : -1;
   return [...rows].sort((a, b) => sign * ((a[key] ?? -Infinity) - (b[key] ?? -Infinity)));
+}
+
+/** How a generated run's samples were made: the generation's settings and who made them. */
+function Provenance({ p }: { p: RunProvenance }) {
+  return (
+    <section aria-labelledby="provenance" className="mt-4 text-sm" data-testid="provenance">
+      <h2 id="provenance" className="font-semibold">
+        Provenance
+      </h2>
+      <p className="text-slate-700">
+        {p.steps} steps · sampler {p.sampler} · {p.width}×{p.height} · seed {p.seed} · negative prompt {p.negativePrompt ? `“${p.negativePrompt}”` : "none"}
+      </p>
+      {p.producers.length === 0 ? (
+        <p className="text-slate-500">No task finished yet.</p>
+      ) : (
+        <ul className="list-disc pl-5">
+          {p.producers.map((m, i) => (
+            <li key={i}>
+              engine {m.engine ?? "not reported"} · model {m.model ? `${m.model.name ?? "?"} (sha256 ${m.model.sha256 ?? "not reported"})` : "not reported"} · worker {m.worker ?? "?"} · {m.tasks} task{m.tasks === 1 ? "" : "s"}
+            </li>
+          ))}
+        </ul>
+      )}
+      {p.producers.length > 1 && <p className="font-medium text-amber-800">Its samples come from more than one engine, model or worker.</p>}
+    </section>
+  );
 }
 
 export default async function RunPage({ params, searchParams }: Props) {
@@ -86,7 +114,14 @@ export default async function RunPage({ params, searchParams }: Props) {
         )}
         {run.evaluator ? ` · evaluator ${run.evaluator.id}` : ""}
       </p>
+      {run.owner && <p className="mt-1 text-xs text-slate-500">Uploaded with API key “{run.owner.name}”.</p>}
+      {run.hidden && (
+        <p className="mt-2 rounded bg-amber-50 p-3 text-sm text-amber-900" data-testid="hidden-banner">
+          Hidden from rankings{run.hidden.by === "variant" ? " with its variant" : ""} since {run.hidden.at.toISOString().slice(0, 10)}: <UserText text={run.hidden.reason ?? "no reason given"} />.
+        </p>
+      )}
       {run.evaluator?.warning && <p className="mt-1 text-sm font-medium text-amber-800">Evaluator: {run.evaluator.warning}.</p>}
+      {run.provenance && <Provenance p={run.provenance} />}
       <RunProgress key={run.status} id={run.id} initial={{ status: run.status, done: run.progress.done, total: run.progress.total, generation: run.generation && { done: run.generation.done, total: run.generation.total } }} />
       {run.error && <p className="rounded bg-rose-50 p-3 text-sm text-rose-900">Run failed: <UserText text={run.error} /></p>}
       {run.status === "failed" && <RunActions id={run.id} action="retry" />}
@@ -207,6 +242,8 @@ export default async function RunPage({ params, searchParams }: Props) {
           );
         })}
       </section>
+
+      <ManageActions kind="run" id={run.id} hidden={run.hidden?.by === "run"} afterDelete={`/variants/${run.variant.id}`} />
 
       {run.errors.length > 0 && (
         <section aria-labelledby="errors" className="mt-8">

@@ -3,18 +3,24 @@ import Link from "next/link";
 import { DemoBadge, StatusBadge } from "@/app/_components/badges";
 import { toSeries } from "@/app/_components/board-series";
 import { CONDITIONING_LABELS, fmt, fmtCi } from "@/app/_components/format";
+import { ManageActions } from "@/app/_components/manage-actions";
+import { SettingsDifferBadge } from "@/app/_components/settings-differ-badge";
+import { SourceFilter } from "@/app/_components/source-filter";
 import { DownloadLinks, TradeoffChart } from "@/app/_components/tradeoff-chart";
 import { UserText } from "@/app/_components/user-text";
 import { orNotFound } from "@/app/_components/or-not-found";
 import { getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
 import { listPromptSets } from "@/lib/prompt-sets/list-prompt-sets";
 import { listRuns } from "@/lib/runs/list-runs";
+import { loadRunSettings } from "@/lib/runs/load-run-settings";
+import { matchesSourceFilter, runSourceFilterSchema } from "@/lib/runs/ranked-runs-filter";
+import { settingsOutliers } from "@/lib/runs/settings-outliers";
 import { getVariantOrThrow } from "@/lib/variants/get-variant-or-throw";
 import { GenerateForm } from "./generate-form";
 
 export const dynamic = "force-dynamic";
 
-type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ promptSet?: string; evaluator?: string }> };
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ promptSet?: string; evaluator?: string; source?: string }> };
 
 const loadVariant = (id: string) => orNotFound(() => getVariantOrThrow(id));
 
@@ -33,10 +39,13 @@ function latestPromptSets() {
 export default async function VariantPage({ params, searchParams }: Props) {
   const variant = loadVariant((await params).id);
   const sp = await searchParams;
-  const { runs } = listRuns({ variant: variant.name, limit: 200 });
-  const sets = [...new Set(runs.map((r) => r.promptSet.name))];
+  const source = runSourceFilterSchema.safeParse(sp.source).data;
+  const allRuns = listRuns({ variant: variant.name, limit: 200 }).runs;
+  const runs = allRuns.filter((r) => matchesSourceFilter(r, source));
+  const sets = [...new Set(allRuns.map((r) => r.promptSet.name))];
   const setName = sp.promptSet && sets.includes(sp.promptSet) ? sp.promptSet : sets[0];
-  const board = setName ? getRankedBoard(setName, { evaluatorId: sp.evaluator }) : undefined;
+  const board = setName ? getRankedBoard(setName, { evaluatorId: sp.evaluator, source }) : undefined;
+  const differs = settingsOutliers(loadRunSettings(allRuns.map((r) => r.id)));
   const entry = board?.ranking ? [...board.ranking.ranked, ...board.ranking.unranked].find((v) => v.variantId === variant.id) : undefined;
   const ranked = board?.ranking?.ranked.find((v) => v.variantId === variant.id);
 
@@ -55,6 +64,11 @@ export default async function VariantPage({ params, searchParams }: Props) {
           </>
         )}
       </p>
+      {variant.hiddenAt && (
+        <p className="mt-2 rounded bg-amber-50 p-3 text-sm text-amber-900" data-testid="hidden-banner">
+          Hidden from rankings since {variant.hiddenAt.toISOString().slice(0, 10)}: <UserText text={variant.hiddenReason ?? "no reason given"} />.
+        </p>
+      )}
       {variant.description && <p className="mt-2 max-w-3xl text-sm">
           <UserText text={variant.description} max={2000} />
         </p>}
@@ -100,7 +114,7 @@ export default async function VariantPage({ params, searchParams }: Props) {
             {board.evaluator?.warning && <span className="font-medium text-amber-800">Evaluator: {board.evaluator.warning}.</span>}
           </p>
           <TradeoffChart series={[toSeries(variant.name, entry.curve, entry.fitted)]} evaluatorNote={board.evaluator ? `Evaluator ${board.evaluator.id}.` : undefined} />
-          <DownloadLinks href={`/api/v1/plot-data?view=variant&variant=${encodeURIComponent(variant.id)}&promptSet=${encodeURIComponent(board.promptSet.name)}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}`} />
+          <DownloadLinks href={`/api/v1/plot-data?view=variant&variant=${encodeURIComponent(variant.id)}&promptSet=${encodeURIComponent(board.promptSet.name)}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}${source ? `&source=${source}` : ""}`} />
         </section>
       )}
 
@@ -114,6 +128,19 @@ export default async function VariantPage({ params, searchParams }: Props) {
         <h2 id="runs" className="text-lg font-semibold">
           Runs
         </h2>
+        <form method="get" className="mt-2 flex items-end gap-3 text-sm" aria-label="Run filters">
+          {sp.promptSet && <input type="hidden" name="promptSet" value={sp.promptSet} />}
+          {sp.evaluator && <input type="hidden" name="evaluator" value={sp.evaluator} />}
+          <SourceFilter value={source} />
+          <button type="submit" className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700">
+            Apply
+          </button>
+        </form>
+        {differs.size > 0 && (
+          <p className="mt-2 text-sm text-amber-800">
+            ≠ marks runs whose settings differ from the rest of their curve (hover for what differs): their points may not be comparable.
+          </p>
+        )}
         <div className="overflow-x-auto">
           <table className="mt-2 w-full min-w-[40rem] border-collapse bg-white text-sm" data-testid="variant-runs">
             <thead>
@@ -135,6 +162,18 @@ export default async function VariantPage({ params, searchParams }: Props) {
                       {r.id}
                     </Link>
                     <DemoBadge show={r.isDemo} />
+                    {differs.has(r.id) && (
+                      <SettingsDifferBadge
+                        label={differs.get(r.id)!.map((d) => d.setting).join(", ")}
+                        title={differs.get(r.id)!.map((d) => `${d.setting}: ${d.value ?? "none"} (others: ${d.usual ?? "none"})`).join("; ")}
+                        testId="settings-differ"
+                      />
+                    )}
+                    {r.hiddenReason && (
+                      <span className="ml-1 rounded bg-slate-200 px-1 text-xs text-slate-700" title={r.hiddenReason} data-testid="run-hidden">
+                        hidden
+                      </span>
+                    )}
                   </td>
                   <td className="p-2">
                     <UserText text={r.promptSet.name} />
@@ -157,6 +196,8 @@ export default async function VariantPage({ params, searchParams }: Props) {
           </table>
         </div>
       </section>
+
+      <ManageActions kind="variant" id={variant.id} hidden={variant.hiddenAt !== null} afterDelete="/" variant={{ name: variant.name, description: variant.description, links: variant.links }} />
 
       <section aria-labelledby="generate" className="mt-8">
         <h2 id="generate" className="text-lg font-semibold">

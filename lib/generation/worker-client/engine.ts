@@ -10,7 +10,7 @@ export type GenerateContext = {
 };
 
 export interface GenerationEngine {
-  readonly name: "onnx" | "command";
+  readonly name: "onnx" | "command" | "toy";
   /** One line for the startup log: model, execution provider, command. */
   readonly description: string;
   /** Generates every sample of `task`; throws with a message fit for the fail report. */

@@ -9,7 +9,7 @@ import { backoffDelay, sleep } from "./backoff";
 import type { GenerationEngine } from "./engine";
 import { LeaseKeeper } from "./lease-keeper";
 import type { Task } from "./task-schema";
-import { LeaseLostError, MissingSamplesError, UnreadableTaskError, WorkerApiError, type WorkerApi } from "./worker-api";
+import { LeaseLostError, MissingSamplesError, UnreadableTaskError, WorkerApiError, type WorkerApi, type WorkerProvenance } from "./worker-api";
 
 export type GenerationWorkerOptions = {
   api: WorkerApi;
@@ -22,6 +22,8 @@ export type GenerationWorkerOptions = {
   stop?: AbortSignal;
   abandon?: AbortSignal;
   log?: (line: string) => void;
+  /** Sent with each complete: the engine and the model folder (name and digest). */
+  provenance?: WorkerProvenance;
 };
 
 export type GenerationWorkerStats = {
@@ -125,7 +127,7 @@ export async function runGenerationWorker(opts: GenerationWorkerOptions): Promis
       const missing = [...wanted].filter((i) => !uploaded.has(i));
       if (missing.length > 0) throw new Error(`the engine finished without samples ${missing.join(", ")}`);
       // Every sample is stored: completing is right even if a stop came in meanwhile.
-      await api.complete(task.id, keeper.lost);
+      await api.complete(task.id, keeper.lost, opts.provenance);
       stats.tasksCompleted++;
       log(`task ${task.id}: completed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     } catch (e) {

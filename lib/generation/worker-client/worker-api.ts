@@ -32,6 +32,9 @@ export class LeaseLostError extends Error {
   }
 }
 
+/** What a worker reports when completing a task (docs/worker-protocol.md). */
+export type WorkerProvenance = { engine: string; model?: { name: string; sha256: string } };
+
 /** complete answered 422: these sample indexes are not stored. */
 export class MissingSamplesError extends WorkerApiError {
   constructor(
@@ -243,9 +246,10 @@ export class WorkerApi {
     throw this.unexpected("PUT", path, a);
   }
 
-  async complete(taskId: string, signal?: AbortSignal): Promise<void> {
+  /** `provenance`: the engine and model that made the samples, shown on the run page. */
+  async complete(taskId: string, signal?: AbortSignal, provenance?: WorkerProvenance): Promise<void> {
     const path = `/api/v1/worker/tasks/${encodeURIComponent(taskId)}/complete`;
-    const a = await this.request("POST", path, { signal });
+    const a = await this.request("POST", path, { signal, ...(provenance ? { json: provenance } : {}) });
     if (a.status === 200) return;
     if (a.status === 409) throw new LeaseLostError(taskId);
     if (a.status === 422) {

@@ -5,7 +5,7 @@ const run = {
   id: "run_abc",
   status: "scored" as const,
   guidanceScale: 3,
-  variant: { id: "var_1", name: "sd15", conditioningType: "text_sequence" },
+  variant: { id: "var_1", name: "sd15", conditioningType: "text_sequence", hidden: false },
   promptSet: { id: "ps_1", name: "upload-sd15-3f2a", version: 1, isImplicit: true },
   evaluator: { id: "clip-vit-b-32@fd6e14", name: "clip", variant: "fp32", isFixture: false },
   error: null,

@@ -27,7 +27,7 @@ export const GET = route(async (req) => {
         })
       : [];
   } else {
-    const board = getRankedBoard(q.promptSet, { version: q.version, evaluatorId: q.evaluator, includeDemo: q.includeDemo === "true", ranking });
+    const board = getRankedBoard(q.promptSet, { version: q.version, evaluatorId: q.evaluator, includeDemo: q.includeDemo === "true", source: q.source, ranking });
     const curves = board.ranking ? [...board.ranking.ranked, ...board.ranking.unranked] : [];
     const wanted = q.view === "variant" ? curves.filter((c) => c.variantId === q.variant || board.variants[c.variantId]?.name === q.variant) : curves;
     if (q.view === "variant" && wanted.length === 0) throw new AppError("not_found", `variant "${q.variant}" has no scored runs on this prompt set`);

@@ -39,10 +39,11 @@ export const POST = route(async (req) => {
       name,
       description: typeof description === "string" ? description : undefined,
       file: { bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name },
+      apiKeyId: key.id,
     });
   } else {
     const body = createPromptSetJsonSchema.parse(await readJson(req, MAX_FILE_BYTES));
-    result = createPromptSet(body);
+    result = createPromptSet({ ...body, apiKeyId: key.id });
   }
   return Response.json(result, { status: result.created ? 201 : 200 });
 });

@@ -37,6 +37,7 @@ export const POST = route(async (req) => {
       steps: f.steps,
       seedPolicy: f.seedPolicy,
       source: "uploaded",
+      apiKeyId: key.id,
       items: staged.items.map((i) => ({
         fileName: i.fileName,
         prompt: i.prompt,

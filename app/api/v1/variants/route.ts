@@ -19,7 +19,7 @@ export const POST = route(async (req) => {
   const key = requireApiKey(req);
   rateLimit(req, "write", key.id);
   const body = createVariantJsonSchema.parse(await readJson(req));
-  return Response.json(createVariant(body), { status: 201 });
+  return Response.json(createVariant(body, undefined, { apiKeyId: key.id }), { status: 201 });
 });
 
 export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");

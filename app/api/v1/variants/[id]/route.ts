@@ -1,16 +1,35 @@
-// GET /api/v1/variants/:id – one variant (by name or id) with its run counts
+// GET /api/v1/variants/:id – one variant (by name or id) with its run counts; PATCH renames or edits it; DELETE deletes it with its runs
+import { updateVariantJsonSchema } from "@/lib/api/schemas";
+import { requireApiKey } from "@/lib/http/auth";
 import { rateLimit } from "@/lib/http/rate-limit";
-import { route } from "@/lib/http/respond";
+import { readJson, route } from "@/lib/http/respond";
+import { deleteVariant } from "@/lib/variants/delete-variant";
 import { getVariantOrThrow } from "@/lib/variants/get-variant-or-throw";
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
+import { updateVariant } from "@/lib/variants/update-variant";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = route<{ params: Promise<{ id: string }> }>(async (req, { params }) => {
+type Ctx = { params: Promise<{ id: string }> };
+
+export const GET = route<Ctx>(async (req, { params }) => {
   rateLimit(req, "read");
   const { id } = await params;
   return Response.json(getVariantOrThrow(id));
 });
 
-export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");
+export const PATCH = route<Ctx>(async (req, { params }) => {
+  const key = requireApiKey(req);
+  rateLimit(req, "write", key.id);
+  const body = updateVariantJsonSchema.parse(await readJson(req));
+  return Response.json(updateVariant((await params).id, key, body));
+});
+
+export const DELETE = route<Ctx>(async (req, { params }) => {
+  const key = requireApiKey(req);
+  rateLimit(req, "write", key.id);
+  return Response.json(deleteVariant((await params).id, key));
+});
+
+export const { POST, PUT } = methodsNotAllowed("GET", "PATCH", "DELETE");

@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 export const POST = route<{ params: Promise<{ id: string }> }>(async (req, { params }) => {
   const key = requireApiKey(req);
   rateLimit(req, "write", key.id);
-  return Response.json(cancelGeneration((await params).id));
+  return Response.json(cancelGeneration((await params).id, key));
 });
 
 export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");

@@ -1,0 +1,37 @@
+// Hides a run from rankings (leaderboard, variant curves, plot data) or shows it again (owner or
+// admin). A hidden run stays readable by id and its page shows the reason. Hiding needs a reason;
+// hiding a hidden run again updates the reason. Recorded in the audit log.
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "../../db/client";
+import { runs } from "../../db/schema";
+import { recordAudit } from "../audit/record-audit";
+import { authorizeMutation, type Actor } from "../auth/authorize-mutation";
+import { AppError } from "../errors";
+import { validationError } from "../http/respond";
+
+export const hideReasonSchema = z.string().trim().min(1, "say why (it is shown to readers)").max(1000);
+
+export type HiddenState = { id: string; hidden: boolean; hiddenAt: Date | null; hiddenReason: string | null };
+
+/** `reason` is required when hiding (422 without). Throws 404 for an unknown run, 403 unless owner or admin. */
+export function setRunHidden(id: string, actor: Actor, change: { hidden: true; reason: string } | { hidden: false }): HiddenState {
+  const reason = change.hidden ? hideReasonSchema.safeParse(change.reason) : undefined;
+  if (reason && !reason.success) throw validationError(reason.error, "hide request (reason)");
+  return getDb().transaction(
+    (tx) => {
+      const run = tx.select({ id: runs.id, apiKeyId: runs.apiKeyId }).from(runs).where(eq(runs.id, id)).get();
+      if (!run) throw new AppError("not_found", `no run with id "${id}"`);
+      authorizeMutation(actor, { kind: "run", id, ownerKeyId: run.apiKeyId }, change.hidden ? "hide" : "unhide");
+      const row = tx
+        .update(runs)
+        .set(change.hidden ? { hiddenAt: new Date(), hiddenReason: reason!.data! } : { hiddenAt: null, hiddenReason: null })
+        .where(eq(runs.id, id))
+        .returning({ id: runs.id, hiddenAt: runs.hiddenAt, hiddenReason: runs.hiddenReason })
+        .get();
+      recordAudit(tx, actor, { action: change.hidden ? "run.hide" : "run.unhide", targetType: "run", targetId: id, details: change.hidden ? { reason: reason!.data } : {} });
+      return { ...row, hidden: row.hiddenAt !== null };
+    },
+    { behavior: "immediate" },
+  );
+}

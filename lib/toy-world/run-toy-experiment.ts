@@ -1,0 +1,110 @@
+// The toy seed experiment through the product, in this process and on the configured database:
+// registers the four toy variants and a prompt set of held-out underspecified and compositional
+// prompts, requests a guidance sweep per variant (the normal generation protocol: generations,
+// tasks, leases, sample uploads), works every task with the toy engine, scores the runs with the
+// toy evaluator through the scoring queue, and reads the runs and the ranked board back through
+// the same verbs the pages use. `npm run toy:experiment` drives it.
+import { Readable } from "node:stream";
+import { createWorkerToken } from "../auth/worker-tokens";
+import { resolveModel } from "../clip/resolve-model";
+import { isAppError } from "../errors";
+import { claimTask } from "../generation/claim-task";
+import { completeTask } from "../generation/complete-task";
+import { createGeneration } from "../generation/create-generation";
+import { storeTaskSample } from "../generation/store-task-sample";
+import { ToyEngine } from "../generation/worker-client/engines/toy-engine";
+import { startWorker } from "../jobs/run-worker";
+import { getRankedBoard, type RankedBoard } from "../leaderboard/get-ranked-board";
+import { createPromptSet } from "../prompt-sets/create-prompt-set";
+import { getRunOrThrow, type RunDetail } from "../runs/get-run-or-throw";
+import { createVariant } from "../variants/create-variant";
+import { TOY_VARIANTS } from "./toy-generator";
+import { toyPrompts, type ToyPrompt } from "./toy-prompts";
+
+export type ToyExperimentOptions = {
+  promptsPerType: number;
+  guidanceScales: number[];
+  samplesPerPrompt: number;
+  steps: number;
+  /** Request seed (per-sample seeds derive from it, docs/worker-protocol.md). */
+  seed: number;
+  promptSetName: string;
+  threads?: number;
+  log?: (line: string) => void;
+};
+
+export type ToyExperimentRun = { variant: string; guidanceScale: number; detail: RunDetail };
+export type ToyExperimentResult = { prompts: ToyPrompt[]; runs: ToyExperimentRun[]; board: RankedBoard; seconds: { generate: number; score: number } };
+
+const DESCRIPTIONS: Record<string, string> = {
+  "toy-text-sequence": "toy world: denoiser cross-attending to the toy CLIP's text token states (GLIDE / Stable Diffusion pathway)",
+  "toy-clip-text": "toy world: denoiser conditioned on the pooled toy-CLIP text embedding (cc12m_1_cfg pathway)",
+  "toy-clip-image": "toy world: denoiser conditioned on a toy-CLIP image embedding drawn by a prior from the text embedding (unCLIP decoder without text, Kandinsky 2.2)",
+  "toy-clip-image+text": "toy world: prior image embedding plus text token states (unCLIP / Karlo pathway)",
+};
+
+/** Runs the whole experiment; throws AppError on bad settings (createGeneration validates them). */
+export async function runToyExperiment(opts: ToyExperimentOptions): Promise<ToyExperimentResult> {
+  const log = opts.log ?? (() => {});
+  const variants = Object.keys(TOY_VARIANTS);
+  for (const name of variants) {
+    try {
+      createVariant({ name, conditioningType: TOY_VARIANTS[name]!, description: DESCRIPTIONS[name], model: "fixtures/toy-gen" });
+    } catch (e) {
+      if (!(isAppError(e) && e.code === "conflict")) throw e;
+    }
+  }
+  const prompts = toyPrompts(opts.promptsPerType);
+  try {
+    createPromptSet({ name: opts.promptSetName, description: "toy world: held-out underspecified and compositional prompts", prompts: prompts.map((p) => ({ id: p.id, prompt: p.prompt, category: p.type })) });
+  } catch (e) {
+    if (!(isAppError(e) && e.code === "conflict")) throw e;
+  }
+  const token = createWorkerToken(`toy-experiment-${Date.now()}`);
+  const requested = variants.map((variant) => ({
+    variant,
+    result: createGeneration({
+      variant,
+      promptSet: opts.promptSetName,
+      guidanceScales: opts.guidanceScales,
+      samplesPerPrompt: opts.samplesPerPrompt,
+      seed: opts.seed,
+      steps: opts.steps,
+      sampler: "ddim",
+      size: 64,
+      samplesPerTask: opts.samplesPerPrompt,
+    }),
+  }));
+  const totalTasks = requested.reduce((a, r) => a + r.result.tasks, 0);
+  log(`requested ${requested.length} generations: ${totalTasks} tasks, ${requested.reduce((a, r) => a + r.result.samples, 0)} samples`);
+
+  const t0 = performance.now();
+  const engine = new ToyEngine({ threads: opts.threads ?? 1 });
+  const signal = new AbortController().signal;
+  try {
+    for (let done = 0; ; done++) {
+      const task = claimTask(token.id, variants);
+      if (!task) break;
+      await engine.generate(task, {
+        signal,
+        log: () => {},
+        onSample: async (index, png) => void (await storeTaskSample({ taskId: task.id, tokenId: token.id, index, body: Readable.from([png]) })),
+      });
+      completeTask(task.id, token.id);
+      if ((done + 1) % 20 === 0) log(`generated ${done + 1} / ${totalTasks} tasks`);
+    }
+  } finally {
+    await engine.close();
+  }
+  const t1 = performance.now();
+  log("scoring with the toy evaluator");
+  await startWorker({ exitWhenIdle: true, model: resolveModel("toy"), log: () => {} });
+  const t2 = performance.now();
+
+  const runs = requested.flatMap((r) => r.result.runs.map((run) => ({ variant: r.variant, guidanceScale: run.guidanceScale, detail: getRunOrThrow(run.id) })));
+  const notScored = runs.filter((r) => r.detail.status !== "scored");
+  if (notScored.length) throw new Error(`${notScored.length} runs did not finish scoring: ${notScored.map((r) => `${r.detail.id} (${r.detail.status})`).join(", ")}`);
+  const evaluatorId = runs[0]?.detail.metrics?.evaluatorId;
+  const board = getRankedBoard(opts.promptSetName, { evaluatorId });
+  return { prompts, runs, board, seconds: { generate: (t1 - t0) / 1000, score: (t2 - t1) / 1000 } };
+}
