@@ -41,6 +41,12 @@ function remember<K, V>(map: Map<K, V>, key: K, make: () => V, max: number): V {
 
 const updating = new Set<string>();
 
+let generation = 0;
+/** Moves whenever a computed board is installed or dropped (page-version.ts: cached pages showing the old one miss). */
+export function boardGeneration(): number {
+  return generation;
+}
+
 /**
  * A changed board whose previous computation took less than this is recomputed within the
  * request (its readers see the change at once); a costlier one is served stale meanwhile.
@@ -75,9 +81,11 @@ export function storedBoard(db: Db, scope: BoardScope, inlineBudgetMs = INLINE_R
         try {
           // The board may have changed again meanwhile: take its fingerprint now.
           boards.set(key, compute(db, scope, boardFingerprint(db, scope)));
+          generation++;
         } catch (e) {
           console.error(`recomputing board ${key} failed:`, e);
           boards.delete(key);
+          generation++;
         } finally {
           updating.delete(key);
         }
@@ -87,6 +95,7 @@ export function storedBoard(db: Db, scope: BoardScope, inlineBudgetMs = INLINE_R
   }
   boards.delete(key);
   const entry = compute(db, scope, fingerprint);
+  generation++;
   return { ...remember(boards, key, () => entry, MAX_STORED_BOARDS), updating: false };
 }
 
@@ -109,4 +118,5 @@ export async function boardsSettled(): Promise<void> {
 /** Forgets every stored board (tests, and after a schema change). */
 export function clearBoardStore(): void {
   boards.clear();
+  generation++;
 }

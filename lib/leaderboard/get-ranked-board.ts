@@ -12,6 +12,8 @@ import { METHOD_VERSION, type Ranking, type RankingOptions, type VariantComparis
 import { evaluatorSummary, type EvaluatorSummary } from "../runs/get-run-or-throw";
 import { boardRunFilter, type BoardRun } from "./board-inputs";
 import { storedBoard, storedComparison, storedRanking } from "./board-store";
+// Publishes the ranking pages' version for the server's HTML cache (scripts/page-cache.mjs).
+import "./page-version";
 
 export type { BoardRun } from "./board-inputs";
 
