@@ -32,9 +32,9 @@ export type RankedBoard = {
   ranking: Ranking | null;
   /** Variants none of whose runs could enter the ranking, with the reason. */
   excluded: { variantId: string; reason: string }[];
-  /** When the board's inputs were last loaded (they are reused until a run of the board changes). */
+  /** When the board's inputs were last loaded (they are reused until a run of the board changes); null while a costly board is computed for the first time. */
   computedAt: string | null;
-  /** True while a newer version of this board is being computed: this is the previous one. */
+  /** True while a newer version of this board is being computed: this is the previous one (empty when computedAt is null). */
   updating: boolean;
 };
 
@@ -84,7 +84,7 @@ export function getRankedBoard(promptSet: string, opts: BoardOptions = {}): Rank
       const covered = Math.max(...board.runs.filter((r) => r.variantId === id).map((r) => r.promptsCovered));
       return { variantId: id, reason: `its runs cover ${covered} of the ${board.prompts} prompts the ranked runs cover; upload samples for every prompt to be ranked` };
     });
-  return { ...board, ranking: entry ? storedRanking(entry, opts.ranking) : null, excluded, computedAt: entry?.computedAt.toISOString() ?? null, updating: entry?.updating ?? false };
+  return { ...board, ranking: entry ? storedRanking(entry, opts.ranking) : null, excluded, computedAt: entry?.computedAt?.toISOString() ?? null, updating: entry?.updating ?? false };
 }
 
 export type Comparison = Omit<RankedBoard, "ranking" | "excluded"> & { comparison: VariantComparison | null };
@@ -108,7 +108,7 @@ export function getComparison(promptSet: string, a: string, b: string, opts: Omi
     variants: Object.fromEntries(Object.entries(board.variants).filter(([id]) => keep.has(id))),
     runs: board.runs.filter((r) => keep.has(r.variantId)),
     comparison: entry ? storedComparison(entry, ia, ib, opts.ranking) : null,
-    computedAt: entry?.computedAt.toISOString() ?? null,
+    computedAt: entry?.computedAt?.toISOString() ?? null,
     updating: entry?.updating ?? false,
   };
 }
