@@ -10,7 +10,7 @@ import { scoreRun } from "../runs/score-run";
 import { FIXTURE_MODEL, makeRunInput, removeDataDir, useTempDataDir } from "../runs/test-helpers";
 import { createVariant } from "../variants/create-variant";
 import { boardsSettled, clearBoardStore, storedBoard, storedRanking } from "./board-store";
-import { getRankedBoard } from "./get-ranked-board";
+import { getComparison, getRankedBoard } from "./get-ranked-board";
 import { rankingPageVersion } from "./page-version";
 
 let ev: ClipEvaluator;
@@ -86,5 +86,15 @@ describe("the board thread", () => {
     const after = getRankedBoard("shapes");
     expect(after.updating).toBe(false);
     expect(after.ranking!.ranked.length).toBe(2);
+  });
+});
+
+describe("a head-to-head on a board computed for the first time", () => {
+  it("is empty and updating rather than not found", async () => {
+    const scope = await seedScope();
+    storedBoard(getDb(), scope, 0, 0);
+    expect(getComparison("shapes", "glide", "unclip")).toMatchObject({ comparison: null, updating: true, computedAt: null });
+    await boardsSettled();
+    expect(getComparison("shapes", "glide", "unclip").comparison).not.toBeNull();
   });
 });

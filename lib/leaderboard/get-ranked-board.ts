@@ -92,6 +92,8 @@ export type Comparison = Omit<RankedBoard, "ranking" | "excluded"> & { compariso
 /** Two variants head to head on one prompt set and evaluator (by variant id or name). */
 export function getComparison(promptSet: string, a: string, b: string, opts: Omit<BoardOptions, "includeDemo"> = {}): Comparison {
   const { board, entry } = load(promptSet, opts);
+  // A costly board computed for the first time has no variants yet: say so, not "not found".
+  if (entry && entry.computedAt === null) return { ...board, comparison: null, computedAt: null, updating: true };
   const find = (ref: string) => {
     const id = Object.values(board.variants).find((v) => v.id === ref || v.name === ref)?.id;
     if (!id) throw new AppError("not_found", `variant "${ref}" has no scored runs on prompt set "${board.promptSet.name}"`);
