@@ -41,7 +41,10 @@ export const isReliable = (resamples: number, B: number) => resamples >= RELIABL
 
 /** Percentile interval of the resampled values; NaN marks a dropped resample. null if all were dropped. */
 export function percentileInterval(values: Float64Array, s: ResampleSettings): BootstrapInterval | null {
-  const kept = values.filter((v) => !Number.isNaN(v)).sort();
+  // A copy sorted natively (numeric for typed arrays); the filter's callback only when a resample was dropped.
+  let dropped = 0;
+  for (let k = 0; k < values.length; k++) if (Number.isNaN(values[k]!)) dropped++;
+  const kept = (dropped === 0 ? values.slice() : values.filter((v) => !Number.isNaN(v))).sort();
   if (kept.length === 0) return null;
   const alpha = (1 - s.level) / 2;
   return {
