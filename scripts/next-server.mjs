@@ -45,24 +45,43 @@ export function appendForwardedFor(existing, peer) {
  * computed board) and the per-address page limit. Until both exist, every request renders.
  */
 export function cachingHandler(handle, cache = new PageCache(), hooks = globalThis) {
+  // Renders under way per cache key: concurrent misses of one page wait for its one render.
+  const inflight = new Map();
+  const serveStored = async (req, res, page) => {
+    const refusal = await hooks[PAGE_GATE_KEY](req.headers);
+    const out = refusal ?? withNonce(page, freshNonce());
+    res.writeHead(out.status, out.headers);
+    res.end(out.body);
+  };
   return async (req, res) => {
     const version = hooks[PAGE_VERSION_KEY];
-    const gate = hooks[PAGE_GATE_KEY];
-    if (!version || !gate || !cacheableRequest(req)) return handle(req, res);
+    if (!version || !hooks[PAGE_GATE_KEY] || !cacheableRequest(req)) return handle(req, res);
     const before = version();
     const page = cache.get(req.url, before);
-    if (page) {
-      const refusal = await gate(req.headers);
-      const out = refusal ?? withNonce(page, freshNonce());
-      res.writeHead(out.status, out.headers);
-      return void res.end(out.body);
+    if (page) return serveStored(req, res, page);
+    const key = cache.key(req.url, before);
+    const pending = inflight.get(key);
+    if (pending) {
+      const rendered = await pending;
+      if (rendered) return serveStored(req, res, rendered);
     }
+    let settle;
+    if (!pending) inflight.set(key, new Promise((r) => (settle = r)));
+    const done = (rendered) => {
+      if (!settle) return;
+      inflight.delete(key);
+      settle(rendered);
+      settle = undefined;
+    };
     // Rendered uncompressed so the stored body can take a fresh nonce.
     delete req.headers["accept-encoding"];
     captureResponse(res, (rendered) => {
       // A page whose render saw the version move (a board computed meanwhile) is not kept.
-      if (version() === before) cache.set(req.url, before, rendered);
+      const keep = version() === before;
+      if (keep) cache.set(req.url, before, rendered);
+      done(keep ? rendered : undefined);
     });
+    res.once("close", () => done(undefined));
     res.setHeader("x-page-cache", "miss");
     return handle(req, res);
   };

@@ -158,3 +158,24 @@ describe("the ranking pages' HTML cache (scripts/page-cache.mjs)", () => {
     expect(out.headers["x-page-cache"]).toBe("hit");
   });
 });
+
+describe("concurrent misses of one page", () => {
+  it("wait for its one render instead of rendering it each", async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const next = fakeNext();
+    const slow = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+      await gate;
+      next.handle(req, res);
+    };
+    const get = await serve(cachingHandler(slow, new PageCache(), hooks({ v: "1:0" })));
+    const replies = Array.from({ length: 5 }, () => get("/"));
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    const all = await Promise.all(replies);
+    expect(next.state.renders).toBe(1);
+    expect(all.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(all.filter((r) => r.headers["x-page-cache"] === "hit")).toHaveLength(4);
+    for (const r of all) expect(nonceOf(r.headers["content-security-policy"])).toBe(bodyNonce(r.body));
+  });
+});
