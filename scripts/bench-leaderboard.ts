@@ -96,13 +96,16 @@ function buildDatabase(file: string, s: Sizes): void {
   c.close();
 }
 
-function get(port: number, agent: http.Agent, pathName: string): Promise<{ ms: number; status: number; body: string; cache: string }> {
+/** One GET; the body is kept only when `keepBody` (the load phase discards it, as a client's socket would). */
+function get(port: number, agent: http.Agent, pathName: string, keepBody = false): Promise<{ ms: number; status: number; body: string; cache: string }> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const req = http.get({ host: "127.0.0.1", port, path: pathName, agent }, (res) => {
       let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (body += c));
+      if (keepBody) {
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (body += c));
+      } else res.resume();
       res.on("end", () => resolve({ ms: performance.now() - t0, status: res.statusCode ?? 0, body, cache: String(res.headers["x-page-cache"] ?? "") }));
     });
     req.on("error", reject);
@@ -215,13 +218,16 @@ async function main() {
       await waitForServer(port, child);
       const agent = new http.Agent();
       const t1 = performance.now();
-      const first = await get(port, agent, "/");
+      const first = await get(port, agent, "/", true);
       const computing = first.body.includes('data-testid="board-updating"');
       let ready = first;
       while (ready.status === 200 && ready.body.includes('data-testid="board-updating"')) {
         await new Promise((r) => setTimeout(r, 250));
-        ready = await get(port, agent, "/");
+        ready = await get(port, agent, "/", true);
       }
+      console.log(
+        `server: first GET / (${(Buffer.byteLength(ready.body) / 1024).toFixed(0)} KB when shown)`,
+      );
       console.log(
         `server: first GET / (status ${first.status}${computing ? ', "being computed"' : ""}) ${(first.ms / 1000).toFixed(2)} s; board shown after ${((performance.now() - t1) / 1000).toFixed(2)} s; RSS ${rssMB(child.pid!).now.toFixed(0)} MB`,
       );

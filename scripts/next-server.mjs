@@ -11,7 +11,7 @@ import http from "node:http";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import next from "next";
-import { cacheableRequest, captureResponse, freshNonce, PAGE_GATE_KEY, PAGE_VERSION_KEY, PageCache, withNonce } from "./page-cache.mjs";
+import { cacheableRequest, captureResponse, freshNonce, PAGE_GATE_KEY, PAGE_VERSION_KEY, PageCache, sendPage, withNonce } from "./page-cache.mjs";
 
 const HELP = `Usage: node scripts/next-server.mjs [--port 3000] [--host 0.0.0.0]
 
@@ -49,9 +49,7 @@ export function cachingHandler(handle, cache = new PageCache(), hooks = globalTh
   const inflight = new Map();
   const serveStored = async (req, res, page) => {
     const refusal = await hooks[PAGE_GATE_KEY](req.headers);
-    const out = refusal ?? withNonce(page, freshNonce());
-    res.writeHead(out.status, out.headers);
-    res.end(out.body);
+    sendPage(res, refusal ?? withNonce(page, freshNonce()));
   };
   return async (req, res) => {
     const version = hooks[PAGE_VERSION_KEY];

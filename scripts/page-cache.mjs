@@ -106,7 +106,8 @@ const HOP_HEADERS = new Set(["content-length", "date", "connection", "keep-alive
 
 /**
  * A stored page as it is sent: every occurrence of its render's nonce (script attributes, the
- * CSP header) replaced by `nonce`. Returns {status, headers, body}.
+ * CSP header) replaced by `nonce`. Returns {status, headers, chunks}: the body as Buffers to
+ * write in order (the stored body is split at its nonce once, so a hit copies no HTML).
  */
 export function withNonce(page, nonce) {
   const headers = {};
@@ -114,10 +115,28 @@ export function withNonce(page, nonce) {
     if (HOP_HEADERS.has(k)) continue;
     headers[k] = typeof v === "string" ? v.split(page.nonce).join(nonce) : v;
   }
-  const body = page.body.split(page.nonce).join(nonce);
-  headers["content-length"] = String(Buffer.byteLength(body));
+  page.parts ??= page.body.split(page.nonce).map((part) => Buffer.from(part));
+  const n = Buffer.from(nonce);
+  const chunks = [];
+  let length = 0;
+  page.parts.forEach((part, k) => {
+    if (k > 0) chunks.push(n);
+    chunks.push(part);
+    length += part.length + (k > 0 ? n.length : 0);
+  });
+  headers["content-length"] = String(length);
   headers["x-page-cache"] = "hit";
-  return { status: page.status, headers, body };
+  return { status: page.status, headers, chunks };
+}
+
+/** Sends what withNonce (or a refusal {status, headers, body}) returns, in one corked write. */
+export function sendPage(res, out) {
+  res.writeHead(out.status, out.headers);
+  if (!out.chunks) return void res.end(out.body);
+  res.cork();
+  for (const c of out.chunks) res.write(c);
+  res.end();
+  res.uncork();
 }
 
 /**

@@ -151,7 +151,8 @@ describe("the ranking pages' HTML cache (scripts/page-cache.mjs)", () => {
 
   it("swaps every occurrence of the stored nonce and drops hop-by-hop headers", () => {
     const out = withNonce({ status: 200, headers: { "content-security-policy": "script-src 'nonce-OLD'", "set-cookie": "x=1", date: "then", "content-type": "text/html" }, body: '<script nonce="OLD"></script><script nonce="OLD"></script>', nonce: "OLD" }, "NEW");
-    expect(out.body).toBe('<script nonce="NEW"></script><script nonce="NEW"></script>');
+    expect(Buffer.concat(out.chunks).toString()).toBe('<script nonce="NEW"></script><script nonce="NEW"></script>');
+    expect(out.headers["content-length"]).toBe(String(Buffer.concat(out.chunks).length));
     expect(out.headers["content-security-policy"]).toBe("script-src 'nonce-NEW'");
     expect(out.headers["set-cookie"]).toBeUndefined();
     expect(out.headers.date).toBeUndefined();
