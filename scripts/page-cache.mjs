@@ -77,11 +77,16 @@ export class PageCache {
     return e;
   }
 
-  /** Stores `{status, headers, body: string, nonce}`; a page larger than the whole budget is not kept. */
-  set(url, version, page) {
+  /**
+   * Stores `{status, headers, body: string, nonce}` as its body's bytes split at the nonce (what
+   * withNonce sends); a page larger than the whole budget is not kept.
+   */
+  set(url, version, { body, ...page }) {
     const k = this.key(url, version);
-    const size = Buffer.byteLength(page.body);
+    const parts = body.split(page.nonce).map((part) => Buffer.from(part));
+    const size = parts.reduce((n, part) => n + part.length, 0);
     if (size > this.maxBytes) return;
+    page = { ...page, parts };
     const old = this.map.get(k);
     if (old) {
       this.bytes -= old.size;
@@ -105,8 +110,8 @@ export class PageCache {
 const HOP_HEADERS = new Set(["content-length", "date", "connection", "keep-alive", "transfer-encoding", "set-cookie", "content-encoding"]);
 
 /**
- * A stored page as it is sent: every occurrence of its render's nonce (script attributes, the
- * CSP header) replaced by `nonce`. Returns {status, headers, chunks}: the body as Buffers to
+ * A stored page ({status, headers, nonce, and parts or body}) as it is sent: every occurrence of
+ * its render's nonce (script attributes, the CSP header) replaced by `nonce`. Returns {status, headers, chunks}: the body as Buffers to
  * write in order (the stored body is split at its nonce once, so a hit copies no HTML).
  */
 export function withNonce(page, nonce) {
@@ -115,11 +120,11 @@ export function withNonce(page, nonce) {
     if (HOP_HEADERS.has(k)) continue;
     headers[k] = typeof v === "string" ? v.split(page.nonce).join(nonce) : v;
   }
-  page.parts ??= page.body.split(page.nonce).map((part) => Buffer.from(part));
+  const parts = page.parts ?? page.body.split(page.nonce).map((part) => Buffer.from(part));
   const n = Buffer.from(nonce);
   const chunks = [];
   let length = 0;
-  page.parts.forEach((part, k) => {
+  parts.forEach((part, k) => {
     if (k > 0) chunks.push(n);
     chunks.push(part);
     length += part.length + (k > 0 ? n.length : 0);
