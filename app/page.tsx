@@ -174,7 +174,11 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
 
       {board.updating && (
         <p className="mt-3 text-sm text-sky-800" data-testid="board-updating">
-          Runs of this board changed: the ranking below is the previous version and is being recomputed; reload in a moment.
+          {board.computedAt === null
+            ? "This board is being computed for the first time (it has many runs); this page reloads itself until it is ready."
+            : "Runs of this board changed: the ranking below is the previous version and is being recomputed; this page reloads itself in a moment."}
+          {/* React hoists it into <head>; a cached page (scripts/page-cache.mjs) misses once the board is in. */}
+          <meta httpEquiv="refresh" content="5" />
         </p>
       )}
       {board.evaluator?.warning && <p className="mt-3 text-sm font-medium text-amber-800">Evaluator {board.evaluator.id}: {board.evaluator.warning}.</p>}
