@@ -21,7 +21,7 @@ export const referenceSetNameSchema = z
   .trim()
   .min(1)
   .max(100)
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, "letters, digits, spaces, '.', '_' and '-', starting with a letter or digit");
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._+-]*$/u, "letters, digits, spaces, '.', '_', '+' and '-', starting with a letter or digit");
 
 export const referenceItemSchema = z.object({
   fileName: z.string().min(1).max(1024),
