@@ -9,13 +9,14 @@ import { defaultPromptSet } from "@/lib/leaderboard/default-prompt-set";
 import { getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
 import { listPromptSets } from "@/lib/prompt-sets/list-prompt-sets";
 import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
+import { BoardReferenceSection } from "@/app/_components/board-reference-section";
 import type { RankedVariant, UnrankedVariant } from "@/lib/ranking";
 import { UserText } from "@/app/_components/user-text";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Leaderboard" };
 
-type SP = { promptSet?: string; evaluator?: string; sort?: string; dir?: string; type?: string; demo?: string };
+type SP = { promptSet?: string; evaluator?: string; sort?: string; dir?: string; type?: string; demo?: string; refMetric?: string };
 
 const COLUMNS = {
   rank: "Rank",
@@ -231,6 +232,15 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         <TradeoffChart series={series} evaluatorNote={board.evaluator ? `Evaluator ${board.evaluator.id}.` : undefined} />
         <DownloadLinks href={plotHref} />
       </section>
+
+      <BoardReferenceSection
+        promptSet={board.promptSet.name}
+        version={board.promptSet.version}
+        evaluatorId={board.evaluator?.id}
+        metric={sp.refMetric}
+        includeDemo={sp.demo !== "hide"}
+        keep={{ promptSet: board.promptSet.name, evaluator: board.evaluator?.id, demo: sp.demo, type: sp.type }}
+      />
 
       {variantIds.length >= 2 && (
         <section aria-labelledby="compare" className="mt-8">

@@ -12,6 +12,7 @@ import { createPromptSet } from "../prompt-sets/create-prompt-set";
 import { createRun } from "../runs/create-run";
 import { getRunOrThrow } from "../runs/get-run-or-throw";
 import { countRows, FIXTURE_MODEL, makeRunInput, removeDataDir, stageImage, storedFiles, useTempDataDir } from "../runs/test-helpers";
+import { getBoardReferenceMetrics } from "./board-reference-metrics";
 import { createReferenceSet, type CreateReferenceSetInput } from "./create-reference-set";
 import { getReferenceSetOrThrow } from "./get-reference-set-or-throw";
 import { listReferenceSets } from "./list-reference-sets";
@@ -70,6 +71,16 @@ describe("reference sets", () => {
     // 36 samples ≤ the CI limit: FD and CMMD carry bootstrap CIs over prompts.
     expect(r.globalCiSkipped).toBeUndefined();
     expect(r.cmmd.ci!.low).toBeLessThanOrEqual(r.cmmd.ci!.high);
+
+    // The leaderboard's secondary view: diversity beside the picked metric, per-prompt mean with its CI for a tied set.
+    const board = getBoardReferenceMetrics({ promptSet: "shapes", metric: "coverage", includeDemo: "true" });
+    expect(board.evaluatorId).toBe(ev.identity.id);
+    expect(board.rows).toEqual([
+      expect.objectContaining({ runId: run.id, referenceSet: "shapes-real", referenceVersion: 1, level: "per-prompt mean", value: r.perPrompt!.coverage.mean!.estimate, low: r.perPrompt!.coverage.mean!.low }),
+    ]);
+    expect(board.rows[0]!.diversity).toBe(getRunOrThrow(run.id).metrics!.run.diversity);
+    const fd = getBoardReferenceMetrics({ promptSet: "shapes", metric: "fd", includeDemo: "true" }).rows[0]!;
+    expect(fd).toMatchObject({ level: "global", value: r.fd.value, reliable: false });
   });
 
   it("gives FD 0, CMMD 0 and precision = recall = coverage = 1 when the reference holds the run's own images", async () => {

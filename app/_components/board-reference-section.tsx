@@ -1,0 +1,103 @@
+// Leaderboard secondary view: each run's pairwise diversity beside a picked distribution metric
+// against each reference set, with CIs (lib/reference-sets/board-reference-metrics.ts). Server component.
+import Link from "next/link";
+import { BOARD_REFERENCE_METRICS, getBoardReferenceMetrics, type BoardReferenceMetric, type BoardReferenceRow } from "@/lib/reference-sets/board-reference-metrics";
+import { fmt, fmtCi } from "./format";
+import { UserText } from "./user-text";
+
+const LABELS: Record<BoardReferenceMetric, string> = {
+  recall: "recall (k = 3)",
+  coverage: "coverage (k = 5)",
+  precision: "precision (k = 3)",
+  density: "density (k = 5)",
+  fd: "FD_<evaluator> (lower is better)",
+  cmmd: "CMMD (lower is better)",
+};
+
+export function BoardReferenceSection(props: { promptSet: string; version: number; evaluatorId: string | undefined; metric: string | undefined; includeDemo: boolean; keep: Record<string, string | undefined> }) {
+  const metric: BoardReferenceMetric = BOARD_REFERENCE_METRICS.includes(props.metric as never) ? (props.metric as BoardReferenceMetric) : "recall";
+  const board = getBoardReferenceMetrics({ promptSet: props.promptSet, version: props.version, evaluator: props.evaluatorId, metric, includeDemo: props.includeDemo ? "true" : "false" });
+  if (board.rows.length === 0) return null;
+  const bySet = new Map<string, BoardReferenceRow[]>();
+  for (const r of board.rows) bySet.set(r.referenceSetId, [...(bySet.get(r.referenceSetId) ?? []), r]);
+  const exportHref = `/api/v1/reference-metrics?promptSet=${encodeURIComponent(board.promptSet.name)}&version=${board.promptSet.version}&evaluator=${encodeURIComponent(board.evaluatorId ?? "")}&metric=${metric}`;
+  return (
+    <section aria-labelledby="reference" className="mt-8">
+      <h2 id="reference" className="text-lg font-semibold">
+        Against reference sets
+      </h2>
+      <p className="mt-1 max-w-3xl text-sm text-slate-600">
+        Secondary view; the ranking above is unchanged. Pairwise diversity measures spread within a prompt; recall and coverage say whether that spread reaches the variety of the reference
+        images (per-prompt means with 95% bootstrap CIs over prompts for sets tied to this prompt set).
+      </p>
+      <form method="get" action="/" className="mt-2 flex flex-wrap items-end gap-3 text-sm">
+        {Object.entries(props.keep).map(([k, v]) => (v === undefined ? null : <input key={k} type="hidden" name={k} value={v} />))}
+        <label className="flex flex-col">
+          Metric
+          <select name="refMetric" defaultValue={metric} className="mt-1 rounded border border-slate-300 px-2 py-1" data-testid="ref-metric-picker">
+            {BOARD_REFERENCE_METRICS.map((m) => (
+              <option key={m} value={m}>
+                {LABELS[m]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="rounded border border-indigo-600 px-3 py-1.5 font-medium text-indigo-700 hover:bg-indigo-50">
+          Show
+        </button>
+      </form>
+      {[...bySet.values()].map((rows) => (
+        <div key={rows[0]!.referenceSetId} className="mt-3 overflow-x-auto">
+          <h3 className="text-sm font-medium">
+            <Link href={`/reference-sets/${rows[0]!.referenceSetId}`} className="underline">
+              <UserText text={rows[0]!.referenceSet} expand={false} /> v{rows[0]!.referenceVersion}
+            </Link>{" "}
+            · {rows[0]!.level}
+          </h3>
+          <table className="mt-1 w-full min-w-[32rem] border-collapse bg-white text-sm" data-testid="board-reference">
+            <thead>
+              <tr className="border-b border-slate-200 text-left">
+                <th scope="col" className="p-2">Variant</th>
+                <th scope="col" className="p-2 text-right">Guidance</th>
+                <th scope="col" className="p-2 text-right">Diversity [95% CI]</th>
+                <th scope="col" className="p-2 text-right">{LABELS[metric]} [95% CI]</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.runId} className="border-b border-slate-100">
+                  <td className="p-2">
+                    <Link href={`/runs/${r.runId}`} className="underline">
+                      <UserText text={r.variant} expand={false} />
+                    </Link>
+                  </td>
+                  <td className="p-2 text-right">{r.guidanceScale}</td>
+                  <td className="p-2 text-right">
+                    {fmt(r.diversity)} <span className="text-xs text-slate-500">{r.diversityLow !== null ? fmtCi({ low: r.diversityLow, high: r.diversityHigh! }) : ""}</span>
+                  </td>
+                  <td className="p-2 text-right" title={r.reason ?? undefined} data-testid="board-reference-value">
+                    <span className={r.reliable ? "" : "text-amber-800"}>
+                      {fmt(r.value)}
+                      {!r.reliable && r.value !== null ? " ⚠" : ""}
+                    </span>{" "}
+                    <span className="text-xs text-slate-500">{r.low !== null ? fmtCi({ low: r.low, high: r.high! }) : ""}</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ))}
+      <p className="mt-2 text-sm">
+        Download:{" "}
+        <a href={`${exportHref}&format=csv`} className="underline">
+          CSV
+        </a>{" "}
+        ·{" "}
+        <a href={`${exportHref}&format=json`} className="underline">
+          JSON
+        </a>
+      </p>
+    </section>
+  );
+}
