@@ -1,5 +1,5 @@
-// Runs once when the Next.js server starts: the web process also works the scoring queue,
-// so a single `npm start` is a complete service. NEXT_RUNTIME is set by Next itself.
+// Runs once when the Next.js server starts: the web process also works the scoring queue (in a
+// worker thread), so a single `npm start` is a complete service. NEXT_RUNTIME is set by Next itself.
 // It also removes crash leftovers (at start and every T2I_CLEANUP_INTERVAL_MS) and says how
 // many runs lack scores from the installed evaluator.
 export async function register(): Promise<void> {
@@ -17,10 +17,8 @@ export async function register(): Promise<void> {
     })
     .catch((e: unknown) => console.error("could not count runs lacking scores:", e));
   if (!config().inProcessWorker) return;
-  const { startWorker } = await import("./lib/jobs/run-worker");
-  const stop = new AbortController();
-  for (const sig of ["SIGTERM", "SIGINT"] as const) process.once(sig, () => stop.abort());
-  void startWorker({ workerId: `web-${process.pid}`, signal: stop.signal }).catch((e: unknown) => {
-    console.error("in-process scoring worker stopped:", e);
-  });
+  // In a worker thread: scoring must not hold the event loop that answers requests.
+  const { startQueueThread } = await import("./lib/jobs/start-queue-thread");
+  const stop = startQueueThread(`web-${process.pid}`);
+  for (const sig of ["SIGTERM", "SIGINT"] as const) process.once(sig, stop);
 }

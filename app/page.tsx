@@ -10,18 +10,23 @@ import { getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
 import { listPromptSets } from "@/lib/prompt-sets/list-prompt-sets";
 import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
 import { BoardReferenceSection } from "@/app/_components/board-reference-section";
-import type { RankedVariant, UnrankedVariant } from "@/lib/ranking";
+import { diversityLevelSchema, type RankedVariant, type UnrankedVariant } from "@/lib/ranking";
 import { UserText } from "@/app/_components/user-text";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Leaderboard" };
 
-type SP = { promptSet?: string; evaluator?: string; sort?: string; dir?: string; type?: string; demo?: string; refMetric?: string };
+type SP = { promptSet?: string; evaluator?: string; sort?: string; dir?: string; type?: string; demo?: string; diversity?: string; refMetric?: string };
+
+/** Pairs shown in the matrix on the page (the API and the export carry all of them). */
+const MATRIX_MAX = 12;
+/** Curves drawn on the page's plot. */
+const PLOT_MAX = 12;
 
 const COLUMNS = {
   rank: "Rank",
   name: "Variant",
-  score: "Fidelity at matched diversity",
+  score: "Fidelity at the diversity level",
   bestClipScore: "Best CLIP score",
   bestDiversity: "Best diversity",
   bestVendi: "Best Vendi",
@@ -51,7 +56,9 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
     );
   }
   const installed = await getServiceEvaluator().catch(() => undefined);
-  const board = getRankedBoard(setName, { evaluatorId: sp.evaluator, defaultEvaluatorId: installed?.identity.id, includeDemo: sp.demo !== "hide" });
+  // A level that is not a number in 0–2 is ignored (with a note), never a server error.
+  const level = sp.diversity === undefined || sp.diversity === "" ? undefined : diversityLevelSchema.safeParse(Number(sp.diversity));
+  const board = getRankedBoard(setName, { evaluatorId: sp.evaluator, defaultEvaluatorId: installed?.identity.id, includeDemo: sp.demo !== "hide", ranking: level?.success ? { diversity: level.data } : undefined });
   const ranking = board.ranking;
   const typeFilter = sp.type && conditioningTypeSchema.options.includes(sp.type as never) ? sp.type : undefined;
   const keep = (v: { variantId: string }) => !typeFilter || board.variants[v.variantId]?.conditioningType === typeFilter;
@@ -65,8 +72,16 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
     return dir === "asc" ? c : -c;
   });
   const unranked: UnrankedVariant[] = (ranking?.unranked ?? []).filter(keep);
-  const series = [...(ranking?.ranked ?? []), ...(ranking?.unranked ?? [])].filter(keep).map((v) => toSeries(board.variants[v.variantId]!.name, v.curve, v.front));
-  const plotHref = `/api/v1/plot-data?view=leaderboard&promptSet=${encodeURIComponent(board.promptSet.name)}&version=${board.promptSet.version}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}${sp.demo === "hide" ? "&includeDemo=false" : ""}`;
+  // The plot shows the first variants of the table (a hundred curves are unreadable and heavy to send); the downloads have all.
+  const plotted = [...ranked, ...unranked].slice(0, PLOT_MAX);
+  const series = plotted.map((v) => toSeries(board.variants[v.variantId]!.name, v.curve, v.fitted));
+  const scope = `promptSet=${encodeURIComponent(board.promptSet.name)}&version=${board.promptSet.version}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}${sp.demo === "hide" ? "&includeDemo=false" : ""}${level?.success ? `&diversity=${level.data}` : ""}`;
+  const plotHref = `/api/v1/plot-data?view=leaderboard&${scope}`;
+  const exportHref = `/api/v1/leaderboard/export?${scope}`;
+  const matrixIds = (ranking?.ranked ?? []).slice(0, MATRIX_MAX).map((v) => v.variantId);
+  const pairs = new Map((ranking?.pairs ?? []).map((p) => [`${p.a}\u0000${p.b}`, p]));
+  const pair = (a: string, b: string) => pairs.get(`${a}\u0000${b}`);
+  const alpha = ranking?.settings.significance ?? 0.05;
   const anyDemo = board.runs.some((r) => r.isDemo);
   const variantIds = Object.keys(board.variants);
 
@@ -82,8 +97,9 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         </p>
       )}
       <p className="mt-1 max-w-3xl text-sm text-slate-600">
-        Variants are ranked by <strong>fidelity at matched diversity</strong>: the mean CLIP score of each variant&apos;s Pareto front over the diversity range every ranked variant reaches, so guidance
-        scale can&apos;t buy fidelity by giving up diversity. <Link href="/about/ranking" className="underline">How the ranking works</Link>.
+        Variants are ranked by <strong>fidelity at one diversity level</strong>: the CLIP score of each variant&apos;s guidance-ordered curve at the same diversity, so guidance scale can&apos;t buy
+        fidelity by giving up diversity. A variant&apos;s rank is 1 + the number of variants significantly better than it (all pairs tested, Holm-corrected at {alpha}); ties do not chain.{" "}
+        <Link href="/about/ranking" className="underline">How the ranking works</Link> (method v{board.methodVersion}).
       </p>
 
       <form method="get" action="/" className="mt-4 flex flex-wrap items-end gap-3 rounded border border-slate-200 bg-white p-3 text-sm" aria-label="Leaderboard filters">
@@ -118,6 +134,19 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
             ))}
           </select>
         </label>
+        <label className="flex flex-col">
+          Diversity level
+          <input
+            type="number"
+            name="diversity"
+            min={0}
+            max={2}
+            step="any"
+            defaultValue={ranking?.diversity ? +ranking.diversity.value.toFixed(4) : ""}
+            className="mt-1 w-28 rounded border border-slate-300 px-2 py-1"
+            data-testid="diversity-level"
+          />
+        </label>
         <label className="flex items-center gap-1">
           <input type="checkbox" name="demo" value="hide" defaultChecked={sp.demo === "hide"} /> hide demo runs
         </label>
@@ -128,6 +157,11 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         </button>
       </form>
 
+      {board.updating && (
+        <p className="mt-3 text-sm text-sky-800" data-testid="board-updating">
+          Runs of this board changed: the ranking below is the previous version and is being recomputed; reload in a moment.
+        </p>
+      )}
       {board.evaluator?.warning && <p className="mt-3 text-sm font-medium text-amber-800">Evaluator {board.evaluator.id}: {board.evaluator.warning}.</p>}
       {anyDemo && <p className="mt-1 text-sm text-sky-800">Rows marked “demo” are procedurally drawn demo data, not model output (remove with npm run seed:demo -- --remove).</p>}
 
@@ -150,8 +184,8 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
                 <th scope="col" className="p-2">
                   Runs / prompts
                 </th>
-                <th scope="col" className="p-2" title="Two-sided paired-bootstrap p-value against the next variant in rank order">
-                  p vs next
+                <th scope="col" className="p-2" title="Bootstrap resamples the score's CI rests on, of B">
+                  Resamples
                 </th>
               </tr>
             </thead>
@@ -160,9 +194,9 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
                 const info = board.variants[v.variantId]!;
                 return (
                   <tr key={v.variantId} className="border-b border-slate-100" data-testid="leaderboard-row">
-                    <td className="p-2 font-semibold" title={v.tiedWithPrevious ? "Not significantly different from the variant above (p ≥ 0.05): a tie" : undefined}>
-                      {v.rankLabel}
-                      {v.tiedWithPrevious && <span className="ml-1 text-xs font-normal text-slate-500">tie</span>}
+                    <td className="p-2 font-semibold" data-testid="rank" title={`1 + ${v.significantlyWorseThan} variants significantly better; the tests allow ranks ${v.rank}–${v.rankWorst}`}>
+                      {v.rank}
+                      {v.rankWorst > v.rank && <span className="ml-1 text-xs font-normal text-slate-500">({v.rank}–{v.rankWorst})</span>}
                     </td>
                     <td className="p-2">
                       <Link href={`/variants/${info.id}?promptSet=${encodeURIComponent(board.promptSet.name)}`} className="font-medium underline">
@@ -172,7 +206,12 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
                       <div className="text-xs text-slate-500">{CONDITIONING_LABELS[info.conditioningType] ?? info.conditioningType}</div>
                     </td>
                     <td className="p-2">
-                      {fmt(v.score, 2)} <span className="text-xs text-slate-500">{fmtCi(v.ci, 2)}</span>
+                      <span data-testid="score">{fmt(v.score, 2)}</span> <span className="text-xs text-slate-500">{fmtCi(v.ci, 2)}</span>
+                      {v.extended && (
+                        <span className="ml-1 text-xs text-slate-500" title="All its runs are more diverse than the level: scored at its least diverse point, a conservative value">
+                          (at diversity {fmt(v.scoredAt)})
+                        </span>
+                      )}
                     </td>
                     <td className="p-2">{fmt(v.bestClipScore, 2)}</td>
                     <td className="p-2">{fmt(v.bestDiversity)}</td>
@@ -181,23 +220,34 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
                     <td className="p-2">
                       {v.runs} / {v.prompts}
                     </td>
-                    <td className="p-2">{v.pValueVsNext === undefined || v.pValueVsNext === null ? "—" : fmt(v.pValueVsNext, 3)}</td>
+                    <td className="p-2">
+                      {v.ci ? `${v.ci.resamples} / ${v.ci.B}` : "—"}
+                      {v.ci && !v.ci.reliable && (
+                        <span className="ml-1 rounded bg-amber-100 px-1 text-xs font-medium text-amber-900" data-testid="unreliable">
+                          unreliable
+                        </span>
+                      )}
+                    </td>
                   </tr>
                 );
               })}
               {ranked.length === 0 && (
                 <tr>
                   <td colSpan={9} className="p-3 text-slate-500">
-                    No variant can be ranked here yet: ranking needs curves (runs at ≥ 2 guidance scales) that overlap in diversity.
+                    No variant reaches this diversity level: lower the level, or score runs with both a CLIP score and a diversity.
                   </td>
                 </tr>
               )}
             </tbody>
           </table>
         </div>
-        {ranking?.interval && (
-          <p className="mt-1 text-xs text-slate-500">
-            Common diversity interval [{fmt(ranking.interval.lo)}, {fmt(ranking.interval.hi)}]; 95% CIs and p-values from a paired bootstrap over {board.prompts} prompts (B = {ranking.settings.B}, seed {ranking.settings.seed}). CLIP score: torchmetrics convention (0–100).
+        {level && !level.success && <p className="mt-1 text-sm text-amber-800">The diversity level must be a number from 0 to 2; showing the default level instead.</p>}
+        {ranking?.diversity && (
+          <p className="mt-1 text-xs text-slate-500" data-testid="level-note">
+            Scores are CLIP scores (torchmetrics convention, 0–100) at diversity {fmt(ranking.diversity.value)} ({ranking.diversity.isDefault ? `default: ${ranking.diversity.rule}` : "set by you"}
+            {ranking.maxLevel !== null ? `; levels up to ${fmt(ranking.maxLevel)} rank at least one variant` : ""}). {Math.round(ranking.settings.level * 100)}% CIs and p-values from a paired bootstrap over {board.prompts} prompts (B = {ranking.settings.B}, seed {ranking.settings.seed}); each CI states the resamples it rests on and is marked unreliable below 95% of B.{" "}
+            Ranking export: <a href={`${exportHref}&format=csv`} className="underline" data-testid="ranking-export-csv">spreadsheet</a> ·{" "}
+            <a href={`${exportHref}&format=json`} className="underline" data-testid="ranking-export-json">with the pairwise matrix</a>
           </p>
         )}
         {(unranked.length > 0 || board.excluded.length > 0) && (
@@ -225,10 +275,60 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         )}
       </section>
 
+      {matrixIds.length >= 2 && (
+        <section aria-labelledby="matrix" className="mt-8">
+          <h2 id="matrix" className="text-lg font-semibold">
+            Pairwise differences
+          </h2>
+          <p className="mt-1 text-xs text-slate-500">
+            Row − column at the diversity level, with its {Math.round((ranking?.settings.level ?? 0.95) * 100)}% CI and Holm-adjusted p; bold where significant at {alpha}.
+            {(ranking?.ranked.length ?? 0) > MATRIX_MAX ? ` The first ${MATRIX_MAX} ranked variants; the export has every pair.` : ""}
+          </p>
+          <div className="overflow-x-auto">
+            <table className="mt-2 border-collapse bg-white text-xs" data-testid="pair-matrix">
+              <thead>
+                <tr>
+                  <th scope="col" className="p-1" />
+                  {matrixIds.map((id) => (
+                    <th key={id} scope="col" className="p-1 text-left">
+                      {board.variants[id]!.name}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {matrixIds.map((a) => (
+                  <tr key={a} className="border-t border-slate-100">
+                    <th scope="row" className="p-1 text-left">
+                      {board.variants[a]!.name}
+                    </th>
+                    {matrixIds.map((b) => {
+                      const p = pair(a, b);
+                      const q = pair(b, a);
+                      if (!p && !q) return <td key={b} className="p-1 text-slate-400">—</td>;
+                      const d = p ? p.difference : { ...q!.difference, estimate: -q!.difference.estimate, ci: q!.difference.ci && { ...q!.difference.ci, low: -q!.difference.ci.high, high: -q!.difference.ci.low } };
+                      const cell = (p ?? q)!;
+                      return (
+                        <td key={b} className={`p-1 ${cell.significant ? "font-semibold" : "text-slate-600"}`} title={`${d.resamples} of ${ranking!.settings.B} resamples${d.reliable ? "" : " (unreliable)"}`}>
+                          {fmt(d.estimate, 2)} {fmtCi(d.ci, 2)} p={fmt(cell.pAdjusted, 3)}
+                        </td>
+                      );
+                    })}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      )}
+
       <section aria-labelledby="plot" className="mt-8">
         <h2 id="plot" className="text-lg font-semibold">
           Diversity–fidelity curves
         </h2>
+        {ranked.length + unranked.length > PLOT_MAX && (
+          <p className="mt-1 text-xs text-slate-500">The plot shows the first {PLOT_MAX} variants in the table&apos;s order; sort or filter the table to plot others, or download the data of all.</p>
+        )}
         <TradeoffChart series={series} evaluatorNote={board.evaluator ? `Evaluator ${board.evaluator.id}.` : undefined} />
         <DownloadLinks href={plotHref} />
       </section>

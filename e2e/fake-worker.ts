@@ -10,7 +10,7 @@ import type { Task } from "../lib/generation/worker-client/task-schema";
 /** The sample a deterministic "model" makes for one seed: the same seed gives the same bytes. */
 export function drawSample(task: Task, seed: number): Promise<Buffer> {
   const shape = SHAPES[task.prompt.id.length % SHAPES.length]!;
-  return drawShapePng({ shape, color: task.guidanceScale > 2 ? "red" : "blue", seed, size: 32, spread: 1 / task.guidanceScale });
+  return drawShapePng({ shape, color: task.guidanceScale > 2 ? "red" : "blue", seed, size: task.width, spread: 1 / task.guidanceScale });
 }
 
 export async function claim(request: APIRequestContext, variants: string[], waitSeconds = 2): Promise<Task | null> {

@@ -11,6 +11,7 @@ const envSchema = z.object({
   T2I_MODEL_VARIANT: z.enum(["fp32", "fp16", "quantized"]).default("fp32"),
   T2I_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   T2I_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1).default(40_000_000),
+  T2I_MAX_ASPECT_RATIO: z.coerce.number().min(1).default(20),
   // Upload ingestion limits (lib/uploads), enforced while streaming.
   T2I_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(2 * 1024 ** 3),
   T2I_MAX_ARCHIVE_BYTES: z.coerce.number().int().min(1).optional(),
@@ -18,7 +19,8 @@ const envSchema = z.object({
   T2I_MAX_IMAGE_BYTES: z.coerce.number().int().min(1).default(50 * 1024 ** 2),
   T2I_MAX_MANIFEST_BYTES: z.coerce.number().int().min(1).default(20 * 1024 ** 2),
   T2I_MAX_UNCOMPRESSED_BYTES: z.coerce.number().int().min(1).default(4 * 1024 ** 3),
-  T2I_MAX_COMPRESSION_RATIO: z.coerce.number().min(1).default(200),
+  // Images are compressed already: a real archive of them expands about 1:1, rarely past 3:1.
+  T2I_MAX_COMPRESSION_RATIO: z.coerce.number().min(1).default(20),
   HF_ENDPOINT: z.string().url().default("https://huggingface.co"),
   HF_TOKEN: z.string().optional(),
   // Database and scoring jobs (db/, lib/jobs/).
@@ -36,8 +38,10 @@ const envSchema = z.object({
   T2I_GEN_MAX_SAMPLES: z.coerce.number().int().min(1).default(100_000),
   T2I_RATE_LIMIT_WRITES_PER_MIN: z.coerce.number().int().min(0).default(60),
   T2I_RATE_LIMIT_READS_PER_MIN: z.coerce.number().int().min(0).default(600),
+  T2I_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   T2I_METRICS_MAX_IMAGES: z.coerce.number().int().min(1).default(64),
   T2I_METRICS_MAX_BYTES: z.coerce.number().int().min(1).default(32 * 1024 * 1024),
+  T2I_METRICS_MAX_PIXELS: z.coerce.number().int().min(1).default(50_000_000),
   T2I_SERVER: z.string().url().default("http://localhost:3000"),
   T2I_API_KEY: z.string().optional(),
   // GPU worker side (npm run gpu-worker): its token, and where ONNX generation runs.
@@ -59,6 +63,8 @@ export type Config = {
   modelVariant: "fp32" | "fp16" | "quantized";
   threads: number;
   maxImagePixels: number;
+  /** Long side over short side of one image, refused from the header: bounds the resize to N² × this pixels (T2I_MAX_ASPECT_RATIO, default 20). */
+  maxAspectRatio: number;
   /** Whole request body of an upload (T2I_MAX_UPLOAD_BYTES, default 2 GiB). */
   maxUploadBytes: number;
   /** One archive part (T2I_MAX_ARCHIVE_BYTES, default: maxUploadBytes). */
@@ -71,7 +77,7 @@ export type Config = {
   maxManifestBytes: number;
   /** Total bytes extracted from one archive (T2I_MAX_UNCOMPRESSED_BYTES, default 4 GiB). */
   maxUncompressedBytes: number;
-  /** Uncompressed:compressed ratio above which an archive counts as a bomb (T2I_MAX_COMPRESSION_RATIO, default 200). */
+  /** Uncompressed:compressed ratio above which an archive (entry) counts as a bomb (T2I_MAX_COMPRESSION_RATIO, default 20): it bounds what one upload may write to staging to 20× its size. */
   maxCompressionRatio: number;
   hfEndpoint: string;
   hfToken: string | undefined;
@@ -100,9 +106,13 @@ export type Config = {
   /** Per API key and per address; 0 disables. */
   rateLimitWritesPerMinute: number;
   rateLimitReadsPerMinute: number;
+  /** Reverse proxies in front of the server whose X-Forwarded-For entries are trusted (T2I_TRUSTED_PROXY_HOPS, default 0: none). */
+  trustedProxyHops: number;
   /** Above these, POST /api/v1/metrics answers 413 and points to /api/v1/runs. */
   metricsMaxImages: number;
   metricsMaxBytes: number;
+  /** Pixels of all images of one /api/v1/metrics request together, from their headers (T2I_METRICS_MAX_PIXELS, default 50 M). */
+  metricsMaxPixels: number;
   /** Client side (npm run upload): the service to talk to and the key to write with. */
   serverUrl: string;
   apiKey: string | undefined;
@@ -141,6 +151,7 @@ export function config(): Config {
     modelVariant: env.T2I_MODEL_VARIANT,
     threads: env.T2I_THREADS ?? Math.max(1, os.availableParallelism()),
     maxImagePixels: env.T2I_MAX_IMAGE_PIXELS,
+    maxAspectRatio: env.T2I_MAX_ASPECT_RATIO,
     maxUploadBytes: env.T2I_MAX_UPLOAD_BYTES,
     maxArchiveBytes: env.T2I_MAX_ARCHIVE_BYTES ?? env.T2I_MAX_UPLOAD_BYTES,
     maxUploadFiles: env.T2I_MAX_UPLOAD_FILES,
@@ -163,8 +174,10 @@ export function config(): Config {
     genMaxSamples: env.T2I_GEN_MAX_SAMPLES,
     rateLimitWritesPerMinute: env.T2I_RATE_LIMIT_WRITES_PER_MIN,
     rateLimitReadsPerMinute: env.T2I_RATE_LIMIT_READS_PER_MIN,
+    trustedProxyHops: env.T2I_TRUSTED_PROXY_HOPS,
     metricsMaxImages: env.T2I_METRICS_MAX_IMAGES,
     metricsMaxBytes: env.T2I_METRICS_MAX_BYTES,
+    metricsMaxPixels: env.T2I_METRICS_MAX_PIXELS,
     serverUrl: env.T2I_SERVER.replace(/\/+$/, ""),
     apiKey: env.T2I_API_KEY,
     workerToken: env.T2I_WORKER_TOKEN,

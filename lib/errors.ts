@@ -5,6 +5,7 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   /** A generation worker's lease on a task expired or was never its own (docs/worker-protocol.md). */
   lease_lost: 409,

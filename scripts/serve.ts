@@ -20,7 +20,8 @@ the bundled random-weight test evaluator, whose scores are labelled as not meani
 T2I_MODEL_DIR=toy picks the trained toy-world evaluator, labelled as meaningful only on
 toy-world images),
 seeds demo data into an empty database (marked as demo everywhere), builds the web
-app if it has not been built, and serves it with 'next start'. The server
+app if it has not been built, and serves it (scripts/next-server.mjs: 'next start'
+plus the peer address in X-Forwarded-For). The server
 also works the scoring queue (set T2I_INPROCESS_WORKER=0 to leave that to 'npm run worker').
 
   --port N      port (default 3000, or PORT)
@@ -81,7 +82,8 @@ async function main() {
   const host = values.host!;
   const shown = host === "0.0.0.0" ? "localhost" : host;
   console.log(`\n  t2i-eval is starting on http://${shown}:${values.port}\n`);
-  const child = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", values.port!, "-H", host], {
+  // Like `next start`, plus the peer address in X-Forwarded-For and JSON 400s for malformed paths.
+  const child = spawn(process.execPath, [path.resolve("scripts/next-server.mjs"), "--port", values.port!, "--host", host], {
     stdio: "inherit",
   });
   for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));

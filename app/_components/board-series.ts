@@ -1,5 +1,5 @@
 // Ranking curves → chart series (shared by the leaderboard, variant and compare pages).
-import type { CurvePoint, FrontPoint } from "@/lib/ranking";
+import type { CurvePoint, FittedPoint } from "@/lib/ranking";
 import type { ChartPoint, ChartSeries } from "./tradeoff-chart";
 
 function point(p: CurvePoint): ChartPoint | null {
@@ -14,10 +14,12 @@ function point(p: CurvePoint): ChartPoint | null {
   };
 }
 
-export function toSeries(name: string, curve: CurvePoint[], front: FrontPoint[]): ChartSeries {
+/** A variant's runs as points and its fitted curve (pooled runs named by their first run) as the dashed line. */
+export function toSeries(name: string, curve: CurvePoint[], fitted: FittedPoint[]): ChartSeries {
+  const guidance = new Map(curve.map((p) => [p.runId, p.guidanceScale]));
   return {
     name,
     points: curve.map(point).filter((p): p is ChartPoint => p !== null),
-    front: front.map((f) => ({ runId: f.runId, guidanceScale: f.guidanceScale, diversity: f.diversity, clipScore: f.clipScore })),
+    front: fitted.map((f) => ({ runId: f.runIds.join("+"), guidanceScale: guidance.get(f.runIds[0]!) ?? NaN, diversity: f.diversity, clipScore: f.clipScore })),
   };
 }

@@ -1,6 +1,6 @@
 "use client";
 // The diversity–fidelity plot: one curve per variant (its runs in guidance order, with
-// bootstrap error bars and guidance labels) and its Pareto front drawn dashed on top.
+// bootstrap error bars and guidance labels) and its fitted curve (lib/ranking/monotone-curve.ts) drawn dashed on top.
 import { CartesianGrid, ErrorBar, Label, LabelList, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from "recharts";
 import { UserText } from "./user-text";
 
@@ -62,7 +62,7 @@ export function TradeoffChart({ series, height = 380, showLabels = true, evaluat
               s.front && s.front.length > 1 ? (
                 <Scatter
                   key={`${s.name}-front`}
-                  name={`${s.name} front`}
+                  name={`${s.name} fitted curve`}
                   legendType="none"
                   data={rows(s.front).sort((a, b) => a.x - b.x)}
                   fill="none"
@@ -76,7 +76,7 @@ export function TradeoffChart({ series, height = 380, showLabels = true, evaluat
         </ResponsiveContainer>
       </div>
       <figcaption className="px-2 pb-1 text-xs text-slate-500">
-        Each point is a run (w = guidance scale) with 95% bootstrap CIs; dashed lines are Pareto fronts. Up and right is better.
+        Each point is a run (w = guidance scale) with 95% bootstrap CIs; dashed lines join the fitted curve points the ranking reads its scores from. Up and right is better.
         {evaluatorNote ? ` ${evaluatorNote}` : ""}
       </figcaption>
       <details className="px-2 pb-2 text-xs">

@@ -20,6 +20,11 @@ export const promptScores = sqliteTable(
       .references(() => evaluators.id),
     n: integer("n").notNull(),
     failed: integer("failed").notNull(),
+    /**
+     * Sum of the raw cosines of the n − failed scored images, stored at scoring time so the
+     * ranking need not re-aggregate sample_scores; null on rows scored before it existed.
+     */
+    cosSum: real("cos_sum"),
     clipScore: real("clip_score"),
     clipS: real("clip_s"),
     diversity: real("diversity"),

@@ -14,6 +14,7 @@ import {
   errorBodySchema,
   failTaskJsonSchema,
   leaderboardQuerySchema,
+  rankingExportQuerySchema,
   promptSetQuerySchema,
   referenceSetUploadFieldsSchema,
   runUploadFieldsSchema,
@@ -173,9 +174,18 @@ function build() {
   r.registerPath({
     method: "get",
     path: "/api/v1/leaderboard",
-    summary: "Each variant's scored runs on a prompt set, per evaluator",
+    summary: "The ranking of a prompt set's variants and their scored runs, per evaluator",
+    description:
+      "Per evaluator: the ranking as the page shows it (ranking.rows: rank, rank bound, fidelity at the diversity level with CI, resamples, reliability, method version; ranking.pairs: every pair's difference, CI and Holm-adjusted p) and each variant's scored runs, variants in rank order. See /about/ranking.",
     request: { query: leaderboardQuerySchema },
-    responses: { 200: anyJson("{ promptSet, metrics, evaluators: [{ evaluator, fixture, variants }] }"), ...clientErrors, 404: err("No such prompt set") },
+    responses: { 200: anyJson("{ promptSet, metrics, evaluators: [{ evaluator, fixture, ranking: { methodVersion, diversity, rows, pairs }, variants }] }"), ...clientErrors, 404: err("No such prompt set") },
+  });
+  r.registerPath({
+    method: "get",
+    path: "/api/v1/leaderboard/export",
+    summary: "One evaluator's ranking as a CSV or JSON download",
+    request: { query: rankingExportQuerySchema },
+    responses: { 200: { description: "CSV (one row per variant) or JSON ({ methodVersion, evaluator, diversity, settings, rows, pairs })" }, ...clientErrors, 404: err("No such prompt set or evaluator") },
   });
   r.registerPath({ method: "get", path: "/api/v1/images/{sha256}", summary: "A stored sample image", request: { params: z.object({ sha256: z.string() }) }, responses: { 200: { description: "The image bytes" }, 404: err("Not found") } });
   r.registerPath({

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { conditioningTypeSchema } from "../../db/schema";
 import { MAX_WAIT_SECONDS } from "../generation/claim-task";
 import { createGenerationInputSchema } from "../generation/create-generation";
+import { diversityLevelSchema } from "../ranking/settings";
 
 const optionalText = (max: number) => z.string().trim().min(1).max(max).optional();
 
@@ -40,13 +41,33 @@ export const runIdParamsSchema = z.object({ id: z.string().min(1).max(100) });
 
 export const promptSetQuerySchema = z.object({ version: z.coerce.number().int().min(1).optional() });
 
+/** The diversity level the ranking compares fidelity at (lib/ranking settings.ts); omitted = the default level. */
+const diversityLevelQuery = z.coerce
+  .number()
+  .pipe(diversityLevelSchema)
+  .optional()
+  .meta({ description: "Diversity level (0–2) at which fidelity is compared; default: the highest diversity every variant's curve reaches." });
+
 export const leaderboardQuerySchema = z
   .object({
     promptSet: z.string().trim().min(1).max(200).meta({ description: "Prompt set name or id." }),
     version: z.coerce.number().int().min(1).optional(),
     includeDemo: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+    diversity: diversityLevelQuery,
   })
   .meta({ id: "LeaderboardQuery" });
+
+/** GET /api/v1/leaderboard/export: one evaluator's ranking as CSV or JSON. */
+export const rankingExportQuerySchema = z
+  .object({
+    promptSet: z.string().trim().min(1).max(200),
+    version: z.coerce.number().int().min(1).optional(),
+    evaluator: z.string().max(200).optional(),
+    includeDemo: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+    diversity: diversityLevelQuery,
+    format: z.enum(["csv", "json"]).default("json"),
+  })
+  .meta({ id: "RankingExportQuery" });
 
 export const createPromptSetJsonSchema = z
   .object({
@@ -81,6 +102,7 @@ export const plotDataQuerySchema = z.object({
   a: z.string().max(200).optional(),
   b: z.string().max(200).optional(),
   includeDemo: z.enum(["true", "false"]).default("true"),
+  diversity: diversityLevelQuery,
   format: z.enum(["csv", "json"]).default("json"),
 });
 

@@ -3,12 +3,13 @@
 // PIL-compatible bicubic (./resample), center crop, ×1/255, (x − mean) / std → CHW float32.
 import sharp, { type Metadata } from "sharp";
 import { decodeRgbLikePil, type RgbImage } from "./decode-rgb";
+import { config } from "../config";
 import type { ImagePipelineSpec } from "./model-folder";
 import { resizeBicubicRgb } from "./resample";
 
 export const ACCEPTED_FORMATS = ["png", "jpeg", "webp", "gif"] as const;
 
-export type ImageErrorCode = "image_unreadable" | "image_unsupported_type" | "image_too_large";
+export type ImageErrorCode = "image_unreadable" | "image_unsupported_type" | "image_too_large" | "image_aspect_ratio";
 
 export class ImageInputError extends Error {
   constructor(
@@ -26,8 +27,14 @@ export type ImageInfo = { format: string; width: number; height: number };
 sharp.concurrency(1);
 sharp.cache(false);
 
-/** Reads the header only: format and size, refusing unsupported types and pixel bombs before decoding. */
-export async function inspectImage(input: Buffer, maxPixels: number): Promise<ImageInfo> {
+/**
+ * Reads the header only: format and size, refusing unsupported types, pixel bombs (over
+ * `maxPixels`, T2I_MAX_IMAGE_PIXELS) and extreme shapes (long side over `maxAspectRatio` times
+ * the short side, T2I_MAX_ASPECT_RATIO) before decoding. The aspect bound is what bounds the
+ * resize: shortest side to N makes N² × aspect ratio pixels (a 1×19000 PNG would become
+ * 224×4,256,000). Throws ImageInputError.
+ */
+export async function inspectImage(input: Buffer, maxPixels: number, maxAspectRatio = config().maxAspectRatio): Promise<ImageInfo> {
   let meta: Metadata;
   try {
     meta = await sharp(input, { limitInputPixels: false }).metadata();
@@ -44,7 +51,14 @@ export async function inspectImage(input: Buffer, maxPixels: number): Promise<Im
   if (width * height > maxPixels) {
     throw new ImageInputError(
       "image_too_large",
-      `image is ${width}×${height} = ${width * height} pixels, over the limit of ${maxPixels}`,
+      `image is ${width}×${height} = ${width * height} pixels, over the limit of ${maxPixels} (T2I_MAX_IMAGE_PIXELS)`,
+    );
+  }
+  const ratio = Math.max(width, height) / Math.min(width, height);
+  if (ratio > maxAspectRatio) {
+    throw new ImageInputError(
+      "image_aspect_ratio",
+      `image is ${width}×${height}, aspect ratio ${Math.round(ratio * 10) / 10}:1, over the limit of ${maxAspectRatio}:1 (T2I_MAX_ASPECT_RATIO); resizing its short side would cost ${Math.round(ratio)}× the pixels of a square image`,
     );
   }
   return { format, width, height };

@@ -21,7 +21,7 @@ import { heartbeatTask } from "./heartbeat-task";
 import { listGenerations } from "./list-generations";
 import { storeTaskSample } from "./store-task-sample";
 import type { Task } from "./task-view";
-import { body, GEN_PROMPTS, samplePng, setupGenerationFixtures } from "./test-helpers";
+import { body, GEN_PROMPTS, GEN_SIZE, samplePng, setupGenerationFixtures } from "./test-helpers";
 
 let dir: string;
 let tokens: ReturnType<typeof setupGenerationFixtures>;
@@ -34,7 +34,7 @@ afterEach(() => {
   for (const k of ["T2I_GEN_MAX_ATTEMPTS", "T2I_GEN_MAX_SAMPLES", "T2I_MAX_IMAGE_PIXELS", "T2I_MAX_IMAGE_BYTES"]) delete process.env[k];
 });
 
-const request = (over: Partial<CreateGenerationInput> = {}): CreateGenerationInput => ({ variant: "unclip-gen", promptSet: "gen-set", guidanceScales: [1, 3], samplesPerPrompt: 4, seed: 42, samplesPerTask: 2, ...over });
+const request = (over: Partial<CreateGenerationInput> = {}): CreateGenerationInput => ({ variant: "unclip-gen", promptSet: "gen-set", guidanceScales: [1, 3], samplesPerPrompt: 4, seed: 42, samplesPerTask: 2, size: GEN_SIZE, ...over });
 const VARIANTS = ["unclip-gen"];
 const T0 = 1_800_000_000_000;
 const run = (id: string) => getDb().select().from(runs).where(eq(runs.id, id)).get()!;
@@ -72,7 +72,7 @@ describe("createGeneration", () => {
       [3, "generating", "generated", 12, 12],
     ]);
     expect(r).toMatchObject({ tasks: 2 * 3 * 2, samples: 24 });
-    expect(r.generation).toMatchObject({ status: "queued", seed: 42, steps: 50, sampler: "ddim", width: 512, height: 512, samplesPerTask: 2 });
+    expect(r.generation).toMatchObject({ status: "queued", seed: 42, steps: 50, sampler: "ddim", width: GEN_SIZE, height: GEN_SIZE, samplesPerTask: 2 });
     expect(r.runs[0]!.seedPolicy).toContain('sha256("42:<prompt id>:<sample index>")');
     const tasks = getDb().select().from(generationTasks).orderBy(generationTasks.position).all();
     expect(tasks.map((t) => [t.runId === r.runs[0]!.id ? "w1" : "w3", t.sampleFrom, t.sampleTo])).toEqual([
@@ -133,8 +133,8 @@ describe("claiming tasks", () => {
       guidanceScale: 1,
       steps: 50,
       sampler: "ddim",
-      width: 512,
-      height: 512,
+      width: GEN_SIZE,
+      height: GEN_SIZE,
       leaseExpiresAt: new Date(T0 + 1000).toISOString(),
     });
     expect(t.samples).toEqual([
@@ -210,7 +210,7 @@ describe("uploading samples", () => {
     const t = claimTask(tokens.a.id, VARIANTS)!;
     const img = await samplePng(10);
     const first = await storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 1, body: body(img) });
-    expect(first).toMatchObject({ stored: true, index: 1, width: 16, height: 16, seed: deriveSeed(42, "p1", 1) });
+    expect(first).toMatchObject({ stored: true, index: 1, width: GEN_SIZE, height: GEN_SIZE, seed: deriveSeed(42, "p1", 1) });
     const row = getDb().select().from(samples).get()!;
     expect(row).toMatchObject({ runId: r.runs[0]!.id, sampleIndex: 1, seed: deriveSeed(42, "p1", 1), fileName: "p1-s1.png", imageSha256: first.sha256 });
     expect(fs.readFileSync(pathFor(first.sha256, "png"))).toEqual(img);
@@ -236,6 +236,10 @@ describe("uploading samples", () => {
     expect(await rejected(storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 0, body: body(await noise(8, 8, "jpeg")) }))).toMatchObject({ status: 422, details: { code: "image_unsupported_type" } });
     expect(await rejected(storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 0, body: body("") }))).toMatchObject({ status: 422 });
     expect(await rejected(storeTaskSample({ taskId: t.id, tokenId: tokens.b.id, index: 0, body: body(good) }))).toMatchObject({ status: 409, code: "lease_lost" });
+    // A model that ignored the requested size: refused with both sizes named.
+    const wrong = await rejected(storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 0, body: body(await samplePng(1, GEN_SIZE, GEN_SIZE / 2)) }));
+    expect(wrong).toMatchObject({ status: 422, details: { code: "image_wrong_size", expected: { width: GEN_SIZE, height: GEN_SIZE }, received: { width: GEN_SIZE, height: GEN_SIZE / 2 } } });
+    expect(wrong.message).toContain(`${GEN_SIZE}×${GEN_SIZE / 2}`);
     expect(countRows(samples) + countRows(images)).toBe(0);
     expect(storedFiles(dir)).toEqual([]);
     expect(fs.readdirSync(`${dir}/staging`)).toEqual([]);

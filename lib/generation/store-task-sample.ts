@@ -43,6 +43,15 @@ export async function storeTaskSample(opts: { taskId: string; tokenId: string; i
     const checked = await checkImage(file, cfg.maxImagePixels);
     if ("code" in checked) throw new AppError("validation_failed", `sample ${index}: ${checked.message}`, { index, code: checked.code });
     if (checked.format !== "png") throw new AppError("validation_failed", `sample ${index}: a ${checked.format} file; workers send PNG`, { index, code: "image_unsupported_type" });
+    const want = db.select({ width: generations.width, height: generations.height }).from(generations).where(eq(generations.id, task.generationId)).get();
+    if (want && (checked.width !== want.width || checked.height !== want.height)) {
+      throw new AppError("validation_failed", `sample ${index}: the image is ${checked.width}×${checked.height} but the task asks for ${want.width}×${want.height}`, {
+        index,
+        code: "image_wrong_size",
+        expected: { width: want.width, height: want.height },
+        received: { width: checked.width, height: checked.height },
+      });
+    }
 
     let added = false;
     try {

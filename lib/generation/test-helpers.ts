@@ -20,9 +20,12 @@ export function setupGenerationFixtures() {
   return { a: createWorkerToken("gpu-a"), b: createWorkerToken("gpu-b") };
 }
 
-/** A small PNG whose bytes depend on `shade` (0–255). */
-export function samplePng(shade: number): Promise<Buffer> {
-  return png(16, 16, shade);
+/** The image size the tests' generation requests ask for (the smallest allowed). */
+export const GEN_SIZE = 64;
+
+/** A PNG of the requested size (default GEN_SIZE square) whose bytes depend on `shade` (0–255). */
+export function samplePng(shade: number, width = GEN_SIZE, height = width): Promise<Buffer> {
+  return png(width, height, shade);
 }
 
 export const body = (b: Buffer | string) => Readable.from([typeof b === "string" ? Buffer.from(b) : b]);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { resetConfigForTests } from "../config";
 import { AppError } from "../errors";
-import { rateLimit, resetRateLimitsForTests } from "./rate-limit";
+import { clientAddress, rateLimit, resetRateLimitsForTests } from "./rate-limit";
 
 const req = (ip: string) => new Request("http://localhost/api/v1/runs", { headers: { "x-forwarded-for": ip } });
 
@@ -17,6 +17,7 @@ function refusal(fn: () => void): AppError {
 describe("rateLimit", () => {
   afterEach(() => {
     delete process.env.T2I_RATE_LIMIT_WRITES_PER_MIN;
+    delete process.env.T2I_TRUSTED_PROXY_HOPS;
     resetConfigForTests();
     resetRateLimitsForTests();
   });
@@ -41,5 +42,23 @@ describe("rateLimit", () => {
     rateLimit(req("2.2.2.2"), "write", "key_a", 1);
     expect(refusal(() => rateLimit(req("3.3.3.3"), "write", "key_a", 2)).status).toBe(429);
     for (let i = 0; i < 10; i++) rateLimit(req("3.3.3.3"), "read", "key_a", 3);
+  });
+
+  it("a client that rotates X-Forwarded-For stays one address: only the trusted hops count", () => {
+    process.env.T2I_RATE_LIMIT_WRITES_PER_MIN = "2";
+    resetConfigForTests();
+    // What scripts/next-server.mjs hands on: the client's own claim, then the socket peer 10.9.9.9.
+    const spoofed = (claim: string) => req(`${claim}, 10.9.9.9`);
+    rateLimit(spoofed("1.1.1.1"), "write", undefined, 0);
+    rateLimit(spoofed("2.2.2.2"), "write", undefined, 0);
+    expect(refusal(() => rateLimit(spoofed("3.3.3.3"), "write", undefined, 0)).status).toBe(429);
+
+    expect(clientAddress(req("6.6.6.6, 1.2.3.4, 10.0.0.7"), 0)).toBe("10.0.0.7");
+    expect(clientAddress(req("6.6.6.6, 1.2.3.4, 10.0.0.7"), 1)).toBe("1.2.3.4"); // one proxy (10.0.0.7) appended the client 1.2.3.4
+    expect(clientAddress(req("1.2.3.4, 10.0.0.7"), 5)).toBe("1.2.3.4"); // fewer hops than configured: the leftmost
+    expect(clientAddress(new Request("http://localhost/"), 0)).toBe("local");
+    process.env.T2I_TRUSTED_PROXY_HOPS = "1";
+    resetConfigForTests();
+    expect(clientAddress(req("6.6.6.6, 1.2.3.4, 10.0.0.7"))).toBe("1.2.3.4");
   });
 });

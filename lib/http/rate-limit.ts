@@ -7,10 +7,20 @@ type Window = { start: number; count: number };
 const windows = new Map<string, Window>();
 const WINDOW_MS = 60_000;
 
-export function clientAddress(req: Request): string {
-  // Behind a proxy the first X-Forwarded-For hop is the client; direct requests have none.
-  const fwd = req.headers.get("x-forwarded-for");
-  return fwd?.split(",")[0]?.trim() || req.headers.get("x-real-ip") || "local";
+/**
+ * The client's address for per-address limits. scripts/next-server.mjs appends the socket's peer
+ * to X-Forwarded-For, so the chain's last entry is the peer; each of T2I_TRUSTED_PROXY_HOPS
+ * (default 0) trusted reverse proxies in front appended one more, so the client is the entry that
+ * many places from the right. Entries further left are the client's own claims and are ignored:
+ * rotating them does not buy more requests. "local" when the chain is empty (no front server).
+ */
+export function clientAddress(req: Request, trustedHops = config().trustedProxyHops): string {
+  const chain = (req.headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (chain.length === 0) return "local";
+  return chain[Math.max(0, chain.length - 1 - trustedHops)]!;
 }
 
 function hit(key: string, limit: number, now: number): void {
@@ -31,8 +41,11 @@ function hit(key: string, limit: number, now: number): void {
   }
 }
 
-/** Counts one request; `kind` picks the limit (writes are scarcer than reads). */
-export function rateLimit(req: Request, kind: "read" | "write", apiKeyId?: string, now = Date.now()): void {
+/**
+ * Counts one request; `kind` picks the limit (writes are scarcer than reads; "page" is a page
+ * view that computes rankings, counted against the read limit in its own window).
+ */
+export function rateLimit(req: Request, kind: "read" | "write" | "page", apiKeyId?: string, now = Date.now()): void {
   const cfg = config();
   const limit = kind === "write" ? cfg.rateLimitWritesPerMinute : cfg.rateLimitReadsPerMinute;
   if (limit <= 0) return;

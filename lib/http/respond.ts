@@ -37,16 +37,40 @@ export function route<C = unknown>(handler: Handler<C>): Handler<C> {
   };
 }
 
-/** Parses a JSON request body, refusing other content types and broken JSON with 4xx. */
+/**
+ * Parses a JSON request body of at most `maxBytes` bytes, refusing other content types (415),
+ * a declared Content-Length over the limit (413, before reading) and, for bodies sent without
+ * one (chunked), a stream that passes the limit (413, reading stops there), and broken JSON (400).
+ */
 export async function readJson(req: Request, maxBytes = 1_000_000): Promise<unknown> {
   const type = req.headers.get("content-type") ?? "";
   if (!type.toLowerCase().startsWith("application/json")) {
     throw new AppError("unsupported_media_type", `expected Content-Type application/json, got "${type || "none"}"`);
   }
+  const tooLarge = () => new AppError("payload_too_large", `JSON body over ${maxBytes} bytes`, { limit: "maxBytes", max: maxBytes });
   const length = Number(req.headers.get("content-length") ?? "0");
-  if (length > maxBytes) throw new AppError("payload_too_large", `JSON body over ${maxBytes} bytes`);
-  const text = await req.text();
-  if (text.length > maxBytes) throw new AppError("payload_too_large", `JSON body over ${maxBytes} bytes`);
+  if (length > maxBytes) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  if (req.body) {
+    const reader = req.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new AppError("bad_request", "request body is not valid UTF-8");
+  }
   try {
     return JSON.parse(text);
   } catch {

@@ -1,11 +1,16 @@
-// The leaderboard of one prompt set: scored runs grouped first by evaluator (scores from
-// different evaluators are never ranked together), then by variant, best first by CLIPScore.
-import { and, asc, eq } from "drizzle-orm";
+// The leaderboard of one prompt set (GET /api/v1/leaderboard): scored runs grouped first by
+// evaluator (scores from different evaluators are never ranked together), then by variant,
+// in the order of that evaluator's ranking (the page's: getRankedBoard), with the ranking
+// itself as rows and the pairwise matrix.
 import { getDb } from "../../db/client";
-import { evaluators, runScores, runs, variants, type RunScoreRow } from "../../db/schema";
+import type { RunScoreRow } from "../../db/schema";
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
-import { evaluatorSummary, type EvaluatorSummary } from "../runs/get-run-or-throw";
+import type { EvaluatorSummary } from "../runs/get-run-or-throw";
+import type { PairComparison, RankingOptions } from "../ranking";
 import { metricLabels } from "../scoring/score-batch";
+import { loadBoardRuns } from "./board-inputs";
+import { getRankedBoard } from "./get-ranked-board";
+import { rankingRows, type RankingRow } from "./ranking-rows";
 
 export type LeaderboardRun = Pick<RunScoreRow, "n" | "failed" | "clipScore" | "clipS" | "diversity" | "vendi" | "ci" | "metricVersions" | "computedAt"> & {
   runId: string;
@@ -26,61 +31,72 @@ export type Leaderboard = {
   promptSet: { id: string; name: string; version: number; isImplicit: boolean };
   metrics: ReturnType<typeof metricLabels>;
   /** One board per evaluator; fixture evaluators carry `fixture: true` and a warning. */
-  evaluators: { evaluator: EvaluatorSummary; fixture: boolean; variants: LeaderboardVariant[] }[];
+  evaluators: { evaluator: EvaluatorSummary; fixture: boolean; ranking: LeaderboardRanking; variants: LeaderboardVariant[] }[];
+};
+
+/** The evaluator's ranking, as the page shows it. */
+export type LeaderboardRanking = {
+  methodVersion: string;
+  /** True while a newer version is being computed: these rows are the previous version's. */
+  updating: boolean;
+  diversity: { value: number; isDefault: boolean; rule: string } | null;
+  rows: RankingRow[];
+  /** Every pair of ranked variants: A − B at the level, CI, resamples, Holm-adjusted p. */
+  pairs: PairComparison[];
 };
 
 const byClipScore = (a: { clipScore: number | null }, b: { clipScore: number | null }) => (b.clipScore ?? -Infinity) - (a.clipScore ?? -Infinity);
 
 /** `defaultEvaluatorId` (the installed evaluator) puts its board first. */
-export function getLeaderboard(promptSet: string, opts: { version?: number; includeDemo?: boolean; defaultEvaluatorId?: string } = {}): Leaderboard {
+export function getLeaderboard(promptSet: string, opts: { version?: number; includeDemo?: boolean; ranking?: RankingOptions; defaultEvaluatorId?: string } = {}): Leaderboard {
   const db = getDb();
   const set = findPromptSetOrThrow(db, promptSet, opts.version);
-  const rows = db
-    .select({ score: runScores, run: runs, variant: variants, evaluator: evaluators })
-    .from(runScores)
-    .innerJoin(runs, eq(runs.id, runScores.runId))
-    .innerJoin(variants, eq(variants.id, runs.variantId))
-    .innerJoin(evaluators, eq(evaluators.id, runScores.evaluatorId))
-    .where(and(eq(runs.promptSetId, set.id), eq(runs.status, "scored"), opts.includeDemo === false ? eq(runs.isDemo, false) : undefined))
-    .orderBy(asc(evaluators.id), asc(variants.name))
-    .all();
-
-  const boards = new Map<string, Leaderboard["evaluators"][number] & { byVariant: Map<string, LeaderboardVariant> }>();
-  for (const { score, run, variant, evaluator } of rows) {
-    let board = boards.get(evaluator.id);
-    if (!board) boards.set(evaluator.id, (board = { evaluator: evaluatorSummary(evaluator), fixture: evaluator.isFixture, variants: [], byVariant: new Map() }));
-    const entry: LeaderboardRun = {
-      runId: run.id,
-      guidanceScale: run.guidanceScale,
-      sampler: run.sampler,
-      steps: run.steps,
-      isDemo: run.isDemo,
-      n: score.n,
-      failed: score.failed,
-      clipScore: score.clipScore,
-      clipS: score.clipS,
-      diversity: score.diversity,
-      vendi: score.vendi,
-      ci: score.ci,
-      metricVersions: score.metricVersions,
-      computedAt: score.computedAt,
-    };
-    let v = board.byVariant.get(variant.id);
-    if (!v) {
-      v = { variant: { id: variant.id, name: variant.name, conditioningType: variant.conditioningType, model: variant.model, isDemo: variant.isDemo }, best: entry, runs: [] };
-      board.byVariant.set(variant.id, v);
-      board.variants.push(v);
+  const includeDemo = opts.includeDemo !== false;
+  const first = getRankedBoard(set.id, { includeDemo, ranking: opts.ranking, defaultEvaluatorId: opts.defaultEvaluatorId });
+  const evaluatorBoards: Leaderboard["evaluators"] = [];
+  for (const { runs: _count, ...summary } of [...first.evaluators].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    // The board's runs come from the same query as the ranking's (board-inputs.ts loadBoardRuns).
+    const rows = loadBoardRuns(db, { promptSetId: set.id, evaluatorId: summary.id, includeDemo });
+    if (rows.length === 0) continue;
+    const ranked = summary.id === first.evaluator?.id ? first : getRankedBoard(set.id, { evaluatorId: summary.id, includeDemo, ranking: opts.ranking });
+    const ranking = { methodVersion: ranked.methodVersion, updating: ranked.updating, diversity: ranked.ranking?.diversity ?? null, rows: rankingRows(ranked), pairs: ranked.ranking?.pairs ?? [] };
+    const byVariant = new Map<string, LeaderboardVariant>();
+    for (const { score, run } of rows) {
+      const entry: LeaderboardRun = {
+        runId: run.id,
+        guidanceScale: run.guidanceScale,
+        sampler: run.sampler,
+        steps: run.steps,
+        isDemo: run.isDemo,
+        n: score.n,
+        failed: score.failed,
+        clipScore: score.clipScore,
+        clipS: score.clipS,
+        diversity: score.diversity,
+        vendi: score.vendi,
+        ci: score.ci,
+        metricVersions: score.metricVersions,
+        computedAt: score.computedAt,
+      };
+      let v = byVariant.get(run.variantId);
+      if (!v) {
+        const info = ranked.variants[run.variantId]!;
+        v = { variant: { id: info.id, name: info.name, conditioningType: info.conditioningType, model: info.model, isDemo: info.isDemo }, best: entry, runs: [] };
+        byVariant.set(run.variantId, v);
+      }
+      v.runs.push(entry);
     }
-    v.runs.push(entry);
-  }
-  const evaluatorBoards = [...boards.values()].map(({ byVariant: _unused, ...board }) => {
-    for (const v of board.variants) {
+    const variantList = [...byVariant.values()];
+    for (const v of variantList) {
       v.runs.sort(byClipScore);
       v.best = v.runs[0]!;
     }
-    board.variants.sort((a, b) => byClipScore(a.best, b.best));
-    return board;
-  });
+    // The ranking's order; variants it does not rank follow, best CLIPScore first.
+    const position = new Map(ranking.rows.filter((r) => r.position !== null).map((r) => [r.variantId, r.position!]));
+    const pos = (v: LeaderboardVariant) => position.get(v.variant.id) ?? Infinity;
+    variantList.sort((a, b) => pos(a) - pos(b) || byClipScore(a.best, b.best));
+    evaluatorBoards.push({ evaluator: summary, fixture: summary.isFixture, ranking, variants: variantList });
+  }
   // Real evaluators before fixtures, so a random-weight board is never the first thing shown.
   const installed = (b: (typeof evaluatorBoards)[number]) => Number(b.evaluator.id !== opts.defaultEvaluatorId);
   evaluatorBoards.sort((a, b) => installed(a) - installed(b) || Number(a.fixture) - Number(b.fixture));

@@ -2,6 +2,9 @@
 import type { CurvePoint } from "../ranking";
 import type { RankedBoard } from "./get-ranked-board";
 
+/** The variant's place in the board's ranking, repeated on each of its rows. */
+export type PlotRanking = { rank: number | null; score: number | null; diversityLevel: number | null; methodVersion: string };
+
 export type PlotRow = {
   evaluator: string;
   evaluatorIsFixture: boolean;
@@ -16,12 +19,26 @@ export type PlotRow = {
   clipScore: number | null;
   clipScoreLow: number | null;
   clipScoreHigh: number | null;
-  onFront: boolean;
+  /** Index of the fitted curve point the run was pooled into (lib/ranking/monotone-curve.ts). */
+  fittedPoint: number | null;
   isDemo: boolean;
-};
+} & PlotRanking;
+
+/** The board's ranking as plotRows' `ranking` argument. */
+export function boardPlotRanking(board: Pick<RankedBoard, "ranking" | "methodVersion">): (variantId: string) => PlotRanking {
+  const r = board.ranking;
+  return (variantId) => {
+    const v = r?.ranked.find((x) => x.variantId === variantId);
+    return { rank: v?.rank ?? null, score: v?.score ?? null, diversityLevel: r?.diversity?.value ?? null, methodVersion: board.methodVersion };
+  };
+}
 
 /** Every run of every variant in the board (optionally only some variants), in curve order. */
-export function plotRows(board: Pick<RankedBoard, "evaluator" | "promptSet" | "variants" | "runs">, curves: { variantId: string; curve: CurvePoint[] }[]): PlotRow[] {
+export function plotRows(
+  board: Pick<RankedBoard, "evaluator" | "promptSet" | "variants" | "runs">,
+  curves: { variantId: string; curve: CurvePoint[] }[],
+  ranking: (variantId: string) => PlotRanking,
+): PlotRow[] {
   const demo = new Map(board.runs.map((r) => [r.runId, r.isDemo]));
   return curves.flatMap(({ variantId, curve }) =>
     curve.map((p) => ({
@@ -38,8 +55,9 @@ export function plotRows(board: Pick<RankedBoard, "evaluator" | "promptSet" | "v
       clipScore: p.clipScore,
       clipScoreLow: p.ci.clipScore?.low ?? null,
       clipScoreHigh: p.ci.clipScore?.high ?? null,
-      onFront: p.onFront,
+      fittedPoint: p.fittedPoint,
       isDemo: demo.get(p.runId) ?? false,
+      ...ranking(variantId),
     })),
   );
 }

@@ -34,9 +34,9 @@ describe("parseManifest", () => {
 
   it("refuses invalid UTF-8 with its line, empty manifests and duplicate files", () => {
     const bad = new Uint8Array([...enc('{"file":"a.png","prompt":"ok"}\n{"file":"b.png","prompt":"'), 0xff, 0xfe, ...enc('"}\n')]);
-    expect(refusal(bad).message).toMatch(/line 2: is not valid UTF-8/);
+    expect(refusal(bad).message).toMatch(/line 2: is not valid UTF-8 \(byte 58\)/);
     expect(refusal(enc("\n\n")).message).toMatch(/no rows/);
-    expect(refusal(enc('{"file":"a.png","prompt":"x"}\n{"file":"a.png","prompt":"y"}\n')).message).toMatch(/listed twice/);
+    expect(refusal(enc('{"file":"a.png","prompt":"x"}\n{"file":"b.png","prompt":"y"}\n{"file":"a.png","prompt":"x"}\n')).message).toMatch(/line 3: repeats line 1/);
   });
 
   it("limits prompt length", () => {

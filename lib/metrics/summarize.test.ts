@@ -17,12 +17,13 @@ describe("summarize", () => {
     ];
     const { groups, summary } = summarize(items, { a: [[1, 0], [0, 1]], b: [[1, 0]] }, { bootstrap: false });
     expect(groups).toEqual([
-      { group: "a", n: 2, failed: 0, embedded: 2, clipScore: 10, clipS: 0.375, diversity: 1, vendi: 2 },
+      { group: "a", n: 2, failed: 0, embedded: 2, cosSum: expect.closeTo(0.2, 12), clipScore: 10, clipS: 0.375, diversity: 1, vendi: 2 },
       {
         group: "b",
         n: 1,
         failed: 1,
         embedded: 1,
+        cosSum: 0,
         clipScore: null,
         clipS: null,
         diversity: null,

@@ -58,6 +58,8 @@ export interface GroupSummary {
   n: number;
   failed: number;
   embedded: number;
+  /** Sum of the raw cosines of the scored items (the sufficient statistic the ranking resamples). */
+  cosSum: number;
   clipScore: number | null;
   clipS: number | null;
   diversity: number | null;
@@ -139,6 +141,7 @@ export function summarize(
       n: a.n,
       failed: a.n - a.scored,
       embedded: embs.length,
+      cosSum: a.cosSum,
       clipScore: a.scored > 0 ? clipScoreFromMean(a.cosSum / a.scored) : null,
       clipS: a.scored > 0 ? a.clipSSum / a.scored : null,
       diversity: div.value,

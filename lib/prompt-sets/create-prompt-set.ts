@@ -9,7 +9,7 @@ import { AppError } from "../errors";
 import { validationError } from "../http/respond";
 import { insertPromptSet, type PromptToInsert } from "./insert-prompt-set";
 import { MAX_PROMPTS_PER_SET, parsePromptFile, promptInputSchema } from "./parse-prompt-file";
-import { promptKeyFor } from "./prompt-key";
+import { promptIdentity, promptKeyFor } from "./prompt-key";
 
 /** Prefix reserved for the sets derived from uploads (ensure-implicit-prompt-set.ts). */
 export const IMPLICIT_PREFIX = "upload-";
@@ -74,11 +74,12 @@ function checkUnique(rows: readonly PromptToInsert[]): void {
   const textCounts = new Map<string, number>();
   for (const r of rows) {
     keyCounts.set(r.key, (keyCounts.get(r.key) ?? 0) + 1);
-    textCounts.set(r.text, (textCounts.get(r.text) ?? 0) + 1);
+    // Same identity = same prompt (promptIdentity): "A cat" and "a  cat" would be one group.
+    textCounts.set(promptIdentity(r.text), (textCounts.get(promptIdentity(r.text)) ?? 0) + 1);
   }
   const duplicatePrompts = [...textCounts].filter(([, n]) => n > 1).map(([t]) => t);
   if (duplicatePrompts.length > 0) {
-    throw new AppError("validation_failed", `${duplicatePrompts.length} prompt text(s) appear more than once; each prompt must be unique within a set`, {
+    throw new AppError("validation_failed", `${duplicatePrompts.length} prompt text(s) appear more than once (ignoring case and spacing, which CLIP ignores); each prompt must be unique within a set`, {
       duplicatePrompts: duplicatePrompts.slice(0, 100),
     });
   }

@@ -1,12 +1,10 @@
 // Where an upload without a named prompt set lands: an existing set that holds every one of its
-// prompts (prompts are the same when their texts are, as in resolving items against a named set).
+// prompts (prompts are the same when their identities are: promptIdentity, as everywhere).
 // Demo sets never attract real uploads (they are removed with the demo data).
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client";
 import { prompts, promptSets, type PromptSetRow } from "../../db/schema";
-
-// Keeps IN (...) lists well under SQLite's bound-parameter limit.
-const CHUNK = 500;
+import { promptIdentity } from "./prompt-key";
 
 /**
  * The set every text of `texts` belongs to, or undefined. Among several: named sets before
@@ -14,13 +12,13 @@ const CHUNK = 500;
  * then the oldest set, so the choice is stable as sets are added.
  */
 export function findContainingPromptSet(tx: DbOrTx, texts: readonly string[]): PromptSetRow | undefined {
-  const distinct = [...new Set(texts)];
+  const distinct = [...new Set(texts.map(promptIdentity))];
   if (distinct.length === 0) return undefined;
+  // Identity is computed in code, so candidates are the sets large enough, checked one by one.
   const candidates = tx
     .select({ set: promptSets, size: sql<number>`(select count(*) from prompts p where p.prompt_set_id = prompt_sets.id)` })
-    .from(prompts)
-    .innerJoin(promptSets, eq(promptSets.id, prompts.promptSetId))
-    .where(and(eq(prompts.text, distinct[0]!), eq(promptSets.isDemo, false)))
+    .from(promptSets)
+    .where(eq(promptSets.isDemo, false))
     .all()
     .filter((c) => c.size >= distinct.length);
   candidates.sort(
@@ -32,15 +30,8 @@ export function findContainingPromptSet(tx: DbOrTx, texts: readonly string[]): P
       a.set.id.localeCompare(b.set.id),
   );
   for (const c of candidates) {
-    let found = 0;
-    for (let k = 0; k < distinct.length; k += CHUNK) {
-      found += tx
-        .select({ n: sql<number>`count(*)` })
-        .from(prompts)
-        .where(and(eq(prompts.promptSetId, c.set.id), inArray(prompts.text, distinct.slice(k, k + CHUNK))))
-        .get()!.n;
-    }
-    if (found === distinct.length) return c.set;
+    const held = new Set(tx.select({ text: prompts.text }).from(prompts).where(eq(prompts.promptSetId, c.set.id)).all().map((r) => promptIdentity(r.text)));
+    if (distinct.every((t) => held.has(t))) return c.set;
   }
   return undefined;
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../errors";
-import { compareVariants } from "./compare-variants";
+import { compareVariants, type ComparedVariant } from "./compare-variants";
 import { rankVariants } from "./rank-variants";
 import { syntheticRun, syntheticVariant } from "./test-helpers";
 
+// A = 80 − 50·d on 0.2–0.6; B = 77 − 50·d on 0.3–0.7.
 const lineA = [
   [0.2, 70],
   [0.4, 60],
@@ -15,67 +16,65 @@ const lineB = [
   [0.7, 42],
 ] as const;
 
+const score = (v: ComparedVariant) => (v.scored ? v.score : null);
+
 describe("compareVariants", () => {
   it("A against itself: difference 0, p = 1, win rate 0.5", () => {
     const a = syntheticVariant("A", lineA, { noise: 5 });
-    const c = compareVariants(a, a);
-    expect(c.interval!.lo).toBeCloseTo(0.2, 12);
-    expect(c.interval!.hi).toBeCloseTo(0.6, 12);
-    expect(c.difference).toMatchObject({ estimate: 0, pValue: 1, ci: { low: 0, high: 0, dropped: 0 } });
+    const c = compareVariants(a, a, { B: 300 });
+    expect(c.diversity!.value).toBeCloseTo(0.4, 12);
+    expect(c.difference).toMatchObject({ estimate: 0, pValue: 1, resamples: 300, reliable: true, ci: { low: 0, high: 0, dropped: 0 } });
     expect(c.winRate).toEqual({ value: 0.5, wins: 0, ties: 40, losses: 0, prompts: 40 });
-    expect(c.perPrompt.every((p) => p.difference === 0)).toBe(true);
     expect(c.a.curve).toEqual(c.b.curve);
   });
 
-  it("finds a clear difference over the two fronts' overlap", () => {
-    // On the overlap 0.3–0.6: A = 80 − 50·d has mean 57.5, B = 77 − 50·d has 54.5.
-    const c = compareVariants(syntheticVariant("A", lineA, { noise: 5 }), syntheticVariant("B", lineB, { noise: 5, seed: 2 }));
-    expect(c.interval!.lo).toBeCloseTo(0.3, 12);
-    expect(c.interval!.hi).toBeCloseTo(0.6, 12);
-    expect(c.a.score).toBeCloseTo(57.5, 9);
-    expect(c.b.score).toBeCloseTo(54.5, 9);
+  it("compares at the middle of the two curves' overlap by default, or at the reader's level", () => {
+    const c = compareVariants(syntheticVariant("A", lineA, { noise: 5 }), syntheticVariant("B", lineB, { noise: 5, seed: 2 }), { B: 400 });
+    expect(c.diversity).toMatchObject({ isDefault: true, rule: "the middle of the diversity range both curves span" });
+    expect(c.diversity!.value).toBeCloseTo(0.45, 12);
+    expect(score(c.a)).toBeCloseTo(57.5, 9);
+    expect(score(c.b)).toBeCloseTo(54.5, 9);
     expect(c.difference!.estimate).toBeCloseTo(3, 9);
     expect(c.difference!.pValue).toBeLessThan(0.05);
-    expect(c.difference!.ci!.low).toBeGreaterThan(0);
     expect(c.winRate!.value).toBeGreaterThan(0.7);
-    expect(c.settings.B).toBe(1000);
+    const at = compareVariants(syntheticVariant("A", lineA, { noise: 5 }), syntheticVariant("B", lineB, { noise: 5, seed: 2 }), { B: 400, diversity: 0.35 });
+    expect(at.diversity).toMatchObject({ value: 0.35, isDefault: false });
+  });
+
+  it("P5: compares a single-run variant at its own diversity when the other curve covers it", () => {
+    const single = { variantId: "S", runs: [syntheticRun("S-1", 4, 0.33, 66, { noise: 3 })] };
+    const c = compareVariants(single, syntheticVariant("A", lineA, { noise: 3 }), { B: 300 });
+    expect(c.diversity).toMatchObject({ value: 0.33, rule: "the single-run variant's own diversity, which the other curve spans" });
+    expect(score(c.a)).toBeCloseTo(66, 9);
+    expect(score(c.b)).toBeCloseTo(63.5, 9);
+    expect(c.difference!.estimate).toBeCloseTo(2.5, 9);
   });
 
   it("per-prompt scores average back to the variant's score", () => {
-    // Equal images per prompt and no clamping, so the mean over prompts is exact.
-    const c = compareVariants(syntheticVariant("A", lineA, { noise: 5 }), syntheticVariant("B", lineB, { noise: 5, seed: 2 }));
+    const c = compareVariants(syntheticVariant("A", lineA, { noise: 5 }), syntheticVariant("B", lineB, { noise: 5, seed: 2 }), { B: 50 });
     const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-    expect(mean(c.perPrompt.map((p) => p.a!))).toBeCloseTo(c.a.score!, 9);
-    expect(mean(c.perPrompt.map((p) => p.b!))).toBeCloseTo(c.b.score!, 9);
-    expect(c.perPrompt.map((p) => p.promptId)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(mean(c.perPrompt.map((p) => p.a!))).toBeCloseTo(score(c.a)!, 9);
+    expect(mean(c.perPrompt.map((p) => p.b!))).toBeCloseTo(score(c.b)!, 9);
   });
 
-  it("agrees with the ranking of the same two variants", () => {
-    const a = syntheticVariant("A", lineA, { noise: 5 });
-    const b = syntheticVariant("B", lineB, { noise: 5, seed: 2 });
-    const c = compareVariants(a, b, { seed: 3, B: 400 });
-    const r = rankVariants([a, b], { seed: 3, B: 400 });
-    expect(r.ranked[0]!.score).toBe(c.a.score);
-    expect(r.ranked[0]!.differenceVsNext).toEqual(c.difference);
+  it("gives the same difference as the pair's cell of the board at the same level", () => {
+    const vs = [syntheticVariant("A", lineA, { noise: 5 }), syntheticVariant("B", lineB, { noise: 5, seed: 2 }), syntheticVariant("C", lineB, { noise: 9, seed: 3 })];
+    const board = rankVariants(vs, { B: 300, diversity: 0.5 });
+    const cell = board.pairs.find((p) => p.a === "A" && p.b === "B")!;
+    const c = compareVariants(vs[0]!, vs[1]!, { B: 300, diversity: 0.5 });
+    expect(c.difference).toEqual(cell.difference);
   });
 
-  it("explains why two variants cannot be compared", () => {
-    const a = syntheticVariant("A", lineA, { noise: 5 });
-    const single = { variantId: "S", runs: [syntheticRun("S-1", 7.5, 0.4, 65)] };
-    const one = compareVariants(a, single, { B: 50 });
-    expect(one).toMatchObject({ interval: null, difference: null, perPrompt: [], winRate: null, b: { score: null } });
-    expect(one.reason).toBe("S: one run only: a curve needs runs at ≥ 2 guidance scales");
-    const far = syntheticVariant("F", [
-      [0.7, 40],
-      [0.9, 30],
-    ]);
-    expect(compareVariants(a, far, { B: 50 }).reason).toBe("the fronts do not overlap in diversity: A spans 0.200–0.600, F spans 0.700–0.900");
+  it("explains why two variants cannot be compared at a level", () => {
+    const c = compareVariants(syntheticVariant("A", lineA, { noise: 2 }), syntheticVariant("B", lineB, { noise: 2 }), { B: 50, diversity: 0.65 });
+    expect(c.difference).toBeNull();
+    expect(c.reason).toMatch(/^A: its curve reaches diversity 0.600 at most, below the comparison level 0.650/);
+    expect(c.a.scored).toBe(false);
+    expect(c.b.scored).toBe(true);
   });
 
   it("rejects variants scored on different prompts", () => {
-    const a = syntheticVariant("A", lineA);
-    const b = syntheticVariant("B", lineB, { prompts: 38 });
-    expect(() => compareVariants(a, b)).toThrow(AppError);
-    expect(() => compareVariants(a, b)).toThrow(/lacks prompts 39, 40/);
+    const other = syntheticVariant("B", lineB, { prompts: 20 });
+    expect(() => compareVariants(syntheticVariant("A", lineA), other)).toThrow(AppError);
   });
 });

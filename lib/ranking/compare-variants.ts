@@ -1,32 +1,27 @@
-// Head-to-head of two variants on the same prompts: both curves, fidelity at matched
-// diversity over the two fronts' common interval with a paired-bootstrap interval
-// and p-value for A − B, and per-prompt scores with a win rate.
+// Head-to-head of two variants on the same prompts: both curves, fidelity at one
+// diversity level with a paired-bootstrap interval and p-value for A − B (the same
+// numbers as that pair's cell of the board's matrix at the same level and seed), and
+// per-prompt scores with a win rate.
 //
-// Per-prompt score: the variant's fidelity at matched diversity uses weights w_i on
-// its front runs (the integral of the interpolated curve over the interval, see
-// pareto-front.ts). A prompt's score is the same weighted average of that prompt's
-// CLIPScore in those runs, Σ w_i · max(100·cosSum_i,p / n_i,p, 0), so the per-prompt
-// numbers are the primary score taken apart, not a second definition. A prompt
-// with no scored image in a run that carries weight has no score and is left out.
-// Win rate: share of prompts with both scores where A's is higher; equal scores
-// count one half, so A against itself gives exactly 0.5.
-import { computeRunPoints, evaluatePass, frontSpan, type Front, type RunPoints } from "./evaluate-fronts";
-import { interpolationWeights } from "./pareto-front";
-import { prepareInput, type PreparedInput } from "./prepare-input";
-import { pairedDifference, resampleRuns } from "./resample";
+// Pair level (when the caller sets none), first rule that applies:
+//   1. one side is a single point (one run, or runs pooled into one) at diversity x and
+//      the other's curve spans x: x, so the single run is compared at its own diversity;
+//   2. the two curves' diversity spans overlap: the middle of the overlap;
+//   3. otherwise the highest diversity both curves reach (the board's default rule).
+// Per-prompt score: the variant's score is Σ w_r · CLIPScore_r over its runs (weights
+// of the fitted curve at the level, monotone-curve.ts runWeightsAt); a prompt's score
+// is the same weighted sum of that prompt's CLIPScore in those runs, so the per-prompt
+// numbers are the score taken apart. A prompt with no scored image in a run that carries
+// weight has no score. Win rate: share of prompts with both scores where A's is higher;
+// equal scores count one half, so A against itself gives exactly 0.5.
+import { curveReach, type VariantCurve } from "./fit-variants";
+import { runWeightsAt } from "./monotone-curve";
+import { prepareInput } from "./prepare-input";
+import { rankingCore, scoredVariant, unrankedVariant, DEFAULT_LEVEL_RULE } from "./rank-variants";
+import { pairedDifference } from "./resample";
 import { promptClipScore } from "./run-points";
-import { rankingOptionsSchema, type RankingOptions, type RankingSettings } from "./settings";
-import type { CurvePoint, FrontPoint, Interval, PairedDifference, PromptId, RankingVariant, SecondaryColumns } from "./types";
-import { formatSpan, unrankedReason } from "./unranked-reason";
-import { curvePoints, frontPoints, secondaryColumns } from "./variant-columns";
-
-export interface ComparedVariant extends SecondaryColumns {
-  variantId: string;
-  /** Fidelity at matched diversity on the pair's interval; null without one. */
-  score: number | null;
-  front: FrontPoint[];
-  curve: CurvePoint[];
-}
+import { METHOD_VERSION, rankingOptionsSchema, type RankingOptions, type RankingSettings } from "./settings";
+import type { DiversityLevel, PairedDifference, PromptId, RankingVariant, ScoredVariant, UnrankedVariant } from "./types";
 
 export interface PromptComparison {
   promptId: PromptId;
@@ -46,67 +41,74 @@ export interface WinRate {
   prompts: number;
 }
 
+export type ComparedVariant = ({ scored: true } & ScoredVariant) | ({ scored: false } & UnrankedVariant);
+
 export interface VariantComparison {
+  methodVersion: string;
   a: ComparedVariant;
   b: ComparedVariant;
-  /** Intersection of the two fronts' diversity spans; null when they cannot be compared. */
-  interval: Interval | null;
-  /** Why there is no interval. */
+  /** null when neither side has a scored run. */
+  diversity: DiversityLevel | null;
+  /** Why there is no difference (a side does not reach the level). */
   reason?: string;
   /** Score of A − score of B. */
   difference: PairedDifference | null;
-  /** In the prompt order of A's first run; empty without an interval. */
+  /** In the prompt order of A's first run; empty without a difference. */
   perPrompt: PromptComparison[];
   winRate: WinRate | null;
   settings: RankingSettings;
+}
+
+const span = (c: VariantCurve) => (c.blocks.length ? { lo: c.blocks[0]!.diversity, hi: curveReach(c) } : null);
+
+/** The pair's default level (rules 1–3 above); null if a side has no curve. */
+export function pairLevel(a: VariantCurve, b: VariantCurve): DiversityLevel | null {
+  const [sa, sb] = [span(a), span(b)];
+  if (!sa || !sb) return null;
+  for (const [single, other] of [
+    [sa, sb],
+    [sb, sa],
+  ] as const) {
+    if (single.lo === single.hi && other.lo <= single.lo && single.lo <= other.hi && other.lo < other.hi) {
+      return { value: single.lo, isDefault: true, rule: "the single-run variant's own diversity, which the other curve spans" };
+    }
+  }
+  const lo = Math.max(sa.lo, sb.lo);
+  const hi = Math.min(sa.hi, sb.hi);
+  if (lo <= hi) return { value: (lo + hi) / 2, isDefault: true, rule: "the middle of the diversity range both curves span" };
+  return { value: Math.min(sa.hi, sb.hi), isDefault: true, rule: DEFAULT_LEVEL_RULE };
 }
 
 export function compareVariants(a: RankingVariant, b: RankingVariant, options: RankingOptions = {}): VariantComparison {
   const settings = rankingOptionsSchema.parse(options);
   // A variant may be compared with itself; then the same ids appear twice.
   const input = prepareInput([a, b], { distinctVariants: false });
-  const points = computeRunPoints(input);
-  const full = evaluatePass(input, points);
-  const paired = full.members.length === 2;
-
-  const samples = [new Float64Array(settings.B).fill(NaN), new Float64Array(settings.B).fill(NaN)] as const;
-  const runCis = resampleRuns(input, settings, (resampled, k) => {
-    const pass = evaluatePass(input, resampled);
-    if (pass.members.length !== 2) return;
-    samples[0][k] = pass.scores[0]!;
-    samples[1][k] = pass.scores[1]!;
-  });
-
-  const side = (v: number): ComparedVariant => ({
-    variantId: input.variants[v]!.variantId,
-    score: paired ? full.scores[v]! : null,
-    front: frontPoints(input, full.fronts[v]!),
-    curve: curvePoints(input, v, points, full.fronts[v]!, runCis),
-    ...secondaryColumns(input, v, points, full.fronts[v]!),
-  });
+  const core = rankingCore(input, settings, (curves) =>
+    settings.diversity !== undefined ? { value: settings.diversity, isDefault: false, rule: "set by the reader" } : pairLevel(curves[0]!, curves[1]!),
+  );
+  const side = (v: number): ComparedVariant => (core.scored.includes(v) ? { scored: true, ...scoredVariant(core, v) } : { scored: false, ...unrankedVariant(core, v) });
   const out: VariantComparison = {
+    methodVersion: METHOD_VERSION,
     a: side(0),
     b: side(1),
-    interval: paired ? full.interval : null,
+    diversity: core.level,
     difference: null,
     perPrompt: [],
     winRate: null,
     settings,
   };
-  if (!paired) {
-    out.reason = noIntervalReason(input, points, full.fronts);
+  if (core.scored.length !== 2) {
+    out.reason = [out.a, out.b].flatMap((s) => (s.scored ? [] : [`${s.variantId}: ${s.reason}`])).join("; ");
     return out;
   }
-  const interval = full.interval!;
-  out.difference = pairedDifference(full.scores[0]! - full.scores[1]!, samples[0], samples[1], settings);
-  const pa = perPromptScores(input, full.fronts[0]!, interval);
-  const pb = perPromptScores(input, full.fronts[1]!, interval);
+  out.difference = pairedDifference(core.scores[0]! - core.scores[1]!, core.samples.get(0)!, core.samples.get(1)!, settings);
+  const [pa, pb] = [0, 1].map((v) => perPromptScores(core, v));
   let wins = 0;
   let ties = 0;
   let losses = 0;
   out.perPrompt = input.promptIds.map((promptId, p) => {
-    const x = pa[p]!;
-    const y = pb[p]!;
+    const x = pa![p]!;
+    const y = pb![p]!;
     if (x !== null && y !== null) {
       if (x > y) wins++;
       else if (x === y) ties++;
@@ -119,28 +121,17 @@ export function compareVariants(a: RankingVariant, b: RankingVariant, options: R
   return out;
 }
 
-function perPromptScores(input: PreparedInput, front: Front, interval: Interval): (number | null)[] {
-  const w = interpolationWeights(front.diversity, interval.lo, interval.hi);
-  return input.promptIds.map((_, p) => {
+function perPromptScores(core: ReturnType<typeof rankingCore>, v: number): (number | null)[] {
+  const curve = core.curves[v]!;
+  const w = runWeightsAt(curve.blocks, core.level!.value, curve.runs.length);
+  return core.input.promptIds.map((_, p) => {
     let s = 0;
     for (let i = 0; i < w.length; i++) {
       if (w[i] === 0) continue;
-      const c = promptClipScore(input.runs[front.runs[i]!]!.arrays, p);
+      const c = promptClipScore(core.input.runs[curve.runs[i]!]!.arrays, p);
       if (c === null) return null;
       s += w[i]! * c;
     }
     return s;
   });
-}
-
-function noIntervalReason(input: PreparedInput, points: RunPoints, fronts: Front[]): string {
-  const reasons: string[] = [];
-  for (const v of [0, 1]) {
-    if (fronts[v]!.runs.length < 2) {
-      reasons.push(`${input.variants[v]!.variantId}: ${unrankedReason(input, v, points, fronts[v]!, { interval: null }).reason}`);
-    }
-  }
-  if (reasons.length > 0) return reasons.join("; ");
-  const [sa, sb] = [frontSpan(fronts[0]!)!, frontSpan(fronts[1]!)!];
-  return `the fronts do not overlap in diversity: ${input.variants[0]!.variantId} spans ${formatSpan(sa)}, ${input.variants[1]!.variantId} spans ${formatSpan(sb)}`;
 }

@@ -3,33 +3,33 @@ import { DEFAULT_BOOTSTRAP_B, DEFAULT_BOOTSTRAP_LEVEL, DEFAULT_BOOTSTRAP_SEED } 
 import { RANKING_METHOD, rankingMethodDoc } from "./method-doc";
 import { hypervolume } from "./pareto-front";
 import { rankVariants } from "./rank-variants";
-import { HYPERVOLUME_REFERENCE, RANKING_DEFAULTS } from "./settings";
+import { HYPERVOLUME_REFERENCE, METHOD_VERSION, RANKING_DEFAULTS, RELIABLE_RESAMPLE_SHARE } from "./settings";
 import { syntheticVariant } from "./test-helpers";
 
 describe("rankingMethodDoc", () => {
   it("states the constants the ranking runs with", () => {
-    const r = rankVariants([syntheticVariant("A", [[0.2, 70], [0.4, 60]], { noise: 2 })], { B: 20 });
     const defaults = rankVariants([syntheticVariant("A", [[0.2, 70], [0.4, 60]])]).settings;
-    const { B, level, seed, significance, hypervolumeReference } = rankingMethodDoc.constants;
+    const { B, level, seed, significance, hypervolumeReference, methodVersion, reliableShare } = rankingMethodDoc.constants;
     expect(defaults).toEqual({ B, level, seed, significance });
-    expect(r.settings.B).toBe(20);
     expect({ B, level, seed }).toEqual({ B: DEFAULT_BOOTSTRAP_B, level: DEFAULT_BOOTSTRAP_LEVEL, seed: DEFAULT_BOOTSTRAP_SEED });
     expect(hypervolumeReference).toEqual(HYPERVOLUME_REFERENCE);
     expect(significance).toBe(RANKING_DEFAULTS.significance);
+    expect(methodVersion).toBe(METHOD_VERSION);
+    expect(reliableShare).toBe(RELIABLE_RESAMPLE_SHARE);
   });
 
-  it("mentions B, the level, the seed, the significance and the reference point in its text", () => {
-    const { B, level, seed, significance, hypervolumeReference: ref } = rankingMethodDoc.constants;
+  it("mentions the version, B, the level, the seed, the significance, the reliability share and the rank rule in its text", () => {
+    const { B, level, seed, significance, methodVersion } = rankingMethodDoc.constants;
+    expect(RANKING_METHOD).toContain(`method version ${methodVersion}`);
     expect(RANKING_METHOD).toContain(`B = ${B} resamples`);
-    expect(RANKING_METHOD).toContain(`seed ${seed}`);
-    expect(RANKING_METHOD).toContain(`${level * 100}% level`);
-    expect(RANKING_METHOD).toContain(`p ≥ ${significance}`);
-    expect(RANKING_METHOD).toContain(`reference point (${ref.diversity}, ${ref.clipScore})`);
-    expect(RANKING_METHOD).toContain("p = min(1, 2·f)");
+    expect(RANKING_METHOD).toContain(`seed ${seed}, ${level * 100}% level`);
+    expect(RANKING_METHOD).toContain(`rank is 1 + the number of variants significantly better than it (adjusted p < ${significance})`);
+    expect(RANKING_METHOD).toContain("Holm");
     // and the literal values, so a change of constant is a visible doc change
     expect(RANKING_METHOD).toMatch(/B = 1000 resamples.*seed 0, 95% level/);
-    expect(RANKING_METHOD).toContain("p ≥ 0.05");
+    expect(RANKING_METHOD).toContain("fewer than 95% of the B resamples is marked unreliable");
     expect(RANKING_METHOD).toContain("reference point (0, 0)");
+    expect(RANKING_METHOD).toContain("method version 2");
   });
 
   it("uses the documented reference point for the hypervolume", () => {

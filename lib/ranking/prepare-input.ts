@@ -86,9 +86,11 @@ export function prepareInput(variants: readonly RankingVariant[], opts: { distin
 }
 
 function checkPrompt(p: PromptStat, i: number, where: string): void {
-  const id = typeof p?.promptId === "number" || typeof p?.promptId === "string" ? JSON.stringify(p.promptId) : null;
-  if (id === null) invalid(`${where}: prompt entry ${i} has no promptId (number or string)`);
-  const at = `${where}, prompt ${id}`;
+  const kind = typeof p?.promptId;
+  if (kind !== "number" && kind !== "string") invalid(`${where}: prompt entry ${i} has no promptId (number or string)`);
+  if (Number.isInteger(p.n) && p.n >= 0 && Number.isFinite(p.cosSum) && Math.abs(p.cosSum) <= p.n * (1 + TOLERANCE) + TOLERANCE && (p.diversity === null || (p.diversity >= -TOLERANCE && p.diversity <= 2 + TOLERANCE))) return;
+  // Only a failing entry pays for building its message.
+  const at = `${where}, prompt ${JSON.stringify(p.promptId)}`;
   if (!Number.isInteger(p.n) || p.n < 0) invalid(`${at}: n = ${p.n}; it must be an integer >= 0 (the scored images)`);
   if (!Number.isFinite(p.cosSum) || Math.abs(p.cosSum) > p.n * (1 + TOLERANCE) + TOLERANCE) {
     invalid(`${at}: cosSum = ${p.cosSum} with n = ${p.n}; it must be a sum of n cosines, so within [−n, n]`);

@@ -2,12 +2,15 @@ import { describe, expect, it } from "vitest";
 import { AppError } from "../errors";
 import { bootstrap, ratioOfSums } from "../metrics/bootstrap";
 import { clipScoreFromMean } from "../metrics/clip-score";
+import { uniform } from "../metrics/test-helpers";
+import { holmAdjust } from "./holm";
+import { fidelityAt, fitMonotoneCurve, levelWeights, runWeightsAt } from "./monotone-curve";
 import { rankVariants } from "./rank-variants";
-import { RANKING_DEFAULTS } from "./settings";
-import { syntheticRun, syntheticVariant } from "./test-helpers";
-import type { Ranking, RankingVariant } from "./types";
+import { METHOD_VERSION, RANKING_DEFAULTS } from "./settings";
+import { simulatedPrompts, simulatedVariant, syntheticRun, syntheticVariant } from "./test-helpers";
+import type { Ranking } from "./types";
 
-// Straight lines over diversity 0.2–0.6: A = 80 − 50·d, B = 75 − 50·d; means 60 and 55.
+// Straight lines over diversity 0.2–0.6: A = 80 − 50·d, B = 75 − 50·d.
 const lineA = [
   [0.2, 70],
   [0.4, 60],
@@ -18,255 +21,202 @@ const lineB = [
   [0.4, 55],
   [0.6, 45],
 ] as const;
-// Kinked front (mean 61.5 on 0.2–0.6) plus a dominated run at (0.25, 60).
-const kinked = [
-  [0.2, 70],
-  [0.25, 60],
-  [0.3, 68],
-  [0.6, 50],
-] as const;
 
-const byId = (r: Ranking, id: string) => r.ranked.find((v) => v.variantId === id) ?? r.unranked.find((v) => v.variantId === id);
-const unrankedById = (r: Ranking, id: string) => r.unranked.find((v) => v.variantId === id)!;
+const byId = (r: Ranking, id: string) => r.ranked.find((v) => v.variantId === id);
 
-describe("rankVariants: scores", () => {
-  it("ranks straight-line fronts by their midpoint value over the common interval", () => {
-    const r = rankVariants([syntheticVariant("B", lineB, { noise: 3, seed: 2 }), syntheticVariant("A", lineA, { noise: 3, seed: 1 })]);
-    expect(r.interval!.lo).toBeCloseTo(0.2, 12);
-    expect(r.interval!.hi).toBeCloseTo(0.6, 12);
-    expect(r.ranked.map((v) => v.variantId)).toEqual(["A", "B"]);
-    expect(r.ranked[0]!.score).toBeCloseTo(60, 9);
-    expect(r.ranked[1]!.score).toBeCloseTo(55, 9);
-    expect(r.ranked.map((v) => [v.rank, v.rankLabel, v.tiedWithPrevious])).toEqual([
-      [1, "1", false],
-      [2, "2", false],
-    ]);
-    expect(r.ranked[0]!.pValueVsNext).toBeLessThan(0.05);
-    expect(r.ranked[0]!.differenceVsNext!.estimate).toBeCloseTo(5, 9);
-    expect(r.ranked[1]!.pValueVsNext).toBeUndefined();
-    expect(r.unranked).toEqual([]);
+describe("fitMonotoneCurve and fidelityAt", () => {
+  it("pools runs whose diversity rises with guidance, as in the worked example", () => {
+    const blocks = fitMonotoneCurve([0.5, 0.52, 0.3], [20, 24, 30]);
+    expect(blocks).toHaveLength(2);
+    expect(blocks[0]).toMatchObject({ first: 2, last: 2, diversity: 0.3, clipScore: 30 });
+    expect(blocks[1]!.diversity).toBeCloseTo(0.51, 12);
+    expect(blocks[1]).toMatchObject({ first: 0, last: 1, clipScore: 22 });
+    expect(fidelityAt(blocks, 0.4)).toBeCloseTo(30 + (0.1 / 0.21) * -8, 12);
+    // Equal diversities pool too, so the fitted diversities strictly increase.
+    expect(fitMonotoneCurve([0.4, 0.4], [10, 20]).map((b) => [b.diversity, b.clipScore])).toEqual([[0.4, 15]]);
+    expect(fitMonotoneCurve([], [])).toEqual([]);
+    expect(() => fitMonotoneCurve([0.1, NaN], [1, 2])).toThrow(/non-finite/);
   });
 
-  it("leaves dominated runs off the front and integrates the kink", () => {
-    const r = rankVariants([syntheticVariant("K", kinked, { noise: 2 }), syntheticVariant("A", lineA, { noise: 2 })]);
-    const k = byId(r, "K")!;
-    expect(k.front.map((p) => p.runId)).toEqual(["K-1", "K-3", "K-4"]);
-    expect(k.curve.map((p) => [p.runId, p.onFront])).toEqual([
-      ["K-1", true],
-      ["K-2", false],
-      ["K-3", true],
-      ["K-4", true],
-    ]);
-    expect(r.ranked.find((v) => v.variantId === "K")!.score).toBeCloseTo(61.5, 9);
-    expect(r.ranked.map((v) => v.variantId)).toEqual(["K", "A"]);
-    expect(k.hypervolume).toBeCloseTo(35.8, 9);
-    expect(k.bestClipScore).toBeCloseTo(70, 9);
-    expect(k.bestDiversity).toBeCloseTo(0.6, 9);
-    expect(k.runs).toBe(4);
-    expect(k.prompts).toBe(40);
+  it("reproduces a quadratic exactly between points, holds flat outside, and its weights sum to 1", () => {
+    const f = (x: number) => 3 - 20 * x + 9 * x * x;
+    const xs = [0.1, 0.18, 0.3, 0.45, 0.5];
+    const blocks = xs.map((x, k) => ({ first: k, last: k, diversity: x, clipScore: f(x) }));
+    const u = uniform(3);
+    for (let k = 0; k < 50; k++) {
+      const at = 0.1 + 0.4 * u();
+      expect(fidelityAt(blocks, at)).toBeCloseTo(f(at), 10);
+      const w = levelWeights(xs, at);
+      expect(w.reduce((s, x) => s + x, 0)).toBeCloseTo(1, 12);
+    }
+    expect(fidelityAt(blocks, 0.05)).toBe(f(0.1));
+    expect(fidelityAt(blocks, 0.9)).toBe(f(0.5));
+    // Two points: the straight line.
+    expect(fidelityAt(blocks.slice(0, 2), 0.14)).toBeCloseTo((f(0.1) + f(0.18)) / 2, 12);
   });
 
-  it("sorts the curve by guidance scale and takes the best of each column", () => {
-    const v = syntheticVariant("V", lineA, { noise: 2 });
-    const vendis = [2.5, null, 3.25];
-    const runs = v.runs.map((run, i) => ({ ...run, guidanceScale: [9, 3, 6][i]!, vendi: vendis[i] }));
-    const r = rankVariants([{ variantId: "V", runs: [runs[2]!, runs[0]!, runs[1]!] }], { B: 50 });
-    const ranked = r.ranked[0]!;
-    expect(ranked.curve.map((p) => [p.guidanceScale, p.runId])).toEqual([
-      [3, "V-2"],
-      [6, "V-3"],
-      [9, "V-1"],
-    ]);
-    expect(ranked.front.map((p) => p.runId)).toEqual(["V-1", "V-2", "V-3"]);
-    expect(ranked.bestVendi).toBe(3.25);
-    expect(ranked.bestClipScore).toBeCloseTo(70, 9);
-    expect(ranked.bestDiversity).toBeCloseTo(0.6, 9);
-    // 0.2·70 + 0.2·60 + 0.2·50
-    expect(ranked.hypervolume).toBeCloseTo(36, 9);
-  });
-
-  it("ranks a variant dominated everywhere last", () => {
-    const worse = syntheticVariant("W", [
-      [0.15, 60],
-      [0.35, 52],
-      [0.65, 40],
-    ], { noise: 2, seed: 3 });
-    const r = rankVariants([worse, syntheticVariant("A", lineA, { noise: 2 }), syntheticVariant("B", lineB, { noise: 2, seed: 2 })]);
-    expect(r.ranked.map((v) => v.variantId)).toEqual(["A", "B", "W"]);
-    expect(r.ranked[2]!.tiedWithPrevious).toBe(false);
-  });
-
-  it("ties two identical variants with p = 1", () => {
-    const a = syntheticVariant("A", lineA, { noise: 3 });
-    const copy = { variantId: "A2", runs: a.runs.map((run) => ({ ...run, runId: `${run.runId}-copy` })) };
-    const r = rankVariants([copy, a, syntheticVariant("B", lineB, { noise: 3, seed: 2 })]);
-    expect(r.ranked.map((v) => [v.variantId, v.rank, v.rankLabel, v.tiedWithPrevious])).toEqual([
-      ["A", 1, "1", false],
-      ["A2", 1, "=1", true],
-      ["B", 3, "3", false],
-    ]);
-    expect(r.ranked[0]!.pValueVsNext).toBe(1);
-    expect(r.ranked[0]!.differenceVsNext!.ci).toMatchObject({ low: 0, high: 0 });
-  });
-
-  it("chains ties and follows the significance option", () => {
-    // 1 and 2 CLIPScore points below A, with per-prompt noise of ±10 on 40 prompts.
-    const shifted = (id: string, by: number, seed: number) => syntheticVariant(id, lineA.map(([d, c]) => [d, c - by] as const), { noise: 10, seed });
-    const close = [syntheticVariant("A", lineA, { noise: 10 }), shifted("B", 1, 5), shifted("C", 2, 6)];
-    const r = rankVariants(close);
-    const [pAB, pBC] = [r.ranked[0]!.pValueVsNext!, r.ranked[1]!.pValueVsNext!];
-    expect(pAB).toBeGreaterThanOrEqual(0.05);
-    expect(pBC).toBeGreaterThanOrEqual(0.05);
-    // C is tied with B, B with A, so C shares A's rank.
-    expect(r.ranked.map((v) => [v.variantId, v.rank, v.rankLabel])).toEqual([
-      ["A", 1, "1"],
-      ["B", 1, "=1"],
-      ["C", 1, "=1"],
-    ]);
-    // A threshold between the two p-values separates C only.
-    expect(pBC).toBeLessThan(pAB);
-    const stricter = rankVariants(close, { significance: (pAB + pBC) / 2 });
-    expect(stricter.ranked.map((v) => v.rankLabel)).toEqual(["1", "=1", "3"]);
+  it("spreads the level's weights over the pooled runs", () => {
+    const blocks = fitMonotoneCurve([0.5, 0.52, 0.3], [20, 24, 30]);
+    const w = runWeightsAt(blocks, 0.4, 3);
+    expect(w[0]).toBeCloseTo(w[1]!, 12);
+    expect(w[0]! * 20 + w[1]! * 24 + w[2]! * 30).toBeCloseTo(fidelityAt(blocks, 0.4), 12);
   });
 });
 
-describe("rankVariants: unranked variants", () => {
-  it("lists a single-run variant with the reason", () => {
-    const single: RankingVariant = { variantId: "S", runs: [syntheticRun("S-1", 7.5, 0.4, 65, { noise: 2 })] };
-    const r = rankVariants([syntheticVariant("A", lineA, { noise: 2 }), single, syntheticVariant("B", lineB, { noise: 2, seed: 2 })]);
-    expect(r.ranked.map((v) => v.variantId)).toEqual(["A", "B"]);
-    expect(r.unranked).toHaveLength(1);
-    expect(r.unranked[0]).toMatchObject({ variantId: "S", reasonCode: "one_run", reason: "one run only: a curve needs runs at ≥ 2 guidance scales", runs: 1 });
-    expect(r.unranked[0]!.front).toHaveLength(1);
-    expect(r.unranked[0]!.curve[0]!.ci.clipScore).not.toBeNull();
-    // With no other curve, the one curve is ranked alone over its own span.
-    const alone = rankVariants([single, syntheticVariant("A", lineA, { noise: 2 })]);
-    expect(alone.ranked.map((v) => [v.variantId, v.rankLabel])).toEqual([["A", "1"]]);
-    expect(alone.interval!.lo).toBeCloseTo(0.2, 12);
-    expect(alone.interval!.hi).toBeCloseTo(0.6, 12);
+describe("holmAdjust", () => {
+  it("matches the worked example and keeps the input order", () => {
+    const adj = holmAdjust([0.01, 0.04, 0.03]);
+    expect(adj[0]).toBeCloseTo(0.03, 12);
+    expect(adj[1]).toBeCloseTo(0.06, 12);
+    expect(adj[2]).toBeCloseTo(0.06, 12);
+    expect(holmAdjust([0.5, 0.9])).toEqual([1, 1]);
+    expect(holmAdjust([])).toEqual([]);
+    expect(() => holmAdjust([1.2])).toThrow(/outside/);
+  });
+});
+
+describe("rankVariants: level and scores", () => {
+  it("scores straight lines at the default level, the highest diversity every curve reaches", () => {
+    const r = rankVariants([syntheticVariant("B", lineB, { noise: 3, seed: 2 }), syntheticVariant("A", lineA, { noise: 3, seed: 1 })]);
+    expect(r.methodVersion).toBe(METHOD_VERSION);
+    expect(r.diversity).toMatchObject({ isDefault: true });
+    expect(r.diversity!.value).toBeCloseTo(0.6, 12);
+    expect(r.ranked.map((v) => [v.variantId, v.rank, v.position])).toEqual([
+      ["A", 1, 1],
+      ["B", 2, 2],
+    ]);
+    expect(byId(r, "A")!.score).toBeCloseTo(50, 9);
+    expect(byId(r, "B")!.score).toBeCloseTo(45, 9);
+    expect(r.pairs).toHaveLength(1);
+    expect(r.pairs[0]).toMatchObject({ a: "A", b: "B", significant: true });
+    expect(r.pairs[0]!.difference.estimate).toBeCloseTo(5, 9);
   });
 
-  it("lists a variant whose front does not reach the common interval", () => {
-    const far = syntheticVariant("F", [
-      [0.7, 40],
-      [0.9, 30],
-    ], { noise: 2, seed: 4 });
-    const partial = syntheticVariant("P", [
-      [0.3, 70],
-      [0.8, 45],
-    ], { noise: 2, seed: 6 });
-    const r = rankVariants([syntheticVariant("A", lineA, { noise: 2 }), far, syntheticVariant("B", lineB, { noise: 2, seed: 2 }), partial]);
-    // P reaches 0.3–0.6 of A and B; all three overlap there, F does not.
-    expect(r.interval!.lo).toBeCloseTo(0.3, 12);
-    expect(r.interval!.hi).toBeCloseTo(0.6, 12);
-    expect(r.ranked.map((v) => v.variantId).sort()).toEqual(["A", "B", "P"]);
-    expect(r.unranked.map((v) => [v.variantId, v.reasonCode, v.reason])).toEqual([
-      ["F", "outside_interval", "front spans diversity 0.700–0.900, outside the common interval 0.300–0.600"],
-    ]);
+  it("reads every curve at a level the reader sets, and lists a curve that does not reach it", () => {
+    const short = syntheticVariant("S", [
+      [0.1, 72],
+      [0.3, 62],
+    ], { noise: 3, seed: 4 });
+    const r = rankVariants([syntheticVariant("A", lineA, { noise: 3 }), short], { diversity: 0.4, B: 200 });
+    expect(r.diversity).toEqual({ value: 0.4, isDefault: false, rule: "set by the reader" });
+    expect(byId(r, "A")!.score).toBeCloseTo(60, 9);
+    expect(r.unranked).toEqual([expect.objectContaining({ variantId: "S", reasonCode: "below_level" })]);
+    expect(r.unranked[0]!.reason).toContain("reaches diversity 0.300 at most, below the comparison level 0.400");
+    // At 0.25 both are ranked: S on its line 77 − 50·d, A on 80 − 50·d.
+    const low = rankVariants([syntheticVariant("A", lineA, { noise: 3 }), short], { diversity: 0.25, B: 200 });
+    expect(byId(low, "S")!.score).toBeCloseTo(64.5, 9);
+    expect(byId(low, "A")!.score).toBeCloseTo(67.5, 9);
   });
 
-  it("says why when no fronts overlap, when the front is one point, or when nothing was scored", () => {
-    const dominated: RankingVariant = {
-      variantId: "D",
-      runs: [syntheticRun("D-1", 3, 0.5, 70), syntheticRun("D-2", 5, 0.4, 60, { seed: 9 })],
-    };
-    const noDiversity: RankingVariant = {
-      variantId: "N",
-      runs: [{ runId: "N-1", guidanceScale: 1, prompts: syntheticRun("x", 1, 0.3, 60).prompts.map((p) => ({ ...p, diversity: null })) }],
-    };
-    const r = rankVariants([
-      syntheticVariant("A", [
-        [0.1, 70],
-        [0.2, 60],
-      ]),
-      syntheticVariant("Z", [
-        [0.6, 50],
-        [0.8, 40],
-      ]),
-      dominated,
-      noDiversity,
-      { variantId: "E", runs: [] },
-    ]);
-    expect(r.interval).toBeNull();
-    expect(r.ranked).toEqual([]);
-    expect(Object.fromEntries(r.unranked.map((v) => [v.variantId, v.reasonCode]))).toEqual({
-      A: "no_common_interval",
-      Z: "no_common_interval",
-      D: "single_point_front",
-      N: "no_scored_runs",
-      E: "no_runs",
-    });
-    expect(unrankedById(r, "D").reason).toMatch(/single point \(run D-1, guidance 3\)/);
-    expect(unrankedById(r, "A").reason).toMatch(/no common interval \(this front spans diversity 0\.100–0\.200\)/);
+  it("holds a curve flat below its least diverse point and says so", () => {
+    const high = syntheticVariant("H", [
+      [0.5, 58],
+      [0.7, 50],
+    ], { noise: 2 });
+    const r = rankVariants([syntheticVariant("A", lineA, { noise: 2 }), high], { diversity: 0.3, B: 100 });
+    expect(byId(r, "H")).toMatchObject({ extended: true, scoredAt: 0.5 });
+    expect(byId(r, "H")!.score).toBeCloseTo(58, 9);
+    expect(byId(r, "A")).toMatchObject({ extended: false, scoredAt: 0.3 });
+  });
+
+  it("ranks a single-run variant by its one point when it is at least as diverse as the level", () => {
+    const single = { variantId: "S", runs: [syntheticRun("S-1", 3, 0.45, 61, { noise: 2 })] };
+    const r = rankVariants([syntheticVariant("A", lineA, { noise: 2 }), single], { diversity: 0.45, B: 200 });
+    expect(byId(r, "S")).toMatchObject({ extended: false });
+    expect(byId(r, "S")!.score).toBeCloseTo(61, 9);
+    expect(byId(r, "A")!.score).toBeCloseTo(57.5, 9);
+  });
+
+  it("defines rank as 1 + the variants significantly better (Holm), for every variant of random boards", () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const u = uniform(seed);
+      const p = simulatedPrompts(30, u);
+      const vs = ["a", "b", "c", "d", "e"].map((id, i) => simulatedVariant(id, [1, 3, 6, 9, 12], p, u, { shift: i * 0.6 * (seed % 3) }));
+      const r = rankVariants(vs, { B: 200, seed });
+      const m = r.pairs.length;
+      expect(m).toBe(10);
+      const raw = r.pairs.map((q) => q.difference.pValue ?? 1);
+      expect(r.pairs.map((q) => q.pAdjusted)).toEqual(holmAdjust(raw));
+      for (const v of r.ranked) {
+        const better = r.pairs.filter((q) => q.significant && ((q.b === v.variantId && q.difference.estimate > 0) || (q.a === v.variantId && q.difference.estimate < 0)));
+        if (v.dominates.length === 0) expect(v.rank).toBe(1 + better.length);
+        expect(v.rankWorst).toBeGreaterThanOrEqual(v.rank);
+      }
+      // Listed best first: every pair has the higher-placed variant as A.
+      const pos = new Map(r.ranked.map((v) => [v.variantId, v.position]));
+      for (const q of r.pairs) expect(pos.get(q.a)!).toBeLessThan(pos.get(q.b)!);
+    }
+  });
+
+  it("follows the significance option", () => {
+    const vs = [syntheticVariant("A", lineA, { noise: 15, seed: 1 }), syntheticVariant("B", lineB, { noise: 15, seed: 2 })];
+    const strict = rankVariants(vs, { B: 400, significance: 1e-9 });
+    expect(strict.ranked.map((v) => v.rank)).toEqual([1, 1]);
+    const loose = rankVariants(vs, { B: 400, significance: 0.999 });
+    expect(loose.ranked.map((v) => v.rank)).toEqual([1, 2]);
   });
 });
 
 describe("rankVariants: bootstrap", () => {
-  const variants = [syntheticVariant("A", lineA, { noise: 4 }), syntheticVariant("B", lineB, { noise: 4, seed: 2 }), syntheticVariant("K", kinked, { noise: 4, seed: 3 })];
+  const variants = [syntheticVariant("A", lineA, { noise: 4 }), syntheticVariant("B", lineB, { noise: 4, seed: 2 })];
 
   it("is reproducible with the same seed and changes with another", () => {
     const a = rankVariants(variants, { seed: 42, B: 300 });
-    const b = rankVariants(variants, { seed: 42, B: 300 });
+    expect(rankVariants(variants, { seed: 42, B: 300 })).toEqual(a);
     const c = rankVariants(variants, { seed: 43, B: 300 });
-    expect(b).toEqual(a);
     expect(c.ranked[0]!.ci).not.toEqual(a.ranked[0]!.ci);
     expect(c.ranked.map((v) => v.score)).toEqual(a.ranked.map((v) => v.score));
   });
 
-  it("reports the defaults and intervals that contain the estimates", () => {
-    const r = rankVariants(variants);
-    expect(r.settings).toEqual(RANKING_DEFAULTS);
+  it("reports the defaults and the resamples every interval rests on", () => {
+    const r = rankVariants(variants, { diversity: 0.4 });
+    expect(r.settings).toEqual({ ...RANKING_DEFAULTS, diversity: 0.4 });
     for (const v of r.ranked) {
-      expect(v.ci).toMatchObject({ level: 0.95, B: 1000, seed: 0, dropped: 0 });
+      expect(v.ci).toMatchObject({ level: 0.95, B: 1000, seed: 0, resamples: 1000, dropped: 0, reliable: true });
       expect(v.ci!.low).toBeLessThan(v.score);
       expect(v.ci!.high).toBeGreaterThan(v.score);
-      for (const p of v.curve) {
-        expect(p.ci.clipScore!.low).toBeLessThanOrEqual(p.clipScore!);
-        expect(p.ci.clipScore!.high).toBeGreaterThanOrEqual(p.clipScore!);
-        expect(p.ci.diversity!.low).toBeLessThanOrEqual(p.diversity!);
-        expect(p.ci.diversity!.high).toBeGreaterThanOrEqual(p.diversity!);
-      }
     }
+    expect(r.pairs[0]!.difference).toMatchObject({ resamples: 1000, reliable: true, ci: { resamples: 1000, reliable: true } });
   });
 
   it("gives each run the interval lib/metrics gives it for the same seed", () => {
     const r = rankVariants(variants, { seed: 7, B: 500 });
     const run = variants[1]!.runs[2]!;
-    const cos = run.prompts.map((p) => p.cosSum);
-    const n = run.prompts.map((p) => p.n);
-    const expected = bootstrap(run.prompts.length, ratioOfSums(cos, n, clipScoreFromMean), { seed: 7, B: 500 });
+    const expected = bootstrap(
+      run.prompts.length,
+      ratioOfSums(
+        run.prompts.map((p) => p.cosSum),
+        run.prompts.map((p) => p.n),
+        clipScoreFromMean,
+      ),
+      { seed: 7, B: 500 },
+    );
     const got = byId(r, "B")!.curve.find((p) => p.runId === run.runId)!;
     expect(got.clipScore).toBeCloseTo(expected.estimate, 10);
     expect(got.ci.clipScore!.low).toBeCloseTo(expected.low, 10);
     expect(got.ci.clipScore!.high).toBeCloseTo(expected.high, 10);
   });
 
-  it("drops and counts resamples in which a variant's front collapses", () => {
-    // Two runs 0.01 apart in diversity and 0.2 in CLIPScore: on resamples one often dominates the other.
-    const fragile = syntheticVariant("G", [
-      [0.3, 60],
-      [0.31, 59.8],
-    ], { noise: 6, seed: 8 });
-    const r = rankVariants([syntheticVariant("A", lineA, { noise: 2 }), fragile], { B: 400 });
-    const g = r.ranked.find((v) => v.variantId === "G")!;
-    expect(g.ci!.dropped).toBeGreaterThan(0);
-    expect(g.ci!.dropped).toBeLessThan(400);
+  it("P6: counts dropped resamples and marks an interval on < 95% of them unreliable", () => {
+    // Run G-2 has a diversity on one prompt of 20 only: the resamples that miss it (about (19/20)^20 ≈ 36%) have no point for it.
+    const g = syntheticVariant("G", [
+      [0.5, 55],
+      [0.3, 62],
+    ], { prompts: 20, noise: 2 });
+    const sparse = { ...g.runs[1]!, prompts: g.runs[1]!.prompts.map((p, i) => (i === 0 ? { ...p, diversity: 0.3 } : { ...p, diversity: null })) };
+    const a = syntheticVariant("A", lineA, { prompts: 20, noise: 2 });
+    const r = rankVariants([a, { variantId: "G", runs: [g.runs[0]!, sparse] }], { B: 400, diversity: 0.4 });
+    const gv = byId(r, "G")!;
+    expect(gv.ci!.dropped).toBeGreaterThan(100);
+    expect(gv.ci!.resamples + gv.ci!.dropped).toBe(400);
+    expect(gv.ci!.reliable).toBe(false);
+    expect(byId(r, "A")!.ci).toMatchObject({ resamples: 400, reliable: true });
+    expect(r.pairs[0]!.difference).toMatchObject({ resamples: gv.ci!.resamples, reliable: false });
   });
 
   it("returns plain JSON", () => {
     const r = rankVariants([...variants, { variantId: "S", runs: [syntheticRun("S-1", 2, 0.4, 50)] }], { B: 50 });
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
-  });
-
-  it("ranks 4 variants × 5 runs × 500 prompts with B = 1000 well under a second or two", () => {
-    const curve = (shift: number) =>
-      [0.15, 0.25, 0.35, 0.45, 0.55].map((d) => [d + shift / 100, 78 - 40 * d - shift] as const);
-    const big = ["a", "b", "c", "d"].map((id, i) => syntheticVariant(id, curve(i), { prompts: 500, noise: 5, seed: i + 1 }));
-    const t0 = performance.now();
-    const r = rankVariants(big);
-    const ms = performance.now() - t0;
-    expect(r.ranked).toHaveLength(4);
-    expect(ms).toBeLessThan(2000);
   });
 });
 
@@ -278,34 +228,24 @@ describe("rankVariants: input checks", () => {
     const call = () => rankVariants([a, { variantId: "B", runs: [b.runs[0]!, broken, b.runs[2]!] }]);
     expect(call).toThrow(AppError);
     expect(call).toThrow(/prompt ids do not match across runs: run "B-2" of variant "B" lacks prompts 3 and has prompts 99 that run "A-1" of variant "A" lacks/);
-    try {
-      call();
-    } catch (e) {
-      expect((e as AppError).status).toBe(422);
-      expect((e as AppError).details).toMatchObject({ missing: [3], extra: [99] });
-    }
   });
 
-  it("rejects a missing prompt, a repeated prompt, repeated ids and impossible statistics", () => {
+  it("rejects repeated ids, impossible statistics and bad options", () => {
     const a = syntheticVariant("A", lineA);
-    const shortRun = { ...a.runs[1]!, prompts: a.runs[1]!.prompts.slice(1) };
-    expect(() => rankVariants([{ variantId: "A", runs: [a.runs[0]!, shortRun] }])).toThrow(/lacks prompts 1 /);
-    const repeated = { ...a.runs[1]!, prompts: [...a.runs[1]!.prompts.slice(1), a.runs[1]!.prompts[1]!] };
-    expect(() => rankVariants([{ variantId: "A", runs: [a.runs[0]!, repeated] }])).toThrow(/lists prompt 2 twice/);
     expect(() => rankVariants([a, a])).toThrow(/variant "A" is listed twice/);
-    expect(() => rankVariants([a, { variantId: "B", runs: [a.runs[0]!] }])).toThrow(/is listed twice/);
     const bad = (patch: object) => ({ variantId: "X", runs: [{ ...a.runs[0]!, runId: "x", prompts: a.runs[0]!.prompts.map((p, i) => (i === 0 ? { ...p, ...patch } : p)) }] });
     expect(() => rankVariants([bad({ cosSum: 5, n: 4 })])).toThrow(/within \[−n, n\]/);
-    expect(() => rankVariants([bad({ n: 1.5 })])).toThrow(/integer >= 0/);
     expect(() => rankVariants([bad({ diversity: 35 })])).toThrow(/diversity lies in \[0, 2\]/);
-    expect(() => rankVariants([{ variantId: "X", runs: [{ ...a.runs[0]!, guidanceScale: NaN }] }])).toThrow(/guidance scale NaN/);
     expect(() => rankVariants([a], { B: 0 })).toThrow();
-    expect(() => rankVariants([a], { level: 1 })).toThrow();
+    expect(() => rankVariants([a], { diversity: 2.5 })).toThrow();
+    expect(() => rankVariants([a], { diversity: -0.1 })).toThrow();
   });
 
-  it("accepts the same prompts in another order", () => {
-    const a = syntheticVariant("A", lineA, { noise: 2 });
-    const shuffled = { variantId: "A", runs: a.runs.map((run, i) => (i === 1 ? { ...run, prompts: [...run.prompts].reverse() } : run)) };
-    expect(rankVariants([shuffled], { B: 100 })).toEqual(rankVariants([a], { B: 100 }));
+  it("ranks nobody, with reasons, when no run has a point", () => {
+    const noDiv = { variantId: "N", runs: [{ ...syntheticRun("N-1", 1, 0.3, 50), prompts: syntheticRun("N-1", 1, 0.3, 50).prompts.map((p) => ({ ...p, diversity: null })) }] };
+    const r = rankVariants([noDiv, { variantId: "E", runs: [] }], { B: 20 });
+    expect(r.diversity).toBeNull();
+    expect(r.ranked).toEqual([]);
+    expect(r.unranked.map((v) => v.reasonCode).sort()).toEqual(["no_runs", "no_scored_runs"]);
   });
 });

@@ -12,8 +12,10 @@
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { quantileSorted } from "../metrics/bootstrap";
-import { computeRunPoints, type RunPoints } from "./evaluate-fronts";
 import type { PreparedInput } from "./prepare-input";
+import { clipScoreFromMean } from "../metrics/clip-score";
+import type { RunPoints } from "./run-points";
+import { RELIABLE_RESAMPLE_SHARE } from "./settings";
 import type { BootstrapInterval, PairedDifference } from "./types";
 
 export interface ResampleSettings {
@@ -34,6 +36,9 @@ export function forEachPromptResample(nPrompts: number, B: number, seed: number,
   }
 }
 
+/** At least RELIABLE_RESAMPLE_SHARE of the B resamples had a value. */
+export const isReliable = (resamples: number, B: number) => resamples >= RELIABLE_RESAMPLE_SHARE * B;
+
 /** Percentile interval of the resampled values; NaN marks a dropped resample. null if all were dropped. */
 export function percentileInterval(values: Float64Array, s: ResampleSettings): BootstrapInterval | null {
   const kept = values.filter((v) => !Number.isNaN(v)).sort();
@@ -45,7 +50,9 @@ export function percentileInterval(values: Float64Array, s: ResampleSettings): B
     level: s.level,
     B: s.B,
     seed: s.seed,
+    resamples: kept.length,
     dropped: s.B - kept.length,
+    reliable: isReliable(kept.length, s.B),
   };
 }
 
@@ -62,7 +69,7 @@ export function pairedDifference(estimate: number, a: Float64Array, b: Float64Ar
     if (estimate > 0 ? d <= 0 : d >= 0) otherSide++;
   }
   const pValue = estimate === 0 ? 1 : kept === 0 ? null : Math.min(1, (2 * otherSide) / kept);
-  return { estimate, ci: percentileInterval(diffs, s), pValue };
+  return { estimate, ci: percentileInterval(diffs, s), pValue, resamples: kept, reliable: isReliable(kept, s.B) };
 }
 
 /**
@@ -78,12 +85,48 @@ export function resampleRuns(
   const R = input.runs.length;
   const div = Array.from({ length: R }, () => new Float64Array(s.B));
   const clip = Array.from({ length: R }, () => new Float64Array(s.B));
-  if (input.promptIds.length > 0) {
-    forEachPromptResample(input.promptIds.length, s.B, s.seed, (counts, b) => {
-      const points = computeRunPoints(input, counts);
+  const P = input.promptIds.length;
+  if (P > 0) {
+    // All runs' columns packed run by run, so one resample is a tight loop over the drawn
+    // prompts only: the sums of computeRunPoints(input, counts); rank-variants.test.ts checks a
+    // run's interval against lib/metrics/bootstrap on the same seed.
+    const cos = new Float64Array(R * P);
+    const n = new Float64Array(R * P);
+    const dv = new Float64Array(R * P);
+    const has = new Float64Array(R * P);
+    input.runs.forEach((run, r) => {
+      cos.set(run.arrays.cosSum, r * P);
+      n.set(run.arrays.n, r * P);
+      dv.set(run.arrays.diversity, r * P);
+      has.set(run.arrays.hasDiversity, r * P);
+    });
+    const drawn = new Int32Array(P);
+    const mult = new Float64Array(P);
+    const points: RunPoints = { diversity: new Float64Array(R), clipScore: new Float64Array(R) };
+    forEachPromptResample(P, s.B, s.seed, (counts, b) => {
+      let k = 0;
+      for (let p = 0; p < P; p++) {
+        if (counts[p] !== 0) {
+          drawn[k] = p;
+          mult[k++] = counts[p]!;
+        }
+      }
       for (let r = 0; r < R; r++) {
-        div[r]![b] = points.diversity[r]!;
-        clip[r]![b] = points.clipScore[r]!;
+        const base = r * P;
+        let c = 0;
+        let m = 0;
+        let d = 0;
+        let h = 0;
+        for (let j = 0; j < k; j++) {
+          const i = base + drawn[j]!;
+          const w = mult[j]!;
+          c += w * cos[i]!;
+          m += w * n[i]!;
+          d += w * dv[i]!;
+          h += w * has[i]!;
+        }
+        points.diversity[r] = div[r]![b] = h > 0 ? d / h : NaN;
+        points.clipScore[r] = clip[r]![b] = m > 0 ? clipScoreFromMean(c / m) : NaN;
       }
       onResample(points, b);
     });

@@ -7,6 +7,7 @@
 // where m_p is how often prompt p was drawn (1 for the full set). Either is null when
 // its denominator is 0. These are the run-level numbers of lib/metrics/summarize.ts.
 import { clipScoreFromMean } from "../metrics/clip-score";
+import type { PreparedInput } from "./prepare-input";
 import type { PromptStat, RunPoint } from "./types";
 
 /** One run's per-prompt columns, aligned on the ranking's prompt order. */
@@ -92,4 +93,22 @@ export function promptCounts(indices: ArrayLike<number>, nPrompts: number): Floa
 /** One prompt's CLIPScore in one run (clamped after its own mean, as in prompt_scores); null if n = 0. */
 export function promptClipScore(a: RunPromptArrays, p: number): number | null {
   return a.n[p]! > 0 ? clipScoreFromMean(a.cosSum[p]! / a.n[p]!) : null;
+}
+
+/** Every run's coordinates as parallel arrays; NaN where undefined. */
+export interface RunPoints {
+  diversity: Float64Array;
+  clipScore: Float64Array;
+}
+
+/** All runs' points on the full prompt set (counts omitted) or on one resample. */
+export function computeRunPoints(input: PreparedInput, counts?: Float64Array): RunPoints {
+  const R = input.runs.length;
+  const out: RunPoints = { diversity: new Float64Array(R), clipScore: new Float64Array(R) };
+  for (let r = 0; r < R; r++) {
+    const pt = runPointFromCounts(input.runs[r]!.arrays, counts);
+    out.diversity[r] = pt.diversity ?? NaN;
+    out.clipScore[r] = pt.clipScore ?? NaN;
+  }
+  return out;
 }

@@ -41,40 +41,50 @@ export interface Interval {
   hi: number;
 }
 
-/** Percentile bootstrap interval; `dropped` resamples had no value and are left out. */
+/**
+ * Percentile bootstrap interval. `resamples` of the B resamples had a value and
+ * `dropped` did not; `reliable` is false when resamples < RELIABLE_RESAMPLE_SHARE · B.
+ */
 export interface BootstrapInterval {
   low: number;
   high: number;
   level: number;
   B: number;
   seed: number;
+  resamples: number;
   dropped: number;
+  reliable: boolean;
 }
 
-/** Paired bootstrap of a difference (A − B, or rank k − rank k+1). */
+/** Paired bootstrap of a difference A − B on the same resampled prompts. */
 export interface PairedDifference {
   estimate: number;
   /** null when no resample had both values. */
   ci: BootstrapInterval | null;
-  /** Two-sided; null when no resample had both values and the estimate is not 0. */
+  /** Two-sided, unadjusted; null when no resample had both values and the estimate is not 0. */
   pValue: number | null;
+  /** Resamples with both values: the ones the CI and p-value rest on. */
+  resamples: number;
+  /** resamples ≥ RELIABLE_RESAMPLE_SHARE · B. */
+  reliable: boolean;
 }
 
-export interface FrontPoint {
-  runId: string;
-  guidanceScale: number;
-  diversity: number;
-  clipScore: number;
-}
-
-/** One run of a variant's curve (curves list every run, sorted by guidance scale). */
+/** One run of a variant's curve (every run, sorted by guidance scale). */
 export interface CurvePoint extends RunPoint {
   runId: string;
   guidanceScale: number;
   vendi: number | null;
-  onFront: boolean;
+  /** Index into the variant's `fitted` points of the block this run was pooled into; null if the run has no point. */
+  fittedPoint: number | null;
   /** Same resamples as the ranking; null where the point itself is undefined. */
   ci: { diversity: BootstrapInterval | null; clipScore: BootstrapInterval | null };
+}
+
+/** A point of the fitted (monotone, guidance-ordered) curve: the mean of the pooled runs. */
+export interface FittedPoint {
+  diversity: number;
+  clipScore: number;
+  runIds: string[];
 }
 
 export interface SecondaryColumns {
@@ -84,53 +94,85 @@ export interface SecondaryColumns {
   bestDiversity: number | null;
   /** Max run-level Vendi over the runs that report one. */
   bestVendi: number | null;
-  /** Area dominated by the front, w.r.t. HYPERVOLUME_REFERENCE (diversity × CLIPScore units). */
+  /** Area dominated by the variant's Pareto front, w.r.t. HYPERVOLUME_REFERENCE (diversity × CLIPScore units). */
   hypervolume: number | null;
   /** Runs given, scored or not. */
   runs: number;
   prompts: number;
 }
 
-export interface RankedVariant extends SecondaryColumns {
+/** A variant scored at the comparison level. */
+export interface ScoredVariant extends SecondaryColumns {
   variantId: string;
-  /** 1-based order by score. */
-  position: number;
-  /** Position of the first variant of this one's tie group. */
-  rank: number;
-  /** What the board shows: "2", or "=2" when tied with the variant above. */
-  rankLabel: string;
-  tiedWithPrevious: boolean;
-  /** Fidelity at matched diversity: mean CLIPScore of the front over the common interval. */
+  /** Fidelity at the diversity level: the fitted curve's CLIPScore there. */
   score: number;
+  /**
+   * True when every fitted point is more diverse than the level: the score is the least
+   * diverse point's CLIPScore (reached at diversity `scoredAt` > level), a conservative value.
+   */
+  extended: boolean;
+  /** Diversity at which the score is read: max(level, least diverse fitted point). */
+  scoredAt: number;
   ci: BootstrapInterval | null;
-  /** p-value of this score − the next one's; absent on the last variant. */
-  pValueVsNext?: number | null;
-  differenceVsNext?: PairedDifference;
-  front: FrontPoint[];
   curve: CurvePoint[];
+  fitted: FittedPoint[];
 }
 
-export type UnrankedReasonCode =
-  | "no_runs"
-  | "no_scored_runs"
-  | "one_run"
-  | "single_point_front"
-  | "no_common_interval"
-  | "outside_interval";
+export interface RankedVariant extends ScoredVariant {
+  /** 1-based order: by rank, then score. */
+  position: number;
+  /** 1 + the number of variants significantly better (Holm), dominance respected. */
+  rank: number;
+  /** Worst rank the tests allow: ranked variants − the number significantly worse. */
+  rankWorst: number;
+  /** Variants this one is significantly better / worse than (after Holm). */
+  significantlyBetterThan: number;
+  significantlyWorseThan: number;
+  /** Variants with a run that this variant's best run dominates entirely (every run of theirs). */
+  dominates: string[];
+}
+
+export type UnrankedReasonCode = "no_runs" | "no_scored_runs" | "below_level";
 
 export interface UnrankedVariant extends SecondaryColumns {
   variantId: string;
   reasonCode: UnrankedReasonCode;
   reason: string;
-  front: FrontPoint[];
   curve: CurvePoint[];
+  fitted: FittedPoint[];
+}
+
+/** One cell of the pairwise matrix: A − B at the diversity level. */
+export interface PairComparison {
+  a: string;
+  b: string;
+  difference: PairedDifference;
+  /** Holm-adjusted p-value over all pairs of the ranking (1 where the raw p is null). */
+  pAdjusted: number;
+  significant: boolean;
+  /** Which side has a run dominating every run of the other, if any. */
+  dominant: "a" | "b" | null;
+}
+
+/** The diversity level fidelity is compared at. */
+export interface DiversityLevel {
+  value: number;
+  /** True when the caller gave no level and the default rule chose it. */
+  isDefault: boolean;
+  /** How it was chosen, in words the page shows. */
+  rule: string;
 }
 
 export interface Ranking {
-  /** The common diversity interval; null when no variant is ranked. */
-  interval: Interval | null;
+  methodVersion: string;
+  /** null when no variant has a scored run. */
+  diversity: DiversityLevel | null;
+  /** Highest diversity some variant's curve reaches: levels above it rank nobody. */
+  maxLevel: number | null;
   ranked: RankedVariant[];
   unranked: UnrankedVariant[];
+  /** Every pair of ranked variants (in position order: a above b). */
+  pairs: PairComparison[];
   prompts: number;
   settings: RankingSettings;
 }

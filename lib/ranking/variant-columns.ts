@@ -1,30 +1,32 @@
-// What the board shows for one variant besides its score: the front and curve as
+// What the board shows for one variant besides its score: the runs and fitted curve as
 // JSON, and the secondary columns (best CLIPScore, best diversity, best Vendi,
 // hypervolume, counts), all from the full-sample points.
-import type { Front, RunPoints } from "./evaluate-fronts";
-import { hypervolume } from "./pareto-front";
+import type { VariantCurve } from "./fit-variants";
+import { hypervolume, paretoFront } from "./pareto-front";
 import type { PreparedInput } from "./prepare-input";
-import type { BootstrapInterval, CurvePoint, FrontPoint, SecondaryColumns } from "./types";
+import type { RunPoints } from "./run-points";
+import type { BootstrapInterval, CurvePoint, FittedPoint, SecondaryColumns } from "./types";
 
 const orNull = (x: number) => (Number.isNaN(x) ? null : x);
 
-export function frontPoints(input: PreparedInput, front: Front): FrontPoint[] {
-  return front.runs.map((r, i) => ({
-    runId: input.runs[r]!.runId,
-    guidanceScale: input.runs[r]!.guidanceScale,
-    diversity: front.diversity[i]!,
-    clipScore: front.clipScore[i]!,
+export interface RunIntervals {
+  diversity: (BootstrapInterval | null)[];
+  clipScore: (BootstrapInterval | null)[];
+}
+
+export function fittedPoints(input: PreparedInput, curve: VariantCurve): FittedPoint[] {
+  return curve.blocks.map((b) => ({
+    diversity: b.diversity,
+    clipScore: b.clipScore,
+    runIds: curve.runs.slice(b.first, b.last + 1).map((r) => input.runs[r]!.runId),
   }));
 }
 
-export function curvePoints(
-  input: PreparedInput,
-  v: number,
-  points: RunPoints,
-  front: Front,
-  runCis: { diversity: (BootstrapInterval | null)[]; clipScore: (BootstrapInterval | null)[] },
-): CurvePoint[] {
-  const onFront = new Set(front.runs);
+export function curvePoints(input: PreparedInput, v: number, points: RunPoints, curve: VariantCurve, runCis: RunIntervals): CurvePoint[] {
+  const block = new Map<number, number>();
+  curve.blocks.forEach((b, k) => {
+    for (let i = b.first; i <= b.last; i++) block.set(curve.runs[i]!, k);
+  });
   return input.variants[v]!.runs.map((r) => {
     const run = input.runs[r]!;
     const diversity = orNull(points.diversity[r]!);
@@ -35,7 +37,7 @@ export function curvePoints(
       diversity,
       clipScore,
       vendi: run.vendi,
-      onFront: onFront.has(r),
+      fittedPoint: block.get(r) ?? null,
       ci: { diversity: diversity === null ? null : runCis.diversity[r]!, clipScore: clipScore === null ? null : runCis.clipScore[r]! },
     };
   });
@@ -46,13 +48,15 @@ function maxOrNull(values: number[]): number | null {
   return defined.length === 0 ? null : Math.max(...defined);
 }
 
-export function secondaryColumns(input: PreparedInput, v: number, points: RunPoints, front: Front): SecondaryColumns {
+export function secondaryColumns(input: PreparedInput, v: number, points: RunPoints): SecondaryColumns {
   const runs = input.variants[v]!.runs;
+  const plane = runs.map((r) => ({ diversity: points.diversity[r]!, clipScore: points.clipScore[r]! }));
+  const front = paretoFront(plane).map((k) => plane[k]!);
   return {
     bestClipScore: maxOrNull(runs.map((r) => points.clipScore[r]!)),
     bestDiversity: maxOrNull(runs.map((r) => points.diversity[r]!)),
     bestVendi: maxOrNull(runs.map((r) => input.runs[r]!.vendi ?? NaN)),
-    hypervolume: front.runs.length === 0 ? null : hypervolume(front.diversity.map((d, i) => ({ diversity: d, clipScore: front.clipScore[i]! }))),
+    hypervolume: front.length === 0 ? null : hypervolume(front),
     runs: runs.length,
     prompts: input.promptIds.length,
   };

@@ -17,6 +17,7 @@ import { MAX_PROMPT_CHARS } from "../manifest/parse-manifest";
 import { ensureImplicitPromptSet } from "../prompt-sets/ensure-implicit-prompt-set";
 import { findContainingPromptSet } from "../prompt-sets/find-containing-prompt-set";
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
+import { promptIdentity } from "../prompt-sets/prompt-key";
 import { IMAGE_FORMATS } from "../storage/content-store";
 import { claimStoreFiles } from "../storage/in-flight";
 import { ensureFilesPresent, putStagedFiles, removeUnreferenced } from "../storage/store-staged-files";
@@ -84,7 +85,7 @@ export async function createRun(input: CreateRunInput): Promise<CreateRunResult>
   const seen = new Set<string>();
   const duplicateFiles = [...new Set(v.items.filter((i) => seen.size === seen.add(i.fileName).size).map((i) => i.fileName))];
   if (duplicateFiles.length > 0) {
-    throw new AppError("validation_failed", `${duplicateFiles.length} file name(s) appear more than once in the run`, { duplicateFiles: duplicateFiles.slice(0, 100) });
+    throw new AppError("validation_failed", `${duplicateFiles.length} file name(s) appear more than once in the run: in a run each image is a sample of one prompt (to score one image against several prompts, use POST /api/v1/metrics or the CLI)`, { duplicateFiles: duplicateFiles.slice(0, 100) });
   }
 
   const { set, items } = resolvePrompts(v);
@@ -157,7 +158,10 @@ function resolvePrompts(v: z.output<typeof createRunInputSchema>): { set: Prompt
     if (needSet.length > 0) {
       throw new AppError("validation_failed", "items name prompts by promptId, which needs a named prompt set", { unknownPrompts: [...new Set(needSet)].slice(0, 100) });
     }
-    return { set: undefined, items: v.items.map((i) => ({ ...i, text: i.prompt! })) };
+    // Prompts with one identity are one prompt of the implicit set, spelled as first seen.
+    const spelling = new Map<string, string>();
+    for (const i of v.items) if (!spelling.has(promptIdentity(i.prompt!))) spelling.set(promptIdentity(i.prompt!), i.prompt!);
+    return { set: undefined, items: v.items.map((i) => ({ ...i, text: spelling.get(promptIdentity(i.prompt!))! })) };
   }
   let set: PromptSetRow;
   try {
@@ -168,16 +172,16 @@ function resolvePrompts(v: z.output<typeof createRunInputSchema>): { set: Prompt
   }
   const rows = getDb().select({ id: prompts.id, key: prompts.promptKey, text: prompts.text }).from(prompts).where(eq(prompts.promptSetId, set.id)).all();
   const byKey = new Map(rows.map((r) => [r.key, r]));
-  const byText = new Map(rows.map((r) => [r.text, r]));
+  const byText = new Map(rows.map((r) => [promptIdentity(r.text), r]));
   const unknown = new Set<string>();
   const mismatched: { promptId: string; prompt: string }[] = [];
   const items = v.items.map((i): Resolved => {
-    const row = i.promptId !== undefined ? byKey.get(i.promptId) : byText.get(i.prompt!);
+    const row = i.promptId !== undefined ? byKey.get(i.promptId) : byText.get(promptIdentity(i.prompt!));
     if (!row) {
       unknown.add(i.promptId ?? i.prompt!);
       return { ...i, text: "" };
     }
-    if (i.promptId !== undefined && i.prompt !== undefined && i.prompt !== row.text) mismatched.push({ promptId: i.promptId, prompt: i.prompt });
+    if (i.promptId !== undefined && i.prompt !== undefined && promptIdentity(i.prompt) !== promptIdentity(row.text)) mismatched.push({ promptId: i.promptId, prompt: i.prompt });
     return { ...i, text: row.text, promptRowId: row.id };
   });
   if (unknown.size > 0) {
@@ -241,8 +245,8 @@ function insertRun(
     const texts = items.map((i) => i.text);
     set = findContainingPromptSet(tx, texts) ?? ensureImplicitPromptSet(tx, texts, v.variant);
     const rows = tx.select({ id: prompts.id, text: prompts.text }).from(prompts).where(eq(prompts.promptSetId, set.id)).all();
-    const byText = new Map(rows.map((r) => [r.text, r.id]));
-    promptIdOf = (i) => byText.get(i.text)!;
+    const byText = new Map(rows.map((r) => [promptIdentity(r.text), r.id]));
+    promptIdOf = (i) => byText.get(promptIdentity(i.text))!;
   } else if (!tx.select({ id: promptSets.id }).from(promptSets).where(eq(promptSets.id, set.id)).get()) {
     throw new AppError("conflict", `prompt set "${set.name}" was deleted while the run was being created`);
   }

@@ -268,6 +268,7 @@ function finalize(db: DbOrTx, runId: string, evaluatorId: string, fenced: <T>(fn
       evaluatorId,
       n: g.n,
       failed: g.failed,
+      cosSum: g.cosSum,
       clipScore: g.clipScore,
       clipS: g.clipS,
       diversity: g.diversity,

@@ -34,8 +34,8 @@ export function formatReportTable(report: BatchReport): string {
   );
   out.push(
     table(
-      ["group", "n", "clipScore", "diversity", "vendi"],
-      report.groups.map((g) => [g.group.length > 48 ? g.group.slice(0, 47) + "…" : g.group, String(g.n), fmt(g.clipScore, 2), fmt(g.diversity), fmt(g.vendi)]),
+      ["group", "n", "failed", "clipScore", "diversity", "vendi"],
+      report.groups.map((g) => [g.group.length > 48 ? g.group.slice(0, 47) + "…" : g.group, String(g.n), String(g.failed), fmt(g.clipScore, 2), fmt(g.diversity), fmt(g.vendi)]),
     ),
   );
   const failed = report.items.filter((i) => i.error);

@@ -3,6 +3,7 @@
 import type { ClipEvaluator, ImageSource, ItemError } from "../clip/evaluator";
 import { evaluatorWarning, type EvaluatorIdentity } from "../clip/identity";
 import { cosine, listMetrics, summarize, type GroupSummary, type RunSummary } from "../metrics";
+import { promptIdentity } from "../prompt-sets/prompt-key";
 
 export type BatchItemInput = {
   file: string;
@@ -28,7 +29,8 @@ export type BatchReport = {
   evaluator: EvaluatorIdentity & { warning?: string };
   metrics: { name: string; version: number | string; label: string; higherIsBetter: boolean }[];
   items: ItemReport[];
-  groups: Pick<GroupSummary, "group" | "n" | "clipScore" | "clipS" | "diversity" | "diversityReason" | "vendi">[];
+  /** Per group: `n` scored samples (failed ones are counted in `failed`, not in n). */
+  groups: Pick<GroupSummary, "group" | "n" | "failed" | "clipScore" | "clipS" | "diversity" | "diversityReason" | "vendi">[];
   summary: RunSummary & { truncated: number };
 };
 
@@ -60,10 +62,18 @@ export async function scoreBatch(evaluator: ClipEvaluator, inputs: BatchItemInpu
   const texts = await evaluator.embedTexts(prompts, (d, t) => opts.onProgress?.("prompts", d, t));
   const textByPrompt = new Map(prompts.map((p, k) => [p, texts[k]!]));
 
+  // Without an explicit group, prompts with the same identity (promptIdentity) are one group,
+  // named by the first spelling seen: the service's prompt sets group the same way.
+  const groupOfIdentity = new Map<string, string>();
+  const defaultGroup = (prompt: string) => {
+    const id = promptIdentity(prompt);
+    if (!groupOfIdentity.has(id)) groupOfIdentity.set(id, prompt);
+    return groupOfIdentity.get(id)!;
+  };
   const items: ItemReport[] = [];
   const byGroup = new Map<string, Float32Array[]>();
   inputs.forEach((it, i) => {
-    const group = it.group ?? it.prompt;
+    const group = it.group ?? defaultGroup(it.prompt);
     const text = textByPrompt.get(it.prompt)!;
     const base = { file: it.file, prompt: it.prompt, group, truncated: text.truncated };
     const img = isSource(it.image) ? imageByIndex.get(i)! : { error: it.image.error };
@@ -86,9 +96,10 @@ export async function scoreBatch(evaluator: ClipEvaluator, inputs: BatchItemInpu
     evaluator: evaluatorReport(evaluator.identity),
     metrics: metricLabels(),
     items,
-    groups: groups.map(({ group, n, clipScore, clipS, diversity, diversityReason, vendi }) => ({
+    groups: groups.map(({ group, n, failed, clipScore, clipS, diversity, diversityReason, vendi }) => ({
       group,
-      n,
+      n: n - failed,
+      failed,
       clipScore,
       clipS,
       diversity,

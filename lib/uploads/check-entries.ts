@@ -67,7 +67,7 @@ export class EntryChecker {
       if (ratio > this.limits.maxCompressionRatio) {
         return this.refuse(
           name,
-          `compression ratio ${Math.round(ratio)}:1 is over the limit of ${this.limits.maxCompressionRatio}:1 (a zip bomb?)`,
+          `compression ratio ${Math.round(ratio)}:1 is over the limit of ${this.limits.maxCompressionRatio}:1 (T2I_MAX_COMPRESSION_RATIO; a zip bomb?)`,
         );
       }
     }

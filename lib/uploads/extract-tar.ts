@@ -91,7 +91,7 @@ function gunzipWithBombGuard(limits: UploadLimits): Transform[] {
         return cb(
           new AppError(
             "validation_failed",
-            `the archive expands more than ${limits.maxCompressionRatio}:1 (a gzip bomb?); refused after ${formatBytes(inflated)}`,
+            `the archive expands more than ${limits.maxCompressionRatio}:1 (T2I_MAX_COMPRESSION_RATIO; a gzip bomb?); refused after ${formatBytes(inflated)}`,
             { limit: "maxCompressionRatio", max: limits.maxCompressionRatio },
           ),
         );

@@ -1,9 +1,10 @@
 // Zip reading with yauzl: the whole central directory is checked before a byte is extracted,
 // then only the entries the caller asks for are inflated, each bounded by its declared size.
+import fs from "node:fs/promises";
 import type { Readable } from "node:stream";
 import yauzl, { type Entry, type ZipFile } from "yauzl";
 import { AppError } from "../errors";
-import { type EntryChecker, type EntryKind, refusedEntries } from "./check-entries";
+import { type EntryChecker, type EntryKind, RATIO_GRACE_BYTES, refusedEntries } from "./check-entries";
 import type { UploadLimits } from "./limits";
 import { storeStream } from "./staging";
 import type { StoredFile } from "./types";
@@ -15,6 +16,23 @@ export type ZipArchive = {
   extract(name: string, dest: string): Promise<StoredFile>;
   close(): void;
 };
+
+/**
+ * An entry's name. Without the UTF-8 flag (bit 11) the zip spec says CP437, but macOS's Archive
+ * Utility and many other tools write UTF-8 without setting it; such names are read as UTF-8
+ * whenever their bytes are valid UTF-8 (CP437 text with bytes ≥ 0x80 almost never is).
+ */
+export function zipEntryName(entry: Pick<Entry, "generalPurposeBitFlag" | "fileNameRaw" | "extraFields">): string {
+  const flagged = (entry.generalPurposeBitFlag & 0x800) !== 0;
+  if (!flagged) {
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(entry.fileNameRaw);
+    } catch {
+      // not UTF-8: the spec's CP437 below
+    }
+  }
+  return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
+}
 
 export async function openZipArchive(archivePath: string, limits: UploadLimits, checker: EntryChecker): Promise<ZipArchive> {
   let zip: ZipFile;
@@ -36,7 +54,7 @@ export async function openZipArchive(archivePath: string, limits: UploadLimits, 
     let total = 0;
     try {
       for await (const entry of zip.eachEntry()) {
-        const rawName = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
+        const rawName = zipEntryName(entry);
         const name = checker.check({
           rawName,
           kind: zipEntryKind(entry, rawName),
@@ -57,6 +75,16 @@ export async function openZipArchive(archivePath: string, limits: UploadLimits, 
       throw corrupt(e);
     }
     checker.throwIfRefused();
+    // The whole archive's ratio, from the central directory: many entries each just under the
+    // per-entry ratio must not add up to gigabytes written to staging.
+    const archiveBytes = (await fs.stat(archivePath)).size;
+    if (total > RATIO_GRACE_BYTES && total / Math.max(1, archiveBytes) > limits.maxCompressionRatio) {
+      throw new AppError(
+        "validation_failed",
+        `the archive would expand ${Math.round(total / Math.max(1, archiveBytes))}:1 (${formatBytes(total)} from ${formatBytes(archiveBytes)}), over the limit of ${limits.maxCompressionRatio}:1 (T2I_MAX_COMPRESSION_RATIO; a zip bomb?)`,
+        { limit: "maxCompressionRatio", max: limits.maxCompressionRatio },
+      );
+    }
     if (total > limits.maxUncompressedBytes) {
       throw new AppError(
         "validation_failed",

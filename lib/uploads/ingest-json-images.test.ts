@@ -1,23 +1,15 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ingestJsonImages } from "./ingest-json-images";
 import type { UploadLimits } from "./limits";
-import { expectEmpty, noise, png, pngDeclaring, refusal, tempDir } from "./test-inputs";
+import { expectEmpty, noise, png, pngDeclaring, refusal, useStagingRoots } from "./test-inputs";
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
-let root: string;
-const roots: string[] = [];
-beforeEach(async () => {
-  root = await tempDir();
-  roots.push(root);
-});
-afterAll(async () => {
-  for (const r of roots) await fs.rm(r, { recursive: true, force: true });
-});
+const stagingRoot = useStagingRoots();
 
-const ingest = (json: unknown, limits?: Partial<UploadLimits>) => ingestJsonImages(json, { stagingRoot: root, limits });
+const ingest = (json: unknown, limits?: Partial<UploadLimits>) => ingestJsonImages(json, { stagingRoot: stagingRoot(), limits });
 
 describe("ingestJsonImages", () => {
   it("stages base64 and data-URL images with the same StagedItem shape as uploads", async () => {
@@ -37,7 +29,7 @@ describe("ingestJsonImages", () => {
     ]);
     expect(await fs.readFile(up.items[1]!.path)).toEqual(b);
     await up.cleanup();
-    await expectEmpty(root);
+    await expectEmpty(stagingRoot());
   });
 
   it("422 for a bad shape, naming the path", async () => {
@@ -47,7 +39,7 @@ describe("ingestJsonImages", () => {
     await refusal(ingest(null), "validation_failed");
     const long = await refusal(ingest({ items: [{ prompt: "word ".repeat(10_000), image: "AAAA" }] }), "validation_failed");
     expect(long.message).toMatch(/items\.0\.prompt: prompt longer than 10000 characters/);
-    await expectEmpty(root);
+    await expectEmpty(stagingRoot());
   });
 
   it("413 for too many items or too many decoded bytes, before decoding anything", async () => {
@@ -60,7 +52,7 @@ describe("ingestJsonImages", () => {
     expect((await refusal(ingest(three, { maxUploadBytes: 2 * Buffer.from(img, "base64").length }), "payload_too_large")).details).toMatchObject({
       limit: "maxUploadBytes",
     });
-    await expectEmpty(root);
+    await expectEmpty(stagingRoot());
   });
 
   it("422 listing every bad image: not base64, not an image, pixel bomb, duplicate name", async () => {
@@ -88,6 +80,6 @@ describe("ingestJsonImages", () => {
       ["text.png", "image_unsupported_type"],
       ["bomb.png", "image_too_large"],
     ]);
-    await expectEmpty(root);
+    await expectEmpty(stagingRoot());
   });
 });

@@ -82,7 +82,7 @@ export async function ingestJsonImages(json: unknown, opts: IngestOptions = {}):
         files.set(key.name, { path: dest, bytes: data.length, sha256: createHash("sha256").update(data).digest("hex") });
       }
     }
-    const staged = await verifyImages(rows, files, limits.maxImagePixels);
+    const staged = await verifyImages(rows, files, limits.maxImagePixels, { maxTotalPixels: limits.maxTotalPixels });
     return { fields: {}, items: staged, ignoredFiles: [], stagingDir, cleanup: () => removeStagingDir(stagingDir) };
   } catch (e) {
     await removeStagingDir(stagingDir);

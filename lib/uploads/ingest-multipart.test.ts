@@ -2,24 +2,16 @@ import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ingestMultipart } from "./ingest-multipart";
 import type { UploadLimits } from "./limits";
-import { blob, expectEmpty, formBody, jsonl, noise, png, pngDeclaring, refusal, tempDir, type Body } from "./test-inputs";
+import { blob, expectEmpty, formBody, jsonl, noise, png, pngDeclaring, refusal, useStagingRoots, type Body } from "./test-inputs";
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
-let root: string;
-const roots: string[] = [];
-beforeEach(async () => {
-  root = await tempDir();
-  roots.push(root);
-});
-afterAll(async () => {
-  for (const r of roots) await fs.rm(r, { recursive: true, force: true });
-});
+const stagingRoot = useStagingRoots();
 
-const ingest = (b: Body, limits?: Partial<UploadLimits>) => ingestMultipart(b.body, b.contentType, { stagingRoot: root, limits });
+const ingest = (b: Body, limits?: Partial<UploadLimits>) => ingestMultipart(b.body, b.contentType, { stagingRoot: stagingRoot(), limits });
 
 /** Manifest + image parts; `images` maps part filename → bytes. */
 function manifestForm(manifest: Buffer, images: Record<string, Buffer>, fields: Record<string, string> = {}, manifestName = "manifest.jsonl"): Body {
@@ -71,7 +63,7 @@ describe("ingestMultipart: manifest + image parts", () => {
     expect(staged).toHaveLength(4);
     await up.cleanup();
     await up.cleanup();
-    await expectEmpty(root);
+    await expectEmpty(stagingRoot());
   });
 
   it("reads a CSV manifest", async () => {
@@ -84,11 +76,11 @@ describe("ingestMultipart: manifest + image parts", () => {
 
 describe("ingestMultipart refuses hostile and broken input, leaving nothing on disk", () => {
   it("415 for a content type other than multipart/form-data", async () => {
-    const e = await refusal(ingestMultipart(Readable.from([Buffer.from("{}")]), "application/json", { stagingRoot: root }), "unsupported_media_type");
+    const e = await refusal(ingestMultipart(Readable.from([Buffer.from("{}")]), "application/json", { stagingRoot: stagingRoot() }), "unsupported_media_type");
     expect(e.message).toMatch(/multipart\/form-data/);
-    await refusal(ingestMultipart(Readable.from([]), null, { stagingRoot: root }), "unsupported_media_type");
-    await refusal(ingestMultipart(Readable.from([]), "multipart/form-data", { stagingRoot: root }), "bad_request");
-    await expectEmpty(root);
+    await refusal(ingestMultipart(Readable.from([]), null, { stagingRoot: stagingRoot() }), "unsupported_media_type");
+    await refusal(ingestMultipart(Readable.from([]), "multipart/form-data", { stagingRoot: stagingRoot() }), "bad_request");
+    await expectEmpty(stagingRoot());
   });
 
   it("413 for a body over the limit, and stops reading it", async () => {
@@ -106,25 +98,25 @@ describe("ingestMultipart refuses hostile and broken input, leaving nothing on d
       })(),
     );
     const e = await refusal(
-      ingestMultipart(endless, `multipart/form-data; boundary=${boundary}`, { stagingRoot: root, limits: { maxUploadBytes: 1024 * 1024 } }),
+      ingestMultipart(endless, `multipart/form-data; boundary=${boundary}`, { stagingRoot: stagingRoot(), limits: { maxUploadBytes: 1024 * 1024 } }),
       "payload_too_large",
     );
     expect(e.details).toMatchObject({ limit: "maxUploadBytes", max: 1024 * 1024 });
     expect(pulled).toBeLessThan(4 * 1024 * 1024);
-    await expectEmpty(root);
+    await expectEmpty(stagingRoot());
   });
 
   it("413 for a manifest over its limit", async () => {
     const big = jsonl(Array.from({ length: 500 }, (_, i) => ({ file: `${i}.png`, prompt: "x".repeat(100) })));
     const e = await refusal(ingest(manifestForm(big, {}), { maxManifestBytes: 10_000 }), "payload_too_large");
     expect(e.details).toMatchObject({ limit: "maxManifestBytes" });
-    await expectEmpty(root);
+    await expectEmpty(stagingRoot());
   });
 
   it("413 for an over-long text field", async () => {
     const e = await refusal(ingest(manifestForm(jsonl([{ file: "a.png", prompt: "x" }]), {}, { variant: "v".repeat(200) }), { maxFieldBytes: 100 }), "payload_too_large");
     expect(e.details).toMatchObject({ limit: "maxFieldBytes", field: "variant" });
-    await expectEmpty(root);
+    await expectEmpty(stagingRoot());
   });
 
   it("reports every bad image in one 422: truncated, pixel bomb, text named .png, oversized, duplicated", async () => {
@@ -155,7 +147,7 @@ describe("ingestMultipart refuses hostile and broken input, leaving nothing on d
     });
     expect(files.find((f) => f.file === "bomb.png")!.message).toMatch(/100000×100000/);
     expect(e.message).toMatch(/5 files were refused/);
-    await expectEmpty(root);
+    await expectEmpty(stagingRoot());
   });
 
   it("422 naming the missing files", async () => {
@@ -163,7 +155,7 @@ describe("ingestMultipart refuses hostile and broken input, leaving nothing on d
     const e = await refusal(ingest(manifestForm(manifest, { "a.png": await png(4, 4) })), "validation_failed");
     expect(e.details).toEqual({ missingFiles: ["gone.png", "also-gone.png"] });
     expect(e.message).toMatch(/2 listed files are missing \(gone\.png, also-gone\.png\)/);
-    await expectEmpty(root);
+    await expectEmpty(stagingRoot());
   });
 
   it("422 with the line for a 10,000-word prompt", async () => {
@@ -171,7 +163,7 @@ describe("ingestMultipart refuses hostile and broken input, leaving nothing on d
     const e = await refusal(ingest(manifestForm(manifest, { "a.png": await png(4, 4) })), "validation_failed");
     expect(e.details).toEqual({ manifest: "manifest.jsonl", line: 2 });
     expect(e.message).toMatch(/line 2: prompt: prompt longer than 10000 characters/);
-    await expectEmpty(root);
+    await expectEmpty(stagingRoot());
   });
 
   it("422 with the line for invalid UTF-8 in the manifest", async () => {
@@ -179,13 +171,13 @@ describe("ingestMultipart refuses hostile and broken input, leaving nothing on d
     const e = await refusal(ingest(manifestForm(manifest, {})), "validation_failed");
     expect(e.details).toEqual({ manifest: "manifest.jsonl", line: 3 });
     expect(e.message).toMatch(/not valid UTF-8/);
-    await expectEmpty(root);
+    await expectEmpty(stagingRoot());
   });
 
   it("422 for rows without a prompt", async () => {
     const e = await refusal(ingest(manifestForm(jsonl([{ file: "a.png" }]), {})), "validation_failed");
     expect(e.message).toMatch(/line 1: needs a prompt/);
-    await expectEmpty(root);
+    await expectEmpty(stagingRoot());
   });
 
   it("422 for more images than maxFiles, in parts or in manifest rows", async () => {
@@ -195,7 +187,7 @@ describe("ingestMultipart refuses hostile and broken input, leaving nothing on d
     expect(e.details).toEqual({ limit: "maxFiles", max: 2 });
     const e2 = await refusal(ingest(manifestForm(rows, { "a.png": img }), { maxFiles: 2 }), "validation_failed");
     expect(e2.message).toMatch(/more than 2 rows/);
-    await expectEmpty(root);
+    await expectEmpty(stagingRoot());
   });
 
   it("400 for a form with both an archive and a manifest, with neither, or with stray parts", async () => {
@@ -212,23 +204,23 @@ describe("ingestMultipart refuses hostile and broken input, leaving nothing on d
     expect((await refusal(ingest(textManifest), "bad_request")).message).toMatch(/must be sent as a file part/);
     const stray = formBody((fd) => fd.append("photo", blob(Buffer.from("x")), "a.png"));
     expect((await refusal(ingest(stray), "bad_request")).message).toMatch(/unexpected file part "photo"/);
-    await expectEmpty(root);
+    await expectEmpty(stagingRoot());
   });
 
   it("400 for a malformed multipart body", async () => {
     const boundary = "b0und";
     const cut = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="variant"\r\n\r\nv1\r\n--${boundary}\r\nContent-Disposition: form-data; name="manifest"; filename="m.jsonl"\r\n\r\n{"file"`);
-    await refusal(ingestMultipart(Readable.from([cut]), `multipart/form-data; boundary=${boundary}`, { stagingRoot: root }), "bad_request");
-    await expectEmpty(root);
+    await refusal(ingestMultipart(Readable.from([cut]), `multipart/form-data; boundary=${boundary}`, { stagingRoot: stagingRoot() }), "bad_request");
+    await expectEmpty(stagingRoot());
   });
 
   it("accepts a web ReadableStream and a Node stream alike", async () => {
     const a = await png(4, 4);
     const web = manifestForm(jsonl([{ file: "a.png", prompt: "p" }]), { "a.png": a });
     const node = Readable.fromWeb(web.body as import("node:stream/web").ReadableStream<Uint8Array>);
-    const up = await ingestMultipart(node, web.contentType, { stagingRoot: root });
+    const up = await ingestMultipart(node, web.contentType, { stagingRoot: stagingRoot() });
     expect(up.items).toHaveLength(1);
     await up.cleanup();
-    await expectEmpty(root);
+    await expectEmpty(stagingRoot());
   });
 });

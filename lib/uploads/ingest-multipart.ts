@@ -60,7 +60,7 @@ export async function ingestMultipart(
       const hint = form.images.size > 0 ? "the image parts need a `manifest` part" : "the form has no `archive` or `manifest` part";
       throw new AppError("bad_request", `${hint}; send a manifest with image parts, or one archive`);
     }
-    const items = await verifyImages(rows, files, limits.maxImagePixels);
+    const items = await verifyImages(rows, files, limits.maxImagePixels, { maxTotalPixels: limits.maxTotalPixels, unlisted: ignoredFiles });
     return { fields: form.fields, items, ignoredFiles: ignoredFiles.slice(0, REPORT_CAP), stagingDir, cleanup: () => removeStagingDir(stagingDir) };
   } catch (e) {
     await removeStagingDir(stagingDir);

@@ -17,8 +17,14 @@ export type UploadLimits = {
   maxManifestBytes: number;
   /** Bytes extracted from one archive, all entries together; over it → 422 (T2I_MAX_UNCOMPRESSED_BYTES, 4 GiB). */
   maxUncompressedBytes: number;
-  /** Uncompressed:compressed ratio that marks an archive (entry) as a bomb → 422 (T2I_MAX_COMPRESSION_RATIO, 200). */
+  /** Uncompressed:compressed ratio that marks an archive (entry) as a bomb → 422 (T2I_MAX_COMPRESSION_RATIO, 20). */
   maxCompressionRatio: number;
+  /**
+   * Width × height of all images together, from their headers, checked before any is decoded;
+   * over it → 413. Unbounded for runs (scored by the queue); /api/v1/metrics passes
+   * T2I_METRICS_MAX_PIXELS.
+   */
+  maxTotalPixels: number;
   /** Text fields in the form; over it → 413 (fixed default 100). */
   maxFields: number;
   /** One text field's value; over it → 413 (fixed default 64 KiB). */
@@ -40,6 +46,7 @@ export function uploadLimits(): UploadLimits {
     maxManifestBytes: c.maxManifestBytes,
     maxUncompressedBytes: c.maxUncompressedBytes,
     maxCompressionRatio: c.maxCompressionRatio,
+    maxTotalPixels: Number.POSITIVE_INFINITY,
     maxFields: DEFAULT_MAX_FIELDS,
     maxFieldBytes: DEFAULT_MAX_FIELD_BYTES,
   };

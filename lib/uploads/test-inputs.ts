@@ -1,9 +1,25 @@
 // Vitest helpers for the upload tests; the input builders live in test-builders.ts.
 import fs from "node:fs/promises";
-import { expect } from "vitest";
+import { afterAll, beforeEach, expect } from "vitest";
 import { AppError, ERROR_STATUS, type ErrorCode } from "../errors";
 
+import { tempDir } from "./test-builders";
+
 export * from "./test-builders";
+
+/** A fresh staging root before each test of the calling file, all removed after it; call `root()` in a test. */
+export function useStagingRoots(): () => string {
+  let root = "";
+  const roots: string[] = [];
+  beforeEach(async () => {
+    root = await tempDir();
+    roots.push(root);
+  });
+  afterAll(async () => {
+    for (const r of roots) await fs.rm(r, { recursive: true, force: true });
+  });
+  return () => root;
+}
 
 /** Awaits a promise expected to fail with an AppError of `code`, and returns it. */
 export async function refusal(p: Promise<unknown>, code: ErrorCode): Promise<AppError> {

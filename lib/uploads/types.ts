@@ -41,6 +41,7 @@ export type FileProblemCode =
   | "image_unreadable"
   | "image_unsupported_type"
   | "image_too_large"
+  | "image_aspect_ratio"
   | "file_too_large"
   | "duplicate_file"
   | "unsafe_name"

@@ -18,6 +18,8 @@ export type StagedFileOrProblem = StoredFile | Omit<FileProblem, "file">;
 
 export type ImagesRefusedDetails = {
   missingFiles?: string[];
+  /** Missing files whose name nearly matches a file that did arrive (case, folder or extension). */
+  nearMisses?: { file: string; nearest: string }[];
   /** All missing files, when more than REPORT_CAP are listed. */
   missingCount?: number;
   files?: FileProblem[];
@@ -27,12 +29,15 @@ export type ImagesRefusedDetails = {
 
 /**
  * Returns one StagedItem per row, in row order. Throws 422 `validation_failed` with
- * ImagesRefusedDetails when any listed file is missing or refused.
+ * ImagesRefusedDetails when any listed file is missing or refused, and 413 `payload_too_large`
+ * (details { limit: "maxTotalPixels", max, pixels }) when the rows' images together have more
+ * than `opts.maxTotalPixels` pixels by their headers — checked before any image is decoded.
  */
 export async function verifyImages(
   rows: ManifestRow[],
   files: ReadonlyMap<string, StagedFileOrProblem>,
   maxImagePixels: number,
+  opts: { maxTotalPixels?: number; /** Files that arrived but no row lists: near-miss candidates. */ unlisted?: readonly string[] } = {},
 ): Promise<StagedItem[]> {
   const problems: FileProblem[] = [];
   const missing: string[] = [];
@@ -49,6 +54,8 @@ export async function verifyImages(
     else work.push({ index, row, stored: f });
   });
 
+  if (opts.maxTotalPixels !== undefined && Number.isFinite(opts.maxTotalPixels)) await checkTotalPixels(work, opts.maxTotalPixels);
+
   const items: (StagedItem | undefined)[] = new Array(rows.length);
   let truncated = false;
   await forEachLimited(work, VERIFY_CONCURRENCY, async ({ index, row, stored }) => {
@@ -62,7 +69,23 @@ export async function verifyImages(
   });
 
   if (problems.length === 0 && missing.length === 0) return items as StagedItem[];
-  throw imagesRefused(problems, missing, truncated);
+  throw imagesRefused(problems, missing, truncated, nearMisses(missing, [...files.keys(), ...(opts.unlisted ?? [])]));
+}
+
+/** Sums header sizes (unreadable headers count 0: the full check names them) and refuses past the budget. */
+async function checkTotalPixels(work: { stored: StoredFile }[], max: number): Promise<void> {
+  let total = 0;
+  for (const { stored } of work) {
+    const meta = await sharp(stored.path, { limitInputPixels: false }).metadata().catch(() => undefined);
+    total += (meta?.width ?? 0) * (meta?.pageHeight ?? meta?.height ?? 0);
+    if (total > max) {
+      throw new AppError(
+        "payload_too_large",
+        `the images together have more than ${max} pixels, the limit for one synchronous request (T2I_METRICS_MAX_PIXELS); send fewer or smaller images, or upload them as a run`,
+        { limit: "maxTotalPixels", max },
+      );
+    }
+  }
 }
 
 type ImageCheck = { format: ImageFormat; width: number; height: number } | Omit<FileProblem, "file">;
@@ -117,11 +140,35 @@ function toItem(row: ManifestRow, stored: StoredFile, img: { format: ImageFormat
   };
 }
 
-function imagesRefused(problems: FileProblem[], missing: string[], truncated: boolean): AppError {
+/**
+ * For each missing name, a received name that differs only in letter case, folder or extension
+ * (names compared after NFC, as everywhere). First REPORT_CAP only.
+ */
+export function nearMisses(missing: string[], received: string[]): { file: string; nearest: string }[] {
+  const base = (n: string) => n.slice(n.lastIndexOf("/") + 1);
+  const stem = (n: string) => base(n).replace(/\.[^.]*$/, "");
+  const keys: ((n: string) => string)[] = [(n) => n.normalize("NFC").toLowerCase(), (n) => base(n.normalize("NFC")).toLowerCase(), (n) => stem(n.normalize("NFC")).toLowerCase()];
+  const index = keys.map((k) => {
+    const m = new Map<string, string>();
+    for (const r of received) if (!m.has(k(r))) m.set(k(r), r);
+    return m;
+  });
+  const out: { file: string; nearest: string }[] = [];
+  for (const file of missing.slice(0, REPORT_CAP)) {
+    const nearest = keys.map((k, i) => index[i]!.get(k(file))).find((x) => x !== undefined);
+    if (nearest !== undefined) out.push({ file, nearest });
+  }
+  return out;
+}
+
+function imagesRefused(problems: FileProblem[], missing: string[], truncated: boolean, near: { file: string; nearest: string }[] = []): AppError {
   const parts: string[] = [];
   if (missing.length > 0) {
+    const hint = near.find((n) => missing.slice(0, 3).includes(n.file));
     const shown = missing.slice(0, 3).join(", ");
-    parts.push(`${missing.length} listed file${missing.length === 1 ? " is" : "s are"} missing (${shown}${missing.length > 3 ? ", …" : ""})`);
+    parts.push(
+      `${missing.length} listed file${missing.length === 1 ? " is" : "s are"} missing (${shown}${missing.length > 3 ? ", …" : ""})${hint ? `; "${hint.file}" nearly matches "${hint.nearest}", which arrived` : ""}`,
+    );
   }
   if (problems.length > 0) {
     const first = problems[0]!;
@@ -131,6 +178,7 @@ function imagesRefused(problems: FileProblem[], missing: string[], truncated: bo
   const details: ImagesRefusedDetails = {
     ...(missing.length > 0 && { missingFiles: missing.slice(0, REPORT_CAP) }),
     ...(missing.length > REPORT_CAP && { missingCount: missing.length }),
+    ...(near.length > 0 && { nearMisses: near }),
     ...(problems.length > 0 && { files: problems.slice(0, REPORT_CAP) }),
     ...(truncated && { truncated: true as const }),
   };

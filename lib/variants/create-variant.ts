@@ -17,7 +17,8 @@ export const createVariantInputSchema = z.object({
   name: variantNameSchema,
   description: z.string().max(5000).optional(),
   model: z.string().max(500).optional(),
-  links: z.array(z.url()).max(20).default([]),
+  /** Shown as links on the variant page, so only http(s) URLs (no javascript:, data:, file:). */
+  links: z.array(z.url({ protocol: /^https?$/, error: "links must be http(s) URLs" })).max(20).default([]),
   conditioningType: conditioningTypeSchema,
   isDemo: z.boolean().default(false),
 });

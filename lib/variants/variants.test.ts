@@ -31,6 +31,10 @@ describe("variants", () => {
     expect(() => createVariant({ name: "a", conditioningType: "other" })).toThrow(expect.objectContaining({ status: 409 }));
     expect(() => createVariant({ name: "b", conditioningType: "pixels" as never })).toThrow(expect.objectContaining({ status: 422 }));
     expect(() => createVariant({ name: "c", conditioningType: "other", links: ["not a url"] })).toThrow(expect.objectContaining({ status: 422 }));
+    for (const link of ["javascript:alert(1)", "data:text/html,<b>x</b>", "file:///etc/passwd", "ftp://example.org/x"]) {
+      expect(() => createVariant({ name: "c", conditioningType: "other", links: [link] }), link).toThrow(expect.objectContaining({ status: 422, message: expect.stringContaining("http(s)") }));
+    }
+    expect(createVariant({ name: "c", conditioningType: "other", links: ["http://localhost:8080/model", "https://example.org/x"] }).links).toHaveLength(2);
     expect(() => getVariantOrThrow("zzz")).toThrow(expect.objectContaining({ status: 404 }));
     expect(conditioningTypeSchema.options).toEqual(["text_sequence", "clip_image_embedding", "clip_text_embedding", "clip_image_embedding+text_sequence", "other"]);
   });

@@ -19,7 +19,7 @@ type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ promptSe
 
 function loadVariant(id: string) {
   try {
-    return getVariantOrThrow(decodeURIComponent(id));
+    return getVariantOrThrow(id);
   } catch (e) {
     if (isAppError(e) && e.code === "not_found") notFound();
     throw e;
@@ -27,7 +27,7 @@ function loadVariant(id: string) {
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: `Variant ${decodeURIComponent((await params).id)}` };
+  return { title: `Variant ${(await params).id}` };
 }
 
 /** Named prompt sets, latest version of each (a generation uses the latest). */
@@ -98,14 +98,16 @@ export default async function VariantPage({ params, searchParams }: Props) {
           <p className="mt-1 text-sm">
             {ranked ? (
               <>
-                Rank <strong>{ranked.rankLabel}</strong>; fidelity at matched diversity {fmt(ranked.score, 2)} {fmtCi(ranked.ci, 2)}.
+                Rank <strong>{ranked.rank}</strong>
+                {ranked.rankWorst > ranked.rank ? ` (the tests allow ${ranked.rank}–${ranked.rankWorst})` : ""}; fidelity at diversity {fmt(board.ranking?.diversity?.value)} {fmt(ranked.score, 2)} {fmtCi(ranked.ci, 2)} (method v
+                {board.methodVersion}).
               </>
             ) : (
               <>Not ranked: {"reason" in entry ? entry.reason : ""}</>
             )}{" "}
             {board.evaluator?.warning && <span className="font-medium text-amber-800">Evaluator: {board.evaluator.warning}.</span>}
           </p>
-          <TradeoffChart series={[toSeries(variant.name, entry.curve, entry.front)]} evaluatorNote={board.evaluator ? `Evaluator ${board.evaluator.id}.` : undefined} />
+          <TradeoffChart series={[toSeries(variant.name, entry.curve, entry.fitted)]} evaluatorNote={board.evaluator ? `Evaluator ${board.evaluator.id}.` : undefined} />
           <DownloadLinks href={`/api/v1/plot-data?view=variant&variant=${encodeURIComponent(variant.id)}&promptSet=${encodeURIComponent(board.promptSet.name)}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}`} />
         </section>
       )}

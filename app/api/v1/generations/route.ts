@@ -5,6 +5,7 @@ import { listGenerations, listGenerationsInputSchema } from "@/lib/generation/li
 import { requireApiKey } from "@/lib/http/auth";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { readJson, route } from "@/lib/http/respond";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -25,3 +26,5 @@ export const POST = route(async (req) => {
     { status: 202, headers: { Location: statusUrl } },
   );
 });
+
+export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");

@@ -3,6 +3,7 @@ import { evaluatorWarning } from "@/lib/clip/identity";
 import { route } from "@/lib/http/respond";
 import { rescoreHint } from "@/lib/runs/rescore-hint";
 import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -18,3 +19,5 @@ export const GET = route(async () => {
     rescore: { runsLackingScores: hint.runsLackingScores, command: hint.command },
   });
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

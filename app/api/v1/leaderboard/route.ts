@@ -1,8 +1,9 @@
-// GET /api/v1/leaderboard?promptSet= – each variant's scored runs with run-level metrics and CIs, per evaluator
+// GET /api/v1/leaderboard?promptSet=&diversity= – per evaluator: the ranking (rows and pairwise matrix, as on the page) and each variant's scored runs
 import { leaderboardQuerySchema, parseQuery } from "@/lib/api/schemas";
 import { getLeaderboard } from "@/lib/leaderboard/get-leaderboard";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
 
 export const runtime = "nodejs";
@@ -12,5 +13,7 @@ export const GET = route(async (req) => {
   rateLimit(req, "read");
   const q = parseQuery(req.url, leaderboardQuerySchema);
   const installed = await getServiceEvaluator().catch(() => undefined);
-  return Response.json(getLeaderboard(q.promptSet, { version: q.version, includeDemo: q.includeDemo, defaultEvaluatorId: installed?.identity.id }));
+  return Response.json(getLeaderboard(q.promptSet, { version: q.version, includeDemo: q.includeDemo, defaultEvaluatorId: installed?.identity.id, ranking: q.diversity === undefined ? undefined : { diversity: q.diversity } }));
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

@@ -5,6 +5,7 @@ import { readJson, route } from "@/lib/http/respond";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { scoreStaged } from "@/lib/scoring/score-staged";
 import { ingestJsonImages, ingestMultipart, type StagedUpload } from "@/lib/uploads";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -25,7 +26,7 @@ function pointToRuns(e: unknown): unknown {
 export const POST = route(async (req) => {
   rateLimit(req, "write");
   const c = config();
-  const limits = { maxFiles: c.metricsMaxImages, maxUploadBytes: c.metricsMaxBytes, maxArchiveBytes: c.metricsMaxBytes };
+  const limits = { maxFiles: c.metricsMaxImages, maxUploadBytes: c.metricsMaxBytes, maxArchiveBytes: c.metricsMaxBytes, maxTotalPixels: c.metricsMaxPixels };
   const type = (req.headers.get("content-type") ?? "").toLowerCase();
   let staged: StagedUpload;
   try {
@@ -50,3 +51,5 @@ export const POST = route(async (req) => {
     await staged.cleanup();
   }
 });
+
+export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");

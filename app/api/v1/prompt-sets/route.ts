@@ -6,6 +6,7 @@ import { rateLimit } from "@/lib/http/rate-limit";
 import { readJson, route } from "@/lib/http/respond";
 import { createPromptSet } from "@/lib/prompt-sets/create-prompt-set";
 import { listPromptSets } from "@/lib/prompt-sets/list-prompt-sets";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -45,3 +46,5 @@ export const POST = route(async (req) => {
   }
   return Response.json(result, { status: result.created ? 201 : 200 });
 });
+
+export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");

@@ -8,6 +8,7 @@ import { runLeaderboard } from "@/lib/leaderboard/run-leaderboard";
 import { createRun } from "@/lib/runs/create-run";
 import { listRuns, listRunsInputSchema } from "@/lib/runs/list-runs";
 import { ingestMultipart } from "@/lib/uploads";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -71,3 +72,5 @@ export const POST = route(async (req) => {
     await staged.cleanup();
   }
 });
+
+export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");

@@ -5,6 +5,7 @@ import { rateLimit } from "@/lib/http/rate-limit";
 import { readJson, route } from "@/lib/http/respond";
 import { createVariant } from "@/lib/variants/create-variant";
 import { listVariants } from "@/lib/variants/list-variants";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -20,3 +21,5 @@ export const POST = route(async (req) => {
   const body = createVariantJsonSchema.parse(await readJson(req));
   return Response.json(createVariant(body), { status: 201 });
 });
+
+export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");

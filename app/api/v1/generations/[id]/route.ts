@@ -2,6 +2,7 @@
 import { getGenerationOrThrow } from "@/lib/generation/get-generation-or-throw";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -10,3 +11,5 @@ export const GET = route<{ params: Promise<{ id: string }> }>(async (req, { para
   rateLimit(req, "read");
   return Response.json(getGenerationOrThrow((await params).id));
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

@@ -4,6 +4,7 @@ import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";
 import { getImageOrThrow } from "@/lib/storage/get-image-or-throw";
 import fs from "node:fs/promises";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -18,3 +19,5 @@ export const GET = route<{ params: Promise<{ sha256: string }> }>(async (req, { 
     headers: { "Content-Type": img.contentType, "Cache-Control": "public, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff" },
   });
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

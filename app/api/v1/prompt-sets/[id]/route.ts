@@ -3,6 +3,7 @@ import { parseQuery, promptSetQuerySchema } from "@/lib/api/schemas";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";
 import { getPromptSetOrThrow } from "@/lib/prompt-sets/get-prompt-set-or-throw";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -11,5 +12,7 @@ export const GET = route<{ params: Promise<{ id: string }> }>(async (req, { para
   rateLimit(req, "read");
   const { id } = await params;
   const { version } = parseQuery(req.url, promptSetQuerySchema);
-  return Response.json(getPromptSetOrThrow(decodeURIComponent(id), version));
+  return Response.json(getPromptSetOrThrow(id, version));
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

@@ -2,6 +2,7 @@
 import { route } from "@/lib/http/respond";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { getRunOrThrow } from "@/lib/runs/get-run-or-throw";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -12,3 +13,5 @@ export const GET = route<{ params: Promise<{ id: string }> }>(async (req, { para
   const evaluator = new URL(req.url).searchParams.get("evaluator") ?? undefined;
   return Response.json(getRunOrThrow(id, { evaluatorId: evaluator }));
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

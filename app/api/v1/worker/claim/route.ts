@@ -5,6 +5,7 @@ import { recordDeclaredVariants } from "@/lib/auth/worker-tokens";
 import { claimTaskWaiting } from "@/lib/generation/claim-task";
 import { requireWorkerToken } from "@/lib/http/auth";
 import { readJson, route } from "@/lib/http/respond";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -16,3 +17,5 @@ export const POST = route(async (req) => {
   const task = await claimTaskWaiting({ tokenId: token.id, variants: body.variants, waitSeconds: body.waitSeconds, signal: req.signal });
   return task ? Response.json({ task }) : new Response(null, { status: 204 });
 });
+
+export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");

@@ -3,6 +3,7 @@ import { cancelGeneration } from "@/lib/generation/cancel-generation";
 import { requireApiKey } from "@/lib/http/auth";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -12,3 +13,5 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (req, { par
   rateLimit(req, "write", key.id);
   return Response.json(cancelGeneration((await params).id));
 });
+
+export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");

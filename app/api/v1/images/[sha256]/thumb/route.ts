@@ -3,6 +3,7 @@
 import { AppError } from "@/lib/errors";
 import { route } from "@/lib/http/respond";
 import { thumbnail } from "@/lib/storage/thumbnail";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -14,3 +15,5 @@ export const GET = route<{ params: Promise<{ sha256: string }> }>(async (req, { 
   const { data } = await thumbnail(sha256, size);
   return new Response(new Uint8Array(data), { headers: { "Content-Type": "image/webp", "Cache-Control": "public, max-age=31536000, immutable" } });
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

@@ -4,6 +4,7 @@ import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";
 import { rescoreRun } from "@/lib/runs/rescore-run";
 import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -20,3 +21,5 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (req, { par
     { status: r.queued ? 202 : 200, headers: { Location: statusUrl } },
   );
 });
+
+export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");

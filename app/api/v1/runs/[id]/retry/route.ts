@@ -3,6 +3,7 @@ import { requireApiKey } from "@/lib/http/auth";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";
 import { retryRun } from "@/lib/runs/retry-run";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -15,3 +16,5 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (req, { par
   const statusUrl = `/api/v1/runs/${run.id}`;
   return Response.json({ id: run.id, status: run.status, statusUrl, pageUrl: `/runs/${run.id}` }, { status: 202, headers: { Location: statusUrl } });
 });
+
+export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");

@@ -2,6 +2,7 @@
 import { completeTask } from "@/lib/generation/complete-task";
 import { requireWorkerToken } from "@/lib/http/auth";
 import { route } from "@/lib/http/respond";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -10,3 +11,5 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (req, { par
   const token = requireWorkerToken(req);
   return Response.json(completeTask((await params).id, token.id));
 });
+
+export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");

@@ -3,6 +3,7 @@ import { failTaskJsonSchema } from "@/lib/api/schemas";
 import { failTask } from "@/lib/generation/fail-task";
 import { requireWorkerToken } from "@/lib/http/auth";
 import { readJson, route } from "@/lib/http/respond";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -13,3 +14,5 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (req, { par
   const body = failTaskJsonSchema.parse(await readJson(req, 2_000_000));
   return Response.json(failTask(id, token.id, body.error));
 });
+
+export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");

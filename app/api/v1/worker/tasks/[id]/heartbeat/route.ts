@@ -2,6 +2,7 @@
 import { heartbeatTask } from "@/lib/generation/heartbeat-task";
 import { requireWorkerToken } from "@/lib/http/auth";
 import { route } from "@/lib/http/respond";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -11,3 +12,5 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (req, { par
   const { leaseExpiresAt } = heartbeatTask((await params).id, token.id);
   return Response.json({ leaseExpiresAt: leaseExpiresAt.toISOString() });
 });
+
+export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");

@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors";
 import { storeTaskSample } from "@/lib/generation/store-task-sample";
 import { requireWorkerToken } from "@/lib/http/auth";
 import { route } from "@/lib/http/respond";
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -19,3 +20,5 @@ export const PUT = route<{ params: Promise<{ id: string; index: string }> }>(asy
   const r = await storeTaskSample({ taskId: id, tokenId: token.id, index: Number(index), body });
   return Response.json(r, { status: r.stored ? 201 : 200 });
 });
+
+export const { GET, POST, PATCH, DELETE } = methodsNotAllowed("PUT");

@@ -1,0 +1,1 @@
+ALTER TABLE `prompt_scores` ADD `cos_sum` real;

@@ -1,0 +1,40 @@
+// Runs before every page (Next.js Proxy, Node.js runtime): a Content-Security-Policy with a fresh
+// script nonce per response (Next.js reads it from the request header and puts it on its own
+// scripts), and the per-address rate limit on the pages that compute rankings, like the API's.
+import { NextResponse, type NextRequest } from "next/server";
+import { isAppError } from "@/lib/errors";
+import { contentSecurityPolicy, isRankingPage } from "@/lib/http/page-policy";
+import { rateLimit } from "@/lib/http/rate-limit";
+import { errorResponse } from "@/lib/http/respond";
+
+export function proxy(request: NextRequest): NextResponse | Response {
+  if (isRankingPage(request.nextUrl.pathname)) {
+    try {
+      rateLimit(request, "page");
+    } catch (e) {
+      if (isAppError(e)) return errorResponse(e);
+      throw e;
+    }
+  }
+  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
+  const csp = contentSecurityPolicy(nonce, process.env.NODE_ENV === "development");
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("Content-Security-Policy", csp);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("Content-Security-Policy", csp);
+  return response;
+}
+
+export const config = {
+  // Pages only: not the API (JSON needs no CSP), static assets or prefetches.
+  matcher: [
+    {
+      source: "/((?!api/|_next/static|_next/image|favicon.ico|icon.svg).*)",
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "purpose", value: "prefetch" },
+      ],
+    },
+  ],
+};
