@@ -2,6 +2,7 @@
 // against each reference set, with CIs (lib/reference-sets/board-reference-metrics.ts). Server component.
 import Link from "next/link";
 import { BOARD_REFERENCE_METRICS, getBoardReferenceMetrics, type BoardReferenceMetric, type BoardReferenceRow } from "@/lib/reference-sets/board-reference-metrics";
+import { rankOnReferenceAxis } from "@/lib/reference-sets/rank-on-reference-axis";
 import { fmt, fmtCi } from "./format";
 import { UserText } from "./user-text";
 
@@ -18,6 +19,9 @@ export function BoardReferenceSection(props: { promptSet: string; version: numbe
   const metric: BoardReferenceMetric = BOARD_REFERENCE_METRICS.includes(props.metric as never) ? (props.metric as BoardReferenceMetric) : "recall";
   const board = getBoardReferenceMetrics({ promptSet: props.promptSet, version: props.version, evaluator: props.evaluatorId, metric, includeDemo: props.includeDemo ? "true" : "false" });
   if (board.rows.length === 0) return null;
+  const axis = metric === "recall" || metric === "coverage" ? metric : null;
+  const switched = axis && board.evaluatorId ? rankOnReferenceAxis({ promptSetId: board.promptSet.id, evaluatorId: board.evaluatorId, includeDemo: props.includeDemo }, axis) : null;
+  const names = new Map(board.rows.map((r) => [r.variantId, r.variant]));
   const bySet = new Map<string, BoardReferenceRow[]>();
   for (const r of board.rows) bySet.set(r.referenceSetId, [...(bySet.get(r.referenceSetId) ?? []), r]);
   const exportHref = `/api/v1/reference-metrics?promptSet=${encodeURIComponent(board.promptSet.name)}&version=${board.promptSet.version}&evaluator=${encodeURIComponent(board.evaluatorId ?? "")}&metric=${metric}`;
@@ -88,6 +92,49 @@ export function BoardReferenceSection(props: { promptSet: string; version: numbe
           </table>
         </div>
       ))}
+      {switched && (
+        <div className="mt-4 overflow-x-auto">
+          <h3 className="text-sm font-medium">
+            Ranking with the diversity axis switched to per-prompt {switched.axis} against {switched.referenceSet.name} v{switched.referenceSet.version}
+            {switched.ranking.diversity ? ` · level ${fmt(switched.ranking.diversity.value)} (${switched.ranking.diversity.rule})` : ""}
+          </h3>
+          <p className="text-xs text-slate-500">
+            The same method as the ranking above (fidelity at one matched level, bootstrap over prompts), with each run placed at its mean per-prompt {switched.axis} instead of its pairwise
+            diversity{switched.runsWithout ? `; ${switched.runsWithout} run(s) not compared with this set yet are left out` : ""}.
+          </p>
+          <table className="mt-1 w-full min-w-[28rem] border-collapse bg-white text-sm" data-testid="reference-axis-ranking">
+            <thead>
+              <tr className="border-b border-slate-200 text-left">
+                <th scope="col" className="p-2">Rank</th>
+                <th scope="col" className="p-2">Variant</th>
+                <th scope="col" className="p-2 text-right">Fidelity at matched {switched.axis} [95% CI]</th>
+              </tr>
+            </thead>
+            <tbody>
+              {switched.ranking.ranked.map((v) => (
+                <tr key={v.variantId} className="border-b border-slate-100">
+                  <td className="p-2">{v.rank}</td>
+                  <td className="p-2">
+                    <UserText text={names.get(v.variantId) ?? v.variantId} expand={false} />
+                  </td>
+                  <td className="p-2 text-right">
+                    {fmt(v.score, 2)} <span className="text-xs text-slate-500">{v.ci ? fmtCi(v.ci, 2) : ""}</span>
+                  </td>
+                </tr>
+              ))}
+              {switched.ranking.unranked.map((v) => (
+                <tr key={v.variantId} className="border-b border-slate-100 text-slate-500">
+                  <td className="p-2">—</td>
+                  <td className="p-2">
+                    <UserText text={names.get(v.variantId) ?? v.variantId} expand={false} />
+                  </td>
+                  <td className="p-2 text-right">{v.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
       <p className="mt-2 text-sm">
         Download:{" "}
         <a href={`${exportHref}&format=csv`} className="underline">

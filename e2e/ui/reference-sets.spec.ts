@@ -16,8 +16,9 @@ test("reference sets show on their pages, the run page and the leaderboard with 
   expect((await request.post("/api/v1/prompt-sets", { data: { name: set, prompts: PROMPTS.map((prompt) => ({ prompt })) }, headers: auth() })).status()).toBe(201);
   const name = uniqueName("ui-real");
   const ref = await (await request.post("/api/v1/reference-sets", { multipart: form({ name, promptSet: set }, await makeSamples(PROMPTS, 6)), headers: auth() })).json();
+  const variant = uniqueName("ui-refvar");
   const run = await (
-    await request.post("/api/v1/runs", { multipart: form({ variant: uniqueName("ui-refvar"), conditioningType: "text_sequence", guidanceScale: "2", promptSet: set }, await makeSamples(PROMPTS, 6)), headers: auth() })
+    await request.post("/api/v1/runs", { multipart: form({ variant, conditioningType: "text_sequence", guidanceScale: "2", promptSet: set }, await makeSamples(PROMPTS, 6)), headers: auth() })
   ).json();
   await expect
     .poll(async () => (await (await request.get(`/api/v1/runs/${run.id}`)).json()).metrics?.reference?.length ?? 0, { timeout: 60_000 })
@@ -39,6 +40,8 @@ test("reference sets show on their pages, the run page and the leaderboard with 
   await page.goto(`/?promptSet=${encodeURIComponent(set)}`);
   const board = page.getByTestId("board-reference");
   await expect(board.locator("tbody tr")).toHaveCount(1);
+  // Recall (the default pick) also switches the ranking's diversity axis, same method.
+  await expect(page.getByTestId("reference-axis-ranking")).toContainText(variant);
   const recall = (await board.getByTestId("board-reference-value").textContent())!;
   expect(recall).toMatch(/\d\.\d{3}.*\[\d\.\d{3}, \d\.\d{3}\]/);
   await page.getByTestId("ref-metric-picker").selectOption("coverage");

@@ -59,6 +59,8 @@ export interface ReferenceMetrics {
     coverage: PerPromptMean;
     precision: PerPromptMean;
     density: PerPromptMean;
+    /** Per prompt (key = the prompt's row id): what the leaderboard ranks on when its diversity axis is switched. */
+    rows: { key: string; n: number; recall: number | null; coverage: number | null; precision: number | null; density: number | null }[];
   };
   backend: "typescript" | "onnx";
   seconds: number;
@@ -67,7 +69,7 @@ export interface ReferenceMetrics {
 export type MetricsInput = {
   referenceSet: ReferenceMetrics["referenceSet"];
   evaluator: ReferenceMetrics["evaluator"];
-  /** Per prompt (key = prompt text): the run's generated embeddings and the reference's. Global sets put all reference images under one key with generated = []. */
+  /** Per prompt (key = the prompt's row id): the run's generated embeddings and the reference's. Global sets put all reference images under one key with generated = []. */
   groups: PromptSets[];
   threads?: number;
 };
@@ -119,7 +121,14 @@ export async function computeReferenceMetrics(input: MetricsInput): Promise<Refe
   }
   if (input.referenceSet.perPrompt) {
     const pp = await perPromptDistribution(promptGroups);
-    out.perPrompt = { prompts: promptGroups.length, recall: pp.means.recall, coverage: pp.means.coverage, precision: pp.means.precision, density: pp.means.density };
+    out.perPrompt = {
+      prompts: promptGroups.length,
+      recall: pp.means.recall,
+      coverage: pp.means.coverage,
+      precision: pp.means.precision,
+      density: pp.means.density,
+      rows: pp.prompts.map((q) => ({ key: q.key, n: q.nGenerated, recall: q.recall, coverage: q.coverage, precision: q.precision, density: q.density })),
+    };
   }
   out.seconds = (performance.now() - started) / 1000;
   return out;

@@ -7,7 +7,7 @@
 import { and, eq, isNotNull } from "drizzle-orm";
 import type { ClipEvaluator } from "../clip/evaluator";
 import { getDb, type DbOrTx } from "../../db/client";
-import { images, prompts, referenceImages, referenceScores, runs, sampleScores, samples, type ReferenceSetRow } from "../../db/schema";
+import { images, referenceImages, referenceScores, runs, sampleScores, samples, type ReferenceSetRow } from "../../db/schema";
 import { getCachedEmbeddings, putEmbeddings, type NewEmbedding } from "../embeddings/embedding-cache";
 import { recordEvaluator } from "../embeddings/record-evaluator";
 import { config } from "../config";
@@ -81,12 +81,11 @@ export async function scoreRunAgainstReferences(opts: {
   return { referenceSets: results.length, skipped, referenceImagesEmbedded: embedded, seconds: (performance.now() - started) / 1000 };
 }
 
-/** The run's cached image embeddings by the evaluator, grouped by prompt text (failed samples have none). */
+/** The run's cached image embeddings by the evaluator, grouped by prompt row id (failed samples have none). */
 function runEmbeddings(db: DbOrTx, runId: string, evaluatorId: string): Map<string, Float32Array[]> {
   const rows = db
-    .select({ text: prompts.text, sha: samples.imageSha256 })
+    .select({ promptId: samples.promptId, sha: samples.imageSha256 })
     .from(samples)
-    .innerJoin(prompts, eq(prompts.id, samples.promptId))
     .innerJoin(sampleScores, and(eq(sampleScores.sampleId, samples.id), eq(sampleScores.evaluatorId, evaluatorId)))
     .where(and(eq(samples.runId, runId), isNotNull(sampleScores.cosine)))
     .all();
@@ -100,20 +99,20 @@ function runEmbeddings(db: DbOrTx, runId: string, evaluatorId: string): Map<stri
   for (const r of rows) {
     const v = cache.get(r.sha);
     if (!v) continue;
-    if (!out.has(r.text)) out.set(r.text, []);
-    out.get(r.text)!.push(v.vector);
+    const key = String(r.promptId);
+    if (!out.has(key)) out.set(key, []);
+    out.get(key)!.push(v.vector);
   }
   return out;
 }
 
-/** The reference set's embeddings (cached, else computed and cached), all and by prompt text. */
+/** The reference set's embeddings (cached, else computed and cached), all and by prompt row id (tied sets: the prompt set the run is on). */
 async function referenceEmbeddings(db: DbOrTx, set: ReferenceSetRow, evaluator: ClipEvaluator) {
   const evId = evaluator.identity.id;
   const rows = db
-    .select({ sha: referenceImages.imageSha256, format: images.format, text: prompts.text })
+    .select({ sha: referenceImages.imageSha256, format: images.format, promptId: referenceImages.promptId })
     .from(referenceImages)
     .innerJoin(images, eq(images.sha256, referenceImages.imageSha256))
-    .leftJoin(prompts, eq(prompts.id, referenceImages.promptId))
     .where(eq(referenceImages.referenceSetId, set.id))
     .all();
   const formatOf = new Map(rows.map((r) => [r.sha, r.format]));
@@ -139,9 +138,10 @@ async function referenceEmbeddings(db: DbOrTx, set: ReferenceSetRow, evaluator: 
     const v = vectors.get(r.sha);
     if (!v) continue;
     all.push(v);
-    if (r.text !== null) {
-      if (!byPrompt.has(r.text)) byPrompt.set(r.text, []);
-      byPrompt.get(r.text)!.push(v);
+    if (r.promptId !== null) {
+      const key = String(r.promptId);
+      if (!byPrompt.has(key)) byPrompt.set(key, []);
+      byPrompt.get(key)!.push(v);
     }
   }
   return { all, byPrompt, count: all.length, embedded: fresh.length };

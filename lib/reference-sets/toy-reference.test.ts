@@ -13,7 +13,9 @@ import { getRunOrThrow } from "../runs/get-run-or-throw";
 import { removeDataDir, useTempDataDir } from "../runs/test-helpers";
 import { scenesForCaption } from "../toy-world/caption-scenes";
 import { renderScenePng } from "../toy-world/render";
+import { getPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
 import { createToyReferenceSet } from "./create-toy-reference-set";
+import { rankOnReferenceAxis } from "./rank-on-reference-axis";
 
 const CAPTIONS = ["a red shape", "two blue stars", "a green circle on the left", "a yellow square and a purple ring"];
 let ev: ClipEvaluator;
@@ -57,4 +59,15 @@ it("npm run toy:reference's set gives a faithful variant higher recall and cover
   expect(f.perPrompt!.coverage.mean!.estimate).toBeGreaterThan(c.perPrompt!.coverage.mean!.estimate + 0.2);
   expect(f.recall.value!).toBeGreaterThan(c.recall.value!);
   expect(f.fd.value!).toBeLessThan(c.fd.value!);
+
+  // The leaderboard's diversity axis switched to recall / coverage: the same ranking method, with
+  // each run placed at its per-prompt mean.
+  const promptSetId = getPromptSetOrThrow("toy-captions").id;
+  for (const axis of ["recall", "coverage"] as const) {
+    const r = rankOnReferenceAxis({ promptSetId, evaluatorId: ev.identity.id, includeDemo: true }, axis)!;
+    expect(r).toMatchObject({ axis, referenceSet: { name: "toy-captions-truth", version: 1 }, runsWithout: 0 });
+    const curves = [...r.ranking.ranked, ...r.ranking.unranked].flatMap((v) => v.curve);
+    expect(curves.find((p) => p.runId === faithful)!.diversity).toBeCloseTo(f.perPrompt![axis].mean!.estimate, 12);
+    expect(curves.find((p) => p.runId === collapsed)!.diversity).toBeCloseTo(c.perPrompt![axis].mean!.estimate, 12);
+  }
 });
