@@ -7,6 +7,7 @@ import { route, validationError } from "@/lib/http/respond";
 import { createReferenceSet } from "@/lib/reference-sets/create-reference-set";
 import { listReferenceSets } from "@/lib/reference-sets/list-reference-sets";
 import { ingestMultipart } from "@/lib/uploads";
+import { stagedItemInputs } from "@/lib/uploads/staged-item-inputs";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -30,17 +31,7 @@ export const POST = route(async (req) => {
       description: f.description,
       promptSet: f.promptSet,
       promptSetVersion: f.promptSetVersion,
-      items: staged.items.map((i) => ({
-        fileName: i.fileName,
-        prompt: i.prompt,
-        promptId: i.promptId,
-        stagedPath: i.path,
-        sha256: i.sha256,
-        bytes: i.bytes,
-        width: i.width,
-        height: i.height,
-        format: i.format,
-      })),
+      items: stagedItemInputs(staged.items),
     });
     const url = `/api/v1/reference-sets/${referenceSet.id}`;
     return Response.json(
