@@ -4,12 +4,16 @@
 // computed at which size, flags unreliable numbers and labels each with the evaluator.
 //
 // Cost per run (3 distance passes over (n + m)² pairs of d-dim embeddings, a d×d eigenproblem):
-// ≈ 0.1 s for 1,000 × 1,000 at d = 512 with the TypeScript backend; above
-// ONNX_BACKEND_ABOVE pairs the ONNX Gemm backend is used (10,000 × 10,000 in the time
-// `npm run bench:distribution` prints). Per-prompt metrics cost microseconds per prompt plus a
-// B = 1000 bootstrap over prompts: always computed. Bootstrap CIs of the GLOBAL metrics would
-// repeat the full computation B times, so they are computed only when n + m ≤ GLOBAL_CI_MAX_SAMPLES
-// (B = GLOBAL_CI_B resamples of prompts, FD and CMMD only; skipped above, with the reason stored).
+// above ONNX_BACKEND_ABOVE pairs the ONNX Gemm backend is used (`npm run bench:distribution`,
+// d = 512 on the loaded 2-core machine: 1,000 × 1,000 in 3.1 s vs 16 s in TypeScript;
+// 10,000 × 10,000 in 41 s). Per-prompt metrics cost microseconds per prompt plus a
+// B = 1000 bootstrap over prompts: always computed. Bootstrap CIs of the GLOBAL metrics repeat
+// the full computation per resample (FD's d × d eigenproblem dominates: 1.4 s at d = 512 for
+// 100 × 100 on the loaded 2-core machine, 0.02 s at d = 64), so they are computed only for FD and
+// CMMD of tied sets with n + m ≤ GLOBAL_CI_MAX_SAMPLES, and only when GLOBAL_CI_B times the
+// measured time of the run's own computation fits GLOBAL_CI_BUDGET_S; otherwise they are skipped
+// and the record says why (in practice: computed for small sets in small embedding spaces such as
+// the toy evaluator's, skipped for ViT-B/32).
 import { bootstrap, quantileSorted, type BootstrapResult } from "../metrics/bootstrap";
 import {
   distributionMetrics,
@@ -24,10 +28,12 @@ import { onnxDotProducts } from "../metrics/distribution/onnx-dot-products";
 /** Version of this record's method (what is computed, flagged and skipped where). */
 export const REFERENCE_METRICS_VERSION = 1;
 /** Pair count (n·m) above which the ONNX Gemm backend computes the distances. */
-export const ONNX_BACKEND_ABOVE = 4_000_000;
+export const ONNX_BACKEND_ABOVE = 40_000;
 /** Samples (generated + reference) up to which the global metrics get bootstrap CIs over prompts. */
 export const GLOBAL_CI_MAX_SAMPLES = 600;
 export const GLOBAL_CI_B = 200;
+/** Seconds the global bootstrap may take per (run, reference set), estimated before it starts. */
+export const GLOBAL_CI_BUDGET_S = 10;
 /** Below this many samples in either set, every global number is flagged as noisy. */
 export const FEW_SAMPLES = 50;
 
@@ -72,6 +78,8 @@ export type MetricsInput = {
   /** Per prompt (key = the prompt's row id): the run's generated embeddings and the reference's. Global sets put all reference images under one key with generated = []. */
   groups: PromptSets[];
   threads?: number;
+  /** Overrides GLOBAL_CI_BUDGET_S. */
+  ciBudgetS?: number;
 };
 
 /**
@@ -86,6 +94,7 @@ export async function computeReferenceMetrics(input: MetricsInput): Promise<Refe
   const useOnnx = generated.length * reference.length > ONNX_BACKEND_ABOVE;
   const backend: DotProductBackend = useOnnx ? onnxDotProducts(input.threads ?? 1) : jsDotProducts;
   const d = await distributionMetrics(generated, reference, { backend });
+  const oneComputation = (performance.now() - started) / 1000;
   const noisy = Math.min(d.nGenerated, d.nReference) < FEW_SAMPLES ? `fewer than ${FEW_SAMPLES} samples in a set: a noisy estimate` : undefined;
   const knn = (v: number | null): Flagged =>
     v === null ? { value: null, reliable: false, reason: d.knnReason } : { value: v, reliable: !noisy, ...(noisy ? { reason: noisy } : {}) };
@@ -116,6 +125,8 @@ export async function computeReferenceMetrics(input: MetricsInput): Promise<Refe
     out.globalCiSkipped = "a global reference set has no per-prompt images to resample with the run's prompts";
   } else if (d.nGenerated + d.nReference > GLOBAL_CI_MAX_SAMPLES) {
     out.globalCiSkipped = `${d.nGenerated + d.nReference} samples > ${GLOBAL_CI_MAX_SAMPLES}: a bootstrap would repeat the full computation ${GLOBAL_CI_B} times`;
+  } else if (GLOBAL_CI_B * oneComputation > (input.ciBudgetS ?? GLOBAL_CI_BUDGET_S)) {
+    out.globalCiSkipped = `one computation took ${oneComputation.toFixed(2)} s: ${GLOBAL_CI_B} resamples would exceed the ${input.ciBudgetS ?? GLOBAL_CI_BUDGET_S} s budget`;
   } else {
     await addGlobalCis(out, input.groups);
   }
