@@ -11,6 +11,7 @@ import { defaultPromptSet } from "@/lib/leaderboard/default-prompt-set";
 import { getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
 import { listPromptSets } from "@/lib/prompt-sets/list-prompt-sets";
 import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
+import { BoardReferenceSection } from "@/app/_components/board-reference-section";
 import { diversityLevelSchema, type RankedVariant, type UnrankedVariant } from "@/lib/ranking";
 import { loadRunSettings } from "@/lib/runs/load-run-settings";
 import { runSourceFilterSchema } from "@/lib/runs/ranked-runs-filter";
@@ -20,7 +21,7 @@ import { UserText } from "@/app/_components/user-text";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Leaderboard" };
 
-type SP = { promptSet?: string; evaluator?: string; sort?: string; dir?: string; type?: string; demo?: string; diversity?: string; source?: string };
+type SP = { promptSet?: string; evaluator?: string; sort?: string; dir?: string; type?: string; demo?: string; diversity?: string; source?: string; refMetric?: string };
 
 /** Pairs shown in the matrix on the page (the API and the export carry all of them). */
 const MATRIX_MAX = 12;
@@ -352,6 +353,15 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         <TradeoffChart series={series} evaluatorNote={board.evaluator ? `Evaluator ${board.evaluator.id}.` : undefined} />
         <DownloadLinks href={plotHref} />
       </section>
+
+      <BoardReferenceSection
+        promptSet={board.promptSet.name}
+        version={board.promptSet.version}
+        evaluatorId={board.evaluator?.id}
+        metric={sp.refMetric}
+        includeDemo={sp.demo !== "hide"}
+        keep={{ promptSet: board.promptSet.name, evaluator: board.evaluator?.id, demo: sp.demo, type: sp.type }}
+      />
 
       {variantIds.length >= 2 && (
         <section aria-labelledby="compare" className="mt-8">
