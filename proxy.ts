@@ -7,6 +7,25 @@ import { contentSecurityPolicy, isRankingPage } from "@/lib/http/page-policy";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { errorResponse } from "@/lib/http/respond";
 
+/**
+ * The per-address page limit for ranking pages answered from scripts/next-server.mjs's HTML cache
+ * (which never reach this proxy): counted in the same window as rendered views. Resolves to the
+ * 429 to send, or null to serve the page.
+ */
+export async function rankingPageGate(headers: Record<string, string | string[] | undefined>): Promise<{ status: number; headers: Record<string, string>; body: string } | null> {
+  const forwarded = headers["x-forwarded-for"];
+  const request = new Request("http://localhost/", { headers: { "x-forwarded-for": Array.isArray(forwarded) ? forwarded.join(", ") : (forwarded ?? "") } });
+  try {
+    rateLimit(request, "page");
+    return null;
+  } catch (e) {
+    if (!isAppError(e)) throw e;
+    const r = errorResponse(e);
+    return { status: r.status, headers: Object.fromEntries(r.headers), body: await r.text() };
+  }
+}
+(globalThis as Record<symbol, unknown>)[Symbol.for("t2i-eval.rankingPageGate")] = rankingPageGate;
+
 export function proxy(request: NextRequest): NextResponse | Response {
   if (isRankingPage(request.nextUrl.pathname)) {
     try {

@@ -14,6 +14,7 @@ const NAV = [
   { href: "/", label: "Leaderboard" },
   { href: "/upload", label: "Upload" },
   { href: "/compare", label: "Compare" },
+  { href: "/reference-sets", label: "References" },
   { href: "/about/ranking", label: "About the ranking" },
   { href: "/docs/api", label: "API" },
 ];

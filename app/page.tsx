@@ -14,6 +14,7 @@ import { defaultPromptSet } from "@/lib/leaderboard/default-prompt-set";
 import { getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
 import { listPromptSets } from "@/lib/prompt-sets/list-prompt-sets";
 import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
+import { BoardReferenceSection } from "@/app/_components/board-reference-section";
 import { diversityLevelSchema, type RankedVariant, type UnrankedVariant } from "@/lib/ranking";
 import { loadRunSettings } from "@/lib/runs/load-run-settings";
 import { runSourceFilterSchema } from "@/lib/runs/ranked-runs-filter";
@@ -33,7 +34,7 @@ export async function generateMetadata({ searchParams }: { searchParams: Promise
   }
 }
 
-type SP = { promptSet?: string; evaluator?: string; sort?: string; dir?: string; type?: string; demo?: string; diversity?: string; source?: string };
+type SP = { promptSet?: string; evaluator?: string; sort?: string; dir?: string; type?: string; demo?: string; diversity?: string; source?: string; refMetric?: string };
 
 /** Pairs shown in the matrix on the page (the API and the export carry all of them). */
 const MATRIX_MAX = 12;
@@ -188,7 +189,11 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
 
       {board.updating && (
         <p className="mt-3 text-sm text-sky-800" data-testid="board-updating">
-          Runs of this board changed: the ranking below is the previous version and is being recomputed; reload in a moment.
+          {board.computedAt === null
+            ? "This board is being computed for the first time (it has many runs); this page reloads itself until it is ready."
+            : "Runs of this board changed: the ranking below is the previous version and is being recomputed; this page reloads itself in a moment."}
+          {/* React hoists it into <head>; a cached page (scripts/page-cache.mjs) misses once the board is in. */}
+          <meta httpEquiv="refresh" content="5" />
         </p>
       )}
       {board.evaluator?.warning && <p className="mt-3 text-sm font-medium text-amber-800">Evaluator {board.evaluator.id}: {board.evaluator.warning}.</p>}
@@ -374,6 +379,15 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         <TradeoffChart series={series} evaluatorNote={board.evaluator ? `Evaluator ${board.evaluator.id}.` : undefined} />
         <DownloadLinks href={plotHref} />
       </section>
+
+      <BoardReferenceSection
+        promptSet={board.promptSet.name}
+        version={board.promptSet.version}
+        evaluatorId={board.evaluator?.id}
+        metric={sp.refMetric}
+        includeDemo={sp.demo !== "hide"}
+        keep={{ promptSet: board.promptSet.name, evaluator: board.evaluator?.id, demo: sp.demo, type: sp.type }}
+      />
 
       {variantIds.length >= 2 && (
         <section aria-labelledby="compare" className="mt-8">

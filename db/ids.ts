@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
-export function newId(prefix: "run" | "ps" | "var" | "key" | "gen" | "task" | "wtk"): string {
+export function newId(prefix: "run" | "ps" | "ref" | "var" | "key" | "gen" | "task" | "wtk"): string {
   const bytes = randomBytes(16);
   let s = "";
   for (const b of bytes) s += ALPHABET[b & 31];

@@ -1,6 +1,7 @@
 // npm run bench:leaderboard: builds a synthetic scored board of V variants × R runs × P
-// prompts, times its cold computation, then serves it with `next start` and measures
-// GET / under concurrent clients (p50/p95/p99, requests per second, server RSS).
+// prompts, times its cold computation, then serves it with the product's server
+// (scripts/next-server.mjs, as `npm start` does) and measures GET / under concurrent clients
+// (p50/p95/p99, requests per second, HTML cache hits, server RSS).
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
@@ -25,10 +26,12 @@ Builds a fresh database in a temporary folder holding one prompt set scored by o
 evaluator: V variants × R runs (a guidance sweep each) × P prompts, inserted as scored
 rows (prompt_scores with cosine sums, run_scores), as scoring leaves them. Then:
   1. cold: computes the board once in this process (load + rank, B = 1000) and prints the time;
-  2. serves the database with 'next start' (needs 'npx next build' first), times the first
-     GET / (the server's own cold computation), then runs C concurrent clients against
-     GET / for D seconds and prints p50/p95/p99 latency, requests per second and the
-     server's resident memory (current and peak).
+  2. serves the database with scripts/next-server.mjs (needs 'npx next build' first), times
+     the first GET / (a large board is computed in the board thread: the page says so at once)
+     and how long until GET / shows the computed board (the server's own cold computation),
+     then runs C concurrent clients against GET / for D seconds and prints p50/p95/p99
+     latency, requests per second, the share answered from the HTML cache and the server's
+     resident memory (current and peak).
 The machine's other load shows in the figures: say how busy it was when quoting them.
 
 Options:
@@ -93,12 +96,17 @@ function buildDatabase(file: string, s: Sizes): void {
   c.close();
 }
 
-function get(port: number, agent: http.Agent, pathName: string): Promise<{ ms: number; status: number }> {
+/** One GET; the body is kept only when `keepBody` (the load phase discards it, as a client's socket would). */
+function get(port: number, agent: http.Agent, pathName: string, keepBody = false): Promise<{ ms: number; status: number; body: string; cache: string }> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const req = http.get({ host: "127.0.0.1", port, path: pathName, agent }, (res) => {
-      res.resume();
-      res.on("end", () => resolve({ ms: performance.now() - t0, status: res.statusCode ?? 0 }));
+      let body = "";
+      if (keepBody) {
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (body += c));
+      } else res.resume();
+      res.on("end", () => resolve({ ms: performance.now() - t0, status: res.statusCode ?? 0, body, cache: String(res.headers["x-page-cache"] ?? "") }));
     });
     req.on("error", reject);
   });
@@ -130,11 +138,13 @@ async function load(port: number, connections: number, seconds: number) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const latencies: number[] = [];
   let errors = 0;
+  let hits = 0;
   const end = performance.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: connections }, async () => {
       while (performance.now() < end) {
-        const r = await get(port, agent, "/").catch(() => ({ ms: NaN, status: 0 }));
+        const r = await get(port, agent, "/").catch(() => ({ ms: NaN, status: 0, cache: "" }));
+        if (r.cache === "hit") hits++;
         if (r.status === 200) latencies.push(r.ms);
         else errors++;
       }
@@ -142,7 +152,7 @@ async function load(port: number, connections: number, seconds: number) {
   );
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  return { requests: latencies.length, errors, perSecond: latencies.length / seconds, p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), p99: quantile(latencies, 0.99) };
+  return { requests: latencies.length, errors, hits, perSecond: latencies.length / seconds, p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), p99: quantile(latencies, 0.99) };
 }
 
 async function main() {
@@ -200,19 +210,31 @@ async function main() {
 
   if (!values["cold-only"]) {
     if (!fs.existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) throw new Error("no production build: run 'npx next build' first (or pass --cold-only)");
-    const next = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
-    const child = spawn(process.execPath, [next, "start", "-p", String(port), "-H", "127.0.0.1"], {
+    const child = spawn(process.execPath, [path.join(process.cwd(), "scripts", "next-server.mjs"), "--port", String(port), "--host", "127.0.0.1"], {
       env: { ...process.env, T2I_DATA_DIR: dir, T2I_INPROCESS_WORKER: "0", T2I_RATE_LIMIT_READS_PER_MIN: "0", NODE_ENV: "production" },
       stdio: ["ignore", "ignore", "inherit"],
     });
     try {
       await waitForServer(port, child);
-      const first = await get(port, new http.Agent(), "/");
-      console.log(`server: first GET / (cold, status ${first.status}) ${(first.ms / 1000).toFixed(2)} s; RSS ${rssMB(child.pid!).now.toFixed(0)} MB`);
+      const agent = new http.Agent();
+      const t1 = performance.now();
+      const first = await get(port, agent, "/", true);
+      const computing = first.body.includes('data-testid="board-updating"');
+      let ready = first;
+      while (ready.status === 200 && ready.body.includes('data-testid="board-updating"')) {
+        await new Promise((r) => setTimeout(r, 250));
+        ready = await get(port, agent, "/", true);
+      }
+      console.log(
+        `server: first GET / (${(Buffer.byteLength(ready.body) / 1024).toFixed(0)} KB when shown)`,
+      );
+      console.log(
+        `server: first GET / (status ${first.status}${computing ? ', "being computed"' : ""}) ${(first.ms / 1000).toFixed(2)} s; board shown after ${((performance.now() - t1) / 1000).toFixed(2)} s; RSS ${rssMB(child.pid!).now.toFixed(0)} MB`,
+      );
       const r = await load(port, connections, duration);
       const mem = rssMB(child.pid!);
       console.log(
-        `GET / with ${connections} clients for ${duration} s: ${r.requests} requests (${r.errors} errors), ${r.perSecond.toFixed(1)} req/s; p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms; server RSS ${mem.now.toFixed(0)} MB (peak ${mem.peak.toFixed(0)} MB)`,
+        `GET / with ${connections} clients for ${duration} s: ${r.requests} requests (${r.errors} errors), ${r.perSecond.toFixed(1)} req/s (${((100 * r.hits) / Math.max(1, r.requests)).toFixed(0)}% from the HTML cache); p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms; server RSS ${mem.now.toFixed(0)} MB (peak ${mem.peak.toFixed(0)} MB)`,
       );
     } finally {
       child.kill("SIGTERM");

@@ -1,11 +1,9 @@
 // npm run upload: send a sample batch to a running service (POST /api/v1/runs) and follow it.
-import fs from "node:fs";
-import path from "node:path";
 import { parseCliArgs } from "../lib/cli/parse-cli-args";
-import { openAsBlob } from "node:fs";
 import { config } from "../lib/config";
 import { formatRunSummary } from "../lib/runs/cli/run-summary";
 import type { RunDetail } from "../lib/runs/get-run-or-throw";
+import { buildUploadForm, UploadFormError } from "../lib/uploads/upload-form";
 
 const HELP = `Usage: npm run upload -- --archive FILE --variant NAME --guidance SCALE [options]
        npm run upload -- --manifest FILE [--images DIR] --variant NAME --guidance SCALE [options]
@@ -67,38 +65,24 @@ async function main() {
   if (!key) fail(2, "an API key is needed: --key or T2I_API_KEY (create one with npm run apikey -- create --name NAME)");
   if (!values.archive === !values.manifest) fail(2, "give either --archive or --manifest");
 
-  const form = new FormData();
-  const text: Record<string, string | undefined> = {
-    variant: values.variant,
-    guidanceScale: values.guidance,
-    conditioningType: values.conditioning,
-    promptSet: values["prompt-set"],
-    sampler: values.sampler,
-    steps: values.steps,
-    seedPolicy: values["seed-policy"],
-  };
-  for (const [k, v] of Object.entries(text)) if (v !== undefined) form.append(k, v);
-  let total = 0;
-  const addFile = async (field: string, file: string) => {
-    if (!fs.existsSync(file)) fail(2, `${file} does not exist`);
-    total += fs.statSync(file).size;
-    form.append(field, await openAsBlob(file), path.basename(file));
-  };
-  if (values.archive) await addFile("archive", values.archive);
-  else {
-    const manifest = values.manifest!;
-    await addFile("manifest", manifest);
-    const dir = values.images ?? path.dirname(manifest);
-    const lines = fs.readFileSync(manifest, "utf8");
-    const files = manifest.endsWith(".csv")
-      ? lines.split(/\r?\n/).slice(1).map((l) => l.split(",")[0]!).filter(Boolean)
-      : lines.split(/\r?\n/).filter((l) => l.trim()).map((l) => (JSON.parse(l) as { file: string }).file);
-    for (const f of files) {
-      const p = path.join(dir, f);
-      if (!fs.existsSync(p)) fail(2, `${p} (named in the manifest) does not exist`);
-      total += fs.statSync(p).size;
-      form.append("images", await openAsBlob(p), f);
-    }
+  let form: FormData;
+  let total: number;
+  try {
+    ({ form, bytes: total } = await buildUploadForm(
+      {
+        variant: values.variant,
+        guidanceScale: values.guidance,
+        conditioningType: values.conditioning,
+        promptSet: values["prompt-set"],
+        sampler: values.sampler,
+        steps: values.steps,
+        seedPolicy: values["seed-policy"],
+      },
+      { archive: values.archive, manifest: values.manifest, imagesDir: values.images },
+    ));
+  } catch (e) {
+    if (e instanceof UploadFormError) fail(2, e.message);
+    throw e;
   }
   process.stderr.write(`uploading ${(total / 1e6).toFixed(1)} MB to ${server}/api/v1/runs …\n`);
   let res: Response;

@@ -10,6 +10,8 @@ export * from "./jobs";
 export * from "./prompt-scores";
 export * from "./prompt-sets";
 export * from "./prompts";
+export * from "./reference-scores";
+export * from "./reference-sets";
 export * from "./run-scores";
 export * from "./runs";
 export * from "./sample-scores";

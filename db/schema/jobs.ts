@@ -3,7 +3,8 @@ import { z } from "zod";
 import { createdAt, oneOf, timestamp, updatedAt } from "./column-helpers";
 import { runs } from "./runs";
 
-export const JOB_KINDS = ["score_run"] as const;
+/** score_run: embed and score a run; reference_metrics: its distribution metrics against the applicable reference sets. */
+export const JOB_KINDS = ["score_run", "reference_metrics"] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export const JOB_STATUSES = ["queued", "running", "done", "failed"] as const;

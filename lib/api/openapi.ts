@@ -3,6 +3,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-ope
 import { z } from "zod";
 import { conditioningTypeSchema } from "../../db/schema";
 import { listGenerationsInputSchema } from "../generation/list-generations";
+import { boardReferenceQuerySchema } from "../reference-sets/board-reference-metrics";
 import { listRunsInputSchema } from "../runs/list-runs";
 import { sampleScoresQuerySchema } from "../runs/list-sample-scores";
 import { jsonImagesSchema } from "../uploads";
@@ -18,6 +19,7 @@ import {
   promptMetricsQuerySchema,
   rankingExportQuerySchema,
   promptSetQuerySchema,
+  referenceSetUploadFieldsSchema,
   runUploadFieldsSchema,
   auditQuerySchema,
   completeTaskJsonSchema,
@@ -169,6 +171,25 @@ function build() {
     responses: { 201: anyJson("Created"), 200: anyJson("Identical to the latest version: that version"), ...writeErrors, 409: err("That version exists") },
   });
   r.registerPath({ method: "get", path: "/api/v1/prompt-sets/{id}", summary: "A prompt set with its prompts", request: { params: z.object({ id: z.string() }), query: promptSetQuerySchema }, responses: { 200: anyJson("The prompt set"), 404: err("Not found") } });
+  r.registerPath({ method: "get", path: "/api/v1/reference-sets", summary: "List reference sets", responses: { 200: anyJson("{ referenceSets }") } });
+  r.registerPath({
+    method: "post",
+    path: "/api/v1/reference-sets",
+    summary: "Upload a reference set of real images (or a new version of one)",
+    description:
+      "Same body, validation and limits as POST /api/v1/runs: an `archive` (zip, tar, tar.gz with manifest.jsonl or manifest.csv) or a `manifest` plus `images`. Scored runs it applies to are queued for distribution metrics against it.",
+    security: [bearer],
+    request: { body: { content: { "multipart/form-data": { schema: referenceSetUploadFieldsSchema.extend({ archive: z.string().meta({ format: "binary" }).optional() }) } } } },
+    responses: { 201: anyJson("Created: { id, name, version, images, queuedRuns, pageUrl }"), ...writeErrors, 413: err("Too large") },
+  });
+  r.registerPath({ method: "get", path: "/api/v1/reference-sets/{id}", summary: "A reference set with its images per prompt and the runs scored against it", request: { params: z.object({ id: z.string() }), query: promptSetQuerySchema }, responses: { 200: anyJson("The reference set"), 404: err("Not found") } });
+  r.registerPath({
+    method: "get",
+    path: "/api/v1/reference-metrics",
+    summary: "Each scored run's pairwise diversity beside a distribution metric against each applicable reference set (the leaderboard's secondary view and its export)",
+    request: { query: boardReferenceQuerySchema },
+    responses: { 200: anyJson("{ promptSet, evaluatorId, metric, rows } or CSV of rows"), 404: err("No such prompt set"), 422: err("Bad query") },
+  });
   r.registerPath({ method: "get", path: "/api/v1/variants", summary: "List conditioning variants", responses: { 200: anyJson("{ variants }") } });
   r.registerPath({
     method: "post",

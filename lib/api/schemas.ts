@@ -31,6 +31,17 @@ export const runUploadFieldsSchema = z
   .meta({ id: "RunUploadFields" });
 export type RunUploadFields = z.infer<typeof runUploadFieldsSchema>;
 
+/** Text fields of the multipart upload to POST /api/v1/reference-sets (files as for runs: `archive`, or `manifest` + `images`). */
+export const referenceSetUploadFieldsSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100).meta({ description: "Reference set name; uploading an existing name makes its next version." }),
+    description: optionalText(2000),
+    promptSet: optionalText(100).meta({ description: "Prompt set (name or id) whose prompts the manifest's prompt / prompt_id name: per-prompt references. Omit for a global set (the manifest's prompts are then ignored)." }),
+    promptSetVersion: z.coerce.number().int().min(1).optional(),
+  })
+  .strict()
+  .meta({ id: "ReferenceSetUploadFields" });
+
 export const runIdParamsSchema = z.object({ id: z.string().min(1).max(100) });
 
 export const promptSetQuerySchema = z.object({ version: z.coerce.number().int().min(1).optional() });

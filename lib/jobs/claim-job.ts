@@ -36,7 +36,7 @@ export function claimJob(workerId: string, leaseMs: number = config().jobLeaseMs
                 (candidate.lastError ? `; last error: ${candidate.lastError}` : "")
               : `gave up after ${candidate.attempts} attempts; last error: ${candidate.lastError ?? "unknown"}`;
           tx.update(jobs).set({ status: "failed", lastError: reason, leaseOwner: null, leaseExpiresAt: null }).where(eq(jobs.id, candidate.id)).run();
-          failRun(tx, candidate.runId, reason, now);
+          if (candidate.kind === "score_run") failRun(tx, candidate.runId, reason, now);
           continue;
         }
         return tx

@@ -1,5 +1,5 @@
 // A job attempt failed: requeue it while attempts remain (and the error may pass), else fail
-// it and its run with the error. An attempt that advanced the run (more samples scored than at
+// it and (for a scoring job) its run with the error. An attempt that advanced the run (more samples scored than at
 // its claim) does not use up the job's attempts (claim-job.ts).
 import { and, eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
@@ -25,7 +25,8 @@ export function failJob(jobId: number, workerId: string, error: string, opts: { 
       }
       const reason = job.attempts > 1 ? `failed after ${job.attempts} attempts: ${error}` : error;
       tx.update(jobs).set({ status: "failed", leaseOwner: null, leaseExpiresAt: null, lastError: reason }).where(eq(jobs.id, jobId)).run();
-      failRun(tx, job.runId, reason);
+      // Distribution metrics are extra: their failure leaves the run's scores standing.
+      if (job.kind === "score_run") failRun(tx, job.runId, reason);
       return "failed";
     },
     { behavior: "immediate" },

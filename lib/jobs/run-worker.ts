@@ -10,6 +10,7 @@ import { resolveServiceModel, type ResolvedModel } from "../clip/resolve-model";
 import { getServiceEvaluator } from "../scoring/service-evaluator";
 import { config } from "../config";
 import { isAppError } from "../errors";
+import { scoreRunAgainstReferences } from "../reference-sets/score-run-against-references";
 import { scoreRun } from "../runs/score-run";
 import { claimJob } from "./claim-job";
 import { failJob } from "./fail-job";
@@ -89,6 +90,12 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerStats
     const signal = opts.signal ? AbortSignal.any([opts.signal, lost.signal]) : lost.signal;
     const started = performance.now();
     try {
+      if (job.kind === "reference_metrics") {
+        const r = await scoreRunAgainstReferences({ runId: job.runId, evaluator: evaluator!, lease, log });
+        stats.jobsDone++;
+        log(`finished job ${job.id}: run ${job.runId} against ${r.referenceSets} reference set(s) in ${r.seconds.toFixed(1)} s (${r.referenceImagesEmbedded} reference images embedded)`);
+        continue;
+      }
       const r = await scoreRun({ runId: job.runId, evaluator: evaluator!, lease, chunkSize: opts.chunkSize, signal, log });
       stats.jobsDone++;
       log(

@@ -8,6 +8,8 @@ import { prompts, promptScores, runScores, runs, sampleScores, samples, variants
 import type { RankingRun, RankingVariant } from "../ranking";
 import { rankedRunsFilter, type RunSourceFilter } from "../runs/ranked-runs-filter";
 
+type RankingPrompt = RankingRun["prompts"][number];
+
 export type BoardRun = {
   runId: string;
   variantId: string;
@@ -87,17 +89,25 @@ export function loadBoardInputs(db: Db, scope: BoardScope): BoardInputs {
   // from these; the stored per-prompt CLIPScore is clamped and can't be summed back). Scoring
   // stores the sum in prompt_scores; only runs scored before it did are re-aggregated.
   const keys = new Map(db.select({ id: prompts.id, key: prompts.promptKey }).from(prompts).where(eq(prompts.promptSetId, scope.promptSetId)).all().map((p) => [p.id, p.key]));
+  // Raw rows (no per-row object mapping): this is the one query that reads a row per (run, prompt).
   const divs = db
     .select({ runId: promptScores.runId, promptId: promptScores.promptId, n: promptScores.n, failed: promptScores.failed, cosSum: promptScores.cosSum, diversity: promptScores.diversity })
     .from(promptScores)
     .where(and(inArray(promptScores.runId, runIds), eq(promptScores.evaluatorId, evalId)))
-    .all();
-  const perRun = new Map<string, Map<number, { n: number; cosSum: number; diversity: number | null; key: string }>>();
+    .values() as [string, number, number, number, number | null, number | null][];
+  // Each (run, prompt)'s statistics are built once, as the ranking reads them.
+  const perRun = new Map<string, Map<number, RankingPrompt>>();
   const legacy = new Set<string>();
-  for (const d of divs) {
-    if (!perRun.has(d.runId)) perRun.set(d.runId, new Map());
-    if (d.cosSum === null) legacy.add(d.runId);
-    perRun.get(d.runId)!.set(d.promptId, { n: d.n - d.failed, cosSum: d.cosSum ?? 0, diversity: d.diversity, key: keys.get(d.promptId) ?? String(d.promptId) });
+  let current: Map<number, RankingPrompt> | undefined;
+  let currentRun = "";
+  for (const [runId, promptId, n, failed, cosSum, diversity] of divs) {
+    if (runId !== currentRun || !current) {
+      currentRun = runId;
+      current = perRun.get(runId);
+      if (!current) perRun.set(runId, (current = new Map()));
+    }
+    if (cosSum === null) legacy.add(runId);
+    current.set(promptId, { promptId: keys.get(promptId) ?? String(promptId), n: n - failed, cosSum: cosSum ?? 0, diversity });
   }
   if (legacy.size > 0) {
     const sums = db
@@ -133,7 +143,7 @@ export function loadBoardInputs(db: Db, scope: BoardScope): BoardInputs {
       runId: run.id,
       guidanceScale: run.guidanceScale,
       vendi: score.vendi,
-      prompts: shared.map((pid) => ({ promptId: m.get(pid)!.key, n: m.get(pid)!.n, cosSum: m.get(pid)!.cosSum, diversity: m.get(pid)!.diversity })),
+      prompts: shared.map((pid) => m.get(pid)!),
     });
   }
   return { runs: boardRuns, prompts: shared.length, inputs: shared.length > 0 ? [...byVariant.values()] : [] };

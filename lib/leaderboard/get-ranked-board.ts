@@ -13,6 +13,8 @@ import { evaluatorSummary, type EvaluatorSummary } from "../runs/get-run-or-thro
 import type { RunSourceFilter } from "../runs/ranked-runs-filter";
 import { boardRunFilter, type BoardRun } from "./board-inputs";
 import { storedBoard, storedComparison, storedRanking } from "./board-store";
+// Publishes the ranking pages' version for the server's HTML cache (scripts/page-cache.mjs).
+import "./page-version";
 
 export type { BoardRun } from "./board-inputs";
 
@@ -32,9 +34,9 @@ export type RankedBoard = {
   ranking: Ranking | null;
   /** Variants none of whose runs could enter the ranking, with the reason. */
   excluded: { variantId: string; reason: string }[];
-  /** When the board's inputs were last loaded (they are reused until a run of the board changes). */
+  /** When the board's inputs were last loaded (they are reused until a run of the board changes); null while a costly board is computed for the first time. */
   computedAt: string | null;
-  /** True while a newer version of this board is being computed: this is the previous one. */
+  /** True while a newer version of this board is being computed: this is the previous one (empty when computedAt is null). */
   updating: boolean;
 };
 
@@ -85,7 +87,7 @@ export function getRankedBoard(promptSet: string, opts: BoardOptions = {}): Rank
       const covered = Math.max(...board.runs.filter((r) => r.variantId === id).map((r) => r.promptsCovered));
       return { variantId: id, reason: `its runs cover ${covered} of the ${board.prompts} prompts the ranked runs cover; upload samples for every prompt to be ranked` };
     });
-  return { ...board, ranking: entry ? storedRanking(entry, opts.ranking) : null, excluded, computedAt: entry?.computedAt.toISOString() ?? null, updating: entry?.updating ?? false };
+  return { ...board, ranking: entry ? storedRanking(entry, opts.ranking) : null, excluded, computedAt: entry?.computedAt?.toISOString() ?? null, updating: entry?.updating ?? false };
 }
 
 export type Comparison = Omit<RankedBoard, "ranking" | "excluded"> & { comparison: VariantComparison | null };
@@ -93,6 +95,8 @@ export type Comparison = Omit<RankedBoard, "ranking" | "excluded"> & { compariso
 /** Two variants head to head on one prompt set and evaluator (by variant id or name). */
 export function getComparison(promptSet: string, a: string, b: string, opts: Omit<BoardOptions, "includeDemo"> = {}): Comparison {
   const { board, entry } = load(promptSet, opts);
+  // A costly board computed for the first time has no variants yet: say so, not "not found".
+  if (entry && entry.computedAt === null) return { ...board, comparison: null, computedAt: null, updating: true };
   const find = (ref: string) => {
     const id = Object.values(board.variants).find((v) => v.id === ref || v.name === ref)?.id;
     if (!id) throw new AppError("not_found", `variant "${ref}" has no scored runs on prompt set "${board.promptSet.name}"`);
@@ -109,7 +113,7 @@ export function getComparison(promptSet: string, a: string, b: string, opts: Omi
     variants: Object.fromEntries(Object.entries(board.variants).filter(([id]) => keep.has(id))),
     runs: board.runs.filter((r) => keep.has(r.variantId)),
     comparison: entry ? namedReasons(storedComparison(entry, ia, ib, opts.ranking), board.variants) : null,
-    computedAt: entry?.computedAt.toISOString() ?? null,
+    computedAt: entry?.computedAt?.toISOString() ?? null,
     updating: entry?.updating ?? false,
   };
 }

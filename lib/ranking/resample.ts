@@ -41,7 +41,10 @@ export const isReliable = (resamples: number, B: number) => resamples >= RELIABL
 
 /** Percentile interval of the resampled values; NaN marks a dropped resample. null if all were dropped. */
 export function percentileInterval(values: Float64Array, s: ResampleSettings): BootstrapInterval | null {
-  const kept = values.filter((v) => !Number.isNaN(v)).sort();
+  // A copy sorted natively (numeric for typed arrays); the filter's callback only when a resample was dropped.
+  let dropped = 0;
+  for (let k = 0; k < values.length; k++) if (Number.isNaN(values[k]!)) dropped++;
+  const kept = (dropped === 0 ? values.slice() : values.filter((v) => !Number.isNaN(v))).sort();
   if (kept.length === 0) return null;
   const alpha = (1 - s.level) / 2;
   return {
@@ -100,6 +103,16 @@ export function resampleRuns(
       dv.set(run.arrays.diversity, r * P);
       has.set(run.arrays.hasDiversity, r * P);
     });
+    // A resample's multiplicities always sum to P, so a run with a diversity for every prompt has
+    // h = P and a run with the same n on every prompt has m = n·P: integer sums, exact in
+    // floating point, so skipping those two accumulations changes no result.
+    const fullHas = new Uint8Array(R);
+    const constN = new Float64Array(R).fill(NaN);
+    for (let r = 0; r < R; r++) {
+      const a = input.runs[r]!.arrays;
+      fullHas[r] = a.hasDiversity.every((x) => x === 1) ? 1 : 0;
+      if (a.n.every((x) => x === a.n[0])) constN[r] = a.n[0]!;
+    }
     const drawn = new Int32Array(P);
     const mult = new Float64Array(P);
     const points: RunPoints = { diversity: new Float64Array(R), clipScore: new Float64Array(R) };
@@ -117,13 +130,24 @@ export function resampleRuns(
         let m = 0;
         let d = 0;
         let h = 0;
-        for (let j = 0; j < k; j++) {
-          const i = base + drawn[j]!;
-          const w = mult[j]!;
-          c += w * cos[i]!;
-          m += w * n[i]!;
-          d += w * dv[i]!;
-          h += w * has[i]!;
+        if (fullHas[r] === 1 && !Number.isNaN(constN[r]!)) {
+          for (let j = 0; j < k; j++) {
+            const i = base + drawn[j]!;
+            const w = mult[j]!;
+            c += w * cos[i]!;
+            d += w * dv[i]!;
+          }
+          m = constN[r]! * P;
+          h = P;
+        } else {
+          for (let j = 0; j < k; j++) {
+            const i = base + drawn[j]!;
+            const w = mult[j]!;
+            c += w * cos[i]!;
+            m += w * n[i]!;
+            d += w * dv[i]!;
+            h += w * has[i]!;
+          }
         }
         points.diversity[r] = div[r]![b] = h > 0 ? d / h : NaN;
         points.clipScore[r] = clip[r]![b] = m > 0 ? clipScoreFromMean(c / m) : NaN;

@@ -5,8 +5,7 @@
 // rows nor files. Staged files that were not moved stay where they are (the caller cleans up
 // its staging folder).
 import { createHash } from "node:crypto";
-import { statSync } from "node:fs";
-import { eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Tx } from "../../db/client";
 import { newId } from "../../db/ids";
@@ -19,8 +18,9 @@ import { ensureImplicitPromptSet } from "../prompt-sets/ensure-implicit-prompt-s
 import { findContainingPromptSet } from "../prompt-sets/find-containing-prompt-set";
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
 import { promptIdentity } from "../prompt-sets/prompt-key";
-import { ContentHashMismatchError, IMAGE_FORMATS, hasFile, placeFileSync, putFile, removeFile, type ImageFormat } from "../storage/content-store";
+import { IMAGE_FORMATS } from "../storage/content-store";
 import { claimStoreFiles } from "../storage/in-flight";
+import { ensureFilesPresent, putStagedFiles, removeUnreferenced } from "../storage/store-staged-files";
 import { createVariant, createVariantInputSchema } from "../variants/create-variant";
 import { retryRun } from "./retry-run";
 
@@ -126,21 +126,7 @@ async function storeAndInsert(
   variantId: string | undefined,
 ): Promise<CreateRunResult> {
   const db = getDb();
-  const added: { sha256: string; format: ImageFormat }[] = [];
-  try {
-    await forEachLimited([...firstBySha.values()], 4, async (i) => {
-      try {
-        const r = await putFile(i.stagedPath, { format: i.format, expectedSha256: i.sha256 });
-        if (r.added) added.push({ sha256: i.sha256, format: i.format });
-      } catch (e) {
-        if (!(e instanceof ContentHashMismatchError)) throw e;
-        throw new AppError("validation_failed", `${i.fileName}: its bytes have sha256 ${e.actual}, not the ${i.sha256} given for it`, { file: i.fileName });
-      }
-    });
-  } catch (e) {
-    removeUnreferenced(added);
-    throw e;
-  }
+  const added = await putStagedFiles([...firstBySha.values()]);
 
   try {
     const run = db.transaction((tx) => insertRun(tx, v, fingerprint, set, items, variantId), { behavior: "immediate" });
@@ -308,82 +294,10 @@ function insertRun(
   return run;
 }
 
-/**
- * Inside the write transaction: every file the rows will reference must exist. A concurrent
- * upload that failed may have removed one that it added and we found present; put it back
- * from our staged copy.
- */
-function ensureFilesPresent(items: Resolved[]): void {
-  const bySha = new Map<string, Resolved[]>();
-  for (const i of items) bySha.set(i.sha256, [...(bySha.get(i.sha256) ?? []), i]);
-  for (const [sha, list] of bySha) {
-    const format = list[0]!.format;
-    if (hasFile(sha, format)) continue;
-    const staged = list.find((i) => fileExists(i.stagedPath));
-    if (!staged) throw new Error(`content file ${sha} vanished and no staged copy is left`);
-    placeFileSync(staged.stagedPath, sha, format);
-  }
-}
-
-function fileExists(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Deletes files this call added unless an images row now references them (a concurrent
- * upload of the same content committed). Under the write lock, so no commit slips in between.
- */
-function removeUnreferenced(added: { sha256: string; format: ImageFormat }[]): void {
-  if (added.length === 0) return;
-  getDb().transaction(
-    (tx) => {
-      for (let k = 0; k < added.length; k += ROWS_PER_INSERT) {
-        const chunk = added.slice(k, k + ROWS_PER_INSERT);
-        const kept = new Set(
-          tx
-            .select({ sha256: images.sha256 })
-            .from(images)
-            .where(
-              inArray(
-                images.sha256,
-                chunk.map((a) => a.sha256),
-              ),
-            )
-            .all()
-            .map((r) => r.sha256),
-        );
-        for (const a of chunk) if (!kept.has(a.sha256)) removeFile(a.sha256, a.format);
-      }
-    },
-    { behavior: "immediate" },
-  );
-}
-
 function isUniqueViolation(e: unknown, column: string): boolean {
   // drizzle may wrap the driver's error; the SqliteError is then the cause.
   for (let err = e as { code?: string; message?: string; cause?: unknown } | undefined; err; err = err.cause as typeof err) {
     if (err.code === "SQLITE_CONSTRAINT_UNIQUE" && (err.message ?? "").includes(column)) return true;
   }
   return false;
-}
-
-async function forEachLimited<T>(list: readonly T[], limit: number, fn: (x: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed: unknown;
-  const worker = async () => {
-    while (failed === undefined && next < list.length) {
-      const x = list[next++]!;
-      try {
-        await fn(x);
-      } catch (e) {
-        failed ??= e;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, list.length) }, worker));
-  if (failed !== undefined) throw failed;
 }

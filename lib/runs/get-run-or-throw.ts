@@ -1,6 +1,7 @@
 // One run as the API and pages show it: settings, status and progress, the evaluator, the
 // run-level metrics with bootstrap intervals, the per-prompt table and the per-sample errors.
 import { and, asc, eq, isNotNull } from "drizzle-orm";
+import { listRunReferenceMetrics, type RunReferenceMetrics } from "../reference-sets/list-run-reference-metrics";
 import { getDb } from "../../db/client";
 import { apiKeys, evaluators, promptScores, prompts, promptSets, runScores, runs, sampleScores, samples, variants, type RunRow, type RunScoreRow } from "../../db/schema";
 import { evaluatorWarning } from "../clip/identity";
@@ -51,6 +52,8 @@ export type RunDetail = RunView & {
     labels: ReturnType<typeof metricLabels>;
     run: Omit<RunScoreRow, "runId" | "evaluatorId">;
     prompts: PromptMetrics[];
+    /** Distribution metrics against each applicable reference set (lib/reference-sets). */
+    reference: RunReferenceMetrics[];
   } | null;
   errors: SampleError[];
 };
@@ -145,5 +148,5 @@ export function getRunOrThrow(id: string, opts: { evaluatorId?: string } = {}): 
     .all();
 
   const { runId: _r, evaluatorId: _e, ...metrics } = runScore;
-  return { ...view, metrics: { evaluatorId: evaluator.id, labels: metricLabels(), run: metrics, prompts: promptRows }, errors };
+  return { ...view, metrics: { evaluatorId: evaluator.id, labels: metricLabels(), run: metrics, prompts: promptRows, reference: listRunReferenceMetrics(id, evaluator.id) }, errors };
 }

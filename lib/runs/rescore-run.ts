@@ -32,7 +32,7 @@ export function rescoreRun(runId: string, evaluatorId: string, tx?: DbOrTx): Res
   const active = tx
     .select({ id: jobs.id })
     .from(jobs)
-    .where(and(eq(jobs.runId, runId), inArray(jobs.status, ["queued", "running"])))
+    .where(and(eq(jobs.runId, runId), eq(jobs.kind, "score_run"), inArray(jobs.status, ["queued", "running"])))
     .get();
   // Progress counts this evaluator's scores from now on (a resumed re-score starts where it stopped).
   tx.update(runs).set({ status: "queued", finishedAt: null, progressDone: scoredCount(runId, evaluatorId) }).where(eq(runs.id, runId)).run();

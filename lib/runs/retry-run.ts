@@ -30,7 +30,7 @@ export function retryRun(runId: string, tx?: DbOrTx): RunRow {
   const active = tx
     .select({ id: jobs.id })
     .from(jobs)
-    .where(and(eq(jobs.runId, runId), inArray(jobs.status, ["queued", "running"])))
+    .where(and(eq(jobs.runId, runId), eq(jobs.kind, "score_run"), inArray(jobs.status, ["queued", "running"])))
     .get();
   if (run.evaluatorId) {
     const runSamples = tx.select({ id: samples.id }).from(samples).where(eq(samples.runId, runId));

@@ -20,6 +20,8 @@ import { recordEvaluator } from "../embeddings/record-evaluator";
 import { config } from "../config";
 import { AppError } from "../errors";
 import { completeJob } from "../jobs/complete-job";
+import { enqueueJob } from "../jobs/enqueue-job";
+import { hasApplicableReferenceSets } from "../reference-sets/applicable-reference-sets";
 import { assertLease, type Lease } from "../jobs/lease";
 import { cosine, listMetrics, MetricInputError, summarize } from "../metrics";
 import { asImageFormat } from "../storage/get-image-or-throw";
@@ -304,6 +306,8 @@ function finalize(db: DbOrTx, runId: string, evaluatorId: string, fenced: <T>(fn
       .where(eq(runs.id, runId))
       .run();
     if (lease) completeJob(lease.jobId, lease.workerId, tx);
+    // Distribution metrics against reference sets follow as their own job (lib/reference-sets).
+    if (outcome.status === "scored" && hasApplicableReferenceSets(tx, runId)) enqueueJob(tx, { kind: "reference_metrics", runId });
   });
   return outcome;
 }

@@ -9,16 +9,16 @@ import type { Rng, ToyObject, ToyRegion, ToyScene, ToyShape, ToySize } from "./s
 export type CaptionLevel = "full" | "partial" | "minimal";
 export type Caption = { text: string; level: CaptionLevel };
 
-const SHAPE_WORDS: Record<ToyShape, Array<[string, string]>> = {
+export const SHAPE_WORDS: Record<ToyShape, Array<[string, string]>> = {
   circle: [["circle", "circles"], ["disc", "discs"]],
   square: [["square", "squares"], ["box", "boxes"]],
   triangle: [["triangle", "triangles"]],
   star: [["star", "stars"]],
   ring: [["ring", "rings"], ["donut", "donuts"]],
 };
-const COLOUR_WORDS: Record<string, string[]> = { grey: ["grey", "gray"], purple: ["purple", "violet"] };
-const SIZE_WORDS: Record<ToySize, string[]> = { small: ["small", "little"], large: ["large", "big"] };
-const REGION_WORDS: Record<ToyRegion, string[]> = {
+export const COLOUR_WORDS: Record<string, string[]> = { grey: ["grey", "gray"], purple: ["purple", "violet"] };
+export const SIZE_WORDS: Record<ToySize, string[]> = { small: ["small", "little"], large: ["large", "big"] };
+export const REGION_WORDS: Record<ToyRegion, string[]> = {
   left: ["on the left", "to the left"],
   right: ["on the right", "to the right"],
   top: ["at the top", "near the top"],

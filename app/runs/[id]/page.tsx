@@ -12,6 +12,7 @@ import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
 import { RunActions } from "./run-actions";
 import { RunProgress } from "./run-progress";
 import { UserText } from "@/app/_components/user-text";
+import { ReferenceMetricsTable, referenceSetLink } from "@/app/_components/reference-metrics-table";
 
 export const dynamic = "force-dynamic";
 
@@ -153,6 +154,15 @@ export default async function RunPage({ params, searchParams }: Props) {
           <p className="mt-2 text-xs text-slate-500">
             {m.n} samples, {m.failed} failed. CIs: percentile bootstrap over prompts. {labels.clipScore}.
           </p>
+        </section>
+      )}
+
+      {(run.metrics?.reference.length ?? 0) > 0 && (
+        <section aria-labelledby="against-references" className="mt-8">
+          <h2 id="against-references" className="text-lg font-semibold">
+            Against reference sets
+          </h2>
+          <ReferenceMetricsTable first="Reference set" rows={run.metrics!.reference.map((r) => ({ key: r.referenceSet.id, label: referenceSetLink(r), metrics: r }))} />
         </section>
       )}
 

@@ -8,6 +8,7 @@ import { runLeaderboard } from "@/lib/leaderboard/run-leaderboard";
 import { createRun } from "@/lib/runs/create-run";
 import { listRuns, listRunsInputSchema } from "@/lib/runs/list-runs";
 import { ingestMultipart } from "@/lib/uploads";
+import { stagedItemInputs } from "@/lib/uploads/staged-item-inputs";
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
@@ -38,18 +39,7 @@ export const POST = route(async (req) => {
       seedPolicy: f.seedPolicy,
       source: "uploaded",
       apiKeyId: key.id,
-      items: staged.items.map((i) => ({
-        fileName: i.fileName,
-        prompt: i.prompt,
-        promptId: i.promptId,
-        seed: i.seed,
-        stagedPath: i.path,
-        sha256: i.sha256,
-        bytes: i.bytes,
-        width: i.width,
-        height: i.height,
-        format: i.format,
-      })),
+      items: stagedItemInputs(staged.items),
     });
     const statusUrl = `/api/v1/runs/${run.id}`;
     const body = {

@@ -1,0 +1,83 @@
+// Distribution metrics against reference sets (lib/reference-sets/reference-metrics.ts): one row per
+// reference set, unreliable numbers marked with their reason, CIs where computed.
+import Link from "next/link";
+import type { Flagged, ReferenceMetrics } from "@/lib/reference-sets/reference-metrics";
+import { fmt, fmtCi } from "./format";
+import { UserText } from "./user-text";
+
+function Cell({ f, digits = 3, testId }: { f: Flagged; digits?: number; testId?: string }) {
+  return (
+    <td className="p-2 text-right" title={f.reason} data-testid={testId}>
+      <span className={f.reliable ? "" : "text-amber-800"}>
+        {fmt(f.value, digits)}
+        {!f.reliable && f.value !== null ? " ⚠" : ""}
+      </span>
+      {f.ci && <span className="block text-xs text-slate-500">{fmtCi(f.ci, digits)}</span>}
+    </td>
+  );
+}
+
+function Mean({ m }: { m: NonNullable<ReferenceMetrics["perPrompt"]>["recall"] | undefined }) {
+  if (!m?.mean) return <td className="p-2 text-right">—</td>;
+  return (
+    <td className="p-2 text-right" title={`${m.prompts} prompts${m.skipped ? `, ${m.skipped} without a value` : ""}`}>
+      {fmt(m.mean.estimate)}
+      <span className="block text-xs text-slate-500">{fmtCi(m.mean)}</span>
+    </td>
+  );
+}
+
+export function ReferenceMetricsTable({ rows, first }: { rows: { key: string; label: React.ReactNode; metrics: ReferenceMetrics }[]; first: string }) {
+  if (rows.length === 0) return null;
+  const fdLabel = rows[0]!.metrics.fdLabel;
+  return (
+    <div className="mt-2 overflow-x-auto">
+      <table className="w-full min-w-[48rem] border-collapse bg-white text-sm" data-testid="reference-metrics">
+        <thead>
+          <tr className="border-b border-slate-200 text-left">
+            <th scope="col" className="p-2">{first}</th>
+            <th scope="col" className="p-2 text-right">n gen / ref</th>
+            <th scope="col" className="p-2 text-right" title="Fréchet distance in the evaluator's embedding space (not FID); lower is better">{fdLabel} ↓</th>
+            <th scope="col" className="p-2 text-right" title="1000·MMD² (biased), Gaussian kernel σ = 10; lower is better">CMMD ↓</th>
+            <th scope="col" className="p-2 text-right" title="improved precision, k = 3">precision</th>
+            <th scope="col" className="p-2 text-right" title="improved recall, k = 3">recall</th>
+            <th scope="col" className="p-2 text-right" title="density, k = 5">density</th>
+            <th scope="col" className="p-2 text-right" title="coverage, k = 5">coverage</th>
+            <th scope="col" className="p-2 text-right" title="mean over prompts of per-prompt recall, 95% bootstrap CI over prompts">recall / prompt</th>
+            <th scope="col" className="p-2 text-right" title="mean over prompts of per-prompt coverage, 95% bootstrap CI over prompts">coverage / prompt</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(({ key, label, metrics: m }) => (
+            <tr key={key} className="border-b border-slate-100">
+              <td className="p-2">{label}</td>
+              <td className="p-2 text-right">
+                {m.nGenerated} / {m.nReference}
+              </td>
+              <Cell f={m.fd} testId="ref-fd" />
+              <Cell f={m.cmmd} />
+              <Cell f={m.precision} />
+              <Cell f={m.recall} testId="ref-recall" />
+              <Cell f={m.density} />
+              <Cell f={m.coverage} />
+              <Mean m={m.perPrompt?.recall} />
+              <Mean m={m.perPrompt?.coverage} />
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="mt-1 text-xs text-slate-500">
+        ⚠ = flagged as unreliable (hover for the reason: e.g. FD with fewer samples than the embedding dimension). CIs: percentile bootstrap over prompts
+        {rows.some((r) => r.metrics.globalCiSkipped) ? "; the global metrics of some rows have none (hover the set)" : ""}.
+      </p>
+    </div>
+  );
+}
+
+export function referenceSetLink(m: ReferenceMetrics) {
+  return (
+    <Link href={`/reference-sets/${m.referenceSet.id}`} className="underline" title={m.globalCiSkipped ? `no CIs for the global metrics: ${m.globalCiSkipped}` : undefined}>
+      <UserText text={m.referenceSet.name} expand={false} /> v{m.referenceSet.version}
+    </Link>
+  );
+}

@@ -1,0 +1,18 @@
+// GET /api/v1/reference-sets/:id – one reference set (by id or name; ?version=N) with its images per prompt and the runs scored against it
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
+import { parseQuery, promptSetQuerySchema } from "@/lib/api/schemas";
+import { rateLimit } from "@/lib/http/rate-limit";
+import { route } from "@/lib/http/respond";
+import { getReferenceSetOrThrow } from "@/lib/reference-sets/get-reference-set-or-throw";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const GET = route<{ params: Promise<{ id: string }> }>(async (req, { params }) => {
+  rateLimit(req, "read");
+  const { id } = await params;
+  const { version } = parseQuery(req.url, promptSetQuerySchema);
+  return Response.json(getReferenceSetOrThrow(id, version));
+});
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

@@ -1,0 +1,111 @@
+// Reference sets over the REST API: upload (validated like runs), list, show, and a run scored
+// against them in the background, with the metrics on the run API and the leaderboard export.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
+import { snapshot } from "../state";
+import { auth, makeSamples, manifestJsonl, uniqueName, type SampleFile } from "../helpers";
+
+function form(fields: Record<string, string>, files: SampleFile[], manifest = manifestJsonl(files)): FormData {
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+  fd.append("manifest", new Blob([manifest]), "manifest.jsonl");
+  for (const f of files) fd.append("images", new Blob([new Uint8Array(f.data)]), f.name);
+  return fd;
+}
+
+async function expectError(res: APIResponse, status: number, code: string) {
+  expect(res.status(), await res.text()).toBe(status);
+  const body = await res.json();
+  expect(body.error).toMatchObject({ code, message: expect.any(String) });
+  return body.error as { code: string; message: string; details?: Record<string, unknown> };
+}
+
+async function waitReference(request: APIRequestContext, runId: string) {
+  await expect
+    .poll(async () => (await (await request.get(`/api/v1/runs/${runId}`)).json()).metrics?.reference?.length ?? 0, { timeout: 60_000, intervals: [250, 500, 1000] })
+    .toBeGreaterThan(0);
+  return (await (await request.get(`/api/v1/runs/${runId}`)).json()).metrics.reference;
+}
+
+const PROMPTS = ["a red square", "a blue circle", "a green triangle"];
+
+test("a tied reference set: uploaded, listed, shown, and each scored run is compared with it", async ({ request }) => {
+  const set = uniqueName("refps");
+  expect((await request.post("/api/v1/prompt-sets", { data: { name: set, prompts: PROMPTS.map((prompt) => ({ prompt })) }, headers: auth() })).status()).toBe(201);
+  const name = uniqueName("real");
+  const refs = await makeSamples(PROMPTS, 6);
+  const up = await request.post("/api/v1/reference-sets", { multipart: form({ name, promptSet: set }, refs), headers: auth() });
+  expect(up.status(), await up.text()).toBe(201);
+  const created = await up.json();
+  expect(created).toMatchObject({ name, version: 1, images: 18, queuedRuns: 0, promptSetId: expect.any(String), pageUrl: `/reference-sets/${created.id}` });
+
+  const list = await (await request.get("/api/v1/reference-sets")).json();
+  expect(list.referenceSets).toContainEqual(expect.objectContaining({ id: created.id, name, imageCount: 18, promptSet: expect.objectContaining({ name: set }) }));
+  const shown = await (await request.get(`/api/v1/reference-sets/${encodeURIComponent(name)}`)).json();
+  expect(shown.prompts.map((p: { images: number }) => p.images)).toEqual([6, 6, 6]);
+
+  const samples = await makeSamples(PROMPTS, 6);
+  const run = await request.post("/api/v1/runs", {
+    multipart: form({ variant: uniqueName("var"), conditioningType: "text_sequence", guidanceScale: "3", promptSet: set }, samples),
+    headers: auth(),
+  });
+  expect(run.status(), await run.text()).toBe(202);
+  const { id } = await run.json();
+  const [m] = await waitReference(request, id);
+  expect(m).toMatchObject({ referenceSet: { id: created.id, name, version: 1, perPrompt: true }, nGenerated: 18, nReference: 18 });
+  expect(m.fdLabel).toMatch(/^FD_/);
+  expect(m.fd).toMatchObject({ reliable: false, reason: expect.stringMatching(/dimension|noisy/) });
+  expect(m.perPrompt.recall.mean).toMatchObject({ estimate: expect.any(Number), low: expect.any(Number), high: expect.any(Number) });
+
+  const board = await (await request.get(`/api/v1/reference-metrics?promptSet=${encodeURIComponent(set)}&metric=coverage`)).json();
+  expect(board.rows).toEqual([expect.objectContaining({ runId: id, metric: "coverage", level: "per-prompt mean", value: m.perPrompt.coverage.mean.estimate })]);
+  const csv = await request.get(`/api/v1/reference-metrics?promptSet=${encodeURIComponent(set)}&format=csv`);
+  expect(csv.headers()["content-type"]).toContain("text/csv");
+  expect((await csv.text()).split("\n")[0]).toContain("diversity");
+
+  // A second version applies to the run that is already scored.
+  const v2 = await request.post("/api/v1/reference-sets", { multipart: form({ name, promptSet: set }, await makeSamples(PROMPTS, 6)), headers: auth() });
+  expect(await v2.json()).toMatchObject({ version: 2, queuedRuns: 1 });
+  await expect
+    .poll(async () => (await (await request.get(`/api/v1/runs/${id}`)).json()).metrics.reference.map((r: { referenceSet: { version: number } }) => r.referenceSet.version), { timeout: 60_000 })
+    .toEqual([2]);
+});
+
+test("bad reference uploads get clear 4xx answers and store nothing", async ({ request }) => {
+  const refs = await makeSamples(["a red square"], 3);
+  const before = snapshot();
+  await expectError(await request.post("/api/v1/reference-sets", { multipart: form({ name: "x" }, refs) }), 401, "unauthorized");
+  const unknownSet = await expectError(await request.post("/api/v1/reference-sets", { multipart: form({ name: uniqueName("r"), promptSet: "no-such-set" }, refs), headers: auth() }), 422, "validation_failed");
+  expect(unknownSet.message).toContain("no-such-set");
+  await expectError(await request.post("/api/v1/reference-sets", { multipart: form({ promptSet: "x" }, refs), headers: auth() }), 422, "validation_failed");
+  await expectError(await request.post("/api/v1/reference-sets", { multipart: form({ name: uniqueName("r"), bogus: "1" }, refs), headers: auth() }), 422, "validation_failed");
+  const missing = await expectError(
+    await request.post("/api/v1/reference-sets", { multipart: form({ name: uniqueName("r") }, refs.slice(1), manifestJsonl(refs)), headers: auth() }),
+    422,
+    "validation_failed",
+  );
+  expect(JSON.stringify(missing.details)).toContain(refs[0]!.name);
+  expect(snapshot()).toEqual(before);
+  await expectError(await request.get("/api/v1/reference-sets/no-such-reference"), 404, "not_found");
+  await expectError(await request.get("/api/v1/reference-metrics?promptSet=x&metric=bogus"), 422, "validation_failed");
+});
+
+test("npm run reference-sets uploads and lists through the REST API", async ({ baseURL, request }) => {
+  // Tied to its own prompt set: a global set would be compared with every later spec's runs.
+  const set = uniqueName("cli-ps");
+  expect((await request.post("/api/v1/prompt-sets", { data: { name: set, prompts: [{ prompt: "a yellow star" }, { prompt: "a black star" }] }, headers: auth() })).status()).toBe(201);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ref-cli-"));
+  const refs = await makeSamples(["a yellow star", "a black star"], 3);
+  for (const f of refs) fs.writeFileSync(path.join(dir, f.name), f.data);
+  fs.writeFileSync(path.join(dir, "manifest.jsonl"), manifestJsonl(refs));
+  const name = uniqueName("cli-ref");
+  const env = { ...process.env, T2I_SERVER: baseURL!, T2I_API_KEY: auth().Authorization.slice("Bearer ".length) };
+  const out = execFileSync(process.execPath, ["--import", "tsx", "scripts/reference-sets.ts", "upload", "--name", name, "--prompt-set", set, "--manifest", path.join(dir, "manifest.jsonl")], { env, encoding: "utf8" });
+  expect(JSON.parse(out)).toMatchObject({ name, version: 1, images: 6, queuedRuns: 0 });
+  const listed = execFileSync(process.execPath, ["--import", "tsx", "scripts/reference-sets.ts", "list"], { env, encoding: "utf8" });
+  expect(listed).toContain(`${name} v1\t6 images\tprompt set ${set} v1`);
+  fs.rmSync(dir, { recursive: true, force: true });
+});

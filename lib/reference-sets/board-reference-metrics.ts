@@ -1,0 +1,120 @@
+// The leaderboard's secondary view of reference metrics: for one prompt set and one evaluator, each
+// scored run's pairwise diversity (with its CI) beside a picked distribution metric against each
+// applicable reference set (with its CI where one exists). Also the rows of the export
+// (GET /api/v1/reference-metrics, JSON or CSV). The primary ranking is untouched (lib/ranking).
+import { and, asc, desc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "../../db/client";
+import { referenceScores, referenceSets, runScores, runs, variants } from "../../db/schema";
+import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
+import type { ReferenceMetrics } from "./reference-metrics";
+
+export const BOARD_REFERENCE_METRICS = ["recall", "coverage", "precision", "density", "fd", "cmmd"] as const;
+export type BoardReferenceMetric = (typeof BOARD_REFERENCE_METRICS)[number];
+
+export type BoardReferenceRow = {
+  referenceSetId: string;
+  referenceSet: string;
+  referenceVersion: number;
+  variantId: string;
+  variant: string;
+  runId: string;
+  guidanceScale: number;
+  diversity: number | null;
+  diversityLow: number | null;
+  diversityHigh: number | null;
+  /** The picked metric: per-prompt mean (recall, coverage, precision, density of tied sets) or the global value. */
+  metric: BoardReferenceMetric;
+  value: number | null;
+  low: number | null;
+  high: number | null;
+  /** "per-prompt mean" or "global". */
+  level: "per-prompt mean" | "global";
+  reliable: boolean;
+  reason: string | null;
+  nGenerated: number;
+  nReference: number;
+};
+
+/** The picked metric of one result: tied sets give the per-prompt mean with its CI for k-NN metrics. */
+export function pickReferenceMetric(m: ReferenceMetrics, metric: BoardReferenceMetric): Pick<BoardReferenceRow, "value" | "low" | "high" | "level" | "reliable" | "reason"> {
+  if (metric !== "fd" && metric !== "cmmd" && m.perPrompt) {
+    const mean = m.perPrompt[metric].mean;
+    return { value: mean?.estimate ?? null, low: mean?.low ?? null, high: mean?.high ?? null, level: "per-prompt mean", reliable: mean !== null, reason: mean ? null : "no prompt has enough images" };
+  }
+  const f = m[metric];
+  return { value: f.value, low: f.ci?.low ?? null, high: f.ci?.high ?? null, level: "global", reliable: f.reliable, reason: f.reason ?? null };
+}
+
+/** Rows ordered by reference set, variant and guidance scale; [] when no run has reference metrics. */
+export function boardReferenceMetrics(promptSetId: string, evaluatorId: string, metric: BoardReferenceMetric, opts: { includeDemo?: boolean } = {}): BoardReferenceRow[] {
+  const rows = getDb()
+    .select({
+      refId: referenceSets.id,
+      refName: referenceSets.name,
+      refVersion: referenceSets.version,
+      variantId: variants.id,
+      variant: variants.name,
+      runId: runs.id,
+      guidanceScale: runs.guidanceScale,
+      isDemo: runs.isDemo,
+      diversity: runScores.diversity,
+      ci: runScores.ci,
+      metrics: referenceScores.metrics,
+    })
+    .from(referenceScores)
+    .innerJoin(runs, eq(runs.id, referenceScores.runId))
+    .innerJoin(variants, eq(variants.id, runs.variantId))
+    .innerJoin(referenceSets, eq(referenceSets.id, referenceScores.referenceSetId))
+    .innerJoin(runScores, and(eq(runScores.runId, runs.id), eq(runScores.evaluatorId, referenceScores.evaluatorId)))
+    .where(and(eq(runs.promptSetId, promptSetId), eq(referenceScores.evaluatorId, evaluatorId), eq(runs.status, "scored")))
+    .orderBy(asc(referenceSets.name), asc(referenceSets.version), asc(variants.name), asc(runs.guidanceScale))
+    .all();
+  return rows
+    .filter((r) => opts.includeDemo !== false || !r.isDemo)
+    .map((r) => ({
+      referenceSetId: r.refId,
+      referenceSet: r.refName,
+      referenceVersion: r.refVersion,
+      variantId: r.variantId,
+      variant: r.variant,
+      runId: r.runId,
+      guidanceScale: r.guidanceScale,
+      diversity: r.diversity,
+      diversityLow: r.ci.diversity?.low ?? null,
+      diversityHigh: r.ci.diversity?.high ?? null,
+      metric,
+      ...pickReferenceMetric(r.metrics, metric),
+      nGenerated: r.metrics.nGenerated,
+      nReference: r.metrics.nReference,
+    }));
+}
+
+export const boardReferenceQuerySchema = z.object({
+  promptSet: z.string().trim().min(1).max(200).meta({ description: "Prompt set name or id." }),
+  version: z.coerce.number().int().min(1).optional(),
+  evaluator: z.string().max(200).optional().meta({ description: "Evaluator id; default: the one that last scored a run of this prompt set against a reference set." }),
+  metric: z.enum(BOARD_REFERENCE_METRICS).default("recall"),
+  includeDemo: z.enum(["true", "false"]).default("true"),
+  format: z.enum(["csv", "json"]).default("json"),
+});
+export type BoardReferenceQuery = z.output<typeof boardReferenceQuerySchema>;
+
+/** Resolves the prompt set (404 when unknown) and the evaluator, then boardReferenceMetrics(). */
+export function getBoardReferenceMetrics(q: Omit<BoardReferenceQuery, "format">): { promptSet: { id: string; name: string; version: number }; evaluatorId: string | null; metric: BoardReferenceMetric; rows: BoardReferenceRow[] } {
+  const db = getDb();
+  const set = findPromptSetOrThrow(db, q.promptSet, q.version);
+  const evaluatorId =
+    q.evaluator ??
+    db
+      .select({ id: referenceScores.evaluatorId })
+      .from(referenceScores)
+      .innerJoin(runs, eq(runs.id, referenceScores.runId))
+      .where(eq(runs.promptSetId, set.id))
+      .orderBy(desc(referenceScores.computedAt))
+      .limit(1)
+      .get()?.id ??
+    null;
+  const rows = evaluatorId ? boardReferenceMetrics(set.id, evaluatorId, q.metric, { includeDemo: q.includeDemo === "true" }) : [];
+  return { promptSet: { id: set.id, name: set.name, version: set.version }, evaluatorId, metric: q.metric, rows };
+}
