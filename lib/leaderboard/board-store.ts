@@ -9,7 +9,7 @@
 import type { Worker } from "node:worker_threads";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { promptScores, runScores, runs } from "../../db/schema";
+import { promptScores, runScores, runs, variants } from "../../db/schema";
 import { startTsWorker } from "../threads/ts-worker";
 import { compareVariants, rankVariants, type Ranking, type RankingOptions, type VariantComparison } from "../ranking";
 import { boardFingerprint, boardRunFilter, loadBoardInputs, type BoardInputs, type BoardScope } from "./board-inputs";
@@ -73,7 +73,8 @@ function boardRows(db: Db, scope: BoardScope): number {
     .from(promptScores)
     .innerJoin(runs, eq(runs.id, promptScores.runId))
     .innerJoin(runScores, and(eq(runScores.runId, runs.id), eq(runScores.evaluatorId, promptScores.evaluatorId)))
-    .where(and(boardRunFilter(scope.promptSetId, scope.includeDemo), eq(promptScores.evaluatorId, scope.evaluatorId)))
+    .innerJoin(variants, eq(variants.id, runs.variantId))
+    .where(and(boardRunFilter(scope.promptSetId, scope.includeDemo, scope.source), eq(promptScores.evaluatorId, scope.evaluatorId)))
     .get();
   return Number(row?.n ?? 0);
 }
