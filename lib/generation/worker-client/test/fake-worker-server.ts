@@ -167,6 +167,12 @@ export class FakeWorkerServer {
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks);
     const url = new URL(req.url ?? "/", "http://x");
+    // The worker's start-up check that its variants exist (GET /api/v1/variants/{name}): this fake
+    // server knows every variant. Answered outside the event log, which records the protocol only.
+    if (req.method === "GET" && url.pathname.startsWith("/api/v1/variants/")) {
+      this.send(res, 200, { name: decodeURIComponent(url.pathname.slice("/api/v1/variants/".length)) });
+      return;
+    }
     const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
     const m = url.pathname.match(/^\/api\/v1\/worker\/tasks\/([^/]+)\/(heartbeat|complete|fail|samples\/(\d+))$/);
     const event: RequestEvent = {
