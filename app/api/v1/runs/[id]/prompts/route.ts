@@ -1,4 +1,5 @@
 // GET /api/v1/runs/:id/prompts?evaluator=&format=json|csv – a run's per-prompt metrics as a download
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 import { parseQuery, promptMetricsQuerySchema } from "@/lib/api/schemas";
 import { downloadResponse, toCsv } from "@/lib/http/csv";
 import { rateLimit } from "@/lib/http/rate-limit";
@@ -22,3 +23,5 @@ export const GET = route<{ params: Promise<{ id: string }> }>(async (req, { para
     () => ({ runId: run.id, status: run.status, evaluator: run.evaluator, labels: run.metrics?.labels ?? [], prompts: rows }),
   );
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

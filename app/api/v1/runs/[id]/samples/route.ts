@@ -1,4 +1,5 @@
 // GET /api/v1/runs/:id/samples?evaluator=&limit=&offset=&format=json|csv – a run's per-sample scores (JSON pages; CSV holds every sample)
+import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 import { parseQuery } from "@/lib/api/schemas";
 import { downloadResponse, toCsv } from "@/lib/http/csv";
 import { rateLimit } from "@/lib/http/rate-limit";
@@ -21,3 +22,5 @@ export const GET = route<{ params: Promise<{ id: string }> }>(async (req, { para
     () => page,
   );
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");
