@@ -36,7 +36,7 @@ test("the leaderboard loads with demo data, sorts, and filters by conditioning t
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(/type=clip_text_embedding/);
   await expect(page.getByTestId("leaderboard-table")).not.toContainText("demo-text-sequence");
-  const csv = await page.request.get((await page.getByRole("link", { name: "CSV" }).getAttribute("href"))!);
+  const csv = await page.request.get((await page.locator('a[href^="/api/v1/plot-data"]').filter({ hasText: "CSV" }).first().getAttribute("href"))!);
   expect(csv.headers()["content-type"]).toContain("text/csv");
   expect((await csv.text()).split("\n")[0]).toContain("guidanceScale");
 });

@@ -158,7 +158,9 @@ test.describe("phone width", () => {
 
 test.describe("every table exports", () => {
   test("the run page's per-prompt metrics and per-sample scores download and parse", async ({ page, request }) => {
-    const runs = (await (await request.get("/api/v1/runs?promptSet=unclip-demo&status=scored&limit=1")).json()) as { runs: { id: string }[] };
+    // A run of a ranked variant: other specs hide and delete some demo variants.
+    const board = (await (await request.get("/api/v1/leaderboard/export?promptSet=unclip-demo&format=json")).json()) as { rows: { variant: string }[] };
+    const runs = (await (await request.get(`/api/v1/runs?promptSet=unclip-demo&status=scored&limit=1&variant=${encodeURIComponent(board.rows[0]!.variant)}`)).json()) as { runs: { id: string }[] };
     await page.goto(`/runs/${runs.runs[0]!.id}`);
     for (const what of ["prompts", "samples"] as const) {
       for (const format of ["csv", "json"] as const) {
@@ -221,7 +223,9 @@ test.describe("side by side", () => {
   });
 
   test("each per-prompt row of a run links to the prompt view and the variant's grid", async ({ page, request }) => {
-    const runs = (await (await request.get("/api/v1/runs?promptSet=unclip-demo&status=scored&limit=1")).json()) as { runs: { id: string }[] };
+    // A run of a ranked variant: other specs hide and delete some demo variants.
+    const board = (await (await request.get("/api/v1/leaderboard/export?promptSet=unclip-demo&format=json")).json()) as { rows: { variant: string }[] };
+    const runs = (await (await request.get(`/api/v1/runs?promptSet=unclip-demo&status=scored&limit=1&variant=${encodeURIComponent(board.rows[0]!.variant)}`)).json()) as { runs: { id: string }[] };
     await page.goto(`/runs/${runs.runs[0]!.id}`);
     await page.getByTestId("prompt-side-by-side").first().click();
     await expect(page.getByTestId("prompt-view-variant").first()).toBeVisible();
