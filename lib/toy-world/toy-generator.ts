@@ -1,8 +1,10 @@
 // The four trained toy-world generators (fixtures/toy-gen, trained by
 // research/toy-world/train_gen.py) on onnxruntime-node: DDIM with classifier-free guidance in
-// the scene latent (./latent.ts), decoded by the toy renderer. Conditioning comes from the
-// trained toy CLIP's text tower (fixtures/clip-toy): its pooled text embedding and/or its token
-// states; the clip_image_embedding variants get their image embedding from the prior (a
+// the scene latent (./latent.ts), decoded by the toy renderer. Conditioning comes from a frozen
+// toy-CLIP text tower (fixtures/toy-gen/text_encoder.onnx, the first toy CLIP the generators were
+// trained against; the evaluator in fixtures/clip-toy is a later, separately trained model, so
+// the CLIP-conditioned variants are not scored by the encoder they were conditioned on): its
+// pooled text embedding and/or its token states; the clip_image_embedding variants get their image embedding from the prior (a
 // diffusion model over the embedding, conditioned on the text embedding, as unCLIP).
 // research/toy-world/gen.py is the Python twin of every step here (schedule, noise, DDIM).
 import path from "node:path";
@@ -15,7 +17,9 @@ import type { ToyScene } from "./scene";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const TOY_GEN_DIR = path.join(ROOT, "fixtures", "toy-gen");
-export const TOY_CLIP_DIR = path.join(ROOT, "fixtures", "clip-toy");
+/** The generators' own text encoder (the toy CLIP text tower they were trained against) and its tokenizer folder (the real CLIP BPE). */
+export const TOY_GEN_TEXT_ENCODER = path.join(TOY_GEN_DIR, "text_encoder.onnx");
+export const TOY_GEN_TOKENIZER_DIR = path.join(ROOT, "fixtures", "clip-tiny");
 
 export const TOY_CONDITIONINGS = ["text_sequence", "clip_text_embedding", "clip_image_embedding", "clip_image_embedding+text_sequence"] as const;
 export type ToyConditioning = (typeof TOY_CONDITIONINGS)[number];
@@ -126,13 +130,13 @@ export class ToyGenerator {
     private readonly prior: ort.InferenceSession | undefined,
   ) {}
 
-  /** Loads the generator of one conditioning type (plus the prior and the toy CLIP text tower). */
-  static async load(conditioning: ToyConditioning, opts: { genDir?: string; clipDir?: string; threads?: number } = {}): Promise<ToyGenerator> {
+  /** Loads the generator of one conditioning type (plus the prior and the generators' toy-CLIP text tower, genDir/text_encoder.onnx). */
+  static async load(conditioning: ToyConditioning, opts: { genDir?: string; threads?: number } = {}): Promise<ToyGenerator> {
     const genDir = opts.genDir ?? TOY_GEN_DIR;
-    const clipDir = opts.clipDir ?? TOY_CLIP_DIR;
     const so: ort.InferenceSession.SessionOptions = { intraOpNumThreads: opts.threads ?? 1, interOpNumThreads: 1 };
-    const tokenizer = await ClipTokenizer.fromFiles(path.join(clipDir, "tokenizer.json"), path.join(clipDir, "tokenizer_config.json"), 77);
-    const text = await ort.InferenceSession.create(path.join(clipDir, "onnx", "text_model.onnx"), so);
+    const tok = TOY_GEN_TOKENIZER_DIR;
+    const tokenizer = await ClipTokenizer.fromFiles(path.join(tok, "tokenizer.json"), path.join(tok, "tokenizer_config.json"), 77);
+    const text = await ort.InferenceSession.create(path.join(genDir, "text_encoder.onnx"), so);
     const decoder = await ort.InferenceSession.create(path.join(genDir, `${conditioning}.onnx`), so);
     const prior = conditioning.startsWith("clip_image") ? await ort.InferenceSession.create(path.join(genDir, "prior.onnx"), so) : undefined;
     return new ToyGenerator(conditioning, tokenizer, text, decoder, prior);

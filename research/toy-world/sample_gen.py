@@ -7,7 +7,7 @@
 Reads the task from T2I_TASK_FILE (docs/worker-protocol.md's command contract), loads the
 generator of the task's variant from fixtures/toy-gen/torch/<conditioning>.pt (the same weights
 as the ONNX files the toy engine runs), encodes the prompt with the toy CLIP's text tower
-(weights read from fixtures/clip-toy/onnx/text_model.onnx, tokens from
+(weights read from fixtures/toy-gen/text_encoder.onnx, tokens from
 scripts/clip-tokenizer-reference.py), samples with research/toy-world/gen.py's DDIM + CFG from each
 sample's seed, and writes <outputDir>/<index>.png, drawn by the TypeScript toy renderer (one
 `npx tsx` call per task, so the pictures match the toy engine's exactly).
@@ -40,7 +40,7 @@ def load_clip():
     import onnx
     from onnx import numpy_helper
 
-    m = onnx.load(os.path.join(ROOT, "fixtures", "clip-toy", "onnx", "text_model.onnx"))
+    m = onnx.load(os.path.join(ROOT, "fixtures", "toy-gen", "text_encoder.onnx"))
     w = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in m.graph.initializer}
     clip = clip_train.ToyClip(clip_train.DIMS)
     sd = clip.state_dict()
@@ -55,7 +55,7 @@ def tokenizer():
     spec = importlib.util.spec_from_file_location("clip_tok", os.path.join(ROOT, "scripts", "clip-tokenizer-reference.py"))
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    return mod.SimpleTokenizer(json.load(open(os.path.join(ROOT, "fixtures", "clip-toy", "tokenizer.json"), encoding="utf-8")))
+    return mod.SimpleTokenizer(json.load(open(os.path.join(ROOT, "fixtures", "clip-tiny", "tokenizer.json"), encoding="utf-8")))
 
 
 def load_net(name):

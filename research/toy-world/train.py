@@ -180,6 +180,112 @@ def pick_caption(record, rng, minimal_share):
     return caps[rng.integers(len(caps))]
 
 
+REGION_PHRASES = {
+    "left": ["on the left", "to the left"],
+    "right": ["on the right", "to the right"],
+    "top": ["at the top", "near the top"],
+    "bottom": ["at the bottom", "near the bottom"],
+    "centre": ["in the centre", "in the center", "in the middle"],
+}
+SHAPE_NOUNS = {"circle": ["circle", "disc"], "square": ["square", "box"], "triangle": ["triangle"], "star": ["star"], "ring": ["ring", "donut"]}
+PLURAL = {"box": "boxes"}
+COLOURS = ["red", "orange", "yellow", "green", "teal", "blue", "purple", "pink", "brown", "grey"]
+COLOUR_SYNONYMS = {"gray": "grey", "violet": "purple"}
+COUNTS = ["one", "two", "three"]
+
+
+def load_tokenizer():
+    """The Python twin of the product's CLIP tokenizer (scripts/clip-tokenizer-reference.py)."""
+    import importlib.util
+
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    spec = importlib.util.spec_from_file_location("clip_tok", os.path.join(root, "scripts", "clip-tokenizer-reference.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.SimpleTokenizer(json.load(open(os.path.join(root, "fixtures", "clip-tiny", "tokenizer.json"), encoding="utf-8")))
+
+
+def edit_caption(text, rng):
+    """A false caption made from a true one by swapping one attribute phrase: its region, a shape
+    noun, a colour or a count word (NegCLIP's caption edits, Yuksekgonul et al. 2023, arXiv
+    2210.01936). Returns None when the caption names none of them."""
+    edits = []
+    for region, phrases in REGION_PHRASES.items():
+        for ph in phrases:
+            if ph in text:
+                others = [r for r in REGION_PHRASES if r != region]
+                edits.append(lambda t, ph=ph, others=others: t.replace(ph, REGION_PHRASES[others[rng.integers(len(others))]][0], 1))
+    words = text.replace(",", " ,").split(" ")
+    for i, w in enumerate(words):
+        for shape, nouns in SHAPE_NOUNS.items():
+            for n in nouns:
+                plural = PLURAL.get(n, n + "s")
+                if w in (n, plural):
+                    others = [s_ for s_ in SHAPE_NOUNS if s_ != shape]
+                    def swap(t, i=i, plural_=(w == plural), others=others):
+                        new = SHAPE_NOUNS[others[rng.integers(len(others))]][0]
+                        ws = t.replace(",", " ,").split(" ")
+                        ws[i] = PLURAL.get(new, new + "s") if plural_ else new
+                        return " ".join(ws).replace(" ,", ",")
+                    edits.append(swap)
+        c = COLOUR_SYNONYMS.get(w, w)
+        if c in COLOURS:
+            def recolour(t, i=i, c=c):
+                ws = t.replace(",", " ,").split(" ")
+                others = [x for x in COLOURS if x != c]
+                ws[i] = others[rng.integers(len(others))]
+                return " ".join(ws).replace(" ,", ",")
+            edits.append(recolour)
+        if w in ("two", "three") and i + 1 < len(words):
+            def recount(t, i=i, w=w):
+                ws = t.replace(",", " ,").split(" ")
+                ws[i] = "three" if w == "two" else "two"
+                return " ".join(ws).replace(" ,", ",")
+            edits.append(recount)
+    if not edits:
+        return None
+    return edits[rng.integers(len(edits))](text)
+
+
+def make_probes(records, idx, tok):
+    """Zero-shot probes on held-out scenes, as lib/toy-world/zero-shot.ts words them: for each
+    attribute, (image index, candidate id lists, true candidate)."""
+    def np_(count, colour, shape):
+        noun = SHAPE_NOUNS[shape][0]
+        if count > 1:
+            return f"{COUNTS[count - 1]} {colour} {PLURAL.get(noun, noun + 's')}"
+        return f"{'an' if colour[0] in 'aeiou' else 'a'} {colour} {noun}"
+    probes = {"colour": [], "shape": [], "position": [], "count": []}
+    for i in idx:
+        sc = records[i]["scene"]
+        o = sc["objects"][0]
+        if sc["kind"] == "single":
+            probes["colour"].append((i, [tok.encode(np_(1, c, o["shape"])) for c in COLOURS], COLOURS.index(o["colour"])))
+            probes["shape"].append((i, [tok.encode(np_(1, o["colour"], s_)) for s_ in SHAPE_NOUNS], list(SHAPE_NOUNS).index(o["shape"])))
+            probes["position"].append((i, [tok.encode(np_(1, o["colour"], o["shape"]) + " " + REGION_PHRASES[r][0]) for r in REGION_PHRASES], list(REGION_PHRASES).index(o["region"])))
+        if sc["kind"] in ("single", "group"):
+            n = len(sc["objects"])
+            probes["count"].append((i, [f"one {o['colour']} {SHAPE_NOUNS[o['shape']][0]}"] + [np_(k, o["colour"], o["shape"]) for k in (2, 3)], n - 1))
+    probes["count"] = [(i, [tok.encode(c) for c in cands], y) for i, cands, y in probes["count"]]
+    return {k: v[:300] for k, v in probes.items()}
+
+
+@torch.no_grad()
+def probe_accuracy(model, images, probes):
+    """Share of probes whose true candidate has the highest cosine, per attribute."""
+    model.eval()
+    out = {}
+    for attr, items in probes.items():
+        img = F.normalize(model.encode_image(to_pixels(images[[i for i, _, _ in items]])), dim=-1)
+        hits = 0
+        for k, (_, cands, y) in enumerate(items):
+            txt = F.normalize(model.encode_text(*pad_ids(cands)), dim=-1)
+            hits += int((txt @ img[k]).argmax().item() == y)
+        out[attr] = hits / max(len(items), 1)
+    model.train()
+    return out
+
+
 def clip_loss(model, img, txt):
     img = F.normalize(img, dim=-1)
     txt = F.normalize(txt, dim=-1)
@@ -294,7 +400,14 @@ def main():
     p.add_argument("--bench", type=int, default=0, help="time this many steps and exit")
     p.add_argument("--hard-negatives", action="store_true", help="batches of scenes sharing a colour, or a colour and a shape (see hard_negative_batch)")
     p.add_argument("--init", help="start from this weights.safetensors (a second, annealing run) instead of random weights")
+    p.add_argument("--caption-edits", type=float, default=0.0, metavar="W",
+                   help="add one edited, false caption per image (region, shape, colour or count swapped; see edit_caption) "
+                        "as extra image->text negatives, weighted W in the loss (NegCLIP); 0 = off")
+    p.add_argument("--patch", type=int, default=DIMS["vision"]["patch"], help="vision patch size in pixels (default %(default)s)")
+    p.add_argument("--vision-width", type=int, default=DIMS["vision"]["hidden"], help="vision transformer width (default %(default)s)")
+    p.add_argument("--vision-layers", type=int, default=DIMS["vision"]["layers"], help="vision transformer layers (default %(default)s)")
     a = p.parse_args()
+    DIMS["vision"].update(patch=a.patch, hidden=a.vision_width, intermediate=4 * a.vision_width, layers=a.vision_layers)
 
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -313,20 +426,36 @@ def main():
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / a.warmup) * 0.5 * (1 + math.cos(math.pi * min(s, a.steps) / a.steps)))
 
     curve = open(os.path.join(a.out, "curve.csv"), "w")
-    curve.write("step,seconds,train_loss,lr,temperature,val_loss,val_top1_of_50\n")
+    curve.write("step,seconds,train_loss,lr,temperature,val_loss,val_top1_of_50,colour,shape,position,count\n")
     start = time.time()
     running = []
     step = 0
     stopped_early = False
     groups = hard_negative_groups(records, train_idx) if a.hard_negatives else None
+    tok = load_tokenizer()
+    tok_cache = {}
+    probes = make_probes(records, val_idx, tok)
     for step in range(1, a.steps + 1):
         if groups:
             idx = hard_negative_batch(groups, a.batch, rng)
-            caps = [pick_caption(records[i], rng, minimal_share=0.15)["ids"] for i in idx]
+            chosen = [pick_caption(records[i], rng, minimal_share=0.15) for i in idx]
         else:
             idx = rng.choice(train_idx, a.batch, replace=False)
-            caps = [records[i]["captions"][rng.integers(len(records[i]["captions"]))]["ids"] for i in idx]
-        loss, _ = clip_loss(model, model.encode_image(to_pixels(images[idx])), model.encode_text(*pad_ids(caps)))
+            chosen = [records[i]["captions"][rng.integers(len(records[i]["captions"]))] for i in idx]
+        caps = [c["ids"] for c in chosen]
+        img_emb = model.encode_image(to_pixels(images[idx]))
+        if a.caption_edits > 0:
+            edited = [edit_caption(c["text"], rng) for c in chosen]
+            neg = [tok_cache.setdefault(e, tok.encode(e)) for e in edited if e]
+            txt_emb = model.encode_text(*pad_ids(caps + neg))
+            loss, _ = clip_loss(model, img_emb, txt_emb[: len(caps)])
+            if neg:
+                scale = model.logit_scale.exp().clamp(max=100)
+                i_n, t_n = F.normalize(img_emb, dim=-1), F.normalize(txt_emb, dim=-1)
+                logits = scale * i_n @ t_n.t()  # B x (B + negatives): each image against every true and edited caption
+                loss = loss + a.caption_edits * F.cross_entropy(logits, torch.arange(len(caps)))
+        else:
+            loss, _ = clip_loss(model, img_emb, model.encode_text(*pad_ids(caps)))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -337,7 +466,8 @@ def main():
             return
         if step % a.eval_every == 0 or step == a.steps:
             vl, top1 = evaluate(model, records, images, val_idx, np.random.default_rng(1))
-            line = f"{step},{time.time() - start:.1f},{np.mean(running):.4f},{sched.get_last_lr()[0]:.6f},{1 / model.logit_scale.exp().item():.4f},{vl:.4f},{top1:.4f}"
+            acc = probe_accuracy(model, images, probes)
+            line = f"{step},{time.time() - start:.1f},{np.mean(running):.4f},{sched.get_last_lr()[0]:.6f},{1 / model.logit_scale.exp().item():.4f},{vl:.4f},{top1:.4f}," + ",".join(f"{acc[k]:.3f}" for k in ("colour", "shape", "position", "count"))
             curve.write(line + "\n")
             curve.flush()
             print(line, flush=True)
@@ -366,6 +496,7 @@ def main():
             "seed": a.seed,
             "init": a.init,
             "hard_negatives": a.hard_negatives,
+            "caption_edits": a.caption_edits,
             "threads": a.threads,
             "train_seconds": round(seconds, 1),
             "dataset": {"path": a.data, "scenes": len(records), "train": int(len(train_idx)), "val": int(len(val_idx))},

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Trains one toy-world generator (a latent denoiser of research/toy-world/gen.py) or the prior,
-on a dataset written by `npm run toy:dataset`, conditioned through the trained toy CLIP
-(fixtures/clip-toy, reloaded from its training run's weights.safetensors), and exports it to ONNX.
+on a dataset written by `npm run toy:dataset`, conditioned through a trained toy CLIP
+(reloaded from its training run's weights.safetensors; the committed generators used the first toy CLIP,
+whose text tower is fixtures/toy-gen/text_encoder.onnx), and exports it to ONNX.
 
   --model prior                                  image embedding | text embedding (unCLIP's prior)
   --model text_sequence                          latent | toy-CLIP text token states (cross-attention)
@@ -61,7 +62,7 @@ def prepare(a):
 
 
 def states_of(clip, ids, att):
-    """The text tower's last_hidden_state (after the final LayerNorm), as fixtures/clip-toy's ONNX outputs it."""
+    """The text tower's last_hidden_state (after the final LayerNorm), as fixtures/toy-gen/text_encoder.onnx outputs it."""
     n = ids.shape[1]
     x = clip.token_embedding(ids) + clip.text_pos[:n]
     causal = torch.full((n, n), float("-inf")).triu(1)
