@@ -87,6 +87,19 @@ const remoteSchema = optionsSchema.omit({ dataDir: true }).extend({
   timeoutMinutes: z.coerce.number().positive().max(24 * 60),
 });
 
+/** What both modes run: the sweep and the prompt set. */
+const sweepOf = (o: { prompts: number; guidance: number[]; samples: number; steps: number; seed: number }) => ({
+  promptsPerType: o.prompts,
+  guidanceScales: o.guidance,
+  samplesPerPrompt: o.samples,
+  steps: o.steps,
+  seed: o.seed,
+  promptSetName: "toy-seed-experiment",
+});
+
+/** Progress lines stamped with the seconds since `started`. */
+const timedLog = (started: number) => (line: string) => console.log(`[toy:experiment ${((performance.now() - started) / 1000).toFixed(0)} s] ${line}`);
+
 /** The command line for the document, with the secrets' values left out. */
 function commandForDoc(): string {
   const args: string[] = [];
@@ -122,18 +135,13 @@ async function remote(values: Record<string, string | boolean | undefined>): Pro
   );
   if (!o) return 2;
   const started = performance.now();
-  const log = (line: string) => console.log(`[toy:experiment ${((performance.now() - started) / 1000).toFixed(0)} s] ${line}`);
+  const log = timedLog(started);
   try {
     const { result, images } = await runRemoteToyExperiment({
+      ...sweepOf(o),
       server: o.server,
       token: o.token,
       workerToken: o.workerToken,
-      promptsPerType: o.prompts,
-      guidanceScales: o.guidance,
-      samplesPerPrompt: o.samples,
-      steps: o.steps,
-      seed: o.seed,
-      promptSetName: "toy-seed-experiment",
       workers: o.workers,
       threads: o.threads,
       timeoutSeconds: o.timeoutMinutes * 60,
@@ -203,19 +211,10 @@ async function main(): Promise<number> {
   delete process.env.T2I_DB_PATH;
   migrate();
   const started = performance.now();
-  const log = (line: string) => console.log(`[toy:experiment ${((performance.now() - started) / 1000).toFixed(0)} s] ${line}`);
-  const result = await runToyExperiment({
-    promptsPerType: o.prompts,
-    guidanceScales: o.guidance,
-    samplesPerPrompt: o.samples,
-    steps: o.steps,
-    seed: o.seed,
-    promptSetName: "toy-seed-experiment",
-    log,
-  });
+  const log = timedLog(started);
+  const result = await runToyExperiment({ ...sweepOf(o), log });
   const totalSeconds = (performance.now() - started) / 1000;
-  const command = `npm run toy:experiment${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
-  await writeExperimentDoc(result, o.out, { command, totalSeconds, samplesPerPrompt: o.samples, steps: o.steps, seed: o.seed });
+  await writeExperimentDoc(result, o.out, { command: commandForDoc(), totalSeconds, samplesPerPrompt: o.samples, steps: o.steps, seed: o.seed });
   log(`wrote ${o.out}; ${result.runs.length} runs scored in ${o.dataDir}; board: ${result.board.ranking?.ranked.map((r) => `${r.rank} ${result.board.variants[r.variantId]?.name}`).join(", ") ?? "no ranking"}`);
   closeDb();
   return 0;
