@@ -17,7 +17,8 @@ import { enqueueJob } from "../jobs/enqueue-job";
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
 import { IMAGE_FORMATS } from "../storage/content-store";
 import { claimStoreFiles } from "../storage/in-flight";
-import { ensureFilesPresent, putStagedFiles, removeUnreferenced } from "../storage/store-staged-files";
+import { removeFilesWithoutImageRow } from "../storage/remove-files-without-image-row";
+import { ensureFilesPresent, putStagedFiles } from "../storage/store-staged-files";
 
 export const referenceSetNameSchema = z
   .string()
@@ -141,7 +142,7 @@ export async function createReferenceSet(input: CreateReferenceSetInput, actor?:
         { behavior: "immediate" },
       );
     } catch (e) {
-      removeUnreferenced(added);
+      removeFilesWithoutImageRow(added);
       throw e;
     }
   } finally {

@@ -6,10 +6,10 @@
 //    lock so that no upload can commit a reference to a file while it is being deleted.
 // A crash between 1 and 2 leaves files without rows, which the start-up clean-up removes.
 import { and, eq, inArray } from "drizzle-orm";
-import { getDb, type DbOrTx } from "../../db/client";
+import type { DbOrTx } from "../../db/client";
 import { embeddings, images, referenceImages, samples } from "../../db/schema";
-import { hasFile, removeFile } from "./content-store";
 import { asImageFormat } from "./get-image-or-throw";
+import { removeFilesWithoutImageRow } from "./remove-files-without-image-row";
 
 export type OrphanImage = { sha256: string; format: string };
 
@@ -41,35 +41,5 @@ export function dropUnusedImageRows(tx: DbOrTx, candidates: readonly OrphanImage
 
 /** Deletes the files of `orphans` that no images row references again; returns how many. */
 export function removeOrphanFiles(orphans: readonly OrphanImage[]): number {
-  if (orphans.length === 0) return 0;
-  return getDb().transaction(
-    (tx) => {
-      let deleted = 0;
-      for (let k = 0; k < orphans.length; k += CHUNK) {
-        const chunk = orphans.slice(k, k + CHUNK);
-        const back = new Set(
-          tx
-            .select({ sha256: images.sha256 })
-            .from(images)
-            .where(
-              inArray(
-                images.sha256,
-                chunk.map((c) => c.sha256),
-              ),
-            )
-            .all()
-            .map((r) => r.sha256),
-        );
-        for (const o of chunk) {
-          if (back.has(o.sha256)) continue;
-          const format = asImageFormat(o.format);
-          if (!hasFile(o.sha256, format)) continue;
-          removeFile(o.sha256, format);
-          deleted++;
-        }
-      }
-      return deleted;
-    },
-    { behavior: "immediate" },
-  );
+  return removeFilesWithoutImageRow(orphans.map((o) => ({ sha256: o.sha256, format: asImageFormat(o.format) })));
 }
