@@ -5,7 +5,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { FileDropzone, UploadProgress } from "@/app/_components/file-dropzone";
-import { FieldError, useStoredApiKey } from "@/app/_components/form-bits";
+import { ApiKeyField, FieldError, TextField, useStoredApiKey } from "@/app/_components/form-bits";
 import { errorsFor, postUpload, type ApiError, type FieldErrors } from "@/app/_components/upload-request";
 import { UserText } from "@/app/_components/user-text";
 
@@ -96,13 +96,7 @@ export function UploadForm() {
         )}
       </FileDropzone>
       <div className="grid gap-4 sm:grid-cols-2">
-        <div>
-          <label htmlFor="f-variant" className="text-sm font-medium">
-            Variant
-          </label>
-          <input id="f-variant" name="variant" required className={input} aria-invalid={!!errors.variant} aria-describedby={describedBy("variant")} placeholder="e.g. sd-1.5-cfg" />
-          <FieldError id="variant-error" testId="error-variant" msg={errors.variant} />
-        </div>
+        <TextField name="variant" label="Variant" error={errors.variant} className={input} required placeholder="e.g. sd-1.5-cfg" />
         <div>
           <label htmlFor="f-conditioningType" className="text-sm font-medium">
             Conditioning (registers a new variant)
@@ -116,52 +110,12 @@ export function UploadForm() {
           </select>
           <FieldError id="conditioningType-error" testId="error-conditioningType" msg={errors.conditioningType} />
         </div>
-        <div>
-          <label htmlFor="f-guidanceScale" className="text-sm font-medium">
-            Guidance scale
-          </label>
-          <input id="f-guidanceScale" name="guidanceScale" inputMode="decimal" required className={input} aria-invalid={!!errors.guidanceScale} aria-describedby={describedBy("guidanceScale")} placeholder="e.g. 3" />
-          <FieldError id="guidanceScale-error" testId="error-guidanceScale" msg={errors.guidanceScale} />
-        </div>
-        <div>
-          <label htmlFor="f-promptSet" className="text-sm font-medium">
-            Prompt set (optional)
-          </label>
-          <input id="f-promptSet" name="promptSet" className={input} aria-invalid={!!errors.promptSet} aria-describedby={describedBy("promptSet")} placeholder="named set the prompts belong to" />
-          <FieldError id="promptSet-error" testId="error-promptSet" msg={errors.promptSet} />
-        </div>
-        <div>
-          <label htmlFor="f-sampler" className="text-sm font-medium">
-            Sampler (optional)
-          </label>
-          <input id="f-sampler" name="sampler" className={input} placeholder="e.g. ddim" />
-        </div>
-        <div>
-          <label htmlFor="f-steps" className="text-sm font-medium">
-            Steps (optional)
-          </label>
-          <input id="f-steps" name="steps" inputMode="numeric" className={input} aria-invalid={!!errors.steps} aria-describedby={describedBy("steps")} />
-          <FieldError id="steps-error" testId="error-steps" msg={errors.steps} />
-        </div>
+        <TextField name="guidanceScale" label="Guidance scale" error={errors.guidanceScale} className={input} required inputMode="decimal" placeholder="e.g. 3" />
+        <TextField name="promptSet" label="Prompt set (optional)" error={errors.promptSet} className={input} placeholder="named set the prompts belong to" />
+        <TextField name="sampler" label="Sampler (optional)" error={errors.sampler} className={input} placeholder="e.g. ddim" />
+        <TextField name="steps" label="Steps (optional)" error={errors.steps} className={input} inputMode="numeric" />
       </div>
-      <div>
-        <label htmlFor="f-apiKey" className="text-sm font-medium">
-          API key
-        </label>
-        <input
-          id="f-apiKey"
-          name="apiKey"
-          type="password"
-          autoComplete="off"
-          value={apiKey}
-          onChange={(e) => setApiKey(e.target.value)}
-          className={input}
-          aria-invalid={!!errors.apiKey}
-          aria-describedby={describedBy("apiKey")}
-          placeholder="t2i_… (npm run apikey -- create --name NAME)"
-        />
-        <FieldError id="apiKey-error" testId="error-apiKey" msg={errors.apiKey} />
-      </div>
+      <ApiKeyField value={apiKey} onChange={setApiKey} error={errors.apiKey} className={input} />
       {progress !== null && <UploadProgress percent={progress} />}
       {general && (
         <p role="alert" className="text-sm text-rose-700">

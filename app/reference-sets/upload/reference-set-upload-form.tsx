@@ -5,7 +5,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { FileDropzone, UploadProgress } from "@/app/_components/file-dropzone";
-import { FieldError, useStoredApiKey } from "@/app/_components/form-bits";
+import { ApiKeyField, FieldError, TextField, useStoredApiKey } from "@/app/_components/form-bits";
 import { errorsFor, postUpload, type FieldErrors } from "@/app/_components/upload-request";
 import { UserText } from "@/app/_components/user-text";
 
@@ -107,35 +107,9 @@ export function ReferenceSetUploadForm() {
         )}
       </FileDropzone>
       <div className="grid gap-4 sm:grid-cols-2">
-        <div>
-          <label htmlFor="f-name" className="text-sm font-medium">
-            Name
-          </label>
-          <input id="f-name" name="name" required className={input} aria-invalid={!!errors.name} aria-describedby={describedBy("name")} placeholder="e.g. coco-real" />
-          <FieldError id="name-error" testId="error-name" msg={errors.name} />
-        </div>
-        <div>
-          <label htmlFor="f-promptSet" className="text-sm font-medium">
-            Prompt set (optional)
-          </label>
-          <input id="f-promptSet" name="promptSet" className={input} aria-invalid={!!errors.promptSet} aria-describedby={describedBy("promptSet")} placeholder="omit for a global set" />
-          <FieldError id="promptSet-error" testId="error-promptSet" msg={errors.promptSet} />
-        </div>
-        <div>
-          <label htmlFor="f-promptSetVersion" className="text-sm font-medium">
-            Prompt set version (optional)
-          </label>
-          <input
-            id="f-promptSetVersion"
-            name="promptSetVersion"
-            inputMode="numeric"
-            className={input}
-            aria-invalid={!!errors.promptSetVersion}
-            aria-describedby={describedBy("promptSetVersion")}
-            placeholder="latest"
-          />
-          <FieldError id="promptSetVersion-error" testId="error-promptSetVersion" msg={errors.promptSetVersion} />
-        </div>
+        <TextField name="name" label="Name" error={errors.name} className={input} required placeholder="e.g. coco-real" />
+        <TextField name="promptSet" label="Prompt set (optional)" error={errors.promptSet} className={input} placeholder="omit for a global set" />
+        <TextField name="promptSetVersion" label="Prompt set version (optional)" error={errors.promptSetVersion} className={input} inputMode="numeric" placeholder="latest" />
       </div>
       <div>
         <label htmlFor="f-description" className="text-sm font-medium">
@@ -144,24 +118,7 @@ export function ReferenceSetUploadForm() {
         <textarea id="f-description" name="description" rows={2} className={input} aria-invalid={!!errors.description} aria-describedby={describedBy("description")} />
         <FieldError id="description-error" testId="error-description" msg={errors.description} />
       </div>
-      <div>
-        <label htmlFor="f-apiKey" className="text-sm font-medium">
-          API key
-        </label>
-        <input
-          id="f-apiKey"
-          name="apiKey"
-          type="password"
-          autoComplete="off"
-          value={apiKey}
-          onChange={(e) => setApiKey(e.target.value)}
-          className={input}
-          aria-invalid={!!errors.apiKey}
-          aria-describedby={describedBy("apiKey")}
-          placeholder="t2i_… (npm run apikey -- create --name NAME)"
-        />
-        <FieldError id="apiKey-error" testId="error-apiKey" msg={errors.apiKey} />
-      </div>
+      <ApiKeyField value={apiKey} onChange={setApiKey} error={errors.apiKey} className={input} />
       {progress !== null && <UploadProgress percent={progress} />}
       {general && (
         <p role="alert" className="text-sm text-rose-700">
