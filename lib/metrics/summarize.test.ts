@@ -82,12 +82,14 @@ describe("summarize", () => {
       }
       expect(summarize(items, embeddings).summary.ci).toEqual(summary.ci);
       expect(summarize(items, embeddings, { bootstrap: { seed: 1 } }).summary.ci.vendi).not.toEqual(summary.ci.vendi);
-      // The diversity interval is the bootstrap of "mean over groups with n ≥ 2" over all prompts.
+      // The diversity interval is the bootstrap of "mean over groups with n ≥ 2" over all prompts,
+      // taken in id order.
+      const byId = [...groups].sort((x, y) => (x.group < y.group ? -1 : x.group > y.group ? 1 : 0));
       const direct = bootstrap(
-        groups.length,
+        byId.length,
         ratioOfSums(
-          groups.map((g) => g.diversity ?? 0),
-          groups.map((g) => (g.diversity === null ? 0 : 1)),
+          byId.map((g) => g.diversity ?? 0),
+          byId.map((g) => (g.diversity === null ? 0 : 1)),
         ),
       );
       expect(summary.ci.diversity).toMatchObject({ low: direct.low, high: direct.high, dropped: direct.dropped });
@@ -120,7 +122,8 @@ describe("summarize", () => {
     const a = summarize(items, embs, { bootstrap: { B: 200 } });
     const b = summarize([...items].reverse(), embs, { bootstrap: { B: 200 } });
     expect(b.summary).toEqual(a.summary);
-    expect(b.groups.map((g) => g.group)).toEqual(["p0", "p1", "p10", "p2", "p3"]);
+    expect(a.groups.map((g) => g.group)).toEqual(keys); // display order: as the items came
+    expect(b.groups.map((g) => g.group)).toEqual([...keys].reverse());
     expect(a.summary.ci.clipScore!.high).toBeGreaterThan(a.summary.ci.clipScore!.low);
   });
 

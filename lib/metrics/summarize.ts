@@ -131,11 +131,7 @@ export function summarize(
   const lookup = embeddingLookup(embeddings, acc);
   let dim: number | undefined;
   const groups: GroupSummary[] = [];
-  // Groups in code-unit order of their ids, not in the order items arrived: the bootstrap draws
-  // group indices, so the same run uploaded in another order (or by several workers) must see the
-  // same group order to give the same intervals.
-  const ordered = [...acc].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-  for (const [group, a] of ordered) {
+  for (const [group, a] of acc) {
     const embs = lookup(group);
     const check = { tolerance: options.tolerance, label: `group ${JSON.stringify(group)} embedding`, expectedDim: dim };
     dim ??= embs[0]?.length;
@@ -155,14 +151,19 @@ export function summarize(
   }
 
   // Per-group sums for the run-level statistics; see bootstrap.ts ratioOfSums.
-  const accs = ordered.map(([, a]) => a);
+  // The statistics see the groups in code-unit order of their ids, not in the order items
+  // arrived (which `groups` keeps for display): the bootstrap draws group indices, so the same
+  // run uploaded in another order (or by several workers) must give the same intervals.
+  const byId = groups.map((g, i) => [g.group, i] as const).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  const sorted = byId.map(([, i]) => groups[i]!);
+  const accs = byId.map(([g]) => acc.get(g)!);
   const scored = accs.map((a) => a.scored);
-  const counts = groups.map((g): number => (g.diversity === null ? 0 : 1));
+  const counts = sorted.map((g): number => (g.diversity === null ? 0 : 1));
   const stats = {
     clipScore: ratioOfSums(accs.map((a) => a.cosSum), scored, clipScoreFromMean),
     clipS: ratioOfSums(accs.map((a) => a.clipSSum), scored),
-    diversity: ratioOfSums(groups.map((g) => g.diversity ?? 0), counts),
-    vendi: ratioOfSums(groups.map((g) => (g.diversity === null ? 0 : g.vendi!)), counts),
+    diversity: ratioOfSums(sorted.map((g) => g.diversity ?? 0), counts),
+    vendi: ratioOfSums(sorted.map((g) => (g.diversity === null ? 0 : g.vendi!)), counts),
   };
   const identity = Uint32Array.from(groups.keys());
   const values = {
