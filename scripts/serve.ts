@@ -44,7 +44,8 @@ async function offerDownload(): Promise<void> {
 function buildWebApp(): Promise<number> {
   console.log("building the web app (first start only; about a minute)…");
   return new Promise((resolve) => {
-    const b = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "build"], { stdio: "inherit" });
+    // Skips next build's type check (next.config.js says why); `npm run build` still runs it.
+    const b = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "build"], { stdio: "inherit", env: { ...process.env, T2I_FIRST_START_BUILD: "1" } });
     b.on("exit", (code) => resolve(code ?? 1));
   });
 }

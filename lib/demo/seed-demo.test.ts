@@ -31,7 +31,8 @@ import { createRun } from "../runs/create-run";
 import { serviceEvaluatorIdentity } from "../scoring/service-evaluator";
 import { countRows, makeRunInput, removeDataDir, storedFiles, useTempDataDir } from "../runs/test-helpers";
 import { runToyExperiment } from "../toy-world/run-toy-experiment";
-import { DEMO_PROMPT_SET } from "./demo-catalog";
+import { TOY_VARIANTS } from "../toy-world/toy-generator";
+import { DEMO_PROMPT_SET, DEMO_VARIANTS } from "./demo-catalog";
 import { removeDemo } from "./remove-demo";
 import { seedDemo, type SeedDemoOptions } from "./seed-demo";
 
@@ -193,6 +194,10 @@ describe("seedDemo", () => {
     const before = snapshot();
     await expect(seedSmall()).rejects.toMatchObject({ code: "conflict", message: expect.stringMatching(/1 scoring job\(s\) of non-demo runs are waiting/) });
     expect(snapshot()).toEqual(before);
+  });
+
+  it("names exactly the toy generators' variants", () => {
+    expect([...DEMO_VARIANTS].sort()).toEqual(Object.keys(TOY_VARIANTS).sort());
   });
 
   it("refuses bad options with a validation error", async () => {

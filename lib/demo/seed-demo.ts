@@ -27,7 +27,7 @@ export const seedDemoSettingsSchema = z.object({
     .array(z.string().refine((v) => DEMO_VARIANTS.includes(v), { message: `not a toy variant (${DEMO_VARIANTS.join(", ")})` }))
     .min(1)
     .optional(),
-  /** Smaller demos (tests); the defaults are DEMO_EXPERIMENT, `npm run toy:experiment`'s settings. */
+  /** Smaller demos (tests); the defaults are DEMO_EXPERIMENT (DEMO_REPRODUCE_COMMAND's settings). */
   promptsPerType: z.number().int().min(1).max(50).default(DEMO_EXPERIMENT.promptsPerType),
   guidanceScales: z.array(z.number().min(0).max(100)).min(1).max(20).default([...DEMO_EXPERIMENT.guidanceScales]),
   samplesPerPrompt: z.number().int().min(2).max(64).default(DEMO_EXPERIMENT.samplesPerPrompt),
