@@ -7,7 +7,7 @@
 // A crash between 1 and 2 leaves files without rows, which the start-up clean-up removes.
 import { and, eq, inArray } from "drizzle-orm";
 import { getDb, type DbOrTx } from "../../db/client";
-import { embeddings, images, referenceImages, samples } from "../../db/schema";
+import { embeddings, images, samples } from "../../db/schema";
 import { hasFile, removeFile } from "./content-store";
 import { asImageFormat } from "./get-image-or-throw";
 
@@ -16,17 +16,24 @@ export type OrphanImage = { sha256: string; format: string };
 // Bound parameters per statement, under SQLite's limit.
 const CHUNK = 500;
 
-/** Of `candidates`, deletes the image rows no sample and no reference image uses (with their embeddings); returns those. */
+/** Of `candidates`, deletes the image rows no sample uses (with their embeddings); returns those. */
 export function dropUnusedImageRows(tx: DbOrTx, candidates: readonly OrphanImage[]): OrphanImage[] {
   const orphans: OrphanImage[] = [];
   for (let k = 0; k < candidates.length; k += CHUNK) {
     const slice = candidates.slice(k, k + CHUNK);
-    const shaList = slice.map((c) => c.sha256);
-    const used = new Set([
-      ...tx.selectDistinct({ sha256: samples.imageSha256 }).from(samples).where(inArray(samples.imageSha256, shaList)).all(),
-      // A reference set's image row must outlive the runs that happened to contain the same content.
-      ...tx.selectDistinct({ sha256: referenceImages.imageSha256 }).from(referenceImages).where(inArray(referenceImages.imageSha256, shaList)).all(),
-    ].map((r) => r.sha256));
+    const used = new Set(
+      tx
+        .selectDistinct({ sha256: samples.imageSha256 })
+        .from(samples)
+        .where(
+          inArray(
+            samples.imageSha256,
+            slice.map((c) => c.sha256),
+          ),
+        )
+        .all()
+        .map((r) => r.sha256),
+    );
     const unused = slice.filter((c) => !used.has(c.sha256));
     if (unused.length === 0) continue;
     const shas = unused.map((u) => u.sha256);
