@@ -1,4 +1,4 @@
-// npm run reference-sets: upload, list and show reference sets through the REST API.
+// npm run reference-sets: upload, list, show and delete reference sets through the REST API.
 import { parseCliArgs } from "../lib/cli/parse-cli-args";
 import { clientSettings } from "../lib/runs/cli/api-client";
 import { buildUploadForm, UploadFormError } from "../lib/uploads/upload-form";
@@ -6,12 +6,15 @@ import { buildUploadForm, UploadFormError } from "../lib/uploads/upload-form";
 const HELP = `Usage: npm run reference-sets -- upload --name NAME (--archive FILE | --manifest FILE [--images DIR]) [options]
        npm run reference-sets -- list
        npm run reference-sets -- show NAME|ID [--version N]
+       npm run reference-sets -- delete ID --yes
 
 Reference sets are real images that runs are compared with (FD_<evaluator>, CMMD,
 precision/recall, density/coverage). Tied to a prompt set (--prompt-set), every image names one
 of its prompts in the manifest (prompt or prompt_id) and the metrics are also computed per
 prompt; without --prompt-set the set is global and the manifest's prompts are ignored.
-Uploading an existing name makes its next version; runs use the latest.
+Uploading an existing name makes its next version; runs use the latest. The uploading key owns
+the set: a new version of a name, or deleting a version (its comparisons with runs, and its
+images once nothing else uses them), needs that key or an admin key.
 
 upload options:
   --name NAME            reference set name
@@ -23,7 +26,8 @@ upload options:
 
 common options:
   --server URL           default http://localhost:3000 (or T2I_SERVER)
-  --key KEY              API key for upload (default: T2I_API_KEY)
+  --key KEY              API key for upload and delete (default: T2I_API_KEY)
+  --yes                  confirm a delete
   -h, --help
 
 The same validation and limits as run uploads apply. Exit codes: 0 done, 1 the server refused
@@ -61,6 +65,7 @@ async function main() {
       version: { type: "string" },
       server: { type: "string" },
       key: { type: "string" },
+      yes: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   }, { script: "reference-sets", usage: HELP });
@@ -81,7 +86,15 @@ async function main() {
     const q = values.version ? `?version=${encodeURIComponent(values.version)}` : "";
     return void process.stdout.write(JSON.stringify(await call(`${server}/api/v1/reference-sets/${encodeURIComponent(arg)}${q}`), null, 2) + "\n");
   }
-  if (command !== "upload") fail(2, `unknown command "${command}" (upload, list, show; see --help)`);
+  if (command === "delete") {
+    if (!arg) fail(2, "delete needs a reference set id (ref_…; see list)");
+    if (!values.yes) fail(2, "delete removes the set and its comparisons with runs for good: add --yes");
+    if (!key) fail(2, "an API key is needed: --key or T2I_API_KEY");
+    const body = (await call(`${server}/api/v1/reference-sets/${encodeURIComponent(arg)}`, { method: "DELETE", headers: { Authorization: `Bearer ${key}` } })) as { name: string; version: number; images: number; comparisons: number; filesDeleted: number };
+    process.stderr.write(`deleted ${body.name} v${body.version}: ${body.images} images, ${body.comparisons} comparison(s) with runs, ${body.filesDeleted} file(s) no longer used\n`);
+    return void process.stdout.write(JSON.stringify(body) + "\n");
+  }
+  if (command !== "upload") fail(2, `unknown command "${command}" (upload, list, show, delete; see --help)`);
   if (!values.name) fail(2, "--name is required (see --help)");
   if (!key) fail(2, "an API key is needed: --key or T2I_API_KEY (create one with npm run apikey -- create --name NAME)");
   if (!values.archive === !values.manifest) fail(2, "give either --archive or --manifest");

@@ -24,3 +24,65 @@ export function useStoredApiKey(): [string, (v: string) => void, () => void] {
   }, []);
   return [apiKey, setApiKey, () => window.localStorage.setItem(API_KEY_STORAGE, apiKey)];
 }
+
+/** The upload forms' API key input (id `f-apiKey`), its error under it. */
+export function ApiKeyField({ value, onChange, error, className }: { value: string; onChange: (v: string) => void; error?: string; className: string }) {
+  return (
+    <div>
+      <label htmlFor="f-apiKey" className="text-sm font-medium">
+        API key
+      </label>
+      <input
+        id="f-apiKey"
+        name="apiKey"
+        type="password"
+        autoComplete="off"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        className={className}
+        aria-invalid={!!error}
+        aria-describedby={error ? "apiKey-error" : undefined}
+        placeholder="t2i_… (npm run apikey -- create --name NAME)"
+      />
+      <FieldError id="apiKey-error" testId="error-apiKey" msg={error} />
+    </div>
+  );
+}
+
+/** A labelled text input (id `f-${name}`) with its error under it. */
+export function TextField({
+  name,
+  label,
+  error,
+  className,
+  required,
+  inputMode,
+  placeholder,
+}: {
+  name: string;
+  label: string;
+  error?: string;
+  className: string;
+  required?: boolean;
+  inputMode?: "decimal" | "numeric";
+  placeholder?: string;
+}) {
+  return (
+    <div>
+      <label htmlFor={`f-${name}`} className="text-sm font-medium">
+        {label}
+      </label>
+      <input
+        id={`f-${name}`}
+        name={name}
+        required={required}
+        inputMode={inputMode}
+        className={className}
+        aria-invalid={!!error}
+        aria-describedby={error ? `${name}-error` : undefined}
+        placeholder={placeholder}
+      />
+      <FieldError id={`${name}-error`} testId={`error-${name}`} msg={error} />
+    </div>
+  );
+}

@@ -13,8 +13,12 @@ export default function ReferenceSetsPage() {
       <h1 className="text-2xl font-semibold">Reference sets</h1>
       <p className="mt-1 max-w-2xl text-sm text-slate-600">
         Real images that runs are compared with: FD in the evaluator&apos;s embedding space, CMMD, precision/recall and density/coverage. A set tied to a prompt set holds images per prompt (then
-        recall and coverage are also computed per prompt); a global set applies to every run. Upload one with <code>npm run reference-sets -- upload</code> or{" "}
-        <code>POST /api/v1/reference-sets</code>; in the toy world, <code>npm run toy:reference</code> renders one.
+        recall and coverage are also computed per prompt); a global set applies to every run. Upload one with the button below, <code>npm run reference-sets -- upload</code> or <code>POST /api/v1/reference-sets</code>; in the toy world, <code>npm run toy:reference</code> renders one.
+      </p>
+      <p className="mt-3">
+        <Link href="/reference-sets/upload" className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700" data-testid="upload-reference-set">
+          Upload a reference set
+        </Link>
       </p>
       {sets.length === 0 ? (
         <p className="mt-4 text-sm" data-testid="no-reference-sets">

@@ -1,4 +1,5 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { apiKeys } from "./api-keys";
 import { createdAt } from "./column-helpers";
 import { images } from "./images";
 import { prompts } from "./prompts";
@@ -17,6 +18,8 @@ export const referenceSets = sqliteTable(
     version: integer("version").notNull().default(1),
     description: text("description"),
     promptSetId: text("prompt_set_id").references(() => promptSets.id),
+    /** The API key that uploaded it; null for sets made on the server (toy:reference) and rows older than ownership. */
+    apiKeyId: text("api_key_id").references(() => apiKeys.id),
     createdAt: createdAt(),
   },
   (t) => [

@@ -1,12 +1,12 @@
 // Reference sets over the REST API: upload (validated like runs), list, show, and a run scored
 // against them in the background, with the metrics on the run API and the leaderboard export.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
 import { snapshot } from "../state";
-import { auth, makeSamples, manifestJsonl, uniqueName, type SampleFile } from "../helpers";
+import { auth, makeSamples, manifestJsonl, newApiKey, uniqueName, type SampleFile } from "../helpers";
 
 function form(fields: Record<string, string>, files: SampleFile[], manifest = manifestJsonl(files)): FormData {
   const fd = new FormData();
@@ -108,4 +108,54 @@ test("npm run reference-sets uploads and lists through the REST API", async ({ b
   const listed = execFileSync(process.execPath, ["--import", "tsx", "scripts/reference-sets.ts", "list"], { env, encoding: "utf8" });
   expect(listed).toContain(`${name} v1\t6 images\tprompt set ${set} v1`);
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("only a reference set's owner or an admin may add a version or delete it (REST and CLI)", async ({ baseURL, request }) => {
+  const alice = { Authorization: `Bearer ${newApiKey("submitter", uniqueName("ref-alice"))}` };
+  const bob = { Authorization: `Bearer ${newApiKey("submitter", uniqueName("ref-bob"))}` };
+  const set = uniqueName("own-ps");
+  const prompts = ["a purple square", "an orange circle"];
+  expect((await request.post("/api/v1/prompt-sets", { data: { name: set, prompts: prompts.map((prompt) => ({ prompt })) }, headers: alice })).status()).toBe(201);
+  const name = uniqueName("own-ref");
+  const upload = async (headers: Record<string, string>) => request.post("/api/v1/reference-sets", { multipart: form({ name, promptSet: set }, await makeSamples(prompts, 4)), headers });
+  const v1 = await (await upload(alice)).json();
+  expect(v1).toMatchObject({ name, version: 1 });
+  const run = await (
+    await request.post("/api/v1/runs", { multipart: form({ variant: uniqueName("own-var"), conditioningType: "text_sequence", guidanceScale: "3", promptSet: set }, await makeSamples(prompts, 4)), headers: alice })
+  ).json();
+  expect(await waitReference(request, run.id)).toHaveLength(1);
+
+  // Another submitter may neither add a version over alice's nor delete it; nothing changes.
+  const before = snapshot();
+  const refused = await expectError(await upload(bob), 403, "forbidden");
+  expect(refused.details).toMatchObject({ reason: "not_owner", role: "submitter" });
+  expect(refused.message).toMatch(/may not add a new version to reference set ref_/);
+  await expectError(await request.delete(`/api/v1/reference-sets/${v1.id}`), 401, "unauthorized");
+  const del = await expectError(await request.delete(`/api/v1/reference-sets/${v1.id}`, { headers: bob }), 403, "forbidden");
+  expect(del.details).toMatchObject({ reason: "not_owner" });
+  await expectError(await request.delete("/api/v1/reference-sets/ref_nope", { headers: alice }), 404, "not_found");
+  const put = await request.put(`/api/v1/reference-sets/${v1.id}`, { headers: alice });
+  expect(put.status()).toBe(405);
+  expect(put.headers()["allow"]).toBe("GET, DELETE, HEAD, OPTIONS");
+  expect(snapshot()).toEqual(before);
+
+  // The owner deletes it: its comparison with the run goes too.
+  const gone = await request.delete(`/api/v1/reference-sets/${v1.id}`, { headers: alice });
+  expect(gone.status(), await gone.text()).toBe(200);
+  expect(await gone.json()).toMatchObject({ id: v1.id, name, version: 1, deleted: true, images: 8, comparisons: 1 });
+  await expectError(await request.get(`/api/v1/reference-sets/${v1.id}`), 404, "not_found");
+  expect((await (await request.get(`/api/v1/runs/${run.id}`)).json()).metrics.reference).toEqual([]);
+  const audit = await (await request.get(`/api/v1/audit?targetType=reference_set&targetId=${v1.id}`, { headers: auth() })).json();
+  expect(audit.entries).toEqual([expect.objectContaining({ action: "reference_set.delete", targetId: v1.id })]);
+
+  // With no version left, the name starts again at 1 and the run is queued for it; an admin deletes it with the CLI.
+  const v2 = await (await upload(alice)).json();
+  expect(v2).toMatchObject({ version: 1, queuedRuns: 1 });
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, ["--import", "tsx", "scripts/reference-sets.ts", ...args], { env: { ...process.env, T2I_SERVER: baseURL!, T2I_API_KEY: auth().Authorization.slice("Bearer ".length) }, encoding: "utf8" });
+  expect(cli(["delete", v2.id]).status).toBe(2);
+  const out = cli(["delete", v2.id, "--yes"]);
+  expect(out.status, out.stderr).toBe(0);
+  expect(JSON.parse(out.stdout)).toMatchObject({ id: v2.id, version: 1, deleted: true });
+  await expectError(await request.get(`/api/v1/reference-sets/${encodeURIComponent(name)}`), 404, "not_found");
 });

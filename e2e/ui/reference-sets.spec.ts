@@ -1,5 +1,8 @@
+import fs from "node:fs/promises";
+import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { auth, makeSamples, manifestJsonl, uniqueName, type SampleFile } from "../helpers";
+import { zipBuffer } from "../../lib/uploads/test-builders";
+import { apiKey, auth, makeSamples, manifestJsonl, uniqueName, type SampleFile } from "../helpers";
 
 function form(fields: Record<string, string>, files: SampleFile[]): FormData {
   const fd = new FormData();
@@ -49,4 +52,64 @@ test("reference sets show on their pages, the run page and the leaderboard with 
   await expect(page).toHaveURL(/refMetric=coverage/);
   await expect(page.getByTestId("board-reference").locator("thead")).toContainText("coverage (k = 5)");
   await page.screenshot({ path: "test-results/leaderboard-reference.png", fullPage: true });
+});
+
+test("a reference set uploaded from its page (manifest and images) is stored, summarised and listed", async ({ page, request }, info) => {
+  const set = uniqueName("ui-refup-ps");
+  expect((await request.post("/api/v1/prompt-sets", { data: { name: set, prompts: PROMPTS.map((prompt) => ({ prompt })) }, headers: auth() })).status()).toBe(201);
+  const files = await makeSamples(PROMPTS, 2);
+  const dir = info.outputPath("refset");
+  await fs.mkdir(dir, { recursive: true });
+  await fs.writeFile(path.join(dir, "manifest.jsonl"), manifestJsonl(files));
+  for (const f of files) await fs.writeFile(path.join(dir, f.name), f.data);
+  const name = uniqueName("ui-refup");
+
+  await page.goto("/reference-sets");
+  await page.getByTestId("upload-reference-set").click();
+  await expect(page).toHaveURL(/\/reference-sets\/upload$/);
+  await page.getByLabel("API key").fill(apiKey());
+  await page.getByTestId("reference-files-input").setInputFiles([path.join(dir, "manifest.jsonl"), ...files.map((f) => path.join(dir, f.name))]);
+  await expect(page.getByTestId("reference-dropzone")).toContainText("7 files");
+  // Checked in the browser before sending: the name is required.
+  await page.getByRole("button", { name: "Upload reference set" }).click();
+  await expect(page.getByTestId("error-name")).toContainText("Name the reference set");
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Prompt set (optional)").fill(set);
+  await page.getByLabel("Description (optional)").fill("six real images");
+  await page.getByRole("button", { name: "Upload reference set" }).click();
+  const summary = page.getByTestId("reference-upload-summary");
+  await expect(summary).toContainText(`Stored ${name} version 1: 6 images; 0 scored runs queued`, { timeout: 30_000 });
+  await page.screenshot({ path: info.outputPath("reference-upload-done.png"), fullPage: true });
+
+  await summary.getByRole("link", { name: "Open the reference set" }).click();
+  await expect(page.getByTestId("reference-set-scope")).toContainText(`6 images · tied to prompt set ${set} v1`);
+  await page.goto("/reference-sets");
+  const row = page.getByTestId("reference-sets").locator("tr", { has: page.getByRole("link", { name }) });
+  await expect(row).toContainText("6");
+  await expect(row).toContainText(`runs of prompt set ${set} v1`);
+});
+
+test("a bad reference set upload from the page shows what is wrong per file and stores nothing", async ({ page, request }, info) => {
+  const [good] = await makeSamples(["a teal ring"], 1);
+  const manifest = [JSON.stringify({ file: good!.name, prompt: "a teal ring" }), JSON.stringify({ file: "fake.png", prompt: "a teal ring" })].join("\n");
+  const zipPath = info.outputPath("bad-ref.zip");
+  await fs.writeFile(zipPath, await zipBuffer([{ name: "manifest.jsonl", data: Buffer.from(manifest) }, { name: good!.name, data: good!.data }, { name: "fake.png", data: Buffer.from("not an image") }]));
+  const name = uniqueName("ui-refbad");
+
+  await page.goto("/reference-sets/upload");
+  await page.getByLabel("API key").fill(apiKey());
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByRole("button", { name: "Upload reference set" }).click();
+  await expect(page.getByTestId("error-files")).toContainText("Choose or drop");
+
+  await page.getByTestId("reference-files-input").setInputFiles(zipPath);
+  await page.getByRole("button", { name: "Upload reference set" }).click();
+  await expect(page.getByTestId("error-files")).toContainText("fake.png");
+  await expect(page.getByTestId("reference-dropzone")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByTestId("reference-upload-summary")).toHaveCount(0);
+  await page.screenshot({ path: info.outputPath("reference-upload-error.png"), fullPage: true });
+
+  expect((await request.get(`/api/v1/reference-sets/${encodeURIComponent(name)}`)).status()).toBe(404);
+  await page.goto("/reference-sets");
+  await expect(page.getByRole("link", { name })).toHaveCount(0);
 });

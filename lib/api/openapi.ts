@@ -177,10 +177,10 @@ function build() {
     path: "/api/v1/reference-sets",
     summary: "Upload a reference set of real images (or a new version of one)",
     description:
-      "Same body, validation and limits as POST /api/v1/runs: an `archive` (zip, tar, tar.gz with manifest.jsonl or manifest.csv) or a `manifest` plus `images`. Scored runs it applies to are queued for distribution metrics against it.",
+      "Same body, validation and limits as POST /api/v1/runs: an `archive` (zip, tar, tar.gz with manifest.jsonl or manifest.csv) or a `manifest` plus `images`. Scored runs it applies to are queued for distribution metrics against it. The key is recorded as its owner; a new version of an existing name needs the key that made the latest version, or an admin key.",
     security: [bearer],
     request: { body: { content: { "multipart/form-data": { schema: referenceSetUploadFieldsSchema.extend({ archive: z.string().meta({ format: "binary" }).optional() }) } } } },
-    responses: { 201: anyJson("Created: { id, name, version, images, queuedRuns, pageUrl }"), ...writeErrors, 413: err("Too large") },
+    responses: { 201: anyJson("Created: { id, name, version, images, queuedRuns, pageUrl }"), ...writeErrors, 403: err("A new version of a name whose latest version another key made (details.reason)"), 413: err("Too large") },
   });
   r.registerPath({ method: "get", path: "/api/v1/reference-sets/{id}", summary: "A reference set with its images per prompt and the runs scored against it", request: { params: z.object({ id: z.string() }), query: promptSetQuerySchema }, responses: { 200: anyJson("The reference set"), 404: err("Not found") } });
   r.registerPath({
@@ -204,6 +204,7 @@ function build() {
   // Lifecycle: owner rules (lib/auth/authorize-mutation.ts) and the audit log.
   const ownerErrors = { 401: err("Missing or unknown API key"), 403: err("Not the owner's key and not an admin key (details.reason)"), 404: err("Not found") };
   const idParams = z.object({ id: z.string() });
+  r.registerPath({ method: "delete", path: "/api/v1/reference-sets/{id}", summary: "Delete a reference set version", description: "Its images rows, its comparisons with runs, and its images once no run or other reference set uses them; the previous version of its name becomes the latest. Owner or admin.", security: [bearer], request: { params: idParams }, responses: { 200: anyJson("{ id, name, version, deleted, images, comparisons, imagesDeleted, filesDeleted }"), ...ownerErrors } });
   r.registerPath({ method: "delete", path: "/api/v1/runs/{id}", summary: "Delete a run", description: "Its rows, scoring job, generation tasks, and its images once no other run uses them. Owner or admin.", security: [bearer], request: { params: idParams }, responses: { 200: anyJson("{ id, deleted, samples, imagesDeleted, filesDeleted }"), ...ownerErrors } });
   for (const [kind, what] of [["runs", "run"], ["variants", "variant (and its runs)"]] as const) {
     r.registerPath({ method: "post", path: `/api/v1/${kind}/{id}/hide`, summary: `Hide a ${what} from rankings`, description: "Left out of the leaderboard, curves and plot data; still readable by id, with the reason shown. Owner or admin.", security: [bearer], request: { params: idParams, body: { content: { "application/json": { schema: hideJsonSchema } } } }, responses: { 200: anyJson("{ id, hidden, hiddenAt, hiddenReason }"), ...ownerErrors, 422: err("No reason given") } });

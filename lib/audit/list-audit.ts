@@ -8,7 +8,7 @@ import { requireAdmin, type Actor } from "../auth/authorize-mutation";
 import { validationError } from "../http/respond";
 
 export const listAuditInputSchema = z.object({
-  targetType: z.enum(["run", "variant", "generation", "prompt_set"]).optional(),
+  targetType: z.enum(["run", "variant", "generation", "prompt_set", "reference_set"]).optional(),
   targetId: z.string().trim().min(1).max(200).optional(),
   /** Only entries with a smaller id (the `nextBefore` of the previous page). */
   before: z.coerce.number().int().min(1).optional(),

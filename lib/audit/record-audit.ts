@@ -7,7 +7,7 @@ import type { Actor } from "../auth/authorize-mutation";
 export type AuditEntry = {
   /** `<target type>.<verb>`, e.g. run.delete, variant.hide, variant.update. */
   action: string;
-  targetType: "run" | "variant" | "generation" | "prompt_set";
+  targetType: "run" | "variant" | "generation" | "prompt_set" | "reference_set";
   targetId: string;
   details?: Record<string, unknown>;
 };

@@ -10,7 +10,8 @@ import { getDb } from "../../db/client";
 import { generations, images, prompts, runs, samples } from "../../db/schema";
 import { config } from "../config";
 import { AppError } from "../errors";
-import { placeFileSync, removeFile } from "../storage/content-store";
+import { placeFileSync } from "../storage/content-store";
+import { removeFilesWithoutImageRow } from "../storage/remove-files-without-image-row";
 import { createStagingDir, removeStagingDir, storeStream, StreamTooLargeError } from "../uploads/staging";
 import { tooLarge } from "../uploads/upload-errors";
 import { checkImage } from "../uploads/verify-images";
@@ -89,21 +90,12 @@ export async function storeTaskSample(opts: { taskId: string; tokenId: string; i
         { behavior: "immediate" },
       );
     } catch (e) {
-      if (added) removeUnreferenced(staged.sha256);
+      // Its rows did not commit: deleted unless a concurrent upload's images row now needs it.
+      if (added) removeFilesWithoutImageRow([{ sha256: staged.sha256, format: "png" }]);
       throw e;
     }
   } finally {
     await removeStagingDir(dir);
   }
-}
-
-/** A file this call added whose rows did not commit: deleted unless a concurrent upload's images row now needs it (checked under the write lock). */
-function removeUnreferenced(sha256: string): void {
-  getDb().transaction(
-    (tx) => {
-      if (!tx.select({ sha256: images.sha256 }).from(images).where(eq(images.sha256, sha256)).get()) removeFile(sha256, "png");
-    },
-    { behavior: "immediate" },
-  );
 }
 

@@ -112,6 +112,18 @@ describe("summarize", () => {
     expect(summary.ci.diversity).toMatchObject({ low: 1, high: 1 });
   });
 
+  it("gives the same values and intervals whatever order the items arrive in (several workers upload in any order)", () => {
+    const u = uniform(7);
+    const keys = ["p3", "p1", "p10", "p2", "p0"];
+    const items: SummarizeItem[] = keys.flatMap((g) => [0, 1, 2].map(() => ({ group: g, cosine: u() * 0.6 - 0.1 })));
+    const embs = Object.fromEntries(keys.map((g, i) => [g, unitVectors(3, 8, 100 + i, 0.5)]));
+    const a = summarize(items, embs, { bootstrap: { B: 200 } });
+    const b = summarize([...items].reverse(), embs, { bootstrap: { B: 200 } });
+    expect(b.summary).toEqual(a.summary);
+    expect(b.groups.map((g) => g.group)).toEqual(["p0", "p1", "p10", "p2", "p3"]);
+    expect(a.summary.ci.clipScore!.high).toBeGreaterThan(a.summary.ci.clipScore!.low);
+  });
+
   it("groups without embeddings count as 0 samples", () => {
     const { groups, summary } = summarize([{ group: "x", cosine: 0.2 }], {}, { bootstrap: false });
     expect(groups[0]).toMatchObject({ embedded: 0, diversity: null, diversityReason: "needs at least 2 samples, got 0", vendi: null });

@@ -131,7 +131,11 @@ export function summarize(
   const lookup = embeddingLookup(embeddings, acc);
   let dim: number | undefined;
   const groups: GroupSummary[] = [];
-  for (const [group, a] of acc) {
+  // Groups in code-unit order of their ids, not in the order items arrived: the bootstrap draws
+  // group indices, so the same run uploaded in another order (or by several workers) must see the
+  // same group order to give the same intervals.
+  const ordered = [...acc].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  for (const [group, a] of ordered) {
     const embs = lookup(group);
     const check = { tolerance: options.tolerance, label: `group ${JSON.stringify(group)} embedding`, expectedDim: dim };
     dim ??= embs[0]?.length;
@@ -151,7 +155,7 @@ export function summarize(
   }
 
   // Per-group sums for the run-level statistics; see bootstrap.ts ratioOfSums.
-  const accs = [...acc.values()];
+  const accs = ordered.map(([, a]) => a);
   const scored = accs.map((a) => a.scored);
   const counts = groups.map((g): number => (g.diversity === null ? 0 : 1));
   const stats = {

@@ -2,19 +2,23 @@
 // and one reference_images row per file, in ONE transaction (a rejected upload leaves neither rows
 // nor files, as for runs). Tied to a prompt set, every image must name one of its prompts (by text
 // or prompt id); without one the set is global and the manifest's prompts are ignored. Scored runs
-// it applies to get a reference_metrics job in the same transaction.
+// it applies to get a reference_metrics job in the same transaction. Uploaded through the API, the
+// set records the key that uploaded it, and a new version of an existing name needs the key that
+// made its latest version or an admin key (it replaces what every run is compared with).
 import { and, desc, eq, or } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "../../db/client";
 import { newId } from "../../db/ids";
 import { images, jobs, prompts, referenceImages, referenceSets, runs, type PromptSetRow, type ReferenceSetRow } from "../../db/schema";
+import { authorizeMutation, type Actor } from "../auth/authorize-mutation";
 import { AppError, isAppError } from "../errors";
 import { validationError } from "../http/respond";
 import { enqueueJob } from "../jobs/enqueue-job";
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
 import { IMAGE_FORMATS } from "../storage/content-store";
 import { claimStoreFiles } from "../storage/in-flight";
-import { ensureFilesPresent, putStagedFiles, removeUnreferenced } from "../storage/store-staged-files";
+import { removeFilesWithoutImageRow } from "../storage/remove-files-without-image-row";
+import { ensureFilesPresent, putStagedFiles } from "../storage/store-staged-files";
 
 export const referenceSetNameSchema = z
   .string()
@@ -47,8 +51,14 @@ export type CreateReferenceSetInput = z.input<typeof createReferenceSetInputSche
 
 export type CreateReferenceSetResult = { referenceSet: ReferenceSetRow; images: number; queuedRuns: number };
 
-/** Errors: 422 validation_failed (bad fields, unknown prompt set or prompts, duplicate file names, hash mismatch). */
-export async function createReferenceSet(input: CreateReferenceSetInput): Promise<CreateReferenceSetResult> {
+/**
+ * `actor`: the API key uploading it, recorded as the owner; omitted on the server (toy:reference),
+ * which, like other server-side commands, acts as an admin and leaves the owner null.
+ * Errors: 422 validation_failed (bad fields, unknown prompt set or prompts, duplicate file names,
+ * hash mismatch); 403 forbidden (details.reason not_owner / no_owner) when `actor` is a submitter
+ * that did not make the latest version of an existing name.
+ */
+export async function createReferenceSet(input: CreateReferenceSetInput, actor?: Actor): Promise<CreateReferenceSetResult> {
   const parsed = createReferenceSetInputSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error, "reference set");
   const v = parsed.data;
@@ -92,10 +102,17 @@ export async function createReferenceSet(input: CreateReferenceSetInput): Promis
       return db.transaction(
         (tx) => {
           ensureFilesPresent(v.items);
-          const latest = tx.select({ version: referenceSets.version }).from(referenceSets).where(eq(referenceSets.name, v.name)).orderBy(desc(referenceSets.version)).limit(1).get();
+          const latest = tx
+            .select({ id: referenceSets.id, version: referenceSets.version, apiKeyId: referenceSets.apiKeyId })
+            .from(referenceSets)
+            .where(eq(referenceSets.name, v.name))
+            .orderBy(desc(referenceSets.version))
+            .limit(1)
+            .get();
+          if (latest && actor) authorizeMutation(actor, { kind: "reference set", id: latest.id, ownerKeyId: latest.apiKeyId }, "add a new version to");
           const row = tx
             .insert(referenceSets)
-            .values({ id: newId("ref"), name: v.name, version: (latest?.version ?? 0) + 1, description: v.description ?? null, promptSetId: set?.id ?? null })
+            .values({ id: newId("ref"), name: v.name, version: (latest?.version ?? 0) + 1, description: v.description ?? null, promptSetId: set?.id ?? null, apiKeyId: actor?.id ?? null })
             .returning()
             .get();
           const imageRows = [...distinct.values()].map((i) => ({ sha256: i.sha256, bytes: i.bytes, format: i.format, width: i.width, height: i.height }));
@@ -125,7 +142,7 @@ export async function createReferenceSet(input: CreateReferenceSetInput): Promis
         { behavior: "immediate" },
       );
     } catch (e) {
-      removeUnreferenced(added);
+      removeFilesWithoutImageRow(added);
       throw e;
     }
   } finally {

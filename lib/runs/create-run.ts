@@ -20,7 +20,8 @@ import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
 import { promptIdentity } from "../prompt-sets/prompt-key";
 import { IMAGE_FORMATS } from "../storage/content-store";
 import { claimStoreFiles } from "../storage/in-flight";
-import { ensureFilesPresent, putStagedFiles, removeUnreferenced } from "../storage/store-staged-files";
+import { removeFilesWithoutImageRow } from "../storage/remove-files-without-image-row";
+import { ensureFilesPresent, putStagedFiles } from "../storage/store-staged-files";
 import { createVariant, createVariantInputSchema } from "../variants/create-variant";
 import { retryRun } from "./retry-run";
 
@@ -132,7 +133,7 @@ async function storeAndInsert(
     const run = db.transaction((tx) => insertRun(tx, v, fingerprint, set, items, variantId), { behavior: "immediate" });
     return { run, duplicate: false };
   } catch (e) {
-    removeUnreferenced(added);
+    removeFilesWithoutImageRow(added);
     // Another upload of the same run committed between our check and our transaction.
     if (isUniqueViolation(e, "runs.fingerprint")) {
       const winner = db.select().from(runs).where(eq(runs.fingerprint, fingerprint)).get();

@@ -7,12 +7,10 @@
 //     it, decided inside a write transaction, so no upload can commit the row in between.
 import fs from "node:fs";
 import path from "node:path";
-import { inArray } from "drizzle-orm";
-import { getDb } from "../../db/client";
-import { images } from "../../db/schema";
 import { config } from "../config";
 import { imagesRoot } from "./content-store";
 import { isInFlightHere, OWNED_NAME, processAlive, stagingRoot } from "./in-flight";
+import { sweepFilesWithoutImageRow } from "./remove-files-without-image-row";
 
 /** Staging entries without an owner in their name (older versions, manual copies) are kept this long. */
 export const UNKNOWN_GRACE_MS = 60 * 60 * 1000;
@@ -53,27 +51,18 @@ export function removeLeftovers(now: number = Date.now()): LeftoverReport {
   const dataDir = config().dataDir;
   const candidates = [...listContent(imagesRoot()), ...listContent(path.join(dataDir, "thumbs"))];
   for (let k = 0; k < candidates.length; k += CHUNK) {
-    const chunk = candidates.slice(k, k + CHUNK);
-    getDb().transaction(
-      (tx) => {
-        const claimed = liveClaims();
-        const shas = [...new Set(chunk.map((c) => c.sha256))];
-        const kept = new Set(
-          tx
-            .select({ sha256: images.sha256 })
-            .from(images)
-            .where(inArray(images.sha256, shas))
-            .all()
-            .map((r) => r.sha256),
-        );
-        for (const c of chunk) {
-          if (claimed.has(c.sha256) || (kept.has(c.sha256) && !c.tmp)) continue;
-          fs.rmSync(c.file, { force: true });
-          report.files.push(path.relative(dataDir, c.file));
-        }
+    // Claims are read under the write lock (on the first call of `keep`), so an upload that
+    // claims a file after this sweep's check cannot have committed its row yet.
+    let claimed: Set<string> | undefined;
+    const removed = sweepFilesWithoutImageRow(
+      candidates.slice(k, k + CHUNK),
+      (c) => {
+        fs.rmSync(c.file, { force: true });
+        return true;
       },
-      { behavior: "immediate" },
+      (c, hasRow) => (claimed ??= liveClaims()).has(c.sha256) || (hasRow && !c.tmp),
     );
+    for (const c of removed) report.files.push(path.relative(dataDir, c.file));
   }
   return report;
 }

@@ -1,21 +1,16 @@
 // Moving staged upload files into the content store so that a rejected upload leaves no files:
 // shared by runs (lib/runs/create-run.ts) and reference sets (lib/reference-sets/create-reference-set.ts).
 import { statSync } from "node:fs";
-import { inArray } from "drizzle-orm";
-import { getDb } from "../../db/client";
-import { images } from "../../db/schema";
 import { AppError } from "../errors";
-import { ContentHashMismatchError, hasFile, placeFileSync, putFile, removeFile, type ImageFormat } from "./content-store";
+import { ContentHashMismatchError, hasFile, placeFileSync, putFile, type ImageFormat } from "./content-store";
+import { removeFilesWithoutImageRow } from "./remove-files-without-image-row";
 
 /** A staged file and what its upload said about it. */
 export type StagedFileRef = { fileName: string; stagedPath: string; sha256: string; format: ImageFormat };
 
-// Rows per IN (...) list, under SQLite's bound-parameter limit.
-const ROWS_PER_INSERT = 500;
-
 /**
  * Moves each (distinct) staged file into the store, 4 at a time; returns the files this call
- * added. On any failure the added files are removed again (removeUnreferenced) and the error is
+ * added. On any failure the added files are removed again (removeFilesWithoutImageRow) and the error is
  * rethrown; a file whose bytes do not match its sha256 is a 422 naming it.
  */
 export async function putStagedFiles(files: readonly StagedFileRef[]): Promise<{ sha256: string; format: ImageFormat }[]> {
@@ -31,7 +26,7 @@ export async function putStagedFiles(files: readonly StagedFileRef[]): Promise<{
       }
     });
   } catch (e) {
-    removeUnreferenced(added);
+    removeFilesWithoutImageRow(added);
     throw e;
   }
   return added;
@@ -60,36 +55,6 @@ function fileExists(p: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * Deletes files this call added unless an images row now references them (a concurrent
- * upload of the same content committed). Under the write lock, so no commit slips in between.
- */
-export function removeUnreferenced(added: { sha256: string; format: ImageFormat }[]): void {
-  if (added.length === 0) return;
-  getDb().transaction(
-    (tx) => {
-      for (let k = 0; k < added.length; k += ROWS_PER_INSERT) {
-        const chunk = added.slice(k, k + ROWS_PER_INSERT);
-        const kept = new Set(
-          tx
-            .select({ sha256: images.sha256 })
-            .from(images)
-            .where(
-              inArray(
-                images.sha256,
-                chunk.map((a) => a.sha256),
-              ),
-            )
-            .all()
-            .map((r) => r.sha256),
-        );
-        for (const a of chunk) if (!kept.has(a.sha256)) removeFile(a.sha256, a.format);
-      }
-    },
-    { behavior: "immediate" },
-  );
 }
 
 async function forEachLimited<T>(list: readonly T[], limit: number, fn: (x: T) => Promise<void>): Promise<void> {

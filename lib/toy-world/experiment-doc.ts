@@ -7,6 +7,7 @@ import path from "node:path";
 import sharp from "sharp";
 import { listRunSamples } from "../runs/list-run-samples";
 import { pathFor } from "../storage/content-store";
+import type { PairComparison, Ranking, RankedVariant } from "../ranking";
 import type { ToyExperimentResult, ToyExperimentRun } from "./run-toy-experiment";
 import type { ToyPromptType } from "./toy-prompts";
 
@@ -37,14 +38,44 @@ function compare(a: ToyExperimentRun | undefined, b: ToyExperimentRun | undefine
   return "no significant difference (95% CIs overlap)";
 }
 
+/**
+ * What the document reads of the ranked board: RankedBoard (in-process) has it, and
+ * remote/experiment-board.ts rebuilds it from GET /api/v1/leaderboard.
+ */
+export type ExperimentBoard = {
+  promptSet: { name: string; version: number };
+  variants: Record<string, { name: string }>;
+  ranking:
+    | (Pick<Ranking, "methodVersion" | "diversity" | "prompts"> & {
+        ranked: Array<Pick<RankedVariant, "variantId" | "rank" | "rankWorst" | "score" | "extended" | "significantlyBetterThan" | "significantlyWorseThan"> & { ci: { low: number; high: number } | null }>;
+        unranked: Array<{ variantId: string; reason: string }>;
+        pairs: Array<Pick<PairComparison, "a" | "b" | "pAdjusted"> & { difference: { estimate: number } }>;
+      })
+    | null;
+};
+
+/** The experiment as the document reads it: the in-process result, or the same read back over the REST API. */
+export type ExperimentDocInput = Omit<ToyExperimentResult, "board"> & { board: ExperimentBoard };
+
+/**
+ * A run's sample images for the given prompts, in sample-index order: PNG file paths or bytes.
+ * The default reads this process's database and image store.
+ */
+export type SampleImageSource = (runId: string, evaluatorId: string | null, promptIds: string[]) => Promise<Map<string, Array<string | Buffer>>>;
+
+const localSampleImages: SampleImageSource = async (runId, evaluatorId, promptIds) => {
+  const samples = listRunSamples(runId, evaluatorId);
+  return new Map(promptIds.map((id) => [id, (samples.find((p) => p.promptId === id)?.samples ?? []).map((s) => pathFor(s.sha256, "png"))]));
+};
+
 /** One PNG per guidance scale: a row per variant × shown prompt, a column per sample. */
-async function writeGrid(result: ToyExperimentResult, guidance: number, promptIds: string[], file: string): Promise<void> {
+async function writeGrid(result: ExperimentDocInput, guidance: number, promptIds: string[], file: string, images: SampleImageSource): Promise<void> {
   const tile = 64;
   const gap = 4;
-  const rows: Array<Array<string | null>> = [];
+  const rows: Array<Array<string | Buffer | null>> = [];
   for (const r of result.runs.filter((x) => x.guidanceScale === guidance)) {
-    const samples = listRunSamples(r.detail.id, r.detail.metrics?.evaluatorId ?? null);
-    for (const id of promptIds) rows.push((samples.find((p) => p.promptId === id)?.samples ?? []).map((s) => pathFor(s.sha256, "png")));
+    const byPrompt = await images(r.detail.id, r.detail.metrics?.evaluatorId ?? null, promptIds);
+    for (const id of promptIds) rows.push(byPrompt.get(id) ?? []);
   }
   const cols = Math.max(1, ...rows.map((r) => r.length));
   const composites = rows.flatMap((row, y) => row.map((file, x) => (file ? { input: file, left: x * (tile + gap), top: y * (tile + gap) } : null)).filter((c) => c !== null));
@@ -56,8 +87,8 @@ async function writeGrid(result: ToyExperimentResult, guidance: number, promptId
 
 export type ExperimentDocMeta = { command: string; totalSeconds: number; samplesPerPrompt: number; steps: number; seed: number };
 
-/** Writes `docFile` and its grids (in `<doc dir>/toy-experiment/`); returns the markdown. */
-export async function writeExperimentDoc(result: ToyExperimentResult, docFile: string, meta: ExperimentDocMeta): Promise<string> {
+/** Writes `docFile` and its grids (in `<doc dir>/toy-experiment/`, images from `images`); returns the markdown. */
+export async function writeExperimentDoc(result: ExperimentDocInput, docFile: string, meta: ExperimentDocMeta, images: SampleImageSource = localSampleImages): Promise<string> {
   const variants = [...new Set(result.runs.map((r) => r.variant))];
   const scales = [...new Set(result.runs.map((r) => r.guidanceScale))].sort((a, b) => a - b);
   const run = (v: string, g: number) => result.runs.find((r) => r.variant === v && r.guidanceScale === g);
@@ -66,7 +97,7 @@ export async function writeExperimentDoc(result: ToyExperimentResult, docFile: s
   fs.mkdirSync(gridDir, { recursive: true });
   const shown = [result.prompts.find((p) => p.type === "underspecified"), result.prompts.find((p) => p.type === "compositional")].filter((p) => p !== undefined);
   const gridScales = [scales[0]!, scales[scales.length - 1]!].filter((g, i, a) => a.indexOf(g) === i);
-  for (const g of gridScales) await writeGrid(result, g, shown.map((p) => p.id), path.join(gridDir, `samples-guidance-${g}.png`));
+  for (const g of gridScales) await writeGrid(result, g, shown.map((p) => p.id), path.join(gridDir, `samples-guidance-${g}.png`), images);
 
   const head = () => `| guidance | ${variants.join(" | ")} |\n| ---: | ${variants.map(() => "---").join(" | ")} |`;
   const table = (m: Metric, d: number) => [head(), ...scales.map((g) => `| ${g} | ${variants.map((v) => cell(run(v, g), m, d)).join(" | ")} |`)].join("\n");

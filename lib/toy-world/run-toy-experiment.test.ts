@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getLeaderboard } from "../leaderboard/get-leaderboard";
 import { removeDataDir, useTempDataDir } from "../runs/test-helpers";
 import { writeExperimentDoc } from "./experiment-doc";
+import { experimentBoardFromLeaderboard, leaderboardAnswerSchema } from "./remote/experiment-board";
 import { runToyExperiment, type ToyExperimentResult } from "./run-toy-experiment";
 
 let dir: string;
@@ -42,6 +43,18 @@ describe("toy experiment (reduced)", () => {
     expect(md).toMatch(/Toy world/);
     expect(md).toMatch(/\| 8 \| /);
     for (const g of [1, 8]) expect(fs.statSync(path.join(out, "toy-experiment", `samples-guidance-${g}.png`)).size).toBeGreaterThan(1000);
+    fs.rmSync(out, { recursive: true, force: true });
+  });
+
+  it("writes the same document from the board GET /api/v1/leaderboard returns (the --server mode) as from the in-process board", async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "toy-doc-"));
+    const meta = { command: "test", totalSeconds: 1, samplesPerPrompt: 4, steps: 10, seed: 7 };
+    const answer = leaderboardAnswerSchema.parse(JSON.parse(JSON.stringify(getLeaderboard("toy-ci"))));
+    const board = experimentBoardFromLeaderboard(answer.promptSet, answer.evaluators[0]!);
+    expect(board.ranking?.ranked.length).toBeGreaterThan(0);
+    const local = await writeExperimentDoc(result, path.join(out, "local.md"), meta);
+    const remote = await writeExperimentDoc({ ...result, board }, path.join(out, "remote.md"), meta);
+    expect(remote).toBe(local);
     fs.rmSync(out, { recursive: true, force: true });
   });
 });

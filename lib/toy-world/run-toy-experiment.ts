@@ -18,6 +18,7 @@ import { getRankedBoard, type RankedBoard } from "../leaderboard/get-ranked-boar
 import { createPromptSet } from "../prompt-sets/create-prompt-set";
 import { getRunOrThrow, type RunDetail } from "../runs/get-run-or-throw";
 import { createVariant } from "../variants/create-variant";
+import { TOY_PROMPT_SET_DESCRIPTION, TOY_VARIANT_DESCRIPTIONS, TOY_VARIANT_MODEL, toyGenerationRequest } from "./toy-experiment-plan";
 import { TOY_VARIANTS } from "./toy-generator";
 import { toyPrompts, type ToyPrompt } from "./toy-prompts";
 
@@ -44,13 +45,6 @@ export type ToyExperimentOptions = {
 export type ToyExperimentRun = { variant: string; guidanceScale: number; detail: RunDetail };
 export type ToyExperimentResult = { prompts: ToyPrompt[]; runs: ToyExperimentRun[]; board: RankedBoard; seconds: { generate: number; score: number } };
 
-const DESCRIPTIONS: Record<string, string> = {
-  "toy-text-sequence": "toy world: denoiser cross-attending to the toy CLIP's text token states (GLIDE / Stable Diffusion pathway)",
-  "toy-clip-text": "toy world: denoiser conditioned on the pooled toy-CLIP text embedding (cc12m_1_cfg pathway)",
-  "toy-clip-image": "toy world: denoiser conditioned on a toy-CLIP image embedding drawn by a prior from the text embedding (unCLIP decoder without text, Kandinsky 2.2)",
-  "toy-clip-image+text": "toy world: prior image embedding plus text token states (unCLIP / Karlo pathway)",
-};
-
 /** Runs the whole experiment; throws AppError on bad settings (createGeneration validates them). */
 export async function runToyExperiment(opts: ToyExperimentOptions): Promise<ToyExperimentResult> {
   const log = opts.log ?? (() => {});
@@ -61,31 +55,21 @@ export async function runToyExperiment(opts: ToyExperimentOptions): Promise<ToyE
   const isDemo = opts.isDemo ?? false;
   for (const name of variants) {
     try {
-      createVariant({ name, conditioningType: TOY_VARIANTS[name]!, description: describe(DESCRIPTIONS[name]!), model: "fixtures/toy-gen", isDemo });
+      createVariant({ name, conditioningType: TOY_VARIANTS[name]!, description: describe(TOY_VARIANT_DESCRIPTIONS[name]!), model: TOY_VARIANT_MODEL, isDemo });
     } catch (e) {
       if (!(isAppError(e) && e.code === "conflict")) throw e;
     }
   }
   const prompts = toyPrompts(opts.promptsPerType);
   try {
-    createPromptSet({ name: opts.promptSetName, description: describe("toy world: held-out underspecified and compositional prompts"), isDemo, prompts: prompts.map((p) => ({ id: p.id, prompt: p.prompt, category: p.type })) });
+    createPromptSet({ name: opts.promptSetName, description: describe(TOY_PROMPT_SET_DESCRIPTION), isDemo, prompts: prompts.map((p) => ({ id: p.id, prompt: p.prompt, category: p.type })) });
   } catch (e) {
     if (!(isAppError(e) && e.code === "conflict")) throw e;
   }
   const token = createWorkerToken(`toy-experiment-${Date.now()}`);
   const requested = variants.map((variant) => ({
     variant,
-    result: createGeneration({
-      variant,
-      promptSet: opts.promptSetName,
-      guidanceScales: opts.guidanceScales,
-      samplesPerPrompt: opts.samplesPerPrompt,
-      seed: opts.seed,
-      steps: opts.steps,
-      sampler: "ddim",
-      size: 64,
-      samplesPerTask: opts.samplesPerPrompt,
-    }, { isDemo }),
+    result: createGeneration(toyGenerationRequest(variant, opts.promptSetName, opts), { isDemo }),
   }));
   const totalTasks = requested.reduce((a, r) => a + r.result.tasks, 0);
   log(`requested ${requested.length} generations: ${totalTasks} tasks, ${requested.reduce((a, r) => a + r.result.samples, 0)} samples`);

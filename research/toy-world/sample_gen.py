@@ -5,8 +5,8 @@
       --command "/usr/bin/python3 research/toy-world/sample_gen.py"
 
 Reads the task from T2I_TASK_FILE (docs/worker-protocol.md's command contract), loads the
-generator of the task's variant from fixtures/toy-gen/torch/<conditioning>.pt (the same weights
-as the ONNX files the toy engine runs), encodes the prompt with the toy CLIP's text tower
+generator of the task's variant with the weights of fixtures/toy-gen/<conditioning>.onnx (read back
+into PyTorch, so both engines run one set of weights), encodes the prompt with the toy CLIP's text tower
 (weights read from fixtures/toy-gen/text_encoder.onnx, tokens from
 scripts/clip-tokenizer-reference.py), samples with research/toy-world/gen.py's DDIM + CFG from each
 sample's seed, and writes <outputDir>/<index>.png, drawn by the TypeScript toy renderer (one
@@ -58,10 +58,28 @@ def tokenizer():
     return mod.SimpleTokenizer(json.load(open(os.path.join(ROOT, "fixtures", "clip-tiny", "tokenizer.json"), encoding="utf-8")))
 
 
+def onnx_state_dict(path):
+    """The denoiser's state_dict read back from its ONNX export: initializers named net.<param>
+    as they are, and the weights torch.onnx renamed onnx::MatMul_* (the key/value projections,
+    stored transposed for MatMul) by the /net/<module>/MatMul node that consumes them."""
+    import onnx
+    from onnx import numpy_helper
+
+    m = onnx.load(path)
+    arrays = {i.name: numpy_helper.to_array(i).copy() for i in m.graph.initializer}
+    sd = {k[len("net."):]: torch.from_numpy(v) for k, v in arrays.items() if k.startswith("net.")}
+    for node in m.graph.node:
+        for name in node.input:
+            if name.startswith("onnx::") and name in arrays and node.op_type == "MatMul" and node.name.startswith("/net/"):
+                module = node.name[len("/net/") : -len("/MatMul")]
+                sd[f"{module}.weight"] = torch.from_numpy(arrays[name].T.copy())
+    return sd
+
+
 def load_net(name):
     dim = gen.EMBED_DIM if name == "prior" else gen.LATENT_DIM
     net = gen.Denoiser(dim, embed=name == "prior" or "clip" in name, tokens="text_sequence" in name)
-    net.load_state_dict(torch.load(os.path.join(ROOT, "fixtures", "toy-gen", "torch", f"{name}.pt")))
+    net.load_state_dict(onnx_state_dict(os.path.join(ROOT, "fixtures", "toy-gen", f"{name}.onnx")))
     return net.eval()
 
 

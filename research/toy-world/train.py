@@ -119,6 +119,15 @@ class ToyClip(nn.Module):
         return self.text_projection(x[torch.arange(x.shape[0]), eos])
 
 
+def sincos_2d(grid, width):
+    """A fixed 2-D sine-cosine table [grid*grid, width] (x in the first half, y in the second; as in
+    MAE, He et al. 2021, arXiv 2111.06377), entries in [-1, 1], row norm sqrt(width / 2)."""
+    ys, xs = torch.meshgrid(torch.arange(grid, dtype=torch.float32), torch.arange(grid, dtype=torch.float32), indexing="ij")
+    omega = 1.0 / 10 ** (torch.arange(width // 4, dtype=torch.float32) / (width // 4))
+    parts = [f(c.flatten()[:, None] * omega) for c in (xs, ys) for f in (torch.sin, torch.cos)]
+    return torch.cat(parts, 1)
+
+
 def load_dataset(path):
     cache = os.path.join(path, "images.u8.npy")
     records = [json.loads(line) for line in open(os.path.join(path, "scenes.jsonl"))]
@@ -210,11 +219,12 @@ def edit_caption(text, rng):
     noun, a colour or a count word (NegCLIP's caption edits, Yuksekgonul et al. 2023, arXiv
     2210.01936). Returns None when the caption names none of them."""
     edits = []
+    by_kind = {"region": [], "shape": [], "colour": [], "count": []}
     for region, phrases in REGION_PHRASES.items():
         for ph in phrases:
             if ph in text:
                 others = [r for r in REGION_PHRASES if r != region]
-                edits.append(lambda t, ph=ph, others=others: t.replace(ph, REGION_PHRASES[others[rng.integers(len(others))]][0], 1))
+                by_kind["region"].append(lambda t, ph=ph, others=others: t.replace(ph, REGION_PHRASES[others[rng.integers(len(others))]][0], 1))
     words = text.replace(",", " ,").split(" ")
     for i, w in enumerate(words):
         for shape, nouns in SHAPE_NOUNS.items():
@@ -227,7 +237,7 @@ def edit_caption(text, rng):
                         ws = t.replace(",", " ,").split(" ")
                         ws[i] = PLURAL.get(new, new + "s") if plural_ else new
                         return " ".join(ws).replace(" ,", ",")
-                    edits.append(swap)
+                    by_kind["shape"].append(swap)
         c = COLOUR_SYNONYMS.get(w, w)
         if c in COLOURS:
             def recolour(t, i=i, c=c):
@@ -235,16 +245,28 @@ def edit_caption(text, rng):
                 others = [x for x in COLOURS if x != c]
                 ws[i] = others[rng.integers(len(others))]
                 return " ".join(ws).replace(" ,", ",")
-            edits.append(recolour)
+            by_kind["colour"].append(recolour)
         if w in ("two", "three") and i + 1 < len(words):
             def recount(t, i=i, w=w):
                 ws = t.replace(",", " ,").split(" ")
                 ws[i] = "three" if w == "two" else "two"
                 return " ".join(ws).replace(" ,", ",")
-            edits.append(recount)
-    if not edits:
+            by_kind["count"].append(recount)
+    kinds = [k for k, v in by_kind.items() if v]  # one kind first, uniformly, then one place of that kind
+    if not kinds:
         return None
+    edits = by_kind[kinds[rng.integers(len(kinds))]]
     return edits[rng.integers(len(edits))](text)
+
+
+def region_negatives(text):
+    """The caption with its region phrase replaced by each other region's (four false captions
+    that differ from the true one only in where the object is), or [] when it names no region."""
+    for region, phrases in REGION_PHRASES.items():
+        for ph in phrases:
+            if ph in text:
+                return [text.replace(ph, REGION_PHRASES[r][0], 1) for r in REGION_PHRASES if r != region]
+    return []
 
 
 def make_probes(records, idx, tok):
@@ -397,12 +419,15 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--eval-every", type=int, default=100)
     p.add_argument("--max-minutes", type=float, default=0, help="stop early (and still export) after this much wall time; 0 = no limit")
+    p.add_argument("--anneal-by-time", action="store_true", help="run the cosine decay over --max-minutes of wall time (so a slow, shared machine still ends annealed)")
     p.add_argument("--bench", type=int, default=0, help="time this many steps and exit")
     p.add_argument("--hard-negatives", action="store_true", help="batches of scenes sharing a colour, or a colour and a shape (see hard_negative_batch)")
     p.add_argument("--init", help="start from this weights.safetensors (a second, annealing run) instead of random weights")
     p.add_argument("--caption-edits", type=float, default=0.0, metavar="W",
                    help="add one edited, false caption per image (region, shape, colour or count swapped; see edit_caption) "
                         "as extra image->text negatives, weighted W in the loss (NegCLIP); 0 = off")
+    p.add_argument("--region-negatives", action="store_true", help="with --caption-edits: also every region-swapped version of each caption that names a region (see region_negatives)")
+    p.add_argument("--boost-vision-pos", type=float, default=0.0, metavar="S", help="add S x a 2-D sine-cosine table to the vision position embeddings before training (see sincos_2d; 0 = off)")
     p.add_argument("--patch", type=int, default=DIMS["vision"]["patch"], help="vision patch size in pixels (default %(default)s)")
     p.add_argument("--vision-width", type=int, default=DIMS["vision"]["hidden"], help="vision transformer width (default %(default)s)")
     p.add_argument("--vision-layers", type=int, default=DIMS["vision"]["layers"], help="vision transformer layers (default %(default)s)")
@@ -420,14 +445,31 @@ def main():
     print(f"loaded {len(records)} scenes ({len(train_idx)} train, {len(val_idx)} val) in {time.time() - t0:.1f} s", flush=True)
 
     model = load_model(a.init, DIMS).train() if a.init else ToyClip(DIMS)
+    if a.boost_vision_pos:
+        # The patch embeddings' norms (about 60 in the first toy CLIP) dwarf the learned position
+        # rows (about 1), so after the pre-LayerNorm where an object sits is a 1% perturbation and
+        # contrastive training never picks it up (a 5-way position loss stayed at ln 5). Adding a
+        # fixed 2-D sine-cosine table at a comparable scale makes position visible to the encoder.
+        with torch.no_grad():
+            grid = DIMS["vision"]["image"] // DIMS["vision"]["patch"]
+            model.vision_pos[1:] += a.boost_vision_pos * sincos_2d(grid, DIMS["vision"]["hidden"])
     decay = [p_ for n, p_ in model.named_parameters() if p_.ndim >= 2 and "embedding" not in n and "pos" not in n]
     rest = [p_ for n, p_ in model.named_parameters() if not (p_.ndim >= 2 and "embedding" not in n and "pos" not in n)]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": a.weight_decay}, {"params": rest, "weight_decay": 0.0}], lr=a.lr, betas=(0.9, 0.98), eps=1e-6)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / a.warmup) * 0.5 * (1 + math.cos(math.pi * min(s, a.steps) / a.steps)))
+    clock = {"start": time.time()}
+
+    def progress(s):
+        """Share of the schedule done: by steps, or with --anneal-by-time by wall time of --max-minutes, whichever is further."""
+        done = min(s, a.steps) / a.steps
+        if a.anneal_by_time and a.max_minutes:
+            done = max(done, min(1.0, (time.time() - clock["start"]) / (a.max_minutes * 60)))
+        return done
+
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / a.warmup) * 0.5 * (1 + math.cos(math.pi * progress(s))))
 
     curve = open(os.path.join(a.out, "curve.csv"), "w")
     curve.write("step,seconds,train_loss,lr,temperature,val_loss,val_top1_of_50,colour,shape,position,count\n")
-    start = time.time()
+    start = clock["start"] = time.time()
     running = []
     step = 0
     stopped_early = False
@@ -446,6 +488,8 @@ def main():
         img_emb = model.encode_image(to_pixels(images[idx]))
         if a.caption_edits > 0:
             edited = [edit_caption(c["text"], rng) for c in chosen]
+            if a.region_negatives:
+                edited += [n for c in chosen for n in region_negatives(c["text"])]
             neg = [tok_cache.setdefault(e, tok.encode(e)) for e in edited if e]
             txt_emb = model.encode_text(*pad_ids(caps + neg))
             loss, _ = clip_loss(model, img_emb, txt_emb[: len(caps)])
@@ -497,6 +541,9 @@ def main():
             "init": a.init,
             "hard_negatives": a.hard_negatives,
             "caption_edits": a.caption_edits,
+            "anneal_by_time": a.anneal_by_time,
+            "region_negatives": a.region_negatives,
+            "boost_vision_pos": a.boost_vision_pos,
             "threads": a.threads,
             "train_seconds": round(seconds, 1),
             "dataset": {"path": a.data, "scenes": len(records), "train": int(len(train_idx)), "val": int(len(val_idx))},

@@ -13,7 +13,7 @@ whose text tower is fixtures/toy-gen/text_encoder.onnx), and exports it to ONNX.
 `--prepare` first encodes the dataset once (latents, image embeddings, two captions per scene
 with their text embeddings and token states) into <cache>/toy-world/gen-cache.npz.
 Epsilon prediction, cosine schedule, condition dropout (--drop) for classifier-free guidance,
-AdamW with cosine decay. Writes <out>/<model>.onnx, <out>/torch/<model>.pt (the same weights for sample_gen.py),
+AdamW with cosine decay. Writes <out>/<model>.onnx (sample_gen.py reads its weights back into PyTorch),
 <model>.curve.csv and <model>.train.json.
 """
 import argparse
@@ -197,8 +197,6 @@ def main():
             break
     path = os.path.join(a.out, f"{a.model}.onnx")
     export(net, a.model, path)
-    os.makedirs(os.path.join(a.out, "torch"), exist_ok=True)
-    torch.save(net.state_dict(), os.path.join(a.out, "torch", f"{a.model}.pt"))
     json.dump(
         {"model": a.model, "steps": step, "stopped_early": early, "batch": a.batch, "lr": a.lr, "drop": a.drop, "seed": a.seed, "threads": a.threads,
          "train_seconds": round(time.time() - start, 1), "train_scenes": int(len(train_idx)), "val_scenes": int(len(val_idx)), "val_loss": vl, "torch": torch.__version__},

@@ -3,13 +3,13 @@
 // (reference × reference, generated × generated, reference × generated) and two covariances.
 import { MetricInputError } from "../errors";
 import type { Embedding } from "../validate";
-import { CMMD_SCALE, CMMD_SIGMA, CMMD_VERSION, cmmdFromKernelSums } from "./cmmd";
-import { DENSITY_COVERAGE_K, DENSITY_COVERAGE_VERSION, densityCoverageFromStats } from "./density-coverage";
+import { CMMD_SCALE, CMMD_SIGMA, CMMD_VERSION } from "./cmmd";
+import { DENSITY_COVERAGE_K, DENSITY_COVERAGE_VERSION } from "./density-coverage";
 import { jsDotProducts, type DotProductBackend } from "./dot-products";
 import { checkSameDim, toEmbeddingMatrix, type EmbeddingMatrix } from "./embedding-matrix";
 import { FD_VERSION, frechetFromStats, meanCovariance, type FrechetResult } from "./frechet-distance";
-import { crossSetPass, intraSetPass } from "./neighbour-passes";
-import { PRECISION_RECALL_K, PRECISION_RECALL_VERSION, precisionRecallFromStats } from "./precision-recall";
+import { knnBlock } from "./knn-block";
+import { PRECISION_RECALL_K, PRECISION_RECALL_VERSION } from "./precision-recall";
 
 export * from "./cmmd";
 export * from "./density-coverage";
@@ -86,24 +86,18 @@ export async function distributionMetrics(
   const backend = options.backend ?? jsDotProducts;
 
   const reasons: string[] = [];
-  const refKs = [kPR, kDC].filter((k) => k < r.n);
-  const genKs = [kPR].filter((k) => k < g.n);
-  if (refKs.length < 2) reasons.push(`the reference set has ${r.n} samples; k = ${Math.max(kPR, kDC)} needs at least ${Math.max(kPR, kDC) + 1}`);
-  if (genKs.length < 1) reasons.push(`the generated set has ${g.n} samples; k = ${kPR} needs at least ${kPR + 1}`);
+  if (Math.max(kPR, kDC) >= r.n) reasons.push(`the reference set has ${r.n} samples; k = ${Math.max(kPR, kDC)} needs at least ${Math.max(kPR, kDC) + 1}`);
+  if (kPR >= g.n) reasons.push(`the generated set has ${g.n} samples; k = ${kPR} needs at least ${kPR + 1}`);
 
-  const rs = await intraSetPass(r, [...new Set(refKs)], sigma, backend, "reference");
-  const gs = await intraSetPass(g, genKs, sigma, backend, "generated");
-  const cross = await crossSetPass(r, rs, g, gs, sigma, backend);
-  const pr = rs.radiiSq.has(kPR) && gs.radiiSq.has(kPR) ? precisionRecallFromStats(cross, kPR) : null;
-  const dc = rs.radiiSq.has(kDC) ? densityCoverageFromStats(cross, rs.radiiSq.get(kDC)!, kDC) : null;
+  const knn = await knnBlock(g, r, { precisionRecall: kPR, densityCoverage: kDC }, sigma, backend);
   const fd = frechetFromStats(await meanCovariance(g, backend), await meanCovariance(r, backend), g.d);
   return {
     fd,
-    cmmd: cmmdFromKernelSums(gs.kernelSum!, g.n, rs.kernelSum!, r.n, cross.kernelSum!),
-    precision: pr?.precision ?? null,
-    recall: pr?.recall ?? null,
-    density: dc?.density ?? null,
-    coverage: dc?.coverage ?? null,
+    cmmd: knn.cmmd,
+    precision: knn.precisionRecall?.precision ?? null,
+    recall: knn.precisionRecall?.recall ?? null,
+    density: knn.densityCoverage?.density ?? null,
+    coverage: knn.densityCoverage?.coverage ?? null,
     ...(reasons.length ? { knnReason: reasons.join("; ") } : {}),
     nGenerated: g.n,
     nReference: r.n,

@@ -12,12 +12,12 @@
 // of a mean over prompts (milliseconds): affordable for every run.
 import { bootstrap, type BootstrapOptions, type BootstrapResult } from "../bootstrap";
 import type { Embedding } from "../validate";
-import { CMMD_SIGMA, cmmdFromKernelSums } from "./cmmd";
-import { DENSITY_COVERAGE_K, densityCoverageFromStats } from "./density-coverage";
+import { CMMD_SIGMA } from "./cmmd";
+import { DENSITY_COVERAGE_K } from "./density-coverage";
 import { jsDotProducts, type DotProductBackend } from "./dot-products";
 import { checkSameDim, toEmbeddingMatrix } from "./embedding-matrix";
-import { crossSetPass, intraSetPass } from "./neighbour-passes";
-import { PRECISION_RECALL_K, precisionRecallFromStats } from "./precision-recall";
+import { knnBlock } from "./knn-block";
+import { PRECISION_RECALL_K } from "./precision-recall";
 
 export interface PromptSets {
   /** The prompt's identity (as lib/prompt-sets defines it). */
@@ -79,13 +79,9 @@ export async function perPromptDistribution(
     dim ??= g.d;
     const r = toEmbeddingMatrix(grp.reference, `reference embedding of prompt "${grp.key}"`, dim);
     checkSameDim(g, r);
-    const refKs = [...new Set([kPR, kDC].filter((k) => k < r.n))];
-    const genKs = kPR < g.n ? [kPR] : [];
-    const rs = await intraSetPass(r, refKs, sigma, backend, "reference");
-    const gs = await intraSetPass(g, genKs, sigma, backend, "generated");
-    const cross = await crossSetPass(r, rs, g, gs, sigma, backend);
-    const pr = rs.radiiSq.has(kPR) && gs.radiiSq.has(kPR) ? precisionRecallFromStats(cross, kPR) : null;
-    const dc = rs.radiiSq.has(kDC) ? densityCoverageFromStats(cross, rs.radiiSq.get(kDC)!, kDC) : null;
+    const knn = await knnBlock(g, r, { precisionRecall: kPR, densityCoverage: kDC }, sigma, backend);
+    const pr = knn.precisionRecall;
+    const dc = knn.densityCoverage;
     const reasons: string[] = [];
     if (!pr) reasons.push(`precision/recall need more than ${kPR} images on each side`);
     if (!dc) reasons.push(`density/coverage need more than ${kDC} reference images`);
@@ -95,7 +91,7 @@ export async function perPromptDistribution(
       recall: pr?.recall ?? null,
       density: dc?.density ?? null,
       coverage: dc?.coverage ?? null,
-      cmmd: cmmdFromKernelSums(gs.kernelSum!, g.n, rs.kernelSum!, r.n, cross.kernelSum!),
+      cmmd: knn.cmmd,
       ...(reasons.length ? { reason: reasons.join("; ") } : {}),
     });
   }

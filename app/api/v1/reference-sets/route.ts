@@ -33,7 +33,7 @@ export const POST = route(async (req) => {
       promptSet: f.promptSet,
       promptSetVersion: f.promptSetVersion,
       items: stagedItemInputs(staged.items),
-    });
+    }, key);
     const url = `/api/v1/reference-sets/${referenceSet.id}`;
     return Response.json(
       { ...referenceSet, images, queuedRuns, url, pageUrl: `/reference-sets/${referenceSet.id}`, ...(staged.ignoredFiles.length ? { ignoredFiles: staged.ignoredFiles } : {}) },

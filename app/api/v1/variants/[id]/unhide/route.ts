@@ -1,17 +1,8 @@
 // POST /api/v1/variants/:id/unhide – put a hidden variant back into rankings (owner or admin)
-import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
-import { requireApiKey } from "@/lib/http/auth";
-import { rateLimit } from "@/lib/http/rate-limit";
-import { route } from "@/lib/http/respond";
+import { visibilityRoute } from "@/lib/http/visibility-route";
 import { setVariantHidden } from "@/lib/variants/set-variant-hidden";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = route<{ params: Promise<{ id: string }> }>(async (req, { params }) => {
-  const key = requireApiKey(req);
-  rateLimit(req, "write", key.id);
-  return Response.json(setVariantHidden((await params).id, key, { hidden: false }));
-});
-
-export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");
+export const { GET, POST, PUT, PATCH, DELETE } = visibilityRoute(setVariantHidden, false);

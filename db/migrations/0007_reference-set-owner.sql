@@ -1,0 +1,1 @@
+ALTER TABLE `reference_sets` ADD `api_key_id` text REFERENCES api_keys(id);
