@@ -7,9 +7,10 @@
 // no upload can commit a reference to a file while it is being deleted.
 import { and, eq, exists, inArray, not, sql } from "drizzle-orm";
 import { getDb } from "../../db/client";
-import { images, prompts, promptSets, referenceImages, referenceSets, runs, variants } from "../../db/schema";
+import { prompts, promptSets, referenceSets, runs, variants } from "../../db/schema";
 import { deleteRunRows } from "../runs/delete-run-rows";
-import { dropUnusedImageRows, removeOrphanFiles } from "../storage/orphan-images";
+import { deleteReferenceSetRows } from "../reference-sets/delete-reference-set-rows";
+import { removeOrphanFiles } from "../storage/orphan-images";
 
 export type RemoveDemoResult = {
   runs: number;
@@ -53,29 +54,26 @@ export function removeDemo(): RemoveDemoResult {
         .all()
         .map((s) => `${s.name}@${s.version}`);
       const unusedSets = tx.select({ id: promptSets.id }).from(promptSets).where(and(eq(promptSets.isDemo, true), not(setUsed)));
-      // The toy reference set lives and goes with its demo prompt set (its images and scores cascade).
-      const demoRefs = tx.select({ id: referenceSets.id }).from(referenceSets).where(inArray(referenceSets.promptSetId, unusedSets));
-      const refImages = tx
-        .selectDistinct({ sha256: images.sha256, format: images.format })
-        .from(referenceImages)
-        .innerJoin(images, eq(images.sha256, referenceImages.imageSha256))
-        .where(inArray(referenceImages.referenceSetId, demoRefs))
-        .all();
-      const refCount = tx.delete(referenceSets).where(inArray(referenceSets.promptSetId, unusedSets)).run().changes;
+      // The toy reference set lives and goes with its demo prompt set.
+      const demoRefs = tx.select({ id: referenceSets.id }).from(referenceSets).where(inArray(referenceSets.promptSetId, unusedSets)).all();
+      const refs = deleteReferenceSetRows(
+        tx,
+        demoRefs.map((r) => r.id),
+      );
       tx.delete(prompts).where(inArray(prompts.promptSetId, unusedSets)).run();
       const setCount = tx
         .delete(promptSets)
         .where(and(eq(promptSets.isDemo, true), not(setUsed)))
         .run().changes;
 
-      const orphans = [...deleted.images, ...dropUnusedImageRows(tx, refImages)];
+      const orphans = [...deleted.images, ...refs.orphans];
 
       const result: RemoveDemoResult = {
         runs: deleted.runs,
         samples: deleted.samples,
         variants: variantCount,
         promptSets: setCount,
-        referenceSets: refCount,
+        referenceSets: refs.sets,
         images: orphans.length,
         filesDeleted: 0,
         keptVariants,
