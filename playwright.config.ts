@@ -20,7 +20,9 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "api", testDir: "e2e/api" },
+    // First: "/" as a newcomer sees it, before any other spec writes data.
+    { name: "first-start", testDir: "e2e/first-start" },
+    { name: "api", testDir: "e2e/api", dependencies: ["first-start"] },
     { name: "ui", testDir: "e2e/ui", dependencies: ["api"] },
   ],
   webServer: {

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { DemoBadge } from "@/app/_components/badges";
+import { DEMO_REPRODUCE_COMMAND } from "@/lib/demo/demo-catalog";
 import { orNotFound } from "@/app/_components/or-not-found";
 import { listPrompts } from "@/lib/samples/list-prompt-samples";
 import { getPromptSetOrThrow } from "@/lib/prompt-sets/get-prompt-set-or-throw";
@@ -197,7 +198,14 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         </p>
       )}
       {board.evaluator?.warning && <p className="mt-3 text-sm font-medium text-amber-800">Evaluator {board.evaluator.id}: {board.evaluator.warning}.</p>}
-      {anyDemo && <p className="mt-1 text-sm text-sky-800">Rows marked “demo” are procedurally drawn demo data, not model output (remove with npm run seed:demo -- --remove).</p>}
+      {anyDemo && (
+        <p className="mt-1 max-w-3xl text-sm text-sky-800" data-testid="toy-world-demo-notice">
+          Rows marked “demo · toy world” are the <strong>toy-world demo</strong>: the toy seed experiment run on first start. Four small diffusion generators, one per
+          conditioning type, trained on procedurally rendered shapes, made these samples, and a small CLIP trained on the same toy world scored them: real model output and
+          real scores, but they say nothing about natural images or real text-to-image models. <code>{DEMO_REPRODUCE_COMMAND}</code> reproduces them;{" "}
+          <code>npm run seed:demo -- --remove</code> removes them.
+        </p>
+      )}
 
       <section aria-labelledby="ranking" className="mt-5">
         <h2 id="ranking" className="sr-only">

@@ -1,25 +1,31 @@
-// npm run seed:demo: adds (or with --remove deletes) the procedurally drawn demo data, so that
-// every page has content on a fresh install with no network. The core is lib/demo/.
+// npm run seed:demo: adds (or with --remove deletes) the toy-world demo, so that every page has
+// real content on a fresh install with no network. The core is lib/demo/.
 import { parseCliArgs } from "../lib/cli/parse-cli-args";
 import { closeDb } from "../db/client";
 import { migrate } from "../db/migrate";
 import { config } from "../lib/config";
-import { DEMO_GUIDANCE_SCALES, DEMO_PROMPT_SET, DEMO_PROMPTS, DEMO_SAMPLES_PER_PROMPT, DEMO_VARIANTS } from "../lib/demo/demo-catalog";
+import { DEMO_EXPERIMENT, DEMO_PROMPT_SET, DEMO_REFERENCE, DEMO_REPRODUCE_COMMAND, DEMO_VARIANTS } from "../lib/demo/demo-catalog";
 import { removeDemo } from "../lib/demo/remove-demo";
 import { seedDemo } from "../lib/demo/seed-demo";
 
-const HELP = `Usage: npm run seed:demo -- [--if-empty] [--no-score] | --remove
+const HELP = `Usage: npm run seed:demo -- [--if-empty] | --remove
 
-Adds demo data: the prompt set '${DEMO_PROMPT_SET}' (${DEMO_PROMPTS.length} prompts from the unCLIP discussion),
-${DEMO_VARIANTS.length} demo variants (one per conditioning type: ${DEMO_VARIANTS.map((v) => v.name).join(", ")})
-and one run per variant at guidance ${DEMO_GUIDANCE_SCALES.join(", ")} with ${DEMO_SAMPLES_PER_PROMPT} samples per prompt,
-then scores the runs with the service's evaluator. The images are procedurally drawn shapes,
-not model output; every row is flagged as demo data. Running it again adds nothing.
+Adds the toy-world demo: the toy seed experiment run on this database. The four trained toy
+generators (fixtures/toy-gen: ${DEMO_VARIANTS.join(", ")}) make the samples through the
+generation protocol for the prompt set '${DEMO_PROMPT_SET}' (${DEMO_EXPERIMENT.promptsPerType} underspecified + ${DEMO_EXPERIMENT.promptsPerType} compositional toy
+prompts) at guidance ${DEMO_EXPERIMENT.guidanceScales.join(", ")}, ${DEMO_EXPERIMENT.samplesPerPrompt} samples per prompt, DDIM ${DEMO_EXPERIMENT.steps} steps, seed ${DEMO_EXPERIMENT.seed}
+(the settings of '${DEMO_REPRODUCE_COMMAND}', so the same images); the toy-world evaluator
+(fixtures/clip-toy) scores them in this process, whatever evaluator the service uses. Then the
+toy reference set '${DEMO_PROMPT_SET}-truth' (${DEMO_REFERENCE.perPrompt} scenes per prompt from the scene grammar) is rendered
+and every demo run is compared with it (recall, coverage, precision, density, FD, CMMD).
+Every row is flagged as demo data. Running it again adds nothing; a variant an interrupted
+seeding left unfinished is generated again. Stop the service first: its worker would take the
+demo's scoring jobs (and seeding refuses while non-demo scoring jobs wait).
 
   --if-empty   seed only if the database has no runs at all (first start)
-  --no-score   leave the runs queued for a worker instead of scoring them now
-  --remove     delete all demo runs, variants and prompt sets, their samples, scores and jobs,
-               and the image files that no other run uses; other data is left as it is
+  --remove     delete all demo runs, variants and prompt sets, the reference sets tied to
+               those prompt sets, their samples, scores and jobs, and the image files that no
+               other run or reference set uses; other data is left as it is
   -h, --help   this text
 
 Database: T2I_DB_PATH (default <T2I_DATA_DIR>/t2i.sqlite); migrated first.
@@ -31,7 +37,6 @@ async function main(): Promise<number> {
   const { values } = parseCliArgs({
     options: {
       "if-empty": { type: "boolean", default: false },
-      "no-score": { type: "boolean", default: false },
       remove: { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
     },
@@ -41,7 +46,7 @@ async function main(): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  if (values.remove && (values["if-empty"] || values["no-score"])) throw new Error("--remove takes no other option");
+  if (values.remove && values["if-empty"]) throw new Error("--remove takes no other option");
 
   migrate();
   const started = performance.now();
@@ -49,11 +54,11 @@ async function main(): Promise<number> {
 
   if (values.remove) {
     const r = removeDemo();
-    if (r.runs + r.variants + r.promptSets + r.images === 0 && r.keptVariants.length + r.keptPromptSets.length === 0) {
+    if (r.runs + r.variants + r.promptSets + r.referenceSets + r.images === 0 && r.keptVariants.length + r.keptPromptSets.length === 0) {
       console.log("no demo data to remove");
     } else {
       console.log(
-        `removed ${count(r.runs, "demo run")} (${count(r.samples, "sample")}), ${count(r.variants, "variant")}, ${count(r.promptSets, "prompt set")}, ` +
+        `removed ${count(r.runs, "demo run")} (${count(r.samples, "sample")}), ${count(r.variants, "variant")}, ${count(r.promptSets, "prompt set")}, ${count(r.referenceSets, "reference set")}, ` +
           `${count(r.images, "image")} (${count(r.filesDeleted, "file")}) in ${elapsed()}`,
       );
     }
@@ -66,21 +71,25 @@ async function main(): Promise<number> {
   for (const sig of ["SIGTERM", "SIGINT"] as const) {
     process.on(sig, () => {
       if (controller.signal.aborted) process.exit(130);
-      console.log(`${sig}: stopping (again to force); run seed:demo again to finish`);
+      console.log(`${sig}: stopping (again to force); run seed:demo again to finish (unfinished variants are generated again)`);
       controller.abort();
     });
   }
-  const r = await seedDemo({ ifEmpty: values["if-empty"], score: !values["no-score"], signal: controller.signal, log: (line) => console.log(line) });
+  const r = await seedDemo({ ifEmpty: values["if-empty"], signal: controller.signal, log: (line) => console.log(line) });
   if (r.outcome === "not_empty") {
     console.log(`the database already has runs; demo data not added (${config().dbPath})`);
     return 0;
   }
   if (r.outcome === "already_present") console.log("demo data already present");
-  else console.log(`demo data added: ${r.runsCreated} runs, ${r.variantsCreated} variants, ${r.imagesDrawn} images drawn${r.promptSetCreated ? `, prompt set ${DEMO_PROMPT_SET}` : ""}`);
-  if (r.runsScored + r.runsFailed > 0) console.log(`scored ${r.runsScored} demo runs${r.runsFailed > 0 ? `, ${r.runsFailed} failed` : ""}`);
-  if (r.runsPending > 0) console.log(`${r.runsPending} demo runs wait for a worker (npm run worker)`);
+  else {
+    console.log(
+      `demo data added: ${count(r.runsCreated, "run")} of ${count(r.variantsCreated, "new variant")}, ${count(r.samplesGenerated, "sample")} generated ` +
+        `(${r.seconds.generate.toFixed(0)} s) and scored by the toy-world evaluator (${r.seconds.score.toFixed(0)} s), ` +
+        `${count(r.referenceImages, "reference image")} rendered and compared (${r.seconds.reference.toFixed(0)} s)${r.promptSetCreated ? `, prompt set ${DEMO_PROMPT_SET}` : ""}`,
+    );
+  }
   console.log(`done in ${elapsed()}`);
-  return r.runsFailed > 0 ? 1 : 0;
+  return 0;
 }
 
 main()

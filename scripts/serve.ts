@@ -19,16 +19,17 @@ default ./data), picks the evaluator (the model installed by 'npm run fetch-mode
 the bundled random-weight test evaluator, whose scores are labelled as not meaningful;
 T2I_MODEL_DIR=toy picks the trained toy-world evaluator, labelled as meaningful only on
 toy-world images),
-seeds demo data into an empty database (marked as demo everywhere), builds the web
-app if it has not been built, and serves it (scripts/next-server.mjs: 'next start'
-plus the peer address in X-Forwarded-For). The server
+seeds the toy-world demo into an empty database (the toy seed experiment: real samples of the
+trained toy generators scored by the toy-world evaluator, marked as demo everywhere; about a
+minute, while the web app builds), builds the web app if it has not been built, and serves
+it (scripts/next-server.mjs: 'next start' plus the peer address in X-Forwarded-For). The server
 also works the scoring queue (set T2I_INPROCESS_WORKER=0 to leave that to 'npm run worker').
 
   --port N      port (default 3000, or PORT)
   --host H      address to listen on (default 0.0.0.0)
   --no-prompt   never ask to download the real model
   --rebuild     run 'next build' even if a build exists
-  --no-demo     don't seed the demo data into an empty database
+  --no-demo     don't seed the toy-world demo into an empty database
 `;
 
 async function offerDownload(): Promise<void> {
@@ -38,6 +39,34 @@ async function offerDownload(): Promise<void> {
   if (answer !== "y" && answer !== "yes") return;
   const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/fetch-model.ts"], { stdio: "inherit" });
   if (r.status !== 0) console.log("Download failed; starting with the test evaluator. Retry later with: npm run fetch-model");
+}
+
+function buildWebApp(): Promise<number> {
+  console.log("building the web app (first start only; about a minute)…");
+  return new Promise((resolve) => {
+    // Skips next build's type check (next.config.js says why); `npm run build` still runs it.
+    const b = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "build"], { stdio: "inherit", env: { ...process.env, T2I_FIRST_START_BUILD: "1" } });
+    b.on("exit", (code) => resolve(code ?? 1));
+  });
+}
+
+/** Every page has content on first start; `npm run seed:demo -- --remove` takes it away. */
+async function seedFirstStart(): Promise<void> {
+  const started = performance.now();
+  let demo;
+  try {
+    demo = await seedDemo({ ifEmpty: true });
+  } catch (e) {
+    // The service is still useful without its demo; say how to finish or drop what was written.
+    console.error(`demo data not seeded: ${e instanceof Error ? e.message : e}; finish it with 'npm run seed:demo' or drop it with 'npm run seed:demo -- --remove'`);
+    return;
+  }
+  if (demo.outcome === "seeded") {
+    console.log(
+      `demo data: the toy-world experiment, ${demo.runsCreated} demo runs (${demo.samplesGenerated} samples by the toy generators, scored by the toy-world evaluator) ` +
+        `and its reference set, seeded in ${((performance.now() - started) / 1000).toFixed(0)} s (remove with: npm run seed:demo -- --remove)`,
+    );
+  }
 }
 
 async function main() {
@@ -67,17 +96,13 @@ async function main() {
   const isToy = path.resolve(model.dir) === TOY_MODEL_DIR;
   console.log(`evaluator: ${model.dir} (${model.variant})${isFixture() ? ` — ${FIXTURE_WARNING}; install the real one with: npm run fetch-model` : isToy ? ` — ${TOY_WARNING}` : ""}`);
 
-  if (!values["no-demo"]) {
-    // Every page has content on first start; `npm run seed:demo -- --remove` takes it away.
-    const demo = await seedDemo({ ifEmpty: true, log: () => {} });
-    if (demo.outcome === "seeded") console.log(`demo data: ${demo.runsCreated} demo runs seeded (remove with: npm run seed:demo -- --remove)`);
-  }
-
-  if (values.rebuild || !fs.existsSync(".next/BUILD_ID")) {
-    console.log("building the web app (first start only; about a minute)…");
-    const b = spawnSync(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "build"], { stdio: "inherit" });
-    if (b.status !== 0) process.exit(b.status ?? 1);
-  }
+  // The web build (a child process) and the demo seeding (this process: toy generators and
+  // evaluator on ONNX) run side by side; the server starts once both are done, so its worker
+  // never sees the demo's scoring jobs and the first page already shows the toy-world board.
+  const build = values.rebuild || !fs.existsSync(".next/BUILD_ID") ? buildWebApp() : Promise.resolve(0);
+  const demo = values["no-demo"] ? Promise.resolve() : seedFirstStart();
+  const [buildStatus] = await Promise.all([build, demo]);
+  if (buildStatus !== 0) process.exit(buildStatus);
 
   const host = values.host!;
   const shown = host === "0.0.0.0" ? "localhost" : host;

@@ -1,8 +1,11 @@
 export function DemoBadge({ show }: { show: boolean }) {
   if (!show) return null;
   return (
-    <span title="Procedurally drawn demo data, not model output" className="ml-2 rounded bg-sky-100 px-1.5 py-0.5 align-middle text-xs font-medium text-sky-800">
-      demo
+    <span
+      title="Demo data: the toy-world experiment seeded on first start (trained toy generators scored by the toy-world evaluator; meaningful only inside the toy world)"
+      className="ml-2 rounded bg-sky-100 px-1.5 py-0.5 align-middle text-xs font-medium text-sky-800"
+    >
+      demo · toy world
     </span>
   );
 }

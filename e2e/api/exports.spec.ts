@@ -6,7 +6,7 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 type Page = { runId: string; total: number; limit: number; offset: number; next: string | null; samples: { file: string; prompt: string; seed: number | null; cosine: number | null; clipScore: number | null; truncated: boolean }[] };
 
 async function scoredDemoRun(request: APIRequestContext): Promise<{ id: string }> {
-  const list = (await (await request.get("/api/v1/runs?promptSet=unclip-demo&status=scored&limit=1")).json()) as { runs: { id: string }[] };
+  const list = (await (await request.get("/api/v1/runs?promptSet=toy-world-demo&status=scored&limit=1")).json()) as { runs: { id: string }[] };
   expect(list.runs.length).toBe(1);
   return list.runs[0]!;
 }
@@ -54,9 +54,9 @@ test("a run's per-prompt metrics download as CSV and JSON and match the run", as
 });
 
 test("plot data downloads as CSV and JSON", async ({ request }) => {
-  const json = (await (await request.get("/api/v1/plot-data?view=leaderboard&promptSet=unclip-demo")).json()) as { rows: { runId: string }[] };
+  const json = (await (await request.get("/api/v1/plot-data?view=leaderboard&promptSet=toy-world-demo")).json()) as { rows: { runId: string }[] };
   expect(json.rows.length).toBeGreaterThan(0);
-  const rows = csvRows(await (await request.get("/api/v1/plot-data?view=leaderboard&promptSet=unclip-demo&format=csv")).text());
+  const rows = csvRows(await (await request.get("/api/v1/plot-data?view=leaderboard&promptSet=toy-world-demo&format=csv")).text());
   expect(rows.map((r) => r.runId)).toEqual(json.rows.map((r) => r.runId));
 });
 
@@ -88,11 +88,11 @@ test("the OpenAPI document lists every export with its required parameters", asy
 });
 
 test("the ranking and the pairwise matrix download as CSV and JSON, naming variants by name", async ({ request }) => {
-  const board = (await (await request.get("/api/v1/leaderboard/export?promptSet=unclip-demo&format=json")).json()) as { rows: { variant: string }[]; pairs: unknown[] };
-  const ranking = csvRows(await (await request.get("/api/v1/leaderboard/export?promptSet=unclip-demo&format=csv")).text());
+  const board = (await (await request.get("/api/v1/leaderboard/export?promptSet=toy-world-demo&format=json")).json()) as { rows: { variant: string }[]; pairs: unknown[] };
+  const ranking = csvRows(await (await request.get("/api/v1/leaderboard/export?promptSet=toy-world-demo&format=csv")).text());
   expect(ranking.length).toBe(board.rows.length);
-  const pairsJson = (await (await request.get("/api/v1/leaderboard/export?promptSet=unclip-demo&table=pairs&format=json")).json()) as { pairs: { a: string; b: string; aId: string; difference: number }[] };
-  const pairsCsv = csvRows(await (await request.get("/api/v1/leaderboard/export?promptSet=unclip-demo&table=pairs&format=csv")).text());
+  const pairsJson = (await (await request.get("/api/v1/leaderboard/export?promptSet=toy-world-demo&table=pairs&format=json")).json()) as { pairs: { a: string; b: string; aId: string; difference: number }[] };
+  const pairsCsv = csvRows(await (await request.get("/api/v1/leaderboard/export?promptSet=toy-world-demo&table=pairs&format=csv")).text());
   expect(pairsJson.pairs.length).toBe(board.pairs.length);
   expect(pairsCsv.map((r) => `${r.a}|${r.b}`)).toEqual(pairsJson.pairs.map((p) => `${p.a}|${p.b}`));
   expect(pairsCsv.map((r) => Number(r.difference))).toEqual(pairsJson.pairs.map((p) => p.difference));

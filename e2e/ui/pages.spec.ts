@@ -15,9 +15,11 @@ const numbers = async (page: Page, col: number) =>
 
 test("the leaderboard loads with demo data, sorts, and filters by conditioning type", async ({ page }, info) => {
   // Named explicitly: once the API specs have made runs on real prompt sets, "/" opens on one of those (lib/leaderboard/default-prompt-set.ts).
-  await page.goto("/?promptSet=unclip-demo");
-  await expect(page.getByRole("heading", { level: 1 })).toContainText("unclip-demo");
-  await expect(page.getByText("random weights, scores not meaningful").first()).toBeVisible();
+  await page.goto("/?promptSet=toy-world-demo");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("toy-world-demo");
+  // Scored by the toy-world evaluator, not the service's random-weight one, and labelled as the toy world.
+  await expect(page.getByText("toy-world evaluator: meaningful only on toy-world images").filter({ visible: true }).first()).toBeVisible();
+  await expect(page.getByTestId("toy-world-demo-notice")).toBeVisible();
   const rows = page.getByTestId("leaderboard-row");
   expect(await rows.count()).toBeGreaterThanOrEqual(2);
   await expect(page.getByTestId("tradeoff-chart").locator("svg.recharts-surface").first()).toBeVisible();
@@ -35,7 +37,7 @@ test("the leaderboard loads with demo data, sorts, and filters by conditioning t
   await page.getByLabel("Conditioning").selectOption("clip_text_embedding");
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(/type=clip_text_embedding/);
-  await expect(page.getByTestId("leaderboard-table")).not.toContainText("demo-text-sequence");
+  await expect(page.getByTestId("leaderboard-table")).not.toContainText("toy-text-sequence");
   const csv = await page.request.get((await page.locator('a[href^="/api/v1/plot-data"]').filter({ hasText: "CSV" }).first().getAttribute("href"))!);
   expect(csv.headers()["content-type"]).toContain("text/csv");
   expect((await csv.text()).split("\n")[0]).toContain("guidanceScale");
@@ -43,7 +45,7 @@ test("the leaderboard loads with demo data, sorts, and filters by conditioning t
 
 test("a variant page shows its curve and runs; a run page shows metrics, a sortable table and sample grids", async ({ page }, info) => {
   // The demo board: the default board is whichever set the api project made first.
-  await page.goto("/?promptSet=unclip-demo");
+  await page.goto("/?promptSet=toy-world-demo");
   await page.getByTestId("leaderboard-row").first().getByRole("link").first().click();
   await expect(page).toHaveURL(/\/variants\//);
   await expect(page.getByTestId("tradeoff-chart").locator(".recharts-scatter-symbol").first()).toBeVisible();
@@ -59,7 +61,7 @@ test("a variant page shows its curve and runs; a run page shows metrics, a sorta
   const divs = (await page.locator("[data-testid=prompt-table] tbody td:nth-child(4)").allInnerTexts()).map(parseFloat);
   expect(divs).toEqual([...divs].sort((a, b) => b - a));
   const grid = page.getByTestId("sample-grid").first();
-  await expect(grid.locator("img")).toHaveCount(4);
+  await expect(grid.locator("img")).toHaveCount(8);
   await grid.locator("img").first().scrollIntoViewIfNeeded();
   await expect.poll(() => grid.locator("img").first().evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
   await shot(page, info, "run");
@@ -67,6 +69,9 @@ test("a variant page shows its curve and runs; a run page shows metrics, a sorta
 
 test("an archive uploaded through /upload is scored and appears on the leaderboard", async ({ page }, info) => {
   const variant = uniqueName("ui-upload");
+  // A prompt set of its own: a run on the demo set scored by the service's evaluator would switch the demo board to that evaluator for the specs after this one.
+  const set = uniqueName("ui-upload-set");
+  expect((await page.request.post("/api/v1/prompt-sets", { data: { name: set, prompts: [{ id: "roses-vase", prompt: "A green vase filled with red roses sitting on top of table" }] }, headers: auth() })).status()).toBe(201);
   const samples = await makeSamples(["A green vase filled with red roses sitting on top of table"], 3);
   const manifest = samples.map((s) => JSON.stringify({ file: s.name, prompt_id: "roses-vase", seed: s.seed })).join("\n");
   const zipPath = info.outputPath("batch.zip");
@@ -77,7 +82,7 @@ test("an archive uploaded through /upload is scored and appears on the leaderboa
   await page.getByLabel("Variant", { exact: true }).fill(variant);
   await page.getByLabel(/Conditioning/).selectOption("clip_text_embedding");
   await page.getByLabel("Guidance scale").fill("4");
-  await page.getByLabel(/Prompt set/).fill("unclip-demo");
+  await page.getByLabel(/Prompt set/).fill(set);
   await page.getByLabel("API key").fill(apiKey());
   await shot(page, info, "upload-filled");
   await page.getByRole("button", { name: "Upload and score" }).click();
@@ -86,9 +91,8 @@ test("an archive uploaded through /upload is scored and appears on the leaderboa
   await expect(page.getByTestId("metric-clipScore")).toBeVisible();
   await shot(page, info, "uploaded-run");
 
-  await page.goto("/?promptSet=unclip-demo");
-  await expect(page.getByRole("link", { name: variant })).toBeVisible();
-  await expect(page.getByTestId("unranked")).toContainText(variant);
+  await page.goto(`/?promptSet=${set}`);
+  await expect(page.getByTestId("leaderboard-table").getByRole("link", { name: variant })).toBeVisible();
 });
 
 test("an invalid upload shows its errors inline, next to what caused them", async ({ page }, info) => {
@@ -160,11 +164,11 @@ test("samples requested on a variant page are generated by a worker, with progre
 });
 
 test("the compare page shows both curves, the matched-diversity difference and per-prompt results", async ({ page }, info) => {
-  await page.goto("/compare?promptSet=unclip-demo");
+  await page.goto("/compare?promptSet=toy-world-demo");
   const chart = page.getByTestId("tradeoff-chart");
   await expect(chart.locator(".recharts-legend-item")).toHaveCount(2);
   await expect(page.getByTestId("compare-verdict")).toContainText(/Difference A − B|Not comparable/);
-  await expect(page.getByTestId("compare-prompts").locator("tbody tr")).toHaveCount(12);
+  await expect(page.getByTestId("compare-prompts").locator("tbody tr")).toHaveCount(8);
   await shot(page, info, "compare");
 });
 

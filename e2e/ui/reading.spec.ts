@@ -25,13 +25,13 @@ async function queuedGeneration(request: APIRequestContext) {
 
 test.describe("pages that never dead-end", () => {
   const cases = [
-    { url: "/variants/no-such-variant", heading: "Variant not found", link: /demo-/ },
+    { url: "/variants/no-such-variant", heading: "Variant not found", link: /toy-/ },
     { url: "/runs/run_doesnotexist", heading: "Run not found", link: /at guidance/ },
     { url: "/generations/gen_doesnotexist", heading: "Generation not found", link: null },
-    { url: "/?promptSet=no-such-set", heading: "Not found", link: /unclip-demo/ },
-    { url: "/?promptSet=unclip-demo&evaluator=no-such-evaluator", heading: "Not found", link: /unclip-demo/ },
-    { url: "/compare?promptSet=no-such-set", heading: "Not found", link: /unclip-demo/ },
-    { url: "/no/such/page", heading: "Not found", link: /unclip-demo/ },
+    { url: "/?promptSet=no-such-set", heading: "Not found", link: /toy-world-demo/ },
+    { url: "/?promptSet=toy-world-demo&evaluator=no-such-evaluator", heading: "Not found", link: /toy-world-demo/ },
+    { url: "/compare?promptSet=no-such-set", heading: "Not found", link: /toy-world-demo/ },
+    { url: "/no/such/page", heading: "Not found", link: /toy-world-demo/ },
   ];
   for (const c of cases) {
     test(`${c.url} answers 404 inside the layout, linking to what exists`, async ({ page }, info) => {
@@ -48,14 +48,14 @@ test.describe("pages that never dead-end", () => {
   }
 
   test("titles name the page's subject: the variant, the run's variant and guidance", async ({ page, request }) => {
-    const runs = (await (await request.get("/api/v1/runs?promptSet=unclip-demo&status=scored")).json()) as { runs: { id: string; variant: string; guidanceScale: number }[] };
+    const runs = (await (await request.get("/api/v1/runs?promptSet=toy-world-demo&status=scored")).json()) as { runs: { id: string; variant: string; guidanceScale: number }[] };
     const run = runs.runs[0]!;
     await page.goto(`/runs/${run.id}`);
     await expect(page).toHaveTitle(`Run: ${run.variant} at guidance ${run.guidanceScale} (scored) · t2i-eval`);
     await page.getByRole("link", { name: run.variant }).first().click();
     await expect(page).toHaveTitle(`${run.variant} — variant · t2i-eval`);
-    await page.goto("/?promptSet=unclip-demo");
-    await expect(page).toHaveTitle(/^Leaderboard — unclip-demo v\d+/);
+    await page.goto("/?promptSet=toy-world-demo");
+    await expect(page).toHaveTitle(/^Leaderboard — toy-world-demo v\d+/);
   });
 
   test("a generation has a page: status, tasks, the no-worker hint, a cancel button; its runs link to it", async ({ page, request }, info) => {
@@ -83,7 +83,7 @@ test.describe("pages that never dead-end", () => {
 
 test.describe("plots a reader can read", () => {
   test("each variant has its own colour and marker, labels never overlap, axes hug the data, CIs toggle", async ({ page }, info) => {
-    await page.goto("/?promptSet=unclip-demo");
+    await page.goto("/?promptSet=toy-world-demo");
     const chart = page.getByTestId("tradeoff-chart").first();
     await expect(chart.locator(".recharts-scatter-symbol").first()).toBeVisible();
 
@@ -132,13 +132,13 @@ test.describe("phone width", () => {
   test("every page fits 390 px without page-level horizontal scrolling", async ({ page, request }, info) => {
     test.setTimeout(240_000);
     await page.setViewportSize({ width: 390, height: 844 });
-    const runs = (await (await request.get("/api/v1/runs?promptSet=unclip-demo&status=scored")).json()) as { runs: { id: string; variant: string }[] };
+    const runs = (await (await request.get("/api/v1/runs?promptSet=toy-world-demo&status=scored")).json()) as { runs: { id: string; variant: string }[] };
     const run = runs.runs[0]!;
     const { gen } = await queuedGeneration(request);
     const pages: [string, string][] = [
-      ["leaderboard", "/?promptSet=unclip-demo"],
+      ["leaderboard", "/?promptSet=toy-world-demo"],
       ["upload", "/upload"],
-      ["compare", "/compare?promptSet=unclip-demo"],
+      ["compare", "/compare?promptSet=toy-world-demo"],
       ["about-ranking", "/about/ranking"],
       ["docs-api", "/docs/api"],
       ["variant", `/variants/${encodeURIComponent(run.variant)}`],
@@ -159,8 +159,8 @@ test.describe("phone width", () => {
 test.describe("every table exports", () => {
   test("the run page's per-prompt metrics and per-sample scores download and parse", async ({ page, request }) => {
     // A run of a ranked variant: other specs hide and delete some demo variants.
-    const board = (await (await request.get("/api/v1/leaderboard/export?promptSet=unclip-demo&format=json")).json()) as { rows: { variant: string }[] };
-    const runs = (await (await request.get(`/api/v1/runs?promptSet=unclip-demo&status=scored&limit=1&variant=${encodeURIComponent(board.rows[0]!.variant)}`)).json()) as { runs: { id: string }[] };
+    const board = (await (await request.get("/api/v1/leaderboard/export?promptSet=toy-world-demo&format=json")).json()) as { rows: { variant: string }[] };
+    const runs = (await (await request.get(`/api/v1/runs?promptSet=toy-world-demo&status=scored&limit=1&variant=${encodeURIComponent(board.rows[0]!.variant)}`)).json()) as { runs: { id: string }[] };
     await page.goto(`/runs/${runs.runs[0]!.id}`);
     for (const what of ["prompts", "samples"] as const) {
       for (const format of ["csv", "json"] as const) {
@@ -191,7 +191,7 @@ async function expectImagesLoaded(page: Page, selector: string, atLeast: number)
 
 test.describe("side by side", () => {
   test("from the leaderboard, one click shows every ranked variant's samples for a prompt; guidance steps; a variant's grid shows every scale", async ({ page }, info) => {
-    await page.goto("/?promptSet=unclip-demo");
+    await page.goto("/?promptSet=toy-world-demo");
     await page.getByTestId("samples-side-by-side").click();
     await expect(page).toHaveURL(/\/prompts\//);
     const rows = page.getByTestId("prompt-view-variant");
@@ -224,8 +224,8 @@ test.describe("side by side", () => {
 
   test("each per-prompt row of a run links to the prompt view and the variant's grid", async ({ page, request }) => {
     // A run of a ranked variant: other specs hide and delete some demo variants.
-    const board = (await (await request.get("/api/v1/leaderboard/export?promptSet=unclip-demo&format=json")).json()) as { rows: { variant: string }[] };
-    const runs = (await (await request.get(`/api/v1/runs?promptSet=unclip-demo&status=scored&limit=1&variant=${encodeURIComponent(board.rows[0]!.variant)}`)).json()) as { runs: { id: string }[] };
+    const board = (await (await request.get("/api/v1/leaderboard/export?promptSet=toy-world-demo&format=json")).json()) as { rows: { variant: string }[] };
+    const runs = (await (await request.get(`/api/v1/runs?promptSet=toy-world-demo&status=scored&limit=1&variant=${encodeURIComponent(board.rows[0]!.variant)}`)).json()) as { runs: { id: string }[] };
     await page.goto(`/runs/${runs.runs[0]!.id}`);
     await page.getByTestId("prompt-side-by-side").first().click();
     await expect(page.getByTestId("prompt-view-variant").first()).toBeVisible();
@@ -237,17 +237,17 @@ test.describe("side by side", () => {
 
 test.describe("compare more than two", () => {
   test("4 variants: every curve and every pair; a variant against itself is refused by name", async ({ page, request }, info) => {
-    const board = (await (await request.get("/api/v1/leaderboard/export?promptSet=unclip-demo&format=json")).json()) as { rows: { variantId: string; variant: string }[] };
+    const board = (await (await request.get("/api/v1/leaderboard/export?promptSet=toy-world-demo&format=json")).json()) as { rows: { variantId: string; variant: string }[] };
     const ids = board.rows.slice(0, 4).map((r) => r.variantId);
     expect(ids).toHaveLength(4);
-    await page.goto(`/compare?promptSet=unclip-demo&${ids.map((id) => `v=${id}`).join("&")}`);
+    await page.goto(`/compare?promptSet=toy-world-demo&${ids.map((id) => `v=${id}`).join("&")}`);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("4 variants compared");
     await expect(page.getByTestId("compare-pair")).toHaveCount(6);
     await expect(page.getByTestId("tradeoff-chart").locator(".recharts-legend-item")).toHaveCount(4);
     await shot(page, info, "compare-4");
     await expect(page.getByTestId("compare-side-by-side")).toHaveAttribute("href", new RegExp(`variants=${ids.join(",")}`));
 
-    await page.goto(`/compare?promptSet=unclip-demo&v=${ids[0]}&v=${ids[0]}`);
+    await page.goto(`/compare?promptSet=toy-world-demo&v=${ids[0]}&v=${ids[0]}`);
     await expect(page.getByText(/is chosen twice: a variant cannot be compared with itself/)).toContainText(board.rows[0]!.variant);
     await expect(page.getByText(ids[0]!, { exact: false })).toHaveCount(0);
   });

@@ -1,13 +1,15 @@
 // Removes the demo data: every isDemo run with its samples, scores and jobs, the demo variants
-// and prompt sets (unless a non-demo run still uses one: those are kept and reported), and the
-// images that only demo samples used, with their cached embeddings. The rows go in one
+// and prompt sets (unless a non-demo run still uses one: those are kept and reported), the
+// reference sets tied to the demo prompt sets it deletes (the toy reference set), and the
+// images that only demo samples and those reference sets used, with their cached embeddings. The rows go in one
 // transaction; the files are deleted afterwards, each only if no images row has reappeared
 // (an upload of the same content may have committed in between), under the write lock so that
 // no upload can commit a reference to a file while it is being deleted.
 import { and, eq, exists, inArray, not, sql } from "drizzle-orm";
 import { getDb } from "../../db/client";
-import { prompts, promptSets, runs, variants } from "../../db/schema";
+import { prompts, promptSets, referenceSets, runs, variants } from "../../db/schema";
 import { deleteRunRows } from "../runs/delete-run-rows";
+import { deleteReferenceSetRows } from "../reference-sets/delete-reference-set-rows";
 import { removeOrphanFiles } from "../storage/orphan-images";
 
 export type RemoveDemoResult = {
@@ -15,6 +17,8 @@ export type RemoveDemoResult = {
   samples: number;
   variants: number;
   promptSets: number;
+  /** Reference sets tied to the deleted demo prompt sets. */
+  referenceSets: number;
   /** Image rows deleted (content no non-demo sample uses) and files deleted from the store. */
   images: number;
   filesDeleted: number;
@@ -50,19 +54,26 @@ export function removeDemo(): RemoveDemoResult {
         .all()
         .map((s) => `${s.name}@${s.version}`);
       const unusedSets = tx.select({ id: promptSets.id }).from(promptSets).where(and(eq(promptSets.isDemo, true), not(setUsed)));
+      // The toy reference set lives and goes with its demo prompt set.
+      const demoRefs = tx.select({ id: referenceSets.id }).from(referenceSets).where(inArray(referenceSets.promptSetId, unusedSets)).all();
+      const refs = deleteReferenceSetRows(
+        tx,
+        demoRefs.map((r) => r.id),
+      );
       tx.delete(prompts).where(inArray(prompts.promptSetId, unusedSets)).run();
       const setCount = tx
         .delete(promptSets)
         .where(and(eq(promptSets.isDemo, true), not(setUsed)))
         .run().changes;
 
-      const orphans = deleted.images;
+      const orphans = [...deleted.images, ...refs.orphans];
 
       const result: RemoveDemoResult = {
         runs: deleted.runs,
         samples: deleted.samples,
         variants: variantCount,
         promptSets: setCount,
+        referenceSets: refs.sets,
         images: orphans.length,
         filesDeleted: 0,
         keptVariants,

@@ -1,61 +1,48 @@
-// Seeds the demo data (lib/demo/demo-catalog.ts) so that every page has content on a fresh,
-// offline install: the `unclip-demo` prompt set, one demo variant per conditioning type and a
-// guidance sweep of procedurally drawn runs per variant, all flagged isDemo, then scores them
-// in-process. Idempotent: a (variant, guidance) pair that already has a demo run is skipped
-// before anything is drawn, and since the drawing is deterministic a re-created run has the
-// same fingerprint, so createRun would dedupe it anyway.
-import { createHash, randomBytes } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+// Seeds the demo (lib/demo/demo-catalog.ts) so that every page has real content on a fresh,
+// offline install: the toy-world seed experiment run in this process on the service's database
+// (the four trained toy generators make the samples through the generation protocol, the toy
+// evaluator scores them; lib/toy-world/run-toy-experiment.ts), every variant, prompt set and run
+// flagged isDemo, then the toy reference set of the demo prompt set, rendered from the scene
+// grammar, and every demo run compared with it (recall, coverage, …), also by the toy evaluator.
+// Idempotent: a variant that already has finished demo runs is not generated again; a variant
+// whose demo runs an interrupted seeding left unfinished is deleted and generated afresh (same
+// seeds, same images).
+import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "../../db/client";
-import { promptSets, runScores, runs, variants, type PromptSetRow } from "../../db/schema";
-import type { ClipEvaluator } from "../clip/evaluator";
-import { config } from "../config";
+import { jobs, promptSets, referenceSets, runs, variants } from "../../db/schema";
+import { resolveModel } from "../clip/resolve-model";
 import { AppError } from "../errors";
 import { validationError } from "../http/respond";
 import { startWorker } from "../jobs/run-worker";
-import { createPromptSet } from "../prompt-sets/create-prompt-set";
-import { createRun, type RunItem } from "../runs/create-run";
-import { getServiceEvaluator } from "../scoring/service-evaluator";
-import {
-  DEMO_GUIDANCE_SCALES,
-  DEMO_IMAGE_SIZE,
-  DEMO_PALETTE,
-  DEMO_PROMPT_SET,
-  DEMO_PROMPTS,
-  DEMO_SAMPLES_PER_PROMPT,
-  DEMO_VARIANTS,
-  demoSpread,
-  demoVariantDescription,
-  type DemoPrompt,
-  type DemoVariant,
-} from "./demo-catalog";
-import { drawScenePng } from "./draw-scene";
-
-const variantNames = DEMO_VARIANTS.map((v) => v.name) as [string, ...string[]];
+import { createToyReferenceSet } from "../reference-sets/create-toy-reference-set";
+import { deleteRunRows } from "../runs/delete-run-rows";
+import { removeOrphanFiles } from "../storage/orphan-images";
+import { runToyExperiment } from "../toy-world/run-toy-experiment";
+import { DEMO_EXPERIMENT, DEMO_NOTE, DEMO_PROMPT_SET, DEMO_REFERENCE, DEMO_VARIANTS } from "./demo-catalog";
 
 export const seedDemoSettingsSchema = z.object({
-  /** Which demo variants (default: all four). */
-  variants: z.array(z.enum(variantNames)).min(1).optional(),
-  guidanceScales: z.array(z.number().positive().max(100)).min(1).optional(),
-  /** Runs use the first N prompts of the set (the set itself always holds all of them). */
-  prompts: z.number().int().min(1).max(DEMO_PROMPTS.length).optional(),
-  samplesPerPrompt: z.number().int().min(2).max(64).default(DEMO_SAMPLES_PER_PROMPT),
-  size: z.number().int().min(16).max(512).default(DEMO_IMAGE_SIZE),
+  /** Which toy variants (default: all four). */
+  variants: z
+    .array(z.string().refine((v) => DEMO_VARIANTS.includes(v), { message: `not a toy variant (${DEMO_VARIANTS.join(", ")})` }))
+    .min(1)
+    .optional(),
+  /** Smaller demos (tests); the defaults are DEMO_EXPERIMENT (DEMO_REPRODUCE_COMMAND's settings). */
+  promptsPerType: z.number().int().min(1).max(50).default(DEMO_EXPERIMENT.promptsPerType),
+  guidanceScales: z.array(z.number().min(0).max(100)).min(1).max(20).default([...DEMO_EXPERIMENT.guidanceScales]),
+  samplesPerPrompt: z.number().int().min(2).max(64).default(DEMO_EXPERIMENT.samplesPerPrompt),
+  steps: z.number().int().min(1).max(1000).default(DEMO_EXPERIMENT.steps),
+  seed: z.number().int().min(0).max(0xffffffff).default(DEMO_EXPERIMENT.seed),
+  /** Reference scenes per prompt (more than 5: coverage uses k = 5 neighbours within a prompt). */
+  referencePerPrompt: z.number().int().min(6).max(1000).default(DEMO_REFERENCE.perPrompt),
   /** Seed only when the database has no runs at all (first start). */
   ifEmpty: z.boolean().default(false),
-  /** Score the demo runs before returning; off, they wait in the queue for a worker. */
-  score: z.boolean().default(true),
 });
 
 export type SeedDemoOptions = z.input<typeof seedDemoSettingsSchema> & {
-  /** An evaluator already loaded (tests); default: the service's evaluator. */
-  evaluator?: ClipEvaluator;
   /** Progress lines; default: silent. */
   log?: (line: string) => void;
-  /** Aborting stops drawing, or hands the job being scored back to the queue. */
+  /** Aborting stops between generation tasks or hands the job being scored back to the queue. */
   signal?: AbortSignal;
 };
 
@@ -65,13 +52,21 @@ export type SeedDemoResult = {
   promptSetCreated: boolean;
   variantsCreated: number;
   runsCreated: number;
-  imagesDrawn: number;
-  runsScored: number;
-  runsFailed: number;
-  /** Demo runs still queued or being scored (by another worker) when seeding returned. */
-  runsPending: number;
+  /** Samples the toy generators made. */
+  samplesGenerated: number;
+  /** Images of the reference set rendered now (0 when it already existed). */
+  referenceImages: number;
+  /** Demo runs redone because an interrupted seeding had left them unfinished. */
+  runsRedone: number;
+  seconds: { generate: number; score: number; reference: number };
 };
 
+/**
+ * Seeds (or completes) the demo; resolves once every demo run is scored and compared with the
+ * reference set. Throws AppError `conflict` when a demo name is taken by non-demo data, or when
+ * non-demo scoring jobs are waiting (the in-process toy-evaluator worker would take them), and
+ * `validation_failed` for bad options.
+ */
 export async function seedDemo(opts: SeedDemoOptions = {}): Promise<SeedDemoResult> {
   const parsed = seedDemoSettingsSchema.safeParse(opts);
   if (!parsed.success) throw validationError(parsed.error, "demo seeding options");
@@ -83,190 +78,145 @@ export async function seedDemo(opts: SeedDemoOptions = {}): Promise<SeedDemoResu
     promptSetCreated: false,
     variantsCreated: 0,
     runsCreated: 0,
-    imagesDrawn: 0,
-    runsScored: 0,
-    runsFailed: 0,
-    runsPending: 0,
+    samplesGenerated: 0,
+    referenceImages: 0,
+    runsRedone: 0,
+    seconds: { generate: 0, score: 0, reference: 0 },
   };
-
   if (o.ifEmpty && db.select({ n: sql<number>`count(*)` }).from(runs).get()!.n > 0) return { ...result, outcome: "not_empty" };
 
-  const wanted = DEMO_VARIANTS.filter((v) => !o.variants || o.variants.includes(v.name));
-  refuseNonDemoNames(wanted);
-  const { promptSet: set, created } = createPromptSet({
-    name: DEMO_PROMPT_SET,
-    description:
-      `DEMO DATA: prompts from the unCLIP (DALL·E 2) paper and its discussion, used by the procedurally ` +
-      `drawn demo runs (npm run seed:demo). Remove with: npm run seed:demo -- --remove`,
-    isDemo: true,
-    prompts: DEMO_PROMPTS.map((p) => ({ id: p.id, prompt: p.prompt, category: p.category })),
-  });
-  result.promptSetCreated = created;
+  const wanted = DEMO_VARIANTS.filter((v) => !o.variants || o.variants.includes(v));
+  refuseNonDemoData(wanted);
+  const setBefore = demoPromptSetId();
+  result.runsRedone = deleteUnfinishedDemoRuns(setBefore);
+  if (result.runsRedone > 0) log(`redoing ${result.runsRedone} demo run(s) an interrupted seeding left unfinished`);
+  const missing = wanted.filter((v) => !setBefore || !hasDemoRuns(v, setBefore));
 
-  const demoVariantCount = () => db.select({ n: sql<number>`count(*)` }).from(variants).where(eq(variants.isDemo, true)).get()!.n;
-  const variantsBefore = demoVariantCount();
-  const scales = o.guidanceScales ?? [...DEMO_GUIDANCE_SCALES];
-  const prompts = DEMO_PROMPTS.slice(0, o.prompts ?? DEMO_PROMPTS.length);
-  const staging = path.join(config().dataDir, "staging", `demo-${randomBytes(6).toString("hex")}`);
-  try {
-    for (const v of wanted) {
-      let made = 0;
-      for (const g of scales) {
-        opts.signal?.throwIfAborted();
-        if (hasDemoRun(v.name, set, g)) continue;
-        const items = await drawRunItems(path.join(staging, `${v.name}-g${g}`), v, g, prompts, o.samplesPerPrompt, o.size);
-        result.imagesDrawn += items.length;
-        const r = await createRun({
-          variant: v.name,
-          createVariantIfMissing: { conditioningType: v.conditioningType, description: demoVariantDescription(v), model: "procedural demo drawer (lib/demo/draw-scene.ts)", links: v.links },
-          promptSet: set.name,
-          promptSetVersion: set.version,
-          guidanceScale: g,
-          sampler: "procedural-demo",
-          seedPolicy: `seeds 0–${o.samplesPerPrompt - 1} for every prompt`,
-          source: "generated",
-          isDemo: true,
-          items,
-        });
-        if (!r.duplicate) made++;
-      }
-      result.runsCreated += made;
-      if (made > 0) log(`${v.name}: created ${made} demo run${made === 1 ? "" : "s"} (${prompts.length} prompts × ${o.samplesPerPrompt} samples each)`);
-    }
-  } finally {
-    // createRun moved the new files into the store; what is left are copies of content it already had.
-    fs.rmSync(staging, { recursive: true, force: true });
+  const variantsBefore = countDemoVariants();
+  if (missing.length > 0) {
+    log(`generating the toy-world demo: ${missing.join(", ")} × guidance ${o.guidanceScales.join(", ")} × ${2 * o.promptsPerType} prompts × ${o.samplesPerPrompt} samples`);
+    const r = await runToyExperiment({
+      promptsPerType: o.promptsPerType,
+      guidanceScales: o.guidanceScales,
+      samplesPerPrompt: o.samplesPerPrompt,
+      steps: o.steps,
+      seed: o.seed,
+      promptSetName: DEMO_PROMPT_SET,
+      variants: missing,
+      isDemo: true,
+      descriptionNote: DEMO_NOTE,
+      signal: opts.signal,
+      log,
+    });
+    result.runsCreated = r.runs.length;
+    result.samplesGenerated = r.runs.reduce((a, run) => a + (run.detail.generation?.total ?? 0), 0);
+    result.seconds.generate = r.seconds.generate;
+    result.seconds.score = r.seconds.score;
   }
-  result.variantsCreated = demoVariantCount() - variantsBefore;
-  if (result.promptSetCreated || result.runsCreated > 0 || result.variantsCreated > 0) result.outcome = "seeded";
+  result.variantsCreated = countDemoVariants() - variantsBefore;
+  const setId = demoPromptSetId();
+  result.promptSetCreated = setBefore === undefined && setId !== undefined;
 
-  const pending = unfinishedDemoRuns();
-  if (o.score && pending.length > 0) Object.assign(result, await scorePending(pending, opts, log));
-  else result.runsPending = pending.length;
+  if (setId && !hasReferenceSet(setId)) {
+    const t0 = performance.now();
+    const ref = await createToyReferenceSet({ promptSet: setId, perPrompt: o.referencePerPrompt, seed: DEMO_REFERENCE.seed, log: () => {} });
+    result.referenceImages = ref.images;
+    log(`rendered the toy reference set ${ref.referenceSet.name} (${ref.images} images); comparing ${ref.queuedRuns} run(s) with it`);
+    await startWorker({ exitWhenIdle: true, model: resolveModel("toy"), signal: opts.signal, log: () => {} });
+    opts.signal?.throwIfAborted();
+    result.seconds.reference = (performance.now() - t0) / 1000;
+  }
+  if (result.runsCreated > 0 || result.referenceImages > 0 || result.promptSetCreated) result.outcome = "seeded";
   return result;
 }
 
-/** A demo name taken by a user's own variant or prompt set must not be mixed with demo data. */
-function refuseNonDemoNames(wanted: readonly DemoVariant[]): void {
+/** The latest demo version of the demo prompt set, if any. */
+function demoPromptSetId(): string | undefined {
+  return getDb()
+    .select({ id: promptSets.id })
+    .from(promptSets)
+    .where(and(eq(promptSets.name, DEMO_PROMPT_SET), eq(promptSets.isDemo, true)))
+    .orderBy(sql`${promptSets.version} desc`)
+    .limit(1)
+    .get()?.id;
+}
+
+const countDemoVariants = () => getDb().select({ n: sql<number>`count(*)` }).from(variants).where(eq(variants.isDemo, true)).get()!.n;
+
+/**
+ * A demo name taken by a user's own variant or prompt set must not be mixed with demo data, and
+ * a waiting non-demo job would be scored by the toy evaluator of this process's worker.
+ */
+function refuseNonDemoData(wanted: readonly string[]): void {
   const db = getDb();
-  const set = db.select({ isDemo: promptSets.isDemo }).from(promptSets).where(eq(promptSets.name, DEMO_PROMPT_SET)).orderBy(desc(promptSets.version)).limit(1).get();
-  if (set && !set.isDemo) {
-    throw new AppError("conflict", `a prompt set named "${DEMO_PROMPT_SET}" exists and is not demo data; demo data was not seeded`, { promptSet: DEMO_PROMPT_SET });
-  }
+  const set = db.select({ id: promptSets.id }).from(promptSets).where(and(eq(promptSets.name, DEMO_PROMPT_SET), eq(promptSets.isDemo, false))).limit(1).get();
+  if (set) throw new AppError("conflict", `a prompt set named "${DEMO_PROMPT_SET}" exists and is not demo data; demo data was not seeded`, { promptSet: DEMO_PROMPT_SET });
   const taken = db
     .select({ name: variants.name })
     .from(variants)
-    .where(
-      and(
-        inArray(
-          variants.name,
-          wanted.map((v) => v.name),
-        ),
-        eq(variants.isDemo, false),
-      ),
-    )
-    .all();
+    .where(and(inArray(variants.name, [...wanted]), eq(variants.isDemo, false)))
+    .all()
+    .map((t) => t.name);
   if (taken.length > 0) {
-    const names = taken.map((t) => t.name);
-    throw new AppError("conflict", `variant name(s) ${names.map((n) => `"${n}"`).join(", ")} exist and are not demo data; demo data was not seeded`, { variants: names });
+    throw new AppError("conflict", `variant name(s) ${taken.map((n) => `"${n}"`).join(", ")} exist and are not demo data; demo data was not seeded`, { variants: taken });
+  }
+  const waiting = db
+    .select({ n: sql<number>`count(*)` })
+    .from(jobs)
+    .innerJoin(runs, eq(runs.id, jobs.runId))
+    .where(and(inArray(jobs.status, ["queued", "running"]), eq(runs.isDemo, false)))
+    .get()!.n;
+  if (waiting > 0) {
+    throw new AppError(
+      "conflict",
+      `${waiting} scoring job(s) of non-demo runs are waiting; the demo is scored in this process by the toy-world evaluator, which would take them too. ` +
+        `Let the service's worker finish them (npm run worker), then seed the demo`,
+      { waitingJobs: waiting },
+    );
   }
 }
 
-function hasDemoRun(variant: string, set: PromptSetRow, guidanceScale: number): boolean {
+function hasDemoRuns(variant: string, setId: string): boolean {
   return (
     getDb()
       .select({ id: runs.id })
       .from(runs)
       .innerJoin(variants, eq(variants.id, runs.variantId))
-      .where(and(eq(variants.name, variant), eq(runs.promptSetId, set.id), eq(runs.guidanceScale, guidanceScale), eq(runs.isDemo, true)))
+      .where(and(eq(variants.name, variant), eq(runs.promptSetId, setId), eq(runs.isDemo, true)))
       .limit(1)
       .get() !== undefined
   );
 }
 
-/** The pixel RNG seed: per variant, prompt and sample seed, and the same at every guidance scale. */
-export function demoImageSeed(variant: string, promptId: string, seed: number): number {
-  return createHash("sha256").update(`t2i-demo|${variant}|${promptId}|${seed}`).digest().readUInt32LE(0);
-}
-
-async function drawRunItems(dir: string, v: DemoVariant, g: number, prompts: readonly DemoPrompt[], perPrompt: number, size: number): Promise<RunItem[]> {
-  fs.mkdirSync(dir, { recursive: true });
-  const spread = demoSpread(v, g);
-  const jobs = prompts.flatMap((p) => Array.from({ length: perPrompt }, (_, k) => ({ p, k })));
-  return Promise.all(
-    jobs.map(async ({ p, k }): Promise<RunItem> => {
-      const png = await drawScenePng({ scene: p.scene, seed: demoImageSeed(v.name, p.id, k), spread, size, palette: DEMO_PALETTE });
-      const fileName = `${p.id}-s${k}.png`;
-      const stagedPath = path.join(dir, fileName);
-      await fs.promises.writeFile(stagedPath, png);
-      return { fileName, promptId: p.id, seed: k, stagedPath, sha256: createHash("sha256").update(png).digest("hex"), bytes: png.length, width: size, height: size, format: "png" };
-    }),
-  );
-}
-
-type PendingRun = { id: string; variant: string; guidanceScale: number };
-
-function unfinishedDemoRuns(): PendingRun[] {
-  return getDb()
-    .select({ id: runs.id, variant: variants.name, guidanceScale: runs.guidanceScale })
-    .from(runs)
-    .innerJoin(variants, eq(variants.id, runs.variantId))
-    .where(and(eq(runs.isDemo, true), inArray(runs.status, ["queued", "scoring"])))
-    .orderBy(asc(runs.createdAt), asc(runs.id))
-    .all();
+function hasReferenceSet(setId: string): boolean {
+  return getDb().select({ id: referenceSets.id }).from(referenceSets).where(eq(referenceSets.promptSetId, setId)).limit(1).get() !== undefined;
 }
 
 /**
- * Works the queue in-process until it is empty (the worker takes any queued job, so runs
- * uploaded meanwhile are scored too) and prints a line as each demo run finishes.
+ * Deletes every demo run of a variant that has any demo run not yet scored or failed on the demo
+ * set (a seeding stopped midway), so the variant is generated again from the same seeds.
  */
-async function scorePending(pending: PendingRun[], opts: SeedDemoOptions, log: (line: string) => void) {
+function deleteUnfinishedDemoRuns(setId: string | undefined): number {
+  if (!setId) return 0;
   const db = getDb();
-  const evaluator = opts.evaluator ?? (await getServiceEvaluator());
-  log(`scoring ${pending.length} demo run${pending.length === 1 ? "" : "s"} with ${evaluator.identity.id}${evaluator.identity.isFixture ? " (random-weight test evaluator: scores not meaningful)" : ""}`);
-  const finished = new Set<string>();
-  let scored = 0;
-  let failed = 0;
-  const width = String(pending.length).length;
-  const report = () => {
-    const open = pending.filter((p) => !finished.has(p.id));
-    if (open.length === 0) return;
-    const rows = db
-      .select({ id: runs.id, status: runs.status, error: runs.error, clipScore: runScores.clipScore, diversity: runScores.diversity, n: runScores.n })
-      .from(runs)
-      .leftJoin(runScores, and(eq(runScores.runId, runs.id), eq(runScores.evaluatorId, runs.evaluatorId)))
-      .where(
-        and(
-          inArray(
-            runs.id,
-            open.map((p) => p.id),
-          ),
-          inArray(runs.status, ["scored", "failed"]),
-        ),
-      )
-      .all();
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    for (const p of open) {
-      const r = byId.get(p.id);
-      if (!r) continue;
-      finished.add(p.id);
-      const label = `[${String(finished.size).padStart(width)}/${pending.length}] ${p.variant} @ guidance ${p.guidanceScale}`;
-      if (r.status === "scored") {
-        scored++;
-        log(`${label}: scored ${r.n} samples, CLIP score ${fmt(r.clipScore, 2)}, diversity ${fmt(r.diversity, 4)}`);
-      } else {
-        failed++;
-        log(`${label}: FAILED: ${r.error ?? "unknown error"}`);
-      }
-    }
-  };
-  // The worker logs after every chunk and job; each is a cue to look for newly finished runs.
-  await startWorker({ exitWhenIdle: true, evaluator, signal: opts.signal, log: report });
-  report();
-  opts.signal?.throwIfAborted();
-  const runsPending = pending.length - finished.size;
-  if (runsPending > 0) log(`${runsPending} demo run${runsPending === 1 ? " is" : "s are"} still being scored by another worker`);
-  return { runsScored: scored, runsFailed: failed, runsPending };
+  const { deleted, images } = db.transaction(
+    (tx) => {
+      const onSet = and(eq(runs.promptSetId, setId), eq(runs.isDemo, true));
+      const unfinishedVariants = tx
+        .selectDistinct({ variantId: runs.variantId })
+        .from(runs)
+        .where(and(onSet, notInArray(runs.status, ["scored", "failed"])));
+      const ids = tx
+        .select({ id: runs.id })
+        .from(runs)
+        .where(and(onSet, inArray(runs.variantId, unfinishedVariants)))
+        .all()
+        .map((r) => r.id);
+      const rows = deleteRunRows(tx, ids);
+      return { deleted: rows.runs, images: rows.images };
+    },
+    { behavior: "immediate" },
+  );
+  removeOrphanFiles(images);
+  return deleted;
 }
-
-const fmt = (x: number | null, digits: number) => (x === null ? "n/a" : x.toFixed(digits));

@@ -52,7 +52,8 @@ export type CreateGenerationResult = { generation: GenerationRow; runs: RunRow[]
 // Rows per INSERT, under SQLite's bound-parameter limit.
 const ROWS_PER_INSERT = 500;
 
-export function createGeneration(input: CreateGenerationInput, opts: { apiKeyId?: string } = {}): CreateGenerationResult {
+/** `opts.isDemo` flags the runs as demo data (the seeded toy-world demo; never set from the API). */
+export function createGeneration(input: CreateGenerationInput, opts: { apiKeyId?: string; isDemo?: boolean } = {}): CreateGenerationResult {
   const parsed = createGenerationInputSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error, "generation request");
   const v = parsed.data;
@@ -127,6 +128,7 @@ export function createGeneration(input: CreateGenerationInput, opts: { apiKeyId?
             generatedTotal: perRun,
             generationId: generation.id,
             apiKeyId: opts.apiKeyId ?? null,
+            isDemo: opts.isDemo ?? false,
             // A generated run is identified by its request, not by images it does not have yet.
             fingerprint: createHash("sha256").update(JSON.stringify({ v: 1, generation: generation.id, guidanceScale })).digest("hex"),
           })

@@ -4,11 +4,12 @@
 // between leaves files without rows, which the start-up clean-up of leftovers removes).
 import { eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
-import { images, referenceImages, referenceScores, referenceSets } from "../../db/schema";
+import { referenceSets } from "../../db/schema";
 import { recordAudit } from "../audit/record-audit";
 import { authorizeMutation, type Actor } from "../auth/authorize-mutation";
 import { AppError } from "../errors";
-import { dropUnusedImageRows, removeOrphanFiles } from "../storage/orphan-images";
+import { removeOrphanFiles } from "../storage/orphan-images";
+import { deleteReferenceSetRows } from "./delete-reference-set-rows";
 
 export type DeleteReferenceSetResult = { id: string; name: string; version: number; deleted: true; images: number; comparisons: number; imagesDeleted: number; filesDeleted: number };
 
@@ -23,16 +24,7 @@ export function deleteReferenceSet(id: string, actor: Actor): DeleteReferenceSet
       const set = tx.select().from(referenceSets).where(eq(referenceSets.id, id)).get();
       if (!set) throw new AppError("not_found", `no reference set with id "${id}"`);
       authorizeMutation(actor, { kind: "reference set", id, ownerKeyId: set.apiKeyId }, "delete");
-      const used = tx
-        .selectDistinct({ sha256: images.sha256, format: images.format })
-        .from(referenceImages)
-        .innerJoin(images, eq(images.sha256, referenceImages.imageSha256))
-        .where(eq(referenceImages.referenceSetId, id))
-        .all();
-      const imageCount = tx.delete(referenceImages).where(eq(referenceImages.referenceSetId, id)).run().changes;
-      const comparisons = tx.delete(referenceScores).where(eq(referenceScores.referenceSetId, id)).run().changes;
-      tx.delete(referenceSets).where(eq(referenceSets.id, id)).run();
-      const orphans = dropUnusedImageRows(tx, used);
+      const { images: imageCount, comparisons, orphans } = deleteReferenceSetRows(tx, [id]);
       recordAudit(tx, actor, {
         action: "reference_set.delete",
         targetType: "reference_set",

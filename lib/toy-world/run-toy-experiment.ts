@@ -32,6 +32,14 @@ export type ToyExperimentOptions = {
   promptSetName: string;
   threads?: number;
   log?: (line: string) => void;
+  /** Which toy variants (default: all four, in TOY_VARIANTS order). */
+  variants?: string[];
+  /** Flag the variants, prompt set and runs as demo data (lib/demo/seed-demo.ts); default false. */
+  isDemo?: boolean;
+  /** A sentence appended to the variants' and prompt set's descriptions (the demo's removal hint). */
+  descriptionNote?: string;
+  /** Aborting stops between tasks (a claimed task is finished first) and before scoring. */
+  signal?: AbortSignal;
 };
 
 export type ToyExperimentRun = { variant: string; guidanceScale: number; detail: RunDetail };
@@ -40,33 +48,38 @@ export type ToyExperimentResult = { prompts: ToyPrompt[]; runs: ToyExperimentRun
 /** Runs the whole experiment; throws AppError on bad settings (createGeneration validates them). */
 export async function runToyExperiment(opts: ToyExperimentOptions): Promise<ToyExperimentResult> {
   const log = opts.log ?? (() => {});
-  const variants = Object.keys(TOY_VARIANTS);
+  const variants = opts.variants ?? Object.keys(TOY_VARIANTS);
+  const unknown = variants.filter((v) => !(v in TOY_VARIANTS));
+  if (unknown.length > 0 || variants.length === 0) throw new Error(`unknown toy variant(s): ${unknown.join(", ") || "none given"}; known: ${Object.keys(TOY_VARIANTS).join(", ")}`);
+  const describe = (text: string) => (opts.descriptionNote ? `${text}. ${opts.descriptionNote}` : text);
+  const isDemo = opts.isDemo ?? false;
   for (const name of variants) {
     try {
-      createVariant({ name, conditioningType: TOY_VARIANTS[name]!, description: TOY_VARIANT_DESCRIPTIONS[name], model: TOY_VARIANT_MODEL });
+      createVariant({ name, conditioningType: TOY_VARIANTS[name]!, description: describe(TOY_VARIANT_DESCRIPTIONS[name]!), model: TOY_VARIANT_MODEL, isDemo });
     } catch (e) {
       if (!(isAppError(e) && e.code === "conflict")) throw e;
     }
   }
   const prompts = toyPrompts(opts.promptsPerType);
   try {
-    createPromptSet({ name: opts.promptSetName, description: TOY_PROMPT_SET_DESCRIPTION, prompts: prompts.map((p) => ({ id: p.id, prompt: p.prompt, category: p.type })) });
+    createPromptSet({ name: opts.promptSetName, description: describe(TOY_PROMPT_SET_DESCRIPTION), isDemo, prompts: prompts.map((p) => ({ id: p.id, prompt: p.prompt, category: p.type })) });
   } catch (e) {
     if (!(isAppError(e) && e.code === "conflict")) throw e;
   }
   const token = createWorkerToken(`toy-experiment-${Date.now()}`);
   const requested = variants.map((variant) => ({
     variant,
-    result: createGeneration(toyGenerationRequest(variant, opts.promptSetName, opts)),
+    result: createGeneration(toyGenerationRequest(variant, opts.promptSetName, opts), { isDemo }),
   }));
   const totalTasks = requested.reduce((a, r) => a + r.result.tasks, 0);
   log(`requested ${requested.length} generations: ${totalTasks} tasks, ${requested.reduce((a, r) => a + r.result.samples, 0)} samples`);
 
   const t0 = performance.now();
   const engine = new ToyEngine({ threads: opts.threads ?? 1 });
-  const signal = new AbortController().signal;
+  const signal = opts.signal ?? new AbortController().signal;
   try {
     for (let done = 0; ; done++) {
+      signal.throwIfAborted();
       const task = claimTask(token.id, variants);
       if (!task) break;
       await engine.generate(task, {
@@ -82,7 +95,8 @@ export async function runToyExperiment(opts: ToyExperimentOptions): Promise<ToyE
   }
   const t1 = performance.now();
   log("scoring with the toy evaluator");
-  await startWorker({ exitWhenIdle: true, model: resolveModel("toy"), log: () => {} });
+  await startWorker({ exitWhenIdle: true, model: resolveModel("toy"), signal: opts.signal, log: () => {} });
+  signal.throwIfAborted();
   const t2 = performance.now();
 
   const runs = requested.flatMap((r) => r.result.runs.map((run) => ({ variant: r.variant, guidanceScale: run.guidanceScale, detail: getRunOrThrow(run.id) })));
