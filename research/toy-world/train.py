@@ -426,7 +426,7 @@ def main():
     p.add_argument("--caption-edits", type=float, default=0.0, metavar="W",
                    help="add one edited, false caption per image (region, shape, colour or count swapped; see edit_caption) "
                         "as extra image->text negatives, weighted W in the loss (NegCLIP); 0 = off")
-    p.add_argument("--region-negatives", action="store_true", help="with --caption-edits: also every region-swapped version of each caption that names a region (see region_negatives)")
+    p.add_argument("--region-loss", type=float, default=0.0, metavar="W", help="with --caption-edits: a 5-way loss, weighted W, of each image whose caption names a region against that caption's four region swaps (see region_negatives); 0 = off")
     p.add_argument("--boost-vision-pos", type=float, default=0.0, metavar="S", help="add S x a 2-D sine-cosine table to the vision position embeddings before training (see sincos_2d; 0 = off)")
     p.add_argument("--patch", type=int, default=DIMS["vision"]["patch"], help="vision patch size in pixels (default %(default)s)")
     p.add_argument("--vision-width", type=int, default=DIMS["vision"]["hidden"], help="vision transformer width (default %(default)s)")
@@ -487,17 +487,26 @@ def main():
         caps = [c["ids"] for c in chosen]
         img_emb = model.encode_image(to_pixels(images[idx]))
         if a.caption_edits > 0:
-            edited = [edit_caption(c["text"], rng) for c in chosen]
-            if a.region_negatives:
-                edited += [n for c in chosen for n in region_negatives(c["text"])]
-            neg = [tok_cache.setdefault(e, tok.encode(e)) for e in edited if e]
+            edited = [e for e in (edit_caption(c["text"], rng) for c in chosen) if e]
+            # Region sets: for each caption that names a region, its four region-swapped versions.
+            swaps = [(k, region_negatives(c["text"])) for k, c in enumerate(chosen)] if a.region_loss > 0 else []
+            swaps = [(k, negs) for k, negs in swaps if negs]
+            swapped = [n for _, negs in swaps for n in negs]
+            neg = [tok_cache.setdefault(e, tok.encode(e)) for e in edited + swapped]
             txt_emb = model.encode_text(*pad_ids(caps + neg))
             loss, _ = clip_loss(model, img_emb, txt_emb[: len(caps)])
-            if neg:
-                scale = model.logit_scale.exp().clamp(max=100)
-                i_n, t_n = F.normalize(img_emb, dim=-1), F.normalize(txt_emb, dim=-1)
-                logits = scale * i_n @ t_n.t()  # B x (B + negatives): each image against every true and edited caption
+            scale = model.logit_scale.exp().clamp(max=100)
+            i_n, t_n = F.normalize(img_emb, dim=-1), F.normalize(txt_emb, dim=-1)
+            if edited:
+                logits = scale * i_n @ t_n[: len(caps) + len(edited)].t()  # each image against every true and edited caption
                 loss = loss + a.caption_edits * F.cross_entropy(logits, torch.arange(len(caps)))
+            if swaps:
+                # Each such image against its own caption and that caption's four region swaps (5-way).
+                rows = torch.tensor([k for k, _ in swaps])
+                base = len(caps) + len(edited)
+                cand = torch.stack([torch.cat([t_n[k : k + 1], t_n[base + 4 * j : base + 4 * j + 4]]) for j, (k, _) in enumerate(swaps)])
+                logits = scale * (cand @ i_n[rows][:, :, None]).squeeze(-1)
+                loss = loss + a.region_loss * F.cross_entropy(logits, torch.zeros(len(swaps), dtype=torch.long))
         else:
             loss, _ = clip_loss(model, img_emb, model.encode_text(*pad_ids(caps)))
         opt.zero_grad(set_to_none=True)
@@ -542,7 +551,7 @@ def main():
             "hard_negatives": a.hard_negatives,
             "caption_edits": a.caption_edits,
             "anneal_by_time": a.anneal_by_time,
-            "region_negatives": a.region_negatives,
+            "region_loss": a.region_loss,
             "boost_vision_pos": a.boost_vision_pos,
             "threads": a.threads,
             "train_seconds": round(seconds, 1),
