@@ -8,21 +8,29 @@
 // after committing chunks) and the count starts again. A long run therefore survives any number
 // of preemptions as long as each one leaves progress behind, while a run that fails the same way
 // every time still stops after maxAttempts.
-import { and, asc, eq, lte, or } from "drizzle-orm";
+import { and, asc, eq, lte, notExists, or, sql } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { jobs, runs, type JobRow } from "../../db/schema";
 import { config } from "../config";
 import { failRun } from "./fail-run";
 
-/** `now` is for tests that move the clock instead of waiting. */
-export function claimJob(workerId: string, leaseMs: number = config().jobLeaseMs, now: number = Date.now()): JobRow | undefined {
+/**
+ * `now` is for tests that move the clock instead of waiting. `demoRuns: false` leaves jobs of
+ * demo runs alone: the demo is toy-world results, scored by the toy-world evaluator only, so a
+ * worker with another evaluator must not claim them (run-worker.ts decides).
+ */
+export function claimJob(workerId: string, leaseMs: number = config().jobLeaseMs, now: number = Date.now(), opts: { demoRuns?: boolean } = {}): JobRow | undefined {
   return getDb().transaction(
     (tx) => {
+      const demoFree =
+        opts.demoRuns === false
+          ? notExists(tx.select({ one: sql`1` }).from(runs).where(and(eq(runs.id, jobs.runId), eq(runs.isDemo, true))))
+          : undefined;
       for (;;) {
         const candidate = tx
           .select()
           .from(jobs)
-          .where(or(eq(jobs.status, "queued"), and(eq(jobs.status, "running"), lte(jobs.leaseExpiresAt, new Date(now)))))
+          .where(and(or(eq(jobs.status, "queued"), and(eq(jobs.status, "running"), lte(jobs.leaseExpiresAt, new Date(now)))), demoFree))
           .orderBy(asc(jobs.id))
           .limit(1)
           .get();

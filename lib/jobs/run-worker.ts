@@ -5,7 +5,7 @@
 import os from "node:os";
 import { randomBytes } from "node:crypto";
 import { getEvaluator, type ClipEvaluator } from "../clip/evaluator";
-import { evaluatorWarning } from "../clip/identity";
+import { evaluatorWarning, TOY_EVALUATOR_NAME } from "../clip/identity";
 import { resolveServiceModel, type ResolvedModel } from "../clip/resolve-model";
 import { getServiceEvaluator } from "../scoring/service-evaluator";
 import { config } from "../config";
@@ -68,7 +68,8 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerStats
   }
 
   while (!stopping()) {
-    const job = claimJob(workerId, leaseMs);
+    // Demo runs are toy-world results: only a toy-world evaluator scores them.
+    const job = claimJob(workerId, leaseMs, Date.now(), { demoRuns: evaluator?.identity.name === TOY_EVALUATOR_NAME });
     if (!job) {
       if (opts.exitWhenIdle) break;
       await sleepUntilWoken(pollMs, opts.signal);

@@ -4,7 +4,8 @@
 // evaluator are skipped and cached embeddings reused, so re-scoring resumes where it stopped.
 import { and, eq, inArray, notExists, sql } from "drizzle-orm";
 import { getDb, type DbOrTx } from "../../db/client";
-import { jobs, runScores, runs, variants } from "../../db/schema";
+import { evaluators, jobs, runScores, runs, variants } from "../../db/schema";
+import { TOY_EVALUATOR_NAME } from "../clip/identity";
 import { AppError } from "../errors";
 import { enqueueJob } from "../jobs/enqueue-job";
 import { scoredCount } from "./score-run";
@@ -23,6 +24,9 @@ export function rescoreRun(runId: string, evaluatorId: string, tx?: DbOrTx): Res
   if (!run) throw new AppError("not_found", `no run with id "${runId}"`);
   if (run.status === "failed") throw new AppError("conflict", `run ${runId} failed; retry it (POST /api/v1/runs/${runId}/retry) instead of re-scoring it`, { status: run.status });
   if (run.status !== "scored") throw new AppError("conflict", `run ${runId} is ${run.status}; it is being scored by the installed evaluator already`, { status: run.status });
+  if (run.isDemo && !scoresDemoRuns(tx, evaluatorId)) {
+    throw new AppError("conflict", `run ${runId} is a demo run (toy-world results), scored by the toy-world evaluator only; evaluator ${evaluatorId} is not it`, { status: run.status });
+  }
   const has = tx
     .select({ runId: runScores.runId })
     .from(runScores)
@@ -40,7 +44,12 @@ export function rescoreRun(runId: string, evaluatorId: string, tx?: DbOrTx): Res
   return { runId, queued: true, status: "queued", message: `run ${runId} queued for scoring by evaluator ${evaluatorId}` };
 }
 
-/** Scored runs without run-level scores from `evaluatorId`, optionally of one variant (by name). */
+/** Whether `evaluatorId` may score demo runs: they are toy-world results, for the toy-world evaluator only. */
+function scoresDemoRuns(db: DbOrTx, evaluatorId: string): boolean {
+  return db.select({ name: evaluators.name }).from(evaluators).where(eq(evaluators.id, evaluatorId)).get()?.name === TOY_EVALUATOR_NAME;
+}
+
+/** Scored runs without run-level scores from `evaluatorId` (demo runs only for the toy-world evaluator), optionally of one variant (by name). */
 function lackingScores(db: DbOrTx, evaluatorId: string, variantName?: string) {
   const lacking = notExists(
     db
@@ -48,14 +57,15 @@ function lackingScores(db: DbOrTx, evaluatorId: string, variantName?: string) {
       .from(runScores)
       .where(and(eq(runScores.runId, runs.id), eq(runScores.evaluatorId, evaluatorId))),
   );
-  return and(eq(runs.status, "scored"), lacking, variantName !== undefined ? eq(variants.name, variantName) : undefined);
+  const demo = scoresDemoRuns(db, evaluatorId) ? undefined : eq(runs.isDemo, false);
+  return and(eq(runs.status, "scored"), lacking, demo, variantName !== undefined ? eq(variants.name, variantName) : undefined);
 }
 
 function runsLackingScores(db: DbOrTx, evaluatorId: string, variantName?: string) {
   return db.select({ id: runs.id }).from(runs).innerJoin(variants, eq(variants.id, runs.variantId)).where(lackingScores(db, evaluatorId, variantName));
 }
 
-/** How many scored runs lack scores from `evaluatorId` (shown at start-up, by health and the banner). */
+/** How many scored runs lack scores from `evaluatorId` (shown at start-up, by health and the banner); demo runs count only for the toy-world evaluator. */
 export function countRunsLackingScores(evaluatorId: string): number {
   const db = getDb();
   return db.select({ n: sql<number>`count(*)` }).from(runs).innerJoin(variants, eq(variants.id, runs.variantId)).where(lackingScores(db, evaluatorId)).get()!.n;

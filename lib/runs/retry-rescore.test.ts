@@ -128,6 +128,22 @@ describe("rescoreRun / rescoreRuns", () => {
     expect(rescoreRuns(evB.identity.id)).toEqual({ queued: [] });
   });
 
+  it("leaves demo runs (toy-world results) to the toy-world evaluator: no re-score, no count, no claim by another evaluator's worker", async () => {
+    const demo = (await createRun(await makeRunInput(dir, { folder: "d", variant: "demo-v" }))).run;
+    getDb().update(runs).set({ isDemo: true }).where(eq(runs.id, demo.id)).run();
+    // A worker with the fixture evaluator leaves the demo run's job queued.
+    await startWorker({ ...quiet, evaluator: evA, workerId: "fixture" });
+    expect(runRow(demo.id)).toMatchObject({ status: "queued" });
+    expect(claimJob("fixture-again", 60_000, Date.now(), { demoRuns: false })).toBeUndefined();
+    // The demo's own (here: any) worker scores it.
+    expect(claimJob("demo-worker", 60_000)).toMatchObject({ runId: demo.id });
+    getDb().delete(jobs).run();
+    getDb().update(runs).set({ status: "scored" }).where(eq(runs.id, demo.id)).run();
+    expect(countRunsLackingScores(evB.identity.id)).toBe(0);
+    expect(rescoreRuns(evB.identity.id)).toEqual({ queued: [] });
+    expect(() => rescoreRun(demo.id, evB.identity.id)).toThrow(expect.objectContaining({ code: "conflict", message: expect.stringMatching(/demo run/) }));
+  });
+
   it("resumes an interrupted re-score without redoing the samples it already scored", async () => {
     const { run } = await createRun(await makeRunInput(dir, { perPrompt: 6 }));
     await startWorker({ ...quiet, evaluator: evA, workerId: "a" });
