@@ -105,6 +105,11 @@ async function main() {
     }
     void serve(req, res);
   });
+  // A taken port is fatal: say so and exit, instead of Next.js's uncaught-exception log and a process serving nothing.
+  server.on("error", (e) => {
+    console.error(e.code === "EADDRINUSE" ? `error: port ${port} is already in use on ${values.host}; stop what listens there or choose another with --port N` : `error: ${e.message}`);
+    process.exit(1);
+  });
   server.listen(port, values.host, () => console.log(`ready on http://${values.host === "0.0.0.0" ? "localhost" : values.host}:${port}`));
   for (const sig of ["SIGINT", "SIGTERM"]) process.once(sig, () => server.close(() => process.exit(0)));
 }

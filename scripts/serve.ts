@@ -5,7 +5,8 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline/promises";
-import { parseCliArgs } from "../lib/cli/parse-cli-args";
+import net from "node:net";
+import { parseCliArgs, usageErrorText } from "../lib/cli/parse-cli-args";
 import { migrate } from "../db/migrate";
 import { FIXTURE_WARNING, TOY_WARNING } from "../lib/clip/identity";
 import { TOY_MODEL_DIR, resolveServiceModel } from "../lib/clip/resolve-model";
@@ -69,6 +70,22 @@ async function seedFirstStart(): Promise<void> {
   }
 }
 
+/** Resolves when `port` can be listened on at `host`; otherwise exits 1 with what to do. */
+function assertPortFree(port: number, host: string): Promise<void> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once("error", (e: NodeJS.ErrnoException) => {
+      console.error(
+        e.code === "EADDRINUSE"
+          ? `error: port ${port} is already in use on ${host} (another t2i-eval?); stop it, or start this one with: npm start -- --port ${port + 1}`
+          : `error: cannot listen on ${host}:${port}: ${e.message}`,
+      );
+      process.exit(1);
+    });
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
+
 async function main() {
   const { values } = parseCliArgs({
     options: {
@@ -81,6 +98,12 @@ async function main() {
     },
   }, { script: "start", usage: HELP });
   if (values.help) return void process.stdout.write(HELP);
+  if (!/^\d+$/.test(values.port!) || Number(values.port) < 1 || Number(values.port) > 65535) {
+    process.stderr.write(usageErrorText("start", `--port must be a whole number from 1 to 65535, got "${values.port}"`, HELP));
+    process.exit(2);
+  }
+  // Before migrating, seeding and building: a second `npm start` on a taken port stops here.
+  await assertPortFree(Number(values.port), values.host!);
   const cfg = config();
   fs.mkdirSync(cfg.dataDir, { recursive: true });
   migrate();

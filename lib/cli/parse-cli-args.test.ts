@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import net from "node:net";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -46,5 +47,35 @@ describe("every script in scripts/", () => {
     expect(r.stderr).toMatch(/Usage:/);
     expect(r.stderr).toContain("--no-such-option");
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+});
+
+describe("npm start's port", () => {
+  const start = (args: string[]) =>
+    spawnSync(process.execPath, ["--import", "tsx", "scripts/serve.ts", "--no-demo", "--no-prompt", ...args], {
+      encoding: "utf8",
+      env: { ...process.env, T2I_DATA_DIR: fs.mkdtempSync("/tmp/cli-port-") },
+      timeout: 60_000,
+    });
+
+  it("refuses a port that is not 1-65535 with the usage (exit 2)", () => {
+    for (const port of ["abc", "99999", "0"]) {
+      const r = start(["--port", port]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`--port must be a whole number from 1 to 65535, got "${port}"`);
+    }
+  }, 60_000);
+
+  it("exits 1 at once, naming the port, when it is already taken (instead of serving nothing)", async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+    const port = (holder.address() as net.AddressInfo).port;
+    try {
+      const r = start(["--port", String(port), "--host", "127.0.0.1"]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`port ${port} is already in use`);
+    } finally {
+      holder.close();
+    }
   }, 60_000);
 });
