@@ -1,8 +1,13 @@
 // CSV for downloads (RFC 4180): a header row of the column names, then one row per record;
-// cells holding a comma, quote or line break are quoted, null/undefined are empty.
+// cells holding a comma, quote or line break are quoted, null/undefined are empty. Text cells
+// that a spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage return:
+// a submitter's prompt such as =HYPERLINK(…)) get a leading apostrophe, as OWASP's "CSV
+// injection" advice says; numbers are written as they are.
 
-function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? "" : String(v);
+/** One cell; exported for tests. */
+export function csvCell(v: unknown): string {
+  let s = v === null || v === undefined ? "" : String(v);
+  if (typeof v === "string" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
