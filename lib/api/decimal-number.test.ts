@@ -21,6 +21,17 @@ describe("decimalNumber", () => {
     expect(scale.safeParse("").error?.issues[0]?.message).toMatch(/expected a number/);
     expect(scale.safeParse("-1").success).toBe(false);
   });
+
+  it("takes plain decimals only: hex, binary, octal and Infinity are refused, exponents and bare dots are read", () => {
+    for (const t of ["0x10", "0b11", "0o7", "Infinity", "1e400", "1_000"]) expect(scale.safeParse(t).error?.issues[0]?.message, t).toMatch(/expected a number/);
+    expect(scale.parse("1e2")).toBe(100);
+    expect(scale.parse(".5")).toBe(0.5);
+    expect(scale.parse("+7.")).toBe(7);
+    const steps = decimalNumber((n) => n.int().min(1));
+    expect(steps.safeParse("0x20").success).toBe(false);
+    expect(steps.safeParse("2.5").success).toBe(false);
+    expect(steps.parse("20")).toBe(20);
+  });
 });
 
 describe("the upload's error messages", () => {

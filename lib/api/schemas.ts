@@ -19,9 +19,9 @@ export const runUploadFieldsSchema = z
     variant: z.string().trim().min(1).max(100).meta({ description: "Variant name; registered with POST /api/v1/variants, or created here when conditioningType is given." }),
     guidanceScale: decimalNumber((n) => n.min(0).max(1000)).meta({ description: "Classifier-free guidance scale the samples were made with." }),
     promptSet: optionalText(100).meta({ description: "Named prompt set the manifest's prompts or prompt_ids must belong to; without one the upload's prompts form an implicit set." }),
-    promptSetVersion: z.coerce.number().int().min(1).optional(),
+    promptSetVersion: decimalNumber((n) => n.int().min(1)).optional(),
     sampler: optionalText(100),
-    steps: z.coerce.number().int().min(1).max(100_000).optional(),
+    steps: decimalNumber((n) => n.int().min(1).max(100_000)).optional(),
     seedPolicy: optionalText(200).meta({ description: "How seeds were chosen, e.g. 'per-sample: seed column'." }),
     conditioningType: conditioningTypeSchema.optional().meta({ description: "Creates the variant if it does not exist yet." }),
     variantDescription: optionalText(5000),
@@ -37,14 +37,14 @@ export const referenceSetUploadFieldsSchema = z
     name: z.string().trim().min(1).max(100).meta({ description: "Reference set name; uploading an existing name makes its next version." }),
     description: optionalText(2000),
     promptSet: optionalText(100).meta({ description: "Prompt set (name or id) whose prompts the manifest's prompt / prompt_id name: per-prompt references. Omit for a global set (the manifest's prompts are then ignored)." }),
-    promptSetVersion: z.coerce.number().int().min(1).optional(),
+    promptSetVersion: decimalNumber((n) => n.int().min(1)).optional(),
   })
   .strict()
   .meta({ id: "ReferenceSetUploadFields" });
 
 export const runIdParamsSchema = z.object({ id: z.string().min(1).max(100) });
 
-export const promptSetQuerySchema = z.object({ version: z.coerce.number().int().min(1).optional() });
+export const promptSetQuerySchema = z.object({ version: decimalNumber((n) => n.int().min(1)).optional() });
 
 /** The diversity level the ranking compares fidelity at (lib/ranking settings.ts); omitted = the default level. */
 const diversityLevelQuery = z.coerce
@@ -56,7 +56,7 @@ const diversityLevelQuery = z.coerce
 export const leaderboardQuerySchema = z
   .object({
     promptSet: z.string().trim().min(1).max(200).meta({ description: "Prompt set name or id." }),
-    version: z.coerce.number().int().min(1).optional(),
+    version: decimalNumber((n) => n.int().min(1)).optional(),
     includeDemo: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
     diversity: diversityLevelQuery,
     source: runSourceFilterSchema.optional().meta({ description: "Only uploaded, generated or demo runs (default: all). Hidden runs and variants are always left out." }),
@@ -67,7 +67,7 @@ export const leaderboardQuerySchema = z
 export const rankingExportQuerySchema = z
   .object({
     promptSet: z.string().trim().min(1).max(200),
-    version: z.coerce.number().int().min(1).optional(),
+    version: decimalNumber((n) => n.int().min(1)).optional(),
     evaluator: z.string().max(200).optional(),
     includeDemo: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
     diversity: diversityLevelQuery,
@@ -112,7 +112,7 @@ export const auditQuerySchema = listAuditInputSchema.meta({ id: "AuditQuery" });
 export const plotDataQuerySchema = z.object({
   view: z.enum(["leaderboard", "variant", "compare"]).default("leaderboard"),
   promptSet: z.string().trim().min(1).max(200),
-  version: z.coerce.number().int().min(1).optional(),
+  version: decimalNumber((n) => n.int().min(1)).optional(),
   evaluator: z.string().max(200).optional(),
   variant: z.string().max(200).optional(),
   a: z.string().max(200).optional(),

@@ -6,13 +6,14 @@ import { getDb } from "../../db/client";
 import { auditLog, type AuditLogRow } from "../../db/schema";
 import { requireAdmin, type Actor } from "../auth/authorize-mutation";
 import { validationError } from "../http/respond";
+import { decimalNumber } from "../api/decimal-number";
 
 export const listAuditInputSchema = z.object({
   targetType: z.enum(["run", "variant", "generation", "prompt_set", "reference_set"]).optional(),
   targetId: z.string().trim().min(1).max(200).optional(),
   /** Only entries with a smaller id (the `nextBefore` of the previous page). */
-  before: z.coerce.number().int().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  before: decimalNumber((n) => n.int().min(1)).optional(),
+  limit: decimalNumber((n) => n.int().min(1).max(500)).default(100),
 });
 export type ListAuditInput = z.input<typeof listAuditInputSchema>;
 

@@ -5,12 +5,13 @@ import { getDb } from "../../db/client";
 import { generations, generationStatusSchema, variants } from "../../db/schema";
 import { validationError } from "../http/respond";
 import { generationViews, type GenerationView } from "./get-generation-or-throw";
+import { decimalNumber } from "../api/decimal-number";
 
 export const listGenerationsInputSchema = z.object({
   variant: z.string().trim().min(1).optional().meta({ description: "Variant name." }),
   status: generationStatusSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: decimalNumber((n) => n.int().min(1).max(200)).default(50),
+  offset: decimalNumber((n) => n.int().min(0)).default(0),
 });
 export type ListGenerationsInput = z.input<typeof listGenerationsInputSchema>;
 

@@ -8,6 +8,7 @@ import { getDb } from "../../db/client";
 import { referenceScores, referenceSets, runScores, runs, variants } from "../../db/schema";
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
 import type { ReferenceMetrics } from "./reference-metrics";
+import { decimalNumber } from "../api/decimal-number";
 
 export const BOARD_REFERENCE_METRICS = ["recall", "coverage", "precision", "density", "fd", "cmmd"] as const;
 export type BoardReferenceMetric = (typeof BOARD_REFERENCE_METRICS)[number];
@@ -92,7 +93,7 @@ export function boardReferenceMetrics(promptSetId: string, evaluatorId: string, 
 
 export const boardReferenceQuerySchema = z.object({
   promptSet: z.string().trim().min(1).max(200).meta({ description: "Prompt set name or id." }),
-  version: z.coerce.number().int().min(1).optional(),
+  version: decimalNumber((n) => n.int().min(1)).optional(),
   evaluator: z.string().max(200).optional().meta({ description: "Evaluator id; default: the one that last scored a run of this prompt set against a reference set." }),
   metric: z.enum(BOARD_REFERENCE_METRICS).default("recall"),
   includeDemo: z.enum(["true", "false"]).default("true"),

@@ -6,14 +6,15 @@ import { getDb } from "../../db/client";
 import { evaluators, promptSets, runScores, runStatusSchema, runs, variants } from "../../db/schema";
 import { evaluatorWarning } from "../clip/identity";
 import { validationError } from "../http/respond";
+import { decimalNumber } from "../api/decimal-number";
 
 export const listRunsInputSchema = z.object({
   variant: z.string().trim().min(1).optional(),
   /** Prompt set name (all versions). */
   promptSet: z.string().trim().min(1).optional(),
   status: runStatusSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: decimalNumber((n) => n.int().min(1).max(200)).default(50),
+  offset: decimalNumber((n) => n.int().min(0)).default(0),
 });
 export type ListRunsInput = z.input<typeof listRunsInputSchema>;
 

@@ -8,11 +8,12 @@ import { getDb } from "../../db/client";
 import { prompts, promptScores, runs, sampleScores, samples } from "../../db/schema";
 import { AppError } from "../errors";
 import { validationError } from "../http/respond";
+import { decimalNumber } from "../api/decimal-number";
 
 export const sampleScoresQuerySchema = z.object({
   evaluator: z.string().max(200).optional().meta({ description: "Evaluator id; default: the one that last scored the run." }),
-  limit: z.coerce.number().int().min(1).max(5000).default(500).meta({ description: "Samples per page (JSON); CSV holds every sample." }),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: decimalNumber((n) => n.int().min(1).max(5000)).default(500).meta({ description: "Samples per page (JSON); CSV holds every sample." }),
+  offset: decimalNumber((n) => n.int().min(0)).default(0),
   format: z.enum(["json", "csv"]).default("json"),
 });
 export type SampleScoresQuery = z.input<typeof sampleScoresQuerySchema>;
