@@ -138,7 +138,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
           <select name="promptSet" defaultValue={board.promptSet.name} className="mt-1 max-w-full rounded border border-slate-300 px-2 py-1">
             {sets.map((s) => (
               <option key={s.id} value={s.name}>
-                {s.name} v{s.version} ({s.runCount} runs){s.isDemo ? " — demo" : ""}
+                {s.name} v{s.version} ({s.runCount} {s.runCount === 1 ? "run" : "runs"}){s.isDemo ? " — demo" : ""}
               </option>
             ))}
           </select>
@@ -148,7 +148,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
           <select name="evaluator" defaultValue={board.evaluator?.id} className="mt-1 max-w-full rounded border border-slate-300 px-2 py-1">
             {board.evaluators.map((e) => (
               <option key={e.id} value={e.id}>
-                {e.id} ({e.runs} runs){e.warning ? ` — ${e.warning}` : ""}
+                {e.id} ({e.runs} {e.runs === 1 ? "run" : "runs"}){e.warning ? ` — ${e.warning}` : ""}
               </option>
             ))}
           </select>

@@ -75,6 +75,15 @@ describe("npm run score", () => {
     expect(r.stdout).toBe("");
   });
 
+  it("says why a manifest cannot be read (missing file, a folder), exit 2", () => {
+    const missing = score(["--manifest", path.join(tmp, "nope.jsonl"), "--model", "fixture"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("nope.jsonl: no such file");
+    const folder = score(["--manifest", tmp, "--model", "fixture"]);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toMatch(/it is a folder/);
+  });
+
   it("refuses to run without an installed model and says how to get one, exit 2", () => {
     const r = score(["--manifest", "examples/shapes/manifest.jsonl"]);
     expect(r.code).toBe(2);

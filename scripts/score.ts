@@ -103,8 +103,10 @@ async function run(): Promise<number> {
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(args.manifest);
-  } catch {
-    throw new UsageError(`cannot read manifest ${args.manifest}`);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder; give the manifest file inside it" : code === "EACCES" ? "permission denied" : (e as Error).message;
+    throw new UsageError(`cannot read manifest ${args.manifest}: ${why}`);
   }
   const rows = parseManifest(bytes, args.manifest, { requirePrompt: true });
   const missingPrompt = rows.findIndex((r) => r.prompt === undefined);

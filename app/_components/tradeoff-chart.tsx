@@ -158,7 +158,8 @@ export function TradeoffChart({ series, height = 380, showLabels = true, evaluat
                   legendType="none"
                   data={fronts[i]}
                   fill="none"
-                  line={{ stroke: styles[i]!.color, strokeWidth: 2.5, strokeDasharray: "6 3" }}
+                  // Drawn on top of the points: it must not take their hover (a run's tooltip) away.
+                  line={{ stroke: styles[i]!.color, strokeWidth: 2.5, strokeDasharray: "6 3", pointerEvents: "none" }}
                   shape={() => <g />}
                   isAnimationActive={false}
                   tooltipType="none"
