@@ -31,7 +31,8 @@ export async function EvaluatorBanner() {
   }
   return (
     <div role="status" className="bg-amber-100 px-4 py-2 text-center text-sm text-amber-950">
-      <strong>Scores on this server come from a {FIXTURE_WARNING}.</strong> Install the real evaluator with{" "}
+      <strong>This server scores new runs with a {FIXTURE_WARNING}.</strong> (The toy-world demo keeps its
+      toy-world evaluator's scores.) Install the real evaluator with{" "}
       <code className="rounded bg-amber-200 px-1">npm run fetch-model</code> and restart.
     </div>
   );
