@@ -19,8 +19,9 @@ prompts) at guidance ${DEMO_EXPERIMENT.guidanceScales.join(", ")}, ${DEMO_EXPERI
 toy reference set '${DEMO_PROMPT_SET}-truth' (${DEMO_REFERENCE.perPrompt} scenes per prompt from the scene grammar) is rendered
 and every demo run is compared with it (recall, coverage, precision, density, FD, CMMD).
 Every row is flagged as demo data. Running it again adds nothing; a variant an interrupted
-seeding left unfinished is generated again. Stop the service first: its worker would take the
-demo's scoring jobs (and seeding refuses while non-demo scoring jobs wait).
+seeding left unfinished is generated again. A running service's worker leaves demo runs to the
+toy-world evaluator, so the service may keep running; seeding refuses while non-demo scoring
+jobs wait (its own worker would score them with the toy-world evaluator).
 
   --if-empty   seed only if the database has no runs at all (first start)
   --remove     delete all demo runs, variants and prompt sets, the reference sets tied to
