@@ -47,7 +47,10 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   const unknown = chosen.filter((r) => !r.id);
   const twice = chosen.filter((r, i) => r.id && chosen.findIndex((x) => x.id === r.id) !== i);
   if (ids.length < 2) problem = "This prompt set needs scored runs of two variants.";
-  else if (unknown.length) problem = `No variant named ${unknown.map((r) => `"${r.ref}"`).join(", ")} has scored runs on this prompt set; pick from the list.`;
+  else if (unknown.length) {
+    const names = [...new Set(unknown.map((r) => `"${r.ref}"`))];
+    problem = `${names.length === 1 ? `No variant named ${names[0]}` : `None of the variants named ${names.join(", ")}`} has scored runs on this prompt set; pick from the list.`;
+  }
   else if (twice.length) problem = `"${nameOfRef(twice[0]!)}" is chosen twice: a variant cannot be compared with itself. Pick ${MIN_VARIANTS}–${MAX_VARIANTS} different variants.`;
   else if (chosen.length < MIN_VARIANTS || chosen.length > MAX_VARIANTS) problem = `Compare ${MIN_VARIANTS} to ${MAX_VARIANTS} variants (${chosen.length} chosen).`;
   const picked = problem ? [] : chosen.map((r) => r.id!);

@@ -46,6 +46,7 @@ test.describe("POST /api/v1/metrics", () => {
 
     const wrong = await request.post("/api/v1/metrics", { headers: { "content-type": "text/plain" }, data: "hello" });
     expect(wrong.status()).toBe(415);
+    expect((await wrong.json()).error.message).toBe("send multipart/form-data (image files) or application/json (base64 images), got text/plain");
     const broken = await request.post("/api/v1/metrics", { headers: { "content-type": "application/json" }, data: Buffer.from("{oops") });
     expect(broken.status()).toBe(400);
   });

@@ -34,6 +34,9 @@ export const POST = route(async (req) => {
       // base64 inflates by 4/3; allow for it and the JSON around it.
       staged = await ingestJsonImages(await readJson(req, Math.ceil(c.metricsMaxBytes * 1.4) + 65_536), { limits });
     } else {
+      if (!type.startsWith("multipart/form-data")) {
+        throw new AppError("unsupported_media_type", `send multipart/form-data (image files) or application/json (base64 images), got ${type || "no content type"}`);
+      }
       if (!req.body) throw new AppError("bad_request", "empty request body");
       staged = await ingestMultipart(req.body, req.headers.get("content-type"), { limits });
     }
@@ -42,7 +45,7 @@ export const POST = route(async (req) => {
   }
   try {
     const raw = new URL(req.url).searchParams.get("seed") ?? staged.fields.seed;
-    const seed = raw !== undefined && raw !== null ? Number(raw) : undefined;
+    const seed = raw !== undefined && raw !== null ? (/^\d+$/.test(String(raw).trim()) ? Number(raw) : NaN) : undefined;
     if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) {
       throw new AppError("validation_failed", "seed must be an integer from 0 to 4294967295");
     }
