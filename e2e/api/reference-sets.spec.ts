@@ -62,6 +62,7 @@ test("a tied reference set: uploaded, listed, shown, and each scored run is comp
 
   const board = await (await request.get(`/api/v1/reference-metrics?promptSet=${encodeURIComponent(set)}&metric=coverage`)).json();
   expect(board.rows).toEqual([expect.objectContaining({ runId: id, metric: "coverage", level: "per-prompt mean", value: m.perPrompt.coverage.mean.estimate })]);
+  await expectError(await request.get(`/api/v1/reference-metrics?promptSet=${encodeURIComponent(set)}&evaluator=no-such-evaluator`), 404, "not_found");
   const csv = await request.get(`/api/v1/reference-metrics?promptSet=${encodeURIComponent(set)}&format=csv`);
   expect(csv.headers()["content-type"]).toContain("text/csv");
   expect((await csv.text()).split("\n")[0]).toContain("diversity");

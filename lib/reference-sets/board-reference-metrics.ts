@@ -5,7 +5,8 @@
 import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "../../db/client";
-import { referenceScores, referenceSets, runScores, runs, variants } from "../../db/schema";
+import { evaluators, referenceScores, referenceSets, runScores, runs, variants } from "../../db/schema";
+import { AppError } from "../errors";
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
 import type { ReferenceMetrics } from "./reference-metrics";
 import { decimalNumber } from "../api/decimal-number";
@@ -101,10 +102,13 @@ export const boardReferenceQuerySchema = z.object({
 });
 export type BoardReferenceQuery = z.output<typeof boardReferenceQuerySchema>;
 
-/** Resolves the prompt set (404 when unknown) and the evaluator, then boardReferenceMetrics(). */
+/** Resolves the prompt set and the evaluator (404 when either is unknown, as the leaderboard export does), then boardReferenceMetrics(). */
 export function getBoardReferenceMetrics(q: Omit<BoardReferenceQuery, "format">): { promptSet: { id: string; name: string; version: number }; evaluatorId: string | null; metric: BoardReferenceMetric; rows: BoardReferenceRow[] } {
   const db = getDb();
   const set = findPromptSetOrThrow(db, q.promptSet, q.version);
+  if (q.evaluator !== undefined && !db.select({ id: evaluators.id }).from(evaluators).where(eq(evaluators.id, q.evaluator)).get()) {
+    throw new AppError("not_found", `no evaluator "${q.evaluator}" has scored anything on this server; GET /api/v1/leaderboard?promptSet=${set.name} lists the evaluators of this prompt set`);
+  }
   const evaluatorId =
     q.evaluator ??
     db
