@@ -141,7 +141,8 @@ export function TradeoffChart({ series, height = 380, showLabels = true, evaluat
                 fill={styles[i]!.color}
                 shape={styles[i]!.shape}
                 legendType={styles[i]!.shape}
-                line={{ stroke: styles[i]!.color, strokeOpacity: 0.5 }}
+                // The line joining a variant's runs must not take the hover from points under it (its own or another variant's).
+                line={{ stroke: styles[i]!.color, strokeOpacity: 0.5, pointerEvents: "none" }}
                 isAnimationActive={false}
                 data-testid="chart-series"
               >
@@ -158,7 +159,7 @@ export function TradeoffChart({ series, height = 380, showLabels = true, evaluat
                   legendType="none"
                   data={fronts[i]}
                   fill="none"
-                  // Drawn on top of the points: it must not take their hover (a run's tooltip) away.
+                  // Drawn on top of the points: it must not take their hover (a run's tooltip) away either.
                   line={{ stroke: styles[i]!.color, strokeWidth: 2.5, strokeDasharray: "6 3", pointerEvents: "none" }}
                   shape={() => <g />}
                   isAnimationActive={false}
