@@ -20,7 +20,11 @@ export function FieldError({ id, testId, msg }: { id: string; testId: string; ms
 export function useStoredApiKey(): [string, (v: string) => void, () => void] {
   const [apiKey, setApiKey] = useState("");
   useEffect(() => {
-    setApiKey(window.localStorage.getItem(API_KEY_STORAGE) ?? "");
+    // Fill in a remembered key, but never over one the user typed before this effect ran, or
+    // before hydration (then only the input element holds it, not the state).
+    const stored = window.localStorage.getItem(API_KEY_STORAGE) ?? "";
+    const inDom = (document.getElementById("f-apiKey") as HTMLInputElement | null)?.value ?? "";
+    setApiKey((typed) => typed || inDom || stored);
   }, []);
   return [apiKey, setApiKey, () => window.localStorage.setItem(API_KEY_STORAGE, apiKey)];
 }
