@@ -4,7 +4,7 @@
 // many runs lack scores from the installed evaluator.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { config } = await import("./lib/config");
+  const { config } = await import("./lib/core/config");
   const { migrate } = await import("./db/migrate");
   migrate();
   const { startLeftoverCleanup } = await import("./lib/storage/remove-leftovers");
@@ -18,7 +18,7 @@ export async function register(): Promise<void> {
     .catch((e: unknown) => console.error("could not count runs lacking scores:", e));
   if (!config().inProcessWorker) return;
   // In a worker thread: scoring must not hold the event loop that answers requests.
-  const { startQueueThread } = await import("./lib/jobs/start-queue-thread");
+  const { startQueueThread } = await import("./lib/workers/start-queue-thread");
   const stop = startQueueThread(`web-${process.pid}`);
   for (const sig of ["SIGTERM", "SIGINT"] as const) process.once(sig, stop);
 }

@@ -5,7 +5,7 @@ const nextConfig = {
   poweredByHeader: false,
   // `npm start` builds on a user's first start, where the type check (over two minutes on this
   // machine, the longest step) repeats what `npm run typecheck` and `npm run build` already
-  // checked for the committed code; scripts/serve.ts sets this for that build only.
+  // checked for the committed code; scripts/service/serve.ts sets this for that build only.
   typescript: { ignoreBuildErrors: process.env.T2I_FIRST_START_BUILD === "1" },
   // On every response; pages also get a per-response Content-Security-Policy from proxy.ts.
   async headers() {

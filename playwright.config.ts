@@ -27,7 +27,7 @@ export default defineConfig({
   ],
   webServer: {
     // A fresh data folder per run; the production build must exist (npm run test:e2e builds it).
-    command: `rm -rf ${DATA_DIR} && node --import tsx scripts/serve.ts --port ${PORT} --no-prompt`,
+    command: `rm -rf ${DATA_DIR} && node --import tsx scripts/service/serve.ts --port ${PORT} --no-prompt`,
     url: `http://127.0.0.1:${PORT}/api/v1/health`,
     timeout: 180_000,
     reuseExistingServer: false,

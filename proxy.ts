@@ -2,13 +2,13 @@
 // script nonce per response (Next.js reads it from the request header and puts it on its own
 // scripts), and the per-address rate limit on the pages that compute rankings, like the API's.
 import { NextResponse, type NextRequest } from "next/server";
-import { isAppError } from "@/lib/errors";
+import { isAppError } from "@/lib/core/errors";
 import { contentSecurityPolicy, isRankingPage } from "@/lib/http/page-policy";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { errorResponse } from "@/lib/http/respond";
 
 /**
- * The per-address page limit for ranking pages answered from scripts/next-server.mjs's HTML cache
+ * The per-address page limit for ranking pages answered from server/next-server.mjs's HTML cache
  * (which never reach this proxy): counted in the same window as rendered views. Resolves to the
  * 429 to send, or null to serve the page.
  */

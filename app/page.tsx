@@ -193,7 +193,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
           {board.computedAt === null
             ? "This board is being computed for the first time (it has many runs); this page reloads itself until it is ready."
             : "Runs of this board changed: the ranking below is the previous version and is being recomputed; this page reloads itself in a moment."}
-          {/* React hoists it into <head>; a cached page (scripts/page-cache.mjs) misses once the board is in. */}
+          {/* React hoists it into <head>; a cached page (server/page-cache.mjs) misses once the board is in. */}
           <meta httpEquiv="refresh" content="5" />
         </p>
       )}

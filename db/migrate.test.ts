@@ -2,9 +2,10 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { removeDataDir, useTempDataDir } from "../lib/runs/test-helpers";
+import { removeDataDir, useTempDataDir } from "../tools/test-support/runs";
 import { closeDb, getDb } from "./client";
 import { migrate, pendingMigrations } from "./migrate";
+import { ENTRY_POINTS } from "../lib/core/entry-points";
 
 let dir: string;
 beforeEach(() => {
@@ -128,14 +129,14 @@ describe("migrations", () => {
   });
 
   it("succeed when several processes migrate the same new database at once", async () => {
-    const results = await Promise.all([1, 2, 3].map(() => runScript("scripts/migrate.ts")));
+    const results = await Promise.all([1, 2, 3].map(() => runScript(ENTRY_POINTS.migrate)));
     for (const r of results) expect(r.code, r.out).toBe(0);
     expect(pendingMigrations(getDb())).toBe(0);
   });
 
   it("exit non-zero with the reason when the database cannot be migrated", async () => {
     fs.writeFileSync(path.join(dir, "t2i.sqlite"), "this is not a database, just text that is long enough to be read as a header");
-    const r = await runScript("scripts/migrate.ts");
+    const r = await runScript(ENTRY_POINTS.migrate);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/migration failed: .*not a database/);
   });

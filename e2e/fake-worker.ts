@@ -1,7 +1,7 @@
 // A stand-in for a GPU worker (docs/worker-protocol.md) for the e2e tests: it claims tasks over
 // HTTP and "generates" each sample by drawing a shape procedurally from the sample's seed.
 import { expect, type APIRequestContext } from "@playwright/test";
-import { drawShapePng, SHAPES } from "../lib/demo/draw-shape";
+import { drawShapePng, SHAPES } from "../tools/fixtures/draw-shape";
 import { workerAuth } from "./helpers";
 
 export type { Task } from "../lib/generation/worker-client/task-schema";

@@ -2,7 +2,8 @@
 // factories for sample batches with unique names so tests never depend on each other.
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { drawShapePng, SHAPES, type ColorName } from "../lib/demo/draw-shape";
+import { drawShapePng, SHAPES, type ColorName } from "../tools/fixtures/draw-shape";
+import { ENTRY_POINTS } from "../lib/core/entry-points";
 
 export const E2E_DATA_DIR = ".cache/e2e-data";
 
@@ -10,7 +11,7 @@ let cachedKey: string | undefined;
 
 /** A new API key made with the real CLI (admin unless `role` says otherwise). */
 export function newApiKey(role?: "admin" | "submitter", name = `e2e-${randomUUID().slice(0, 8)}`): string {
-  const out = execFileSync(process.execPath, ["--import", "tsx", "scripts/apikey.ts", "create", "--name", name, ...(role ? ["--role", role] : [])], {
+  const out = execFileSync(process.execPath, ["--import", "tsx", ENTRY_POINTS.apikey, "create", "--name", name, ...(role ? ["--role", role] : [])], {
     env: { ...process.env, T2I_DATA_DIR: E2E_DATA_DIR },
     encoding: "utf8",
   });
@@ -32,7 +33,7 @@ let cachedWorkerToken: string | undefined;
 /** A GPU worker token made with the real CLI (npm run worker-token) against the server's data folder. */
 export function workerToken(): string {
   if (cachedWorkerToken) return cachedWorkerToken;
-  const out = execFileSync(process.execPath, ["--import", "tsx", "scripts/worker-token.ts", "create", "--name", `e2e-${randomUUID().slice(0, 8)}`], {
+  const out = execFileSync(process.execPath, ["--import", "tsx", ENTRY_POINTS.workerToken, "create", "--name", `e2e-${randomUUID().slice(0, 8)}`], {
     env: { ...process.env, T2I_DATA_DIR: E2E_DATA_DIR },
     encoding: "utf8",
   });

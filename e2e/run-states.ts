@@ -4,7 +4,7 @@
 import path from "node:path";
 import Database from "better-sqlite3";
 import { expect, type APIRequestContext } from "@playwright/test";
-import { zipBuffer } from "../lib/uploads/test-builders";
+import { zipBuffer } from "../tools/test-support/uploads";
 import { auth, E2E_DATA_DIR, makeSamples, manifestJsonl } from "./helpers";
 
 /** Uploads prompts × 2 unique samples as a run of `variant` at `guidance`; returns the 202 answer. */

@@ -2,7 +2,7 @@
 // against each reference set, with CIs (lib/reference-sets/board-reference-metrics.ts). Server component.
 import Link from "next/link";
 import { BOARD_REFERENCE_METRICS, getBoardReferenceMetrics, type BoardReferenceMetric, type BoardReferenceRow } from "@/lib/reference-sets/board-reference-metrics";
-import { rankOnReferenceAxis } from "@/lib/reference-sets/rank-on-reference-axis";
+import { rankOnReferenceAxis } from "@/lib/leaderboard/rank-on-reference-axis";
 import { fmt, fmtCi } from "./format";
 import { UserText } from "./user-text";
 

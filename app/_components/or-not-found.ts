@@ -3,7 +3,7 @@
 // nearest not-found.tsx, which says what was not found and links to what exists) instead of
 // an error page.
 import { notFound } from "next/navigation";
-import { isAppError } from "@/lib/errors";
+import { isAppError } from "@/lib/core/errors";
 
 export function orNotFound<T>(load: () => T): T {
   try {

@@ -6,7 +6,7 @@ import { getPromptSetOrThrow } from "@/lib/prompt-sets/get-prompt-set-or-throw";
 import { fmt, fmtCi } from "@/app/_components/format";
 import { DownloadLinks, TradeoffChart } from "@/app/_components/tradeoff-chart";
 import { UserText } from "@/app/_components/user-text";
-import { isAppError } from "@/lib/errors";
+import { isAppError } from "@/lib/core/errors";
 import { defaultPromptSet } from "@/lib/leaderboard/default-prompt-set";
 import { getComparison, getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
 import { diversityLevelSchema } from "@/lib/ranking";

@@ -1,9 +1,46 @@
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import type { ReferenceMetrics } from "../../lib/reference-sets/reference-metrics";
+import type { BootstrapResult } from "../../lib/metrics/bootstrap";
+import type { PerPromptMean } from "../../lib/metrics/distribution";
 import { nowMs } from "./column-helpers";
 import { evaluators } from "./evaluators";
 import { referenceSets } from "./reference-sets";
 import { runs } from "./runs";
+
+/** The JSON of reference_scores.metrics: one run against one reference set (lib/reference-sets/reference-metrics.ts computes it). */
+export type Flagged = { value: number | null; reliable: boolean; reason?: string; ci?: BootstrapResult };
+
+export interface ReferenceMetrics {
+  version: number;
+  referenceSet: { id: string; name: string; version: number; perPrompt: boolean };
+  evaluator: { id: string; name: string };
+  /** `FD_<evaluator>`: Fréchet distance in the evaluator's embedding space (not FID). */
+  fdLabel: string;
+  cmmdLabel: string;
+  nGenerated: number;
+  nReference: number;
+  dim: number;
+  k: { precisionRecall: number; densityCoverage: number };
+  fd: Flagged;
+  cmmd: Flagged;
+  precision: Flagged;
+  recall: Flagged;
+  density: Flagged;
+  coverage: Flagged;
+  /** Set when the global metrics have no CI, saying why. */
+  globalCiSkipped?: string;
+  /** Means over prompts of the per-prompt metrics (reference sets tied to the run's prompt set). */
+  perPrompt: null | {
+    prompts: number;
+    recall: PerPromptMean;
+    coverage: PerPromptMean;
+    precision: PerPromptMean;
+    density: PerPromptMean;
+    /** Per prompt (key = the prompt's row id): what the leaderboard ranks on when its diversity axis is switched. */
+    rows: { key: string; n: number; recall: number | null; coverage: number | null; precision: number | null; density: number | null }[];
+  };
+  backend: "typescript" | "onnx";
+  seconds: number;
+}
 
 /** Distribution metrics of one run against one reference set, per evaluator (lib/reference-sets/score-run-against-references.ts). */
 export const referenceScores = sqliteTable(

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
-import { noise } from "../../lib/uploads/test-builders";
+import { noise } from "../../tools/test-support/uploads";
 import { claim, drawSample, putSample, workUntilIdle } from "../fake-worker";
 import { apiKey, auth, uniqueName, workerAuth } from "../helpers";
 

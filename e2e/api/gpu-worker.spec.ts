@@ -7,11 +7,12 @@ import { deriveSeed } from "../../lib/generation/derive-seed";
 import { auth, uniqueName, workerToken, E2E_DATA_DIR } from "../helpers";
 import Database from "better-sqlite3";
 import path from "node:path";
+import { ENTRY_POINTS } from "../../lib/core/entry-points";
 
 function startWorker(baseURL: string, variant: string, log: string[]): ChildProcess {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "scripts/gpu-worker.ts", "--server", baseURL, "--engine", "onnx", "--model", "fixture", "--provider", "cpu", "--threads", "1", "--variant", variant, "--poll-seconds", "1"],
+    ["--import", "tsx", ENTRY_POINTS.gpuWorker, "--server", baseURL, "--engine", "onnx", "--model", "fixture", "--provider", "cpu", "--threads", "1", "--variant", variant, "--poll-seconds", "1"],
     { env: { ...process.env, T2I_WORKER_TOKEN: workerToken() }, stdio: ["ignore", "pipe", "pipe"] },
   );
   child.stdout!.on("data", (d: Buffer) => log.push(d.toString()));

@@ -3,7 +3,7 @@
 import http from "node:http";
 import { expect, test } from "@playwright/test";
 import sharp from "sharp";
-import { photoLikePixels } from "../../lib/clip/test-images";
+import { photoLikePixels } from "../../tools/fixtures/test-images";
 
 const errorShape = { error: { code: expect.any(String), message: expect.any(String) } };
 

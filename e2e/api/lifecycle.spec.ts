@@ -1,7 +1,7 @@
 // Ownership, delete, hide, rename, the audit log and provenance through the REST API, with keys
 // of both roles made by the real CLI.
 import { expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
-import { zipBuffer } from "../../lib/uploads/test-builders";
+import { zipBuffer } from "../../tools/test-support/uploads";
 import { claim, drawSample, putSample } from "../fake-worker";
 import { auth, makeSamples, manifestJsonl, newApiKey, uniqueName, workerAuth } from "../helpers";
 import { snapshot } from "../state";

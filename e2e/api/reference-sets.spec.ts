@@ -7,6 +7,7 @@ import path from "node:path";
 import { expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
 import { snapshot } from "../state";
 import { auth, makeSamples, manifestJsonl, newApiKey, uniqueName, type SampleFile } from "../helpers";
+import { ENTRY_POINTS } from "../../lib/core/entry-points";
 
 function form(fields: Record<string, string>, files: SampleFile[], manifest = manifestJsonl(files)): FormData {
   const fd = new FormData();
@@ -104,9 +105,9 @@ test("npm run reference-sets uploads and lists through the REST API", async ({ b
   fs.writeFileSync(path.join(dir, "manifest.jsonl"), manifestJsonl(refs));
   const name = uniqueName("cli-ref");
   const env = { ...process.env, T2I_SERVER: baseURL!, T2I_API_KEY: auth().Authorization.slice("Bearer ".length) };
-  const out = execFileSync(process.execPath, ["--import", "tsx", "scripts/reference-sets.ts", "upload", "--name", name, "--prompt-set", set, "--manifest", path.join(dir, "manifest.jsonl")], { env, encoding: "utf8" });
+  const out = execFileSync(process.execPath, ["--import", "tsx", ENTRY_POINTS.referenceSets, "upload", "--name", name, "--prompt-set", set, "--manifest", path.join(dir, "manifest.jsonl")], { env, encoding: "utf8" });
   expect(JSON.parse(out)).toMatchObject({ name, version: 1, images: 6, queuedRuns: 0 });
-  const listed = execFileSync(process.execPath, ["--import", "tsx", "scripts/reference-sets.ts", "list"], { env, encoding: "utf8" });
+  const listed = execFileSync(process.execPath, ["--import", "tsx", ENTRY_POINTS.referenceSets, "list"], { env, encoding: "utf8" });
   expect(listed).toContain(`${name} v1\t6 images\tprompt set ${set} v1`);
   fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -153,7 +154,7 @@ test("only a reference set's owner or an admin may add a version or delete it (R
   const v2 = await (await upload(alice)).json();
   expect(v2).toMatchObject({ version: 1, queuedRuns: 1 });
   const cli = (args: string[]) =>
-    spawnSync(process.execPath, ["--import", "tsx", "scripts/reference-sets.ts", ...args], { env: { ...process.env, T2I_SERVER: baseURL!, T2I_API_KEY: auth().Authorization.slice("Bearer ".length) }, encoding: "utf8" });
+    spawnSync(process.execPath, ["--import", "tsx", ENTRY_POINTS.referenceSets, ...args], { env: { ...process.env, T2I_SERVER: baseURL!, T2I_API_KEY: auth().Authorization.slice("Bearer ".length) }, encoding: "utf8" });
   expect(cli(["delete", v2.id]).status).toBe(2);
   const out = cli(["delete", v2.id, "--yes"]);
   expect(out.status, out.stderr).toBe(0);

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { expect, test, type APIResponse } from "@playwright/test";
 import { apiKey, auth, uniqueName } from "../helpers";
 import { markFailed, moveScoresToEvaluator, uploadBatch, waitStatus } from "../run-states";
+import { ENTRY_POINTS } from "../../lib/core/entry-points";
 
 async function expectError(res: APIResponse, status: number, code: string) {
   expect(res.status(), await res.text()).toBe(status);
@@ -55,7 +56,7 @@ test.describe("re-score and retry", () => {
 
     // The command line does the same through the REST API.
     markFailed(id);
-    const cli = spawnSync(process.execPath, ["--import", "tsx", "scripts/runs.ts", "retry", id], {
+    const cli = spawnSync(process.execPath, ["--import", "tsx", ENTRY_POINTS.runs, "retry", id], {
       env: { ...process.env, T2I_SERVER: test.info().project.use.baseURL!, T2I_API_KEY: apiKey() },
       encoding: "utf8",
     });

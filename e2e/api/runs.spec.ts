@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
-import { jsonl, noise, png, pngDeclaring, tarBuffer, zeros, zipBuffer } from "../../lib/uploads/test-builders";
+import { jsonl, noise, png, pngDeclaring, tarBuffer, zeros, zipBuffer } from "../../tools/test-support/uploads";
 import { auth, makeSamples, manifestJsonl, uniqueName } from "../helpers";
 import { snapshot } from "../state";
 

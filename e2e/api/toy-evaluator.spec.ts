@@ -7,9 +7,9 @@ import os from "node:os";
 import path from "node:path";
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
 import { renderScenePng } from "../../lib/toy-world/render";
-import { sampleScene, type SceneConstraints } from "../../lib/toy-world/scene";
-import { HELD_OUT_SEED_BASE } from "../../lib/toy-world/write-dataset";
+import { sampleScene, type SceneConstraints, HELD_OUT_SEED_BASE } from "../../lib/toy-world/scene";
 import { uniqueName } from "../helpers";
+import { ENTRY_POINTS } from "../../lib/core/entry-points";
 
 const TOY_WARNING = "toy-world evaluator: meaningful only on toy-world images";
 // A second server (its own port and data folder) scores with the toy model; the suite's main
@@ -48,10 +48,10 @@ test.beforeAll(async () => {
   test.setTimeout(180_000);
   fs.rmSync(DATA_DIR, { recursive: true, force: true });
   const env = { ...process.env, T2I_DATA_DIR: DATA_DIR, T2I_MODEL_DIR: "toy", T2I_JOB_POLL_MS: "200", T2I_RATE_LIMIT_WRITES_PER_MIN: "0", T2I_RATE_LIMIT_READS_PER_MIN: "0" };
-  server = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", "--port", String(PORT), "--no-prompt", "--no-demo"], { env, stdio: "ignore" });
+  server = spawn(process.execPath, ["--import", "tsx", ENTRY_POINTS.serve, "--port", String(PORT), "--no-prompt", "--no-demo"], { env, stdio: "ignore" });
   api = await playwrightRequest.newContext({ baseURL: `http://127.0.0.1:${PORT}` });
   await expect.poll(async () => (await api.get("/api/v1/health").catch(() => undefined))?.status(), { timeout: 150_000, intervals: [500, 1000] }).toBe(200);
-  const out = execFileSync(process.execPath, ["--import", "tsx", "scripts/apikey.ts", "create", "--name", uniqueName("toy-e2e")], { env, encoding: "utf8" });
+  const out = execFileSync(process.execPath, ["--import", "tsx", ENTRY_POINTS.apikey, "create", "--name", uniqueName("toy-e2e")], { env, encoding: "utf8" });
   key = /t2i_[A-Za-z0-9_-]+/.exec(out)![0];
   samples = await toySamples(3);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "toy-e2e-"));
@@ -66,7 +66,7 @@ test.afterAll(async () => {
 });
 
 function cli(manifestFile: string) {
-  const out = execFileSync(process.execPath, ["--import", "tsx", "scripts/score.ts", "--manifest", manifestFile, "--images", dir, "--model", "toy", "--format", "json", "--seed", "7"], {
+  const out = execFileSync(process.execPath, ["--import", "tsx", ENTRY_POINTS.score, "--manifest", manifestFile, "--images", dir, "--model", "toy", "--format", "json", "--seed", "7"], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
 import { uniqueName } from "../helpers";
+import { ENTRY_POINTS } from "../../lib/core/entry-points";
 
 const PORT = Number(process.env.E2E_TOY_EXPERIMENT_PORT ?? Number(process.env.E2E_PORT ?? 3100) + 1002);
 const DATA_DIR = ".cache/e2e-toy-experiment-data";
@@ -22,7 +23,7 @@ let outDir: string;
 /** Runs the experiment CLI to its end; its exit code and output. */
 function experiment(args: string[], extraEnv: Record<string, string>): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/toy-experiment.ts", ...args], { env: { ...process.env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", ENTRY_POINTS.toyExperiment, ...args], { env: { ...process.env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
@@ -34,7 +35,7 @@ test.beforeAll(async () => {
   test.setTimeout(180_000);
   fs.rmSync(DATA_DIR, { recursive: true, force: true });
   env = { ...process.env, T2I_DATA_DIR: DATA_DIR, T2I_MODEL_DIR: "toy", T2I_JOB_POLL_MS: "200", T2I_RATE_LIMIT_WRITES_PER_MIN: "0", T2I_RATE_LIMIT_READS_PER_MIN: "0" };
-  server = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", "--port", String(PORT), "--no-prompt", "--no-demo"], { env, stdio: "ignore" });
+  server = spawn(process.execPath, ["--import", "tsx", ENTRY_POINTS.serve, "--port", String(PORT), "--no-prompt", "--no-demo"], { env, stdio: "ignore" });
   api = await playwrightRequest.newContext({ baseURL: `http://127.0.0.1:${PORT}` });
   await expect.poll(async () => (await api.get("/api/v1/health").catch(() => undefined))?.status(), { timeout: 150_000, intervals: [500, 1000] }).toBe(200);
   outDir = fs.mkdtempSync(path.join(os.tmpdir(), "toy-experiment-e2e-"));
@@ -57,8 +58,8 @@ test("refuses a service that does not score with the toy evaluator, saying how t
 test("runs the reduced experiment against the service: four variants' runs on the leaderboard with a ranking, and the document", async () => {
   // About 25 s here (1.2 min for the spec with both servers' start): 4 variants × 2 guidance scales × 4 prompts × 4 samples, 10 DDIM steps, 2 workers.
   test.setTimeout(420_000);
-  const key = /t2i_[A-Za-z0-9_-]+/.exec(execFileSync(process.execPath, ["--import", "tsx", "scripts/apikey.ts", "create", "--name", uniqueName("toy-exp"), "--role", "submitter"], { env, encoding: "utf8" }))![0];
-  const workerToken = /t2iw_[A-Za-z0-9_-]+/.exec(execFileSync(process.execPath, ["--import", "tsx", "scripts/worker-token.ts", "create", "--name", uniqueName("toy-exp")], { env, encoding: "utf8" }))![0];
+  const key = /t2i_[A-Za-z0-9_-]+/.exec(execFileSync(process.execPath, ["--import", "tsx", ENTRY_POINTS.apikey, "create", "--name", uniqueName("toy-exp"), "--role", "submitter"], { env, encoding: "utf8" }))![0];
+  const workerToken = /t2iw_[A-Za-z0-9_-]+/.exec(execFileSync(process.execPath, ["--import", "tsx", ENTRY_POINTS.workerToken, "create", "--name", uniqueName("toy-exp")], { env, encoding: "utf8" }))![0];
   const doc = path.join(outDir, "toy-experiment.md");
   const started = Date.now();
   const { code, out } = await experiment(

@@ -2,7 +2,7 @@
 // what readers see: the hidden banner, provenance of generated runs, the source filter and the
 // mark on runs whose settings differ from the rest of their curve.
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { zipBuffer } from "../../lib/uploads/test-builders";
+import { zipBuffer } from "../../tools/test-support/uploads";
 import { workUntilIdle } from "../fake-worker";
 import { apiKey, auth, makeSamples, manifestJsonl, newApiKey, uniqueName } from "../helpers";
 

@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
-import { zipBuffer } from "../../lib/uploads/test-builders";
+import { zipBuffer } from "../../tools/test-support/uploads";
 import { workUntilIdle } from "../fake-worker";
 import { apiKey, auth, makeSamples, uniqueName } from "../helpers";
 

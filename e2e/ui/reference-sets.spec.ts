@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { zipBuffer } from "../../lib/uploads/test-builders";
+import { zipBuffer } from "../../tools/test-support/uploads";
 import { apiKey, auth, makeSamples, manifestJsonl, uniqueName, type SampleFile } from "../helpers";
 
 function form(fields: Record<string, string>, files: SampleFile[]): FormData {

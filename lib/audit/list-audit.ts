@@ -5,8 +5,8 @@ import { z } from "zod";
 import { getDb } from "../../db/client";
 import { auditLog, type AuditLogRow } from "../../db/schema";
 import { requireAdmin, type Actor } from "../auth/authorize-mutation";
-import { validationError } from "../http/respond";
-import { decimalNumber } from "../api/decimal-number";
+import { decimalNumber } from "../core/decimal-number";
+import { validationError } from "../core/errors";
 
 export const listAuditInputSchema = z.object({
   targetType: z.enum(["run", "variant", "generation", "prompt_set", "reference_set"]).optional(),

@@ -1,17 +1,14 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
 import { apiKeys } from "../../db/schema";
-import { config } from "../config";
-import { removeDataDir, useTempDataDir } from "../runs/test-helpers";
+import { config } from "../core/config";
 import { createApiKey, listApiKeys, revokeApiKey, verifyApiKey } from "./api-keys";
+import { ENTRY_POINTS } from "../core/entry-points";
+import { dataDirPerTest } from "../../tools/test-support/setup";
 
-let dir: string;
-beforeEach(() => {
-  dir = useTempDataDir();
-});
-afterEach(() => removeDataDir(dir));
+dataDirPerTest();
 
 describe("API keys", () => {
   it("return the secret once, store only its hash, and verify until revoked", () => {
@@ -37,7 +34,7 @@ describe("API keys", () => {
   });
 
   it("are managed from the command line", () => {
-    const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", path.resolve("scripts/apikey.ts"), ...args], { encoding: "utf8", env: process.env });
+    const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", path.resolve(ENTRY_POINTS.apikey), ...args], { encoding: "utf8", env: process.env });
     const created = cli("create", "--name", "laptop");
     expect(created.status).toBe(0);
     const secret = /t2i_[A-Za-z0-9_-]{43}/.exec(created.stdout)![0];
@@ -60,7 +57,7 @@ describe("API keys", () => {
   });
 
   it("are admin unless made with --role submitter; an unknown role is refused", () => {
-    const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", path.resolve("scripts/apikey.ts"), ...args], { encoding: "utf8", env: process.env });
+    const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", path.resolve(ENTRY_POINTS.apikey), ...args], { encoding: "utf8", env: process.env });
     const admin = cli("create", "--name", "server-admin");
     expect(admin.stdout).toContain("with role admin");
     const sub = cli("create", "--name", "alice", "--role", "submitter");

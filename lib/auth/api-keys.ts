@@ -7,8 +7,7 @@ import { z } from "zod";
 import { getDb } from "../../db/client";
 import { newId } from "../../db/ids";
 import { apiKeyRoleSchema, apiKeys, type ApiKeyRole, type ApiKeyRow } from "../../db/schema";
-import { AppError } from "../errors";
-import { validationError } from "../http/respond";
+import { AppError, validationError } from "../core/errors";
 
 export const API_KEY_PREFIX = "t2i_";
 /** Characters of the secret kept in `prefix` to tell keys apart (the tag plus 8 random ones). */

@@ -3,7 +3,7 @@
 // created. Rows without an owner (demo data, rows older than ownership) belong to admins only.
 // Authentication itself (401 without a valid key) is lib/http/auth.ts's requireApiKey.
 import type { ApiKeyRole } from "../../db/schema";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 
 /** The key making a request, as lib/http/auth.ts's requireApiKey returns it. */
 export type Actor = { id: string; name: string; role: ApiKeyRole };

@@ -1,18 +1,15 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
 import { workerTokens } from "../../db/schema";
 import { requireWorkerToken } from "../http/auth";
-import { removeDataDir, useTempDataDir } from "../runs/test-helpers";
 import { createApiKey } from "./api-keys";
 import { createWorkerToken, listWorkerTokens, recordDeclaredVariants, revokeWorkerToken, verifyWorkerToken } from "./worker-tokens";
+import { ENTRY_POINTS } from "../core/entry-points";
+import { dataDirPerTest } from "../../tools/test-support/setup";
 
-let dir: string;
-beforeEach(() => {
-  dir = useTempDataDir();
-});
-afterEach(() => removeDataDir(dir));
+dataDirPerTest();
 
 const req = (auth?: string) => new Request("http://localhost/api/v1/worker/claim", { method: "POST", headers: auth ? { authorization: auth } : {} });
 
@@ -44,7 +41,7 @@ describe("worker tokens", () => {
   });
 
   it("are managed from the command line", () => {
-    const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", path.resolve("scripts/worker-token.ts"), ...args], { encoding: "utf8", env: process.env });
+    const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", path.resolve(ENTRY_POINTS.workerToken), ...args], { encoding: "utf8", env: process.env });
     const created = cli("create", "--name", "h100-box");
     expect(created.status, created.stderr).toBe(0);
     const secret = /t2iw_[A-Za-z0-9_-]{43}/.exec(created.stdout)![0];

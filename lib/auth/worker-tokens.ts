@@ -7,8 +7,7 @@ import { desc, eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { newId } from "../../db/ids";
 import { workerTokens, type WorkerTokenRow } from "../../db/schema";
-import { AppError } from "../errors";
-import { validationError } from "../http/respond";
+import { AppError, validationError } from "../core/errors";
 import { apiKeyNameSchema, hashSecret } from "./api-keys";
 
 export const WORKER_TOKEN_PREFIX = "t2iw_";

@@ -1,7 +1,7 @@
 // Work bounded from the header: an extreme aspect ratio is refused before any decode or resize.
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { specFor } from "../../scripts/resize-deviation";
+import { specFor } from "../../scripts/bench/resize-deviation";
 import { ImageInputError, inspectImage, preprocessImage } from "./preprocess";
 
 const strip = (width: number, height: number) => sharp({ create: { width, height, channels: 3, background: "#808080" } }).png().toBuffer();

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClipEvaluator } from "./evaluator";
 import { FIXTURE_MODEL_DIR } from "./resolve-model";
-import { modeImages } from "./test-images";
+import { modeImages } from "../../tools/fixtures/test-images";
 
 let ev: ClipEvaluator;
 let ev1: ClipEvaluator;

@@ -2,7 +2,7 @@
 // L2-normalised embeddings with per-item errors instead of whole-batch failures.
 import os from "node:os";
 import * as ort from "onnxruntime-node";
-import { config } from "../config";
+import { config } from "../core/config";
 import { evaluatorIdentity, type EvaluatorIdentity } from "./identity";
 import { readModelFolder, type ModelFolder, type ModelVariant } from "./model-folder";
 import { ImageInputError, preprocessImage, type ImageErrorCode } from "./preprocess";

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { config } from "../config";
+import { config } from "../core/config";
 import { DEFAULT_MODEL, defaultModelName, modelVariants, onnxFileNames } from "./pinned-models";
 
 export const INSTALL_MANIFEST = "install.json";

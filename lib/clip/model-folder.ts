@@ -66,7 +66,7 @@ export type ModelFolder = {
   config: ModelConfigFile;
   image: ImagePipelineSpec;
   contextLength: number;
-  /** True for the random-weight test fixtures written by scripts/make-fixture-model.ts. */
+  /** True for the random-weight test fixtures written by scripts/fixtures/make-fixture-model.ts. */
   isFixture: boolean;
   files: { config: string; preprocessor: string; tokenizer: string; tokenizerConfig?: string; vision: string; text: string };
 };

@@ -2,11 +2,11 @@ import fs from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { specFor } from "../../scripts/resize-deviation";
+import { specFor } from "../../scripts/bench/resize-deviation";
 import { ImageInputError, inspectImage, preprocessImage, resizeTarget } from "./preprocess";
 import { cmykToRgbLikePil } from "./decode-rgb";
 import { firstFrameControl } from "./gif-blocks";
-import { cmykProfile, encodingImages, modeImages, spliceJpegIcc } from "./test-images";
+import { cmykProfile, encodingImages, modeImages, spliceJpegIcc } from "../../tools/fixtures/test-images";
 
 const PIL = path.resolve("tests/fixtures/pil");
 const spec = specFor(32, 32);

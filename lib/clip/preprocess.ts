@@ -3,7 +3,7 @@
 // PIL-compatible bicubic (./resample), center crop, ×1/255, (x − mean) / std → CHW float32.
 import sharp, { type Metadata } from "sharp";
 import { decodeRgbLikePil, type RgbImage } from "./decode-rgb";
-import { config } from "../config";
+import { config } from "../core/config";
 import type { ImagePipelineSpec } from "./model-folder";
 import { resizeBicubicRgb } from "./resample";
 

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { resetConfigForTests } from "../config";
+import { resetConfigForTests } from "../core/config";
 import { evaluatorWarning, FIXTURE_WARNING, TOY_EVALUATOR_NAME, TOY_WARNING } from "./identity";
 import { FIXTURE_MODEL_DIR, resolveModel, TOY_MODEL_DIR } from "./resolve-model";
 

@@ -1,6 +1,6 @@
 // Which evaluator folder to use: an explicit one, else the installed real model.
 import path from "node:path";
-import { config } from "../config";
+import { config } from "../core/config";
 import { findInstalledModel } from "./installed-model";
 import type { ModelVariant } from "./model-folder";
 

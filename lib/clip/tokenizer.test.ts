@@ -1,5 +1,5 @@
 // The project's CLIP tokenizer against openai/CLIP's, reimplemented independently in Python
-// (scripts/clip-tokenizer-reference.py; tests/fixtures/clip-tokens.json is its output, regenerated
+// (scripts/fixtures/clip-tokenizer-reference.py; tests/fixtures/clip-tokens.json is its output, regenerated
 // with the command it records), plus the reference behaviours the issue names, written by hand.
 import fs from "node:fs";
 import path from "node:path";

@@ -13,11 +13,8 @@
 // so slicing it off (a known defect of some tools) would pool at an arbitrary word instead.
 import fs from "node:fs/promises";
 import { Tokenizer } from "@huggingface/tokenizers";
-import { decodeHTML } from "entities";
+import { cleanPromptText, PY_WHITESPACE } from "../core/prompt-identity";
 
-// Python's str.isspace() characters (what re's \s matches in openai/CLIP's whitespace_clean).
-const PY_WHITESPACE = "\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
-const PY_WHITESPACE_RUN = new RegExp(`[${PY_WHITESPACE}]+`, "g");
 // openai/CLIP simple_tokenizer's pattern (its \s is the regex module's Unicode White_Space; the
 // text is already whitespace-collapsed, so only " " can occur).
 const CLIP_PATTERN = new RegExp(
@@ -79,12 +76,9 @@ export class ClipTokenizer {
     return new ClipTokenizer(tokenizer, contextLength, { bos, eos, pad });
   }
 
-  /**
-   * CLIP's text cleanup before lowercasing: NFC, html-unescape twice (Python's html.unescape
-   * semantics via `entities`), Python-whitespace runs → one space, stripped.
-   */
+  /** CLIP's text cleanup before lowercasing (lib/core/prompt-identity.ts). */
   static clean(text: string): string {
-    return decodeHTML(decodeHTML(text.normalize("NFC"))).replace(PY_WHITESPACE_RUN, " ").replace(/^ | $/g, "");
+    return cleanPromptText(text);
   }
 
   /** Token ids of a prompt: [<|startoftext|>, …, <|endoftext|>], at most the context length. */

@@ -1,4 +1,4 @@
-// What the demo is: the toy-world seed experiment (lib/toy-world/run-toy-experiment.ts) at the
+// What the demo is: the toy-world seed experiment (lib/demo/run-toy-experiment.ts) at the
 // settings of `npm run toy:experiment -- --prompts 4` (the same seeds give the same images),
 // run on the service's own database with every row flagged as demo data, plus the toy reference
 // set of its prompt set (`npm run toy:reference` settings), so that the first page a newcomer
@@ -13,7 +13,7 @@ export const DEMO_PROMPT_SET = "toy-world-demo";
 export const DEMO_VARIANTS: readonly string[] = ["toy-text-sequence", "toy-clip-text", "toy-clip-image", "toy-clip-image+text"];
 
 /**
- * The experiment's settings: `npm run toy:experiment`'s defaults (scripts/toy-experiment.ts) but
+ * The experiment's settings: `npm run toy:experiment`'s defaults (scripts/toy/toy-experiment.ts) but
  * 4 + 4 prompts instead of 8 + 8, so that seeding (about a minute here) finishes while the web app
  * builds on first start: 4 underspecified + 4 compositional held-out prompts (the first ones of
  * the full experiment, with the same samples), guidance 1–8, 8 samples per prompt, DDIM 25 steps,

@@ -1,7 +1,7 @@
 // Seeds the demo (lib/demo/demo-catalog.ts) so that every page has real content on a fresh,
 // offline install: the toy-world seed experiment run in this process on the service's database
 // (the four trained toy generators make the samples through the generation protocol, the toy
-// evaluator scores them; lib/toy-world/run-toy-experiment.ts), every variant, prompt set and run
+// evaluator scores them; lib/demo/run-toy-experiment.ts), every variant, prompt set and run
 // flagged isDemo, then the toy reference set of the demo prompt set, rendered from the scene
 // grammar, and every demo run compared with it (recall, coverage, …), also by the toy evaluator.
 // Idempotent: a variant that already has finished demo runs is not generated again; a variant
@@ -12,13 +12,12 @@ import { z } from "zod";
 import { getDb } from "../../db/client";
 import { jobs, promptSets, referenceSets, runs, variants } from "../../db/schema";
 import { resolveModel } from "../clip/resolve-model";
-import { AppError } from "../errors";
-import { validationError } from "../http/respond";
-import { startWorker } from "../jobs/run-worker";
+import { AppError, validationError } from "../core/errors";
+import { startWorker } from "../workers/run-worker";
 import { createToyReferenceSet } from "../reference-sets/create-toy-reference-set";
 import { deleteRunRows } from "../runs/delete-run-rows";
 import { removeOrphanFiles } from "../storage/orphan-images";
-import { runToyExperiment } from "../toy-world/run-toy-experiment";
+import { runToyExperiment } from "./run-toy-experiment";
 import { DEMO_EXPERIMENT, DEMO_NOTE, DEMO_PROMPT_SET, DEMO_REFERENCE, DEMO_VARIANTS } from "./demo-catalog";
 
 export const seedDemoSettingsSchema = z.object({

@@ -4,9 +4,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Tokenizer } from "@huggingface/tokenizers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clipVocabAndMerges } from "../clip/fixture/tokenizer-json";
 import { DiffusionTokenizer, parseMergesTxt } from "./clip-tokenizer";
-import { mergesTxtText, vocabJsonText } from "./fixture/tiny-clip-vocab";
+import { mergesTxtText, vocabJsonText } from "../../tools/fixtures/diffusion/tiny-clip-vocab";
+import { clipVocabAndMerges } from "../../tools/fixtures/clip/clip-vocab";
 
 const CLIP_TOKENIZER_JSON = fileURLToPath(new URL("../../fixtures/clip-tiny/tokenizer.json", import.meta.url));
 const FIXTURE_TOKENIZER = fileURLToPath(new URL("../../fixtures/diffusion-tiny/tokenizer", import.meta.url));

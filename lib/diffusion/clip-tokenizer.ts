@@ -5,72 +5,12 @@
 // Optimum and diffusers write the slow tokenizer's files (vocab.json + merges.txt);
 // @huggingface/tokenizers only reads tokenizer.json, so those two files are converted into the
 // fast CLIPTokenizer's tokenizer.json (the layout openai/clip-* repos publish, which
-// lib/clip/fixture/tokenizer-json.ts also writes). A tokenizer.json in the folder wins.
+// lib/clip/tokenizer-json.ts also writes). A tokenizer.json in the folder wins.
 import fs from "node:fs/promises";
 import path from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
 import { z } from "zod";
-
-const BOS = "<|startoftext|>";
-const EOS = "<|endoftext|>";
-
-// openai/CLIP simple_tokenizer.py's pattern; lowercasing happens in the normalizer first.
-const CLIP_SPLIT_PATTERN =
-  "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+";
-
-/** The tokenizer.json of HF's fast CLIPTokenizer for the given slow-tokenizer vocab and merges. */
-export function clipTokenizerJson(vocab: Record<string, number>, merges: string[]): Record<string, unknown> {
-  const id = (token: string) => {
-    const v = vocab[token];
-    if (v === undefined) throw new Error(`vocab.json has no ${token} token; not a CLIP tokenizer`);
-    return v;
-  };
-  const special = (content: string, normalized: boolean) => ({
-    id: id(content),
-    content,
-    single_word: false,
-    lstrip: false,
-    rstrip: false,
-    normalized,
-    special: true,
-  });
-  return {
-    version: "1.0",
-    truncation: null,
-    padding: null,
-    added_tokens: [special(BOS, true), special(EOS, false)],
-    normalizer: {
-      type: "Sequence",
-      normalizers: [{ type: "NFC" }, { type: "Replace", pattern: { Regex: "\\s+" }, content: " " }, { type: "Lowercase" }],
-    },
-    pre_tokenizer: {
-      type: "Sequence",
-      pretokenizers: [
-        { type: "Split", pattern: { Regex: CLIP_SPLIT_PATTERN }, behavior: "Removed", invert: true },
-        { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: false },
-      ],
-    },
-    post_processor: {
-      type: "RobertaProcessing",
-      sep: [EOS, id(EOS)],
-      cls: [BOS, id(BOS)],
-      trim_offsets: false,
-      add_prefix_space: false,
-    },
-    decoder: { type: "ByteLevel", add_prefix_space: true, trim_offsets: true, use_regex: true },
-    model: {
-      type: "BPE",
-      dropout: null,
-      unk_token: EOS,
-      continuing_subword_prefix: "",
-      end_of_word_suffix: "</w>",
-      fuse_unk: false,
-      byte_fallback: false,
-      vocab,
-      merges,
-    },
-  };
-}
+import { BOS_TOKEN as BOS, clipTokenizerJson, EOS_TOKEN as EOS } from "../clip/tokenizer-json";
 
 /** merges.txt: an optional "#version" header, then one "left right" pair per line in rank order. */
 export function parseMergesTxt(text: string): string[] {

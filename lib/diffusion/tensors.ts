@@ -2,7 +2,7 @@
 // one pipeline serves float32 and float16 exports, int32 and int64 ids, and scalar or batched
 // timesteps (Optimum exports a scalar int64 timestep; older diffusers exports a [batch] float).
 import * as ort from "onnxruntime-node";
-import { float16BitsToFloat32, float32ToFloat16Bits } from "../clip/fixture/weights";
+import { float16BitsToFloat32, float32ToFloat16Bits } from "../core/float16";
 
 export type TensorMetadata = { name: string; type: ort.Tensor.Type; shape: ReadonlyArray<number | string> };
 

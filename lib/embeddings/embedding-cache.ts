@@ -1,7 +1,6 @@
 // The embedding cache: (kind, key, evaluator) → vector. Images are keyed by file sha256 and
 // prompts by the sha256 of their text, so a file or prompt seen in any earlier run is not
 // embedded again by the same evaluator.
-import { createHash } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client";
 import { embeddings, type EmbeddingKind } from "../../db/schema";
@@ -17,10 +16,6 @@ export type NewEmbedding = {
   tokenCount?: number;
 };
 
-/** Cache key of a prompt: sha256 of its UTF-8 text. */
-export function textKey(prompt: string): string {
-  return createHash("sha256").update(prompt, "utf8").digest("hex");
-}
 
 // Keeps IN (...) lists well under SQLite's bound-parameter limit.
 const LOOKUP_CHUNK = 500;

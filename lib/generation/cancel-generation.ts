@@ -7,7 +7,7 @@ import { getDb } from "../../db/client";
 import { generations, generationTasks, runs } from "../../db/schema";
 import { recordAudit } from "../audit/record-audit";
 import { authorizeMutation, type Actor } from "../auth/authorize-mutation";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import { getGenerationOrThrow, type GenerationView } from "./get-generation-or-throw";
 import { failGeneratedRun } from "./settle-generation";
 

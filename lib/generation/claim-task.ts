@@ -9,7 +9,7 @@
 import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import { getDb, type DbOrTx } from "../../db/client";
 import { generations, generationTasks, runs, variants, type GenerationTaskRow } from "../../db/schema";
-import { config } from "../config";
+import { config } from "../core/config";
 import { failGeneratedRun, settleGeneration, settleRun, taskFailureReason } from "./settle-generation";
 import { storedIndices, taskView, type Task } from "./task-view";
 

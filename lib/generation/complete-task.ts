@@ -6,7 +6,7 @@
 import { eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { generationTasks, runs, type RunStatus, type TaskStatus } from "../../db/schema";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import { settleGeneration, settleRun } from "./settle-generation";
 import { getTaskOrThrow, holdTaskLease } from "./task-lease";
 import { storedIndices } from "./task-view";

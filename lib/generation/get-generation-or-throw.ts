@@ -3,7 +3,7 @@
 import { asc, eq, inArray } from "drizzle-orm";
 import { getDb, type DbOrTx } from "../../db/client";
 import { generations, promptSets, runs, variants, type GenerationRow, type GenerationStatus, type RunStatus, type TaskStatus } from "../../db/schema";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import { taskCounts } from "./settle-generation";
 
 export type GenerationRunView = {

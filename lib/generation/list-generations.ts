@@ -3,9 +3,9 @@ import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "../../db/client";
 import { generations, generationStatusSchema, variants } from "../../db/schema";
-import { validationError } from "../http/respond";
 import { generationViews, type GenerationView } from "./get-generation-or-throw";
-import { decimalNumber } from "../api/decimal-number";
+import { decimalNumber } from "../core/decimal-number";
+import { validationError } from "../core/errors";
 
 export const listGenerationsInputSchema = z.object({
   variant: z.string().trim().min(1).optional().meta({ description: "Variant name." }),

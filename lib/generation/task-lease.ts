@@ -6,7 +6,7 @@
 import { eq } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client";
 import { generationTasks, type GenerationTaskRow } from "../../db/schema";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 
 export function getTaskOrThrow(tx: DbOrTx, taskId: string): GenerationTaskRow {
   const task = tx.select().from(generationTasks).where(eq(generationTasks.id, taskId)).get();

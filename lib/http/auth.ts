@@ -2,7 +2,7 @@
 // The generation worker routes need a worker token instead: `Bearer t2iw_…` (`npm run worker-token -- create`).
 import { verifyApiKey, type ApiKeyInfo } from "../auth/api-keys";
 import { verifyWorkerToken, WORKER_TOKEN_PREFIX, type WorkerTokenInfo } from "../auth/worker-tokens";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 
 const challenge = { "WWW-Authenticate": 'Bearer realm="t2i-eval"' };
 

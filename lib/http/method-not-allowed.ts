@@ -1,6 +1,6 @@
 // Wrong methods on an API route: Next.js answers an empty 405 for a method a route file does
 // not export, so each route file exports the others from here and they answer in the error shape.
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import { errorResponse } from "./respond";
 
 export const API_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;

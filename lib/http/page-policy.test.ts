@@ -3,7 +3,7 @@
 import { NextRequest } from "next/server";
 import { afterEach, describe, expect, it } from "vitest";
 import { proxy } from "../../proxy";
-import { resetConfigForTests } from "../config";
+import { resetConfigForTests } from "../core/config";
 import { contentSecurityPolicy, isRankingPage } from "./page-policy";
 import { resetRateLimitsForTests } from "./rate-limit";
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { resetConfigForTests } from "../config";
-import { AppError } from "../errors";
+import { resetConfigForTests } from "../core/config";
+import { AppError } from "../core/errors";
 import { clientAddress, rateLimit, resetRateLimitsForTests } from "./rate-limit";
 
 const req = (ip: string) => new Request("http://localhost/api/v1/runs", { headers: { "x-forwarded-for": ip } });
@@ -47,7 +47,7 @@ describe("rateLimit", () => {
   it("a client that rotates X-Forwarded-For stays one address: only the trusted hops count", () => {
     process.env.T2I_RATE_LIMIT_WRITES_PER_MIN = "2";
     resetConfigForTests();
-    // What scripts/next-server.mjs hands on: the client's own claim, then the socket peer 10.9.9.9.
+    // What server/next-server.mjs hands on: the client's own claim, then the socket peer 10.9.9.9.
     const spoofed = (claim: string) => req(`${claim}, 10.9.9.9`);
     rateLimit(spoofed("1.1.1.1"), "write", undefined, 0);
     rateLimit(spoofed("2.2.2.2"), "write", undefined, 0);

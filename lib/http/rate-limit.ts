@@ -1,14 +1,14 @@
 // Fixed-window rate limits per API key and per client address, in memory (one server
 // process). A refusal is a 429 with Retry-After in seconds.
-import { config } from "../config";
-import { AppError } from "../errors";
+import { config } from "../core/config";
+import { AppError } from "../core/errors";
 
 type Window = { start: number; count: number };
 const windows = new Map<string, Window>();
 const WINDOW_MS = 60_000;
 
 /**
- * The client's address for per-address limits. scripts/next-server.mjs appends the socket's peer
+ * The client's address for per-address limits. server/next-server.mjs appends the socket's peer
  * to X-Forwarded-For, so the chain's last entry is the peer; each of T2I_TRUSTED_PROXY_HOPS
  * (default 0) trusted reverse proxies in front appended one more, so the client is the entry that
  * many places from the right. Entries further left are the client's own claims and are ignored:

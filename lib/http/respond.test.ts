@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AppError } from "../errors";
+import type { AppError } from "../core/errors";
 import { readJson } from "./respond";
 
 /** A chunked body (no Content-Length) of `chunks` × `size` bytes that counts how much was pulled. */

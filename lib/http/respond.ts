@@ -1,20 +1,13 @@
 // Route handlers: run a handler, map AppError/ZodError to the one error shape
 // `{ error: { code, message, details? } }`, and log (never leak) anything unexpected.
 import { ZodError } from "zod";
-import { AppError, isAppError } from "../errors";
+import { AppError, isAppError, validationError } from "../core/errors";
 
 export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
 
 export function errorResponse(e: AppError): Response {
   const body: ErrorBody = { error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } };
   return Response.json(body, { status: e.status, headers: e.headers });
-}
-
-/** A zod failure on request input becomes a 422 naming each bad field. */
-export function validationError(err: ZodError, what = "request"): AppError {
-  const issues = err.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-  const first = issues[0];
-  return new AppError("validation_failed", `invalid ${what}: ${first?.path ? `${first.path}: ` : ""}${first?.message ?? "invalid"}`, { issues });
 }
 
 export function toAppError(e: unknown): AppError {

@@ -1,6 +1,6 @@
 // The hide / unhide endpoints of runs and variants share one shape: an API key, a write rate-limit
 // slot, then the entity's set-hidden verb (owner-or-admin and the audit entry live in the verb).
-import { hideJsonSchema } from "../api/schemas";
+import { hideJsonSchema } from "./schemas";
 import type { Actor } from "../auth/authorize-mutation";
 import { requireApiKey } from "./auth";
 import { methodsNotAllowed } from "./method-not-allowed";

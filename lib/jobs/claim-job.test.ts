@@ -6,12 +6,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
 import { jobs, runs } from "../../db/schema";
 import { createRun } from "../runs/create-run";
-import { makeRunInput, removeDataDir, useTempDataDir } from "../runs/test-helpers";
+import { makeRunInput, removeDataDir, useTempDataDir } from "../../tools/test-support/runs";
 import { claimJob } from "./claim-job";
 import { completeJob } from "./complete-job";
 import { failJob } from "./fail-job";
 import { heartbeat } from "./heartbeat";
 import { releaseJob } from "./release-job";
+import { TEST_ENTRY_POINTS } from "../../tools/test-support/entry-points";
 
 let dir: string;
 let runId: string;
@@ -89,7 +90,7 @@ describe("claimJob / heartbeat / lease expiry", () => {
       .values(Array.from({ length: N - 1 }, () => ({ kind: "score_run" as const, runId })))
       .run();
     const children = ["c1", "c2", "c3", "c4"].map((id) => {
-      const child = spawn(process.execPath, ["--import", "tsx", path.resolve("lib/jobs/test-claimer.ts"), id], { env: process.env, stdio: ["ignore", "pipe", "inherit"] });
+      const child = spawn(process.execPath, ["--import", "tsx", path.resolve(TEST_ENTRY_POINTS.claimerProcess), id], { env: process.env, stdio: ["ignore", "pipe", "inherit"] });
       let out = "";
       child.stdout.on("data", (d) => (out += d));
       const ready = new Promise<void>((resolve) => child.stdout.on("data", () => out.includes("ready") && resolve()));

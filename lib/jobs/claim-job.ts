@@ -11,7 +11,7 @@
 import { and, asc, eq, lte, notExists, or, sql } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { jobs, runs, type JobRow } from "../../db/schema";
-import { config } from "../config";
+import { config } from "../core/config";
 import { failRun } from "./fail-run";
 
 /**

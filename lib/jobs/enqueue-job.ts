@@ -1,7 +1,7 @@
 // Queues a job (inside the caller's transaction, so a job exists exactly when its run does).
 import type { DbOrTx } from "../../db/client";
 import { jobs, type JobKind, type JobRow } from "../../db/schema";
-import { config } from "../config";
+import { config } from "../core/config";
 import { notifyJobQueued } from "./wake";
 
 export function enqueueJob(tx: DbOrTx, job: { kind: JobKind; runId: string; maxAttempts?: number }): JobRow {

@@ -1,6 +1,6 @@
 // Extends a job's lease, but only while `workerId` still owns it.
 import { getDb } from "../../db/client";
-import { config } from "../config";
+import { config } from "../core/config";
 import { assertLease, LeaseLostError } from "./lease";
 
 /** True when the lease was extended; false when the worker no longer owns the job. */

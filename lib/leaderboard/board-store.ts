@@ -10,9 +10,10 @@ import type { Worker } from "node:worker_threads";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { promptScores, runScores, runs, variants } from "../../db/schema";
-import { startTsWorker } from "../threads/ts-worker";
+import { startTsWorker } from "../core/threads";
 import { compareVariants, rankVariants, type Ranking, type RankingOptions, type VariantComparison } from "../ranking";
 import { boardFingerprint, boardRunFilter, loadBoardInputs, type BoardInputs, type BoardScope } from "./board-inputs";
+import { ENTRY_POINTS } from "../core/entry-points";
 
 type Entry = {
   fingerprint: string;
@@ -88,7 +89,7 @@ const waiting = new Map<number, { resolve: (r: ThreadReply) => void; reject: (e:
 /** The board thread, started on first use; it does not keep the process alive. */
 function boardThread(): Worker {
   if (thread) return thread;
-  const t = startTsWorker("lib/leaderboard/board-thread.ts");
+  const t = startTsWorker(ENTRY_POINTS.boardThread);
   t.unref();
   t.on("message", (r: ThreadReply) => {
     waiting.get(r.id)?.resolve(r);

@@ -7,7 +7,7 @@ import { ClipEvaluator } from "../clip/evaluator";
 import { createPromptSet } from "../prompt-sets/create-prompt-set";
 import { createRun } from "../runs/create-run";
 import { scoreRun } from "../runs/score-run";
-import { FIXTURE_MODEL, makeRunInput, removeDataDir, useTempDataDir } from "../runs/test-helpers";
+import { FIXTURE_MODEL, makeRunInput, removeDataDir, useTempDataDir } from "../../tools/test-support/runs";
 import { createVariant } from "../variants/create-variant";
 import { boardsSettled, clearBoardStore, storedBoard, storedRanking } from "./board-store";
 import { getComparison, getRankedBoard } from "./get-ranked-board";

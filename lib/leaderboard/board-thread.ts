@@ -8,7 +8,7 @@ import { parentPort } from "node:worker_threads";
 import type { Db } from "../../db/client";
 import * as schema from "../../db/schema";
 import { rankVariants } from "../ranking";
-import { lowerThisThreadsPriority } from "../threads/ts-worker";
+import { lowerThisThreadsPriority } from "../core/threads";
 import { boardFingerprint, loadBoardInputs, type BoardScope } from "./board-inputs";
 
 export type BoardJob = { id: number; file: string; scope: BoardScope };

@@ -1,6 +1,6 @@
 // Which prompt set the leaderboard opens on. Stable: adding runs to other sets never changes it,
 // only a set that ranks before it gaining its first run does (rule below).
-import { config } from "../config";
+import { config } from "../core/config";
 import { listPromptSets, type PromptSetListItem } from "../prompt-sets/list-prompt-sets";
 
 export type DefaultPromptSet = PromptSetListItem & { /** Why this set, for the page. */ reason: string };

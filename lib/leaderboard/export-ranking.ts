@@ -1,7 +1,7 @@
 // The ranking export: one evaluator's ranking rows (rank, rank bound, score, CI, resamples,
 // prompts, evaluator, method version) as CSV, or as JSON with the pairwise matrix too.
 import { getRankedBoard } from "./get-ranked-board";
-import { toCsv } from "./plot-data";
+import { toCsv } from "../core/csv";
 import { rankingRows } from "./ranking-rows";
 
 export type RankingExport = { body: string; contentType: string; filename: string };

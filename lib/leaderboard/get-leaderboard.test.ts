@@ -1,26 +1,18 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
 import { evaluators, runScores } from "../../db/schema";
-import { ClipEvaluator } from "../clip/evaluator";
 import { FIXTURE_WARNING } from "../clip/identity";
 import { createPromptSet } from "../prompt-sets/create-prompt-set";
 import { createRun } from "../runs/create-run";
 import { listRuns } from "../runs/list-runs";
 import { scoreRun } from "../runs/score-run";
-import { FIXTURE_MODEL, makeRunInput, removeDataDir, useTempDataDir } from "../runs/test-helpers";
+import { makeRunInput } from "../../tools/test-support/runs";
 import { createVariant } from "../variants/create-variant";
 import { getLeaderboard } from "./get-leaderboard";
+import { dataDirPerTest, fixtureEvaluator } from "../../tools/test-support/setup";
 
-let ev: ClipEvaluator;
-let dir: string;
-beforeAll(async () => {
-  ev = await ClipEvaluator.load(FIXTURE_MODEL, { threads: 1 });
-});
-afterAll(() => ev.release());
-beforeEach(() => {
-  dir = useTempDataDir();
-});
-afterEach(() => removeDataDir(dir));
+const shared = fixtureEvaluator();
+const data = dataDirPerTest();
 
 const PROMPTS = ["a red square", "a green circle on white", "a blue triangle"];
 
@@ -29,11 +21,11 @@ async function seed() {
   createVariant({ name: "glide", conditioningType: "text_sequence" });
   createVariant({ name: "unclip", conditioningType: "clip_image_embedding" });
   const base = { promptSet: "shapes", createVariantIfMissing: undefined };
-  const r1 = (await createRun({ ...(await makeRunInput(dir, { prompts: PROMPTS, seedBase: 1 })), ...base, variant: "glide", guidanceScale: 3 })).run;
-  const r2 = (await createRun({ ...(await makeRunInput(dir, { prompts: PROMPTS, seedBase: 2 })), ...base, variant: "glide", guidanceScale: 7 })).run;
-  const r3 = (await createRun({ ...(await makeRunInput(dir, { prompts: PROMPTS, seedBase: 3 })), ...base, variant: "unclip", guidanceScale: 7 })).run;
-  const queued = (await createRun({ ...(await makeRunInput(dir, { prompts: PROMPTS, seedBase: 4 })), ...base, variant: "unclip", guidanceScale: 1 })).run;
-  for (const r of [r1, r2, r3]) await scoreRun({ runId: r.id, evaluator: ev });
+  const r1 = (await createRun({ ...(await makeRunInput(data.dir, { prompts: PROMPTS, seedBase: 1 })), ...base, variant: "glide", guidanceScale: 3 })).run;
+  const r2 = (await createRun({ ...(await makeRunInput(data.dir, { prompts: PROMPTS, seedBase: 2 })), ...base, variant: "glide", guidanceScale: 7 })).run;
+  const r3 = (await createRun({ ...(await makeRunInput(data.dir, { prompts: PROMPTS, seedBase: 3 })), ...base, variant: "unclip", guidanceScale: 7 })).run;
+  const queued = (await createRun({ ...(await makeRunInput(data.dir, { prompts: PROMPTS, seedBase: 4 })), ...base, variant: "unclip", guidanceScale: 1 })).run;
+  for (const r of [r1, r2, r3]) await scoreRun({ runId: r.id, evaluator: shared.ev });
   return { r1, r2, r3, queued };
 }
 
@@ -43,7 +35,7 @@ describe("listRuns", () => {
     const all = listRuns();
     expect(all.total).toBe(4);
     expect(all.runs.map((r) => r.id)).toEqual([queued.id, r3.id, r2.id, r1.id]);
-    expect(all.runs[1]).toMatchObject({ variant: "unclip", status: "scored", promptSet: { name: "shapes", version: 1 }, evaluator: { id: ev.identity.id, isFixture: true } });
+    expect(all.runs[1]).toMatchObject({ variant: "unclip", status: "scored", promptSet: { name: "shapes", version: 1 }, evaluator: { id: shared.ev.identity.id, isFixture: true } });
     expect(all.runs[1]!.scores!.n).toBe(9);
     expect(all.runs[0]).toMatchObject({ status: "queued", scores: null, evaluator: null, progress: { done: 0, total: 9 } });
 
@@ -73,7 +65,7 @@ describe("getLeaderboard", () => {
     expect(board.metrics.map((m) => m.name)).toEqual(["clipScore", "clipS", "diversity", "vendi"]);
     expect(board.evaluators.map((e) => [e.evaluator.id, e.fixture])).toEqual([
       ["clip-vit-base-patch32@abc", false],
-      [ev.identity.id, true],
+      [shared.ev.identity.id, true],
     ]);
     const [real, fixture] = board.evaluators;
     expect(real!.variants.map((v) => [v.variant.name, v.runs.map((r) => r.runId)])).toEqual([["glide", [r1.id]]]);

@@ -6,14 +6,14 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { evaluators, runScores, runs, variants, type VariantRow } from "../../db/schema";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
 import { METHOD_VERSION, type Ranking, type RankingOptions, type VariantComparison } from "../ranking";
 import { evaluatorSummary, type EvaluatorSummary } from "../runs/get-run-or-throw";
 import type { RunSourceFilter } from "../runs/ranked-runs-filter";
 import { boardRunFilter, type BoardRun } from "./board-inputs";
 import { storedBoard, storedComparison, storedRanking } from "./board-store";
-// Publishes the ranking pages' version for the server's HTML cache (scripts/page-cache.mjs).
+// Publishes the ranking pages' version for the server's HTML cache (server/page-cache.mjs).
 import "./page-version";
 
 export type { BoardRun } from "./board-inputs";

@@ -10,7 +10,7 @@ import { createPromptSet } from "../prompt-sets/create-prompt-set";
 import { METHOD_VERSION } from "../ranking";
 import { createRun } from "../runs/create-run";
 import { scoreRun } from "../runs/score-run";
-import { FIXTURE_MODEL, makeRunInput, removeDataDir, useTempDataDir } from "../runs/test-helpers";
+import { FIXTURE_MODEL, makeRunInput, removeDataDir, useTempDataDir } from "../../tools/test-support/runs";
 import { createVariant } from "../variants/create-variant";
 import { boardsSettled, clearBoardStore, storedBoard } from "./board-store";
 import { exportRanking } from "./export-ranking";

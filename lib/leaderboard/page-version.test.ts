@@ -1,14 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createPromptSet } from "../prompt-sets/create-prompt-set";
-import { removeDataDir, useTempDataDir } from "../runs/test-helpers";
 import { clearBoardStore } from "./board-store";
 import { rankingPageVersion } from "./page-version";
+import { dataDirPerTest } from "../../tools/test-support/setup";
 
-let dir: string;
-beforeEach(() => {
-  dir = useTempDataDir();
-});
-afterEach(() => removeDataDir(dir));
+dataDirPerTest();
 
 describe("the ranking pages' version (key of the server's HTML cache)", () => {
   it("stays put while nothing changes, and is published for the server", () => {

@@ -1,11 +1,11 @@
-// The version of everything a ranking page shows, for scripts/next-server.mjs's rendered-HTML
-// cache (scripts/page-cache.mjs): SQLite's data_version on a connection of its own, which moves
+// The version of everything a ranking page shows, for server/next-server.mjs's rendered-HTML
+// cache (server/page-cache.mjs): SQLite's data_version on a connection of its own, which moves
 // whenever any connection or process commits to the database, plus the board store's generation,
 // which moves whenever a computed board is installed (a page rendered as "updating" must not be
 // served after the new board is in). Published on globalThis for the server, which runs outside
 // the app's bundle.
 import Database from "better-sqlite3";
-import { config } from "../config";
+import { config } from "../core/config";
 import { boardGeneration } from "./board-store";
 
 let watcher: { path: string; db: Database.Database } | undefined;

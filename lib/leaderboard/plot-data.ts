@@ -62,4 +62,3 @@ export function plotRows(
   );
 }
 
-export { toCsv } from "../http/csv";

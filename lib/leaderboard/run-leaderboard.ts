@@ -4,7 +4,7 @@
 import { eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { promptSets } from "../../db/schema";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import { defaultPromptSet } from "./default-prompt-set";
 
 export type RunLeaderboard = {

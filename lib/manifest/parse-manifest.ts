@@ -2,7 +2,7 @@
 // Every row is validated; the first bad row refuses the whole manifest with its line number.
 import { parse as parseCsv } from "csv-parse/sync";
 import { z } from "zod";
-import { promptIdentity } from "../prompt-sets/prompt-key";
+import { promptIdentity } from "../core/prompt-identity";
 
 export const MAX_PROMPT_CHARS = 10_000;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bootstrap, bootstrapMany, pairedBootstrap, quantileSorted, ratioOfSums, type GroupStatistic } from "./bootstrap";
 import { MetricInputError } from "./errors";
-import { gaussian, uniform } from "./test-helpers";
+import { gaussian, uniform } from "../../tools/test-support/metrics";
 
 function normals(n: number, seed: number, mean = 0, sd = 1): number[] {
   const u = uniform(seed);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CLIP_S_LABEL, clipS, clipSSample } from "./clip-s";
 import { CLIP_SCORE_LABEL, clipScore, clipScoreSample } from "./clip-score";
 import { batchCosine } from "./cosine";
-import { uniform, unitVectors } from "./test-helpers";
+import { uniform, unitVectors } from "../../tools/test-support/metrics";
 
 describe("CLIPScore (torchmetrics) and CLIP-S (Hessel)", () => {
   it("hand-worked values", () => {

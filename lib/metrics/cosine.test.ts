@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { batchCosine, cosine } from "./cosine";
 import { MetricInputError } from "./errors";
-import { dot64, unitVectors } from "./test-helpers";
+import { dot64, unitVectors } from "../../tools/test-support/metrics";
 
 describe("cosine", () => {
   it("is the dot product of unit vectors (hand-worked, 2-D)", () => {

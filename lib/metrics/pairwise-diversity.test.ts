@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { meanDiversity, pairwiseDiversity } from "./pairwise-diversity";
-import { basis, dot64, unitVectors } from "./test-helpers";
+import { basis, dot64, unitVectors } from "../../tools/test-support/metrics";
 
 /** Independent form: 1 − mean of the off-diagonal entries of the full Gram matrix. */
 function diversityFromGram(vs: readonly ArrayLike<number>[]): number {

@@ -5,7 +5,7 @@ import { MetricInputError } from "./errors";
 import { clipScoreMetric } from "./clip-score";
 import { getMetric, hasMetric, listMetrics } from "./index";
 import { MetricRegistry, type MetricDefinition } from "./registry";
-import { basis, uniform, unitVectors } from "./test-helpers";
+import { basis, uniform, unitVectors } from "../../tools/test-support/metrics";
 
 /** Better/worse inputs by what users mean by "better" for each kind of metric. */
 function valueOnBetterAndWorse(def: MetricDefinition): [number, number] {

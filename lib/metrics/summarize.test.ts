@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { bootstrap, ratioOfSums } from "./bootstrap";
 import { MetricInputError } from "./errors";
 import { summarize, type SummarizeItem } from "./summarize";
-import { basis, dot64, uniform, unitVectors } from "./test-helpers";
+import { basis, dot64, uniform, unitVectors } from "../../tools/test-support/metrics";
 import { vendiScore } from "./vendi";
 
 describe("summarize", () => {

@@ -6,7 +6,7 @@ import { clipScore } from "./clip-score";
 import { cosine } from "./cosine";
 import { MetricInputError } from "./errors";
 import { pairwiseDiversity } from "./pairwise-diversity";
-import { basis, normalise } from "./test-helpers";
+import { basis, normalise } from "../../tools/test-support/metrics";
 import { vendiScore } from "./vendi";
 
 const embeddingMetrics = {

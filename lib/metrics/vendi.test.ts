@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { basis, dot64, unitVectors } from "./test-helpers";
+import { basis, dot64, unitVectors } from "../../tools/test-support/metrics";
 import { vendiFromEigenvalues, vendiScore } from "./vendi";
 
 /** Independent eigenvalues: cyclic Jacobi rotations on a symmetric matrix. */

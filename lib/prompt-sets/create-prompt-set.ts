@@ -5,11 +5,10 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "../../db/client";
 import { prompts, promptSets, type PromptSetRow } from "../../db/schema";
-import { AppError } from "../errors";
-import { validationError } from "../http/respond";
+import { AppError, validationError } from "../core/errors";
 import { insertPromptSet, type PromptToInsert } from "./insert-prompt-set";
 import { MAX_PROMPTS_PER_SET, parsePromptFile, promptInputSchema } from "./parse-prompt-file";
-import { promptIdentity, promptKeyFor } from "./prompt-key";
+import { promptIdentity, promptKeyFor } from "../core/prompt-identity";
 
 /** Prefix reserved for the sets derived from uploads (ensure-implicit-prompt-set.ts). */
 export const IMPLICIT_PREFIX = "upload-";

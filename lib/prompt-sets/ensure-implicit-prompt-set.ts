@@ -8,7 +8,7 @@ import type { DbOrTx } from "../../db/client";
 import { promptSets, type PromptSetRow } from "../../db/schema";
 import { IMPLICIT_PREFIX } from "./create-prompt-set";
 import { insertPromptSet } from "./insert-prompt-set";
-import { promptIdentity, promptKeyFor } from "./prompt-key";
+import { promptIdentity, promptKeyFor } from "../core/prompt-identity";
 
 /** `upload-<variant as letters, digits, . _ + ->-<12 hex of sha256 over the sorted distinct prompt identities>`. */
 export function implicitPromptSetName(texts: readonly string[], variant: string): string {

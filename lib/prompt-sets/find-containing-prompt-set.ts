@@ -4,7 +4,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client";
 import { prompts, promptSets, type PromptSetRow } from "../../db/schema";
-import { promptIdentity } from "./prompt-key";
+import { promptIdentity } from "../core/prompt-identity";
 
 /**
  * The set every text of `texts` belongs to, or undefined. Among several: named sets before

@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, or, sql } from "drizzle-orm";
 import { getDb, type DbOrTx } from "../../db/client";
 import { prompts, promptSets, runs, type PromptRow, type PromptSetRow } from "../../db/schema";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 
 export type PromptSetDetail = PromptSetRow & {
   prompts: Pick<PromptRow, "id" | "promptKey" | "text" | "category" | "position">[];

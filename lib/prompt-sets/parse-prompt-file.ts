@@ -2,7 +2,7 @@
 // id?,prompt,category?. The first bad row refuses the file, naming its line.
 import { parse as parseCsv } from "csv-parse/sync";
 import { z } from "zod";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import { MAX_PROMPT_CHARS, detectManifestFormat } from "../manifest/parse-manifest";
 
 export const promptInputSchema = z

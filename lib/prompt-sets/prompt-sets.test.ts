@@ -1,16 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createRun } from "../runs/create-run";
-import { makeRunInput, removeDataDir, useTempDataDir } from "../runs/test-helpers";
+import { makeRunInput } from "../../tools/test-support/runs";
 import { createPromptSet } from "./create-prompt-set";
 import { getPromptSetOrThrow } from "./get-prompt-set-or-throw";
 import { listPromptSets } from "./list-prompt-sets";
-import { promptKeyFor } from "./prompt-key";
+import { promptKeyFor } from "../core/prompt-identity";
+import { dataDirPerTest } from "../../tools/test-support/setup";
 
-let dir: string;
-beforeEach(() => {
-  dir = useTempDataDir();
-});
-afterEach(() => removeDataDir(dir));
+const data = dataDirPerTest();
 
 const file = (text: string, fileName: string) => ({ bytes: new TextEncoder().encode(text), fileName });
 
@@ -62,9 +59,9 @@ describe("prompt sets", () => {
   });
 
   it("derive one implicit set per distinct prompt list from uploads, listed only on request", async () => {
-    const a = await createRun(await makeRunInput(dir, { prompts: ["x", "y"], perPrompt: 1 }));
-    const b = await createRun({ ...(await makeRunInput(dir, { prompts: ["y", "x"], perPrompt: 2, seedBase: 1 })), guidanceScale: 2 });
-    const c = await createRun(await makeRunInput(dir, { prompts: ["x", "z"], perPrompt: 1, seedBase: 2 }));
+    const a = await createRun(await makeRunInput(data.dir, { prompts: ["x", "y"], perPrompt: 1 }));
+    const b = await createRun({ ...(await makeRunInput(data.dir, { prompts: ["y", "x"], perPrompt: 2, seedBase: 1 })), guidanceScale: 2 });
+    const c = await createRun(await makeRunInput(data.dir, { prompts: ["x", "z"], perPrompt: 1, seedBase: 2 }));
     expect(b.run.promptSetId).toBe(a.run.promptSetId);
     expect(c.run.promptSetId).not.toBe(a.run.promptSetId);
     createPromptSet({ name: "named", prompts: [{ prompt: "x" }] });

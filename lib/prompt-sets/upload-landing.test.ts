@@ -5,13 +5,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { getDb } from "../../db/client";
 import { promptSets, runs } from "../../db/schema";
 import { ClipEvaluator } from "../clip/evaluator";
-import { resetConfigForTests } from "../config";
-import { startWorker } from "../jobs/run-worker";
+import { resetConfigForTests } from "../core/config";
+import { startWorker } from "../workers/run-worker";
 import { defaultPromptSet } from "../leaderboard/default-prompt-set";
 import { getRankedBoard } from "../leaderboard/get-ranked-board";
 import { runLeaderboard } from "../leaderboard/run-leaderboard";
 import { createRun } from "../runs/create-run";
-import { FIXTURE_MODEL, PROMPTS, makeRunInput, removeDataDir, useTempDataDir } from "../runs/test-helpers";
+import { FIXTURE_MODEL, PROMPTS, makeRunInput, removeDataDir, useTempDataDir } from "../../tools/test-support/runs";
 import { createPromptSet } from "./create-prompt-set";
 
 let ev: ClipEvaluator;

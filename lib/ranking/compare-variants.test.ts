@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import { compareVariants, type ComparedVariant } from "./compare-variants";
 import { rankVariants } from "./rank-variants";
-import { syntheticRun, syntheticVariant } from "./test-helpers";
+import { syntheticRun, syntheticVariant } from "../../tools/test-support/ranking";
 
 // A = 80 − 50·d on 0.2–0.6; B = 77 − 50·d on 0.3–0.7.
 const lineA = [

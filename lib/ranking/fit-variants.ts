@@ -2,7 +2,7 @@
 // its fidelity at a level, and which variant dominates which. The full sample and every
 // bootstrap resample go through the same functions, so the intervals cover the fit.
 import { fidelityAt, fitMonotoneCurve, type CurveBlock } from "./monotone-curve";
-import type { PreparedInput } from "./prepare-input";
+import type { PreparedInput } from "./types";
 import type { RunPoints } from "./run-points";
 
 export interface VariantCurve {

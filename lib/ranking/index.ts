@@ -4,7 +4,7 @@ export { compareVariants, pairLevel, type ComparedVariant, type PromptComparison
 export { fidelityAt, fitMonotoneCurve, levelWeights, runWeightsAt, type CurveBlock } from "./monotone-curve";
 export { holmAdjust } from "./holm";
 export { hypervolume, paretoFront, type PlanePoint } from "./pareto-front";
-export { promptCounts, runPointFromCounts, runPointFromIndices, runPromptArrays, type RunPromptArrays } from "./run-points";
+export { promptCounts, runPointFromCounts, runPointFromIndices, runPromptArrays } from "./run-points";
 export { RANKING_METHOD, rankingMethodDoc, renderMethodMarkdown, type MethodDoc, type MethodSection } from "./method-doc";
 export * from "./settings";
 export type * from "./types";

@@ -4,7 +4,7 @@ import { RANKING_METHOD, rankingMethodDoc } from "./method-doc";
 import { hypervolume } from "./pareto-front";
 import { rankVariants } from "./rank-variants";
 import { HYPERVOLUME_REFERENCE, METHOD_VERSION, RANKING_DEFAULTS, RELIABLE_RESAMPLE_SHARE } from "./settings";
-import { syntheticVariant } from "./test-helpers";
+import { syntheticVariant } from "../../tools/test-support/ranking";
 
 describe("rankingMethodDoc", () => {
   it("states the constants the ranking runs with", () => {

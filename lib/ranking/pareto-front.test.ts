@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { uniform } from "../metrics/test-helpers";
 import { hypervolume, paretoFront, type PlanePoint } from "./pareto-front";
 
 const pts = (xs: [number, number][]): PlanePoint[] => xs.map(([diversity, clipScore]) => ({ diversity, clipScore }));

@@ -2,29 +2,10 @@
 // columns aligned on one prompt order (the first run's), runs of each variant sorted
 // by guidance scale. Bad input is a 422 naming the run and the prompts at fault,
 // because a ranking over runs scored on different prompts would compare unlike things.
-import { AppError } from "../errors";
-import { runPromptArrays, type RunPromptArrays } from "./run-points";
-import type { PromptId, PromptStat, RankingVariant } from "./types";
+import { AppError } from "../core/errors";
+import { runPromptArrays } from "./run-points";
+import type { PreparedInput, PromptId, PromptStat, RankingVariant } from "./types";
 
-export interface PreparedRun {
-  runId: string;
-  guidanceScale: number;
-  vendi: number | null;
-  variant: number;
-  arrays: RunPromptArrays;
-}
-
-export interface PreparedVariant {
-  variantId: string;
-  /** Indices into `runs`, by guidance scale then run id. */
-  runs: number[];
-}
-
-export interface PreparedInput {
-  promptIds: PromptId[];
-  runs: PreparedRun[];
-  variants: PreparedVariant[];
-}
 
 // Diversity lies in [0, 2] (lib/metrics/pairwise-diversity.ts); a cosine sum in [−n, n].
 const TOLERANCE = 1e-6;

@@ -1,7 +1,7 @@
 // P1–P5 and P7 of issue 10 against the shipped method (v2); P6 is in rank-variants.test.ts
 // and P8 in lib/leaderboard. The figures are printed so they can be quoted.
 import { rankVariants } from "./rank-variants";
-import { propertySuite, type MethodUnderTest } from "./property-suite";
+import { propertySuite, type MethodUnderTest } from "../../tools/test-support/ranking-properties";
 
 export const v2: MethodUnderTest = {
   name: "v2",

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import { bootstrap, ratioOfSums } from "../metrics/bootstrap";
 import { clipScoreFromMean } from "../metrics/clip-score";
-import { uniform } from "../metrics/test-helpers";
+import { uniform } from "../../tools/test-support/metrics";
 import { holmAdjust } from "./holm";
 import { fidelityAt, fitMonotoneCurve, levelWeights, runWeightsAt } from "./monotone-curve";
 import { rankVariants } from "./rank-variants";
 import { METHOD_VERSION, RANKING_DEFAULTS } from "./settings";
-import { simulatedPrompts, simulatedVariant, syntheticRun, syntheticVariant } from "./test-helpers";
+import { simulatedPrompts, simulatedVariant, syntheticRun, syntheticVariant } from "../../tools/test-support/ranking";
 import type { Ranking } from "./types";
 
 // Straight lines over diversity 0.2–0.6: A = 80 − 50·d, B = 75 − 50·d.

@@ -19,7 +19,8 @@
 import { curveReach, dominatesAll, fitVariants, resampledFidelity, type VariantCurve } from "./fit-variants";
 import { holmAdjust } from "./holm";
 import { fidelityAt } from "./monotone-curve";
-import { prepareInput, type PreparedInput } from "./prepare-input";
+import { prepareInput } from "./prepare-input";
+import type { PreparedInput } from "./types";
 import { pairedDifference, percentileInterval, resampleRuns } from "./resample";
 import { computeRunPoints, type RunPoints } from "./run-points";
 import { METHOD_VERSION, rankingOptionsSchema, type RankingOptions, type RankingSettings } from "./settings";

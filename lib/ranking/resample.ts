@@ -12,7 +12,7 @@
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { quantileSorted } from "../metrics/bootstrap";
-import type { PreparedInput } from "./prepare-input";
+import type { PreparedInput } from "./types";
 import { clipScoreFromMean } from "../metrics/clip-score";
 import type { RunPoints } from "./run-points";
 import { RELIABLE_RESAMPLE_SHARE } from "./settings";

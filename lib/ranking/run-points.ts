@@ -7,17 +7,8 @@
 // where m_p is how often prompt p was drawn (1 for the full set). Either is null when
 // its denominator is 0. These are the run-level numbers of lib/metrics/summarize.ts.
 import { clipScoreFromMean } from "../metrics/clip-score";
-import type { PreparedInput } from "./prepare-input";
-import type { PromptStat, RunPoint } from "./types";
+import type { PreparedInput, PromptStat, RunPoint, RunPromptArrays } from "./types";
 
-/** One run's per-prompt columns, aligned on the ranking's prompt order. */
-export interface RunPromptArrays {
-  cosSum: Float64Array;
-  n: Float64Array;
-  /** Diversity, 0 where undefined (then hasDiversity is 0). */
-  diversity: Float64Array;
-  hasDiversity: Float64Array;
-}
 
 export function runPromptArrays(prompts: readonly PromptStat[]): RunPromptArrays {
   const P = prompts.length;

@@ -176,3 +176,32 @@ export interface Ranking {
   prompts: number;
   settings: RankingSettings;
 }
+
+/** One run's per-prompt columns, aligned on the ranking's prompt order. */
+export interface RunPromptArrays {
+  cosSum: Float64Array;
+  n: Float64Array;
+  /** Diversity, 0 where undefined (then hasDiversity is 0). */
+  diversity: Float64Array;
+  hasDiversity: Float64Array;
+}
+
+export interface PreparedRun {
+  runId: string;
+  guidanceScale: number;
+  vendi: number | null;
+  variant: number;
+  arrays: RunPromptArrays;
+}
+
+export interface PreparedVariant {
+  variantId: string;
+  /** Indices into `runs`, by guidance scale then run id. */
+  runs: number[];
+}
+
+export interface PreparedInput {
+  promptIds: PromptId[];
+  runs: PreparedRun[];
+  variants: PreparedVariant[];
+}

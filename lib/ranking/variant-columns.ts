@@ -3,7 +3,7 @@
 // hypervolume, counts), all from the full-sample points.
 import type { VariantCurve } from "./fit-variants";
 import { hypervolume, paretoFront } from "./pareto-front";
-import type { PreparedInput } from "./prepare-input";
+import type { PreparedInput } from "./types";
 import type { RunPoints } from "./run-points";
 import type { BootstrapInterval, CurvePoint, FittedPoint, SecondaryColumns } from "./types";
 

@@ -6,10 +6,10 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "../../db/client";
 import { evaluators, referenceScores, referenceSets, runScores, runs, variants } from "../../db/schema";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
 import type { ReferenceMetrics } from "./reference-metrics";
-import { decimalNumber } from "../api/decimal-number";
+import { decimalNumber } from "../core/decimal-number";
 
 export const BOARD_REFERENCE_METRICS = ["recall", "coverage", "precision", "density", "fd", "cmmd"] as const;
 export type BoardReferenceMetric = (typeof BOARD_REFERENCE_METRICS)[number];

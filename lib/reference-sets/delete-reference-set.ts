@@ -7,7 +7,7 @@ import { getDb } from "../../db/client";
 import { referenceSets } from "../../db/schema";
 import { recordAudit } from "../audit/record-audit";
 import { authorizeMutation, type Actor } from "../auth/authorize-mutation";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import { removeOrphanFiles } from "../storage/orphan-images";
 import { deleteReferenceSetRows } from "./delete-reference-set-rows";
 

@@ -3,7 +3,7 @@
 import { and, asc, desc, eq, or, sql } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { promptSets, prompts, referenceImages, referenceScores, referenceSets, runs, variants, type ReferenceSetRow } from "../../db/schema";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import type { ReferenceMetrics } from "./reference-metrics";
 
 export type ReferenceSetDetail = ReferenceSetRow & {

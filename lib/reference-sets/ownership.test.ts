@@ -7,11 +7,11 @@ import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
 import { auditLog, images, referenceImages, referenceSets } from "../../db/schema";
-import { createTestActors } from "../auth/test-actors";
+import { createTestActors } from "../../tools/test-support/actors";
 import { createPromptSet } from "../prompt-sets/create-prompt-set";
 import { createRun } from "../runs/create-run";
 import { deleteRun } from "../runs/delete-run";
-import { countRows, makeRunInput, removeDataDir, stageImage, storedFiles, useTempDataDir } from "../runs/test-helpers";
+import { countRows, makeRunInput, removeDataDir, stageImage, storedFiles, useTempDataDir } from "../../tools/test-support/runs";
 import { createReferenceSet, type CreateReferenceSetInput } from "./create-reference-set";
 import { deleteReferenceSet } from "./delete-reference-set";
 

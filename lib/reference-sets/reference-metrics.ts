@@ -14,13 +14,12 @@
 // measured time of the run's own computation fits GLOBAL_CI_BUDGET_S; otherwise they are skipped
 // and the record says why (in practice: computed for small sets in small embedding spaces such as
 // the toy evaluator's, skipped for ViT-B/32).
-import { bootstrap, quantileSorted, type BootstrapResult } from "../metrics/bootstrap";
+import { bootstrap, quantileSorted } from "../metrics/bootstrap";
 import {
   distributionMetrics,
   jsDotProducts,
   perPromptDistribution,
   type DotProductBackend,
-  type PerPromptMean,
   type PromptSets,
 } from "../metrics/distribution";
 import { onnxDotProducts } from "../metrics/distribution/onnx-dot-products";
@@ -37,40 +36,8 @@ export const GLOBAL_CI_BUDGET_S = 10;
 /** Below this many samples in either set, every global number is flagged as noisy. */
 export const FEW_SAMPLES = 50;
 
-export type Flagged = { value: number | null; reliable: boolean; reason?: string; ci?: BootstrapResult };
-
-export interface ReferenceMetrics {
-  version: number;
-  referenceSet: { id: string; name: string; version: number; perPrompt: boolean };
-  evaluator: { id: string; name: string };
-  /** `FD_<evaluator>`: Fréchet distance in the evaluator's embedding space (not FID). */
-  fdLabel: string;
-  cmmdLabel: string;
-  nGenerated: number;
-  nReference: number;
-  dim: number;
-  k: { precisionRecall: number; densityCoverage: number };
-  fd: Flagged;
-  cmmd: Flagged;
-  precision: Flagged;
-  recall: Flagged;
-  density: Flagged;
-  coverage: Flagged;
-  /** Set when the global metrics have no CI, saying why. */
-  globalCiSkipped?: string;
-  /** Means over prompts of the per-prompt metrics (reference sets tied to the run's prompt set). */
-  perPrompt: null | {
-    prompts: number;
-    recall: PerPromptMean;
-    coverage: PerPromptMean;
-    precision: PerPromptMean;
-    density: PerPromptMean;
-    /** Per prompt (key = the prompt's row id): what the leaderboard ranks on when its diversity axis is switched. */
-    rows: { key: string; n: number; recall: number | null; coverage: number | null; precision: number | null; density: number | null }[];
-  };
-  backend: "typescript" | "onnx";
-  seconds: number;
-}
+export type { Flagged, ReferenceMetrics } from "../../db/schema/reference-scores";
+import type { Flagged, ReferenceMetrics } from "../../db/schema/reference-scores";
 
 export type MetricsInput = {
   referenceSet: ReferenceMetrics["referenceSet"];

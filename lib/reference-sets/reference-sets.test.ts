@@ -7,11 +7,11 @@ import { jobs, referenceImages, referenceScores, referenceSets, runs } from "../
 import { ClipEvaluator } from "../clip/evaluator";
 import { claimJob } from "../jobs/claim-job";
 import { failJob } from "../jobs/fail-job";
-import { startWorker } from "../jobs/run-worker";
+import { startWorker } from "../workers/run-worker";
 import { createPromptSet } from "../prompt-sets/create-prompt-set";
 import { createRun } from "../runs/create-run";
 import { getRunOrThrow } from "../runs/get-run-or-throw";
-import { countRows, FIXTURE_MODEL, makeRunInput, removeDataDir, stageImage, storedFiles, useTempDataDir } from "../runs/test-helpers";
+import { countRows, FIXTURE_MODEL, makeRunInput, removeDataDir, stageImage, storedFiles, useTempDataDir } from "../../tools/test-support/runs";
 import { getBoardReferenceMetrics } from "./board-reference-metrics";
 import { createReferenceSet, type CreateReferenceSetInput } from "./create-reference-set";
 import { getReferenceSetOrThrow } from "./get-reference-set-or-throw";

@@ -10,8 +10,8 @@ import { getDb, type DbOrTx } from "../../db/client";
 import { images, referenceImages, referenceScores, runs, sampleScores, samples, type ReferenceSetRow } from "../../db/schema";
 import { getCachedEmbeddings, putEmbeddings, type NewEmbedding } from "../embeddings/embedding-cache";
 import { recordEvaluator } from "../embeddings/record-evaluator";
-import { config } from "../config";
-import { AppError } from "../errors";
+import { config } from "../core/config";
+import { AppError } from "../core/errors";
 import { completeJob } from "../jobs/complete-job";
 import { assertLease, type Lease } from "../jobs/lease";
 import type { PromptSets } from "../metrics/distribution";
@@ -31,6 +31,8 @@ export async function scoreRunAgainstReferences(opts: {
   runId: string;
   evaluator: ClipEvaluator;
   lease?: Lease;
+  /** Aborting stops between reference sets (the worker is stopping or lost its lease). */
+  signal?: AbortSignal;
   log?: (line: string) => void;
 }): Promise<ScoreAgainstReferencesResult> {
   const started = performance.now();
@@ -47,6 +49,7 @@ export async function scoreRunAgainstReferences(opts: {
   const results: ReferenceMetrics[] = [];
   let embedded = 0;
   for (const set of sets) {
+    opts.signal?.throwIfAborted();
     const ref = await referenceEmbeddings(db, set, opts.evaluator);
     embedded += ref.embedded;
     const nGen = [...generated.values()].reduce((a, g) => a + g.length, 0);
@@ -69,6 +72,7 @@ export async function scoreRunAgainstReferences(opts: {
   }
   for (const s of skipped) log(`run ${run.id}: skipped reference ${s}`);
 
+  opts.signal?.throwIfAborted();
   db.transaction(
     (tx) => {
       if (opts.lease) assertLease(tx, opts.lease);

@@ -1,19 +1,16 @@
 import fs from "node:fs";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
 import { images, jobs, prompts, promptSets, runs, samples, variants } from "../../db/schema";
-import { isAppError, type AppError } from "../errors";
+import { isAppError, type AppError } from "../core/errors";
 import { createPromptSet } from "../prompt-sets/create-prompt-set";
 import { pathFor } from "../storage/content-store";
 import { createVariant } from "../variants/create-variant";
 import { createRun } from "./create-run";
-import { countRows, makeRunInput, removeDataDir, storedFiles, useTempDataDir } from "./test-helpers";
+import { countRows, makeRunInput, storedFiles } from "../../tools/test-support/runs";
+import { dataDirPerTest } from "../../tools/test-support/setup";
 
-let dir: string;
-beforeEach(() => {
-  dir = useTempDataDir();
-});
-afterEach(() => removeDataDir(dir));
+const data = dataDirPerTest();
 
 const count = countRows;
 
@@ -28,7 +25,7 @@ async function rejection(p: Promise<unknown>): Promise<AppError> {
 
 describe("createRun", () => {
   it("writes the variant, implicit prompt set, images, run, samples and job, and moves each file into the store once", async () => {
-    const input = await makeRunInput(dir, { perPrompt: 2 });
+    const input = await makeRunInput(data.dir, { perPrompt: 2 });
     // The same picture twice in one upload is stored once.
     input.items.push({ ...input.items[0]!, fileName: "copy.png", stagedPath: `${input.items[0]!.stagedPath}.copy`, seed: 99 });
     fs.copyFileSync(input.items[0]!.stagedPath, input.items[6]!.stagedPath);
@@ -47,7 +44,7 @@ describe("createRun", () => {
     expect(count(samples)).toBe(7);
     expect(getDb().select().from(jobs).all()).toMatchObject([{ kind: "score_run", runId: run.id, status: "queued", attempts: 0, maxAttempts: 3 }]);
 
-    expect(storedFiles(dir)).toHaveLength(6);
+    expect(storedFiles(data.dir)).toHaveLength(6);
     for (const item of input.items) {
       expect(fs.readFileSync(pathFor(item.sha256, "png"))).toEqual(item.png);
       expect(pathFor(item.sha256, "png")).toContain(`/images/${item.sha256.slice(0, 2)}/${item.sha256.slice(2, 4)}/${item.sha256}.png`);
@@ -62,8 +59,8 @@ describe("createRun", () => {
   });
 
   it("returns the existing run for a re-upload of the same images and settings, moving nothing", async () => {
-    const first = await createRun(await makeRunInput(dir, { folder: "a" }));
-    const again = await makeRunInput(dir, { folder: "b" });
+    const first = await createRun(await makeRunInput(data.dir, { folder: "a" }));
+    const again = await makeRunInput(data.dir, { folder: "b" });
     again.items.reverse(); // order and file names do not matter
     again.items.forEach((i, k) => (i.fileName = `renamed-${k}.png`));
     const second = await createRun(again);
@@ -74,16 +71,16 @@ describe("createRun", () => {
     for (const i of again.items) expect(fs.existsSync(i.stagedPath)).toBe(true);
 
     // A different setting is a different run, sharing the stored files and the implicit set.
-    const third = await createRun({ ...(await makeRunInput(dir, { folder: "c" })), guidanceScale: 3 });
+    const third = await createRun({ ...(await makeRunInput(data.dir, { folder: "c" })), guidanceScale: 3 });
     expect(third.duplicate).toBe(false);
     expect(count(runs)).toBe(2);
     expect(count(promptSets)).toBe(1);
-    expect(storedFiles(dir)).toHaveLength(9);
+    expect(storedFiles(data.dir)).toHaveLength(9);
   });
 
   it("gives two simultaneous uploads of the same run one run, with every file intact", async () => {
-    const a = await makeRunInput(dir, { folder: "a" });
-    const b = await makeRunInput(dir, { folder: "b" });
+    const a = await makeRunInput(data.dir, { folder: "a" });
+    const b = await makeRunInput(data.dir, { folder: "b" });
     const results = await Promise.all([createRun(a), createRun(b)]);
     expect(results.map((r) => r.duplicate).sort()).toEqual([false, true]);
     expect(results[0]!.run.id).toBe(results[1]!.run.id);
@@ -94,19 +91,19 @@ describe("createRun", () => {
 
   it("refuses prompts that are not in the named prompt set with 422 listing them, leaving no rows or files", async () => {
     createPromptSet({ name: "shapes", prompts: [{ id: "p1", prompt: "a red square" }, { id: "p2", prompt: "a blue triangle" }] });
-    const input = await makeRunInput(dir, { prompts: ["a red square", "a green circle on white", "a blue triangle"], perPrompt: 1 });
+    const input = await makeRunInput(data.dir, { prompts: ["a red square", "a green circle on white", "a blue triangle"], perPrompt: 1 });
     input.items[2] = { ...input.items[2]!, prompt: undefined, promptId: "p9" };
     const e = await rejection(createRun({ ...input, promptSet: "shapes" }));
     expect(e.status).toBe(422);
     expect(e.code).toBe("validation_failed");
     expect((e.details as { unknownPrompts: string[] }).unknownPrompts.sort()).toEqual(["a green circle on white", "p9"]);
     expect(count(runs)).toBe(0);
-    expect(storedFiles(dir)).toEqual([]);
+    expect(storedFiles(data.dir)).toEqual([]);
   });
 
   it("resolves items by prompt text or promptId in a named set", async () => {
     createPromptSet({ name: "shapes", prompts: [{ id: "p1", prompt: "a red square" }, { id: "p2", prompt: "a blue triangle" }] });
-    const input = await makeRunInput(dir, { prompts: ["a red square", "a blue triangle"], perPrompt: 2 });
+    const input = await makeRunInput(data.dir, { prompts: ["a red square", "a blue triangle"], perPrompt: 2 });
     input.items[1] = { ...input.items[1]!, prompt: undefined, promptId: "p2" };
     const { run } = await createRun({ ...input, promptSet: "shapes" });
     const set = getDb().select().from(promptSets).get()!;
@@ -115,7 +112,7 @@ describe("createRun", () => {
   });
 
   it("refuses an unknown variant with 422 naming it", async () => {
-    const input = await makeRunInput(dir);
+    const input = await makeRunInput(data.dir);
     const e = await rejection(createRun({ ...input, createVariantIfMissing: undefined, variant: "nope" }));
     expect(e.status).toBe(422);
     expect(e.message).toContain('"nope"');
@@ -127,7 +124,7 @@ describe("createRun", () => {
   });
 
   it("refuses bad input with 422 before touching anything", async () => {
-    const input = await makeRunInput(dir, { perPrompt: 1 });
+    const input = await makeRunInput(data.dir, { perPrompt: 1 });
     await expect(createRun({ ...input, items: [] })).rejects.toMatchObject({ status: 422 });
     await expect(createRun({ ...input, items: [{ ...input.items[0]!, sha256: "xyz" }] })).rejects.toMatchObject({ status: 422 });
     await expect(createRun({ ...input, items: [input.items[0]!, input.items[0]!] })).rejects.toMatchObject({
@@ -138,16 +135,16 @@ describe("createRun", () => {
     const e = await rejection(createRun({ ...input, items: [input.items[0]!, { ...input.items[1]!, sha256: input.items[2]!.sha256 }] }));
     expect(e.status).toBe(422);
     expect(count(runs)).toBe(0);
-    expect(storedFiles(dir)).toEqual([]);
+    expect(storedFiles(data.dir)).toEqual([]);
   });
 
   it("leaves no rows and no new files when the transaction fails, and keeps files other runs use", async () => {
-    const first = await makeRunInput(dir, { perPrompt: 1, folder: "a" });
+    const first = await makeRunInput(data.dir, { perPrompt: 1, folder: "a" });
     await createRun(first);
-    const before = storedFiles(dir);
+    const before = storedFiles(data.dir);
     expect(before).toHaveLength(3);
 
-    const second = await makeRunInput(dir, { perPrompt: 2, folder: "b" }); // 3 files already stored + 3 new
+    const second = await makeRunInput(data.dir, { perPrompt: 2, folder: "b" }); // 3 files already stored + 3 new
     getDb().$client.exec("create trigger fail_samples before insert on samples begin select raise(abort, 'disk on fire'); end;");
     await expect(createRun({ ...second, guidanceScale: 2 })).rejects.toThrow(/disk on fire/);
     getDb().$client.exec("drop trigger fail_samples");
@@ -156,6 +153,6 @@ describe("createRun", () => {
     expect(count(samples)).toBe(3);
     expect(count(images)).toBe(3);
     expect(count(jobs)).toBe(1);
-    expect(storedFiles(dir)).toEqual(before);
+    expect(storedFiles(data.dir)).toEqual(before);
   });
 });

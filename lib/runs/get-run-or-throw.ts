@@ -5,7 +5,7 @@ import { listRunReferenceMetrics, type RunReferenceMetrics } from "../reference-
 import { getDb } from "../../db/client";
 import { apiKeys, evaluators, promptScores, prompts, promptSets, runScores, runs, sampleScores, samples, variants, type RunRow, type RunScoreRow } from "../../db/schema";
 import { evaluatorWarning } from "../clip/identity";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import { metricLabels } from "../scoring/score-batch";
 import { runProvenance, type RunProvenance } from "./run-provenance";
 

@@ -6,7 +6,7 @@ import { getDb } from "../../db/client";
 import { runs } from "../../db/schema";
 import { recordAudit } from "../audit/record-audit";
 import { authorizeMutation, type Actor } from "../auth/authorize-mutation";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 
 export function guardRunMutation<T>(id: string, actor: Actor, verb: string, fn: () => T, details: Record<string, unknown> = {}): T {
   const run = getDb().select({ apiKeyId: runs.apiKeyId }).from(runs).where(eq(runs.id, id)).get();

@@ -5,8 +5,8 @@ import { z } from "zod";
 import { getDb } from "../../db/client";
 import { evaluators, promptSets, runScores, runStatusSchema, runs, variants } from "../../db/schema";
 import { evaluatorWarning } from "../clip/identity";
-import { validationError } from "../http/respond";
-import { decimalNumber } from "../api/decimal-number";
+import { decimalNumber } from "../core/decimal-number";
+import { validationError } from "../core/errors";
 
 export const listRunsInputSchema = z.object({
   variant: z.string().trim().min(1).optional(),

@@ -1,30 +1,22 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ClipEvaluator } from "../clip/evaluator";
+import { describe, expect, it } from "vitest";
 import { createRun } from "./create-run";
 import { getRunOrThrow } from "./get-run-or-throw";
 import { listSampleScores } from "./list-sample-scores";
 import { scoreRun } from "./score-run";
-import { FIXTURE_MODEL, makeRunInput, removeDataDir, useTempDataDir } from "./test-helpers";
+import { makeRunInput } from "../../tools/test-support/runs";
+import { dataDirPerTest, fixtureEvaluator } from "../../tools/test-support/setup";
 
-let ev: ClipEvaluator;
-let dir: string;
-beforeAll(async () => {
-  ev = await ClipEvaluator.load(FIXTURE_MODEL, { threads: 1 });
-});
-afterAll(() => ev.release());
-beforeEach(() => {
-  dir = useTempDataDir();
-});
-afterEach(() => removeDataDir(dir));
+const fixture = fixtureEvaluator();
+const data = dataDirPerTest();
 
 describe("listSampleScores", () => {
   it("pages through a scored run's samples in upload order with cosine, CLIP score and truncation", async () => {
     const long = `a red square ${"on a very long and winding road ".repeat(20)}`.trim();
-    const { run } = await createRun(await makeRunInput(dir, { prompts: ["a red square", long], perPrompt: 3 }));
-    await scoreRun({ runId: run.id, evaluator: ev });
+    const { run } = await createRun(await makeRunInput(data.dir, { prompts: ["a red square", long], perPrompt: 3 }));
+    await scoreRun({ runId: run.id, evaluator: fixture.ev });
 
     const first = listSampleScores(run.id, { limit: 4 });
-    expect(first).toMatchObject({ runId: run.id, evaluatorId: ev.identity.id, total: 6, limit: 4, offset: 0 });
+    expect(first).toMatchObject({ runId: run.id, evaluatorId: fixture.ev.identity.id, total: 6, limit: 4, offset: 0 });
     expect(first.samples.map((s) => s.file)).toEqual(["p0-s0.png", "p1-s0.png", "p0-s1.png", "p1-s1.png"]);
     expect(first.next).toBe(`/api/v1/runs/${run.id}/samples?limit=4&offset=4`);
     const second = listSampleScores(run.id, { limit: 4, offset: 4 });
@@ -48,7 +40,7 @@ describe("listSampleScores", () => {
 
   it("refuses an unknown run with 404 and bad paging with 422", async () => {
     expect(() => listSampleScores("run_nope")).toThrow(expect.objectContaining({ status: 404 }));
-    const { run } = await createRun(await makeRunInput(dir, { perPrompt: 2 }));
+    const { run } = await createRun(await makeRunInput(data.dir, { perPrompt: 2 }));
     expect(() => listSampleScores(run.id, { limit: 0 })).toThrow(expect.objectContaining({ status: 422 }));
     expect(listSampleScores(run.id).samples.every((s) => s.cosine === null)).toBe(true);
   });

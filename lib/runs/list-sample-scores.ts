@@ -6,9 +6,8 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "../../db/client";
 import { prompts, promptScores, runs, sampleScores, samples } from "../../db/schema";
-import { AppError } from "../errors";
-import { validationError } from "../http/respond";
-import { decimalNumber } from "../api/decimal-number";
+import { AppError, validationError } from "../core/errors";
+import { decimalNumber } from "../core/decimal-number";
 
 export const sampleScoresQuerySchema = z.object({
   evaluator: z.string().max(200).optional().meta({ description: "Evaluator id; default: the one that last scored the run." }),

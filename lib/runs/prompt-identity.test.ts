@@ -1,28 +1,20 @@
 // One prompt identity everywhere: the CLI's report (scoreBatch over a parsed manifest) and a
 // scored run of the same manifest agree on groups and numbers when prompts differ only in case
 // and whitespace (identical CLIP tokens).
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ClipEvaluator } from "../clip/evaluator";
+import { describe, expect, it } from "vitest";
 import { claimJob } from "../jobs/claim-job";
 import { parseManifest } from "../manifest/parse-manifest";
-import { promptIdentity, promptKeyFor } from "../prompt-sets/prompt-key";
+import { promptIdentity, promptKeyFor } from "../core/prompt-identity";
 import { createPromptSet } from "../prompt-sets/create-prompt-set";
 import { scoreBatch } from "../scoring/score-batch";
 import { createRun } from "./create-run";
 import { getRunOrThrow } from "./get-run-or-throw";
 import { scoreRun } from "./score-run";
-import { FIXTURE_MODEL, makeRunInput, removeDataDir, useTempDataDir } from "./test-helpers";
+import { makeRunInput } from "../../tools/test-support/runs";
+import { dataDirPerTest, fixtureEvaluator } from "../../tools/test-support/setup";
 
-let ev: ClipEvaluator;
-let dir: string;
-beforeAll(async () => {
-  ev = await ClipEvaluator.load(FIXTURE_MODEL, { batchSize: 4, threads: 1 });
-});
-afterAll(() => ev.release());
-beforeEach(() => {
-  dir = useTempDataDir();
-});
-afterEach(() => removeDataDir(dir));
+const fixture = fixtureEvaluator({ batchSize: 4 });
+const data = dataDirPerTest();
 
 describe("prompt identity", () => {
   it("ignores case, repeated and surrounding whitespace and HTML entities, like CLIP's tokenizer", () => {
@@ -33,7 +25,7 @@ describe("prompt identity", () => {
   });
 
   it("the CLI and the service give the same groups and numbers for prompts that differ only in case or spacing", async () => {
-    const input = await makeRunInput(dir, { prompts: ["a red square", "a blue triangle"], perPrompt: 4 });
+    const input = await makeRunInput(data.dir, { prompts: ["a red square", "a blue triangle"], perPrompt: 4 });
     const spellings = ["a red square", "A red square", "  a red square", "a RED   square "];
     let k = 0;
     for (const item of input.items) if (item.prompt === "a red square") item.prompt = spellings[k++]!;
@@ -42,7 +34,7 @@ describe("prompt identity", () => {
     const rows = parseManifest(new TextEncoder().encode(manifest), "m.jsonl");
     const png = new Map(input.items.map((i) => [i.fileName, i.png]));
     const cli = await scoreBatch(
-      ev,
+      fixture.ev,
       rows.map((r) => ({ file: r.file, prompt: r.prompt!, group: r.group, image: png.get(r.file)! })),
     );
     expect(cli.groups.map((g) => [g.group, g.n])).toEqual([
@@ -53,7 +45,7 @@ describe("prompt identity", () => {
 
     const { run } = await createRun(input);
     const job = claimJob("w")!;
-    await scoreRun({ runId: run.id, evaluator: ev, lease: { jobId: job.id, workerId: "w", leaseMs: 60_000 } });
+    await scoreRun({ runId: run.id, evaluator: fixture.ev, lease: { jobId: job.id, workerId: "w", leaseMs: 60_000 } });
     const m = getRunOrThrow(run.id).metrics!;
     expect(m.run.groups).toBe(2);
     expect(m.prompts.map((p) => [p.prompt, p.n]).sort()).toEqual([
@@ -69,7 +61,7 @@ describe("prompt identity", () => {
   it("a prompt set refuses two prompts with one identity, and an upload matches set prompts by identity", async () => {
     expect(() => createPromptSet({ name: "dup", prompts: [{ prompt: "a cat" }, { prompt: "A  cat" }] })).toThrow(expect.objectContaining({ status: 422 }));
     createPromptSet({ name: "shapes", prompts: [{ prompt: "a red square" }, { prompt: "a blue triangle" }] });
-    const input = await makeRunInput(dir, { prompts: ["A Red Square", "a blue  triangle"], perPrompt: 2 });
+    const input = await makeRunInput(data.dir, { prompts: ["A Red Square", "a blue  triangle"], perPrompt: 2 });
     const { run } = await createRun({ ...input, promptSet: "shapes" });
     expect(run.promptSetId).toBeTruthy();
   });

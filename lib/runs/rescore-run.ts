@@ -6,7 +6,7 @@ import { and, eq, inArray, notExists, sql } from "drizzle-orm";
 import { getDb, type DbOrTx } from "../../db/client";
 import { evaluators, jobs, runScores, runs, variants } from "../../db/schema";
 import { TOY_EVALUATOR_NAME } from "../clip/identity";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import { enqueueJob } from "../jobs/enqueue-job";
 import { scoredCount } from "./score-run";
 

@@ -2,24 +2,24 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
 import { jobs, runScores, runs, sampleScores, samples } from "../../db/schema";
 import { ClipEvaluator } from "../clip/evaluator";
 import { claimJob } from "../jobs/claim-job";
 import { failJob } from "../jobs/fail-job";
-import { startWorker } from "../jobs/run-worker";
+import { startWorker } from "../workers/run-worker";
 import { createRun } from "./create-run";
 import { getRunOrThrow } from "./get-run-or-throw";
 import { rescoreHint, rescoreHintLine } from "./rescore-hint";
 import { countRunsLackingScores, rescoreRun, rescoreRuns } from "./rescore-run";
 import { retryRun } from "./retry-run";
-import { FIXTURE_MODEL, countRows, makeRunInput, removeDataDir, useTempDataDir } from "./test-helpers";
+import { FIXTURE_MODEL, countRows, makeRunInput } from "../../tools/test-support/runs";
+import { dataDirPerTest } from "../../tools/test-support/setup";
 
 let evA: ClipEvaluator;
 let evB: ClipEvaluator;
 let otherModel: string;
-let dir: string;
 
 beforeAll(async () => {
   evA = await ClipEvaluator.load(FIXTURE_MODEL, { threads: 1 });
@@ -36,10 +36,7 @@ afterAll(async () => {
   await evB.release();
   fs.rmSync(otherModel, { recursive: true, force: true });
 });
-beforeEach(() => {
-  dir = useTempDataDir();
-});
-afterEach(() => removeDataDir(dir));
+const data = dataDirPerTest();
 
 const quiet = { log: () => {}, pollMs: 10, exitWhenIdle: true };
 const runRow = (id: string) => getDb().select().from(runs).where(eq(runs.id, id)).get()!;
@@ -56,7 +53,7 @@ function failRunJob(runId: string) {
 
 describe("retryRun", () => {
   it("re-queues a failed run with a fresh job, tries its failed samples again, and it ends scored", async () => {
-    const { run } = await createRun(await makeRunInput(dir));
+    const { run } = await createRun(await makeRunInput(data.dir));
     await startWorker({ ...quiet, evaluator: evA, workerId: "a" });
     // Pretend two samples failed to read and the run then failed.
     const ids = getDb().select({ id: samples.id }).from(samples).where(eq(samples.runId, run.id)).all().slice(0, 2);
@@ -73,20 +70,20 @@ describe("retryRun", () => {
   });
 
   it("answers 404 for an unknown run and 409 for a run that did not fail", async () => {
-    const { run } = await createRun(await makeRunInput(dir));
+    const { run } = await createRun(await makeRunInput(data.dir));
     expect(() => retryRun("run_nope")).toThrow(expect.objectContaining({ code: "not_found", status: 404 }));
     expect(() => retryRun(run.id)).toThrow(expect.objectContaining({ code: "conflict", status: 409, message: expect.stringMatching(/is queued; only failed runs/) }));
   });
 
   it("re-queues a failed run on an identical re-upload instead of answering duplicate; a scored one stays a duplicate", async () => {
-    const input = await makeRunInput(dir, { folder: "first" });
+    const input = await makeRunInput(data.dir, { folder: "first" });
     const { run } = await createRun(input);
     failRunJob(run.id);
-    const again = await createRun(await makeRunInput(dir, { folder: "second" }));
+    const again = await createRun(await makeRunInput(data.dir, { folder: "second" }));
     expect(again).toMatchObject({ duplicate: true, requeued: true, run: { id: run.id, status: "queued" } });
     await startWorker({ ...quiet, evaluator: evA, workerId: "c" });
     expect(runRow(run.id).status).toBe("scored");
-    const third = await createRun(await makeRunInput(dir, { folder: "third" }));
+    const third = await createRun(await makeRunInput(data.dir, { folder: "third" }));
     expect(third).toEqual({ duplicate: true, run: expect.objectContaining({ id: run.id, status: "scored" }) });
     expect(countRows(runs)).toBe(1);
   });
@@ -94,8 +91,8 @@ describe("retryRun", () => {
 
 describe("rescoreRun / rescoreRuns", () => {
   it("scores runs with a newly installed evaluator, keeping the old scores, and counts what still lacks them", async () => {
-    const a = (await createRun(await makeRunInput(dir, { folder: "a", variant: "v1" }))).run;
-    const b = (await createRun({ ...(await makeRunInput(dir, { folder: "b", seedBase: 1, variant: "v2" })), guidanceScale: 2 })).run;
+    const a = (await createRun(await makeRunInput(data.dir, { folder: "a", variant: "v1" }))).run;
+    const b = (await createRun({ ...(await makeRunInput(data.dir, { folder: "b", seedBase: 1, variant: "v2" })), guidanceScale: 2 })).run;
     await startWorker({ ...quiet, evaluator: evA, workerId: "a" });
     expect(countRunsLackingScores(evA.identity.id)).toBe(0);
     expect(countRunsLackingScores(evB.identity.id)).toBe(2);
@@ -129,7 +126,7 @@ describe("rescoreRun / rescoreRuns", () => {
   });
 
   it("leaves demo runs (toy-world results) to the toy-world evaluator: no re-score, no count, no claim by another evaluator's worker", async () => {
-    const demo = (await createRun(await makeRunInput(dir, { folder: "d", variant: "demo-v" }))).run;
+    const demo = (await createRun(await makeRunInput(data.dir, { folder: "d", variant: "demo-v" }))).run;
     getDb().update(runs).set({ isDemo: true }).where(eq(runs.id, demo.id)).run();
     // A worker with the fixture evaluator leaves the demo run's job queued.
     await startWorker({ ...quiet, evaluator: evA, workerId: "fixture" });
@@ -145,7 +142,7 @@ describe("rescoreRun / rescoreRuns", () => {
   });
 
   it("resumes an interrupted re-score without redoing the samples it already scored", async () => {
-    const { run } = await createRun(await makeRunInput(dir, { perPrompt: 6 }));
+    const { run } = await createRun(await makeRunInput(data.dir, { perPrompt: 6 }));
     await startWorker({ ...quiet, evaluator: evA, workerId: "a" });
     rescoreRun(run.id, evB.identity.id);
     // The first worker under B commits one chunk of 8 and stops (as if preempted).
@@ -160,7 +157,7 @@ describe("rescoreRun / rescoreRuns", () => {
   });
 
   it("refuses unknown (404), failed and in-progress (409) runs", async () => {
-    const { run } = await createRun(await makeRunInput(dir));
+    const { run } = await createRun(await makeRunInput(data.dir));
     expect(() => rescoreRun("run_nope", evB.identity.id)).toThrow(expect.objectContaining({ status: 404 }));
     expect(() => rescoreRun(run.id, evB.identity.id)).toThrow(expect.objectContaining({ status: 409, message: expect.stringMatching(/is queued/) }));
     failRunJob(run.id);

@@ -4,7 +4,7 @@
 import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { getDb, type DbOrTx } from "../../db/client";
 import { jobs, runs, sampleScores, samples, type RunRow } from "../../db/schema";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import { enqueueJob } from "../jobs/enqueue-job";
 import { scoredCount } from "./score-run";
 

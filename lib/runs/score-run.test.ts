@@ -1,41 +1,33 @@
 import fs from "node:fs";
 import { and, eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { getDb } from "../../db/client";
 import { embeddings, jobs, promptScores, runScores, runs, sampleScores, samples } from "../../db/schema";
-import { ClipEvaluator } from "../clip/evaluator";
 import { claimJob } from "../jobs/claim-job";
 import { scoreBatch } from "../scoring/score-batch";
 import { pathFor } from "../storage/content-store";
 import { createRun } from "./create-run";
 import { getRunOrThrow } from "./get-run-or-throw";
 import { scoreRun } from "./score-run";
-import { FIXTURE_MODEL, countRows, makeRunInput, removeDataDir, useTempDataDir } from "./test-helpers";
+import { countRows, makeRunInput } from "../../tools/test-support/runs";
+import { dataDirPerTest, fixtureEvaluator } from "../../tools/test-support/setup";
 
-let ev: ClipEvaluator;
-let dir: string;
-beforeAll(async () => {
-  ev = await ClipEvaluator.load(FIXTURE_MODEL, { batchSize: 4, threads: 1 });
-});
-afterAll(() => ev.release());
-beforeEach(() => {
-  dir = useTempDataDir();
-});
-afterEach(() => removeDataDir(dir));
+const fixture = fixtureEvaluator({ batchSize: 4 });
+const data = dataDirPerTest();
 
 async function scoreQueued(opts: { chunkSize?: number } = {}) {
   const job = claimJob("test-worker")!;
-  const result = await scoreRun({ runId: job.runId, evaluator: ev, lease: { jobId: job.id, workerId: "test-worker", leaseMs: 60_000 }, ...opts });
+  const result = await scoreRun({ runId: job.runId, evaluator: fixture.ev, lease: { jobId: job.id, workerId: "test-worker", leaseMs: 60_000 }, ...opts });
   return { job, result };
 }
 
 describe("scoreRun", () => {
   it("stores the same per-sample, per-prompt and run scores as scoreBatch on the same images", async () => {
-    const input = await makeRunInput(dir, { prompts: ["a red square", "a green circle on white", "a blue triangle", "a yellow star"], perPrompt: 3 });
+    const input = await makeRunInput(data.dir, { prompts: ["a red square", "a green circle on white", "a blue triangle", "a yellow star"], perPrompt: 3 });
     // One prompt with a single image: its diversity is undefined, with a reason.
     input.items = input.items.filter((i) => !(i.prompt === "a yellow star" && i.seed! > 0));
     const report = await scoreBatch(
-      ev,
+      fixture.ev,
       input.items.map((i) => ({ file: i.fileName, prompt: i.prompt!, image: i.png })),
     );
     const { run } = await createRun(input);
@@ -44,7 +36,7 @@ describe("scoreRun", () => {
 
     const detail = getRunOrThrow(run.id);
     expect(detail).toMatchObject({ status: "scored", progress: { done: 10, total: 10, imagesEmbedded: 10, imageCacheHits: 0 }, errors: [] });
-    expect(detail.evaluator).toMatchObject({ id: ev.identity.id, isFixture: true, warning: expect.stringContaining("random weights") });
+    expect(detail.evaluator).toMatchObject({ id: fixture.ev.identity.id, isFixture: true, warning: expect.stringContaining("random weights") });
     expect(getDb().select().from(jobs).where(eq(jobs.id, job.id)).get()).toMatchObject({ status: "done" });
 
     const cos = getDb()
@@ -79,13 +71,13 @@ describe("scoreRun", () => {
   });
 
   it("embeds no image twice: a second run of the same images is scored from the cache", async () => {
-    await createRun(await makeRunInput(dir, { folder: "a" }));
+    await createRun(await makeRunInput(data.dir, { folder: "a" }));
     await scoreQueued();
     const cached = countRows(embeddings);
     expect(cached).toBe(9 + 3);
 
-    const { run } = await createRun({ ...(await makeRunInput(dir, { folder: "b" })), guidanceScale: 1 });
-    const spy = vi.spyOn(ev, "embedImages");
+    const { run } = await createRun({ ...(await makeRunInput(data.dir, { folder: "b" })), guidanceScale: 1 });
+    const spy = vi.spyOn(fixture.ev, "embedImages");
     const { result } = await scoreQueued();
     expect(spy).not.toHaveBeenCalled();
     spy.mockRestore();
@@ -95,7 +87,7 @@ describe("scoreRun", () => {
   });
 
   it("records per-sample errors and scores the rest; a run where every sample fails is marked failed", async () => {
-    const input = await makeRunInput(dir, { perPrompt: 2 });
+    const input = await makeRunInput(data.dir, { perPrompt: 2 });
     const { run } = await createRun(input);
     // The stored file of one sample is damaged after upload.
     fs.writeFileSync(pathFor(input.items[1]!.sha256, "png"), "garbage");
@@ -106,7 +98,7 @@ describe("scoreRun", () => {
     expect(detail.metrics!.run).toMatchObject({ n: 6, failed: 1 });
     expect(detail.metrics!.prompts.find((p) => p.prompt === input.items[1]!.prompt)).toMatchObject({ n: 2, failed: 1, diversity: null });
 
-    const bad = await makeRunInput(dir, { perPrompt: 1, seedBase: 7 });
+    const bad = await makeRunInput(data.dir, { perPrompt: 1, seedBase: 7 });
     const { run: run2 } = await createRun(bad);
     for (const i of bad.items) fs.writeFileSync(pathFor(i.sha256, "png"), "garbage");
     const { job, result } = await scoreQueued();
@@ -119,7 +111,7 @@ describe("scoreRun", () => {
   });
 
   it("is idempotent: scoring a scored run again changes nothing and duplicates no rows", async () => {
-    const { run } = await createRun(await makeRunInput(dir));
+    const { run } = await createRun(await makeRunInput(data.dir));
     await scoreQueued();
     const snapshot = () => ({
       samples: getDb().select().from(sampleScores).all().map(({ createdAt: _c, ...r }) => r),
@@ -127,17 +119,17 @@ describe("scoreRun", () => {
       run: getDb().select().from(runScores).where(and(eq(runScores.runId, run.id))).all().map(({ computedAt: _c, ...r }) => r),
     });
     const before = snapshot();
-    await scoreRun({ runId: run.id, evaluator: ev });
+    await scoreRun({ runId: run.id, evaluator: fixture.ev });
     expect(snapshot()).toEqual(before);
     expect(getDb().select().from(runs).get()!.status).toBe("scored");
   });
 
   it("stops writing once another worker holds the lease", async () => {
-    await createRun(await makeRunInput(dir));
+    await createRun(await makeRunInput(data.dir));
     const job = claimJob("a", 1)!;
     await new Promise((r) => setTimeout(r, 5));
     claimJob("b", 60_000);
-    await expect(scoreRun({ runId: job.runId, evaluator: ev, lease: { jobId: job.id, workerId: "a", leaseMs: 60_000 } })).rejects.toThrow(/no longer holds the lease/);
+    await expect(scoreRun({ runId: job.runId, evaluator: fixture.ev, lease: { jobId: job.id, workerId: "a", leaseMs: 60_000 } })).rejects.toThrow(/no longer holds the lease/);
     expect(countRows(sampleScores)).toBe(0);
   });
 });

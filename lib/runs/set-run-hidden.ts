@@ -2,17 +2,12 @@
 // admin). A hidden run stays readable by id and its page shows the reason. Hiding needs a reason;
 // hiding a hidden run again updates the reason. Recorded in the audit log.
 import { eq } from "drizzle-orm";
-import { z } from "zod";
 import { getDb } from "../../db/client";
 import { runs } from "../../db/schema";
 import { recordAudit } from "../audit/record-audit";
 import { authorizeMutation, type Actor } from "../auth/authorize-mutation";
-import { AppError } from "../errors";
-import { validationError } from "../http/respond";
-
-export const hideReasonSchema = z.string().trim().min(1, "say why (it is shown to readers)").max(1000);
-
-export type HiddenState = { id: string; hidden: boolean; hiddenAt: Date | null; hiddenReason: string | null };
+import { hideReasonSchema, type HiddenState } from "../auth/hide-reason";
+import { AppError, validationError } from "../core/errors";
 
 /** `reason` is required when hiding (422 without). Throws 404 for an unknown run, 403 unless owner or admin. */
 export function setRunHidden(id: string, actor: Actor, change: { hidden: true; reason: string } | { hidden: false }): HiddenState {

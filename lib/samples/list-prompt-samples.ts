@@ -3,7 +3,7 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { prompts, promptScores, sampleScores, samples } from "../../db/schema";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 
 export type PromptSample = { sha256: string; fileName: string; seed: number | null; sampleIndex: number; cosine: number | null; clipScore: number | null };
 

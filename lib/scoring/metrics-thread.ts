@@ -5,10 +5,10 @@ import fs from "node:fs/promises";
 import { parentPort } from "node:worker_threads";
 import { getEvaluator } from "../clip/evaluator";
 import { resolveServiceModel } from "../clip/resolve-model";
-import { config } from "../config";
-import { isAppError } from "../errors";
+import { config } from "../core/config";
+import { isAppError } from "../core/errors";
 import { scoreBatch } from "./score-batch";
-import { lowerThisThreadsPriority } from "../threads/ts-worker";
+import { lowerThisThreadsPriority } from "../core/threads";
 import type { ThreadReply, ThreadRequest } from "./score-off-thread";
 
 if (!parentPort) throw new Error("metrics-thread.ts runs as a worker thread");

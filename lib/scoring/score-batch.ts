@@ -3,7 +3,7 @@
 import type { ClipEvaluator, ImageSource, ItemError } from "../clip/evaluator";
 import { evaluatorWarning, type EvaluatorIdentity } from "../clip/identity";
 import { cosine, listMetrics, summarize, type GroupSummary, type RunSummary } from "../metrics";
-import { promptIdentity } from "../prompt-sets/prompt-key";
+import { promptIdentity } from "../core/prompt-identity";
 
 export type BatchItemInput = {
   file: string;

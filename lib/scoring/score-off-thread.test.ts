@@ -6,8 +6,8 @@ import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClipEvaluator } from "../clip/evaluator";
-import { photoLikePixels } from "../clip/test-images";
-import { resetConfigForTests } from "../config";
+import { photoLikePixels } from "../../tools/fixtures/test-images";
+import { resetConfigForTests } from "../core/config";
 import { scoreBatch } from "./score-batch";
 import { scoreOffThread, stopScoringThread } from "./score-off-thread";
 

@@ -1,11 +1,12 @@
 // Scores a batch in a worker thread (lib/scoring/metrics-thread.ts) instead of on the caller's
 // event loop: while a heavy /api/v1/metrics request decodes, resizes and embeds, the server keeps
 // answering other requests. One long-lived thread per process (its own ONNX sessions, loaded on
-// first use); batches queue in it (lib/threads/ts-worker.ts starts it from the sources).
+// first use); batches queue in it (lib/core/threads.ts starts it from the sources).
 import type { Worker } from "node:worker_threads";
-import { AppError, type ErrorCode } from "../errors";
-import { startTsWorker } from "../threads/ts-worker";
+import { AppError, type ErrorCode } from "../core/errors";
+import { startTsWorker } from "../core/threads";
 import type { BatchReport } from "./score-batch";
+import { ENTRY_POINTS } from "../core/entry-points";
 
 export type ThreadItem = { file: string; prompt: string; group?: string; path: string };
 export type ThreadRequest = { id: number; items: ThreadItem[]; seed?: number };
@@ -25,7 +26,7 @@ function failAll(e: unknown): void {
 
 function thread(): Worker {
   if (worker) return worker;
-  const w = startTsWorker("lib/scoring/metrics-thread.ts");
+  const w = startTsWorker(ENTRY_POINTS.metricsThread);
   w.unref();
   w.on("message", (reply: ThreadReply) => {
     const p = pending.get(reply.id);

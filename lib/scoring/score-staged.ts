@@ -1,6 +1,6 @@
 // POST /api/v1/metrics: score a small staged upload synchronously, without creating a run.
 // The scoring itself runs in a worker thread (score-off-thread.ts), off the request's event loop.
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import type { StagedUpload } from "../uploads";
 import type { BatchReport } from "./score-batch";
 import { scoreOffThread } from "./score-off-thread";

@@ -3,7 +3,7 @@ import { getEvaluator, type ClipEvaluator } from "../clip/evaluator";
 import { evaluatorIdentity, type EvaluatorIdentity } from "../clip/identity";
 import { readModelFolder } from "../clip/model-folder";
 import { resolveServiceModel } from "../clip/resolve-model";
-import { config } from "../config";
+import { config } from "../core/config";
 
 export function getServiceEvaluator(): Promise<ClipEvaluator> {
   const m = resolveServiceModel();

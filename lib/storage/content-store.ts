@@ -5,7 +5,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import fs from "node:fs";
 import path from "node:path";
-import { config } from "../config";
+import { config } from "../core/config";
 
 export const IMAGE_FORMATS = ["png", "jpeg", "webp", "gif"] as const;
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];

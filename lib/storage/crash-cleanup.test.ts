@@ -11,9 +11,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
 import { images, runs } from "../../db/schema";
 import { createApiKey } from "../auth/api-keys";
-import { drawShapePng, SHAPES } from "../demo/draw-shape";
-import { waitFor } from "../jobs/test-worker-process";
-import { removeDataDir, storedFiles, useTempDataDir } from "../runs/test-helpers";
+import { drawShapePng, SHAPES } from "../../tools/fixtures/draw-shape";
+import { waitFor } from "../../tools/test-support/worker-process";
+import { removeDataDir, storedFiles, useTempDataDir } from "../../tools/test-support/runs";
+import { TEST_ENTRY_POINTS } from "../../tools/test-support/entry-points";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDataDir));
@@ -21,7 +22,7 @@ afterAll(() => dirs.forEach(removeDataDir));
 type Server = { child: ChildProcess; exited: Promise<number | null>; output: () => string };
 
 async function startServer(socket: string): Promise<Server> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("lib/storage/test/upload-server.ts"), socket], {
+  const child = spawn(process.execPath, ["--import", "tsx", path.resolve(TEST_ENTRY_POINTS.uploadServer), socket], {
     env: { ...process.env, T2I_RATE_LIMIT_WRITES_PER_MIN: "0", T2I_RATE_LIMIT_READS_PER_MIN: "0" },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -2,7 +2,7 @@
 import { eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { images, type ImageRow } from "../../db/schema";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import { CONTENT_TYPE, IMAGE_FORMATS, pathFor, type ImageFormat } from "./content-store";
 
 export type StoredImage = ImageRow & { format: ImageFormat; path: string; contentType: string };

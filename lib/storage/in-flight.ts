@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { config } from "../config";
+import { config } from "../core/config";
 
 const live = new Set<string>();
 

@@ -1,24 +1,21 @@
 // The one "remove a stored file unless an images row has its hash" check, taken under the write lock.
 import fs from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
 import { images } from "../../db/schema";
-import { removeDataDir, storedFiles, useTempDataDir } from "../runs/test-helpers";
+import { storedFiles } from "../../tools/test-support/runs";
 import { hasFile, placeFileSync } from "./content-store";
 import { removeFilesWithoutImageRow, sweepFilesWithoutImageRow } from "./remove-files-without-image-row";
+import { dataDirPerTest } from "../../tools/test-support/setup";
 
-let dir: string;
-beforeEach(() => {
-  dir = useTempDataDir();
-});
-afterEach(() => removeDataDir(dir));
+const data = dataDirPerTest();
 
 const sha = (i: number) => i.toString(16).padStart(64, "0");
 
 /** Stores a file under hash `sha(i)` (its bytes do not matter here). */
 function store(i: number): { sha256: string; format: "png" } {
-  const src = path.join(dir, `src-${i}`);
+  const src = path.join(data.dir, `src-${i}`);
   fs.writeFileSync(src, `file ${i}`);
   placeFileSync(src, sha(i), "png");
   return { sha256: sha(i), format: "png" };
@@ -34,7 +31,7 @@ describe("removeFilesWithoutImageRow", () => {
     expect(removeFilesWithoutImageRow([a, b, missing])).toBe(1);
     expect(hasFile(a.sha256, "png")).toBe(false);
     expect(hasFile(b.sha256, "png")).toBe(true);
-    expect(storedFiles(dir)).toHaveLength(1);
+    expect(storedFiles(data.dir)).toHaveLength(1);
     expect(removeFilesWithoutImageRow([])).toBe(0);
   });
 

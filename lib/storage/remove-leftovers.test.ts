@@ -1,19 +1,16 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createRun } from "../runs/create-run";
-import { makeRunInput, removeDataDir, stageImage, storedFiles, useTempDataDir } from "../runs/test-helpers";
+import { makeRunInput, stageImage, storedFiles } from "../../tools/test-support/runs";
 import { createStagingDir, removeStagingDir } from "../uploads/staging";
 import { pathFor, placeFileSync } from "./content-store";
 import { claimStoreFiles } from "./in-flight";
 import { removeLeftovers, UNKNOWN_GRACE_MS } from "./remove-leftovers";
+import { dataDirPerTest } from "../../tools/test-support/setup";
 
-let dir: string;
-beforeEach(() => {
-  dir = useTempDataDir();
-});
-afterEach(() => removeDataDir(dir));
+const data = dataDirPerTest();
 
 /** The pid of a process that has exited. */
 function deadPid(): number {
@@ -21,7 +18,7 @@ function deadPid(): number {
   return Number(r.stdout);
 }
 
-const staging = () => path.join(dir, "staging");
+const staging = () => path.join(data.dir, "staging");
 const stagingEntries = () => fs.readdirSync(staging()).sort();
 
 describe("removeLeftovers", () => {
@@ -50,35 +47,35 @@ describe("removeLeftovers", () => {
   });
 
   it("removes stored files and thumbnails no row references, but not those of rows or of a claim in flight", async () => {
-    const { run } = await createRun(await makeRunInput(dir, { perPrompt: 1 }));
+    const { run } = await createRun(await makeRunInput(data.dir, { perPrompt: 1 }));
     expect(run.id).toMatch(/^run_/);
-    const referenced = storedFiles(dir);
+    const referenced = storedFiles(data.dir);
     expect(referenced).toHaveLength(3);
 
-    const orphan = await stageImage(dir, "x", "orphan.png", { seed: 900 });
+    const orphan = await stageImage(data.dir, "x", "orphan.png", { seed: 900 });
     placeFileSync(orphan.stagedPath, orphan.sha256, "png");
-    const claimed = await stageImage(dir, "x", "claimed.png", { seed: 901 });
+    const claimed = await stageImage(data.dir, "x", "claimed.png", { seed: 901 });
     const release = claimStoreFiles([claimed.sha256]);
     placeFileSync(claimed.stagedPath, claimed.sha256, "png");
     const tmp = `${pathFor(orphan.sha256, "png")}.0a1b2c.tmp`;
     fs.writeFileSync(tmp, "partial copy");
-    const thumbDir = path.join(dir, "thumbs", "256", orphan.sha256.slice(0, 2));
+    const thumbDir = path.join(data.dir, "thumbs", "256", orphan.sha256.slice(0, 2));
     fs.mkdirSync(thumbDir, { recursive: true });
     fs.writeFileSync(path.join(thumbDir, `${orphan.sha256}.webp`), "thumb");
-    const keptThumb = path.join(dir, "thumbs", "256", referenced[0]!.split("/").pop()!.slice(0, 2), `${referenced[0]!.split("/").pop()!.slice(0, 64)}.webp`);
+    const keptThumb = path.join(data.dir, "thumbs", "256", referenced[0]!.split("/").pop()!.slice(0, 2), `${referenced[0]!.split("/").pop()!.slice(0, 64)}.webp`);
     fs.mkdirSync(path.dirname(keptThumb), { recursive: true });
     fs.writeFileSync(keptThumb, "thumb");
     fs.rmSync(path.join(staging(), "x"), { recursive: true });
 
     const r = removeLeftovers();
     expect(r.files.sort()).toEqual(
-      [path.relative(dir, pathFor(orphan.sha256, "png")), path.relative(dir, tmp), path.join("thumbs", "256", orphan.sha256.slice(0, 2), `${orphan.sha256}.webp`)].sort(),
+      [path.relative(data.dir, pathFor(orphan.sha256, "png")), path.relative(data.dir, tmp), path.join("thumbs", "256", orphan.sha256.slice(0, 2), `${orphan.sha256}.webp`)].sort(),
     );
-    expect(storedFiles(dir)).toEqual([...referenced, path.relative(path.join(dir, "images"), pathFor(claimed.sha256, "png"))].sort());
+    expect(storedFiles(data.dir)).toEqual([...referenced, path.relative(path.join(data.dir, "images"), pathFor(claimed.sha256, "png"))].sort());
     expect(fs.existsSync(keptThumb)).toBe(true);
     // Once the claim is released without a row (the upload failed), the file goes too.
     release();
-    expect(removeLeftovers().files).toEqual([path.relative(dir, pathFor(claimed.sha256, "png"))]);
-    expect(storedFiles(dir)).toEqual(referenced);
+    expect(removeLeftovers().files).toEqual([path.relative(data.dir, pathFor(claimed.sha256, "png"))]);
+    expect(storedFiles(data.dir)).toEqual(referenced);
   });
 });

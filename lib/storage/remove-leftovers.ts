@@ -7,7 +7,7 @@
 //     it, decided inside a write transaction, so no upload can commit the row in between.
 import fs from "node:fs";
 import path from "node:path";
-import { config } from "../config";
+import { config } from "../core/config";
 import { imagesRoot } from "./content-store";
 import { isInFlightHere, OWNED_NAME, processAlive, stagingRoot } from "./in-flight";
 import { sweepFilesWithoutImageRow } from "./remove-files-without-image-row";

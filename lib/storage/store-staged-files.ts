@@ -1,7 +1,7 @@
 // Moving staged upload files into the content store so that a rejected upload leaves no files:
 // shared by runs (lib/runs/create-run.ts) and reference sets (lib/reference-sets/create-reference-set.ts).
 import { statSync } from "node:fs";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import { ContentHashMismatchError, hasFile, placeFileSync, putFile, type ImageFormat } from "./content-store";
 import { removeFilesWithoutImageRow } from "./remove-files-without-image-row";
 

@@ -3,8 +3,8 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
-import { config } from "../config";
-import { AppError } from "../errors";
+import { config } from "../core/config";
+import { AppError } from "../core/errors";
 import { getImageOrThrow } from "./get-image-or-throw";
 
 export const THUMB_SIZES = [96, 160, 256] as const;

@@ -6,6 +6,9 @@
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 
+/** Scene seeds from here on are held out: training sets (tools/toy/write-dataset.ts) stay below, prompts and probes draw above. */
+export const HELD_OUT_SEED_BASE = 1_000_000_000;
+
 export type Rgb = readonly [number, number, number];
 
 export const TOY_SHAPES = ["circle", "square", "triangle", "star", "ring"] as const;

@@ -14,7 +14,7 @@ import { ToyEngine } from "../generation/worker-client/engines/toy-engine";
 import type { Task } from "../generation/worker-client/task-schema";
 import { pairwiseDiversity } from "../metrics/pairwise-diversity";
 import { LATENT_DIM } from "./latent";
-import { measureGuidance } from "./measure-guidance";
+import { measureGuidance } from "../../tools/toy/measure-guidance";
 import { seededNormals, TOY_CONDITIONINGS, TOY_VARIANTS, ToyGenerator } from "./toy-generator";
 import { toyPrompts } from "./toy-prompts";
 

@@ -3,8 +3,7 @@
 // square": two objects that must both appear with the right colours). Drawn from scene seeds
 // above every training seed, so no prompt is a training caption by construction of its scene.
 import { captionScene, nounPhrase } from "./captions";
-import { makeRng, sampleScene } from "./scene";
-import { HELD_OUT_SEED_BASE } from "./write-dataset";
+import { makeRng, sampleScene, HELD_OUT_SEED_BASE } from "./scene";
 
 export type ToyPromptType = "underspecified" | "compositional";
 export type ToyPrompt = { id: string; prompt: string; type: ToyPromptType };

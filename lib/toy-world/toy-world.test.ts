@@ -5,8 +5,8 @@ import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { captionScene, captionsForScene, nounPhrase } from "./captions";
 import { renderScenePixels, renderScenePng, TOY_IMAGE_SIZE } from "./render";
-import { makeRng, sampleScene, TOY_COLOURS, TOY_REGIONS, TOY_SHAPES } from "./scene";
-import { HELD_OUT_SEED_BASE, writeToyDataset, type DatasetRecord } from "./write-dataset";
+import { makeRng, sampleScene, TOY_COLOURS, TOY_REGIONS, TOY_SHAPES, HELD_OUT_SEED_BASE } from "./scene";
+import { writeToyDataset, type DatasetRecord } from "../../tools/toy/write-dataset";
 
 const pixelAt = (px: Buffer, width: number, x: number, y: number) => [...px.subarray((y * width + x) * 3, (y * width + x) * 3 + 3)];
 

@@ -4,7 +4,7 @@ import fs from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { zipEntryName } from "./extract-zip";
 import { ingestMultipart } from "./ingest-multipart";
-import { blob, formBody, jsonl, png, refusal, useStagingRoots, zipBuffer } from "./test-inputs";
+import { blob, formBody, jsonl, png, refusal, useStagingRoots, zipBuffer } from "../../tools/test-support/upload-inputs";
 import { nearMisses } from "./verify-images";
 
 const stagingRoot = useStagingRoots();

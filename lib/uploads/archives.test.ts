@@ -20,7 +20,7 @@ import {
   zeros,
   zipBuffer,
   zipFile,
-} from "./test-inputs";
+} from "../../tools/test-support/upload-inputs";
 import type { EntryViolation } from "./types";
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");

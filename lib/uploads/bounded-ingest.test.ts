@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { ingestJsonImages } from "./ingest-json-images";
 import { ingestMultipart } from "./ingest-multipart";
 import type { UploadLimits } from "./limits";
-import { blob, expectEmpty, formBody, jsonl, png, pngDeclaring, refusal, tarBuffer, useStagingRoots, zipBuffer } from "./test-inputs";
+import { blob, expectEmpty, formBody, jsonl, png, pngDeclaring, refusal, tarBuffer, useStagingRoots, zipBuffer } from "../../tools/test-support/upload-inputs";
 
 const stagingRoot = useStagingRoots();
 

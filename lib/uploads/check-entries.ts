@@ -1,6 +1,6 @@
 // The rules every archive entry must pass, shared by the zip and tar readers. Violations are
 // collected (up to REPORT_CAP) so one 422 names every bad entry; hard limits throw at once.
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import { isIgnoredEntry, isManifestCandidate, normaliseEntryName } from "./entry-name";
 import type { UploadLimits } from "./limits";
 import { REPORT_CAP, type EntryViolation } from "./types";

@@ -6,7 +6,7 @@ import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import tar, { type Header } from "tar-stream";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import { type EntryChecker, type EntryKind, RATIO_GRACE_BYTES } from "./check-entries";
 import type { UploadLimits } from "./limits";
 import { storeStream } from "./staging";

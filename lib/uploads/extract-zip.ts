@@ -3,7 +3,7 @@
 import fs from "node:fs/promises";
 import type { Readable } from "node:stream";
 import yauzl, { type Entry, type ZipFile } from "yauzl";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import { type EntryChecker, type EntryKind, RATIO_GRACE_BYTES, refusedEntries } from "./check-entries";
 import type { UploadLimits } from "./limits";
 import { storeStream } from "./staging";

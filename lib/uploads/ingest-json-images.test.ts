@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { ingestJsonImages } from "./ingest-json-images";
 import type { UploadLimits } from "./limits";
-import { expectEmpty, noise, png, pngDeclaring, refusal, useStagingRoots } from "./test-inputs";
+import { expectEmpty, noise, png, pngDeclaring, refusal, useStagingRoots } from "../../tools/test-support/upload-inputs";
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import { MAX_PROMPT_CHARS, type ManifestRow } from "../manifest/parse-manifest";
 import { normaliseEntryName } from "./entry-name";
 import type { IngestOptions } from "./ingest-multipart";

@@ -5,7 +5,7 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { ingestMultipart } from "./ingest-multipart";
 import type { UploadLimits } from "./limits";
-import { blob, expectEmpty, formBody, jsonl, noise, png, pngDeclaring, refusal, useStagingRoots, type Body } from "./test-inputs";
+import { blob, expectEmpty, formBody, jsonl, noise, png, pngDeclaring, refusal, useStagingRoots, type Body } from "../../tools/test-support/upload-inputs";
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 

@@ -4,7 +4,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import type { ManifestRow } from "../manifest/parse-manifest";
 import { normaliseEntryName } from "./entry-name";
 import { resolveLimits, type UploadLimits } from "./limits";

@@ -1,6 +1,6 @@
 // Size and count caps for one upload. Defaults come from config() (env T2I_MAX_*); a caller such as
 // the small synchronous metrics endpoint passes tighter ones per call.
-import { config } from "../config";
+import { config } from "../core/config";
 
 export type UploadLimits = {
   /** Whole request body; over it → 413 and reading stops (T2I_MAX_UPLOAD_BYTES, 2 GiB). */

@@ -3,7 +3,7 @@
 // are relative to the folder it sits in.
 import fs from "node:fs/promises";
 import path from "node:path";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import type { ManifestRow } from "../manifest/parse-manifest";
 import { EntryChecker } from "./check-entries";
 import { detectArchiveKind } from "./detect-archive";

@@ -1,6 +1,6 @@
 // Reads a staged manifest file (already size-capped while streaming) and maps ManifestError to 422.
 import fs from "node:fs/promises";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import { ManifestError, parseManifest, type ManifestRow } from "../manifest/parse-manifest";
 import type { UploadLimits } from "./limits";
 

@@ -6,7 +6,7 @@ import path from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import busboy from "busboy";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import { normaliseEntryName } from "./entry-name";
 import type { UploadLimits } from "./limits";
 import { storeStream, StreamTooLargeError } from "./staging";

@@ -4,7 +4,7 @@ import { createWriteStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { config } from "../config";
+import { config } from "../core/config";
 import { createOwnedStagingDir, unregisterInFlight } from "../storage/in-flight";
 import type { StoredFile } from "./types";
 

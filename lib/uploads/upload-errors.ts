@@ -1,5 +1,5 @@
 // AppErrors raised while ingesting, so the messages and `details` shapes stay the same on every path.
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import type { UploadLimits } from "./limits";
 
 export function formatBytes(n: number): string {

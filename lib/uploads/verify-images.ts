@@ -3,7 +3,7 @@
 // are gathered into one 422 so a user fixes a batch in one round trip.
 import fs from "node:fs/promises";
 import sharp from "sharp";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 import { pilLikeInput } from "../clip/decode-rgb";
 import { ImageInputError, inspectImage } from "../clip/preprocess";
 import type { ManifestRow } from "../manifest/parse-manifest";

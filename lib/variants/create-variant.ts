@@ -4,8 +4,7 @@ import { z } from "zod";
 import { getDb, type DbOrTx } from "../../db/client";
 import { newId } from "../../db/ids";
 import { conditioningTypeSchema, variants, type VariantRow } from "../../db/schema";
-import { AppError } from "../errors";
-import { validationError } from "../http/respond";
+import { AppError, validationError } from "../core/errors";
 
 /** Names appear in URLs and tables: letters, digits and . _ - + (no spaces). */
 export const variantNameSchema = z

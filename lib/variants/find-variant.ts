@@ -2,7 +2,7 @@
 import { eq, or } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client";
 import { variants, type VariantRow } from "../../db/schema";
-import { AppError } from "../errors";
+import { AppError } from "../core/errors";
 
 export function findVariantOrThrow(tx: DbOrTx, nameOrId: string): VariantRow {
   const row = tx

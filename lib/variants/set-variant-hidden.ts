@@ -5,9 +5,9 @@ import { getDb } from "../../db/client";
 import { variants } from "../../db/schema";
 import { recordAudit } from "../audit/record-audit";
 import { authorizeMutation, type Actor } from "../auth/authorize-mutation";
-import { validationError } from "../http/respond";
-import { hideReasonSchema, type HiddenState } from "../runs/set-run-hidden";
+import { hideReasonSchema, type HiddenState } from "../auth/hide-reason";
 import { findVariantOrThrow } from "./find-variant";
+import { validationError } from "../core/errors";
 
 /** `reason` is required when hiding (422 without). Throws 404 for an unknown variant, 403 unless owner or admin. */
 export function setVariantHidden(nameOrId: string, actor: Actor, change: { hidden: true; reason: string } | { hidden: false }): HiddenState {

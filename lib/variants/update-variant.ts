@@ -7,8 +7,7 @@ import { getDb } from "../../db/client";
 import { variants, type VariantRow } from "../../db/schema";
 import { recordAudit } from "../audit/record-audit";
 import { authorizeMutation, type Actor } from "../auth/authorize-mutation";
-import { AppError } from "../errors";
-import { validationError } from "../http/respond";
+import { AppError, validationError } from "../core/errors";
 import { httpUrlSchema, variantNameSchema } from "./create-variant";
 import { findVariantOrThrow } from "./find-variant";
 

@@ -1,23 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { conditioningTypeSchema } from "../../db/schema";
 import { createRun } from "../runs/create-run";
-import { makeRunInput, removeDataDir, useTempDataDir } from "../runs/test-helpers";
+import { makeRunInput } from "../../tools/test-support/runs";
 import { createVariant } from "./create-variant";
 import { getVariantOrThrow } from "./get-variant-or-throw";
 import { listVariants } from "./list-variants";
+import { dataDirPerTest } from "../../tools/test-support/setup";
 
-let dir: string;
-beforeEach(() => {
-  dir = useTempDataDir();
-});
-afterEach(() => removeDataDir(dir));
+const data = dataDirPerTest();
 
 describe("variants", () => {
   it("are created with a conditioning type and links, found by name or id, and listed with run counts", async () => {
     const v = createVariant({ name: "unclip-img+txt", conditioningType: "clip_image_embedding+text_sequence", model: "unCLIP", links: ["https://arxiv.org/abs/2204.06125"] });
     expect(v).toMatchObject({ id: expect.stringMatching(/^var_/), links: ["https://arxiv.org/abs/2204.06125"], isDemo: false });
     createVariant({ name: "glide", conditioningType: "text_sequence" });
-    await createRun({ ...(await makeRunInput(dir)), variant: "unclip-img+txt", createVariantIfMissing: undefined });
+    await createRun({ ...(await makeRunInput(data.dir)), variant: "unclip-img+txt", createVariantIfMissing: undefined });
     expect(getVariantOrThrow("unclip-img+txt")).toMatchObject({ id: v.id, runCount: 1, scoredRunCount: 0 });
     expect(getVariantOrThrow(v.id).name).toBe("unclip-img+txt");
     expect(listVariants().map((x) => [x.name, x.runCount])).toEqual([

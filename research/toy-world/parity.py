@@ -4,7 +4,7 @@
 Loads <run>/weights.safetensors back into train.py's ToyClip, embeds a few held-out dataset
 images (their PNG bytes are copied next to the output) and captions, and writes
 <out>/parity.json: {images: [{file, embedding}], texts: [{text, ids, embedding}]} with
-unnormalised embeddings. lib/toy-world/toy-model.test.ts checks that the product's evaluator,
+unnormalised embeddings. tools/toy/toy-model.test.ts checks that the product's evaluator,
 running the exported ONNX folder, gives the same vectors.
 """
 import argparse

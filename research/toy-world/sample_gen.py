@@ -8,7 +8,7 @@ Reads the task from T2I_TASK_FILE (docs/worker-protocol.md's command contract), 
 generator of the task's variant with the weights of fixtures/toy-gen/<conditioning>.onnx (read back
 into PyTorch, so both engines run one set of weights), encodes the prompt with the toy CLIP's text tower
 (weights read from fixtures/toy-gen/text_encoder.onnx, tokens from
-scripts/clip-tokenizer-reference.py), samples with research/toy-world/gen.py's DDIM + CFG from each
+scripts/fixtures/clip-tokenizer-reference.py), samples with research/toy-world/gen.py's DDIM + CFG from each
 sample's seed, and writes <outputDir>/<index>.png, drawn by the TypeScript toy renderer (one
 `npx tsx` call per task, so the pictures match the toy engine's exactly).
 

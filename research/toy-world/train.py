@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Trains the toy-world CLIP contrastively on a dataset written by `npm run toy:dataset`.
 
-The model is the fixture CLIP's architecture (lib/clip/fixture/clip-graph.ts, HF's CLIPModel):
+The model is the fixture CLIP's architecture (tools/fixtures/clip/clip-graph.ts, HF's CLIPModel):
 patch-embedding ViT with class token, pre-LayerNorm, QuickGELU blocks; causal text transformer
 with the real CLIP BPE vocabulary (49408 ids; captions arrive pre-tokenized by the product's
 tokenizer) pooled at end-of-text (= argmax token id); bias-free projections; learned
@@ -204,7 +204,7 @@ COUNTS = ["one", "two", "three"]
 
 
 def load_tokenizer():
-    """The Python twin of the product's CLIP tokenizer (scripts/clip-tokenizer-reference.py)."""
+    """The Python twin of the product's CLIP tokenizer (scripts/fixtures/clip-tokenizer-reference.py)."""
     import importlib.util
 
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
@@ -270,7 +270,7 @@ def region_negatives(text):
 
 
 def make_probes(records, idx, tok):
-    """Zero-shot probes on held-out scenes, as lib/toy-world/zero-shot.ts words them: for each
+    """Zero-shot probes on held-out scenes, as tools/toy/zero-shot.ts words them: for each
     attribute, (image index, candidate id lists, true candidate)."""
     def np_(count, colour, shape):
         noun = SHAPE_NOUNS[shape][0]
@@ -336,7 +336,7 @@ def evaluate(model, records, images, val_idx, rng):
 
 def name_map(dims):
     """(torch state_dict name, ONNX initializer name, transposed?) for every weight: the names
-    and layouts of lib/clip/fixture/weights.ts, where Linear weights are stored [in, out]."""
+    and layouts of tools/fixtures/clip/weights.ts, where Linear weights are stored [in, out]."""
     pairs = [
         ("class_embedding", "vision_model.embeddings.class_embedding", False),
         ("patch_embedding.weight", "vision_model.embeddings.patch_embedding.weight", False),

@@ -1,5 +1,5 @@
 // Any method on an unknown /api path – a JSON 404 in the error shape instead of the HTML not-found page
-import { AppError } from "@/lib/errors";
+import { AppError } from "@/lib/core/errors";
 import { errorResponse } from "@/lib/http/respond";
 
 export const runtime = "nodejs";

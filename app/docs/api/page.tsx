@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { openApiDocument } from "@/lib/api/openapi";
+import { openApiDocument } from "@/lib/http/openapi";
 
 export const metadata: Metadata = { title: "API reference" };
 

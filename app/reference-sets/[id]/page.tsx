@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ReferenceMetricsTable } from "@/app/_components/reference-metrics-table";
 import { UserText } from "@/app/_components/user-text";
-import { isAppError } from "@/lib/errors";
+import { isAppError } from "@/lib/core/errors";
 import { leaderboardUrl } from "@/lib/leaderboard/run-leaderboard";
 import { getReferenceSetOrThrow, type ReferenceSetDetail } from "@/lib/reference-sets/get-reference-set-or-throw";
 

@@ -1,15 +1,16 @@
 // The command engine through the whole worker loop, against the in-memory protocol server:
 // good programs get their PNGs uploaded and the task completed; broken ones get a `fail`
 // report that says what went wrong.
-import { fileURLToPath } from "node:url";
+import path from "node:path";
+import { TEST_ENTRY_POINTS } from "../../../tools/test-support/entry-points";
 import sharp from "sharp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CommandEngine, checkPng } from "./command-engine";
 import { runGenerationWorker } from "./run-generation-worker";
-import { FakeWorkerServer, protocolSeed, type FakeTask } from "./test/fake-worker-server";
+import { FakeWorkerServer, protocolSeed, type FakeTask } from "../../../tools/test-support/fake-worker-server";
 import { WorkerApi } from "./worker-api";
 
-const GENERATORS = fileURLToPath(new URL("./test/generators/", import.meta.url));
+const GENERATORS = `${path.resolve(TEST_ENTRY_POINTS.generators)}/`;
 const node = (script: string, args = "") => `"${process.execPath}" "${GENERATORS}${script}" ${args}`;
 
 let server: FakeWorkerServer;

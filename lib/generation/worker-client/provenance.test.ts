@@ -1,12 +1,13 @@
 // The worker loop sends its provenance (engine, model name and digest) with every complete.
-import { fileURLToPath } from "node:url";
+import path from "node:path";
+import { TEST_ENTRY_POINTS } from "../../../tools/test-support/entry-points";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CommandEngine } from "./command-engine";
 import { runGenerationWorker } from "./run-generation-worker";
-import { FakeWorkerServer, protocolSeed } from "./test/fake-worker-server";
+import { FakeWorkerServer, protocolSeed } from "../../../tools/test-support/fake-worker-server";
 import { WorkerApi } from "./worker-api";
 
-const GENERATORS = fileURLToPath(new URL("./test/generators/", import.meta.url));
+const GENERATORS = `${path.resolve(TEST_ENTRY_POINTS.generators)}/`;
 
 let server: FakeWorkerServer;
 beforeEach(async () => {

@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
 import { backoffDelay, sleep } from "./backoff";
-import { FakeWorkerServer, protocolSeed } from "./test/fake-worker-server";
+import { FakeWorkerServer, protocolSeed } from "../../../tools/test-support/fake-worker-server";
 import { LeaseLostError, MissingSamplesError, WorkerApi, leaseMsFrom } from "./worker-api";
 
 describe("leaseMsFrom", () => {

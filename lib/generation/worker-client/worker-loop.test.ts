@@ -1,19 +1,22 @@
 // The worker loop against an in-memory implementation of docs/worker-protocol.md: crashes and
 // lost leases, heartbeats, retries, and stopping on signals. Worker processes are the real CLI
-// (scripts/gpu-worker.ts) where a test needs to kill one.
+// (scripts/service/gpu-worker.ts) where a test needs to kill one.
+import path from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
+import { TEST_ENTRY_POINTS } from "../../../tools/test-support/entry-points";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DiffusionPipeline } from "../../diffusion/pipeline";
 import { CommandEngine } from "./command-engine";
 import { OnnxEngine } from "./onnx-engine";
 import { runGenerationWorker } from "./run-generation-worker";
-import { FakeWorkerServer, protocolSeed, type FakeTaskSpec } from "./test/fake-worker-server";
+import { FakeWorkerServer, protocolSeed, type FakeTaskSpec } from "../../../tools/test-support/fake-worker-server";
 import { WorkerApi, WorkerApiError } from "./worker-api";
+import { ENTRY_POINTS } from "../../core/entry-points";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const FIXTURE = `${REPO}fixtures/diffusion-tiny`;
-const GENERATORS = fileURLToPath(new URL("./test/generators/", import.meta.url));
+const GENERATORS = `${path.resolve(TEST_ENTRY_POINTS.generators)}/`;
 const writePngs = (args = "") => `"${process.execPath}" "${GENERATORS}write-pngs.mjs" ${args}`;
 const FAST = { baseMs: 10, maxMs: 50 };
 
@@ -38,7 +41,7 @@ afterEach(async () => {
 
 /** The real CLI in a child process; resolves its exit and collects its output. */
 function startCliWorker(args: string[]) {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/gpu-worker.ts", ...args], {
+  const child = spawn(process.execPath, ["--import", "tsx", ENTRY_POINTS.gpuWorker, ...args], {
     cwd: REPO,
     stdio: ["ignore", "pipe", "pipe"],
   });

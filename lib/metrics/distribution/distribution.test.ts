@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { describe, expect, it } from "vitest";
-import { DataType, GraphBuilder, attr, encodeModel } from "../../clip/fixture/onnx-builder";
+import { DataType, GraphBuilder, attr, encodeModel } from "../../../tools/fixtures/onnx-builder";
 import { MetricInputError } from "../errors";
 import {
   cmmd,

@@ -1,6 +1,6 @@
 // GET /api/v1/audit – the audit log of mutations, newest first (admin keys only)
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
-import { auditQuerySchema, parseQuery } from "@/lib/api/schemas";
+import { auditQuerySchema, parseQuery } from "@/lib/http/schemas";
 import { listAudit } from "@/lib/audit/list-audit";
 import { requireApiKey } from "@/lib/http/auth";
 import { rateLimit } from "@/lib/http/rate-limit";

@@ -1,5 +1,5 @@
 // POST /api/v1/generations – ask GPU workers for samples: one run per guidance scale (202); GET lists generations
-import { createGenerationJsonSchema, parseQuery } from "@/lib/api/schemas";
+import { createGenerationJsonSchema, parseQuery } from "@/lib/http/schemas";
 import { createGeneration } from "@/lib/generation/create-generation";
 import { listGenerations, listGenerationsInputSchema } from "@/lib/generation/list-generations";
 import { requireApiKey } from "@/lib/http/auth";

@@ -1,5 +1,5 @@
 // GET /api/v1/leaderboard?promptSet=&diversity= – per evaluator: the ranking (rows and pairwise matrix, as on the page) and each variant's scored runs
-import { leaderboardQuerySchema, parseQuery } from "@/lib/api/schemas";
+import { leaderboardQuerySchema, parseQuery } from "@/lib/http/schemas";
 import { getLeaderboard } from "@/lib/leaderboard/get-leaderboard";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";

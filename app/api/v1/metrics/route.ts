@@ -1,6 +1,6 @@
 // POST /api/v1/metrics – score a small batch synchronously (no run is stored)
-import { config } from "@/lib/config";
-import { AppError, isAppError } from "@/lib/errors";
+import { config } from "@/lib/core/config";
+import { AppError, isAppError } from "@/lib/core/errors";
 import { readJson, route } from "@/lib/http/respond";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { scoreStaged } from "@/lib/scoring/score-staged";

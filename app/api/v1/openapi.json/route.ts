@@ -1,5 +1,5 @@
 // GET /api/v1/openapi.json – the OpenAPI 3.1 document, generated from the request schemas
-import { openApiDocument } from "@/lib/api/openapi";
+import { openApiDocument } from "@/lib/http/openapi";
 import { route } from "@/lib/http/respond";
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 

@@ -1,10 +1,11 @@
 // GET /api/v1/plot-data?view=leaderboard|variant|compare&promptSet=…&diversity=…&format=csv|json – the data behind each plot
-import { parseQuery, plotDataQuerySchema } from "@/lib/api/schemas";
+import { parseQuery, plotDataQuerySchema } from "@/lib/http/schemas";
 import { getComparison, getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
-import { boardPlotRanking, plotRows, toCsv } from "@/lib/leaderboard/plot-data";
+import { toCsv } from "@/lib/core/csv";
+import { boardPlotRanking, plotRows } from "@/lib/leaderboard/plot-data";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";
-import { AppError } from "@/lib/errors";
+import { AppError } from "@/lib/core/errors";
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";

@@ -1,6 +1,6 @@
 // GET /api/v1/prompt-sets – list prompt sets; POST creates one from JSON or an uploaded JSONL/CSV file
-import { createPromptSetJsonSchema } from "@/lib/api/schemas";
-import { AppError } from "@/lib/errors";
+import { createPromptSetJsonSchema } from "@/lib/http/schemas";
+import { AppError } from "@/lib/core/errors";
 import { requireApiKey } from "@/lib/http/auth";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { readJson, route } from "@/lib/http/respond";

@@ -1,9 +1,9 @@
 // GET /api/v1/reference-metrics?promptSet=…&metric=recall|coverage|…&format=csv|json – each scored run's diversity beside a distribution metric against each reference set
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
-import { parseQuery } from "@/lib/api/schemas";
+import { parseQuery } from "@/lib/http/schemas";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";
-import { toCsv } from "@/lib/leaderboard/plot-data";
+import { toCsv } from "@/lib/core/csv";
 import { boardReferenceQuerySchema, getBoardReferenceMetrics } from "@/lib/reference-sets/board-reference-metrics";
 
 export const runtime = "nodejs";

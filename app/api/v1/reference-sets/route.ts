@@ -1,10 +1,10 @@
 // POST /api/v1/reference-sets – upload a reference set of real images (validated like runs); GET lists them
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
-import { referenceSetUploadFieldsSchema } from "@/lib/api/schemas";
-import { AppError } from "@/lib/errors";
+import { referenceSetUploadFieldsSchema } from "@/lib/http/schemas";
+import { AppError, validationError } from "@/lib/core/errors";
 import { requireApiKey } from "@/lib/http/auth";
 import { rateLimit } from "@/lib/http/rate-limit";
-import { route, validationError } from "@/lib/http/respond";
+import { route } from "@/lib/http/respond";
 import { createReferenceSet } from "@/lib/reference-sets/create-reference-set";
 import { listReferenceSets } from "@/lib/reference-sets/list-reference-sets";
 import { ingestMultipart } from "@/lib/uploads";

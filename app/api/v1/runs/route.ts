@@ -1,9 +1,9 @@
 // POST /api/v1/runs – upload a sample batch as a run (202, scored in the background); GET lists runs
-import { parseQuery, runUploadFieldsSchema } from "@/lib/api/schemas";
-import { AppError } from "@/lib/errors";
+import { parseQuery, runUploadFieldsSchema } from "@/lib/http/schemas";
+import { AppError, validationError } from "@/lib/core/errors";
 import { requireApiKey } from "@/lib/http/auth";
 import { rateLimit } from "@/lib/http/rate-limit";
-import { route, validationError } from "@/lib/http/respond";
+import { route } from "@/lib/http/respond";
 import { runLeaderboard } from "@/lib/leaderboard/run-leaderboard";
 import { createRun } from "@/lib/runs/create-run";
 import { listRuns, listRunsInputSchema } from "@/lib/runs/list-runs";

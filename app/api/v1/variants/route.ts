@@ -1,5 +1,5 @@
 // GET /api/v1/variants – list conditioning variants; POST registers one
-import { createVariantJsonSchema } from "@/lib/api/schemas";
+import { createVariantJsonSchema } from "@/lib/http/schemas";
 import { requireApiKey } from "@/lib/http/auth";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { readJson, route } from "@/lib/http/respond";

@@ -1,5 +1,5 @@
 // GET /api/v1/images/:sha256 – a stored sample image by content hash (immutable, cacheable)
-import { AppError } from "@/lib/errors";
+import { AppError } from "@/lib/core/errors";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";
 import { getImageOrThrow } from "@/lib/storage/get-image-or-throw";

@@ -1,6 +1,6 @@
 // GET /api/v1/leaderboard/export?promptSet=&evaluator=&diversity=&table=ranking|pairs&format=csv|json – one evaluator's ranking or pairwise matrix as a download
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
-import { parseQuery, rankingExportQuerySchema } from "@/lib/api/schemas";
+import { parseQuery, rankingExportQuerySchema } from "@/lib/http/schemas";
 import { exportRanking } from "@/lib/leaderboard/export-ranking";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";

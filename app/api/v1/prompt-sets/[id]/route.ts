@@ -1,5 +1,5 @@
 // GET /api/v1/prompt-sets/:id – one prompt set (by name or id; ?version=N) with its prompts
-import { parseQuery, promptSetQuerySchema } from "@/lib/api/schemas";
+import { parseQuery, promptSetQuerySchema } from "@/lib/http/schemas";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";
 import { getPromptSetOrThrow } from "@/lib/prompt-sets/get-prompt-set-or-throw";

@@ -1,6 +1,6 @@
 // GET /api/v1/reference-sets/:id – one reference set (by id or name; ?version=N) with its images per prompt and the runs scored against it
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
-import { parseQuery, promptSetQuerySchema } from "@/lib/api/schemas";
+import { parseQuery, promptSetQuerySchema } from "@/lib/http/schemas";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { requireApiKey } from "@/lib/http/auth";
 import { route } from "@/lib/http/respond";

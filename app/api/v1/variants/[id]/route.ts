@@ -1,9 +1,9 @@
 // GET /api/v1/variants/:id – one variant (by name or id) with its run counts; PATCH renames or edits it; DELETE deletes it with its runs
-import { updateVariantJsonSchema } from "@/lib/api/schemas";
+import { updateVariantJsonSchema } from "@/lib/http/schemas";
 import { requireApiKey } from "@/lib/http/auth";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { readJson, route } from "@/lib/http/respond";
-import { deleteVariant } from "@/lib/variants/delete-variant";
+import { deleteVariant } from "@/lib/runs/delete-variant";
 import { getVariantOrThrow } from "@/lib/variants/get-variant-or-throw";
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 import { updateVariant } from "@/lib/variants/update-variant";

@@ -1,6 +1,6 @@
 // POST /api/v1/worker/claim – a GPU worker claims a generation task of a variant it declares (long poll; 204 when none)
 // Worker routes are not rate-limited: they need a worker token, and a busy worker legitimately calls them many times a minute.
-import { claimTaskJsonSchema } from "@/lib/api/schemas";
+import { claimTaskJsonSchema } from "@/lib/http/schemas";
 import { recordDeclaredVariants } from "@/lib/auth/worker-tokens";
 import { claimTaskWaiting } from "@/lib/generation/claim-task";
 import { requireWorkerToken } from "@/lib/http/auth";

@@ -1,6 +1,6 @@
 // GET /api/v1/images/:sha256/thumb?size=160 – a cached WebP thumbnail of a stored sample
 // (not rate limited: a run page shows dozens, and browsers cache them for good)
-import { AppError } from "@/lib/errors";
+import { AppError } from "@/lib/core/errors";
 import { route } from "@/lib/http/respond";
 import { thumbnail } from "@/lib/storage/thumbnail";
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";

@@ -1,7 +1,8 @@
 // GET /api/v1/runs/:id/prompts?evaluator=&format=json|csv – a run's per-prompt metrics as a download
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
-import { parseQuery, promptMetricsQuerySchema } from "@/lib/api/schemas";
-import { downloadResponse, toCsv } from "@/lib/http/csv";
+import { parseQuery, promptMetricsQuerySchema } from "@/lib/http/schemas";
+import { toCsv } from "@/lib/core/csv";
+import { downloadResponse } from "@/lib/http/download";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";
 import { getRunOrThrow } from "@/lib/runs/get-run-or-throw";

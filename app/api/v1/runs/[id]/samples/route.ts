@@ -1,7 +1,8 @@
 // GET /api/v1/runs/:id/samples?evaluator=&limit=&offset=&format=json|csv – a run's per-sample scores (JSON pages; CSV holds every sample)
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
-import { parseQuery } from "@/lib/api/schemas";
-import { downloadResponse, toCsv } from "@/lib/http/csv";
+import { parseQuery } from "@/lib/http/schemas";
+import { toCsv } from "@/lib/core/csv";
+import { downloadResponse } from "@/lib/http/download";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";
 import { listSampleScores, sampleScoresQuerySchema } from "@/lib/runs/list-sample-scores";

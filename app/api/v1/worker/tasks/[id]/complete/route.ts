@@ -3,7 +3,7 @@ import { completeTask } from "@/lib/generation/complete-task";
 import { requireWorkerToken } from "@/lib/http/auth";
 import { readJson, route } from "@/lib/http/respond";
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
-import { completeTaskJsonSchema } from "@/lib/api/schemas";
+import { completeTaskJsonSchema } from "@/lib/http/schemas";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

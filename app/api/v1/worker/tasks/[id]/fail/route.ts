@@ -1,5 +1,5 @@
 // POST /api/v1/worker/tasks/:id/fail – report a task failed: requeued while attempts remain, else its run fails with the reason
-import { failTaskJsonSchema } from "@/lib/api/schemas";
+import { failTaskJsonSchema } from "@/lib/http/schemas";
 import { failTask } from "@/lib/generation/fail-task";
 import { requireWorkerToken } from "@/lib/http/auth";
 import { readJson, route } from "@/lib/http/respond";

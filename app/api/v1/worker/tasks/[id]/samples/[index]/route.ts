@@ -1,7 +1,7 @@
 // PUT /api/v1/worker/tasks/:id/samples/:index – store one generated PNG (201; 200 when the same bytes are stored; 409 other bytes)
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
-import { AppError } from "@/lib/errors";
+import { AppError } from "@/lib/core/errors";
 import { storeTaskSample } from "@/lib/generation/store-task-sample";
 import { requireWorkerToken } from "@/lib/http/auth";
 import { route } from "@/lib/http/respond";

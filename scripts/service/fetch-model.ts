@@ -1,0 +1,49 @@
+// npm run fetch-model – download, verify and install the CLIP evaluator model (see --help).
+import {
+  FETCH_MODEL_USAGE,
+  FetchModelError,
+  fetchModel,
+  parseFetchModelArgs,
+  progressFor,
+} from "../../lib/clip/fetch-model";
+
+async function main(): Promise<number> {
+  let parsed: ReturnType<typeof parseFetchModelArgs>;
+  try {
+    parsed = parseFetchModelArgs(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof FetchModelError && err.code === "usage") {
+      console.error(`fetch-model: ${err.message}\n\n${FETCH_MODEL_USAGE}`);
+      return 2;
+    }
+    console.error(`fetch-model: ${(err as Error).message}`);
+    return 1;
+  }
+  if (parsed.help) {
+    console.log(FETCH_MODEL_USAGE);
+    return 0;
+  }
+
+  const { options } = parsed;
+  process.once("SIGINT", () => {
+    console.error(
+      `\nfetch-model: interrupted; partial files are kept in ${options.modelsDir}/.partial/${options.name}, ` +
+        "run the same command again to resume",
+    );
+    process.exit(130);
+  });
+  const log = (line: string) => console.log(line);
+  try {
+    await fetchModel(options, { log, progress: progressFor(process.stdout, log) });
+    return 0;
+  } catch (err) {
+    if (err instanceof FetchModelError) {
+      console.error(`fetch-model: ${err.message}`);
+      return err.code === "usage" ? 2 : 1;
+    }
+    console.error("fetch-model: unexpected failure", err);
+    return 1;
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,29 @@
+// npm run runs -- audit [--target ID] [--limit N]
+import { callApi, CONNECTION_HELP, exitCodeOf, parseSubcommand, UsageError } from "../rest-call";
+import type { RunsSubcommand } from "./subcommand";
+
+type Entry = { id: number; createdAt: string; apiKeyName: string | null; action: string; targetId: string; details: Record<string, unknown> };
+
+export const auditCommand: RunsSubcommand = {
+  name: "audit",
+  summary: "print the audit log (admin keys only)",
+  usage: `Usage: npm run runs -- audit [--target ID] [--limit N]
+
+Prints who changed what and when, newest first: time, key name, action, target, details.
+
+${CONNECTION_HELP}
+`,
+  run: (argv) =>
+    exitCodeOf(async () => {
+      const { values, positionals } = parseSubcommand(argv, { target: { type: "string" }, limit: { type: "string" } });
+      if (positionals.length > 0) throw new UsageError(`audit takes no arguments, got "${positionals[0]}"`);
+      const q = new URLSearchParams();
+      if (values.target) q.set("targetId", values.target);
+      if (values.limit) q.set("limit", values.limit);
+      const { entries } = (await callApi(values, "GET", `/api/v1/audit?${q.toString()}`)) as { entries: Entry[] };
+      for (const e of entries) {
+        console.log(`${new Date(e.createdAt).toISOString().replace("T", " ").slice(0, 19)}  ${(e.apiKeyName ?? "-").padEnd(16)}  ${e.action.padEnd(16)}  ${e.targetId}  ${JSON.stringify(e.details)}`);
+      }
+      if (entries.length === 0) console.log("no entries");
+    }),
+};

@@ -1,0 +1,6 @@
+// Test-support programs that tests start as child processes, by path (see lib/core/entry-points.ts).
+export const TEST_ENTRY_POINTS = {
+  claimerProcess: "tools/test-support/claimer-process.ts",
+  uploadServer: "tools/test-support/upload-server.ts",
+  generators: "tools/test-support/generators",
+} as const;
