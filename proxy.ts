@@ -12,9 +12,13 @@ import { errorResponse } from "@/lib/http/respond";
  * (which never reach this proxy): counted in the same window as rendered views. Resolves to the
  * 429 to send, or null to serve the page.
  */
-export async function rankingPageGate(headers: Record<string, string | string[] | undefined>): Promise<{ status: number; headers: Record<string, string>; body: string } | null> {
+export async function rankingPageGate(
+  headers: Record<string, string | string[] | undefined>,
+): Promise<{ status: number; headers: Record<string, string>; body: string } | null> {
   const forwarded = headers["x-forwarded-for"];
-  const request = new Request("http://localhost/", { headers: { "x-forwarded-for": Array.isArray(forwarded) ? forwarded.join(", ") : (forwarded ?? "") } });
+  const request = new Request("http://localhost/", {
+    headers: { "x-forwarded-for": Array.isArray(forwarded) ? forwarded.join(", ") : (forwarded ?? "") },
+  });
   try {
     rateLimit(request, "page");
     return null;

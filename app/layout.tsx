@@ -5,7 +5,8 @@ import "./globals.css";
 
 export const metadata: Metadata = {
   title: { default: "t2i-eval — diversity vs fidelity of text-to-image conditioning", template: "%s · t2i-eval" },
-  description: "CLIP-score fidelity and pairwise diversity for text-to-image samples, ranked per conditioning variant at matched diversity.",
+  description:
+    "CLIP-score fidelity and pairwise diversity for text-to-image samples, ranked per conditioning variant at matched diversity.",
 };
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
@@ -23,7 +24,10 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
-        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow">
+        <a
+          href="#main"
+          className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow"
+        >
           Skip to content
         </a>
         <header className="border-b border-slate-200 bg-white">
@@ -32,7 +36,11 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
               t2i-eval
             </Link>
             {NAV.map((n) => (
-              <Link key={n.href} href={n.href} className="rounded text-sm text-slate-600 hover:text-slate-900 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-500">
+              <Link
+                key={n.href}
+                href={n.href}
+                className="rounded text-sm text-slate-600 hover:text-slate-900 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-500"
+              >
                 {n.label}
               </Link>
             ))}
@@ -43,7 +51,8 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           {children}
         </main>
         <footer className="mx-auto max-w-6xl px-4 pb-8 text-xs text-slate-500">
-          CLIPScore: torchmetrics convention (100·cos, mean clamped at 0). Diversity: 1 − mean pairwise cosine within a prompt. Every number names its evaluator.
+          CLIPScore: torchmetrics convention (100·cos, mean clamped at 0). Diversity: 1 − mean pairwise cosine within a
+          prompt. Every number names its evaluator.
         </footer>
       </body>
     </html>

@@ -16,7 +16,11 @@ export default async function NotFound() {
       title="Not found"
       message="Nothing here: the page, or the prompt set or evaluator named in the address, does not exist (names are case-sensitive; an evaluator is shown only on prompt sets it scored runs of)."
       linksHeading="Leaderboards with runs"
-      links={sets.map((s) => ({ href: leaderboardUrl(s.name), label: `${s.name} v${s.version}`, note: `${s.runCount} run${s.runCount === 1 ? "" : "s"}, ${s.promptCount} prompts${s.isImplicit ? ", made from uploads" : ""}` }))}
+      links={sets.map((s) => ({
+        href: leaderboardUrl(s.name),
+        label: `${s.name} v${s.version}`,
+        note: `${s.runCount} run${s.runCount === 1 ? "" : "s"}, ${s.promptCount} prompts${s.isImplicit ? ", made from uploads" : ""}`,
+      }))}
       more={{ href: "/api/v1/prompt-sets", label: "Every prompt set (API)" }}
     />
   );

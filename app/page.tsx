@@ -35,7 +35,17 @@ export async function generateMetadata({ searchParams }: { searchParams: Promise
   }
 }
 
-type SP = { promptSet?: string; evaluator?: string; sort?: string; dir?: string; type?: string; demo?: string; diversity?: string; source?: string; refMetric?: string };
+type SP = {
+  promptSet?: string;
+  evaluator?: string;
+  sort?: string;
+  dir?: string;
+  type?: string;
+  demo?: string;
+  diversity?: string;
+  source?: string;
+  refMetric?: string;
+};
 
 /** Pairs shown in the matrix on the page (the API and the export carry all of them). */
 const MATRIX_MAX = 12;
@@ -69,7 +79,11 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
       <div>
         <h1 className="text-2xl font-semibold">Leaderboard</h1>
         <p className="mt-4">
-          No scored runs yet. <Link href="/upload" className="underline">Upload a batch</Link> or run <code>npm run seed:demo</code>.
+          No scored runs yet.{" "}
+          <Link href="/upload" className="underline">
+            Upload a batch
+          </Link>{" "}
+          or run <code>npm run seed:demo</code>.
         </p>
       </div>
     );
@@ -77,14 +91,27 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
   const source = runSourceFilterSchema.safeParse(sp.source).data;
   const installed = await getServiceEvaluator().catch(() => undefined);
   // A level that is not a number in 0–2 is ignored (with a note), never a server error.
-  const level = sp.diversity === undefined || sp.diversity === "" ? undefined : diversityLevelSchema.safeParse(Number(sp.diversity));
-  const board = orNotFound(() => getRankedBoard(setName, { evaluatorId: sp.evaluator, defaultEvaluatorId: installed?.identity.id, includeDemo: sp.demo !== "hide", source, ranking: level?.success ? { diversity: level.data } : undefined }));
+  const level =
+    sp.diversity === undefined || sp.diversity === ""
+      ? undefined
+      : diversityLevelSchema.safeParse(Number(sp.diversity));
+  const board = orNotFound(() =>
+    getRankedBoard(setName, {
+      evaluatorId: sp.evaluator,
+      defaultEvaluatorId: installed?.identity.id,
+      includeDemo: sp.demo !== "hide",
+      source,
+      ranking: level?.success ? { diversity: level.data } : undefined,
+    }),
+  );
   const ranking = board.ranking;
   const typeFilter = sp.type && conditioningTypeSchema.options.includes(sp.type as never) ? sp.type : undefined;
-  const keep = (v: { variantId: string }) => !typeFilter || board.variants[v.variantId]?.conditioningType === typeFilter;
+  const keep = (v: { variantId: string }) =>
+    !typeFilter || board.variants[v.variantId]?.conditioningType === typeFilter;
   const sortCol: Col = sp.sort && sp.sort in COLUMNS ? (sp.sort as Col) : "rank";
   const dir = sp.dir === "asc" || (!sp.dir && (sortCol === "rank" || sortCol === "name")) ? "asc" : "desc";
-  const value = (v: RankedVariant, c: Col): number | string => (c === "rank" ? v.position : c === "name" ? board.variants[v.variantId]!.name : (v[c] ?? -Infinity));
+  const value = (v: RankedVariant, c: Col): number | string =>
+    c === "rank" ? v.position : c === "name" ? board.variants[v.variantId]!.name : (v[c] ?? -Infinity);
   const ranked = (ranking?.ranked ?? []).filter(keep).sort((a, b) => {
     const x = value(a, sortCol);
     const y = value(b, sortCol);
@@ -109,16 +136,29 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
   const mixed = new Map<string, string[]>();
   for (const r of board.runs) {
     const d = differs.get(r.runId);
-    if (d) mixed.set(r.variantId, [...(mixed.get(r.variantId) ?? []), `guidance ${r.guidanceScale}: ${d.map((x) => `${x.setting} ${x.value ?? "none"} (others ${x.usual ?? "none"})`).join(", ")}`]);
+    if (d)
+      mixed.set(r.variantId, [
+        ...(mixed.get(r.variantId) ?? []),
+        `guidance ${r.guidanceScale}: ${d.map((x) => `${x.setting} ${x.value ?? "none"} (others ${x.usual ?? "none"})`).join(", ")}`,
+      ]);
   }
   const variantIds = Object.keys(board.variants);
   const mixedBadge = (variantId: string) =>
-    mixed.has(variantId) && <SettingsDifferBadge label="settings" title={`Runs with settings unlike the rest of the curve — ${mixed.get(variantId)!.join("; ")}`} testId="variant-settings-differ" />;
+    mixed.has(variantId) && (
+      <SettingsDifferBadge
+        label="settings"
+        title={`Runs with settings unlike the rest of the curve — ${mixed.get(variantId)!.join("; ")}`}
+        testId="variant-settings-differ"
+      />
+    );
 
   return (
     <div>
       <h1 className="text-2xl font-semibold">
-        Leaderboard <span className="text-base font-normal text-slate-500">— <UserText text={board.promptSet.name} expand={false} /> v{board.promptSet.version}</span>
+        Leaderboard{" "}
+        <span className="text-base font-normal text-slate-500">
+          — <UserText text={board.promptSet.name} expand={false} /> v{board.promptSet.version}
+        </span>
         <DemoBadge show={board.promptSet.isDemo} />
       </h1>
       {fallback && (
@@ -127,15 +167,29 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         </p>
       )}
       <p className="mt-1 max-w-3xl text-sm text-slate-600">
-        Variants are ranked by <strong>fidelity at one diversity level</strong>: the CLIP score of each variant&apos;s guidance-ordered curve at the same diversity, so guidance scale can&apos;t buy
-        fidelity by giving up diversity. A variant&apos;s rank is 1 + the number of variants significantly better than it (all pairs tested, Holm-corrected at {alpha}); ties do not chain.{" "}
-        <Link href="/about/ranking" className="underline">How the ranking works</Link> (method v{board.methodVersion}).
+        Variants are ranked by <strong>fidelity at one diversity level</strong>: the CLIP score of each variant&apos;s
+        guidance-ordered curve at the same diversity, so guidance scale can&apos;t buy fidelity by giving up diversity.
+        A variant&apos;s rank is 1 + the number of variants significantly better than it (all pairs tested,
+        Holm-corrected at {alpha}); ties do not chain.{" "}
+        <Link href="/about/ranking" className="underline">
+          How the ranking works
+        </Link>{" "}
+        (method v{board.methodVersion}).
       </p>
 
-      <form method="get" action="/" className="mt-4 flex flex-wrap items-end gap-3 rounded border border-slate-200 bg-white p-3 text-sm" aria-label="Leaderboard filters">
+      <form
+        method="get"
+        action="/"
+        className="mt-4 flex flex-wrap items-end gap-3 rounded border border-slate-200 bg-white p-3 text-sm"
+        aria-label="Leaderboard filters"
+      >
         <label className="flex max-w-full flex-col">
           Prompt set
-          <select name="promptSet" defaultValue={board.promptSet.name} className="mt-1 max-w-full rounded border border-slate-300 px-2 py-1">
+          <select
+            name="promptSet"
+            defaultValue={board.promptSet.name}
+            className="mt-1 max-w-full rounded border border-slate-300 px-2 py-1"
+          >
             {sets.map((s) => (
               <option key={s.id} value={s.name}>
                 {s.name} v{s.version} ({s.runCount} {s.runCount === 1 ? "run" : "runs"}){s.isDemo ? " — demo" : ""}
@@ -145,7 +199,11 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         </label>
         <label className="flex max-w-full flex-col">
           Evaluator
-          <select name="evaluator" defaultValue={board.evaluator?.id} className="mt-1 max-w-full rounded border border-slate-300 px-2 py-1">
+          <select
+            name="evaluator"
+            defaultValue={board.evaluator?.id}
+            className="mt-1 max-w-full rounded border border-slate-300 px-2 py-1"
+          >
             {board.evaluators.map((e) => (
               <option key={e.id} value={e.id}>
                 {e.id} ({e.runs} {e.runs === 1 ? "run" : "runs"}){e.warning ? ` — ${e.warning}` : ""}
@@ -155,7 +213,11 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         </label>
         <label className="flex max-w-full flex-col">
           Conditioning
-          <select name="type" defaultValue={typeFilter ?? ""} className="mt-1 max-w-full rounded border border-slate-300 px-2 py-1">
+          <select
+            name="type"
+            defaultValue={typeFilter ?? ""}
+            className="mt-1 max-w-full rounded border border-slate-300 px-2 py-1"
+          >
             <option value="">all types</option>
             {conditioningTypeSchema.options.map((t) => (
               <option key={t} value={t}>
@@ -183,7 +245,10 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         </label>
         {sp.sort && <input type="hidden" name="sort" value={sp.sort} />}
         {sp.dir && <input type="hidden" name="dir" value={sp.dir} />}
-        <button type="submit" className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2">
+        <button
+          type="submit"
+          className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2"
+        >
           Apply
         </button>
       </form>
@@ -197,13 +262,19 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
           <meta httpEquiv="refresh" content="5" />
         </p>
       )}
-      {board.evaluator?.warning && <p className="mt-3 text-sm font-medium text-amber-800">Evaluator {board.evaluator.id}: {board.evaluator.warning}.</p>}
+      {board.evaluator?.warning && (
+        <p className="mt-3 text-sm font-medium text-amber-800">
+          Evaluator {board.evaluator.id}: {board.evaluator.warning}.
+        </p>
+      )}
       {anyDemo && (
         <p className="mt-1 max-w-3xl text-sm text-sky-800" data-testid="toy-world-demo-notice">
-          Rows marked “demo · toy world” are the <strong>toy-world demo</strong>: the toy seed experiment run on first start. Four small diffusion generators, one per
-          conditioning type, trained on procedurally rendered shapes, made these samples, and a small CLIP trained on the same toy world scored them: real model output and
-          real scores, but they say nothing about natural images or real text-to-image models. <code>{DEMO_REPRODUCE_COMMAND}</code> reproduces them;{" "}
-          <code>npm run seed:demo -- --remove</code> removes them.
+          Rows marked “demo · toy world” are the <strong>toy-world demo</strong>: the toy seed experiment run on first
+          start. Four small diffusion generators, one per conditioning type, trained on procedurally rendered shapes,
+          made these samples, and a small CLIP trained on the same toy world scored them: real model output and real
+          scores, but they say nothing about natural images or real text-to-image models.{" "}
+          <code>{DEMO_REPRODUCE_COMMAND}</code> reproduces them; <code>npm run seed:demo -- --remove</code> removes
+          them.
         </p>
       )}
 
@@ -216,8 +287,17 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
             <thead>
               <tr className="border-b border-slate-200 text-left">
                 {(Object.keys(COLUMNS) as Col[]).map((c) => (
-                  <th key={c} scope="col" className="p-2" aria-sort={sortCol === c ? (dir === "asc" ? "ascending" : "descending") : "none"}>
-                    <Link href={href(sp, { sort: c, dir: sortCol === c && dir === "desc" ? "asc" : "desc" })} className="underline decoration-dotted" data-testid={`sort-${c}`}>
+                  <th
+                    key={c}
+                    scope="col"
+                    className="p-2"
+                    aria-sort={sortCol === c ? (dir === "asc" ? "ascending" : "descending") : "none"}
+                  >
+                    <Link
+                      href={href(sp, { sort: c, dir: sortCol === c && dir === "desc" ? "asc" : "desc" })}
+                      className="underline decoration-dotted"
+                      data-testid={`sort-${c}`}
+                    >
                       {COLUMNS[c]}
                       {sortCol === c ? (dir === "asc" ? " ▲" : " ▼") : ""}
                     </Link>
@@ -236,22 +316,39 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
                 const info = board.variants[v.variantId]!;
                 return (
                   <tr key={v.variantId} className="border-b border-slate-100" data-testid="leaderboard-row">
-                    <td className="p-2 font-semibold" data-testid="rank" title={`1 + ${v.significantlyWorseThan} variants significantly better; the tests allow ranks ${v.rank}–${v.rankWorst}`}>
+                    <td
+                      className="p-2 font-semibold"
+                      data-testid="rank"
+                      title={`1 + ${v.significantlyWorseThan} variants significantly better; the tests allow ranks ${v.rank}–${v.rankWorst}`}
+                    >
                       {v.rank}
-                      {v.rankWorst > v.rank && <span className="ml-1 text-xs font-normal text-slate-500">({v.rank}–{v.rankWorst})</span>}
+                      {v.rankWorst > v.rank && (
+                        <span className="ml-1 text-xs font-normal text-slate-500">
+                          ({v.rank}–{v.rankWorst})
+                        </span>
+                      )}
                     </td>
                     <td className="p-2">
-                      <Link href={`/variants/${info.id}?promptSet=${encodeURIComponent(board.promptSet.name)}`} className="font-medium underline">
+                      <Link
+                        href={`/variants/${info.id}?promptSet=${encodeURIComponent(board.promptSet.name)}`}
+                        className="font-medium underline"
+                      >
                         <UserText text={info.name} expand={false} />
                       </Link>
                       <DemoBadge show={info.isDemo} />
                       {mixedBadge(info.id)}
-                      <div className="text-xs text-slate-500">{CONDITIONING_LABELS[info.conditioningType] ?? info.conditioningType}</div>
+                      <div className="text-xs text-slate-500">
+                        {CONDITIONING_LABELS[info.conditioningType] ?? info.conditioningType}
+                      </div>
                     </td>
                     <td className="p-2">
-                      <span data-testid="score">{fmt(v.score, 2)}</span> <span className="text-xs text-slate-500">{fmtCi(v.ci, 2)}</span>
+                      <span data-testid="score">{fmt(v.score, 2)}</span>{" "}
+                      <span className="text-xs text-slate-500">{fmtCi(v.ci, 2)}</span>
                       {v.extended && (
-                        <span className="ml-1 text-xs text-slate-500" title="All its runs are more diverse than the level: scored at its least diverse point, a conservative value">
+                        <span
+                          className="ml-1 text-xs text-slate-500"
+                          title="All its runs are more diverse than the level: scored at its least diverse point, a conservative value"
+                        >
                           (at diversity {fmt(v.scoredAt)})
                         </span>
                       )}
@@ -266,7 +363,10 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
                     <td className="p-2">
                       {v.ci ? `${v.ci.resamples} / ${v.ci.B}` : "—"}
                       {v.ci && !v.ci.reliable && (
-                        <span className="ml-1 rounded bg-amber-100 px-1 text-xs font-medium text-amber-900" data-testid="unreliable">
+                        <span
+                          className="ml-1 rounded bg-amber-100 px-1 text-xs font-medium text-amber-900"
+                          data-testid="unreliable"
+                        >
                           unreliable
                         </span>
                       )}
@@ -277,28 +377,49 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
               {ranked.length === 0 && (
                 <tr>
                   <td colSpan={9} className="p-3 text-slate-500">
-                    No variant reaches this diversity level: lower the level, or score runs with both a CLIP score and a diversity.
+                    No variant reaches this diversity level: lower the level, or score runs with both a CLIP score and a
+                    diversity.
                   </td>
                 </tr>
               )}
             </tbody>
           </table>
         </div>
-        {level && !level.success && <p className="mt-1 text-sm text-amber-800">The diversity level must be a number from 0 to 2; showing the default level instead.</p>}
+        {level && !level.success && (
+          <p className="mt-1 text-sm text-amber-800">
+            The diversity level must be a number from 0 to 2; showing the default level instead.
+          </p>
+        )}
         {ranking?.diversity && (
           <p className="mt-1 text-xs text-slate-500" data-testid="level-note">
-            Scores are CLIP scores (torchmetrics convention, 0–100) at diversity {fmt(ranking.diversity.value)} ({ranking.diversity.isDefault ? `default: ${ranking.diversity.rule}` : "set by you"}
-            {ranking.maxLevel !== null ? `; levels up to ${fmt(ranking.maxLevel)} rank at least one variant` : ""}). {Math.round(ranking.settings.level * 100)}% CIs and p-values from a paired bootstrap over {board.prompts} prompts (B = {ranking.settings.B}, seed {ranking.settings.seed}); each CI states the resamples it rests on and is marked unreliable below 95% of B.{" "}
-            Ranking export: <a href={`${exportHref}&format=csv`} className="underline" data-testid="ranking-export-csv">spreadsheet</a> ·{" "}
-            <a href={`${exportHref}&format=json`} className="underline" data-testid="ranking-export-json">with the pairwise matrix</a>
+            Scores are CLIP scores (torchmetrics convention, 0–100) at diversity {fmt(ranking.diversity.value)} (
+            {ranking.diversity.isDefault ? `default: ${ranking.diversity.rule}` : "set by you"}
+            {ranking.maxLevel !== null
+              ? `; levels up to ${fmt(ranking.maxLevel)} rank at least one variant`
+              : ""}). {Math.round(ranking.settings.level * 100)}% CIs and p-values from a paired bootstrap over{" "}
+            {board.prompts} prompts (B = {ranking.settings.B}, seed {ranking.settings.seed}); each CI states the
+            resamples it rests on and is marked unreliable below 95% of B. Ranking export:{" "}
+            <a href={`${exportHref}&format=csv`} className="underline" data-testid="ranking-export-csv">
+              spreadsheet
+            </a>{" "}
+            ·{" "}
+            <a href={`${exportHref}&format=json`} className="underline" data-testid="ranking-export-json">
+              with the pairwise matrix
+            </a>
           </p>
         )}
         {firstPrompt && (
           <p className="mt-2 text-sm">
-            <Link href={`/prompts/${encodeURIComponent(firstPrompt.promptKey)}?promptSet=${encodeURIComponent(board.promptSet.name)}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}${level?.success ? `&diversity=${level.data}` : ""}`} className="font-medium underline" data-testid="samples-side-by-side">
+            <Link
+              href={`/prompts/${encodeURIComponent(firstPrompt.promptKey)}?promptSet=${encodeURIComponent(board.promptSet.name)}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}${level?.success ? `&diversity=${level.data}` : ""}`}
+              className="font-medium underline"
+              data-testid="samples-side-by-side"
+            >
               See the samples behind these scores, side by side
             </Link>{" "}
-            <span className="text-slate-500">(each variant at the guidance whose diversity is nearest the comparison level, one prompt at a time)</span>
+            <span className="text-slate-500">
+              (each variant at the guidance whose diversity is nearest the comparison level, one prompt at a time)
+            </span>
           </p>
         )}
         {(unranked.length > 0 || board.excluded.length > 0) && (
@@ -307,7 +428,10 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
             <ul className="mt-1 list-disc pl-5 text-sm" data-testid="unranked">
               {unranked.map((v) => (
                 <li key={v.variantId}>
-                  <Link href={`/variants/${v.variantId}?promptSet=${encodeURIComponent(board.promptSet.name)}`} className="underline">
+                  <Link
+                    href={`/variants/${v.variantId}?promptSet=${encodeURIComponent(board.promptSet.name)}`}
+                    className="underline"
+                  >
                     <UserText text={board.variants[v.variantId]!.name} expand={false} />
                   </Link>
                   {mixedBadge(v.variantId)}: {v.reason}
@@ -315,7 +439,10 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
               ))}
               {board.excluded.filter(keep).map((v) => (
                 <li key={v.variantId}>
-                  <Link href={`/variants/${v.variantId}?promptSet=${encodeURIComponent(board.promptSet.name)}`} className="underline">
+                  <Link
+                    href={`/variants/${v.variantId}?promptSet=${encodeURIComponent(board.promptSet.name)}`}
+                    className="underline"
+                  >
                     <UserText text={board.variants[v.variantId]!.name} expand={false} />
                   </Link>
                   {mixedBadge(v.variantId)}: {v.reason}
@@ -332,12 +459,21 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
             Pairwise differences
           </h2>
           <p className="mt-1 text-xs text-slate-500">
-            Row − column at the diversity level, with its {Math.round((ranking?.settings.level ?? 0.95) * 100)}% CI and Holm-adjusted p; bold where significant at {alpha}.
-            {(ranking?.ranked.length ?? 0) > MATRIX_MAX ? ` The first ${MATRIX_MAX} ranked variants; the export has every pair.` : ""}
+            Row − column at the diversity level, with its {Math.round((ranking?.settings.level ?? 0.95) * 100)}% CI and
+            Holm-adjusted p; bold where significant at {alpha}.
+            {(ranking?.ranked.length ?? 0) > MATRIX_MAX
+              ? ` The first ${MATRIX_MAX} ranked variants; the export has every pair.`
+              : ""}
           </p>
           <p className="mt-1 text-xs text-slate-600">
-            Download every pair: <a href={`${exportHref}&table=pairs&format=csv`} className="underline" data-testid="pairs-export-csv">CSV</a> ·{" "}
-            <a href={`${exportHref}&table=pairs&format=json`} className="underline" data-testid="pairs-export-json">JSON</a>
+            Download every pair:{" "}
+            <a href={`${exportHref}&table=pairs&format=csv`} className="underline" data-testid="pairs-export-csv">
+              CSV
+            </a>{" "}
+            ·{" "}
+            <a href={`${exportHref}&table=pairs&format=json`} className="underline" data-testid="pairs-export-json">
+              JSON
+            </a>
           </p>
           <div className="overflow-x-auto">
             <table className="mt-2 border-collapse bg-white text-xs" data-testid="pair-matrix">
@@ -360,11 +496,30 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
                     {matrixIds.map((b) => {
                       const p = pair(a, b);
                       const q = pair(b, a);
-                      if (!p && !q) return <td key={b} className="p-1 text-slate-400">—</td>;
-                      const d = p ? p.difference : { ...q!.difference, estimate: -q!.difference.estimate, ci: q!.difference.ci && { ...q!.difference.ci, low: -q!.difference.ci.high, high: -q!.difference.ci.low } };
+                      if (!p && !q)
+                        return (
+                          <td key={b} className="p-1 text-slate-400">
+                            —
+                          </td>
+                        );
+                      const d = p
+                        ? p.difference
+                        : {
+                            ...q!.difference,
+                            estimate: -q!.difference.estimate,
+                            ci: q!.difference.ci && {
+                              ...q!.difference.ci,
+                              low: -q!.difference.ci.high,
+                              high: -q!.difference.ci.low,
+                            },
+                          };
                       const cell = (p ?? q)!;
                       return (
-                        <td key={b} className={`p-1 ${cell.significant ? "font-semibold" : "text-slate-600"}`} title={`${d.resamples} of ${ranking!.settings.B} resamples${d.reliable ? "" : " (unreliable)"}`}>
+                        <td
+                          key={b}
+                          className={`p-1 ${cell.significant ? "font-semibold" : "text-slate-600"}`}
+                          title={`${d.resamples} of ${ranking!.settings.B} resamples${d.reliable ? "" : " (unreliable)"}`}
+                        >
                           {fmt(d.estimate, 2)} {fmtCi(d.ci, 2)} p={fmt(cell.pAdjusted, 3)}
                         </td>
                       );
@@ -382,9 +537,15 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
           Diversity–fidelity curves
         </h2>
         {ranked.length + unranked.length > PLOT_MAX && (
-          <p className="mt-1 text-xs text-slate-500">The plot shows the first {PLOT_MAX} variants in the table&apos;s order; sort or filter the table to plot others, or download the data of all.</p>
+          <p className="mt-1 text-xs text-slate-500">
+            The plot shows the first {PLOT_MAX} variants in the table&apos;s order; sort or filter the table to plot
+            others, or download the data of all.
+          </p>
         )}
-        <TradeoffChart series={series} evaluatorNote={board.evaluator ? `Evaluator ${board.evaluator.id}.` : undefined} />
+        <TradeoffChart
+          series={series}
+          evaluatorNote={board.evaluator ? `Evaluator ${board.evaluator.id}.` : undefined}
+        />
         <DownloadLinks href={plotHref} />
       </section>
 
@@ -408,7 +569,11 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
             {(["a", "b"] as const).map((k, i) => (
               <label key={k} className="flex flex-col">
                 Variant {k.toUpperCase()}
-                <select name={k} defaultValue={variantIds[i]} className="mt-1 rounded border border-slate-300 px-2 py-1">
+                <select
+                  name={k}
+                  defaultValue={variantIds[i]}
+                  className="mt-1 rounded border border-slate-300 px-2 py-1"
+                >
                   {variantIds.map((id) => (
                     <option key={id} value={id}>
                       {board.variants[id]!.name}
@@ -417,7 +582,10 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
                 </select>
               </label>
             ))}
-            <button type="submit" className="rounded border border-indigo-600 px-3 py-1.5 font-medium text-indigo-700 hover:bg-indigo-50">
+            <button
+              type="submit"
+              className="rounded border border-indigo-600 px-3 py-1.5 font-medium text-indigo-700 hover:bg-indigo-50"
+            >
               Compare
             </button>
           </form>

@@ -42,7 +42,9 @@ const TABLES = [
 function firstMigrations(n: number): string {
   const out = path.join(dir, `migrations-${n}`);
   fs.mkdirSync(path.join(out, "meta"), { recursive: true });
-  const journal = JSON.parse(fs.readFileSync("db/migrations/meta/_journal.json", "utf8")) as { entries: { tag: string }[] };
+  const journal = JSON.parse(fs.readFileSync("db/migrations/meta/_journal.json", "utf8")) as {
+    entries: { tag: string }[];
+  };
   journal.entries = journal.entries.slice(0, n);
   for (const e of journal.entries) fs.copyFileSync(`db/migrations/${e.tag}.sql`, path.join(out, `${e.tag}.sql`));
   fs.writeFileSync(path.join(out, "meta/_journal.json"), JSON.stringify(journal));
@@ -51,7 +53,10 @@ function firstMigrations(n: number): string {
 
 function runScript(script: string, env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.resolve(script)], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", path.resolve(script)], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
@@ -65,10 +70,17 @@ describe("migrations", () => {
     expect(pendingMigrations(db)).toBeGreaterThan(0);
     migrate();
     expect(pendingMigrations(db)).toBe(0);
-    const tables = db.$client.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name").pluck().all();
+    const tables = db.$client
+      .prepare(
+        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name",
+      )
+      .pluck()
+      .all();
     expect(tables).toEqual(TABLES);
     migrate();
-    expect(db.$client.prepare("select count(*) from __drizzle_migrations").pluck().get()).toBe(fs.readdirSync("db/migrations").filter((f) => f.endsWith(".sql")).length);
+    expect(db.$client.prepare("select count(*) from __drizzle_migrations").pluck().get()).toBe(
+      fs.readdirSync("db/migrations").filter((f) => f.endsWith(".sql")).length,
+    );
   });
 
   it("keep every row when upgrading a database that holds data (the runs table is rebuilt)", () => {
@@ -91,19 +103,44 @@ describe("migrations", () => {
       insert into run_scores(run_id, evaluator_id, n, failed, groups, diversity_groups, ci, metric_versions) values ('run_1', 'ev_1', 1, 0, 1, 0, '{}', '{}');
     `);
     const count = (t: string) => c.prepare(`select count(*) from ${t}`).pluck().get();
-    const before = Object.fromEntries(["runs", "samples", "jobs", "sample_scores", "prompt_scores", "run_scores", "images", "prompts"].map((t) => [t, count(t)]));
+    const before = Object.fromEntries(
+      ["runs", "samples", "jobs", "sample_scores", "prompt_scores", "run_scores", "images", "prompts"].map((t) => [
+        t,
+        count(t),
+      ]),
+    );
 
     migrate(db);
     expect(pendingMigrations(db)).toBe(0);
     expect(Object.fromEntries(Object.keys(before).map((t) => [t, count(t)]))).toEqual(before);
-    expect(c.prepare("select id, status, generated_done, generated_total, generation_id, evaluator_id from runs order by id").all()).toEqual([
-      { id: "run_1", status: "scored", generated_done: 0, generated_total: 0, generation_id: null, evaluator_id: "ev_1" },
+    expect(
+      c
+        .prepare(
+          "select id, status, generated_done, generated_total, generation_id, evaluator_id from runs order by id",
+        )
+        .all(),
+    ).toEqual([
+      {
+        id: "run_1",
+        status: "scored",
+        generated_done: 0,
+        generated_total: 0,
+        generation_id: null,
+        evaluator_id: "ev_1",
+      },
       { id: "run_2", status: "queued", generated_done: 0, generated_total: 0, generation_id: null, evaluator_id: null },
     ]);
     expect(c.pragma("foreign_key_check")).toEqual([]);
     expect(c.pragma("foreign_keys", { simple: true })).toBe(1);
     // The rebuilt table keeps its indexes and now allows `generating`, and still refuses unknown statuses.
-    expect(c.prepare("select name from sqlite_master where type = 'index' and tbl_name = 'runs' and name like 'runs_%' order by name").pluck().all()).toEqual([
+    expect(
+      c
+        .prepare(
+          "select name from sqlite_master where type = 'index' and tbl_name = 'runs' and name like 'runs_%' order by name",
+        )
+        .pluck()
+        .all(),
+    ).toEqual([
       "runs_created_at_idx",
       "runs_fingerprint_uq",
       "runs_generation_idx",
@@ -135,7 +172,10 @@ describe("migrations", () => {
   });
 
   it("exit non-zero with the reason when the database cannot be migrated", async () => {
-    fs.writeFileSync(path.join(dir, "t2i.sqlite"), "this is not a database, just text that is long enough to be read as a header");
+    fs.writeFileSync(
+      path.join(dir, "t2i.sqlite"),
+      "this is not a database, just text that is long enough to be read as a header",
+    );
     const r = await runScript(ENTRY_POINTS.migrate);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/migration failed: .*not a database/);

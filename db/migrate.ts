@@ -45,6 +45,8 @@ export function migrate(db: Db = getDb(), folder = MIGRATIONS_DIR): void {
   }
   const broken = client.pragma("foreign_key_check") as { table: string; parent: string }[];
   if (broken.length > 0) {
-    throw new Error(`the migrations left ${broken.length} row(s) with a broken reference, e.g. in ${broken[0]!.table} to ${broken[0]!.parent}`);
+    throw new Error(
+      `the migrations left ${broken.length} row(s) with a broken reference, e.g. in ${broken[0]!.table} to ${broken[0]!.parent}`,
+    );
   }
 }

@@ -10,7 +10,13 @@ import type { Task } from "../lib/generation/worker-client/task-schema";
 /** The sample a deterministic "model" makes for one seed: the same seed gives the same bytes. */
 export function drawSample(task: Task, seed: number): Promise<Buffer> {
   const shape = SHAPES[task.prompt.id.length % SHAPES.length]!;
-  return drawShapePng({ shape, color: task.guidanceScale > 2 ? "red" : "blue", seed, size: task.width, spread: 1 / task.guidanceScale });
+  return drawShapePng({
+    shape,
+    color: task.guidanceScale > 2 ? "red" : "blue",
+    seed,
+    size: task.width,
+    spread: 1 / task.guidanceScale,
+  });
 }
 
 export async function claim(request: APIRequestContext, variants: string[], waitSeconds = 2): Promise<Task | null> {
@@ -20,8 +26,17 @@ export async function claim(request: APIRequestContext, variants: string[], wait
   return ((await res.json()) as { task: Task }).task;
 }
 
-export function putSample(request: APIRequestContext, taskId: string, index: number, png: Buffer, headers: Record<string, string> = workerAuth()) {
-  return request.put(`/api/v1/worker/tasks/${taskId}/samples/${index}`, { data: png, headers: { ...headers, "Content-Type": "image/png" } });
+export function putSample(
+  request: APIRequestContext,
+  taskId: string,
+  index: number,
+  png: Buffer,
+  headers: Record<string, string> = workerAuth(),
+) {
+  return request.put(`/api/v1/worker/tasks/${taskId}/samples/${index}`, {
+    data: png,
+    headers: { ...headers, "Content-Type": "image/png" },
+  });
 }
 
 /** Claims and finishes every task of `variants` until none is left. Returns the tasks it did. */

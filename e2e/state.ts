@@ -7,7 +7,8 @@ import { E2E_DATA_DIR } from "./helpers";
 function countFiles(dir: string): number {
   if (!fs.existsSync(dir)) return 0;
   let n = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) n += e.isDirectory() ? countFiles(path.join(dir, e.name)) : 1;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }))
+    n += e.isDirectory() ? countFiles(path.join(dir, e.name)) : 1;
   return n;
 }
 

@@ -11,7 +11,16 @@ import http from "node:http";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import next from "next";
-import { cacheableRequest, captureResponse, freshNonce, PAGE_GATE_KEY, PAGE_VERSION_KEY, PageCache, sendPage, withNonce } from "./page-cache.mjs";
+import {
+  cacheableRequest,
+  captureResponse,
+  freshNonce,
+  PAGE_GATE_KEY,
+  PAGE_VERSION_KEY,
+  PageCache,
+  sendPage,
+  withNonce,
+} from "./page-cache.mjs";
 
 const HELP = `Usage: node server/next-server.mjs [--port 3000] [--host 0.0.0.0]
 
@@ -87,7 +96,11 @@ export function cachingHandler(handle, cache = new PageCache(), hooks = globalTh
 
 async function main() {
   const { values } = parseArgs({
-    options: { port: { type: "string", default: process.env.PORT ?? "3000" }, host: { type: "string", default: "0.0.0.0" }, help: { type: "boolean", short: "h" } },
+    options: {
+      port: { type: "string", default: process.env.PORT ?? "3000" },
+      host: { type: "string", default: "0.0.0.0" },
+      help: { type: "boolean", short: "h" },
+    },
   });
   if (values.help) return void process.stdout.write(HELP);
   const port = Number(values.port);
@@ -99,7 +112,13 @@ async function main() {
   const server = http.createServer((req, res) => {
     req.headers["x-forwarded-for"] = appendForwardedFor(req.headers["x-forwarded-for"], req.socket.remoteAddress);
     if (wellFormedPath(req.url) === undefined) {
-      const body = JSON.stringify({ error: { code: "bad_request", message: "the request path has malformed percent-encoding (a % not followed by two hex digits of valid UTF-8)" } });
+      const body = JSON.stringify({
+        error: {
+          code: "bad_request",
+          message:
+            "the request path has malformed percent-encoding (a % not followed by two hex digits of valid UTF-8)",
+        },
+      });
       res.writeHead(400, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
       return void res.end(body);
     }
@@ -107,10 +126,16 @@ async function main() {
   });
   // A taken port is fatal: say so and exit, instead of Next.js's uncaught-exception log and a process serving nothing.
   server.on("error", (e) => {
-    console.error(e.code === "EADDRINUSE" ? `error: port ${port} is already in use on ${values.host}; stop what listens there or choose another with --port N` : `error: ${e.message}`);
+    console.error(
+      e.code === "EADDRINUSE"
+        ? `error: port ${port} is already in use on ${values.host}; stop what listens there or choose another with --port N`
+        : `error: ${e.message}`,
+    );
     process.exit(1);
   });
-  server.listen(port, values.host, () => console.log(`ready on http://${values.host === "0.0.0.0" ? "localhost" : values.host}:${port}`));
+  server.listen(port, values.host, () =>
+    console.log(`ready on http://${values.host === "0.0.0.0" ? "localhost" : values.host}:${port}`),
+  );
   for (const sig of ["SIGINT", "SIGTERM"]) process.once(sig, () => server.close(() => process.exit(0)));
 }
 

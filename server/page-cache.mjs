@@ -34,7 +34,16 @@ export function cacheableRequest(req) {
   if (req.method !== "GET") return false;
   const h = req.headers;
   // Personalised or partial (React Server Component, prefetch) requests go to Next.js.
-  if (h.cookie || h.authorization || h.rsc || h["next-router-state-tree"] || h["next-router-prefetch"] || h.purpose === "prefetch" || h["next-action"]) return false;
+  if (
+    h.cookie ||
+    h.authorization ||
+    h.rsc ||
+    h["next-router-state-tree"] ||
+    h["next-router-prefetch"] ||
+    h.purpose === "prefetch" ||
+    h["next-action"]
+  )
+    return false;
   const pathname = (req.url ?? "/").split("?")[0];
   return isCachedPagePath(pathname) && !/[?&]_rsc=/.test(req.url ?? "");
 }
@@ -107,7 +116,15 @@ export class PageCache {
 }
 
 /** Headers never replayed from a stored response. */
-const HOP_HEADERS = new Set(["content-length", "date", "connection", "keep-alive", "transfer-encoding", "set-cookie", "content-encoding"]);
+const HOP_HEADERS = new Set([
+  "content-length",
+  "date",
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "set-cookie",
+  "content-encoding",
+]);
 
 /**
  * A stored page ({status, headers, nonce, and parts or body}) as it is sent: every occurrence of
@@ -155,7 +172,11 @@ export function captureResponse(res, onDone) {
   let bytes = 0;
   const keep = (chunk, encoding) => {
     if (chunk === undefined || chunk === null || typeof chunk === "function" || tooBig) return;
-    const b = Buffer.isBuffer(chunk) ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk) : Buffer.from(String(chunk), typeof encoding === "string" ? encoding : "utf8");
+    const b = Buffer.isBuffer(chunk)
+      ? chunk
+      : chunk instanceof Uint8Array
+        ? Buffer.from(chunk)
+        : Buffer.from(String(chunk), typeof encoding === "string" ? encoding : "utf8");
     bytes += b.length;
     if (bytes > PAGE_CACHE_MAX_BYTES) tooBig = true;
     else chunks.push(b);
@@ -171,7 +192,14 @@ export function captureResponse(res, onDone) {
     const out = end.call(this, chunk, encoding, cb);
     const headers = res.getHeaders();
     const nonce = nonceOf(headers["content-security-policy"]);
-    if (!tooBig && res.statusCode === 200 && /^text\/html/.test(String(headers["content-type"] ?? "")) && !headers["set-cookie"] && !headers["content-encoding"] && nonce) {
+    if (
+      !tooBig &&
+      res.statusCode === 200 &&
+      /^text\/html/.test(String(headers["content-type"] ?? "")) &&
+      !headers["set-cookie"] &&
+      !headers["content-encoding"] &&
+      nonce
+    ) {
       onDone({ status: 200, headers, body: Buffer.concat(chunks).toString("utf8"), nonce });
     }
     return out;

@@ -29,7 +29,9 @@ afterEach(() => {
   for (const s of servers.splice(0)) s.close();
 });
 
-async function serve(handler: (req: http.IncomingMessage, res: http.ServerResponse) => unknown): Promise<(path: string, headers?: Record<string, string>) => Promise<Reply>> {
+async function serve(
+  handler: (req: http.IncomingMessage, res: http.ServerResponse) => unknown,
+): Promise<(path: string, headers?: Record<string, string>) => Promise<Reply>> {
   const server = http.createServer((req, res) => void handler(req, res));
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -50,7 +52,14 @@ async function serve(handler: (req: http.IncomingMessage, res: http.ServerRespon
 function hooks(version: { v: string }, refuse = false) {
   return {
     [PAGE_VERSION_KEY]: () => version.v,
-    [PAGE_GATE_KEY]: async () => (refuse ? { status: 429, headers: { "content-type": "application/json", "retry-after": "30" }, body: '{"error":{"code":"rate_limited","message":"too many requests"}}' } : null),
+    [PAGE_GATE_KEY]: async () =>
+      refuse
+        ? {
+            status: 429,
+            headers: { "content-type": "application/json", "retry-after": "30" },
+            body: '{"error":{"code":"rate_limited","message":"too many requests"}}',
+          }
+        : null,
   };
 }
 
@@ -64,11 +73,16 @@ describe("the ranking pages' HTML cache (server/page-cache.mjs)", () => {
     const second = await get("/?diversity=0.5");
     const third = await get("/?diversity=0.5");
     expect(next.state.renders).toBe(1);
-    expect([first.headers["x-page-cache"], second.headers["x-page-cache"], third.headers["x-page-cache"]]).toEqual(["miss", "hit", "hit"]);
+    expect([first.headers["x-page-cache"], second.headers["x-page-cache"], third.headers["x-page-cache"]]).toEqual([
+      "miss",
+      "hit",
+      "hit",
+    ]);
     expect(second.body).toContain("render 1");
     const nonces = [first, second, third].map((r) => bodyNonce(r.body));
     expect(new Set(nonces).size).toBe(3);
-    for (const r of [first, second, third]) expect(nonceOf(r.headers["content-security-policy"])).toBe(bodyNonce(r.body));
+    for (const r of [first, second, third])
+      expect(nonceOf(r.headers["content-security-policy"])).toBe(bodyNonce(r.body));
     expect(Number(second.headers["content-length"])).toBe(Buffer.byteLength(second.body));
     // Another URL is another page.
     await get("/?diversity=0.7");
@@ -103,7 +117,9 @@ describe("the ranking pages' HTML cache (server/page-cache.mjs)", () => {
     const next = fakeNext();
     const cache = new PageCache();
     const version = { v: "1:0" };
-    await (await serve(cachingHandler(next.handle, cache, hooks(version))))("/");
+    await (
+      await serve(cachingHandler(next.handle, cache, hooks(version)))
+    )("/");
     const limited = await serve(cachingHandler(next.handle, cache, hooks(version, true)));
     const r = await limited("/");
     expect(r.status).toBe(429);
@@ -131,7 +147,12 @@ describe("the ranking pages' HTML cache (server/page-cache.mjs)", () => {
   });
 
   it("is bounded: least recently used pages go first, by bytes and by count", () => {
-    const page = (body: string) => ({ status: 200, headers: { "content-security-policy": "'nonce-AAA'" }, body, nonce: "AAA" });
+    const page = (body: string) => ({
+      status: 200,
+      headers: { "content-security-policy": "'nonce-AAA'" },
+      body,
+      nonce: "AAA",
+    });
     const cache = new PageCache(25, 10);
     cache.set("/a", "v", page("x".repeat(10)));
     cache.set("/b", "v", page("y".repeat(10)));
@@ -150,7 +171,20 @@ describe("the ranking pages' HTML cache (server/page-cache.mjs)", () => {
   });
 
   it("swaps every occurrence of the stored nonce and drops hop-by-hop headers", () => {
-    const out = withNonce({ status: 200, headers: { "content-security-policy": "script-src 'nonce-OLD'", "set-cookie": "x=1", date: "then", "content-type": "text/html" }, body: '<script nonce="OLD"></script><script nonce="OLD"></script>', nonce: "OLD" }, "NEW");
+    const out = withNonce(
+      {
+        status: 200,
+        headers: {
+          "content-security-policy": "script-src 'nonce-OLD'",
+          "set-cookie": "x=1",
+          date: "then",
+          "content-type": "text/html",
+        },
+        body: '<script nonce="OLD"></script><script nonce="OLD"></script>',
+        nonce: "OLD",
+      },
+      "NEW",
+    );
     expect(Buffer.concat(out.chunks).toString()).toBe('<script nonce="NEW"></script><script nonce="NEW"></script>');
     expect(out.headers["content-length"]).toBe(String(Buffer.concat(out.chunks).length));
     expect(out.headers["content-security-policy"]).toBe("script-src 'nonce-NEW'");

@@ -47,11 +47,13 @@ function resolveImport(from: string, spec: string): string | null {
   if (spec.startsWith("@/")) base = spec.slice(2);
   else if (spec.startsWith(".")) base = path.posix.normalize(path.posix.join(path.posix.dirname(from), spec));
   else return null;
-  for (const ext of ["", ".ts", ".tsx", ".mjs", "/index.ts", "/index.tsx"]) if (known.has(base + ext)) return base + ext;
+  for (const ext of ["", ".ts", ".tsx", ".mjs", "/index.ts", "/index.tsx"])
+    if (known.has(base + ext)) return base + ext;
   return base;
 }
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s+["']([^"']+)["']/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s+["']([^"']+)["']/g;
 const edges = new Map<string, string[]>(
   files.map((f) => {
     const src = fs.readFileSync(f, "utf8");
@@ -98,10 +100,11 @@ function findCycle(graph: Map<string, Set<string>>): string[] | null {
     state.set(n, 2);
     return null;
   };
-  for (const n of graph.keys()) if (!state.has(n)) {
-    const c = visit(n);
-    if (c) return c;
-  }
+  for (const n of graph.keys())
+    if (!state.has(n)) {
+      const c = visit(n);
+      if (c) return c;
+    }
   return null;
 }
 
@@ -112,7 +115,9 @@ describe("the floor plan", () => {
   });
 
   it("keeps the product out of the workshop: lib/, db/, app/ and server/ never import tools/, scripts/, e2e/ or tests/", () => {
-    const bad = [...edges].filter(([f]) => PRODUCT.test(f) && !isTest(f)).flatMap(([f, ts]) => ts.filter((t) => WORKSHOP.test(t)).map((t) => `${f} -> ${t}`));
+    const bad = [...edges]
+      .filter(([f]) => PRODUCT.test(f) && !isTest(f))
+      .flatMap(([f, ts]) => ts.filter((t) => WORKSHOP.test(t)).map((t) => `${f} -> ${t}`));
     expect(bad).toEqual([]);
   });
 
@@ -122,14 +127,18 @@ describe("the floor plan", () => {
   });
 
   it("keeps the queue below its workers: lib/jobs never imports lib/workers", () => {
-    const bad = roomEdges.filter(([, , a, b]) => a === "lib/jobs" && b === "lib/workers").map(([f, t]) => `${f} -> ${t}`);
+    const bad = roomEdges
+      .filter(([, , a, b]) => a === "lib/jobs" && b === "lib/workers")
+      .map(([f, t]) => `${f} -> ${t}`);
     expect(bad).toEqual([]);
   });
 
   it("has no import to a room on a higher floor, but the listed exceptions (at most two)", () => {
     expect(UPWARD_ALLOWED.length).toBeLessThanOrEqual(2);
     const upward = roomEdges
-      .filter(([, , a, b]) => floorOf.get(b)! >= floorOf.get(a)! && !UPWARD_ALLOWED.some((u) => u.from === a && u.to === b))
+      .filter(
+        ([, , a, b]) => floorOf.get(b)! >= floorOf.get(a)! && !UPWARD_ALLOWED.some((u) => u.from === a && u.to === b),
+      )
       .map(([f, t]) => `${f} -> ${t}`);
     expect(upward).toEqual([]);
   });
@@ -142,7 +151,8 @@ describe("the floor plan", () => {
 
   it("has no cycle between files of the product", () => {
     const graph = new Map<string, Set<string>>();
-    for (const [f, ts] of edges) if (PRODUCT.test(f) && !isTest(f)) graph.set(f, new Set(ts.filter((t) => PRODUCT.test(t))));
+    for (const [f, ts] of edges)
+      if (PRODUCT.test(f) && !isTest(f)) graph.set(f, new Set(ts.filter((t) => PRODUCT.test(t))));
     expect(findCycle(graph)).toBeNull();
   });
 });
@@ -156,7 +166,9 @@ describe("paths the type checker cannot see", () => {
   it("runs only files that exist from package.json's scripts", () => {
     const pkg = JSON.parse(fs.readFileSync("package.json", "utf8")) as { scripts: Record<string, string> };
     const missing = Object.entries(pkg.scripts).flatMap(([name, cmd]) =>
-      [...cmd.matchAll(/\b(?:tsx|node)\s+(\S+\.(?:ts|mjs))/g)].filter((m) => !fs.existsSync(m[1]!)).map((m) => `${name}: ${m[1]}`),
+      [...cmd.matchAll(/\b(?:tsx|node)\s+(\S+\.(?:ts|mjs))/g)]
+        .filter((m) => !fs.existsSync(m[1]!))
+        .map((m) => `${name}: ${m[1]}`),
     );
     expect(missing).toEqual([]);
   });

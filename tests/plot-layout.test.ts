@@ -25,21 +25,37 @@ describe("niceScale", () => {
 });
 
 describe("placeLabels", () => {
-  const overlap = (a: ReturnType<typeof labelBox>, b: ReturnType<typeof labelBox>) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+  const overlap = (a: ReturnType<typeof labelBox>, b: ReturnType<typeof labelBox>) =>
+    a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
 
   it("keeps a 60-run curve legible: some labels, none overlapping", () => {
     // 60 runs along a diversity–fidelity curve on a 600 × 300 px plot.
-    const pts = Array.from({ length: 60 }, (_, i) => ({ x: 20 + i * 9, y: 40 + 200 * (i / 59) ** 2, text: `w=${(i * 0.25).toFixed(2)}` }));
+    const pts = Array.from({ length: 60 }, (_, i) => ({
+      x: 20 + i * 9,
+      y: 40 + 200 * (i / 59) ** 2,
+      text: `w=${(i * 0.25).toFixed(2)}`,
+    }));
     const shown = placeLabels(pts);
     const boxes = pts.filter((_, i) => shown[i]).map((p) => labelBox(p));
     expect(boxes.length).toBeGreaterThanOrEqual(5);
     expect(boxes.length).toBeLessThan(60);
-    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) expect(overlap(boxes[i]!, boxes[j]!)).toBe(false);
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) expect(overlap(boxes[i]!, boxes[j]!)).toBe(false);
   });
 
   it("labels the first candidates first and keeps well-separated labels", () => {
-    expect(placeLabels([{ x: 0, y: 0, text: "w=1" }, { x: 2, y: 1, text: "w=2" }])).toEqual([true, false]);
-    expect(placeLabels([{ x: 0, y: 0, text: "w=1" }, { x: 200, y: 0, text: "w=2" }])).toEqual([true, true]);
+    expect(
+      placeLabels([
+        { x: 0, y: 0, text: "w=1" },
+        { x: 2, y: 1, text: "w=2" },
+      ]),
+    ).toEqual([true, false]);
+    expect(
+      placeLabels([
+        { x: 0, y: 0, text: "w=1" },
+        { x: 200, y: 0, text: "w=2" },
+      ]),
+    ).toEqual([true, true]);
   });
 });
 

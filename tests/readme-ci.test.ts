@@ -11,7 +11,10 @@ const npmrc = readFileSync(new URL("../.npmrc", import.meta.url), "utf8");
 function readmeCommands(): string[] {
   const block = /```bash\n([\s\S]*?)```/.exec(readme);
   if (!block) throw new Error("README has no ```bash block");
-  return block[1].split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  return block[1]
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"));
 }
 
 /** .ci/run's executable lines: no comments, no shell options, no `cd` to the checkout. */

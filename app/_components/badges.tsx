@@ -21,5 +21,7 @@ export function StatusBadge({ status }: { status: string }) {
     done: "bg-emerald-100 text-emerald-800",
     cancelled: "bg-slate-200 text-slate-700",
   };
-  return <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${colors[status] ?? "bg-slate-100"}`}>{status}</span>;
+  return (
+    <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${colors[status] ?? "bg-slate-100"}`}>{status}</span>
+  );
 }

@@ -1,7 +1,12 @@
 // Leaderboard secondary view: each run's pairwise diversity beside a picked distribution metric
 // against each reference set, with CIs (lib/reference-sets/board-reference-metrics.ts). Server component.
 import Link from "next/link";
-import { BOARD_REFERENCE_METRICS, getBoardReferenceMetrics, type BoardReferenceMetric, type BoardReferenceRow } from "@/lib/reference-sets/board-reference-metrics";
+import {
+  BOARD_REFERENCE_METRICS,
+  getBoardReferenceMetrics,
+  type BoardReferenceMetric,
+  type BoardReferenceRow,
+} from "@/lib/reference-sets/board-reference-metrics";
 import { rankOnReferenceAxis } from "@/lib/leaderboard/rank-on-reference-axis";
 import { fmt, fmtCi } from "./format";
 import { UserText } from "./user-text";
@@ -15,12 +20,33 @@ const LABELS: Record<BoardReferenceMetric, string> = {
   cmmd: "CMMD (lower is better)",
 };
 
-export function BoardReferenceSection(props: { promptSet: string; version: number; evaluatorId: string | undefined; metric: string | undefined; includeDemo: boolean; keep: Record<string, string | undefined> }) {
-  const metric: BoardReferenceMetric = BOARD_REFERENCE_METRICS.includes(props.metric as never) ? (props.metric as BoardReferenceMetric) : "recall";
-  const board = getBoardReferenceMetrics({ promptSet: props.promptSet, version: props.version, evaluator: props.evaluatorId, metric, includeDemo: props.includeDemo ? "true" : "false" });
+export function BoardReferenceSection(props: {
+  promptSet: string;
+  version: number;
+  evaluatorId: string | undefined;
+  metric: string | undefined;
+  includeDemo: boolean;
+  keep: Record<string, string | undefined>;
+}) {
+  const metric: BoardReferenceMetric = BOARD_REFERENCE_METRICS.includes(props.metric as never)
+    ? (props.metric as BoardReferenceMetric)
+    : "recall";
+  const board = getBoardReferenceMetrics({
+    promptSet: props.promptSet,
+    version: props.version,
+    evaluator: props.evaluatorId,
+    metric,
+    includeDemo: props.includeDemo ? "true" : "false",
+  });
   if (board.rows.length === 0) return null;
   const axis = metric === "recall" || metric === "coverage" ? metric : null;
-  const switched = axis && board.evaluatorId ? rankOnReferenceAxis({ promptSetId: board.promptSet.id, evaluatorId: board.evaluatorId, includeDemo: props.includeDemo }, axis) : null;
+  const switched =
+    axis && board.evaluatorId
+      ? rankOnReferenceAxis(
+          { promptSetId: board.promptSet.id, evaluatorId: board.evaluatorId, includeDemo: props.includeDemo },
+          axis,
+        )
+      : null;
   const names = new Map(board.rows.map((r) => [r.variantId, r.variant]));
   const bySet = new Map<string, BoardReferenceRow[]>();
   for (const r of board.rows) bySet.set(r.referenceSetId, [...(bySet.get(r.referenceSetId) ?? []), r]);
@@ -31,14 +57,22 @@ export function BoardReferenceSection(props: { promptSet: string; version: numbe
         Against reference sets
       </h2>
       <p className="mt-1 max-w-3xl text-sm text-slate-600">
-        Secondary view; the ranking above is unchanged. Pairwise diversity measures spread within a prompt; recall and coverage say whether that spread reaches the variety of the reference
-        images (per-prompt means with 95% bootstrap CIs over prompts for sets tied to this prompt set).
+        Secondary view; the ranking above is unchanged. Pairwise diversity measures spread within a prompt; recall and
+        coverage say whether that spread reaches the variety of the reference images (per-prompt means with 95%
+        bootstrap CIs over prompts for sets tied to this prompt set).
       </p>
       <form method="get" action="/" className="mt-2 flex flex-wrap items-end gap-3 text-sm">
-        {Object.entries(props.keep).map(([k, v]) => (v === undefined ? null : <input key={k} type="hidden" name={k} value={v} />))}
+        {Object.entries(props.keep).map(([k, v]) =>
+          v === undefined ? null : <input key={k} type="hidden" name={k} value={v} />,
+        )}
         <label className="flex flex-col">
           Metric
-          <select name="refMetric" defaultValue={metric} className="mt-1 rounded border border-slate-300 px-2 py-1" data-testid="ref-metric-picker">
+          <select
+            name="refMetric"
+            defaultValue={metric}
+            className="mt-1 rounded border border-slate-300 px-2 py-1"
+            data-testid="ref-metric-picker"
+          >
             {BOARD_REFERENCE_METRICS.map((m) => (
               <option key={m} value={m}>
                 {LABELS[m]}
@@ -46,7 +80,10 @@ export function BoardReferenceSection(props: { promptSet: string; version: numbe
             ))}
           </select>
         </label>
-        <button type="submit" className="rounded border border-indigo-600 px-3 py-1.5 font-medium text-indigo-700 hover:bg-indigo-50">
+        <button
+          type="submit"
+          className="rounded border border-indigo-600 px-3 py-1.5 font-medium text-indigo-700 hover:bg-indigo-50"
+        >
           Show
         </button>
       </form>
@@ -61,10 +98,18 @@ export function BoardReferenceSection(props: { promptSet: string; version: numbe
           <table className="mt-1 w-full min-w-[32rem] border-collapse bg-white text-sm" data-testid="board-reference">
             <thead>
               <tr className="border-b border-slate-200 text-left">
-                <th scope="col" className="p-2">Variant</th>
-                <th scope="col" className="p-2 text-right">Guidance</th>
-                <th scope="col" className="p-2 text-right">Diversity [95% CI]</th>
-                <th scope="col" className="p-2 text-right">{LABELS[metric]} [95% CI]</th>
+                <th scope="col" className="p-2">
+                  Variant
+                </th>
+                <th scope="col" className="p-2 text-right">
+                  Guidance
+                </th>
+                <th scope="col" className="p-2 text-right">
+                  Diversity [95% CI]
+                </th>
+                <th scope="col" className="p-2 text-right">
+                  {LABELS[metric]} [95% CI]
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -77,14 +122,19 @@ export function BoardReferenceSection(props: { promptSet: string; version: numbe
                   </td>
                   <td className="p-2 text-right">{r.guidanceScale}</td>
                   <td className="p-2 text-right">
-                    {fmt(r.diversity)} <span className="text-xs text-slate-500">{r.diversityLow !== null ? fmtCi({ low: r.diversityLow, high: r.diversityHigh! }) : ""}</span>
+                    {fmt(r.diversity)}{" "}
+                    <span className="text-xs text-slate-500">
+                      {r.diversityLow !== null ? fmtCi({ low: r.diversityLow, high: r.diversityHigh! }) : ""}
+                    </span>
                   </td>
                   <td className="p-2 text-right" title={r.reason ?? undefined} data-testid="board-reference-value">
                     <span className={r.reliable ? "" : "text-amber-800"}>
                       {fmt(r.value)}
                       {!r.reliable && r.value !== null ? " ⚠" : ""}
                     </span>{" "}
-                    <span className="text-xs text-slate-500">{r.low !== null ? fmtCi({ low: r.low, high: r.high! }) : ""}</span>
+                    <span className="text-xs text-slate-500">
+                      {r.low !== null ? fmtCi({ low: r.low, high: r.high! }) : ""}
+                    </span>
                   </td>
                 </tr>
               ))}
@@ -95,19 +145,33 @@ export function BoardReferenceSection(props: { promptSet: string; version: numbe
       {switched && (
         <div className="mt-4 overflow-x-auto">
           <h3 className="text-sm font-medium">
-            Ranking with the diversity axis switched to per-prompt {switched.axis} against {switched.referenceSet.name} v{switched.referenceSet.version}
-            {switched.ranking.diversity ? ` · level ${fmt(switched.ranking.diversity.value)} (${switched.ranking.diversity.rule})` : ""}
+            Ranking with the diversity axis switched to per-prompt {switched.axis} against {switched.referenceSet.name}{" "}
+            v{switched.referenceSet.version}
+            {switched.ranking.diversity
+              ? ` · level ${fmt(switched.ranking.diversity.value)} (${switched.ranking.diversity.rule})`
+              : ""}
           </h3>
           <p className="text-xs text-slate-500">
-            The same method as the ranking above (fidelity at one matched level, bootstrap over prompts), with each run placed at its mean per-prompt {switched.axis} instead of its pairwise
-            diversity{switched.runsWithout ? `; ${switched.runsWithout} run(s) not compared with this set yet are left out` : ""}.
+            The same method as the ranking above (fidelity at one matched level, bootstrap over prompts), with each run
+            placed at its mean per-prompt {switched.axis} instead of its pairwise diversity
+            {switched.runsWithout ? `; ${switched.runsWithout} run(s) not compared with this set yet are left out` : ""}
+            .
           </p>
-          <table className="mt-1 w-full min-w-[28rem] border-collapse bg-white text-sm" data-testid="reference-axis-ranking">
+          <table
+            className="mt-1 w-full min-w-[28rem] border-collapse bg-white text-sm"
+            data-testid="reference-axis-ranking"
+          >
             <thead>
               <tr className="border-b border-slate-200 text-left">
-                <th scope="col" className="p-2">Rank</th>
-                <th scope="col" className="p-2">Variant</th>
-                <th scope="col" className="p-2 text-right">Fidelity at matched {switched.axis} [95% CI]</th>
+                <th scope="col" className="p-2">
+                  Rank
+                </th>
+                <th scope="col" className="p-2">
+                  Variant
+                </th>
+                <th scope="col" className="p-2 text-right">
+                  Fidelity at matched {switched.axis} [95% CI]
+                </th>
               </tr>
             </thead>
             <tbody>

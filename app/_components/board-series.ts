@@ -26,6 +26,11 @@ export function toSeries(name: string, curve: CurvePoint[], fitted: FittedPoint[
     name,
     styleIndex: styleOrder().get(name),
     points: curve.map(point).filter((p): p is ChartPoint => p !== null),
-    front: fitted.map((f) => ({ runId: f.runIds.join("+"), guidanceScale: guidance.get(f.runIds[0]!) ?? NaN, diversity: f.diversity, clipScore: f.clipScore })),
+    front: fitted.map((f) => ({
+      runId: f.runIds.join("+"),
+      guidanceScale: guidance.get(f.runIds[0]!) ?? NaN,
+      diversity: f.diversity,
+      clipScore: f.clipScore,
+    })),
   };
 }

@@ -13,7 +13,8 @@ export async function EvaluatorBanner() {
   if (warning === TOY_WARNING) {
     return (
       <div role="status" className="bg-sky-100 px-4 py-2 text-center text-sm text-sky-950">
-        <strong>Scores on this server come from the {TOY_WARNING}.</strong> Unset T2I_MODEL_DIR to score with the real evaluator.
+        <strong>Scores on this server come from the {TOY_WARNING}.</strong> Unset T2I_MODEL_DIR to score with the real
+        evaluator.
       </div>
     );
   }
@@ -23,7 +24,8 @@ export async function EvaluatorBanner() {
     return (
       <div role="status" className="bg-sky-100 px-4 py-2 text-center text-sm text-sky-950" data-testid="rescore-banner">
         <strong>
-          {hint.runsLackingScores === 1 ? "1 scored run lacks" : `${hint.runsLackingScores} scored runs lack`} scores from the installed evaluator {hint.evaluator}.
+          {hint.runsLackingScores === 1 ? "1 scored run lacks" : `${hint.runsLackingScores} scored runs lack`} scores
+          from the installed evaluator {hint.evaluator}.
         </strong>{" "}
         Re-score them on the server with <code className="rounded bg-sky-200 px-1">{hint.command}</code>.
       </div>
@@ -31,8 +33,8 @@ export async function EvaluatorBanner() {
   }
   return (
     <div role="status" className="bg-amber-100 px-4 py-2 text-center text-sm text-amber-950">
-      <strong>This server scores new runs with a {FIXTURE_WARNING}.</strong> (The toy-world demo keeps its
-      toy-world evaluator's scores.) Install the real evaluator with{" "}
+      <strong>This server scores new runs with a {FIXTURE_WARNING}.</strong> (The toy-world demo keeps its toy-world
+      evaluator's scores.) Install the real evaluator with{" "}
       <code className="rounded bg-amber-200 px-1">npm run fetch-model</code> and restart.
     </div>
   );

@@ -65,7 +65,16 @@ export function FileDropzone({
       >
         {children}
       </div>
-      <input ref={inputRef} type="file" name={id} accept={accept} multiple={multiple} className="sr-only" onChange={(e) => take(e.target.files)} data-testid={inputTestId} />
+      <input
+        ref={inputRef}
+        type="file"
+        name={id}
+        accept={accept}
+        multiple={multiple}
+        className="sr-only"
+        onChange={(e) => take(e.target.files)}
+        data-testid={inputTestId}
+      />
       <FieldError id={`${id}-error`} testId={`error-${id}`} msg={error} />
     </div>
   );
@@ -76,7 +85,14 @@ export function UploadProgress({ percent }: { percent: number }) {
   return (
     <div>
       <div className="mb-1 text-sm">Uploading… {percent}%</div>
-      <div role="progressbar" aria-label="Upload progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} className="h-3 w-full overflow-hidden rounded bg-slate-200">
+      <div
+        role="progressbar"
+        aria-label="Upload progress"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+        className="h-3 w-full overflow-hidden rounded bg-slate-200"
+      >
         <div className="h-full bg-indigo-500" style={{ width: `${percent}%` }} />
       </div>
     </div>

@@ -30,7 +30,17 @@ export function useStoredApiKey(): [string, (v: string) => void, () => void] {
 }
 
 /** The upload forms' API key input (id `f-apiKey`), its error under it. */
-export function ApiKeyField({ value, onChange, error, className }: { value: string; onChange: (v: string) => void; error?: string; className: string }) {
+export function ApiKeyField({
+  value,
+  onChange,
+  error,
+  className,
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  error?: string;
+  className: string;
+}) {
   return (
     <div>
       <label htmlFor="f-apiKey" className="text-sm font-medium">

@@ -1,7 +1,9 @@
 // Number formatting shared by the pages: fixed digits, em dash for missing values.
-export const fmt = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined || Number.isNaN(v) ? "—" : v.toFixed(digits));
+export const fmt = (v: number | null | undefined, digits = 3): string =>
+  v === null || v === undefined || Number.isNaN(v) ? "—" : v.toFixed(digits);
 
-export const fmtCi = (ci: { low: number; high: number } | null | undefined, digits = 3): string => (ci ? `[${fmt(ci.low, digits)}, ${fmt(ci.high, digits)}]` : "");
+export const fmtCi = (ci: { low: number; high: number } | null | undefined, digits = 3): string =>
+  ci ? `[${fmt(ci.low, digits)}, ${fmt(ci.high, digits)}]` : "";
 
 export const CONDITIONING_LABELS: Record<string, string> = {
   text_sequence: "text sequence (cross-attention)",

@@ -16,7 +16,12 @@ const overlaps = (a: Box, b: Box) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 &
 
 /** The box a label occupies: right of the point, vertically centred on it (pixels, y down). */
 export function labelBox(c: LabelCandidate, m: LabelMetrics = DEFAULTS): Box {
-  return { x0: c.x + m.gap, x1: c.x + m.gap + c.text.length * m.charWidth, y0: c.y - m.height / 2, y1: c.y + m.height / 2 };
+  return {
+    x0: c.x + m.gap,
+    x1: c.x + m.gap + c.text.length * m.charWidth,
+    y0: c.y - m.height / 2,
+    y1: c.y + m.height / 2,
+  };
 }
 
 /**

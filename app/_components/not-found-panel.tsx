@@ -4,7 +4,19 @@ import { UserText } from "./user-text";
 
 export type NotFoundLink = { href: string; label: string; note?: string };
 
-export function NotFoundPanel({ title, message, linksHeading, links, more }: { title: string; message: string; linksHeading: string; links: NotFoundLink[]; more?: NotFoundLink }) {
+export function NotFoundPanel({
+  title,
+  message,
+  linksHeading,
+  links,
+  more,
+}: {
+  title: string;
+  message: string;
+  linksHeading: string;
+  links: NotFoundLink[];
+  more?: NotFoundLink;
+}) {
   return (
     <div data-testid="not-found">
       <p className="text-sm font-medium text-slate-500">404</p>
@@ -13,7 +25,11 @@ export function NotFoundPanel({ title, message, linksHeading, links, more }: { t
       <h2 className="mt-6 text-lg font-semibold">{linksHeading}</h2>
       {links.length === 0 ? (
         <p className="mt-1 text-sm text-slate-600">
-          None yet. <Link href="/upload" className="underline">Upload a batch</Link> to make one.
+          None yet.{" "}
+          <Link href="/upload" className="underline">
+            Upload a batch
+          </Link>{" "}
+          to make one.
         </p>
       ) : (
         <ul className="mt-2 space-y-1 text-sm">

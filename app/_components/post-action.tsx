@@ -5,7 +5,19 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useStoredApiKey } from "./form-bits";
 
-export function PostAction({ url, label, intro, successText, tone = "primary" }: { url: string; label: string; intro?: string; successText: string; tone?: "primary" | "danger" }) {
+export function PostAction({
+  url,
+  label,
+  intro,
+  successText,
+  tone = "primary",
+}: {
+  url: string;
+  label: string;
+  intro?: string;
+  successText: string;
+  tone?: "primary" | "danger";
+}) {
   const router = useRouter();
   const [apiKey, setApiKey, rememberKey] = useStoredApiKey();
   const [busy, setBusy] = useState(false);
@@ -35,13 +47,28 @@ export function PostAction({ url, label, intro, successText, tone = "primary" }:
       {intro && <p className="w-full text-slate-600">{intro}</p>}
       <label className="flex flex-col">
         API key
-        <input type="password" value={apiKey} onChange={(e) => setApiKey(e.target.value)} required className="mt-1 rounded border border-slate-300 px-2 py-1" autoComplete="off" />
+        <input
+          type="password"
+          value={apiKey}
+          onChange={(e) => setApiKey(e.target.value)}
+          required
+          className="mt-1 rounded border border-slate-300 px-2 py-1"
+          autoComplete="off"
+        />
       </label>
-      <button type="submit" disabled={busy} className={`rounded px-3 py-1.5 font-medium text-white disabled:opacity-50 ${button}`}>
+      <button
+        type="submit"
+        disabled={busy}
+        className={`rounded px-3 py-1.5 font-medium text-white disabled:opacity-50 ${button}`}
+      >
         {busy ? "Sending…" : label}
       </button>
       {message && (
-        <p role={message.ok ? "status" : "alert"} className={`w-full ${message.ok ? "text-emerald-800" : "text-rose-700"}`} data-testid="run-action-message">
+        <p
+          role={message.ok ? "status" : "alert"}
+          className={`w-full ${message.ok ? "text-emerald-800" : "text-rose-700"}`}
+          data-testid="run-action-message"
+        >
           {message.text}
         </p>
       )}

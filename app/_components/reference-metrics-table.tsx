@@ -27,7 +27,13 @@ function Mean({ m }: { m: NonNullable<ReferenceMetrics["perPrompt"]>["recall"] |
   );
 }
 
-export function ReferenceMetricsTable({ rows, first }: { rows: { key: string; label: React.ReactNode; metrics: ReferenceMetrics }[]; first: string }) {
+export function ReferenceMetricsTable({
+  rows,
+  first,
+}: {
+  rows: { key: string; label: React.ReactNode; metrics: ReferenceMetrics }[];
+  first: string;
+}) {
   if (rows.length === 0) return null;
   const fdLabel = rows[0]!.metrics.fdLabel;
   return (
@@ -35,16 +41,52 @@ export function ReferenceMetricsTable({ rows, first }: { rows: { key: string; la
       <table className="w-full min-w-[48rem] border-collapse bg-white text-sm" data-testid="reference-metrics">
         <thead>
           <tr className="border-b border-slate-200 text-left">
-            <th scope="col" className="p-2">{first}</th>
-            <th scope="col" className="p-2 text-right">n gen / ref</th>
-            <th scope="col" className="p-2 text-right" title="Fréchet distance in the evaluator's embedding space (not FID); lower is better">{fdLabel} ↓</th>
-            <th scope="col" className="p-2 text-right" title="1000·MMD² (biased), Gaussian kernel σ = 10; lower is better">CMMD ↓</th>
-            <th scope="col" className="p-2 text-right" title="improved precision, k = 3">precision</th>
-            <th scope="col" className="p-2 text-right" title="improved recall, k = 3">recall</th>
-            <th scope="col" className="p-2 text-right" title="density, k = 5">density</th>
-            <th scope="col" className="p-2 text-right" title="coverage, k = 5">coverage</th>
-            <th scope="col" className="p-2 text-right" title="mean over prompts of per-prompt recall, 95% bootstrap CI over prompts">recall / prompt</th>
-            <th scope="col" className="p-2 text-right" title="mean over prompts of per-prompt coverage, 95% bootstrap CI over prompts">coverage / prompt</th>
+            <th scope="col" className="p-2">
+              {first}
+            </th>
+            <th scope="col" className="p-2 text-right">
+              n gen / ref
+            </th>
+            <th
+              scope="col"
+              className="p-2 text-right"
+              title="Fréchet distance in the evaluator's embedding space (not FID); lower is better"
+            >
+              {fdLabel} ↓
+            </th>
+            <th
+              scope="col"
+              className="p-2 text-right"
+              title="1000·MMD² (biased), Gaussian kernel σ = 10; lower is better"
+            >
+              CMMD ↓
+            </th>
+            <th scope="col" className="p-2 text-right" title="improved precision, k = 3">
+              precision
+            </th>
+            <th scope="col" className="p-2 text-right" title="improved recall, k = 3">
+              recall
+            </th>
+            <th scope="col" className="p-2 text-right" title="density, k = 5">
+              density
+            </th>
+            <th scope="col" className="p-2 text-right" title="coverage, k = 5">
+              coverage
+            </th>
+            <th
+              scope="col"
+              className="p-2 text-right"
+              title="mean over prompts of per-prompt recall, 95% bootstrap CI over prompts"
+            >
+              recall / prompt
+            </th>
+            <th
+              scope="col"
+              className="p-2 text-right"
+              title="mean over prompts of per-prompt coverage, 95% bootstrap CI over prompts"
+            >
+              coverage / prompt
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -67,8 +109,12 @@ export function ReferenceMetricsTable({ rows, first }: { rows: { key: string; la
         </tbody>
       </table>
       <p className="mt-1 text-xs text-slate-500">
-        ⚠ = flagged as unreliable (hover for the reason: e.g. FD with fewer samples than the embedding dimension). CIs: percentile bootstrap over prompts
-        {rows.some((r) => r.metrics.globalCiSkipped) ? "; the global metrics of some rows have none (hover the set)" : ""}.
+        ⚠ = flagged as unreliable (hover for the reason: e.g. FD with fewer samples than the embedding dimension). CIs:
+        percentile bootstrap over prompts
+        {rows.some((r) => r.metrics.globalCiSkipped)
+          ? "; the global metrics of some rows have none (hover the set)"
+          : ""}
+        .
       </p>
     </div>
   );
@@ -76,7 +122,11 @@ export function ReferenceMetricsTable({ rows, first }: { rows: { key: string; la
 
 export function referenceSetLink(m: ReferenceMetrics) {
   return (
-    <Link href={`/reference-sets/${m.referenceSet.id}`} className="underline" title={m.globalCiSkipped ? `no CIs for the global metrics: ${m.globalCiSkipped}` : undefined}>
+    <Link
+      href={`/reference-sets/${m.referenceSet.id}`}
+      className="underline"
+      title={m.globalCiSkipped ? `no CIs for the global metrics: ${m.globalCiSkipped}` : undefined}
+    >
       <UserText text={m.referenceSet.name} expand={false} /> v{m.referenceSet.version}
     </Link>
   );

@@ -5,7 +5,20 @@
 // are thinned so that none overlap (label-placement.ts: front points first), every point
 // names itself on hover; axes hug the data with round ticks (nice-scale.ts); CIs toggle.
 import { useEffect, useMemo, useState } from "react";
-import { CartesianGrid, ErrorBar, Label, LabelList, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, usePlotArea } from "recharts";
+import {
+  CartesianGrid,
+  ErrorBar,
+  Label,
+  LabelList,
+  Legend,
+  ResponsiveContainer,
+  Scatter,
+  ScatterChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+  usePlotArea,
+} from "recharts";
 import { placeLabels } from "./label-placement";
 import { niceScale } from "./nice-scale";
 import { seriesStyle, type SeriesStyle } from "./series-style";
@@ -22,7 +35,14 @@ export type ChartPoint = {
 /** `styleIndex`: the variant's creation rank (lib/variants/variant-style-order.ts); default: its position here. */
 export type ChartSeries = { name: string; points: ChartPoint[]; front?: ChartPoint[]; styleIndex?: number };
 
-type Row = ChartPoint & { x: number; y: number; xErr: [number, number]; yErr: [number, number]; label: string; series: string };
+type Row = ChartPoint & {
+  x: number;
+  y: number;
+  xErr: [number, number];
+  yErr: [number, number];
+  label: string;
+  series: string;
+};
 
 const MARGIN = { top: 16, right: 40, bottom: 28, left: 8 };
 const Y_AXIS_WIDTH = 60;
@@ -84,26 +104,49 @@ function PointTooltip({ active, payload }: { active?: boolean; payload?: { paylo
   );
 }
 
-export function TradeoffChart({ series, height = 380, showLabels = true, evaluatorNote }: { series: ChartSeries[]; height?: number; showLabels?: boolean; evaluatorNote?: string }) {
+export function TradeoffChart({
+  series,
+  height = 380,
+  showLabels = true,
+  evaluatorNote,
+}: {
+  series: ChartSeries[];
+  height?: number;
+  showLabels?: boolean;
+  evaluatorNote?: string;
+}) {
   const [showCi, setShowCi] = useState(true);
   const [area, setArea] = useState<Area | null>(null);
   const styles: SeriesStyle[] = series.map((s, i) => seriesStyle(s.styleIndex ?? i));
 
   const data = useMemo(() => series.map((s) => rows(s.name, s.points, showCi)), [series, showCi]);
-  const fronts = useMemo(() => series.map((s) => (s.front && s.front.length > 1 ? rows(s.name, s.front, false).sort((a, b) => a.x - b.x) : [])), [series]);
+  const fronts = useMemo(
+    () =>
+      series.map((s) => (s.front && s.front.length > 1 ? rows(s.name, s.front, false).sort((a, b) => a.x - b.x) : [])),
+    [series],
+  );
 
   // Axes from the data (and the CIs when shown), with round ticks.
   const all = data.flat();
-  const xs = niceScale(...extent([...all.flatMap((r) => [r.x - r.xErr[0], r.x + r.xErr[1]]), ...fronts.flat().map((r) => r.x)]));
-  const ys = niceScale(...extent([...all.flatMap((r) => [r.y - r.yErr[0], r.y + r.yErr[1]]), ...fronts.flat().map((r) => r.y)]));
+  const xs = niceScale(
+    ...extent([...all.flatMap((r) => [r.x - r.xErr[0], r.x + r.xErr[1]]), ...fronts.flat().map((r) => r.x)]),
+  );
+  const ys = niceScale(
+    ...extent([...all.flatMap((r) => [r.y - r.yErr[0], r.y + r.yErr[1]]), ...fronts.flat().map((r) => r.y)]),
+  );
 
   // Thin the guidance labels: front points first, then the rest in guidance order.
   const labelled = useMemo(() => {
     if (!showLabels || !area) return data.map((d) => d.map(() => ""));
     const plotW = area.width;
     const plotH = area.height;
-    const px = (r: Row) => ({ x: ((r.x - xs.domain[0]) / (xs.domain[1] - xs.domain[0])) * plotW, y: plotH - ((r.y - ys.domain[0]) / (ys.domain[1] - ys.domain[0])) * plotH });
-    const order = data.flatMap((d, si) => d.map((r, pi) => ({ si, pi, r, onFront: fronts[si]!.some((f) => f.runId.split("+").includes(r.runId)) })));
+    const px = (r: Row) => ({
+      x: ((r.x - xs.domain[0]) / (xs.domain[1] - xs.domain[0])) * plotW,
+      y: plotH - ((r.y - ys.domain[0]) / (ys.domain[1] - ys.domain[0])) * plotH,
+    });
+    const order = data.flatMap((d, si) =>
+      d.map((r, pi) => ({ si, pi, r, onFront: fronts[si]!.some((f) => f.runId.split("+").includes(r.runId)) })),
+    );
     order.sort((a, b) => Number(b.onFront) - Number(a.onFront));
     const shown = placeLabels(
       order.map((o) => ({ ...px(o.r), text: o.r.label })),
@@ -125,14 +168,36 @@ export function TradeoffChart({ series, height = 380, showLabels = true, evaluat
           <ScatterChart margin={MARGIN}>
             <PlotAreaProbe onChange={setArea} />
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis type="number" dataKey="x" name="diversity" domain={xs.domain} ticks={xs.ticks} allowDataOverflow tickFormatter={(v: number) => v.toFixed(xs.decimals)} height={X_AXIS_HEIGHT}>
+            <XAxis
+              type="number"
+              dataKey="x"
+              name="diversity"
+              domain={xs.domain}
+              ticks={xs.ticks}
+              allowDataOverflow
+              tickFormatter={(v: number) => v.toFixed(xs.decimals)}
+              height={X_AXIS_HEIGHT}
+            >
               <Label value="pairwise diversity (1 − mean cos) →" position="bottom" offset={8} />
             </XAxis>
-            <YAxis type="number" dataKey="y" name="CLIP score" domain={ys.domain} ticks={ys.ticks} allowDataOverflow tickFormatter={(v: number) => v.toFixed(ys.decimals)} width={Y_AXIS_WIDTH}>
+            <YAxis
+              type="number"
+              dataKey="y"
+              name="CLIP score"
+              domain={ys.domain}
+              ticks={ys.ticks}
+              allowDataOverflow
+              tickFormatter={(v: number) => v.toFixed(ys.decimals)}
+              width={Y_AXIS_WIDTH}
+            >
               <Label value="CLIP score →" angle={-90} position="insideLeft" />
             </YAxis>
             <Tooltip content={<PointTooltip />} cursor={{ strokeDasharray: "3 3" }} />
-            <Legend verticalAlign="top" height={LEGEND_HEIGHT} formatter={(value: string) => <UserText text={value} max={60} expand={false} />} />
+            <Legend
+              verticalAlign="top"
+              height={LEGEND_HEIGHT}
+              formatter={(value: string) => <UserText text={value} max={60} expand={false} />}
+            />
             {series.map((s, i) => (
               <Scatter
                 key={s.name}
@@ -146,8 +211,12 @@ export function TradeoffChart({ series, height = 380, showLabels = true, evaluat
                 isAnimationActive={false}
                 data-testid="chart-series"
               >
-                {showCi && <ErrorBar dataKey="yErr" direction="y" width={4} stroke={styles[i]!.color} strokeOpacity={0.35} />}
-                {showCi && <ErrorBar dataKey="xErr" direction="x" width={4} stroke={styles[i]!.color} strokeOpacity={0.35} />}
+                {showCi && (
+                  <ErrorBar dataKey="yErr" direction="y" width={4} stroke={styles[i]!.color} strokeOpacity={0.35} />
+                )}
+                {showCi && (
+                  <ErrorBar dataKey="xErr" direction="x" width={4} stroke={styles[i]!.color} strokeOpacity={0.35} />
+                )}
                 {showLabels && <LabelList dataKey="label" position="right" style={{ fontSize: 10, fill: "#334155" }} />}
               </Scatter>
             ))}
@@ -171,11 +240,19 @@ export function TradeoffChart({ series, height = 380, showLabels = true, evaluat
         </ResponsiveContainer>
       </div>
       <figcaption className="px-2 pb-1 text-xs text-slate-500">
-        Each point is a run (w = guidance scale; hover a point for its values){showCi ? " with 95% bootstrap CIs" : ""}; dashed lines join the fitted curve points the ranking reads its scores from. Up and right is better. Guidance labels that would overlap are left out.
+        Each point is a run (w = guidance scale; hover a point for its values){showCi ? " with 95% bootstrap CIs" : ""};
+        dashed lines join the fitted curve points the ranking reads its scores from. Up and right is better. Guidance
+        labels that would overlap are left out.
         {evaluatorNote ? ` ${evaluatorNote}` : ""}
         {anyCi && (
           <label className="ml-2 inline-flex items-center gap-1 text-slate-700">
-            <input type="checkbox" checked={showCi} onChange={(e) => setShowCi(e.target.checked)} data-testid="toggle-ci" /> error bars
+            <input
+              type="checkbox"
+              checked={showCi}
+              onChange={(e) => setShowCi(e.target.checked)}
+              data-testid="toggle-ci"
+            />{" "}
+            error bars
           </label>
         )}
       </figcaption>

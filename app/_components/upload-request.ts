@@ -32,9 +32,14 @@ export function errorsFor(
   } else {
     const own = special?.(d, err);
     if (own) return own;
-    if (Array.isArray(d.unknownPrompts)) out.promptSet = `${err.message}: ${(d.unknownPrompts as unknown[]).slice(0, 5).map((p) => isolateText(String(p))).join("; ")}`;
+    if (Array.isArray(d.unknownPrompts))
+      out.promptSet = `${err.message}: ${(d.unknownPrompts as unknown[])
+        .slice(0, 5)
+        .map((p) => isolateText(String(p)))
+        .join("; ")}`;
     else {
-      const list = (d.files ?? d.entries) as { file?: string; entry?: string; message?: string; reason?: string }[] | undefined;
+      const list = (d.files ?? d.entries) as
+        { file?: string; entry?: string; message?: string; reason?: string }[] | undefined;
       const missing = d.missingFiles as string[] | undefined;
       const dup = d.duplicateFiles as string[] | undefined;
       const lines = [
@@ -55,7 +60,12 @@ export type UploadAnswer = { status: number; body: { error?: ApiError } & Record
  * the body is sent; resolves with the HTTP status and the parsed JSON body; rejects with an Error
  * whose message a page can show (network failure, or an answer that is not JSON).
  */
-export function postUpload(url: string, form: FormData, apiKey: string, onProgress: (percent: number) => void): Promise<UploadAnswer> {
+export function postUpload(
+  url: string,
+  form: FormData,
+  apiKey: string,
+  onProgress: (percent: number) => void,
+): Promise<UploadAnswer> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", url);

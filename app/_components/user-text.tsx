@@ -11,7 +11,17 @@ export const USER_TEXT_MAX = 200;
  * `title`, and (with `expand`, the default) a "show all" disclosure; pass `expand={false}` inside
  * links and headings, where a <details> element is not allowed.
  */
-export function UserText({ text, max = USER_TEXT_MAX, expand = true, className = "" }: { text: string; max?: number; expand?: boolean; className?: string }) {
+export function UserText({
+  text,
+  max = USER_TEXT_MAX,
+  expand = true,
+  className = "",
+}: {
+  text: string;
+  max?: number;
+  expand?: boolean;
+  className?: string;
+}) {
   const chars = Array.from(text);
   const wrap = `[overflow-wrap:anywhere] ${className}`;
   if (chars.length <= max) {
@@ -30,9 +40,16 @@ export function UserText({ text, max = USER_TEXT_MAX, expand = true, className =
   return (
     <details className="inline">
       <summary className="inline cursor-pointer list-none">
-        {head} <span className="text-xs text-indigo-700 underline">show all {chars.length.toLocaleString("en-US")} characters</span>
+        {head}{" "}
+        <span className="text-xs text-indigo-700 underline">
+          show all {chars.length.toLocaleString("en-US")} characters
+        </span>
       </summary>
-      <bdi dir="auto" className="mt-1 block max-h-64 overflow-y-auto whitespace-pre-wrap [overflow-wrap:anywhere]" data-user-text="">
+      <bdi
+        dir="auto"
+        className="mt-1 block max-h-64 overflow-y-auto whitespace-pre-wrap [overflow-wrap:anywhere]"
+        data-user-text=""
+      >
         {text}
       </bdi>
     </details>

@@ -29,17 +29,27 @@ type SP = { a?: string; b?: string; v?: string | string[]; promptSet?: string; e
 /** How many variants one comparison takes. */
 const MIN_VARIANTS = 2;
 const MAX_VARIANTS = 6;
-type Pair = { a: string; b: string; comparison: NonNullable<ReturnType<typeof getComparison>["comparison"]> | null; problem?: string };
+type Pair = {
+  a: string;
+  b: string;
+  comparison: NonNullable<ReturnType<typeof getComparison>["comparison"]> | null;
+  problem?: string;
+};
 
 export default async function ComparePage({ searchParams }: { searchParams: Promise<SP> }) {
   const sp = await searchParams;
   const setName = sp.promptSet ?? defaultPromptSet()?.name;
   if (!setName) return <p>No scored runs yet.</p>;
   const board = orNotFound(() => getRankedBoard(setName, { evaluatorId: sp.evaluator }));
-  const level = sp.diversity === undefined || sp.diversity === "" ? undefined : diversityLevelSchema.safeParse(Number(sp.diversity));
+  const level =
+    sp.diversity === undefined || sp.diversity === ""
+      ? undefined
+      : diversityLevelSchema.safeParse(Number(sp.diversity));
   const ids = Object.keys(board.variants);
   // Variants by id or name: ?v=…&v=… (2–6), or the older ?a=…&b=….
-  const requested = (Array.isArray(sp.v) ? sp.v : sp.v ? [sp.v] : [sp.a ?? ids[0], sp.b ?? ids[1]]).filter((x): x is string => !!x);
+  const requested = (Array.isArray(sp.v) ? sp.v : sp.v ? [sp.v] : [sp.a ?? ids[0], sp.b ?? ids[1]]).filter(
+    (x): x is string => !!x,
+  );
   const idOf = (ref: string) => ids.find((id) => id === ref || board.variants[id]!.name === ref);
   const chosen = requested.map((ref) => ({ ref, id: idOf(ref) }));
   const nameOfRef = (r: { ref: string; id?: string }) => (r.id ? board.variants[r.id]!.name : r.ref);
@@ -50,16 +60,21 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   else if (unknown.length) {
     const names = [...new Set(unknown.map((r) => `"${r.ref}"`))];
     problem = `${names.length === 1 ? `No variant named ${names[0]}` : `None of the variants named ${names.join(", ")}`} has scored runs on this prompt set; pick from the list.`;
-  }
-  else if (twice.length) problem = `"${nameOfRef(twice[0]!)}" is chosen twice: a variant cannot be compared with itself. Pick ${MIN_VARIANTS}–${MAX_VARIANTS} different variants.`;
-  else if (chosen.length < MIN_VARIANTS || chosen.length > MAX_VARIANTS) problem = `Compare ${MIN_VARIANTS} to ${MAX_VARIANTS} variants (${chosen.length} chosen).`;
+  } else if (twice.length)
+    problem = `"${nameOfRef(twice[0]!)}" is chosen twice: a variant cannot be compared with itself. Pick ${MIN_VARIANTS}–${MAX_VARIANTS} different variants.`;
+  else if (chosen.length < MIN_VARIANTS || chosen.length > MAX_VARIANTS)
+    problem = `Compare ${MIN_VARIANTS} to ${MAX_VARIANTS} variants (${chosen.length} chosen).`;
   const picked = problem ? [] : chosen.map((r) => r.id!);
   const opts = { evaluatorId: board.evaluator?.id, ranking: level?.success ? { diversity: level.data } : undefined };
   const pairs: Pair[] = [];
   for (let i = 0; i < picked.length; i++)
     for (let j = i + 1; j < picked.length; j++) {
       try {
-        pairs.push({ a: picked[i]!, b: picked[j]!, comparison: getComparison(setName, picked[i]!, picked[j]!, opts).comparison });
+        pairs.push({
+          a: picked[i]!,
+          b: picked[j]!,
+          comparison: getComparison(setName, picked[i]!, picked[j]!, opts).comparison,
+        });
       } catch (e) {
         if (!isAppError(e)) throw e;
         pairs.push({ a: picked[i]!, b: picked[j]!, comparison: null, problem: e.message });
@@ -71,20 +86,32 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   const c = cmp?.comparison;
   const name = (id: string) => cmp?.variants[id]?.name ?? board.variants[id]?.name ?? id;
   const shownName = (id: string) => <UserText text={name(id)} expand={false} />;
-  const curveOf = (id: string) => [...(board.ranking?.ranked ?? []), ...(board.ranking?.unranked ?? [])].find((v) => v.variantId === id);
+  const curveOf = (id: string) =>
+    [...(board.ranking?.ranked ?? []), ...(board.ranking?.unranked ?? [])].find((v) => v.variantId === id);
   const sideBySide = `/prompts/${encodeURIComponent(firstPromptKey ?? "")}?promptSet=${encodeURIComponent(board.promptSet.name)}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}${level?.success ? `&diversity=${level.data}` : ""}&variants=${picked.join(",")}`;
 
   return (
     <div>
-      <h1 className="text-2xl font-semibold">{picked.length > 2 ? `${picked.length} variants compared` : "Head to head"}</h1>
-      <form method="get" action="/compare" className="mt-3 flex flex-wrap items-end gap-3 rounded border border-slate-200 bg-white p-3 text-sm">
+      <h1 className="text-2xl font-semibold">
+        {picked.length > 2 ? `${picked.length} variants compared` : "Head to head"}
+      </h1>
+      <form
+        method="get"
+        action="/compare"
+        className="mt-3 flex flex-wrap items-end gap-3 rounded border border-slate-200 bg-white p-3 text-sm"
+      >
         <input type="hidden" name="promptSet" value={setName} />
         {board.evaluator && <input type="hidden" name="evaluator" value={board.evaluator.id} />}
         {Array.from({ length: MAX_VARIANTS }, (_, i) => (
           <label key={i} className="flex flex-col">
             Variant {i + 1}
             {i >= MIN_VARIANTS ? " (optional)" : ""}
-            <select name="v" defaultValue={picked[i] ?? chosen[i]?.id ?? ""} className="mt-1 max-w-full rounded border border-slate-300 px-2 py-1" data-testid={`compare-variant-${i + 1}`}>
+            <select
+              name="v"
+              defaultValue={picked[i] ?? chosen[i]?.id ?? ""}
+              className="mt-1 max-w-full rounded border border-slate-300 px-2 py-1"
+              data-testid={`compare-variant-${i + 1}`}
+            >
               {i >= MIN_VARIANTS && <option value="">—</option>}
               {ids.map((id) => (
                 <option key={id} value={id}>
@@ -96,7 +123,15 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
         ))}
         <label className="flex flex-col">
           Diversity level
-          <input type="number" name="diversity" min={0} max={2} step="any" defaultValue={cmp?.comparison?.diversity ? +cmp.comparison.diversity.value.toFixed(4) : ""} className="mt-1 w-28 rounded border border-slate-300 px-2 py-1" />
+          <input
+            type="number"
+            name="diversity"
+            min={0}
+            max={2}
+            step="any"
+            defaultValue={cmp?.comparison?.diversity ? +cmp.comparison.diversity.value.toFixed(4) : ""}
+            className="mt-1 w-28 rounded border border-slate-300 px-2 py-1"
+          />
         </label>
         <button type="submit" className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700">
           Compare
@@ -105,8 +140,14 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
           on <UserText text={board.promptSet.name} /> v{board.promptSet.version}, evaluator {board.evaluator?.id}
         </span>
       </form>
-      {board.evaluator?.warning && <p className="mt-2 text-sm font-medium text-amber-800">Evaluator: {board.evaluator.warning}.</p>}
-      {level && !level.success && <p className="mt-2 text-sm text-amber-800">The diversity level must be a number from 0 to 2; showing the default level instead.</p>}
+      {board.evaluator?.warning && (
+        <p className="mt-2 text-sm font-medium text-amber-800">Evaluator: {board.evaluator.warning}.</p>
+      )}
+      {level && !level.success && (
+        <p className="mt-2 text-sm text-amber-800">
+          The diversity level must be a number from 0 to 2; showing the default level instead.
+        </p>
+      )}
       {problem && (
         <p className="mt-4 rounded bg-rose-50 p-3 text-sm text-rose-900">
           <UserText text={problem} />
@@ -114,40 +155,64 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
       )}
       {c && cmp && (
         <>
-          <section aria-labelledby="verdict" className="mt-5 rounded border border-slate-200 bg-white p-4" data-testid="compare-verdict">
+          <section
+            aria-labelledby="verdict"
+            className="mt-5 rounded border border-slate-200 bg-white p-4"
+            data-testid="compare-verdict"
+          >
             <h2 id="verdict" className="text-lg font-semibold">
               {shownName(c.a.variantId)} vs {shownName(c.b.variantId)}
             </h2>
             {c.difference && c.diversity && c.a.scored && c.b.scored ? (
               <p className="mt-1 text-sm">
-                Fidelity at diversity {fmt(c.diversity.value)} ({c.diversity.isDefault ? `default: ${c.diversity.rule}` : "set by you"}): {shownName(c.a.variantId)} {fmt(c.a.score, 2)}
-                {c.a.extended ? ` (at diversity ${fmt(c.a.scoredAt)})` : ""}, {shownName(c.b.variantId)} {fmt(c.b.score, 2)}
-                {c.b.extended ? ` (at diversity ${fmt(c.b.scoredAt)})` : ""}. Difference A − B = <strong>{fmt(c.difference.estimate, 2)}</strong> {fmtCi(c.difference.ci, 2)}, p = {fmt(c.difference.pValue, 3)}
-                {c.difference.pValue !== null && c.difference.pValue >= c.settings.significance ? ` — not significant at ${c.settings.significance}: a tie.` : "."} Resamples: {c.difference.resamples} of {c.settings.B}
+                Fidelity at diversity {fmt(c.diversity.value)} (
+                {c.diversity.isDefault ? `default: ${c.diversity.rule}` : "set by you"}): {shownName(c.a.variantId)}{" "}
+                {fmt(c.a.score, 2)}
+                {c.a.extended ? ` (at diversity ${fmt(c.a.scoredAt)})` : ""}, {shownName(c.b.variantId)}{" "}
+                {fmt(c.b.score, 2)}
+                {c.b.extended ? ` (at diversity ${fmt(c.b.scoredAt)})` : ""}. Difference A − B ={" "}
+                <strong>{fmt(c.difference.estimate, 2)}</strong> {fmtCi(c.difference.ci, 2)}, p ={" "}
+                {fmt(c.difference.pValue, 3)}
+                {c.difference.pValue !== null && c.difference.pValue >= c.settings.significance
+                  ? ` — not significant at ${c.settings.significance}: a tie.`
+                  : "."}{" "}
+                Resamples: {c.difference.resamples} of {c.settings.B}
                 {c.difference.reliable ? "." : " (unreliable: under 95% of B)."}
                 {c.winRate && (
                   <>
                     {" "}
-                    Win rate of A over prompts: <strong>{fmt(c.winRate.value * 100, 0)}%</strong> ({c.winRate.wins} wins, {c.winRate.ties} ties, {c.winRate.losses} losses).
+                    Win rate of A over prompts: <strong>{fmt(c.winRate.value * 100, 0)}%</strong> ({c.winRate.wins}{" "}
+                    wins, {c.winRate.ties} ties, {c.winRate.losses} losses).
                   </>
                 )}
               </p>
             ) : (
-              <p className="mt-1 text-sm">Not comparable at diversity {fmt(c.diversity?.value)}: {c.reason}</p>
+              <p className="mt-1 text-sm">
+                Not comparable at diversity {fmt(c.diversity?.value)}: {c.reason}
+              </p>
             )}
           </section>
           <section aria-labelledby="curves" className="mt-6">
             <h2 id="curves" className="text-lg font-semibold">
               Both curves
             </h2>
-            <TradeoffChart series={picked.flatMap((id) => { const e = curveOf(id); return e ? [toSeries(name(id), e.curve, e.fitted)] : []; })} />
-            <DownloadLinks href={`/api/v1/plot-data?view=compare&promptSet=${encodeURIComponent(setName)}&a=${encodeURIComponent(c.a.variantId)}&b=${encodeURIComponent(c.b.variantId)}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}${level?.success ? `&diversity=${level.data}` : ""}`} />
+            <TradeoffChart
+              series={picked.flatMap((id) => {
+                const e = curveOf(id);
+                return e ? [toSeries(name(id), e.curve, e.fitted)] : [];
+              })}
+            />
+            <DownloadLinks
+              href={`/api/v1/plot-data?view=compare&promptSet=${encodeURIComponent(setName)}&a=${encodeURIComponent(c.a.variantId)}&b=${encodeURIComponent(c.b.variantId)}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}${level?.success ? `&diversity=${level.data}` : ""}`}
+            />
           </section>
           <p className="mt-3 text-sm">
             <Link href={sideBySide} className="font-medium underline" data-testid="compare-side-by-side">
               These variants&apos; samples side by side
             </Link>{" "}
-            <span className="text-slate-500">(one prompt at a time, each at the guidance nearest the diversity level)</span>
+            <span className="text-slate-500">
+              (one prompt at a time, each at the guidance nearest the diversity level)
+            </span>
           </p>
           {pairs.length > 1 && (
             <section aria-labelledby="pairs" className="mt-6">
@@ -158,11 +223,21 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                 <table className="w-full min-w-[36rem] border-collapse bg-white text-sm" data-testid="compare-pairs">
                   <thead>
                     <tr className="border-b border-slate-200 text-left">
-                      <th scope="col" className="p-2">A</th>
-                      <th scope="col" className="p-2">B</th>
-                      <th scope="col" className="p-2">A − B (CI)</th>
-                      <th scope="col" className="p-2">p</th>
-                      <th scope="col" className="p-2">Win rate of A</th>
+                      <th scope="col" className="p-2">
+                        A
+                      </th>
+                      <th scope="col" className="p-2">
+                        B
+                      </th>
+                      <th scope="col" className="p-2">
+                        A − B (CI)
+                      </th>
+                      <th scope="col" className="p-2">
+                        p
+                      </th>
+                      <th scope="col" className="p-2">
+                        Win rate of A
+                      </th>
                     </tr>
                   </thead>
                   <tbody>
@@ -191,7 +266,9 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                   </tbody>
                 </table>
               </div>
-              <p className="mt-1 text-xs text-slate-500">p-values here are per pair, unadjusted; the leaderboard&apos;s matrix adjusts them for all pairs (Holm).</p>
+              <p className="mt-1 text-xs text-slate-500">
+                p-values here are per pair, unadjusted; the leaderboard&apos;s matrix adjusts them for all pairs (Holm).
+              </p>
             </section>
           )}
           {c.perPrompt.length > 0 && (
@@ -202,23 +279,37 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
               <table className="mt-2 w-full border-collapse bg-white text-sm" data-testid="compare-prompts">
                 <thead>
                   <tr className="border-b border-slate-200 text-left">
-                    <th scope="col" className="p-2">Prompt</th>
-                    <th scope="col" className="p-2">A</th>
-                    <th scope="col" className="p-2">B</th>
-                    <th scope="col" className="p-2">A − B</th>
+                    <th scope="col" className="p-2">
+                      Prompt
+                    </th>
+                    <th scope="col" className="p-2">
+                      A
+                    </th>
+                    <th scope="col" className="p-2">
+                      B
+                    </th>
+                    <th scope="col" className="p-2">
+                      A − B
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
-                  {[...c.perPrompt].sort((x, y) => (y.difference ?? 0) - (x.difference ?? 0)).map((p) => (
-                    <tr key={String(p.promptId)} className="border-b border-slate-100">
-                      <td className="p-2">
-                        <UserText text={String(p.promptId)} />
-                      </td>
-                      <td className="p-2">{fmt(p.a, 2)}</td>
-                      <td className="p-2">{fmt(p.b, 2)}</td>
-                      <td className={`p-2 ${(p.difference ?? 0) > 0 ? "text-emerald-700" : (p.difference ?? 0) < 0 ? "text-rose-700" : ""}`}>{fmt(p.difference, 2)}</td>
-                    </tr>
-                  ))}
+                  {[...c.perPrompt]
+                    .sort((x, y) => (y.difference ?? 0) - (x.difference ?? 0))
+                    .map((p) => (
+                      <tr key={String(p.promptId)} className="border-b border-slate-100">
+                        <td className="p-2">
+                          <UserText text={String(p.promptId)} />
+                        </td>
+                        <td className="p-2">{fmt(p.a, 2)}</td>
+                        <td className="p-2">{fmt(p.b, 2)}</td>
+                        <td
+                          className={`p-2 ${(p.difference ?? 0) > 0 ? "text-emerald-700" : (p.difference ?? 0) < 0 ? "text-rose-700" : ""}`}
+                        >
+                          {fmt(p.difference, 2)}
+                        </td>
+                      </tr>
+                    ))}
                 </tbody>
               </table>
             </section>

@@ -9,13 +9,24 @@ import { ApiKeyField, FieldError, TextField, useStoredApiKey } from "@/app/_comp
 import { errorsFor, postUpload, type ApiError, type FieldErrors } from "@/app/_components/upload-request";
 import { UserText } from "@/app/_components/user-text";
 
-const FIELD_NAMES = ["apiKey", "variant", "conditioningType", "guidanceScale", "promptSet", "sampler", "steps", "archive"] as const;
+const FIELD_NAMES = [
+  "apiKey",
+  "variant",
+  "conditioningType",
+  "guidanceScale",
+  "promptSet",
+  "sampler",
+  "steps",
+  "archive",
+] as const;
 type Field = (typeof FIELD_NAMES)[number];
 
 /** Which input an API error belongs to; an unknown variant points at the conditioning picker. */
 function runErrorsFor(status: number, err: ApiError): FieldErrors {
   return errorsFor(status, err, FIELD_NAMES, "archive", (d) =>
-    typeof d.variant === "string" ? { variant: `${err.message}. Pick its conditioning type below to register it with this upload.` } : null,
+    typeof d.variant === "string"
+      ? { variant: `${err.message}. Pick its conditioning type below to register it with this upload.` }
+      : null,
   );
 }
 
@@ -43,13 +54,16 @@ export function UploadForm() {
     setErrors({});
     setGeneral(null);
     if (!file) {
-      setErrors({ archive: "Choose or drop a .zip, .tar or .tar.gz archive holding manifest.jsonl (or .csv) and the images." });
+      setErrors({
+        archive: "Choose or drop a .zip, .tar or .tar.gz archive holding manifest.jsonl (or .csv) and the images.",
+      });
       return;
     }
     const fd = new FormData(e.currentTarget);
     const missing: FieldErrors = {};
     if (!String(fd.get("variant") ?? "").trim()) missing.variant = "Name the variant these samples come from.";
-    if (!String(fd.get("guidanceScale") ?? "").trim()) missing.guidanceScale = "Give the guidance scale the samples were made with.";
+    if (!String(fd.get("guidanceScale") ?? "").trim())
+      missing.guidanceScale = "Give the guidance scale the samples were made with.";
     if (!apiKey.trim()) missing.apiKey = "Uploads need an API key (npm run apikey -- create --name NAME).";
     if (Object.keys(missing).length) {
       setErrors(missing);
@@ -64,7 +78,8 @@ export function UploadForm() {
     postUpload("/api/v1/runs", fd, apiKey, setProgress).then(
       ({ status, body }) => {
         setProgress(null);
-        if (status === 202 || status === 200) router.push(typeof body.pageUrl === "string" ? body.pageUrl : `/runs/${String(body.id)}`);
+        if (status === 202 || status === 200)
+          router.push(typeof body.pageUrl === "string" ? body.pageUrl : `/runs/${String(body.id)}`);
         else if (body.error) setErrors(runErrorsFor(status, body.error));
         else setGeneral(`Upload failed (HTTP ${status}).`);
       },
@@ -92,16 +107,33 @@ export function UploadForm() {
             <strong>{file.name}</strong> ({(file.size / 1e6).toFixed(2)} MB) — click or drop to replace
           </span>
         ) : (
-          <span>Drop a .zip, .tar or .tar.gz here, or click to choose. It holds manifest.jsonl or manifest.csv (file, prompt or prompt_id, seed) and the images.</span>
+          <span>
+            Drop a .zip, .tar or .tar.gz here, or click to choose. It holds manifest.jsonl or manifest.csv (file, prompt
+            or prompt_id, seed) and the images.
+          </span>
         )}
       </FileDropzone>
       <div className="grid gap-4 sm:grid-cols-2">
-        <TextField name="variant" label="Variant" error={errors.variant} className={input} required placeholder="e.g. sd-1.5-cfg" />
+        <TextField
+          name="variant"
+          label="Variant"
+          error={errors.variant}
+          className={input}
+          required
+          placeholder="e.g. sd-1.5-cfg"
+        />
         <div>
           <label htmlFor="f-conditioningType" className="text-sm font-medium">
             Conditioning (registers a new variant)
           </label>
-          <select id="f-conditioningType" name="conditioningType" className={input} aria-invalid={!!errors.conditioningType} aria-describedby={describedBy("conditioningType")} defaultValue="">
+          <select
+            id="f-conditioningType"
+            name="conditioningType"
+            className={input}
+            aria-invalid={!!errors.conditioningType}
+            aria-describedby={describedBy("conditioningType")}
+            defaultValue=""
+          >
             {CONDITIONING.map(([v, l]) => (
               <option key={v} value={v}>
                 {l}
@@ -110,9 +142,29 @@ export function UploadForm() {
           </select>
           <FieldError id="conditioningType-error" testId="error-conditioningType" msg={errors.conditioningType} />
         </div>
-        <TextField name="guidanceScale" label="Guidance scale" error={errors.guidanceScale} className={input} required inputMode="decimal" placeholder="e.g. 3" />
-        <TextField name="promptSet" label="Prompt set (optional)" error={errors.promptSet} className={input} placeholder="named set the prompts belong to" />
-        <TextField name="sampler" label="Sampler (optional)" error={errors.sampler} className={input} placeholder="e.g. ddim" />
+        <TextField
+          name="guidanceScale"
+          label="Guidance scale"
+          error={errors.guidanceScale}
+          className={input}
+          required
+          inputMode="decimal"
+          placeholder="e.g. 3"
+        />
+        <TextField
+          name="promptSet"
+          label="Prompt set (optional)"
+          error={errors.promptSet}
+          className={input}
+          placeholder="named set the prompts belong to"
+        />
+        <TextField
+          name="sampler"
+          label="Sampler (optional)"
+          error={errors.sampler}
+          className={input}
+          placeholder="e.g. ddim"
+        />
         <TextField name="steps" label="Steps (optional)" error={errors.steps} className={input} inputMode="numeric" />
       </div>
       <ApiKeyField value={apiKey} onChange={setApiKey} error={errors.apiKey} className={input} />
@@ -123,7 +175,11 @@ export function UploadForm() {
         </p>
       )}
       <div>
-        <button type="submit" disabled={progress !== null} className="rounded bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-50">
+        <button
+          type="submit"
+          disabled={progress !== null}
+          className="rounded bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
+        >
           Upload and score
         </button>
       </div>

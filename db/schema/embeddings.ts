@@ -23,7 +23,10 @@ export const embeddings = sqliteTable(
     tokenCount: integer("token_count"),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.kind, t.key, t.evaluatorId] }), check("embeddings_kind_ck", oneOf(t.kind, EMBEDDING_KINDS))],
+  (t) => [
+    primaryKey({ columns: [t.kind, t.key, t.evaluatorId] }),
+    check("embeddings_kind_ck", oneOf(t.kind, EMBEDDING_KINDS)),
+  ],
 );
 
 export type EmbeddingRow = typeof embeddings.$inferSelect;

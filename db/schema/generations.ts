@@ -57,4 +57,3 @@ export const generations = sqliteTable(
 
 export type GenerationRow = typeof generations.$inferSelect;
 export type NewGenerationRow = typeof generations.$inferInsert;
-

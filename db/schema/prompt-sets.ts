@@ -16,7 +16,10 @@ export const promptSets = sqliteTable(
     apiKeyId: text("api_key_id").references(() => apiKeys.id),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("prompt_sets_name_version_uq").on(t.name, t.version), index("prompt_sets_created_at_idx").on(t.createdAt)],
+  (t) => [
+    uniqueIndex("prompt_sets_name_version_uq").on(t.name, t.version),
+    index("prompt_sets_created_at_idx").on(t.createdAt),
+  ],
 );
 
 export type PromptSetRow = typeof promptSets.$inferSelect;

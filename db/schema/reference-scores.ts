@@ -36,7 +36,14 @@ export interface ReferenceMetrics {
     precision: PerPromptMean;
     density: PerPromptMean;
     /** Per prompt (key = the prompt's row id): what the leaderboard ranks on when its diversity axis is switched. */
-    rows: { key: string; n: number; recall: number | null; coverage: number | null; precision: number | null; density: number | null }[];
+    rows: {
+      key: string;
+      n: number;
+      recall: number | null;
+      coverage: number | null;
+      precision: number | null;
+      density: number | null;
+    }[];
   };
   backend: "typescript" | "onnx";
   seconds: number;
@@ -58,7 +65,10 @@ export const referenceScores = sqliteTable(
     metrics: text("metrics", { mode: "json" }).$type<ReferenceMetrics>().notNull(),
     computedAt: integer("computed_at", { mode: "timestamp_ms" }).notNull().default(nowMs),
   },
-  (t) => [primaryKey({ columns: [t.runId, t.referenceSetId, t.evaluatorId] }), index("reference_scores_set_idx").on(t.referenceSetId)],
+  (t) => [
+    primaryKey({ columns: [t.runId, t.referenceSetId, t.evaluatorId] }),
+    index("reference_scores_set_idx").on(t.referenceSetId),
+  ],
 );
 
 export type ReferenceScoreRow = typeof referenceScores.$inferSelect;

@@ -43,7 +43,10 @@ export const referenceImages = sqliteTable(
     promptId: integer("prompt_id").references(() => prompts.id),
     fileName: text("file_name").notNull(),
   },
-  (t) => [uniqueIndex("reference_images_set_file_uq").on(t.referenceSetId, t.fileName), index("reference_images_set_prompt_idx").on(t.referenceSetId, t.promptId)],
+  (t) => [
+    uniqueIndex("reference_images_set_file_uq").on(t.referenceSetId, t.fileName),
+    index("reference_images_set_prompt_idx").on(t.referenceSetId, t.promptId),
+  ],
 );
 
 export type ReferenceSetRow = typeof referenceSets.$inferSelect;

@@ -16,7 +16,10 @@ export const workerTokens = sqliteTable(
     lastSeenAt: timestamp("last_seen_at"),
     revokedAt: timestamp("revoked_at"),
   },
-  (t) => [uniqueIndex("worker_tokens_token_hash_uq").on(t.tokenHash), index("worker_tokens_created_at_idx").on(t.createdAt)],
+  (t) => [
+    uniqueIndex("worker_tokens_token_hash_uq").on(t.tokenHash),
+    index("worker_tokens_created_at_idx").on(t.createdAt),
+  ],
 );
 
 export type WorkerTokenRow = typeof workerTokens.$inferSelect;

@@ -12,8 +12,14 @@ async function expectError(res: APIResponse, status: number, code: string) {
 }
 
 test.describe("re-score and retry", () => {
-  test("a run scored by another evaluator is counted by health, re-scored by the installed one, and keeps its old scores", async ({ request }) => {
-    const { res } = await uploadBatch(request, { variant: uniqueName("rescore"), guidance: 2, prompts: ["a red square", "a blue circle"] });
+  test("a run scored by another evaluator is counted by health, re-scored by the installed one, and keeps its old scores", async ({
+    request,
+  }) => {
+    const { res } = await uploadBatch(request, {
+      variant: uniqueName("rescore"),
+      guidance: 2,
+      prompts: ["a red square", "a blue circle"],
+    });
     expect(res.status()).toBe(202);
     const { id } = await res.json();
     const scored = await waitStatus(request, id, "scored");
@@ -28,7 +34,13 @@ test.describe("re-score and retry", () => {
 
     const queued = await request.post(`/api/v1/runs/${id}/rescore`, { headers: auth() });
     expect(queued.status(), await queued.text()).toBe(202);
-    expect(await queued.json()).toMatchObject({ id, queued: true, status: "queued", evaluator: installed, statusUrl: `/api/v1/runs/${id}` });
+    expect(await queued.json()).toMatchObject({
+      id,
+      queued: true,
+      status: "queued",
+      evaluator: installed,
+      statusUrl: `/api/v1/runs/${id}`,
+    });
     const rescored = await waitStatus(request, id, "scored");
     expect(rescored.evaluator.id).toBe(installed);
     expect(rescored.progress).toMatchObject({ done: 4, total: 4 });
@@ -41,7 +53,9 @@ test.describe("re-score and retry", () => {
     expect(await again.json()).toMatchObject({ queued: false, message: expect.stringMatching(/already has scores/) });
   });
 
-  test("a failed run is retried through the API, and an identical re-upload of a failed run re-queues it", async ({ request }) => {
+  test("a failed run is retried through the API, and an identical re-upload of a failed run re-queues it", async ({
+    request,
+  }) => {
     const variant = uniqueName("retry");
     const { res, zip } = await uploadBatch(request, { variant, guidance: 3, prompts: ["a green triangle"] });
     const { id } = await res.json();
@@ -66,29 +80,52 @@ test.describe("re-score and retry", () => {
 
     markFailed(id);
     const fd = new FormData();
-    for (const [k, v] of Object.entries({ variant, guidanceScale: "3", conditioningType: "text_sequence" })) fd.append(k, v);
+    for (const [k, v] of Object.entries({ variant, guidanceScale: "3", conditioningType: "text_sequence" }))
+      fd.append(k, v);
     fd.append("archive", new Blob([new Uint8Array(zip)]), "batch.zip");
     const reupload = await request.post("/api/v1/runs", { multipart: fd, headers: auth() });
     expect(reupload.status(), await reupload.text()).toBe(202);
-    expect(await reupload.json()).toMatchObject({ id, duplicate: true, requeued: true, message: expect.stringMatching(/queued for scoring again/) });
+    expect(await reupload.json()).toMatchObject({
+      id,
+      duplicate: true,
+      requeued: true,
+      message: expect.stringMatching(/queued for scoring again/),
+    });
     await waitStatus(request, id, "scored");
   });
 
   test("unknown runs get 404, missing keys 401, a failed run cannot be re-scored (409)", async ({ request }) => {
     await expectError(await request.post("/api/v1/runs/run_doesnotexist/retry", { headers: auth() }), 404, "not_found");
-    await expectError(await request.post("/api/v1/runs/run_doesnotexist/rescore", { headers: auth() }), 404, "not_found");
+    await expectError(
+      await request.post("/api/v1/runs/run_doesnotexist/rescore", { headers: auth() }),
+      404,
+      "not_found",
+    );
     await expectError(await request.post("/api/v1/runs/run_doesnotexist/retry"), 401, "unauthorized");
-    await expectError(await request.post("/api/v1/runs/run_doesnotexist/rescore", { headers: { Authorization: "Bearer t2i_wrong" } }), 401, "unauthorized");
-    const { res } = await uploadBatch(request, { variant: uniqueName("refuse"), guidance: 1, prompts: ["a yellow star"] });
+    await expectError(
+      await request.post("/api/v1/runs/run_doesnotexist/rescore", { headers: { Authorization: "Bearer t2i_wrong" } }),
+      401,
+      "unauthorized",
+    );
+    const { res } = await uploadBatch(request, {
+      variant: uniqueName("refuse"),
+      guidance: 1,
+      prompts: ["a yellow star"],
+    });
     const { id } = await res.json();
     await waitStatus(request, id, "scored");
     markFailed(id);
-    expect((await expectError(await request.post(`/api/v1/runs/${id}/rescore`, { headers: auth() }), 409, "conflict")).message).toMatch(/retry it/);
+    expect(
+      (await expectError(await request.post(`/api/v1/runs/${id}/rescore`, { headers: auth() }), 409, "conflict"))
+        .message,
+    ).toMatch(/retry it/);
   });
 });
 
 test.describe("where uploads land", () => {
-  test("the same prompts at five guidance scales in five uploads make one leaderboard with one five-point curve", async ({ request }) => {
+  test("the same prompts at five guidance scales in five uploads make one leaderboard with one five-point curve", async ({
+    request,
+  }) => {
     const variant = uniqueName("landing");
     const prompts = [uniqueName("a red square"), uniqueName("a blue circle")];
     const answers = [];
@@ -100,11 +137,18 @@ test.describe("where uploads land", () => {
     const names = new Set(answers.map((a) => a.leaderboard.promptSet.name));
     expect(names.size).toBe(1);
     const lb = answers[0].leaderboard;
-    expect(lb).toMatchObject({ promptSet: { isImplicit: true, name: expect.stringMatching(/^upload-landing-/) }, url: `/?promptSet=${encodeURIComponent(lb.promptSet.name)}` });
+    expect(lb).toMatchObject({
+      promptSet: { isImplicit: true, name: expect.stringMatching(/^upload-landing-/) },
+      url: `/?promptSet=${encodeURIComponent(lb.promptSet.name)}`,
+    });
     for (const a of answers) await waitStatus(request, a.id, "scored");
-    const board = await (await request.get(`/api/v1/leaderboard?promptSet=${encodeURIComponent(lb.promptSet.name)}`)).json();
+    const board = await (
+      await request.get(`/api/v1/leaderboard?promptSet=${encodeURIComponent(lb.promptSet.name)}`)
+    ).json();
     const variants = board.evaluators[0].variants;
     expect(variants.map((v: { variant: { name: string } }) => v.variant.name)).toEqual([variant]);
-    expect(variants[0].runs.map((r: { guidanceScale: number }) => r.guidanceScale).sort((a: number, b: number) => a - b)).toEqual([1, 2, 3, 5, 8]);
+    expect(
+      variants[0].runs.map((r: { guidanceScale: number }) => r.guidanceScale).sort((a: number, b: number) => a - b),
+    ).toEqual([1, 2, 3, 5, 8]);
   });
 });

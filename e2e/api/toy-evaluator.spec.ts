@@ -36,7 +36,8 @@ async function toySamples(perPrompt: number): Promise<Sample[]> {
   return out;
 }
 
-const manifest = (samples: Sample[], prompt?: (s: Sample) => string) => samples.map((s) => JSON.stringify({ file: s.file, prompt: prompt ? prompt(s) : s.prompt })).join("\n") + "\n";
+const manifest = (samples: Sample[], prompt?: (s: Sample) => string) =>
+  samples.map((s) => JSON.stringify({ file: s.file, prompt: prompt ? prompt(s) : s.prompt })).join("\n") + "\n";
 
 let server: ChildProcess;
 let api: APIRequestContext;
@@ -47,11 +48,31 @@ let dir: string;
 test.beforeAll(async () => {
   test.setTimeout(180_000);
   fs.rmSync(DATA_DIR, { recursive: true, force: true });
-  const env = { ...process.env, T2I_DATA_DIR: DATA_DIR, T2I_MODEL_DIR: "toy", T2I_JOB_POLL_MS: "200", T2I_RATE_LIMIT_WRITES_PER_MIN: "0", T2I_RATE_LIMIT_READS_PER_MIN: "0" };
-  server = spawn(process.execPath, ["--import", "tsx", ENTRY_POINTS.serve, "--port", String(PORT), "--no-prompt", "--no-demo"], { env, stdio: "ignore" });
+  const env = {
+    ...process.env,
+    T2I_DATA_DIR: DATA_DIR,
+    T2I_MODEL_DIR: "toy",
+    T2I_JOB_POLL_MS: "200",
+    T2I_RATE_LIMIT_WRITES_PER_MIN: "0",
+    T2I_RATE_LIMIT_READS_PER_MIN: "0",
+  };
+  server = spawn(
+    process.execPath,
+    ["--import", "tsx", ENTRY_POINTS.serve, "--port", String(PORT), "--no-prompt", "--no-demo"],
+    { env, stdio: "ignore" },
+  );
   api = await playwrightRequest.newContext({ baseURL: `http://127.0.0.1:${PORT}` });
-  await expect.poll(async () => (await api.get("/api/v1/health").catch(() => undefined))?.status(), { timeout: 150_000, intervals: [500, 1000] }).toBe(200);
-  const out = execFileSync(process.execPath, ["--import", "tsx", ENTRY_POINTS.apikey, "create", "--name", uniqueName("toy-e2e")], { env, encoding: "utf8" });
+  await expect
+    .poll(async () => (await api.get("/api/v1/health").catch(() => undefined))?.status(), {
+      timeout: 150_000,
+      intervals: [500, 1000],
+    })
+    .toBe(200);
+  const out = execFileSync(
+    process.execPath,
+    ["--import", "tsx", ENTRY_POINTS.apikey, "create", "--name", uniqueName("toy-e2e")],
+    { env, encoding: "utf8" },
+  );
   key = /t2i_[A-Za-z0-9_-]+/.exec(out)![0];
   samples = await toySamples(3);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "toy-e2e-"));
@@ -66,10 +87,28 @@ test.afterAll(async () => {
 });
 
 function cli(manifestFile: string) {
-  const out = execFileSync(process.execPath, ["--import", "tsx", ENTRY_POINTS.score, "--manifest", manifestFile, "--images", dir, "--model", "toy", "--format", "json", "--seed", "7"], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const out = execFileSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      ENTRY_POINTS.score,
+      "--manifest",
+      manifestFile,
+      "--images",
+      dir,
+      "--model",
+      "toy",
+      "--format",
+      "json",
+      "--seed",
+      "7",
+    ],
+    {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   return JSON.parse(out);
 }
 
@@ -102,13 +141,25 @@ test.describe("toy-world evaluator", () => {
 
     const variant = uniqueName("toy");
     const fd = new FormData();
-    for (const [k, v] of Object.entries({ variant, guidanceScale: "3", conditioningType: "text_sequence", sampler: "ddim", steps: "50" })) fd.append(k, v);
+    for (const [k, v] of Object.entries({
+      variant,
+      guidanceScale: "3",
+      conditioningType: "text_sequence",
+      sampler: "ddim",
+      steps: "50",
+    }))
+      fd.append(k, v);
     fd.append("manifest", new Blob([manifest(samples)]), "manifest.jsonl");
     for (const s of samples) fd.append("images", new Blob([new Uint8Array(s.data)]), s.file);
     const res = await api.post("/api/v1/runs", { multipart: fd, headers: { Authorization: `Bearer ${key}` } });
     expect(res.status(), await res.text()).toBe(202);
     const id = (await res.json()).id as string;
-    await expect.poll(async () => (await (await api.get(`/api/v1/runs/${id}`)).json()).status, { timeout: 60_000, intervals: [250, 500, 1000] }).toBe("scored");
+    await expect
+      .poll(async () => (await (await api.get(`/api/v1/runs/${id}`)).json()).status, {
+        timeout: 60_000,
+        intervals: [250, 500, 1000],
+      })
+      .toBe("scored");
     const run = await (await api.get(`/api/v1/runs/${id}`)).json();
     expect(run.evaluator).toMatchObject({ id: fromCli.evaluator.id, isFixture: false, warning: TOY_WARNING });
     expect(run.metrics.run.clipScore).toBeCloseTo(fromCli.summary.clipScore, 6);
@@ -124,7 +175,11 @@ test.describe("toy-world evaluator", () => {
 
   test("the scores mean something: each image matches its own prompt better than a rotated one", async () => {
     const right = await metricsApi(manifest(samples));
-    const rotated = await metricsApi(manifest(samples, (s) => PROMPTS[(PROMPTS.findIndex(([p]) => p === s.prompt) + 1) % PROMPTS.length]![0]));
-    right.items.forEach((item: { cosine: number }, i: number) => expect(item.cosine).toBeGreaterThan(rotated.items[i].cosine));
+    const rotated = await metricsApi(
+      manifest(samples, (s) => PROMPTS[(PROMPTS.findIndex(([p]) => p === s.prompt) + 1) % PROMPTS.length]![0]),
+    );
+    right.items.forEach((item: { cosine: number }, i: number) =>
+      expect(item.cosine).toBeGreaterThan(rotated.items[i].cosine),
+    );
   });
 });

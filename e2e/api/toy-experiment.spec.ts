@@ -23,7 +23,10 @@ let outDir: string;
 /** Runs the experiment CLI to its end; its exit code and output. */
 function experiment(args: string[], extraEnv: Record<string, string>): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", ENTRY_POINTS.toyExperiment, ...args], { env: { ...process.env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", ENTRY_POINTS.toyExperiment, ...args], {
+      env: { ...process.env, ...extraEnv },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
@@ -34,10 +37,26 @@ function experiment(args: string[], extraEnv: Record<string, string>): Promise<{
 test.beforeAll(async () => {
   test.setTimeout(180_000);
   fs.rmSync(DATA_DIR, { recursive: true, force: true });
-  env = { ...process.env, T2I_DATA_DIR: DATA_DIR, T2I_MODEL_DIR: "toy", T2I_JOB_POLL_MS: "200", T2I_RATE_LIMIT_WRITES_PER_MIN: "0", T2I_RATE_LIMIT_READS_PER_MIN: "0" };
-  server = spawn(process.execPath, ["--import", "tsx", ENTRY_POINTS.serve, "--port", String(PORT), "--no-prompt", "--no-demo"], { env, stdio: "ignore" });
+  env = {
+    ...process.env,
+    T2I_DATA_DIR: DATA_DIR,
+    T2I_MODEL_DIR: "toy",
+    T2I_JOB_POLL_MS: "200",
+    T2I_RATE_LIMIT_WRITES_PER_MIN: "0",
+    T2I_RATE_LIMIT_READS_PER_MIN: "0",
+  };
+  server = spawn(
+    process.execPath,
+    ["--import", "tsx", ENTRY_POINTS.serve, "--port", String(PORT), "--no-prompt", "--no-demo"],
+    { env, stdio: "ignore" },
+  );
   api = await playwrightRequest.newContext({ baseURL: `http://127.0.0.1:${PORT}` });
-  await expect.poll(async () => (await api.get("/api/v1/health").catch(() => undefined))?.status(), { timeout: 150_000, intervals: [500, 1000] }).toBe(200);
+  await expect
+    .poll(async () => (await api.get("/api/v1/health").catch(() => undefined))?.status(), {
+      timeout: 150_000,
+      intervals: [500, 1000],
+    })
+    .toBe(200);
   outDir = fs.mkdtempSync(path.join(os.tmpdir(), "toy-experiment-e2e-"));
 });
 
@@ -48,7 +67,21 @@ test.afterAll(async () => {
 });
 
 test("refuses a service that does not score with the toy evaluator, saying how to start one", async ({ baseURL }) => {
-  const { code, out } = await experiment(["--server", baseURL!, "--prompts", "1", "--guidance", "1", "--samples", "2", "--out", path.join(outDir, "refused.md")], { T2I_API_KEY: "t2i_unused", T2I_WORKER_TOKEN: "t2iw_unused" });
+  const { code, out } = await experiment(
+    [
+      "--server",
+      baseURL!,
+      "--prompts",
+      "1",
+      "--guidance",
+      "1",
+      "--samples",
+      "2",
+      "--out",
+      path.join(outDir, "refused.md"),
+    ],
+    { T2I_API_KEY: "t2i_unused", T2I_WORKER_TOKEN: "t2iw_unused" },
+  );
   expect(code, out).toBe(1);
   expect(out).toMatch(/not the toy evaluator/);
   expect(out).toMatch(/T2I_MODEL_DIR=toy npm start/);
@@ -58,12 +91,43 @@ test("refuses a service that does not score with the toy evaluator, saying how t
 test("runs the reduced experiment against the service: four variants' runs on the leaderboard with a ranking, and the document", async () => {
   // About 25 s here (1.2 min for the spec with both servers' start): 4 variants × 2 guidance scales × 4 prompts × 4 samples, 10 DDIM steps, 2 workers.
   test.setTimeout(420_000);
-  const key = /t2i_[A-Za-z0-9_-]+/.exec(execFileSync(process.execPath, ["--import", "tsx", ENTRY_POINTS.apikey, "create", "--name", uniqueName("toy-exp"), "--role", "submitter"], { env, encoding: "utf8" }))![0];
-  const workerToken = /t2iw_[A-Za-z0-9_-]+/.exec(execFileSync(process.execPath, ["--import", "tsx", ENTRY_POINTS.workerToken, "create", "--name", uniqueName("toy-exp")], { env, encoding: "utf8" }))![0];
+  const key = /t2i_[A-Za-z0-9_-]+/.exec(
+    execFileSync(
+      process.execPath,
+      ["--import", "tsx", ENTRY_POINTS.apikey, "create", "--name", uniqueName("toy-exp"), "--role", "submitter"],
+      { env, encoding: "utf8" },
+    ),
+  )![0];
+  const workerToken = /t2iw_[A-Za-z0-9_-]+/.exec(
+    execFileSync(
+      process.execPath,
+      ["--import", "tsx", ENTRY_POINTS.workerToken, "create", "--name", uniqueName("toy-exp")],
+      { env, encoding: "utf8" },
+    ),
+  )![0];
   const doc = path.join(outDir, "toy-experiment.md");
   const started = Date.now();
   const { code, out } = await experiment(
-    ["--server", `http://127.0.0.1:${PORT}`, "--prompts", "2", "--guidance", "1,8", "--samples", "4", "--steps", "10", "--seed", "3", "--workers", "2", "--timeout-minutes", "5", "--out", doc],
+    [
+      "--server",
+      `http://127.0.0.1:${PORT}`,
+      "--prompts",
+      "2",
+      "--guidance",
+      "1,8",
+      "--samples",
+      "4",
+      "--steps",
+      "10",
+      "--seed",
+      "3",
+      "--workers",
+      "2",
+      "--timeout-minutes",
+      "5",
+      "--out",
+      doc,
+    ],
     { T2I_API_KEY: key, T2I_WORKER_TOKEN: workerToken },
   );
   expect(code, out).toBe(0);
@@ -77,7 +141,11 @@ test("runs the reduced experiment against the service: four variants' runs on th
   const ours = board.evaluators[0];
   expect(ours.evaluator.name).toBe("t2i-eval/clip-toy-world");
   expect(ours.variants.map((v: { variant: { name: string } }) => v.variant.name).sort()).toEqual(VARIANTS);
-  for (const v of ours.variants) expect(v.runs.map((r: { guidanceScale: number; n: number }) => [r.guidanceScale, r.n]).sort()).toEqual([[1, 16], [8, 16]]);
+  for (const v of ours.variants)
+    expect(v.runs.map((r: { guidanceScale: number; n: number }) => [r.guidanceScale, r.n]).sort()).toEqual([
+      [1, 16],
+      [8, 16],
+    ]);
   const ranked = ours.ranking.rows.filter((r: { position: number | null }) => r.position !== null);
   expect(ranked.map((r: { variant: string }) => r.variant).sort()).toEqual(VARIANTS);
   for (const r of ranked) expect(r.rank).toBeGreaterThanOrEqual(1);
@@ -94,5 +162,6 @@ test("runs the reduced experiment against the service: four variants' runs on th
   for (const v of VARIANTS) expect(md).toContain(`| ${v} |`);
   expect(md).toMatch(/--server http:\/\/127\.0\.0\.1:\d+ --prompts 2/);
   expect(md).not.toMatch(/t2iw?_[A-Za-z0-9_-]{8,}/);
-  for (const g of [1, 8]) expect(fs.statSync(path.join(outDir, "toy-experiment", `samples-guidance-${g}.png`)).size).toBeGreaterThan(1000);
+  for (const g of [1, 8])
+    expect(fs.statSync(path.join(outDir, "toy-experiment", `samples-guidance-${g}.png`)).size).toBeGreaterThan(1000);
 });

@@ -7,20 +7,26 @@ import { expect, test } from "@playwright/test";
 
 const TOY_VARIANTS = ["toy-text-sequence", "toy-clip-text", "toy-clip-image", "toy-clip-image+text"];
 
-test("/ on first start shows the toy-world demo board: four toy variants, toy-world labels, recall and coverage with CIs", async ({ page }) => {
+test("/ on first start shows the toy-world demo board: four toy variants, toy-world labels, recall and coverage with CIs", async ({
+  page,
+}) => {
   const res = await page.goto("/");
   expect(res?.status()).toBe(200);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("toy-world-demo");
   await expect(page.getByRole("heading", { level: 1 })).toContainText("demo · toy world");
   await expect(page.getByTestId("default-prompt-set")).toContainText("only demo data has runs");
   await expect(page.getByTestId("toy-world-demo-notice")).toContainText("toy-world demo");
-  await expect(page.getByText("toy-world evaluator: meaningful only on toy-world images").filter({ visible: true }).first()).toBeVisible();
+  await expect(
+    page.getByText("toy-world evaluator: meaningful only on toy-world images").filter({ visible: true }).first(),
+  ).toBeVisible();
   // The board's evaluator is the toy one, though the service itself scores new uploads with the random-weight fixture (its banner says so).
   await expect(page.locator("select[name=evaluator]")).toHaveValue(/toy/);
 
   const rows = page.getByTestId("leaderboard-row");
   await expect(rows).toHaveCount(4);
-  const names = (await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector("a")?.textContent?.trim() ?? ""))).sort();
+  const names = (
+    await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector("a")?.textContent?.trim() ?? ""))
+  ).sort();
   expect(names).toEqual([...TOY_VARIANTS].sort());
   await expect(page.getByTestId("tradeoff-chart").locator(".recharts-legend-item")).toHaveCount(4);
 

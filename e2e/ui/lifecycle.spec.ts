@@ -8,9 +8,13 @@ import { apiKey, auth, makeSamples, manifestJsonl, newApiKey, uniqueName } from 
 
 async function uploadRun(request: APIRequestContext, variant: string, guidance: number): Promise<string> {
   const samples = await makeSamples(["a red square", "a blue circle"], 2);
-  const zip = await zipBuffer([{ name: "manifest.jsonl", data: Buffer.from(manifestJsonl(samples)) }, ...samples.map((s) => ({ name: s.name, data: s.data }))]);
+  const zip = await zipBuffer([
+    { name: "manifest.jsonl", data: Buffer.from(manifestJsonl(samples)) },
+    ...samples.map((s) => ({ name: s.name, data: s.data })),
+  ]);
   const fd = new FormData();
-  for (const [k, v] of Object.entries({ variant, guidanceScale: String(guidance), conditioningType: "text_sequence" })) fd.append(k, v);
+  for (const [k, v] of Object.entries({ variant, guidanceScale: String(guidance), conditioningType: "text_sequence" }))
+    fd.append(k, v);
   fd.append("archive", new Blob([new Uint8Array(zip)]), "batch.zip");
   const res = await request.post("/api/v1/runs", { multipart: fd, headers: auth() });
   expect(res.status(), await res.text()).toBe(202);
@@ -22,7 +26,9 @@ async function openManage(page: Page, key: string) {
   await page.getByTestId("manage-key").fill(key);
 }
 
-test("a run is hidden with a reason readers see, unhidden, refused to a stranger's key, and deleted by its owner", async ({ page }) => {
+test("a run is hidden with a reason readers see, unhidden, refused to a stranger's key, and deleted by its owner", async ({
+  page,
+}) => {
   const variant = uniqueName("ui-life");
   const id = await uploadRun(page.request, variant, 3);
   await page.goto(`/runs/${id}`);
@@ -70,14 +76,40 @@ test("a variant is renamed from its page, and its links must be http(s)", async 
   await expect(page.getByRole("link", { name: "https://example.org/paper" })).toBeVisible();
 });
 
-test("generated runs show their provenance, the source filter separates them from uploads, and a run with other settings is marked", async ({ page }) => {
+test("generated runs show their provenance, the source filter separates them from uploads, and a run with other settings is marked", async ({
+  page,
+}) => {
   const variant = uniqueName("ui-prov");
   const promptSet = uniqueName("ui-prov-set");
-  expect((await page.request.post("/api/v1/variants", { data: { name: variant, conditioningType: "text_sequence" }, headers: auth() })).status()).toBe(201);
-  expect((await page.request.post("/api/v1/prompt-sets", { data: { name: promptSet, prompts: [{ id: "sq", prompt: "a red square" }] }, headers: auth() })).status()).toBe(201);
+  expect(
+    (
+      await page.request.post("/api/v1/variants", {
+        data: { name: variant, conditioningType: "text_sequence" },
+        headers: auth(),
+      })
+    ).status(),
+  ).toBe(201);
+  expect(
+    (
+      await page.request.post("/api/v1/prompt-sets", {
+        data: { name: promptSet, prompts: [{ id: "sq", prompt: "a red square" }] },
+        headers: auth(),
+      })
+    ).status(),
+  ).toBe(201);
   const base = { variant, promptSet, samplesPerPrompt: 2, seed: 5, size: 64 };
-  const a = await (await page.request.post("/api/v1/generations", { data: { ...base, guidanceScales: [2, 4], steps: 30 }, headers: auth() })).json();
-  const b = await (await page.request.post("/api/v1/generations", { data: { ...base, guidanceScales: [6], steps: 10 }, headers: auth() })).json();
+  const a = await (
+    await page.request.post("/api/v1/generations", {
+      data: { ...base, guidanceScales: [2, 4], steps: 30 },
+      headers: auth(),
+    })
+  ).json();
+  const b = await (
+    await page.request.post("/api/v1/generations", {
+      data: { ...base, guidanceScales: [6], steps: 10 },
+      headers: auth(),
+    })
+  ).json();
   await workUntilIdle(page.request, [variant]);
 
   await page.goto(`/runs/${a.runs[0].id}`);
@@ -94,7 +126,9 @@ test("generated runs show their provenance, the source filter separates them fro
   await expect(async () => {
     await page.goto(`/?promptSet=${promptSet}`);
     // Ranked (ranking v2 ranks single-run variants at their own diversity) or listed as not ranked.
-    const row = page.locator('[data-testid="leaderboard-row"], [data-testid="unranked"] li').filter({ hasText: variant });
+    const row = page
+      .locator('[data-testid="leaderboard-row"], [data-testid="unranked"] li')
+      .filter({ hasText: variant });
     await expect(row.getByTestId("variant-settings-differ")).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 60_000 });
   await page.goto(`/variants/${variant}`);

@@ -18,7 +18,9 @@ test("the leaderboard loads with demo data, sorts, and filters by conditioning t
   await page.goto("/?promptSet=toy-world-demo");
   await expect(page.getByRole("heading", { level: 1 })).toContainText("toy-world-demo");
   // Scored by the toy-world evaluator, not the service's random-weight one, and labelled as the toy world.
-  await expect(page.getByText("toy-world evaluator: meaningful only on toy-world images").filter({ visible: true }).first()).toBeVisible();
+  await expect(
+    page.getByText("toy-world evaluator: meaningful only on toy-world images").filter({ visible: true }).first(),
+  ).toBeVisible();
   await expect(page.getByTestId("toy-world-demo-notice")).toBeVisible();
   const rows = page.getByTestId("leaderboard-row");
   expect(await rows.count()).toBeGreaterThanOrEqual(2);
@@ -38,12 +40,16 @@ test("the leaderboard loads with demo data, sorts, and filters by conditioning t
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(/type=clip_text_embedding/);
   await expect(page.getByTestId("leaderboard-table")).not.toContainText("toy-text-sequence");
-  const csv = await page.request.get((await page.locator('a[href^="/api/v1/plot-data"]').filter({ hasText: "CSV" }).first().getAttribute("href"))!);
+  const csv = await page.request.get(
+    (await page.locator('a[href^="/api/v1/plot-data"]').filter({ hasText: "CSV" }).first().getAttribute("href"))!,
+  );
   expect(csv.headers()["content-type"]).toContain("text/csv");
   expect((await csv.text()).split("\n")[0]).toContain("guidanceScale");
 });
 
-test("a variant page shows its curve and runs; a run page shows metrics, a sortable table and sample grids", async ({ page }, info) => {
+test("a variant page shows its curve and runs; a run page shows metrics, a sortable table and sample grids", async ({
+  page,
+}, info) => {
   // The demo board: the default board is whichever set the api project made first.
   await page.goto("/?promptSet=toy-world-demo");
   await page.getByTestId("leaderboard-row").first().getByRole("link").first().click();
@@ -63,7 +69,14 @@ test("a variant page shows its curve and runs; a run page shows metrics, a sorta
   const grid = page.getByTestId("sample-grid").first();
   await expect(grid.locator("img")).toHaveCount(8);
   await grid.locator("img").first().scrollIntoViewIfNeeded();
-  await expect.poll(() => grid.locator("img").first().evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  await expect
+    .poll(() =>
+      grid
+        .locator("img")
+        .first()
+        .evaluate((img: HTMLImageElement) => img.naturalWidth),
+    )
+    .toBeGreaterThan(0);
   await shot(page, info, "run");
 });
 
@@ -71,11 +84,29 @@ test("an archive uploaded through /upload is scored and appears on the leaderboa
   const variant = uniqueName("ui-upload");
   // A prompt set of its own: a run on the demo set scored by the service's evaluator would switch the demo board to that evaluator for the specs after this one.
   const set = uniqueName("ui-upload-set");
-  expect((await page.request.post("/api/v1/prompt-sets", { data: { name: set, prompts: [{ id: "roses-vase", prompt: "A green vase filled with red roses sitting on top of table" }] }, headers: auth() })).status()).toBe(201);
+  expect(
+    (
+      await page.request.post("/api/v1/prompt-sets", {
+        data: {
+          name: set,
+          prompts: [{ id: "roses-vase", prompt: "A green vase filled with red roses sitting on top of table" }],
+        },
+        headers: auth(),
+      })
+    ).status(),
+  ).toBe(201);
   const samples = await makeSamples(["A green vase filled with red roses sitting on top of table"], 3);
-  const manifest = samples.map((s) => JSON.stringify({ file: s.name, prompt_id: "roses-vase", seed: s.seed })).join("\n");
+  const manifest = samples
+    .map((s) => JSON.stringify({ file: s.name, prompt_id: "roses-vase", seed: s.seed }))
+    .join("\n");
   const zipPath = info.outputPath("batch.zip");
-  await fs.writeFile(zipPath, await zipBuffer([{ name: "manifest.jsonl", data: Buffer.from(manifest) }, ...samples.map((s) => ({ name: s.name, data: s.data }))]));
+  await fs.writeFile(
+    zipPath,
+    await zipBuffer([
+      { name: "manifest.jsonl", data: Buffer.from(manifest) },
+      ...samples.map((s) => ({ name: s.name, data: s.data })),
+    ]),
+  );
 
   await page.goto("/upload");
   await page.getByTestId("archive-input").setInputFiles(zipPath);
@@ -97,7 +128,13 @@ test("an archive uploaded through /upload is scored and appears on the leaderboa
 
 test("an invalid upload shows its errors inline, next to what caused them", async ({ page }, info) => {
   const zipPath = info.outputPath("bad.zip");
-  await fs.writeFile(zipPath, await zipBuffer([{ name: "manifest.jsonl", data: Buffer.from('{"file":"fake.png","prompt":"a cat"}\n') }, { name: "fake.png", data: Buffer.from("not an image") }]));
+  await fs.writeFile(
+    zipPath,
+    await zipBuffer([
+      { name: "manifest.jsonl", data: Buffer.from('{"file":"fake.png","prompt":"a cat"}\n') },
+      { name: "fake.png", data: Buffer.from("not an image") },
+    ]),
+  );
   await page.goto("/upload");
   await page.getByLabel("API key").fill(apiKey());
   await page.getByRole("button", { name: "Upload and score" }).click();
@@ -120,11 +157,27 @@ test("an invalid upload shows its errors inline, next to what caused them", asyn
   await expect(page.getByTestId("error-apiKey")).toContainText(/API key/);
 });
 
-test("samples requested on a variant page are generated by a worker, with progress on the run page, then scored", async ({ page }, info) => {
+test("samples requested on a variant page are generated by a worker, with progress on the run page, then scored", async ({
+  page,
+}, info) => {
   const variant = uniqueName("ui-gen");
   const set = uniqueName("ui-gen-set");
-  expect((await page.request.post("/api/v1/variants", { data: { name: variant, conditioningType: "text_sequence" }, headers: auth() })).status()).toBe(201);
-  expect((await page.request.post("/api/v1/prompt-sets", { data: { name: set, prompts: [{ prompt: "a yellow star" }, { prompt: "a green triangle" }] }, headers: auth() })).status()).toBe(201);
+  expect(
+    (
+      await page.request.post("/api/v1/variants", {
+        data: { name: variant, conditioningType: "text_sequence" },
+        headers: auth(),
+      })
+    ).status(),
+  ).toBe(201);
+  expect(
+    (
+      await page.request.post("/api/v1/prompt-sets", {
+        data: { name: set, prompts: [{ prompt: "a yellow star" }, { prompt: "a green triangle" }] },
+        headers: auth(),
+      })
+    ).status(),
+  ).toBe(201);
 
   await page.goto(`/variants/${variant}`);
   const form = page.getByTestId("generate-form");
@@ -163,7 +216,9 @@ test("samples requested on a variant page are generated by a worker, with progre
   await shot(page, info, "generated-run");
 });
 
-test("the compare page shows both curves, the matched-diversity difference and per-prompt results", async ({ page }, info) => {
+test("the compare page shows both curves, the matched-diversity difference and per-prompt results", async ({
+  page,
+}, info) => {
   await page.goto("/compare?promptSet=toy-world-demo");
   const chart = page.getByTestId("tradeoff-chart");
   await expect(chart.locator(".recharts-legend-item")).toHaveCount(2);

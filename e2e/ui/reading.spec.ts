@@ -15,9 +15,32 @@ async function shot(page: Page, info: TestInfo, name: string) {
 async function queuedGeneration(request: APIRequestContext) {
   const variant = uniqueName("read-gen");
   const promptSet = uniqueName("read-set");
-  expect((await request.post("/api/v1/variants", { data: { name: variant, conditioningType: "clip_image_embedding" }, headers: auth() })).status()).toBe(201);
-  expect((await request.post("/api/v1/prompt-sets", { data: { name: promptSet, prompts: [{ id: "sq", prompt: "a red square" }, { id: "ci", prompt: "a blue circle" }] }, headers: auth() })).status()).toBe(201);
-  const res = await request.post("/api/v1/generations", { data: { variant, promptSet, guidanceScales: [1, 4], samplesPerPrompt: 2, seed: 3, steps: 10, size: 64 }, headers: auth() });
+  expect(
+    (
+      await request.post("/api/v1/variants", {
+        data: { name: variant, conditioningType: "clip_image_embedding" },
+        headers: auth(),
+      })
+    ).status(),
+  ).toBe(201);
+  expect(
+    (
+      await request.post("/api/v1/prompt-sets", {
+        data: {
+          name: promptSet,
+          prompts: [
+            { id: "sq", prompt: "a red square" },
+            { id: "ci", prompt: "a blue circle" },
+          ],
+        },
+        headers: auth(),
+      })
+    ).status(),
+  ).toBe(201);
+  const res = await request.post("/api/v1/generations", {
+    data: { variant, promptSet, guidanceScales: [1, 4], samplesPerPrompt: 2, seed: 3, steps: 10, size: 64 },
+    headers: auth(),
+  });
   expect(res.status(), await res.text()).toBe(202);
   const gen = (await res.json()) as { id: string; pageUrl: string; runs: { id: string }[] };
   return { variant, promptSet, gen };
@@ -48,7 +71,9 @@ test.describe("pages that never dead-end", () => {
   }
 
   test("titles name the page's subject: the variant, the run's variant and guidance", async ({ page, request }) => {
-    const runs = (await (await request.get("/api/v1/runs?promptSet=toy-world-demo&status=scored")).json()) as { runs: { id: string; variant: string; guidanceScale: number }[] };
+    const runs = (await (await request.get("/api/v1/runs?promptSet=toy-world-demo&status=scored")).json()) as {
+      runs: { id: string; variant: string; guidanceScale: number }[];
+    };
     const run = runs.runs[0]!;
     await page.goto(`/runs/${run.id}`);
     await expect(page).toHaveTitle(`Run: ${run.variant} at guidance ${run.guidanceScale} (scored) · t2i-eval`);
@@ -58,7 +83,10 @@ test.describe("pages that never dead-end", () => {
     await expect(page).toHaveTitle(/^Leaderboard — toy-world-demo v\d+/);
   });
 
-  test("a generation has a page: status, tasks, the no-worker hint, a cancel button; its runs link to it", async ({ page, request }, info) => {
+  test("a generation has a page: status, tasks, the no-worker hint, a cancel button; its runs link to it", async ({
+    page,
+    request,
+  }, info) => {
     const { variant, gen } = await queuedGeneration(request);
     expect(gen.pageUrl).toBe(`/generations/${gen.id}`);
     await page.goto(`/runs/${gen.runs[0]!.id}`);
@@ -68,7 +96,9 @@ test.describe("pages that never dead-end", () => {
     await expect(page.getByTestId("generation-tasks")).toContainText("queued");
     await expect(page.getByTestId("generation-runs").getByRole("link")).toHaveCount(2);
     // Nothing claims the tasks: the page refreshes itself and says how to start a worker.
-    await expect(page.getByTestId("no-worker-hint")).toContainText("No worker has claimed a task yet", { timeout: 30_000 });
+    await expect(page.getByTestId("no-worker-hint")).toContainText("No worker has claimed a task yet", {
+      timeout: 30_000,
+    });
     await expect(page.getByTestId("no-worker-hint")).toContainText(`npm run gpu-worker`);
     await expect(page.getByTestId("no-worker-hint")).toContainText(variant);
     await shot(page, info, "generation-waiting");
@@ -82,7 +112,9 @@ test.describe("pages that never dead-end", () => {
 });
 
 test.describe("plots a reader can read", () => {
-  test("each variant has its own colour and marker, labels never overlap, axes hug the data, CIs toggle", async ({ page }, info) => {
+  test("each variant has its own colour and marker, labels never overlap, axes hug the data, CIs toggle", async ({
+    page,
+  }, info) => {
     await page.goto("/?promptSet=toy-world-demo");
     const chart = page.getByTestId("tradeoff-chart").first();
     await expect(chart.locator(".recharts-scatter-symbol").first()).toBeVisible();
@@ -92,23 +124,40 @@ test.describe("plots a reader can read", () => {
       groups
         .map((g) => g.querySelector(".recharts-symbols"))
         .filter((s): s is SVGPathElement => !!s)
-        .map((s) => `${s.getAttribute("fill")}|${s.getAttribute("d")?.replace(/[-\d.]+/g, "").slice(0, 12)}`),
+        .map(
+          (s) =>
+            `${s.getAttribute("fill")}|${s
+              .getAttribute("d")
+              ?.replace(/[-\d.]+/g, "")
+              .slice(0, 12)}`,
+        ),
     );
     expect(new Set(styles.map((s) => s.split("|")[0])).size).toBe(styles.length);
     expect(new Set(styles.map((s) => s.split("|")[1])).size).toBeGreaterThan(1);
 
     // No two guidance labels overlap.
-    const boxes = await chart.locator(".recharts-label-list text").evaluateAll((ts) => ts.filter((t) => t.textContent).map((t) => t.getBoundingClientRect().toJSON() as DOMRect));
+    const boxes = await chart
+      .locator(".recharts-label-list text")
+      .evaluateAll((ts) => ts.filter((t) => t.textContent).map((t) => t.getBoundingClientRect().toJSON() as DOMRect));
     expect(boxes.length).toBeGreaterThan(0);
     for (let i = 0; i < boxes.length; i++)
       for (let j = i + 1; j < boxes.length; j++) {
         const a = boxes[i]!;
         const b = boxes[j]!;
-        expect(a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5, `labels ${i} and ${j} overlap`).toBe(false);
+        expect(
+          a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5,
+          `labels ${i} and ${j} overlap`,
+        ).toBe(false);
       }
 
     // Round ticks, and the y axis does not start at 0 when the data doesn't.
-    const yTicks = (await chart.locator(".recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value, .recharts-yAxis .recharts-cartesian-axis-tick-value").evaluateAll((ts) => ts.map((t) => t.textContent ?? ""))).map(Number);
+    const yTicks = (
+      await chart
+        .locator(
+          ".recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value, .recharts-yAxis .recharts-cartesian-axis-tick-value",
+        )
+        .evaluateAll((ts) => ts.map((t) => t.textContent ?? ""))
+    ).map(Number);
     expect(yTicks.length).toBeGreaterThan(1);
     const step = yTicks[1]! - yTicks[0]!;
     expect([1, 2, 5].some((f) => Math.abs(step / 10 ** Math.floor(Math.log10(step)) - f) < 1e-6)).toBe(true);
@@ -132,7 +181,9 @@ test.describe("phone width", () => {
   test("every page fits 390 px without page-level horizontal scrolling", async ({ page, request }, info) => {
     test.setTimeout(240_000);
     await page.setViewportSize({ width: 390, height: 844 });
-    const runs = (await (await request.get("/api/v1/runs?promptSet=toy-world-demo&status=scored")).json()) as { runs: { id: string; variant: string }[] };
+    const runs = (await (await request.get("/api/v1/runs?promptSet=toy-world-demo&status=scored")).json()) as {
+      runs: { id: string; variant: string }[];
+    };
     const run = runs.runs[0]!;
     const { gen } = await queuedGeneration(request);
     const pages: [string, string][] = [
@@ -159,19 +210,32 @@ test.describe("phone width", () => {
 test.describe("every table exports", () => {
   test("the run page's per-prompt metrics and per-sample scores download and parse", async ({ page, request }) => {
     // A run of a ranked variant: other specs hide and delete some demo variants.
-    const board = (await (await request.get("/api/v1/leaderboard/export?promptSet=toy-world-demo&format=json")).json()) as { rows: { variant: string }[] };
-    const runs = (await (await request.get(`/api/v1/runs?promptSet=toy-world-demo&status=scored&limit=1&variant=${encodeURIComponent(board.rows[0]!.variant)}`)).json()) as { runs: { id: string }[] };
+    const board = (await (
+      await request.get("/api/v1/leaderboard/export?promptSet=toy-world-demo&format=json")
+    ).json()) as { rows: { variant: string }[] };
+    const runs = (await (
+      await request.get(
+        `/api/v1/runs?promptSet=toy-world-demo&status=scored&limit=1&variant=${encodeURIComponent(board.rows[0]!.variant)}`,
+      )
+    ).json()) as { runs: { id: string }[] };
     await page.goto(`/runs/${runs.runs[0]!.id}`);
     for (const what of ["prompts", "samples"] as const) {
       for (const format of ["csv", "json"] as const) {
-        const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId(`download-${what}-${format}`).click()]);
+        const [download] = await Promise.all([
+          page.waitForEvent("download"),
+          page.getByTestId(`download-${what}-${format}`).click(),
+        ]);
         const text = await fs.readFile((await download.path())!, "utf8");
         if (format === "json") {
           const body = JSON.parse(text) as { prompts?: unknown[]; samples?: unknown[] };
           expect((body[what] ?? []).length, `${what}.${format}`).toBeGreaterThan(0);
         } else {
           const lines = text.trim().split("\n");
-          expect(lines[0], `${what}.${format}`).toMatch(what === "samples" ? /^file,promptId,prompt,seed,sampleIndex,cosine,clipScore,truncated/ : /^promptId,prompt,/);
+          expect(lines[0], `${what}.${format}`).toMatch(
+            what === "samples"
+              ? /^file,promptId,prompt,seed,sampleIndex,cosine,clipScore,truncated/
+              : /^promptId,prompt,/,
+          );
           expect(lines.length).toBeGreaterThan(1);
         }
       }
@@ -190,7 +254,9 @@ async function expectImagesLoaded(page: Page, selector: string, atLeast: number)
 }
 
 test.describe("side by side", () => {
-  test("from the leaderboard, one click shows every ranked variant's samples for a prompt; guidance steps; a variant's grid shows every scale", async ({ page }, info) => {
+  test("from the leaderboard, one click shows every ranked variant's samples for a prompt; guidance steps; a variant's grid shows every scale", async ({
+    page,
+  }, info) => {
     await page.goto("/?promptSet=toy-world-demo");
     await page.getByTestId("samples-side-by-side").click();
     await expect(page).toHaveURL(/\/prompts\//);
@@ -224,8 +290,14 @@ test.describe("side by side", () => {
 
   test("each per-prompt row of a run links to the prompt view and the variant's grid", async ({ page, request }) => {
     // A run of a ranked variant: other specs hide and delete some demo variants.
-    const board = (await (await request.get("/api/v1/leaderboard/export?promptSet=toy-world-demo&format=json")).json()) as { rows: { variant: string }[] };
-    const runs = (await (await request.get(`/api/v1/runs?promptSet=toy-world-demo&status=scored&limit=1&variant=${encodeURIComponent(board.rows[0]!.variant)}`)).json()) as { runs: { id: string }[] };
+    const board = (await (
+      await request.get("/api/v1/leaderboard/export?promptSet=toy-world-demo&format=json")
+    ).json()) as { rows: { variant: string }[] };
+    const runs = (await (
+      await request.get(
+        `/api/v1/runs?promptSet=toy-world-demo&status=scored&limit=1&variant=${encodeURIComponent(board.rows[0]!.variant)}`,
+      )
+    ).json()) as { runs: { id: string }[] };
     await page.goto(`/runs/${runs.runs[0]!.id}`);
     await page.getByTestId("prompt-side-by-side").first().click();
     await expect(page.getByTestId("prompt-view-variant").first()).toBeVisible();
@@ -236,8 +308,13 @@ test.describe("side by side", () => {
 });
 
 test.describe("compare more than two", () => {
-  test("4 variants: every curve and every pair; a variant against itself is refused by name", async ({ page, request }, info) => {
-    const board = (await (await request.get("/api/v1/leaderboard/export?promptSet=toy-world-demo&format=json")).json()) as { rows: { variantId: string; variant: string }[] };
+  test("4 variants: every curve and every pair; a variant against itself is refused by name", async ({
+    page,
+    request,
+  }, info) => {
+    const board = (await (
+      await request.get("/api/v1/leaderboard/export?promptSet=toy-world-demo&format=json")
+    ).json()) as { rows: { variantId: string; variant: string }[] };
     const ids = board.rows.slice(0, 4).map((r) => r.variantId);
     expect(ids).toHaveLength(4);
     await page.goto(`/compare?promptSet=toy-world-demo&${ids.map((id) => `v=${id}`).join("&")}`);
@@ -245,10 +322,15 @@ test.describe("compare more than two", () => {
     await expect(page.getByTestId("compare-pair")).toHaveCount(6);
     await expect(page.getByTestId("tradeoff-chart").locator(".recharts-legend-item")).toHaveCount(4);
     await shot(page, info, "compare-4");
-    await expect(page.getByTestId("compare-side-by-side")).toHaveAttribute("href", new RegExp(`variants=${ids.join(",")}`));
+    await expect(page.getByTestId("compare-side-by-side")).toHaveAttribute(
+      "href",
+      new RegExp(`variants=${ids.join(",")}`),
+    );
 
     await page.goto(`/compare?promptSet=toy-world-demo&v=${ids[0]}&v=${ids[0]}`);
-    await expect(page.getByText(/is chosen twice: a variant cannot be compared with itself/)).toContainText(board.rows[0]!.variant);
+    await expect(page.getByText(/is chosen twice: a variant cannot be compared with itself/)).toContainText(
+      board.rows[0]!.variant,
+    );
     await expect(page.getByText(ids[0]!, { exact: false })).toHaveCount(0);
   });
 });

@@ -14,17 +14,40 @@ function form(fields: Record<string, string>, files: SampleFile[]): FormData {
 
 const PROMPTS = ["a teal ring", "a pink star", "a brown square"];
 
-test("reference sets show on their pages, the run page and the leaderboard with a metric picker", async ({ page, request }) => {
+test("reference sets show on their pages, the run page and the leaderboard with a metric picker", async ({
+  page,
+  request,
+}) => {
   const set = uniqueName("ui-refps");
-  expect((await request.post("/api/v1/prompt-sets", { data: { name: set, prompts: PROMPTS.map((prompt) => ({ prompt })) }, headers: auth() })).status()).toBe(201);
+  expect(
+    (
+      await request.post("/api/v1/prompt-sets", {
+        data: { name: set, prompts: PROMPTS.map((prompt) => ({ prompt })) },
+        headers: auth(),
+      })
+    ).status(),
+  ).toBe(201);
   const name = uniqueName("ui-real");
-  const ref = await (await request.post("/api/v1/reference-sets", { multipart: form({ name, promptSet: set }, await makeSamples(PROMPTS, 6)), headers: auth() })).json();
+  const ref = await (
+    await request.post("/api/v1/reference-sets", {
+      multipart: form({ name, promptSet: set }, await makeSamples(PROMPTS, 6)),
+      headers: auth(),
+    })
+  ).json();
   const variant = uniqueName("ui-refvar");
   const run = await (
-    await request.post("/api/v1/runs", { multipart: form({ variant, conditioningType: "text_sequence", guidanceScale: "2", promptSet: set }, await makeSamples(PROMPTS, 6)), headers: auth() })
+    await request.post("/api/v1/runs", {
+      multipart: form(
+        { variant, conditioningType: "text_sequence", guidanceScale: "2", promptSet: set },
+        await makeSamples(PROMPTS, 6),
+      ),
+      headers: auth(),
+    })
   ).json();
   await expect
-    .poll(async () => (await (await request.get(`/api/v1/runs/${run.id}`)).json()).metrics?.reference?.length ?? 0, { timeout: 60_000 })
+    .poll(async () => (await (await request.get(`/api/v1/runs/${run.id}`)).json()).metrics?.reference?.length ?? 0, {
+      timeout: 60_000,
+    })
     .toBe(1);
 
   await page.goto("/reference-sets");
@@ -54,9 +77,19 @@ test("reference sets show on their pages, the run page and the leaderboard with 
   await page.screenshot({ path: "test-results/leaderboard-reference.png", fullPage: true });
 });
 
-test("a reference set uploaded from its page (manifest and images) is stored, summarised and listed", async ({ page, request }, info) => {
+test("a reference set uploaded from its page (manifest and images) is stored, summarised and listed", async ({
+  page,
+  request,
+}, info) => {
   const set = uniqueName("ui-refup-ps");
-  expect((await request.post("/api/v1/prompt-sets", { data: { name: set, prompts: PROMPTS.map((prompt) => ({ prompt })) }, headers: auth() })).status()).toBe(201);
+  expect(
+    (
+      await request.post("/api/v1/prompt-sets", {
+        data: { name: set, prompts: PROMPTS.map((prompt) => ({ prompt })) },
+        headers: auth(),
+      })
+    ).status(),
+  ).toBe(201);
   const files = await makeSamples(PROMPTS, 2);
   const dir = info.outputPath("refset");
   await fs.mkdir(dir, { recursive: true });
@@ -68,7 +101,9 @@ test("a reference set uploaded from its page (manifest and images) is stored, su
   await page.getByTestId("upload-reference-set").click();
   await expect(page).toHaveURL(/\/reference-sets\/upload$/);
   await page.getByLabel("API key").fill(apiKey());
-  await page.getByTestId("reference-files-input").setInputFiles([path.join(dir, "manifest.jsonl"), ...files.map((f) => path.join(dir, f.name))]);
+  await page
+    .getByTestId("reference-files-input")
+    .setInputFiles([path.join(dir, "manifest.jsonl"), ...files.map((f) => path.join(dir, f.name))]);
   await expect(page.getByTestId("reference-dropzone")).toContainText("7 files");
   // Checked in the browser before sending: the name is required.
   await page.getByRole("button", { name: "Upload reference set" }).click();
@@ -89,11 +124,24 @@ test("a reference set uploaded from its page (manifest and images) is stored, su
   await expect(row).toContainText(`runs of prompt set ${set} v1`);
 });
 
-test("a bad reference set upload from the page shows what is wrong per file and stores nothing", async ({ page, request }, info) => {
+test("a bad reference set upload from the page shows what is wrong per file and stores nothing", async ({
+  page,
+  request,
+}, info) => {
   const [good] = await makeSamples(["a teal ring"], 1);
-  const manifest = [JSON.stringify({ file: good!.name, prompt: "a teal ring" }), JSON.stringify({ file: "fake.png", prompt: "a teal ring" })].join("\n");
+  const manifest = [
+    JSON.stringify({ file: good!.name, prompt: "a teal ring" }),
+    JSON.stringify({ file: "fake.png", prompt: "a teal ring" }),
+  ].join("\n");
   const zipPath = info.outputPath("bad-ref.zip");
-  await fs.writeFile(zipPath, await zipBuffer([{ name: "manifest.jsonl", data: Buffer.from(manifest) }, { name: good!.name, data: good!.data }, { name: "fake.png", data: Buffer.from("not an image") }]));
+  await fs.writeFile(
+    zipPath,
+    await zipBuffer([
+      { name: "manifest.jsonl", data: Buffer.from(manifest) },
+      { name: good!.name, data: good!.data },
+      { name: "fake.png", data: Buffer.from("not an image") },
+    ]),
+  );
   const name = uniqueName("ui-refbad");
 
   await page.goto("/reference-sets/upload");

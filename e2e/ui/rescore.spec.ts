@@ -4,7 +4,11 @@ import { markFailed, moveScoresToEvaluator, uploadBatch, waitStatus } from "../r
 
 test.describe("run page: leaderboard link, retry and re-score", () => {
   test("a failed run is retried from its page and its progress is followed until scored", async ({ page, request }) => {
-    const { res } = await uploadBatch(request, { variant: uniqueName("ui-retry"), guidance: 2, prompts: ["a purple square", "an orange circle"] });
+    const { res } = await uploadBatch(request, {
+      variant: uniqueName("ui-retry"),
+      guidance: 2,
+      prompts: ["a purple square", "an orange circle"],
+    });
     const { id, leaderboard } = await res.json();
     await waitStatus(request, id, "scored");
     markFailed(id, "gave up after 3 attempts: the e2e worker stopped");
@@ -23,8 +27,15 @@ test.describe("run page: leaderboard link, retry and re-score", () => {
     await page.screenshot({ path: "test-results/run-retried.png", fullPage: true });
   });
 
-  test("the run page offers to re-score a run that lacks the installed evaluator's scores, and does it", async ({ page, request }) => {
-    const { res } = await uploadBatch(request, { variant: uniqueName("ui-rescore"), guidance: 4, prompts: ["a black star"] });
+  test("the run page offers to re-score a run that lacks the installed evaluator's scores, and does it", async ({
+    page,
+    request,
+  }) => {
+    const { res } = await uploadBatch(request, {
+      variant: uniqueName("ui-rescore"),
+      guidance: 4,
+      prompts: ["a black star"],
+    });
     const { id } = await res.json();
     await waitStatus(request, id, "scored");
     moveScoresToEvaluator(id, `other-clip@${uniqueName("ui").slice(-8)}`);

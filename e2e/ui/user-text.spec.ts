@@ -37,11 +37,20 @@ async function rendersLeftToRight(page: Page, selector: string, word: string): P
   );
 }
 
-test("a 10,000-character prompt and an unclosed RLO in the sampler neither widen nor reverse the run page", async ({ page, request }) => {
+test("a 10,000-character prompt and an unclosed RLO in the sampler neither widen nor reverse the run page", async ({
+  page,
+  request,
+}) => {
   const longPrompt = Array.from({ length: 10_000 }, (_, i) => "abcdefghij"[i % 10]).join("");
   const samples = await makeSamples([longPrompt, "a short prompt"], 2);
   const fd = new FormData();
-  const fields = { variant: uniqueName("ui-text"), conditioningType: "other", guidanceScale: "2", sampler: `ddim${RLO}evil`, steps: "50" };
+  const fields = {
+    variant: uniqueName("ui-text"),
+    conditioningType: "other",
+    guidanceScale: "2",
+    sampler: `ddim${RLO}evil`,
+    steps: "50",
+  };
   for (const [k, v] of Object.entries(fields)) fd.append(k, v);
   fd.append("manifest", new Blob([manifestJsonl(samples)]), "manifest.jsonl");
   for (const s of samples) fd.append("images", new Blob([new Uint8Array(s.data)]), s.name);
@@ -49,7 +58,9 @@ test("a 10,000-character prompt and an unclosed RLO in the sampler neither widen
   expect(res.status(), await res.text()).toBe(202);
   const { id } = (await res.json()) as { id: string };
   await expect
-    .poll(async () => ((await (await request.get(`/api/v1/runs/${id}`)).json()) as { status: string }).status, { timeout: 60_000 })
+    .poll(async () => ((await (await request.get(`/api/v1/runs/${id}`)).json()) as { status: string }).status, {
+      timeout: 60_000,
+    })
     .toBe("scored");
 
   await page.goto(`/runs/${id}`);
@@ -72,7 +83,10 @@ test("a 10,000-character prompt and an unclosed RLO in the sampler neither widen
   // The sampler's override stays inside its isolate: " · 50 steps" after it reads left to right.
   const sampler = page.locator("[data-user-text]", { hasText: "ddim" });
   await expect(sampler).toHaveCount(1);
-  expect(await sampler.evaluate((el) => [el.getAttribute("dir"), getComputedStyle(el).unicodeBidi])).toEqual(["auto", "isolate"]);
+  expect(await sampler.evaluate((el) => [el.getAttribute("dir"), getComputedStyle(el).unicodeBidi])).toEqual([
+    "auto",
+    "isolate",
+  ]);
   await sampler.evaluate((el) => el.setAttribute("id", "sampler-under-test"));
   expect(await rendersLeftToRight(page, "#sampler-under-test", "steps")).toBe(true);
 
@@ -94,12 +108,18 @@ test("a variant's long description and right-to-left model name stay inside thei
   const name = uniqueName("ui-rtl");
   const description = "x".repeat(5000);
   const model = `\u05de\u05d5\u05d3\u05dc${RLO}v2`;
-  const res = await request.post("/api/v1/variants", { data: { name, conditioningType: "other", description, model }, headers: auth() });
+  const res = await request.post("/api/v1/variants", {
+    data: { name, conditioningType: "other", description, model },
+    headers: auth(),
+  });
   expect(res.status(), await res.text()).toBe(201);
   await page.goto(`/variants/${name}`);
   await expect(page.getByRole("heading", { level: 1 })).toContainText(name);
   expect(await horizontalOverflow(page)).toBeLessThanOrEqual(1);
   const shown = page.locator("[data-user-text]", { hasText: "\u05de\u05d5\u05d3\u05dc" });
-  expect(await shown.evaluate((el) => [el.getAttribute("dir"), getComputedStyle(el).unicodeBidi])).toEqual(["auto", "isolate"]);
+  expect(await shown.evaluate((el) => [el.getAttribute("dir"), getComputedStyle(el).unicodeBidi])).toEqual([
+    "auto",
+    "isolate",
+  ]);
   await expect(page.locator("[data-user-text][title]", { hasText: "xxxx" })).toHaveAttribute("title", description);
 });

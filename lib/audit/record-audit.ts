@@ -14,6 +14,13 @@ export type AuditEntry = {
 
 export function recordAudit(tx: DbOrTx, actor: Actor, entry: AuditEntry): void {
   tx.insert(auditLog)
-    .values({ apiKeyId: actor.id, apiKeyName: actor.name, action: entry.action, targetType: entry.targetType, targetId: entry.targetId, details: entry.details ?? {} })
+    .values({
+      apiKeyId: actor.id,
+      apiKeyName: actor.name,
+      action: entry.action,
+      targetType: entry.targetType,
+      targetId: entry.targetId,
+      details: entry.details ?? {},
+    })
     .run();
 }

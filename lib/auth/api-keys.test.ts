@@ -34,7 +34,11 @@ describe("API keys", () => {
   });
 
   it("are managed from the command line", () => {
-    const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", path.resolve(ENTRY_POINTS.apikey), ...args], { encoding: "utf8", env: process.env });
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", path.resolve(ENTRY_POINTS.apikey), ...args], {
+        encoding: "utf8",
+        env: process.env,
+      });
     const created = cli("create", "--name", "laptop");
     expect(created.status).toBe(0);
     const secret = /t2i_[A-Za-z0-9_-]{43}/.exec(created.stdout)![0];
@@ -48,7 +52,10 @@ describe("API keys", () => {
     expect(listed.stdout).not.toContain(secret);
     expect(cli("revoke", "--id", id).status).toBe(0);
     expect(verifyApiKey(secret)).toBeUndefined();
-    expect(cli("revoke", "--id", "key_nope")).toMatchObject({ status: 1, stderr: expect.stringContaining("no API key") });
+    expect(cli("revoke", "--id", "key_nope")).toMatchObject({
+      status: 1,
+      stderr: expect.stringContaining("no API key"),
+    });
     expect(cli("--help")).toMatchObject({ status: 0, stdout: expect.stringContaining("create --name NAME") });
     expect(cli("frobnicate").status).toBe(2);
     const typo = cli("create", "--nmae", "x");
@@ -57,13 +64,23 @@ describe("API keys", () => {
   });
 
   it("are admin unless made with --role submitter; an unknown role is refused", () => {
-    const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", path.resolve(ENTRY_POINTS.apikey), ...args], { encoding: "utf8", env: process.env });
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", path.resolve(ENTRY_POINTS.apikey), ...args], {
+        encoding: "utf8",
+        env: process.env,
+      });
     const admin = cli("create", "--name", "server-admin");
     expect(admin.stdout).toContain("with role admin");
     const sub = cli("create", "--name", "alice", "--role", "submitter");
     expect(sub.stdout).toContain("with role submitter");
-    expect(verifyApiKey(/t2i_[A-Za-z0-9_-]{43}/.exec(sub.stdout)![0])).toMatchObject({ name: "alice", role: "submitter" });
-    expect(cli("create", "--name", "x", "--role", "owner")).toMatchObject({ status: 2, stderr: expect.stringContaining("--role must be admin or submitter") });
+    expect(verifyApiKey(/t2i_[A-Za-z0-9_-]{43}/.exec(sub.stdout)![0])).toMatchObject({
+      name: "alice",
+      role: "submitter",
+    });
+    expect(cli("create", "--name", "x", "--role", "owner")).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining("--role must be admin or submitter"),
+    });
     expect(cli("list").stdout).toMatch(/submitter/);
     expect(createApiKey("direct").role).toBe("admin");
     expect(() => createApiKey("bad", "root" as never)).toThrow(expect.objectContaining({ status: 422 }));

@@ -38,11 +38,18 @@ export function createApiKey(name: string, role: ApiKeyRole = "admin"): ApiKeyIn
   const parsed = apiKeyNameSchema.safeParse(name);
   if (!parsed.success) throw validationError(parsed.error, "API key name");
   const parsedRole = apiKeyRoleSchema.safeParse(role);
-  if (!parsedRole.success) throw new AppError("validation_failed", `unknown role "${role}": use ${apiKeyRoleSchema.options.join(" or ")}`);
+  if (!parsedRole.success)
+    throw new AppError("validation_failed", `unknown role "${role}": use ${apiKeyRoleSchema.options.join(" or ")}`);
   const secret = API_KEY_PREFIX + randomBytes(32).toString("base64url");
   const row = getDb()
     .insert(apiKeys)
-    .values({ id: newId("key"), name: parsed.data, role: parsedRole.data, keyHash: hashSecret(secret), prefix: secret.slice(0, SHOWN_CHARS) })
+    .values({
+      id: newId("key"),
+      name: parsed.data,
+      role: parsedRole.data,
+      keyHash: hashSecret(secret),
+      prefix: secret.slice(0, SHOWN_CHARS),
+    })
     .returning()
     .get();
   return { ...info(row), secret };
@@ -52,11 +59,18 @@ export function createApiKey(name: string, role: ApiKeyRole = "admin"): ApiKeyIn
 export function verifyApiKey(secret: string): ApiKeyInfo | undefined {
   if (typeof secret !== "string" || !secret.startsWith(API_KEY_PREFIX) || secret.length > 200) return undefined;
   const db = getDb();
-  const row = db.select().from(apiKeys).where(eq(apiKeys.keyHash, hashSecret(secret))).get();
+  const row = db
+    .select()
+    .from(apiKeys)
+    .where(eq(apiKeys.keyHash, hashSecret(secret)))
+    .get();
   if (!row || row.revokedAt) return undefined;
   const now = Date.now();
   if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    db.update(apiKeys).set({ lastUsedAt: new Date(now) }).where(eq(apiKeys.id, row.id)).run();
+    db.update(apiKeys)
+      .set({ lastUsedAt: new Date(now) })
+      .where(eq(apiKeys.id, row.id))
+      .run();
     row.lastUsedAt = new Date(now);
   }
   return info(row);

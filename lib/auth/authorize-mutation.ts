@@ -31,18 +31,26 @@ export function authorizeMutation(actor: Actor, target: MutationTarget, verb: st
     reason === "no_owner"
       ? `it has no owner (demo data or made before ownership was recorded), so only an admin key may`
       : `it was created by another API key; only that key or an admin key may`;
-  throw new AppError("forbidden", `API key "${actor.name}" (role ${actor.role}) may not ${verb} ${target.kind} ${target.id}: ${why}`, {
-    reason,
-    role: actor.role,
-    ownerKeyId: target.ownerKeyId,
-  });
+  throw new AppError(
+    "forbidden",
+    `API key "${actor.name}" (role ${actor.role}) may not ${verb} ${target.kind} ${target.id}: ${why}`,
+    {
+      reason,
+      role: actor.role,
+      ownerKeyId: target.ownerKeyId,
+    },
+  );
 }
 
 /** Throws AppError 403 unless `actor` is an admin key; `what` names the guarded thing ("read the audit log"). */
 export function requireAdmin(actor: Actor, what: string): void {
   if (isAdmin(actor)) return;
-  throw new AppError("forbidden", `API key "${actor.name}" (role ${actor.role}) may not ${what}: that needs an admin key (npm run apikey -- create --name NAME on the server)`, {
-    reason: "admin_only",
-    role: actor.role,
-  });
+  throw new AppError(
+    "forbidden",
+    `API key "${actor.name}" (role ${actor.role}) may not ${what}: that needs an admin key (npm run apikey -- create --name NAME on the server)`,
+    {
+      reason: "admin_only",
+      role: actor.role,
+    },
+  );
 }

@@ -5,13 +5,20 @@ import { getDb } from "../../db/client";
 import { workerTokens } from "../../db/schema";
 import { requireWorkerToken } from "../http/auth";
 import { createApiKey } from "./api-keys";
-import { createWorkerToken, listWorkerTokens, recordDeclaredVariants, revokeWorkerToken, verifyWorkerToken } from "./worker-tokens";
+import {
+  createWorkerToken,
+  listWorkerTokens,
+  recordDeclaredVariants,
+  revokeWorkerToken,
+  verifyWorkerToken,
+} from "./worker-tokens";
 import { ENTRY_POINTS } from "../core/entry-points";
 import { dataDirPerTest } from "../../tools/test-support/setup";
 
 dataDirPerTest();
 
-const req = (auth?: string) => new Request("http://localhost/api/v1/worker/claim", { method: "POST", headers: auth ? { authorization: auth } : {} });
+const req = (auth?: string) =>
+  new Request("http://localhost/api/v1/worker/claim", { method: "POST", headers: auth ? { authorization: auth } : {} });
 
 describe("worker tokens", () => {
   it("return the secret once, store only its hash, verify until revoked, and are not API keys", () => {
@@ -23,12 +30,18 @@ describe("worker tokens", () => {
     expect(raw).not.toContain(token.secret.slice(13));
     expect(getDb().select().from(workerTokens).get()!.tokenHash).toMatch(/^[0-9a-f]{64}$/);
 
-    expect(verifyWorkerToken(token.secret)).toMatchObject({ id: token.id, name: "gpu-1", lastSeenAt: expect.any(Date) });
+    expect(verifyWorkerToken(token.secret)).toMatchObject({
+      id: token.id,
+      name: "gpu-1",
+      lastSeenAt: expect.any(Date),
+    });
     expect(requireWorkerToken(req(`Bearer ${token.secret}`)).id).toBe(token.id);
     const key = createApiKey("not-a-worker");
     expect(() => requireWorkerToken(req(`Bearer ${key.secret}`))).toThrow(/API keys are not accepted here/);
     expect(() => requireWorkerToken(req())).toThrow(expect.objectContaining({ status: 401 }));
-    expect(() => requireWorkerToken(req("Bearer t2iw_wrong"))).toThrow(expect.objectContaining({ status: 401, headers: { "WWW-Authenticate": 'Bearer realm="t2i-eval"' } }));
+    expect(() => requireWorkerToken(req("Bearer t2iw_wrong"))).toThrow(
+      expect.objectContaining({ status: 401, headers: { "WWW-Authenticate": 'Bearer realm="t2i-eval"' } }),
+    );
 
     recordDeclaredVariants(verifyWorkerToken(token.secret)!, ["b", "a", "b"]);
     expect(listWorkerTokens()).toMatchObject([{ id: token.id, variants: ["a", "b"] }]);
@@ -41,7 +54,11 @@ describe("worker tokens", () => {
   });
 
   it("are managed from the command line", () => {
-    const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", path.resolve(ENTRY_POINTS.workerToken), ...args], { encoding: "utf8", env: process.env });
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", path.resolve(ENTRY_POINTS.workerToken), ...args], {
+        encoding: "utf8",
+        env: process.env,
+      });
     const created = cli("create", "--name", "h100-box");
     expect(created.status, created.stderr).toBe(0);
     const secret = /t2iw_[A-Za-z0-9_-]{43}/.exec(created.stdout)![0];
@@ -55,7 +72,10 @@ describe("worker tokens", () => {
     expect(listed.stdout).not.toContain(secret);
     expect(cli("revoke", "--id", id).status).toBe(0);
     expect(verifyWorkerToken(secret)).toBeUndefined();
-    expect(cli("revoke", "--id", "wtk_nope")).toMatchObject({ status: 1, stderr: expect.stringContaining("no worker token") });
+    expect(cli("revoke", "--id", "wtk_nope")).toMatchObject({
+      status: 1,
+      stderr: expect.stringContaining("no worker token"),
+    });
     expect(cli("--help")).toMatchObject({ status: 0, stdout: expect.stringContaining("create --name NAME") });
     expect(cli("create").status).toBe(2);
     expect(cli("frobnicate").status).toBe(2);

@@ -30,7 +30,12 @@ export function createWorkerToken(name: string): WorkerTokenInfo & { secret: str
   const secret = WORKER_TOKEN_PREFIX + randomBytes(32).toString("base64url");
   const row = getDb()
     .insert(workerTokens)
-    .values({ id: newId("wtk"), name: parsed.data, tokenHash: hashSecret(secret), prefix: secret.slice(0, SHOWN_CHARS) })
+    .values({
+      id: newId("wtk"),
+      name: parsed.data,
+      tokenHash: hashSecret(secret),
+      prefix: secret.slice(0, SHOWN_CHARS),
+    })
     .returning()
     .get();
   return { ...info(row), secret };
@@ -40,10 +45,17 @@ export function createWorkerToken(name: string): WorkerTokenInfo & { secret: str
 export function verifyWorkerToken(secret: string, now = Date.now()): WorkerTokenInfo | undefined {
   if (typeof secret !== "string" || !secret.startsWith(WORKER_TOKEN_PREFIX) || secret.length > 200) return undefined;
   const db = getDb();
-  const row = db.select().from(workerTokens).where(eq(workerTokens.tokenHash, hashSecret(secret))).get();
+  const row = db
+    .select()
+    .from(workerTokens)
+    .where(eq(workerTokens.tokenHash, hashSecret(secret)))
+    .get();
   if (!row || row.revokedAt) return undefined;
   if (!row.lastSeenAt || now - row.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
-    db.update(workerTokens).set({ lastSeenAt: new Date(now) }).where(eq(workerTokens.id, row.id)).run();
+    db.update(workerTokens)
+      .set({ lastSeenAt: new Date(now) })
+      .where(eq(workerTokens.id, row.id))
+      .run();
     row.lastSeenAt = new Date(now);
   }
   return info(row);
@@ -57,7 +69,12 @@ export function recordDeclaredVariants(token: WorkerTokenInfo, declared: readonl
 }
 
 export function listWorkerTokens(): WorkerTokenInfo[] {
-  return getDb().select().from(workerTokens).orderBy(desc(workerTokens.createdAt), desc(workerTokens.id)).all().map(info);
+  return getDb()
+    .select()
+    .from(workerTokens)
+    .orderBy(desc(workerTokens.createdAt), desc(workerTokens.id))
+    .all()
+    .map(info);
 }
 
 /** Revokes a token by id (idempotent); throws 404 for an unknown id. Its leases run out and its tasks go back to the queue. */

@@ -4,7 +4,10 @@ import { describe, expect, it } from "vitest";
 import { specFor } from "../../scripts/bench/resize-deviation";
 import { ImageInputError, inspectImage, preprocessImage } from "./preprocess";
 
-const strip = (width: number, height: number) => sharp({ create: { width, height, channels: 3, background: "#808080" } }).png().toBuffer();
+const strip = (width: number, height: number) =>
+  sharp({ create: { width, height, channels: 3, background: "#808080" } })
+    .png()
+    .toBuffer();
 
 async function refusal(p: Promise<unknown>): Promise<ImageInputError> {
   const e = await p.then(

@@ -36,7 +36,12 @@ describe("ClipEvaluator", () => {
 
   it("gives bad images an error entry and still embeds the others", async () => {
     const good = (await modeImages())[0]!.data;
-    const out = await ev.embedImages([good, Buffer.from("not an image"), good, () => Promise.reject(new Error("ENOENT: gone"))]);
+    const out = await ev.embedImages([
+      good,
+      Buffer.from("not an image"),
+      good,
+      () => Promise.reject(new Error("ENOENT: gone")),
+    ]);
     expect(out[0]!.embedding).toBeDefined();
     expect(out[1]!.error?.code).toBe("image_unreadable");
     expect(out[2]!.embedding).toBeDefined();
@@ -65,7 +70,7 @@ describe("ClipEvaluator", () => {
     expect(t!.tokenCount).toBeGreaterThan(77);
   });
 
-  it("tokenizes like CLIP (\"a red square\" → 49406 320 736 3999 49407) with html and whitespace cleanup", () => {
+  it('tokenizes like CLIP ("a red square" → 49406 320 736 3999 49407) with html and whitespace cleanup', () => {
     expect(ev.tokenizer.encode("a red square").ids).toEqual([49406, 320, 736, 3999, 49407]);
     expect(ev.tokenizer.encode("  A   RED\tsquare ").ids).toEqual([49406, 320, 736, 3999, 49407]);
     expect(ev.tokenizer.encode("a &amp; b").ids).toEqual(ev.tokenizer.encode("a & b").ids);
@@ -74,7 +79,14 @@ describe("ClipEvaluator", () => {
   it("has an identity naming every model file's SHA256, which changes with any file", async () => {
     const id = ev.identity;
     expect(id.isFixture).toBe(true);
-    expect(id.files.map((f) => f.path)).toEqual(expect.arrayContaining(["onnx/vision_model.onnx", "onnx/text_model.onnx", "tokenizer.json", "preprocessor_config.json"]));
+    expect(id.files.map((f) => f.path)).toEqual(
+      expect.arrayContaining([
+        "onnx/vision_model.onnx",
+        "onnx/text_model.onnx",
+        "tokenizer.json",
+        "preprocessor_config.json",
+      ]),
+    );
     for (const f of id.files) expect(f.sha256).toMatch(/^[0-9a-f]{64}$/);
     const copy = await fs.mkdtemp(path.join(os.tmpdir(), "clip-copy-"));
     await fs.cp(FIXTURE_MODEL_DIR, copy, { recursive: true });
@@ -100,6 +112,8 @@ describe("ClipEvaluator", () => {
 
   it("explains a missing folder or variant", async () => {
     await expect(ClipEvaluator.load("/nonexistent/model")).rejects.toThrow(/does not exist/);
-    await expect(ClipEvaluator.load(FIXTURE_MODEL_DIR, { variant: "quantized" })).rejects.toThrow(/vision_model_quantized.onnx/);
+    await expect(ClipEvaluator.load(FIXTURE_MODEL_DIR, { variant: "quantized" })).rejects.toThrow(
+      /vision_model_quantized.onnx/,
+    );
   });
 });

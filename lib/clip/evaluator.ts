@@ -22,7 +22,8 @@ export const DEFAULT_BATCH_SIZE = 16;
 
 export type TextEmbedding = { embedding: Float32Array; truncated: boolean; tokenCount: number };
 export type ItemError = { code: ImageErrorCode | "inference_failed"; message: string };
-export type ImageEmbedding = { embedding: Float32Array; error?: undefined } | { embedding?: undefined; error: ItemError };
+export type ImageEmbedding =
+  { embedding: Float32Array; error?: undefined } | { embedding?: undefined; error: ItemError };
 
 /** An encoded image file, or a function that reads it when its batch comes up. */
 export type ImageSource = Buffer | (() => Promise<Buffer>);
@@ -59,8 +60,18 @@ export class ClipEvaluator {
       openTower(folder.files.text, "text_embeds", sessionOptions),
     ]);
     const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a positive integer, got ${batchSize}`);
-    return new ClipEvaluator(folder, identity, tokenizer, vision, text, batchSize, opts.maxImagePixels ?? config().maxImagePixels, threads);
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new Error(`batch size must be a positive integer, got ${batchSize}`);
+    return new ClipEvaluator(
+      folder,
+      identity,
+      tokenizer,
+      vision,
+      text,
+      batchSize,
+      opts.maxImagePixels ?? config().maxImagePixels,
+      threads,
+    );
   }
 
   get dim(): number {
@@ -84,7 +95,9 @@ export class ClipEvaluator {
         } else throw new Error(`text model has an unexpected input "${name}"`);
       }
       const rows = await runTower(this.text, feeds, tokenized.length);
-      rows.forEach((embedding, i) => out.push({ embedding, truncated: tokenized[i]!.truncated, tokenCount: tokenized[i]!.tokenCount }));
+      rows.forEach((embedding, i) =>
+        out.push({ embedding, truncated: tokenized[i]!.truncated, tokenCount: tokenized[i]!.tokenCount }),
+      );
       onProgress?.(out.length, prompts.length);
     }
     return out;
@@ -102,9 +115,11 @@ export class ClipEvaluator {
           (typeof src === "function" ? src() : Promise.resolve(src))
             .then((buf) => preprocessImage(buf, this.folder.image, this.maxImagePixels))
             .then(
-            (t) => t,
+              (t) => t,
               (e: unknown) =>
-                e instanceof ImageInputError ? e : new ImageInputError("image_unreadable", e instanceof Error ? e.message : String(e)),
+                e instanceof ImageInputError
+                  ? e
+                  : new ImageInputError("image_unreadable", e instanceof Error ? e.message : String(e)),
             ),
         ),
       );
@@ -122,7 +137,11 @@ export class ClipEvaluator {
         const { cropHeight: H, cropWidth: W } = this.folder.image;
         const pixels = new Float32Array(ok.length * 3 * H * W);
         ok.forEach((i, row) => pixels.set(batch[i] as Float32Array, row * 3 * H * W));
-        const rows = await runTower(this.vision, { [this.vision.session.inputNames[0]!]: toInput(this.vision, pixels, [ok.length, 3, H, W]) }, ok.length);
+        const rows = await runTower(
+          this.vision,
+          { [this.vision.session.inputNames[0]!]: toInput(this.vision, pixels, [ok.length, 3, H, W]) },
+          ok.length,
+        );
         ok.forEach((i, row) => (out[start + i] = { embedding: rows[row]! }));
       }
       done += batch.length;
@@ -136,7 +155,11 @@ export class ClipEvaluator {
   }
 }
 
-async function openTower(file: string, preferredOutput: string, options: ort.InferenceSession.SessionOptions): Promise<Tower> {
+async function openTower(
+  file: string,
+  preferredOutput: string,
+  options: ort.InferenceSession.SessionOptions,
+): Promise<Tower> {
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(file, options);
@@ -199,7 +222,14 @@ function fromHalf(src: Uint16Array): Float32Array {
     const sign = h & 0x8000 ? -1 : 1;
     const exp = (h >> 10) & 0x1f;
     const mant = h & 0x3ff;
-    out[i] = exp === 0 ? sign * 2 ** -14 * (mant / 1024) : exp === 31 ? (mant ? NaN : sign * Infinity) : sign * 2 ** (exp - 15) * (1 + mant / 1024);
+    out[i] =
+      exp === 0
+        ? sign * 2 ** -14 * (mant / 1024)
+        : exp === 31
+          ? mant
+            ? NaN
+            : sign * Infinity
+          : sign * 2 ** (exp - 15) * (1 + mant / 1024);
   }
   return out;
 }

@@ -44,7 +44,10 @@ export async function evaluatorIdentity(folder: ModelFolder): Promise<EvaluatorI
     (x): x is string => x !== undefined,
   );
   const files = await Promise.all(
-    list.map(async (abs) => ({ path: path.relative(folder.dir, abs).split(path.sep).join("/"), sha256: await sha256File(abs) })),
+    list.map(async (abs) => ({
+      path: path.relative(folder.dir, abs).split(path.sep).join("/"),
+      sha256: await sha256File(abs),
+    })),
   );
   files.sort((a, b) => a.path.localeCompare(b.path));
   const digest = createHash("sha256");

@@ -20,7 +20,10 @@ export const preprocessorConfigSchema = z.object({
   do_center_crop: z.boolean().default(true),
   crop_size: sizeSchema.default({ height: 224, width: 224 }),
   do_rescale: z.boolean().default(true),
-  rescale_factor: z.number().positive().default(1 / 255),
+  rescale_factor: z
+    .number()
+    .positive()
+    .default(1 / 255),
   do_normalize: z.boolean().default(true),
   image_mean: z.array(z.number()).length(3).default([0.48145466, 0.4578275, 0.40821073]),
   image_std: z.array(z.number().positive()).length(3).default([0.26862954, 0.26130258, 0.27577711]),
@@ -68,7 +71,14 @@ export type ModelFolder = {
   contextLength: number;
   /** True for the random-weight test fixtures written by scripts/fixtures/make-fixture-model.ts. */
   isFixture: boolean;
-  files: { config: string; preprocessor: string; tokenizer: string; tokenizerConfig?: string; vision: string; text: string };
+  files: {
+    config: string;
+    preprocessor: string;
+    tokenizer: string;
+    tokenizerConfig?: string;
+    vision: string;
+    text: string;
+  };
 };
 
 export class ModelFolderError extends Error {
@@ -141,7 +151,9 @@ export async function readModelFolder(dir: string, variant: ModelVariant = "fp32
   const crop = sizeToEdge(pp.crop_size);
   if (pp.resample !== 3) {
     // 3 is PIL's BICUBIC, the CLIP reference; we only implement that filter.
-    throw new ModelFolderError(`preprocessor_config.json asks for resample=${pp.resample}; only bicubic (3) is supported`);
+    throw new ModelFolderError(
+      `preprocessor_config.json asks for resample=${pp.resample}; only bicubic (3) is supported`,
+    );
   }
 
   let name = path.basename(abs);

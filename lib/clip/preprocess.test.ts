@@ -52,9 +52,9 @@ describe("preprocessImage", () => {
 
   it("converts CMYK like PIL 9.4's cmyk2rgb (R = nk − round(C·nk/255), nk = 255 − K), not through a profile", async () => {
     // Hand-worked: C = 246, K = 176 → nk = 79, t = 246·79 + 128 = 19562, ((76 + 19562) >> 8) = 76 → R = 3.
-    expect([...cmykToRgbLikePil(Uint8Array.from([246, 0, 255, 176, 0, 0, 0, 0, 255, 128, 10, 0, 9, 9, 9, 255]))]).toEqual([
-      3, 79, 0, 255, 255, 255, 0, 127, 245, 0, 0, 0,
-    ]);
+    expect([
+      ...cmykToRgbLikePil(Uint8Array.from([246, 0, 255, 176, 0, 0, 0, 0, 255, 128, 10, 0, 9, 9, 9, 255])),
+    ]).toEqual([3, 79, 0, 255, 255, 255, 0, 127, 245, 0, 0, 0]);
     expect((await sharp(fixture("cmyk.jpg")).metadata()).space).toBe("cmyk");
   });
 
@@ -95,16 +95,27 @@ describe("preprocessImage", () => {
     const h = 30;
     const g8 = Uint8Array.from({ length: w * h }, (_, i) => (i * 7) % 256);
     const g16 = Uint16Array.from(g8, (v) => v * 256 + 0xff);
-    const png8 = await sharp(g8, { raw: { width: w, height: h, channels: 1 } }).png().toBuffer();
-    const png16 = await sharp(g16, { raw: { width: w, height: h, channels: 1 } }).toColourspace("grey16").png().toBuffer();
+    const png8 = await sharp(g8, { raw: { width: w, height: h, channels: 1 } })
+      .png()
+      .toBuffer();
+    const png16 = await sharp(g16, { raw: { width: w, height: h, channels: 1 } })
+      .toColourspace("grey16")
+      .png()
+      .toBuffer();
     expect((await sharp(png16).metadata()).depth).toBe("ushort");
     expect(meanAbs(await preprocessImage(png16, spec, 1e9), await preprocessImage(png8, spec, 1e9))).toBe(0);
   });
 
   it("takes the first frame of an animated GIF", async () => {
-    const red = await sharp({ create: { width: 40, height: 40, channels: 3, background: "#ff0000" } }).png().toBuffer();
-    const blue = await sharp({ create: { width: 40, height: 40, channels: 3, background: "#0000ff" } }).png().toBuffer();
-    const gif = await sharp([red, blue], { join: { animated: true } }).gif().toBuffer();
+    const red = await sharp({ create: { width: 40, height: 40, channels: 3, background: "#ff0000" } })
+      .png()
+      .toBuffer();
+    const blue = await sharp({ create: { width: 40, height: 40, channels: 3, background: "#0000ff" } })
+      .png()
+      .toBuffer();
+    const gif = await sharp([red, blue], { join: { animated: true } })
+      .gif()
+      .toBuffer();
     expect((await sharp(gif).metadata()).pages).toBe(2);
     const t = await preprocessImage(gif, spec, 1e9);
     const redLevel = (1 - spec.mean[0]) / spec.std[0];
@@ -113,7 +124,9 @@ describe("preprocessImage", () => {
   });
 
   it("refuses a PNG declaring 100000×100000 pixels before decoding", async () => {
-    const small = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#808080" } }).png().toBuffer();
+    const small = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#808080" } })
+      .png()
+      .toBuffer();
     const bomb = pngDeclaring(small, 100_000, 100_000);
     await expect(inspectImage(bomb, 40_000_000)).rejects.toMatchObject({ code: "image_too_large" });
     await expect(preprocessImage(bomb, spec, 40_000_000)).rejects.toThrow(/100000×100000 .* over the limit/);

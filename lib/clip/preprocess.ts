@@ -34,7 +34,11 @@ sharp.cache(false);
  * resize: shortest side to N makes N² × aspect ratio pixels (a 1×19000 PNG would become
  * 224×4,256,000). Throws ImageInputError.
  */
-export async function inspectImage(input: Buffer, maxPixels: number, maxAspectRatio = config().maxAspectRatio): Promise<ImageInfo> {
+export async function inspectImage(
+  input: Buffer,
+  maxPixels: number,
+  maxAspectRatio = config().maxAspectRatio,
+): Promise<ImageInfo> {
   let meta: Metadata;
   try {
     meta = await sharp(input, { limitInputPixels: false }).metadata();
@@ -43,7 +47,10 @@ export async function inspectImage(input: Buffer, maxPixels: number, maxAspectRa
   }
   const format = meta.format ?? "unknown";
   if (!(ACCEPTED_FORMATS as readonly string[]).includes(format)) {
-    throw new ImageInputError("image_unsupported_type", `unsupported image type "${format}"; accepted: PNG, JPEG, WebP, GIF`);
+    throw new ImageInputError(
+      "image_unsupported_type",
+      `unsupported image type "${format}"; accepted: PNG, JPEG, WebP, GIF`,
+    );
   }
   const width = meta.width ?? 0;
   const height = meta.pageHeight ?? meta.height ?? 0;
@@ -66,7 +73,10 @@ export async function inspectImage(input: Buffer, maxPixels: number, maxAspectRa
 
 function shortSharpMessage(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
-  return m.split("\n")[0]!.replace(/^Input buffer /, "").slice(0, 200);
+  return m
+    .split("\n")[0]!
+    .replace(/^Input buffer /, "")
+    .slice(0, 200);
 }
 
 /** Output size of CLIPImageProcessor's resize: shortest side to `edge`, the other side truncated. */
@@ -76,7 +86,11 @@ export function resizeTarget(width: number, height: number, edge: number): { wid
 }
 
 /** Decodes one image into the normalised CHW tensor data the vision tower expects. */
-export async function preprocessImage(input: Buffer, spec: ImagePipelineSpec, maxPixels: number): Promise<Float32Array> {
+export async function preprocessImage(
+  input: Buffer,
+  spec: ImagePipelineSpec,
+  maxPixels: number,
+): Promise<Float32Array> {
   const info = await inspectImage(input, maxPixels);
   let rgb: RgbImage;
   try {

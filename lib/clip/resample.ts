@@ -36,7 +36,8 @@ function coefficients(inSize: number, outSize: number): Coeffs {
     }
     for (let x = 0; x < xcount; x++) {
       const w = ww !== 0 ? k[x]! / ww : k[x]!;
-      kernel[xx * ksize + x] = w < 0 ? Math.trunc(-0.5 + w * (1 << PRECISION_BITS)) : Math.trunc(0.5 + w * (1 << PRECISION_BITS));
+      kernel[xx * ksize + x] =
+        w < 0 ? Math.trunc(-0.5 + w * (1 << PRECISION_BITS)) : Math.trunc(0.5 + w * (1 << PRECISION_BITS));
     }
     bounds[xx * 2] = xmin;
     bounds[xx * 2 + 1] = xcount;

@@ -33,7 +33,8 @@ export type ResolvedModel = { dir: string; variant: ModelVariant };
 export function resolveModel(explicit?: string, variant?: ModelVariant): ResolvedModel {
   const cfg = config();
   const named = explicit ?? cfg.modelDir;
-  if (named !== undefined && Object.hasOwn(NAMED_MODELS, named)) return { dir: NAMED_MODELS[named]!, variant: variant ?? cfg.modelVariant };
+  if (named !== undefined && Object.hasOwn(NAMED_MODELS, named))
+    return { dir: NAMED_MODELS[named]!, variant: variant ?? cfg.modelVariant };
   if (explicit) return { dir: path.resolve(explicit), variant: variant ?? cfg.modelVariant };
   if (cfg.modelDir) return { dir: cfg.modelDir, variant: variant ?? cfg.modelVariant };
   const installed = findInstalledModel(cfg.modelsDir);

@@ -57,7 +57,11 @@ export class ClipTokenizer {
     this.padId = ids.pad;
   }
 
-  static async fromFiles(tokenizerPath: string, tokenizerConfigPath: string | undefined, contextLength: number): Promise<ClipTokenizer> {
+  static async fromFiles(
+    tokenizerPath: string,
+    tokenizerConfigPath: string | undefined,
+    contextLength: number,
+  ): Promise<ClipTokenizer> {
     const json = JSON.parse(await fs.readFile(tokenizerPath, "utf8")) as Record<string, unknown>;
     const cfg = tokenizerConfigPath
       ? (JSON.parse(await fs.readFile(tokenizerConfigPath, "utf8")) as Record<string, unknown>)

@@ -13,10 +13,18 @@ class Exited extends Error {
 }
 
 describe("parseCliArgs", () => {
-  const meta = { script: "demo", usage: "Usage: npm run demo -- --name N\n", exit: (code: number): never => { throw new Exited(code); } };
+  const meta = {
+    script: "demo",
+    usage: "Usage: npm run demo -- --name N\n",
+    exit: (code: number): never => {
+      throw new Exited(code);
+    },
+  };
 
   it("parses what parseArgs parses", () => {
-    expect(parseCliArgs({ args: ["--name", "x"], options: { name: { type: "string" } } }, meta).values).toEqual({ name: "x" });
+    expect(parseCliArgs({ args: ["--name", "x"], options: { name: { type: "string" } } }, meta).values).toEqual({
+      name: "x",
+    });
   });
 
   it("answers a typo with the usage and exit code 2, not a stack trace", () => {
@@ -24,7 +32,9 @@ describe("parseCliArgs", () => {
     let err = "";
     process.stderr.write = ((chunk: string) => ((err += chunk), true)) as typeof process.stderr.write;
     try {
-      expect(() => parseCliArgs({ args: ["--nmae", "x"], options: { name: { type: "string" } } }, meta)).toThrow(expect.objectContaining({ code: 2 }));
+      expect(() => parseCliArgs({ args: ["--nmae", "x"], options: { name: { type: "string" } } }, meta)).toThrow(
+        expect.objectContaining({ code: 2 }),
+      );
     } finally {
       process.stderr.write = write;
     }
@@ -41,14 +51,26 @@ const SCRIPTS = fs
   .map((f) => path.join("scripts", f));
 
 describe("every script in scripts/", () => {
-  it.each(SCRIPTS)("%s answers --no-such-option with its usage", (script) => {
-    const args = script.endsWith("runs.ts") ? ["retry", "--no-such-option"] : script.endsWith("apikey.ts") || script.endsWith("worker-token.ts") ? ["list", "--no-such-option"] : ["--no-such-option"];
-    const r = spawnSync(process.execPath, ["--import", "tsx", script, ...args], { encoding: "utf8", env: { ...process.env, T2I_DATA_DIR: fs.mkdtempSync("/tmp/cli-typo-") }, timeout: 60_000 });
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/Usage:/);
-    expect(r.stderr).toContain("--no-such-option");
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-  }, 60_000);
+  it.each(SCRIPTS)(
+    "%s answers --no-such-option with its usage",
+    (script) => {
+      const args = script.endsWith("runs.ts")
+        ? ["retry", "--no-such-option"]
+        : script.endsWith("apikey.ts") || script.endsWith("worker-token.ts")
+          ? ["list", "--no-such-option"]
+          : ["--no-such-option"];
+      const r = spawnSync(process.execPath, ["--import", "tsx", script, ...args], {
+        encoding: "utf8",
+        env: { ...process.env, T2I_DATA_DIR: fs.mkdtempSync("/tmp/cli-typo-") },
+        timeout: 60_000,
+      });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/Usage:/);
+      expect(r.stderr).toContain("--no-such-option");
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    },
+    60_000,
+  );
 });
 
 describe("npm start's port", () => {

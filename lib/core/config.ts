@@ -13,12 +13,28 @@ const envSchema = z.object({
   T2I_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1).default(40_000_000),
   T2I_MAX_ASPECT_RATIO: z.coerce.number().min(1).default(20),
   // Upload ingestion limits (lib/uploads), enforced while streaming.
-  T2I_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(2 * 1024 ** 3),
+  T2I_MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(2 * 1024 ** 3),
   T2I_MAX_ARCHIVE_BYTES: z.coerce.number().int().min(1).optional(),
   T2I_MAX_UPLOAD_FILES: z.coerce.number().int().min(1).default(20_000),
-  T2I_MAX_IMAGE_BYTES: z.coerce.number().int().min(1).default(50 * 1024 ** 2),
-  T2I_MAX_MANIFEST_BYTES: z.coerce.number().int().min(1).default(20 * 1024 ** 2),
-  T2I_MAX_UNCOMPRESSED_BYTES: z.coerce.number().int().min(1).default(4 * 1024 ** 3),
+  T2I_MAX_IMAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(50 * 1024 ** 2),
+  T2I_MAX_MANIFEST_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(20 * 1024 ** 2),
+  T2I_MAX_UNCOMPRESSED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(4 * 1024 ** 3),
   // Images are compressed already: a real archive of them expands about 1:1, rarely past 3:1.
   T2I_MAX_COMPRESSION_RATIO: z.coerce.number().min(1).default(20),
   HF_ENDPOINT: z.string().url().default("https://huggingface.co"),
@@ -40,7 +56,11 @@ const envSchema = z.object({
   T2I_RATE_LIMIT_READS_PER_MIN: z.coerce.number().int().min(0).default(600),
   T2I_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   T2I_METRICS_MAX_IMAGES: z.coerce.number().int().min(1).default(64),
-  T2I_METRICS_MAX_BYTES: z.coerce.number().int().min(1).default(32 * 1024 * 1024),
+  T2I_METRICS_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(32 * 1024 * 1024),
   T2I_METRICS_MAX_PIXELS: z.coerce.number().int().min(1).default(50_000_000),
   T2I_SERVER: z.string().url().default("http://localhost:3000"),
   T2I_API_KEY: z.string().optional(),
@@ -147,7 +167,11 @@ export function config(): Config {
     modelsDir: path.resolve(env.T2I_MODELS_DIR ?? path.join(dataDir, "models")),
     cacheDir: path.resolve(env.T2I_CACHE_DIR ?? path.join(os.homedir(), ".cache", "t2i-eval")),
     // "fixture" and "toy" name the bundled models (lib/clip/resolve-model.ts) instead of a folder.
-    modelDir: env.T2I_MODEL_DIR ? (["fixture", "toy"].includes(env.T2I_MODEL_DIR) ? env.T2I_MODEL_DIR : path.resolve(env.T2I_MODEL_DIR)) : undefined,
+    modelDir: env.T2I_MODEL_DIR
+      ? ["fixture", "toy"].includes(env.T2I_MODEL_DIR)
+        ? env.T2I_MODEL_DIR
+        : path.resolve(env.T2I_MODEL_DIR)
+      : undefined,
     modelVariant: env.T2I_MODEL_VARIANT,
     threads: env.T2I_THREADS ?? Math.max(1, os.availableParallelism()),
     maxImagePixels: env.T2I_MAX_IMAGE_PIXELS,

@@ -23,7 +23,8 @@ describe("decimalNumber", () => {
   });
 
   it("takes plain decimals only: hex, binary, octal and Infinity are refused, exponents and bare dots are read", () => {
-    for (const t of ["0x10", "0b11", "0o7", "Infinity", "1e400", "1_000"]) expect(scale.safeParse(t).error?.issues[0]?.message, t).toMatch(/expected a number/);
+    for (const t of ["0x10", "0b11", "0o7", "Infinity", "1e400", "1_000"])
+      expect(scale.safeParse(t).error?.issues[0]?.message, t).toMatch(/expected a number/);
     expect(scale.parse("1e2")).toBe(100);
     expect(scale.parse(".5")).toBe(0.5);
     expect(scale.parse("+7.")).toBe(7);
@@ -35,10 +36,15 @@ describe("decimalNumber", () => {
 });
 
 describe("the upload's error messages", () => {
-  const message = (fields: Record<string, string>) => validationError(runUploadFieldsSchema.safeParse(fields).error!, "upload").message;
+  const message = (fields: Record<string, string>) =>
+    validationError(runUploadFieldsSchema.safeParse(fields).error!, "upload").message;
 
   it("name the public field and the fix", () => {
-    expect(message({ variant: "sd15", guidanceScale: "7,5" })).toBe("invalid upload: guidanceScale: use a dot as the decimal separator: 7.5, not 7,5");
-    expect(message({ variant: "sd15", guidanceScale: "3", conditioningType: "text" })).toMatch(/^invalid upload: conditioningType: .*text_sequence/);
+    expect(message({ variant: "sd15", guidanceScale: "7,5" })).toBe(
+      "invalid upload: guidanceScale: use a dot as the decimal separator: 7.5, not 7,5",
+    );
+    expect(message({ variant: "sd15", guidanceScale: "3", conditioningType: "text" })).toMatch(
+      /^invalid upload: conditioningType: .*text_sequence/,
+    );
   });
 });

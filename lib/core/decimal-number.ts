@@ -12,16 +12,26 @@ const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
  * `z.coerce.number().finite()` refined by `refine` (e.g. `(n) => n.min(0).max(1000)`), with
  * messages in the sender's terms for text that is not a number.
  */
-export function decimalNumber<T extends z.ZodType<number, number>>(refine: (n: z.ZodNumber) => T = (n) => n as unknown as T) {
+export function decimalNumber<T extends z.ZodType<number, number>>(
+  refine: (n: z.ZodNumber) => T = (n) => n as unknown as T,
+) {
   return z.preprocess((v, ctx) => {
     if (typeof v !== "string") return v;
     const t = v.trim();
     if (DECIMAL_COMMA.test(t)) {
-      ctx.issues.push({ code: "custom", input: v, message: `use a dot as the decimal separator: ${t.replace(",", ".")}, not ${t}` });
+      ctx.issues.push({
+        code: "custom",
+        input: v,
+        message: `use a dot as the decimal separator: ${t.replace(",", ".")}, not ${t}`,
+      });
       return z.NEVER;
     }
     if (!DECIMAL.test(t) || !Number.isFinite(Number(t))) {
-      ctx.issues.push({ code: "custom", input: v, message: `expected a number such as 3 or 7.5, got "${t.slice(0, 40)}"` });
+      ctx.issues.push({
+        code: "custom",
+        input: v,
+        message: `expected a number such as 3 or 7.5, got "${t.slice(0, 40)}"`,
+      });
       return z.NEVER;
     }
     return Number(t);

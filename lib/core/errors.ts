@@ -44,5 +44,9 @@ export function isAppError(e: unknown): e is AppError {
 export function validationError(err: ZodError, what = "request"): AppError {
   const issues = err.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
   const first = issues[0];
-  return new AppError("validation_failed", `invalid ${what}: ${first?.path ? `${first.path}: ` : ""}${first?.message ?? "invalid"}`, { issues });
+  return new AppError(
+    "validation_failed",
+    `invalid ${what}: ${first?.path ? `${first.path}: ` : ""}${first?.message ?? "invalid"}`,
+    { issues },
+  );
 }

@@ -3,7 +3,8 @@ import { createHash } from "node:crypto";
 import { decodeHTML } from "entities";
 
 /** Python's str.isspace() characters (what re's \s matches in openai/CLIP's whitespace_clean). */
-export const PY_WHITESPACE = "\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+export const PY_WHITESPACE =
+  "\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
 const PY_WHITESPACE_RUN = new RegExp(`[${PY_WHITESPACE}]+`, "g");
 
 /**
@@ -12,7 +13,9 @@ const PY_WHITESPACE_RUN = new RegExp(`[${PY_WHITESPACE}]+`, "g");
  * stripped. The CLIP tokenizer (lib/clip/tokenizer.ts) reads prompts through it.
  */
 export function cleanPromptText(text: string): string {
-  return decodeHTML(decodeHTML(text.normalize("NFC"))).replace(PY_WHITESPACE_RUN, " ").replace(/^ | $/g, "");
+  return decodeHTML(decodeHTML(text.normalize("NFC")))
+    .replace(PY_WHITESPACE_RUN, " ")
+    .replace(/^ | $/g, "");
 }
 
 /** Cache key of a prompt's text: sha256 of its UTF-8 bytes. */

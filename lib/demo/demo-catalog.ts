@@ -10,7 +10,12 @@
 export const DEMO_PROMPT_SET = "toy-world-demo";
 
 /** The four toy variants (TOY_VARIANTS in lib/toy-world/toy-generator.ts), one per conditioning type. */
-export const DEMO_VARIANTS: readonly string[] = ["toy-text-sequence", "toy-clip-text", "toy-clip-image", "toy-clip-image+text"];
+export const DEMO_VARIANTS: readonly string[] = [
+  "toy-text-sequence",
+  "toy-clip-text",
+  "toy-clip-image",
+  "toy-clip-image+text",
+];
 
 /**
  * The experiment's settings: `npm run toy:experiment`'s defaults (scripts/toy/toy-experiment.ts) but

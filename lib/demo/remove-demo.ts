@@ -31,10 +31,20 @@ export function removeDemo(): RemoveDemoResult {
   const db = getDb();
   const { result, orphans } = db.transaction(
     (tx) => {
-      const demoRuns = tx.select({ id: runs.id }).from(runs).where(eq(runs.isDemo, true)).all().map((r) => r.id);
+      const demoRuns = tx
+        .select({ id: runs.id })
+        .from(runs)
+        .where(eq(runs.isDemo, true))
+        .all()
+        .map((r) => r.id);
       const deleted = deleteRunRows(tx, demoRuns);
 
-      const variantUsed = exists(tx.select({ one: sql`1` }).from(runs).where(eq(runs.variantId, variants.id)));
+      const variantUsed = exists(
+        tx
+          .select({ one: sql`1` })
+          .from(runs)
+          .where(eq(runs.variantId, variants.id)),
+      );
       const keptVariants = tx
         .select({ name: variants.name })
         .from(variants)
@@ -46,16 +56,28 @@ export function removeDemo(): RemoveDemoResult {
         .where(and(eq(variants.isDemo, true), not(variantUsed)))
         .run().changes;
 
-      const setUsed = exists(tx.select({ one: sql`1` }).from(runs).where(eq(runs.promptSetId, promptSets.id)));
+      const setUsed = exists(
+        tx
+          .select({ one: sql`1` })
+          .from(runs)
+          .where(eq(runs.promptSetId, promptSets.id)),
+      );
       const keptPromptSets = tx
         .select({ name: promptSets.name, version: promptSets.version })
         .from(promptSets)
         .where(and(eq(promptSets.isDemo, true), setUsed))
         .all()
         .map((s) => `${s.name}@${s.version}`);
-      const unusedSets = tx.select({ id: promptSets.id }).from(promptSets).where(and(eq(promptSets.isDemo, true), not(setUsed)));
+      const unusedSets = tx
+        .select({ id: promptSets.id })
+        .from(promptSets)
+        .where(and(eq(promptSets.isDemo, true), not(setUsed)));
       // The toy reference set lives and goes with its demo prompt set.
-      const demoRefs = tx.select({ id: referenceSets.id }).from(referenceSets).where(inArray(referenceSets.promptSetId, unusedSets)).all();
+      const demoRefs = tx
+        .select({ id: referenceSets.id })
+        .from(referenceSets)
+        .where(inArray(referenceSets.promptSetId, unusedSets))
+        .all();
       const refs = deleteReferenceSetRows(
         tx,
         demoRefs.map((r) => r.id),

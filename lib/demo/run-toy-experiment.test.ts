@@ -14,7 +14,14 @@ let dir: string;
 let result: ToyExperimentResult;
 beforeAll(async () => {
   dir = useTempDataDir({ T2I_MODEL_DIR: "toy" });
-  result = await runToyExperiment({ promptsPerType: 2, guidanceScales: [1, 8], samplesPerPrompt: 4, steps: 10, seed: 7, promptSetName: "toy-ci" });
+  result = await runToyExperiment({
+    promptsPerType: 2,
+    guidanceScales: [1, 8],
+    samplesPerPrompt: 4,
+    steps: 10,
+    seed: 7,
+    promptSetName: "toy-ci",
+  });
 }, 300_000);
 afterAll(() => removeDataDir(dir));
 
@@ -25,24 +32,38 @@ describe("toy experiment (reduced)", () => {
       expect(r.detail.status).toBe("scored");
       expect(r.detail.evaluator?.name).toMatch(/toy/);
       expect(r.detail.metrics?.run.n).toBe(4 * 4);
-      expect(new Set(r.detail.metrics?.prompts.map((p) => p.category))).toEqual(new Set(["underspecified", "compositional"]));
+      expect(new Set(r.detail.metrics?.prompts.map((p) => p.category))).toEqual(
+        new Set(["underspecified", "compositional"]),
+      );
     }
   });
 
   it("puts every run on the prompt set's leaderboard, all four variants", () => {
     const boards = getLeaderboard("toy-ci").evaluators;
     expect(boards).toHaveLength(1);
-    expect(boards[0]!.variants.map((v) => v.variant.name).sort()).toEqual(["toy-clip-image", "toy-clip-image+text", "toy-clip-text", "toy-text-sequence"]);
+    expect(boards[0]!.variants.map((v) => v.variant.name).sort()).toEqual([
+      "toy-clip-image",
+      "toy-clip-image+text",
+      "toy-clip-text",
+      "toy-text-sequence",
+    ]);
     expect(boards[0]!.variants.flatMap((v) => v.runs)).toHaveLength(8);
     expect(result.board.runs).toHaveLength(8);
   });
 
   it("writes the document with its tables and sample grids", async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "toy-doc-"));
-    const md = await writeExperimentDoc(result, path.join(out, "toy-experiment.md"), { command: "test", totalSeconds: 1, samplesPerPrompt: 4, steps: 10, seed: 7 });
+    const md = await writeExperimentDoc(result, path.join(out, "toy-experiment.md"), {
+      command: "test",
+      totalSeconds: 1,
+      samplesPerPrompt: 4,
+      steps: 10,
+      seed: 7,
+    });
     expect(md).toMatch(/Toy world/);
     expect(md).toMatch(/\| 8 \| /);
-    for (const g of [1, 8]) expect(fs.statSync(path.join(out, "toy-experiment", `samples-guidance-${g}.png`)).size).toBeGreaterThan(1000);
+    for (const g of [1, 8])
+      expect(fs.statSync(path.join(out, "toy-experiment", `samples-guidance-${g}.png`)).size).toBeGreaterThan(1000);
     fs.rmSync(out, { recursive: true, force: true });
   });
 

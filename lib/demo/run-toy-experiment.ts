@@ -18,7 +18,12 @@ import { getRankedBoard, type RankedBoard } from "../leaderboard/get-ranked-boar
 import { createPromptSet } from "../prompt-sets/create-prompt-set";
 import { getRunOrThrow, type RunDetail } from "../runs/get-run-or-throw";
 import { createVariant } from "../variants/create-variant";
-import { TOY_PROMPT_SET_DESCRIPTION, TOY_VARIANT_DESCRIPTIONS, TOY_VARIANT_MODEL, toyGenerationRequest } from "./toy-experiment-plan";
+import {
+  TOY_PROMPT_SET_DESCRIPTION,
+  TOY_VARIANT_DESCRIPTIONS,
+  TOY_VARIANT_MODEL,
+  toyGenerationRequest,
+} from "./toy-experiment-plan";
 import { TOY_VARIANTS } from "../toy-world/toy-generator";
 import { toyPrompts, type ToyPrompt } from "../toy-world/toy-prompts";
 
@@ -43,26 +48,45 @@ export type ToyExperimentOptions = {
 };
 
 export type ToyExperimentRun = { variant: string; guidanceScale: number; detail: RunDetail };
-export type ToyExperimentResult = { prompts: ToyPrompt[]; runs: ToyExperimentRun[]; board: RankedBoard; seconds: { generate: number; score: number } };
+export type ToyExperimentResult = {
+  prompts: ToyPrompt[];
+  runs: ToyExperimentRun[];
+  board: RankedBoard;
+  seconds: { generate: number; score: number };
+};
 
 /** Runs the whole experiment; throws AppError on bad settings (createGeneration validates them). */
 export async function runToyExperiment(opts: ToyExperimentOptions): Promise<ToyExperimentResult> {
   const log = opts.log ?? (() => {});
   const variants = opts.variants ?? Object.keys(TOY_VARIANTS);
   const unknown = variants.filter((v) => !(v in TOY_VARIANTS));
-  if (unknown.length > 0 || variants.length === 0) throw new Error(`unknown toy variant(s): ${unknown.join(", ") || "none given"}; known: ${Object.keys(TOY_VARIANTS).join(", ")}`);
+  if (unknown.length > 0 || variants.length === 0)
+    throw new Error(
+      `unknown toy variant(s): ${unknown.join(", ") || "none given"}; known: ${Object.keys(TOY_VARIANTS).join(", ")}`,
+    );
   const describe = (text: string) => (opts.descriptionNote ? `${text}. ${opts.descriptionNote}` : text);
   const isDemo = opts.isDemo ?? false;
   for (const name of variants) {
     try {
-      createVariant({ name, conditioningType: TOY_VARIANTS[name]!, description: describe(TOY_VARIANT_DESCRIPTIONS[name]!), model: TOY_VARIANT_MODEL, isDemo });
+      createVariant({
+        name,
+        conditioningType: TOY_VARIANTS[name]!,
+        description: describe(TOY_VARIANT_DESCRIPTIONS[name]!),
+        model: TOY_VARIANT_MODEL,
+        isDemo,
+      });
     } catch (e) {
       if (!(isAppError(e) && e.code === "conflict")) throw e;
     }
   }
   const prompts = toyPrompts(opts.promptsPerType);
   try {
-    createPromptSet({ name: opts.promptSetName, description: describe(TOY_PROMPT_SET_DESCRIPTION), isDemo, prompts: prompts.map((p) => ({ id: p.id, prompt: p.prompt, category: p.type })) });
+    createPromptSet({
+      name: opts.promptSetName,
+      description: describe(TOY_PROMPT_SET_DESCRIPTION),
+      isDemo,
+      prompts: prompts.map((p) => ({ id: p.id, prompt: p.prompt, category: p.type })),
+    });
   } catch (e) {
     if (!(isAppError(e) && e.code === "conflict")) throw e;
   }
@@ -72,7 +96,9 @@ export async function runToyExperiment(opts: ToyExperimentOptions): Promise<ToyE
     result: createGeneration(toyGenerationRequest(variant, opts.promptSetName, opts), { isDemo }),
   }));
   const totalTasks = requested.reduce((a, r) => a + r.result.tasks, 0);
-  log(`requested ${requested.length} generations: ${totalTasks} tasks, ${requested.reduce((a, r) => a + r.result.samples, 0)} samples`);
+  log(
+    `requested ${requested.length} generations: ${totalTasks} tasks, ${requested.reduce((a, r) => a + r.result.samples, 0)} samples`,
+  );
 
   const t0 = performance.now();
   const engine = new ToyEngine({ threads: opts.threads ?? 1 });
@@ -85,7 +111,8 @@ export async function runToyExperiment(opts: ToyExperimentOptions): Promise<ToyE
       await engine.generate(task, {
         signal,
         log: () => {},
-        onSample: async (index, png) => void (await storeTaskSample({ taskId: task.id, tokenId: token.id, index, body: Readable.from([png]) })),
+        onSample: async (index, png) =>
+          void (await storeTaskSample({ taskId: task.id, tokenId: token.id, index, body: Readable.from([png]) })),
       });
       completeTask(task.id, token.id);
       if ((done + 1) % 20 === 0) log(`generated ${done + 1} / ${totalTasks} tasks`);
@@ -99,9 +126,18 @@ export async function runToyExperiment(opts: ToyExperimentOptions): Promise<ToyE
   signal.throwIfAborted();
   const t2 = performance.now();
 
-  const runs = requested.flatMap((r) => r.result.runs.map((run) => ({ variant: r.variant, guidanceScale: run.guidanceScale, detail: getRunOrThrow(run.id) })));
+  const runs = requested.flatMap((r) =>
+    r.result.runs.map((run) => ({
+      variant: r.variant,
+      guidanceScale: run.guidanceScale,
+      detail: getRunOrThrow(run.id),
+    })),
+  );
   const notScored = runs.filter((r) => r.detail.status !== "scored");
-  if (notScored.length) throw new Error(`${notScored.length} runs did not finish scoring: ${notScored.map((r) => `${r.detail.id} (${r.detail.status})`).join(", ")}`);
+  if (notScored.length)
+    throw new Error(
+      `${notScored.length} runs did not finish scoring: ${notScored.map((r) => `${r.detail.id} (${r.detail.status})`).join(", ")}`,
+    );
   const evaluatorId = runs[0]?.detail.metrics?.evaluatorId;
   const board = getRankedBoard(opts.promptSetName, { evaluatorId });
   return { prompts, runs, board, seconds: { generate: (t1 - t0) / 1000, score: (t2 - t1) / 1000 } };

@@ -55,14 +55,40 @@ const SMALL = {
 const seedSmall = (extra: SeedDemoOptions = {}) => seedDemo({ ...SMALL, ...extra });
 
 function snapshot() {
-  const tables = { promptSets, prompts, variants, runs, samples, images, jobs, sampleScores, promptScores, runScores, embeddings, referenceSets, referenceImages, referenceScores, generations, generationTasks };
-  return { rows: Object.fromEntries(Object.entries(tables).map(([k, t]) => [k, countRows(t)])), files: storedFiles(dir) };
+  const tables = {
+    promptSets,
+    prompts,
+    variants,
+    runs,
+    samples,
+    images,
+    jobs,
+    sampleScores,
+    promptScores,
+    runScores,
+    embeddings,
+    referenceSets,
+    referenceImages,
+    referenceScores,
+    generations,
+    generationTasks,
+  };
+  return {
+    rows: Object.fromEntries(Object.entries(tables).map(([k, t]) => [k, countRows(t)])),
+    files: storedFiles(dir),
+  };
 }
 
 /** Each sample's image by (variant, guidance, prompt, seed): what "the same images" means. */
 function sampleImages(): string[] {
   return getDb()
-    .select({ v: variants.name, g: runs.guidanceScale, p: prompts.promptKey, s: samples.seed, sha: samples.imageSha256 })
+    .select({
+      v: variants.name,
+      g: runs.guidanceScale,
+      p: prompts.promptKey,
+      s: samples.seed,
+      sha: samples.imageSha256,
+    })
     .from(samples)
     .innerJoin(runs, eq(runs.id, samples.runId))
     .innerJoin(variants, eq(variants.id, runs.variantId))
@@ -76,7 +102,15 @@ describe("seedDemo", () => {
   it("seeds an empty database with toy-world runs scored by the toy evaluator, flagged as demo data, with reference metrics", async () => {
     const lines: string[] = [];
     const r = await seedSmall({ ifEmpty: true, log: (l) => lines.push(l) });
-    expect(r).toMatchObject({ outcome: "seeded", promptSetCreated: true, variantsCreated: 2, runsCreated: 4, samplesGenerated: 4 * 2 * 6, referenceImages: 2 * 6, runsRedone: 0 });
+    expect(r).toMatchObject({
+      outcome: "seeded",
+      promptSetCreated: true,
+      variantsCreated: 2,
+      runsCreated: 4,
+      samplesGenerated: 4 * 2 * 6,
+      referenceImages: 2 * 6,
+      runsRedone: 0,
+    });
     const db = getDb();
 
     const set = db.select().from(promptSets).where(eq(promptSets.name, DEMO_PROMPT_SET)).get()!;
@@ -96,22 +130,41 @@ describe("seedDemo", () => {
     for (const v of vs) expect(v.description).toMatch(/^toy world: .*DEMO DATA/);
 
     const rs = db
-      .select({ id: runs.id, isDemo: runs.isDemo, status: runs.status, source: runs.source, evaluator: evaluators.id, fixture: evaluators.isFixture, n: runScores.n })
+      .select({
+        id: runs.id,
+        isDemo: runs.isDemo,
+        status: runs.status,
+        source: runs.source,
+        evaluator: evaluators.id,
+        fixture: evaluators.isFixture,
+        n: runScores.n,
+      })
       .from(runs)
       .innerJoin(runScores, eq(runScores.runId, runs.id))
       .innerJoin(evaluators, eq(evaluators.id, runScores.evaluatorId))
       .all();
     expect(rs).toHaveLength(4);
-    for (const x of rs) expect(x).toMatchObject({ isDemo: true, status: "scored", source: "generated", fixture: false, n: 12 });
+    for (const x of rs)
+      expect(x).toMatchObject({ isDemo: true, status: "scored", source: "generated", fixture: false, n: 12 });
     expect(new Set(rs.map((x) => x.evaluator)).size).toBe(1);
     expect(rs[0]!.evaluator).toMatch(/toy/);
-    expect(db.select().from(jobs).all().every((j) => j.status === "done")).toBe(true);
+    expect(
+      db
+        .select()
+        .from(jobs)
+        .all()
+        .every((j) => j.status === "done"),
+    ).toBe(true);
 
     // The toy reference set of the demo prompt set, and every demo run compared with it.
     const ref = db.select().from(referenceSets).where(eq(referenceSets.promptSetId, set.id)).get()!;
     expect(ref.name).toBe(`${DEMO_PROMPT_SET}-truth`);
     expect(ref.description).toMatch(/^toy world: 6 scenes per caption/);
-    const scored = db.select({ runId: referenceScores.runId, evaluatorId: referenceScores.evaluatorId }).from(referenceScores).where(eq(referenceScores.referenceSetId, ref.id)).all();
+    const scored = db
+      .select({ runId: referenceScores.runId, evaluatorId: referenceScores.evaluatorId })
+      .from(referenceScores)
+      .where(eq(referenceScores.referenceSetId, ref.id))
+      .all();
     expect(scored.map((s) => s.runId).sort()).toEqual(rs.map((x) => x.id).sort());
     expect(scored.every((s) => s.evaluatorId === rs[0]!.evaluator)).toBe(true);
 
@@ -122,7 +175,10 @@ describe("seedDemo", () => {
     const board = getRankedBoard(DEMO_PROMPT_SET, { defaultEvaluatorId: installed.id });
     expect(board.evaluator?.id).toBe(rs[0]!.evaluator);
     expect(board.evaluator?.warning).toMatch(/toy-world evaluator/);
-    expect(board.ranking?.ranked.map((v) => board.variants[v.variantId]!.name).sort()).toEqual(["toy-clip-image", "toy-text-sequence"]);
+    expect(board.ranking?.ranked.map((v) => board.variants[v.variantId]!.name).sort()).toEqual([
+      "toy-clip-image",
+      "toy-text-sequence",
+    ]);
     for (const metric of ["recall", "coverage"] as const) {
       const rows = boardReferenceMetrics(set.id, board.evaluator!.id, metric);
       expect(rows).toHaveLength(4);
@@ -133,13 +189,22 @@ describe("seedDemo", () => {
         expect(row.high).not.toBeNull();
       }
     }
-    expect(lines.some((l) => /rendered the toy reference set toy-world-demo-truth \(12 images\); comparing 4 run/.test(l))).toBe(true);
+    expect(
+      lines.some((l) => /rendered the toy reference set toy-world-demo-truth \(12 images\); comparing 4 run/.test(l)),
+    ).toBe(true);
   }, 120_000);
 
   it("adds nothing when run again", async () => {
     await seedSmall();
     const before = snapshot();
-    expect(await seedSmall()).toMatchObject({ outcome: "already_present", promptSetCreated: false, variantsCreated: 0, runsCreated: 0, samplesGenerated: 0, referenceImages: 0 });
+    expect(await seedSmall()).toMatchObject({
+      outcome: "already_present",
+      promptSetCreated: false,
+      variantsCreated: 0,
+      runsCreated: 0,
+      samplesGenerated: 0,
+      referenceImages: 0,
+    });
     expect(snapshot()).toEqual(before);
   }, 120_000);
 
@@ -149,7 +214,15 @@ describe("seedDemo", () => {
     expect(demo).toHaveLength(4 * 2 * 6);
     const other = useTempDataDir({ T2I_MODEL_DIR: "toy" });
     try {
-      await runToyExperiment({ promptsPerType: 1, guidanceScales: [1, 6], samplesPerPrompt: 6, steps: 6, seed: 0, promptSetName: "toy-seed-experiment", variants: SMALL.variants });
+      await runToyExperiment({
+        promptsPerType: 1,
+        guidanceScales: [1, 6],
+        samplesPerPrompt: 6,
+        steps: 6,
+        seed: 0,
+        promptSetName: "toy-seed-experiment",
+        variants: SMALL.variants,
+      });
       expect(sampleImages()).toEqual(demo);
     } finally {
       removeDataDir(other);
@@ -165,9 +238,21 @@ describe("seedDemo", () => {
     db.update(runs).set({ status: "queued" }).where(eq(runs.id, run.id)).run();
 
     const r = await seedSmall();
-    expect(r).toMatchObject({ outcome: "seeded", runsRedone: 2, runsCreated: 4, variantsCreated: 1, referenceImages: 0 });
+    expect(r).toMatchObject({
+      outcome: "seeded",
+      runsRedone: 2,
+      runsCreated: 4,
+      variantsCreated: 1,
+      referenceImages: 0,
+    });
     expect(db.select({ id: runs.id }).from(runs).where(eq(runs.id, run.id)).get()).toBeUndefined();
-    expect(db.select({ s: runs.status }).from(runs).all().every((x) => x.s === "scored")).toBe(true);
+    expect(
+      db
+        .select({ s: runs.status })
+        .from(runs)
+        .all()
+        .every((x) => x.s === "scored"),
+    ).toBe(true);
     // Same seeds, same images; the reference set, made before the redo, is compared with the new runs too.
     expect(sampleImages().filter((s) => s.startsWith("toy-text-sequence|"))).toEqual(first);
     expect(countRows(referenceScores)).toBe(4);
@@ -185,14 +270,20 @@ describe("seedDemo", () => {
     await createRun(input);
     getDb().update(jobs).set({ status: "done" }).run();
     const before = snapshot();
-    await expect(seedSmall()).rejects.toMatchObject({ code: "conflict", message: expect.stringMatching(/"toy-clip-image" exist and are not demo data/) });
+    await expect(seedSmall()).rejects.toMatchObject({
+      code: "conflict",
+      message: expect.stringMatching(/"toy-clip-image" exist and are not demo data/),
+    });
     expect(snapshot()).toEqual(before);
   });
 
   it("refuses while a user's run waits to be scored (the toy evaluator would take its job)", async () => {
     await createRun(await makeRunInput(dir, { variant: "my-variant" }));
     const before = snapshot();
-    await expect(seedSmall()).rejects.toMatchObject({ code: "conflict", message: expect.stringMatching(/1 scoring job\(s\) of non-demo runs are waiting/) });
+    await expect(seedSmall()).rejects.toMatchObject({
+      code: "conflict",
+      message: expect.stringMatching(/1 scoring job\(s\) of non-demo runs are waiting/),
+    });
     expect(snapshot()).toEqual(before);
   });
 
@@ -216,25 +307,56 @@ describe("removeDemo", () => {
     const mySamples = db.select().from(samples).where(eq(samples.runId, mine.run.id)).all();
 
     const r = removeDemo();
-    expect(r).toEqual({ runs: 1, samples: 12, variants: 1, promptSets: 1, referenceSets: 1, images: demoFiles.length, filesDeleted: demoFiles.length, keptVariants: [], keptPromptSets: [] });
+    expect(r).toEqual({
+      runs: 1,
+      samples: 12,
+      variants: 1,
+      promptSets: 1,
+      referenceSets: 1,
+      images: demoFiles.length,
+      filesDeleted: demoFiles.length,
+      keptVariants: [],
+      keptPromptSets: [],
+    });
     expect(storedFiles(dir)).toEqual(myFiles);
     expect(db.select({ id: runs.id }).from(runs).all()).toEqual([{ id: mine.run.id }]);
     expect(db.select().from(samples).all()).toEqual(mySamples);
-    for (const t of [referenceSets, referenceImages, referenceScores, generations, generationTasks]) expect(countRows(t)).toBe(0);
+    for (const t of [referenceSets, referenceImages, referenceScores, generations, generationTasks])
+      expect(countRows(t)).toBe(0);
     expect(db.select().from(promptSets).where(eq(promptSets.isDemo, true)).all()).toEqual([]);
     expect(db.select({ name: variants.name }).from(variants).all()).toEqual([{ name: "my-variant" }]);
     expect(db.select({ key: embeddings.key }).from(embeddings).where(eq(embeddings.kind, "image")).all()).toEqual([]);
     expect(fs.existsSync(path.join(dir, "images"))).toBe(true);
 
-    expect(removeDemo()).toMatchObject({ runs: 0, variants: 0, promptSets: 0, referenceSets: 0, images: 0, filesDeleted: 0 });
+    expect(removeDemo()).toMatchObject({
+      runs: 0,
+      variants: 0,
+      promptSets: 0,
+      referenceSets: 0,
+      images: 0,
+      filesDeleted: 0,
+    });
   }, 120_000);
 
   it("keeps a demo variant that a non-demo run uses, and reports it", async () => {
     await seedSmall({ variants: ["toy-text-sequence"], guidanceScales: [3] });
     const { run: mine } = await createRun(await makeRunInput(dir, { variant: "toy-text-sequence" }));
     const r = removeDemo();
-    expect(r).toMatchObject({ runs: 1, variants: 0, promptSets: 1, referenceSets: 1, keptVariants: ["toy-text-sequence"], keptPromptSets: [] });
+    expect(r).toMatchObject({
+      runs: 1,
+      variants: 0,
+      promptSets: 1,
+      referenceSets: 1,
+      keptVariants: ["toy-text-sequence"],
+      keptPromptSets: [],
+    });
     expect(getDb().select({ id: runs.id }).from(runs).all()).toEqual([{ id: mine.id }]);
-    expect(getDb().select({ isDemo: variants.isDemo }).from(variants).where(and(eq(variants.name, "toy-text-sequence"))).get()).toEqual({ isDemo: true });
+    expect(
+      getDb()
+        .select({ isDemo: variants.isDemo })
+        .from(variants)
+        .where(and(eq(variants.name, "toy-text-sequence")))
+        .get(),
+    ).toEqual({ isDemo: true });
   }, 120_000);
 });

@@ -23,12 +23,20 @@ import { DEMO_EXPERIMENT, DEMO_NOTE, DEMO_PROMPT_SET, DEMO_REFERENCE, DEMO_VARIA
 export const seedDemoSettingsSchema = z.object({
   /** Which toy variants (default: all four). */
   variants: z
-    .array(z.string().refine((v) => DEMO_VARIANTS.includes(v), { message: `not a toy variant (${DEMO_VARIANTS.join(", ")})` }))
+    .array(
+      z
+        .string()
+        .refine((v) => DEMO_VARIANTS.includes(v), { message: `not a toy variant (${DEMO_VARIANTS.join(", ")})` }),
+    )
     .min(1)
     .optional(),
   /** Smaller demos (tests); the defaults are DEMO_EXPERIMENT (DEMO_REPRODUCE_COMMAND's settings). */
   promptsPerType: z.number().int().min(1).max(50).default(DEMO_EXPERIMENT.promptsPerType),
-  guidanceScales: z.array(z.number().min(0).max(100)).min(1).max(20).default([...DEMO_EXPERIMENT.guidanceScales]),
+  guidanceScales: z
+    .array(z.number().min(0).max(100))
+    .min(1)
+    .max(20)
+    .default([...DEMO_EXPERIMENT.guidanceScales]),
   samplesPerPrompt: z.number().int().min(2).max(64).default(DEMO_EXPERIMENT.samplesPerPrompt),
   steps: z.number().int().min(1).max(1000).default(DEMO_EXPERIMENT.steps),
   seed: z.number().int().min(0).max(0xffffffff).default(DEMO_EXPERIMENT.seed),
@@ -82,7 +90,14 @@ export async function seedDemo(opts: SeedDemoOptions = {}): Promise<SeedDemoResu
     runsRedone: 0,
     seconds: { generate: 0, score: 0, reference: 0 },
   };
-  if (o.ifEmpty && db.select({ n: sql<number>`count(*)` }).from(runs).get()!.n > 0) return { ...result, outcome: "not_empty" };
+  if (
+    o.ifEmpty &&
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(runs)
+      .get()!.n > 0
+  )
+    return { ...result, outcome: "not_empty" };
 
   const wanted = DEMO_VARIANTS.filter((v) => !o.variants || o.variants.includes(v));
   refuseNonDemoData(wanted);
@@ -93,7 +108,9 @@ export async function seedDemo(opts: SeedDemoOptions = {}): Promise<SeedDemoResu
 
   const variantsBefore = countDemoVariants();
   if (missing.length > 0) {
-    log(`generating the toy-world demo: ${missing.join(", ")} × guidance ${o.guidanceScales.join(", ")} × ${2 * o.promptsPerType} prompts × ${o.samplesPerPrompt} samples`);
+    log(
+      `generating the toy-world demo: ${missing.join(", ")} × guidance ${o.guidanceScales.join(", ")} × ${2 * o.promptsPerType} prompts × ${o.samplesPerPrompt} samples`,
+    );
     const r = await runToyExperiment({
       promptsPerType: o.promptsPerType,
       guidanceScales: o.guidanceScales,
@@ -118,9 +135,16 @@ export async function seedDemo(opts: SeedDemoOptions = {}): Promise<SeedDemoResu
 
   if (setId && !hasReferenceSet(setId)) {
     const t0 = performance.now();
-    const ref = await createToyReferenceSet({ promptSet: setId, perPrompt: o.referencePerPrompt, seed: DEMO_REFERENCE.seed, log: () => {} });
+    const ref = await createToyReferenceSet({
+      promptSet: setId,
+      perPrompt: o.referencePerPrompt,
+      seed: DEMO_REFERENCE.seed,
+      log: () => {},
+    });
     result.referenceImages = ref.images;
-    log(`rendered the toy reference set ${ref.referenceSet.name} (${ref.images} images); comparing ${ref.queuedRuns} run(s) with it`);
+    log(
+      `rendered the toy reference set ${ref.referenceSet.name} (${ref.images} images); comparing ${ref.queuedRuns} run(s) with it`,
+    );
     await startWorker({ exitWhenIdle: true, model: resolveModel("toy"), signal: opts.signal, log: () => {} });
     opts.signal?.throwIfAborted();
     result.seconds.reference = (performance.now() - t0) / 1000;
@@ -140,7 +164,12 @@ function demoPromptSetId(): string | undefined {
     .get()?.id;
 }
 
-const countDemoVariants = () => getDb().select({ n: sql<number>`count(*)` }).from(variants).where(eq(variants.isDemo, true)).get()!.n;
+const countDemoVariants = () =>
+  getDb()
+    .select({ n: sql<number>`count(*)` })
+    .from(variants)
+    .where(eq(variants.isDemo, true))
+    .get()!.n;
 
 /**
  * A demo name taken by a user's own variant or prompt set must not be mixed with demo data, and
@@ -148,8 +177,18 @@ const countDemoVariants = () => getDb().select({ n: sql<number>`count(*)` }).fro
  */
 function refuseNonDemoData(wanted: readonly string[]): void {
   const db = getDb();
-  const set = db.select({ id: promptSets.id }).from(promptSets).where(and(eq(promptSets.name, DEMO_PROMPT_SET), eq(promptSets.isDemo, false))).limit(1).get();
-  if (set) throw new AppError("conflict", `a prompt set named "${DEMO_PROMPT_SET}" exists and is not demo data; demo data was not seeded`, { promptSet: DEMO_PROMPT_SET });
+  const set = db
+    .select({ id: promptSets.id })
+    .from(promptSets)
+    .where(and(eq(promptSets.name, DEMO_PROMPT_SET), eq(promptSets.isDemo, false)))
+    .limit(1)
+    .get();
+  if (set)
+    throw new AppError(
+      "conflict",
+      `a prompt set named "${DEMO_PROMPT_SET}" exists and is not demo data; demo data was not seeded`,
+      { promptSet: DEMO_PROMPT_SET },
+    );
   const taken = db
     .select({ name: variants.name })
     .from(variants)
@@ -157,7 +196,11 @@ function refuseNonDemoData(wanted: readonly string[]): void {
     .all()
     .map((t) => t.name);
   if (taken.length > 0) {
-    throw new AppError("conflict", `variant name(s) ${taken.map((n) => `"${n}"`).join(", ")} exist and are not demo data; demo data was not seeded`, { variants: taken });
+    throw new AppError(
+      "conflict",
+      `variant name(s) ${taken.map((n) => `"${n}"`).join(", ")} exist and are not demo data; demo data was not seeded`,
+      { variants: taken },
+    );
   }
   const waiting = db
     .select({ n: sql<number>`count(*)` })
@@ -188,7 +231,14 @@ function hasDemoRuns(variant: string, setId: string): boolean {
 }
 
 function hasReferenceSet(setId: string): boolean {
-  return getDb().select({ id: referenceSets.id }).from(referenceSets).where(eq(referenceSets.promptSetId, setId)).limit(1).get() !== undefined;
+  return (
+    getDb()
+      .select({ id: referenceSets.id })
+      .from(referenceSets)
+      .where(eq(referenceSets.promptSetId, setId))
+      .limit(1)
+      .get() !== undefined
+  );
 }
 
 /**

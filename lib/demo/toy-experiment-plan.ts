@@ -4,9 +4,11 @@
 import type { CreateGenerationInput } from "../generation/create-generation";
 
 export const TOY_VARIANT_DESCRIPTIONS: Record<string, string> = {
-  "toy-text-sequence": "toy world: denoiser cross-attending to the toy CLIP's text token states (GLIDE / Stable Diffusion pathway)",
+  "toy-text-sequence":
+    "toy world: denoiser cross-attending to the toy CLIP's text token states (GLIDE / Stable Diffusion pathway)",
   "toy-clip-text": "toy world: denoiser conditioned on the pooled toy-CLIP text embedding (cc12m_1_cfg pathway)",
-  "toy-clip-image": "toy world: denoiser conditioned on a toy-CLIP image embedding drawn by a prior from the text embedding (unCLIP decoder without text, Kandinsky 2.2)",
+  "toy-clip-image":
+    "toy world: denoiser conditioned on a toy-CLIP image embedding drawn by a prior from the text embedding (unCLIP decoder without text, Kandinsky 2.2)",
   "toy-clip-image+text": "toy world: prior image embedding plus text token states (unCLIP / Karlo pathway)",
 };
 
@@ -18,7 +20,12 @@ export const TOY_VARIANT_MODEL = "fixtures/toy-gen";
 export type ToySweep = { guidanceScales: number[]; samplesPerPrompt: number; steps: number; seed: number };
 
 /** POST /api/v1/generations body (createGeneration input) for one variant: DDIM at 64 px, one task per prompt. */
-export function toyGenerationRequest(variant: string, promptSet: string, sweep: ToySweep, promptSetVersion?: number): CreateGenerationInput {
+export function toyGenerationRequest(
+  variant: string,
+  promptSet: string,
+  sweep: ToySweep,
+  promptSetVersion?: number,
+): CreateGenerationInput {
   return {
     variant,
     promptSet,

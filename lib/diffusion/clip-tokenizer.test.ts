@@ -65,7 +65,11 @@ describe("DiffusionTokenizer from vocab.json + merges.txt", () => {
 
   it("pads with the tokenizer_config's pad token (SD 2.x pads with '!'), also in AddedToken form", async () => {
     const plain = await DiffusionTokenizer.fromFolder(
-      tempDir({ "vocab.json": fullVocab, "merges.txt": fullMerges, "tokenizer_config.json": JSON.stringify({ pad_token: "!" }) }),
+      tempDir({
+        "vocab.json": fullVocab,
+        "merges.txt": fullMerges,
+        "tokenizer_config.json": JSON.stringify({ pad_token: "!" }),
+      }),
     );
     expect(plain.padId).toBe(0);
     expect(plain.encode("dog").ids.at(-1)).toBe(0);
@@ -89,10 +93,16 @@ describe("DiffusionTokenizer from vocab.json + merges.txt", () => {
   });
 
   it("says what is missing", async () => {
-    await expect(DiffusionTokenizer.fromFolder(tempDir({ "vocab.json": fullVocab }))).rejects.toThrow(/vocab.json \+ merges.txt/);
-    await expect(DiffusionTokenizer.fromFolder(tempDir({ "vocab.json": "{", "merges.txt": "" }))).rejects.toThrow(/not valid JSON/);
+    await expect(DiffusionTokenizer.fromFolder(tempDir({ "vocab.json": fullVocab }))).rejects.toThrow(
+      /vocab.json \+ merges.txt/,
+    );
+    await expect(DiffusionTokenizer.fromFolder(tempDir({ "vocab.json": "{", "merges.txt": "" }))).rejects.toThrow(
+      /not valid JSON/,
+    );
     await expect(
-      DiffusionTokenizer.fromFolder(tempDir({ "vocab.json": JSON.stringify({ a: 0 }), "merges.txt": "#version: 0.2\n" })),
+      DiffusionTokenizer.fromFolder(
+        tempDir({ "vocab.json": JSON.stringify({ a: 0 }), "merges.txt": "#version: 0.2\n" }),
+      ),
     ).rejects.toThrow(/<\|startoftext\|>/);
   });
 });

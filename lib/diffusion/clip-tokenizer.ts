@@ -14,9 +14,7 @@ import { BOS_TOKEN as BOS, clipTokenizerJson, EOS_TOKEN as EOS } from "../clip/t
 
 /** merges.txt: an optional "#version" header, then one "left right" pair per line in rank order. */
 export function parseMergesTxt(text: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .filter((line, i) => line.length > 0 && !(i === 0 && line.startsWith("#version")));
+  return text.split(/\r?\n/).filter((line, i) => line.length > 0 && !(i === 0 && line.startsWith("#version")));
 }
 
 // Older configs store special tokens as {"__type": "AddedToken", "content": ...}.
@@ -76,7 +74,8 @@ export class DiffusionTokenizer {
     }
     const rawConfig = configText === undefined ? {} : parseJson("tokenizer_config.json", configText);
     const cfg = tokenizerConfigSchema.parse(rawConfig);
-    const specialMap = specialText === undefined ? {} : specialTokensMapSchema.parse(parseJson("special_tokens_map.json", specialText));
+    const specialMap =
+      specialText === undefined ? {} : specialTokensMapSchema.parse(parseJson("special_tokens_map.json", specialText));
 
     const tokenizer = new Tokenizer(json, rawConfig as object);
     const idOf = (token: string) => {

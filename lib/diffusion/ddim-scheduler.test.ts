@@ -114,7 +114,10 @@ describe("DDIM step (eta 0)", () => {
     const v = 0.5;
     const x0 = Math.sqrt(0.3024) * x - Math.sqrt(0.6976) * v;
     const e = Math.sqrt(0.3024) * v + Math.sqrt(0.6976) * x;
-    expect(s.step(Float32Array.from([v]), 3, Float32Array.from([x]))[0]).toBeCloseTo(Math.sqrt(0.72) * x0 + Math.sqrt(0.28) * e, 5);
+    expect(s.step(Float32Array.from([v]), 3, Float32Array.from([x]))[0]).toBeCloseTo(
+      Math.sqrt(0.72) * x0 + Math.sqrt(0.28) * e,
+      5,
+    );
   });
 
   it("clips x̂0 to ±clip_sample_range when clip_sample is on", () => {

@@ -41,7 +41,8 @@ function linspace(start: number, end: number, n: number): number[] {
 export function betas(cfg: SchedulerConfig): Float64Array {
   const n = cfg.num_train_timesteps;
   if (cfg.trained_betas) {
-    if (cfg.trained_betas.length !== n) throw new Error(`trained_betas has ${cfg.trained_betas.length} values, num_train_timesteps is ${n}`);
+    if (cfg.trained_betas.length !== n)
+      throw new Error(`trained_betas has ${cfg.trained_betas.length} values, num_train_timesteps is ${n}`);
     return Float64Array.from(cfg.trained_betas);
   }
   if (cfg.beta_schedule === "linear") return Float64Array.from(linspace(cfg.beta_start, cfg.beta_end, n));
@@ -75,7 +76,9 @@ export function ddimTimesteps(cfg: SchedulerConfig, steps: number): number[] {
       return Array.from({ length: steps }, (_, i) => roundHalfEven(n - i * ratio) - 1);
     }
     case "linspace":
-      return linspace(0, n - 1, steps).map(roundHalfEven).reverse();
+      return linspace(0, n - 1, steps)
+        .map(roundHalfEven)
+        .reverse();
   }
 }
 
@@ -117,7 +120,8 @@ export class DdimScheduler {
 
   /** One deterministic (eta = 0) step from `sample` at `t`; returns the sample at the previous timestep. */
   step(modelOutput: Float32Array, t: number, sample: Float32Array): Float32Array {
-    if (modelOutput.length !== sample.length) throw new Error(`model output has ${modelOutput.length} values, sample ${sample.length}`);
+    if (modelOutput.length !== sample.length)
+      throw new Error(`model output has ${modelOutput.length} values, sample ${sample.length}`);
     const a = this.alphaAt(t);
     const aPrev = this.alphaAt(this.prevTimestep(t));
     const sa = Math.sqrt(a);

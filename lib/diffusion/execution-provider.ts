@@ -42,7 +42,11 @@ export function cudaBinariesMissing(): string | undefined {
   }
 }
 
-function sessionOptions(provider: "cpu" | "cuda", s: SessionSettings, quiet: boolean): ort.InferenceSession.SessionOptions {
+function sessionOptions(
+  provider: "cpu" | "cuda",
+  s: SessionSettings,
+  quiet: boolean,
+): ort.InferenceSession.SessionOptions {
   return {
     executionProviders: [provider],
     // A CUDA probe that falls back would otherwise print onnxruntime's own error log too.
@@ -57,7 +61,10 @@ function sessionOptions(provider: "cpu" | "cuda", s: SessionSettings, quiet: boo
 /** First line of an onnxruntime error, without its terminal colour codes. */
 export function ortErrorLine(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
-  return text.replace(/\x1b\[[0-9;]*m/g, "").split("\n")[0]!.trim();
+  return text
+    .replace(/\x1b\[[0-9;]*m/g, "")
+    .split("\n")[0]!
+    .trim();
 }
 
 class SessionLoadError extends Error {
@@ -70,7 +77,12 @@ class SessionLoadError extends Error {
   }
 }
 
-async function open(file: string, provider: "cpu" | "cuda", s: SessionSettings, quiet: boolean): Promise<ort.InferenceSession> {
+async function open(
+  file: string,
+  provider: "cpu" | "cuda",
+  s: SessionSettings,
+  quiet: boolean,
+): Promise<ort.InferenceSession> {
   try {
     return await ort.InferenceSession.create(file, sessionOptions(provider, s, quiet));
   } catch (e) {
@@ -98,15 +110,22 @@ export async function openSessions(
     return sessions;
   };
   if (choice === "cpu") {
-    return { sessions: await openAll("cpu"), provider: { name: "cpu", description: `cpu (requested), ${settings.threads} threads` } };
+    return {
+      sessions: await openAll("cpu"),
+      provider: { name: "cpu", description: `cpu (requested), ${settings.threads} threads` },
+    };
   }
   const listed = cudaListed();
-  if (choice === "cuda" && !listed) throw new Error(`this onnxruntime-node build has no CUDA execution provider; ${CUDA_HINT}`);
+  if (choice === "cuda" && !listed)
+    throw new Error(`this onnxruntime-node build has no CUDA execution provider; ${CUDA_HINT}`);
   const missing = listed ? cudaBinariesMissing() : undefined;
   if (choice === "auto" && missing) {
     return {
       sessions: await openAll("cpu"),
-      provider: { name: "cpu", description: `cpu, ${settings.threads} threads (CUDA unavailable: ${missing}; to use it, ${CUDA_HINT})` },
+      provider: {
+        name: "cpu",
+        description: `cpu, ${settings.threads} threads (CUDA unavailable: ${missing}; to use it, ${CUDA_HINT})`,
+      },
     };
   }
   if (listed) {
@@ -121,12 +140,18 @@ export async function openSessions(
       const reason = e instanceof SessionLoadError ? e.reason : (e as Error).message;
       return {
         sessions: await openAll("cpu"),
-        provider: { name: "cpu", description: `cpu, ${settings.threads} threads (CUDA unavailable: ${reason}; to use it, ${CUDA_HINT})` },
+        provider: {
+          name: "cpu",
+          description: `cpu, ${settings.threads} threads (CUDA unavailable: ${reason}; to use it, ${CUDA_HINT})`,
+        },
       };
     }
   }
   return {
     sessions: await openAll("cpu"),
-    provider: { name: "cpu", description: `cpu, ${settings.threads} threads (this onnxruntime-node build lists no CUDA execution provider)` },
+    provider: {
+      name: "cpu",
+      description: `cpu, ${settings.threads} threads (this onnxruntime-node build lists no CUDA execution provider)`,
+    },
   };
 }

@@ -63,7 +63,9 @@ export async function readDiffusionModelFolder(dirArg: string): Promise<Diffusio
 
   const index = parseOrThrow(modelIndexSchema, await readJson(at("model_index.json"), true), at("model_index.json"));
   if (index.text_encoder_2 !== undefined) {
-    throw new Error(`${dir} has a second text encoder (SDXL-style); only single-encoder Stable Diffusion folders are supported`);
+    throw new Error(
+      `${dir} has a second text encoder (SDXL-style); only single-encoder Stable Diffusion folders are supported`,
+    );
   }
 
   const files = {
@@ -80,7 +82,8 @@ export async function readDiffusionModelFolder(dirArg: string): Promise<Diffusio
       missing.push(path.relative(dir, f));
     }
   }
-  if (missing.length > 0) throw new Error(`${dir} is not an ONNX Stable Diffusion folder: missing ${missing.join(", ")}`);
+  if (missing.length > 0)
+    throw new Error(`${dir} is not an ONNX Stable Diffusion folder: missing ${missing.join(", ")}`);
 
   const schedulerFile = at("scheduler", "scheduler_config.json");
   const scheduler = parseOrThrow(schedulerConfigSchema, await readJson(schedulerFile, true), schedulerFile);

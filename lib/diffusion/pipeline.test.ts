@@ -106,7 +106,8 @@ describe("DiffusionPipeline on fixtures/diffusion-tiny", () => {
     for (const prompt of ["a red square", "a photo of a dog", "two cats", "a green vase with roses"]) {
       for (const guidanceScale of [1, 7.5]) {
         const cond = await pipe.prepare({ prompt, negativePrompt: null, guidanceScale });
-        for (const seed of [11, 12]) seen.add((await pipe.generate(cond, { seed, steps: 4, width: 64, height: 64 })).toString("base64"));
+        for (const seed of [11, 12])
+          seen.add((await pipe.generate(cond, { seed, steps: 4, width: 64, height: 64 })).toString("base64"));
       }
     }
     const seconds = (performance.now() - started) / 1000;
@@ -128,7 +129,12 @@ describe("execution provider selection", () => {
     }
   });
 
-  it.skipIf(cudaBinariesMissing() === undefined)("cuda, asked for explicitly, fails with the install hint instead of falling back", async () => {
-    await expect(DiffusionPipeline.load(FIXTURE, { provider: "cuda", threads: 1 })).rejects.toThrow(/onnxruntime-node-install=cuda12/);
-  });
+  it.skipIf(cudaBinariesMissing() === undefined)(
+    "cuda, asked for explicitly, fails with the install hint instead of falling back",
+    async () => {
+      await expect(DiffusionPipeline.load(FIXTURE, { provider: "cuda", threads: 1 })).rejects.toThrow(
+        /onnxruntime-node-install=cuda12/,
+      );
+    },
+  );
 });

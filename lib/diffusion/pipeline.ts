@@ -46,8 +46,20 @@ export type SampleRequest = {
   signal?: AbortSignal;
 };
 
-type TextEncoder = { session: ort.InferenceSession; ids: TensorMetadata; mask: TensorMetadata | undefined; output: string };
-type Unet = { session: ort.InferenceSession; sample: TensorMetadata; timestep: TensorMetadata; hidden: TensorMetadata; output: string; latentChannels: number };
+type TextEncoder = {
+  session: ort.InferenceSession;
+  ids: TensorMetadata;
+  mask: TensorMetadata | undefined;
+  output: string;
+};
+type Unet = {
+  session: ort.InferenceSession;
+  sample: TensorMetadata;
+  timestep: TensorMetadata;
+  hidden: TensorMetadata;
+  output: string;
+  latentChannels: number;
+};
 type VaeDecoder = { session: ort.InferenceSession; latent: TensorMetadata; output: string };
 
 function requireInput(session: ort.InferenceSession, name: string, what: string): TensorMetadata {
@@ -110,7 +122,11 @@ export class DiffusionPipeline {
       };
 
       const latentName = vd.inputNames.includes("latent_sample") ? "latent_sample" : vd.inputNames[0]!;
-      const vae: VaeDecoder = { session: vd, latent: requireInput(vd, latentName, "vae decoder"), output: pickOutput(vd, "sample") };
+      const vae: VaeDecoder = {
+        session: vd,
+        latent: requireInput(vd, latentName, "vae decoder"),
+        output: pickOutput(vd, "sample"),
+      };
       return new DiffusionPipeline(folder, provider, tokenizer, textEncoder, unet, vae);
     } catch (e) {
       await Promise.all(sessions.map((s) => s.release()));
@@ -119,11 +135,19 @@ export class DiffusionPipeline {
   }
 
   /** last_hidden_state for each prompt, [n, 77, d] flattened. */
-  async encodeText(prompts: string[]): Promise<{ hidden: Float32Array; seqLen: number; dim: number; truncated: boolean[] }> {
+  async encodeText(
+    prompts: string[],
+  ): Promise<{ hidden: Float32Array; seqLen: number; dim: number; truncated: boolean[] }> {
     const encoded = prompts.map((p) => this.tokenizer.encode(p));
     const seqLen = this.tokenizer.contextLength;
     const dims = [prompts.length, seqLen];
-    const feeds: Record<string, ort.Tensor> = { input_ids: idsTensor(this.textEncoder.ids, encoded.flatMap((e) => e.ids), dims) };
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: idsTensor(
+        this.textEncoder.ids,
+        encoded.flatMap((e) => e.ids),
+        dims,
+      ),
+    };
     if (this.textEncoder.mask) {
       // Real tokens (up to and including <|endoftext|>) are 1; padding is 0, as the tokenizer's attention_mask.
       const mask = encoded.flatMap((e) => e.ids.map((_, i) => (i < e.length ? 1 : 0)));
@@ -132,24 +156,43 @@ export class DiffusionPipeline {
     const out = await this.textEncoder.session.run(feeds, [this.textEncoder.output]);
     const t = out[this.textEncoder.output]!;
     if (t.dims.length !== 3 || t.dims[0] !== prompts.length || t.dims[1] !== seqLen) {
-      throw new Error(`text encoder returned last_hidden_state of shape [${t.dims.join(", ")}]; expected [${prompts.length}, ${seqLen}, d]`);
+      throw new Error(
+        `text encoder returned last_hidden_state of shape [${t.dims.join(", ")}]; expected [${prompts.length}, ${seqLen}, d]`,
+      );
     }
-    return { hidden: readFloats(t, "last_hidden_state").slice(), seqLen, dim: t.dims[2]!, truncated: encoded.map((e) => e.truncated) };
+    return {
+      hidden: readFloats(t, "last_hidden_state").slice(),
+      seqLen,
+      dim: t.dims[2]!,
+      truncated: encoded.map((e) => e.truncated),
+    };
   }
 
   async prepare(req: ConditioningRequest): Promise<Conditioning> {
-    if (!Number.isFinite(req.guidanceScale)) throw new Error(`guidance scale must be a finite number, got ${req.guidanceScale}`);
+    if (!Number.isFinite(req.guidanceScale))
+      throw new Error(`guidance scale must be a finite number, got ${req.guidanceScale}`);
     const guided = req.guidanceScale !== 1;
     const prompts = guided ? [req.negativePrompt ?? "", req.prompt] : [req.prompt];
     const { hidden, seqLen, dim, truncated } = await this.encodeText(prompts);
-    return { hidden, rows: guided ? 2 : 1, seqLen, dim, guidanceScale: req.guidanceScale, truncated: truncated[truncated.length - 1]! };
+    return {
+      hidden,
+      rows: guided ? 2 : 1,
+      seqLen,
+      dim,
+      guidanceScale: req.guidanceScale,
+      truncated: truncated[truncated.length - 1]!,
+    };
   }
 
   /** Denoised latents [1, C, h, w] for one seed. */
   async sampleLatents(cond: Conditioning, req: SampleRequest): Promise<{ latents: Float32Array; dims: number[] }> {
     const f = this.folder.vaeScaleFactor;
-    for (const [name, v] of [["width", req.width], ["height", req.height]] as const) {
-      if (!Number.isInteger(v) || v < f || v % f !== 0) throw new Error(`${name} must be a positive multiple of ${f}, got ${v}`);
+    for (const [name, v] of [
+      ["width", req.width],
+      ["height", req.height],
+    ] as const) {
+      if (!Number.isInteger(v) || v < f || v % f !== 0)
+        throw new Error(`${name} must be a positive multiple of ${f}, got ${v}`);
     }
     const scheduler = new DdimScheduler(this.folder.scheduler, req.steps);
     const dims = [1, this.unet.latentChannels, req.height / f, req.width / f];
@@ -191,10 +234,13 @@ export class DiffusionPipeline {
   /** RGB bytes (HWC) from latents, through the VAE decoder. */
   async decode(latents: Float32Array, dims: number[]): Promise<{ rgb: Buffer; width: number; height: number }> {
     const scaled = latents.map((v) => v / this.folder.vaeScalingFactor);
-    const out = await this.vae.session.run({ [this.vae.latent.name]: floatTensor(this.vae.latent, scaled, dims) }, [this.vae.output]);
+    const out = await this.vae.session.run({ [this.vae.latent.name]: floatTensor(this.vae.latent, scaled, dims) }, [
+      this.vae.output,
+    ]);
     const t = out[this.vae.output]!;
     const [b, c, height, width] = t.dims;
-    if (t.dims.length !== 4 || b !== 1 || c !== 3) throw new Error(`vae decoder returned shape [${t.dims.join(", ")}]; expected [1, 3, H, W]`);
+    if (t.dims.length !== 4 || b !== 1 || c !== 3)
+      throw new Error(`vae decoder returned shape [${t.dims.join(", ")}]; expected [1, 3, H, W]`);
     const img = readFloats(t, "vae decoder output");
     const plane = height! * width!;
     const rgb = Buffer.alloc(plane * 3);
@@ -212,8 +258,11 @@ export class DiffusionPipeline {
     const { latents, dims } = await this.sampleLatents(cond, req);
     req.signal?.throwIfAborted();
     const { rgb, width, height } = await this.decode(latents, dims);
-    if (width !== req.width || height !== req.height) throw new Error(`vae decoder made ${width}×${height}; expected ${req.width}×${req.height}`);
-    return sharp(rgb, { raw: { width, height, channels: 3 } }).png().toBuffer();
+    if (width !== req.width || height !== req.height)
+      throw new Error(`vae decoder made ${width}×${height}; expected ${req.width}×${req.height}`);
+    return sharp(rgb, { raw: { width, height, channels: 3 } })
+      .png()
+      .toBuffer();
   }
 
   /** prepare + generate for a single image. */

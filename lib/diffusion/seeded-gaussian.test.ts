@@ -14,7 +14,9 @@ describe("seededGaussian", () => {
 
   // Changing these changes every image the onnx engine has made for a given seed.
   it("keeps its pinned values", () => {
-    expect(Array.from(seededGaussian(0, 4))).toEqual([0.07130414247512817, -0.5097455978393555, 0.9128415584564209, -0.9417029023170471]);
+    expect(Array.from(seededGaussian(0, 4))).toEqual([
+      0.07130414247512817, -0.5097455978393555, 0.9128415584564209, -0.9417029023170471,
+    ]);
   });
 
   it("looks standard normal: mean ≈ 0, variance ≈ 1, ~4.6% beyond ±2", () => {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { floatTensor, idsTensor, readFloats, timestepTensor, type TensorMetadata } from "./tensors";
 
-const meta = (type: TensorMetadata["type"], shape: Array<number | string>): TensorMetadata => ({ name: "x", type, shape });
+const meta = (type: TensorMetadata["type"], shape: Array<number | string>): TensorMetadata => ({
+  name: "x",
+  type,
+  shape,
+});
 
 describe("timestepTensor", () => {
   it("follows the declared shape: scalar, fixed [1], or one per batch row", () => {
@@ -33,7 +37,11 @@ describe("float and id tensors", () => {
 
   it("builds int32 or int64 ids", () => {
     expect(idsTensor(meta("int32", ["b", 3]), [1, 2, 3], [1, 3]).type).toBe("int32");
-    expect(Array.from(idsTensor(meta("int64", ["b", 3]), [1, 2, 3], [1, 3]).data as BigInt64Array)).toEqual([1n, 2n, 3n]);
+    expect(Array.from(idsTensor(meta("int64", ["b", 3]), [1, 2, 3], [1, 3]).data as BigInt64Array)).toEqual([
+      1n,
+      2n,
+      3n,
+    ]);
     expect(() => idsTensor(meta("float32", ["b", 3]), [1], [1, 1])).toThrow(/int32 or int64/);
   });
 });

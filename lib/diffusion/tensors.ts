@@ -33,7 +33,11 @@ export function readFloats(t: ort.Tensor, what: string): Float32Array {
 export function idsTensor(meta: TensorMetadata, ids: number[], dims: number[]): ort.Tensor {
   switch (meta.type) {
     case "int64":
-      return new ort.Tensor("int64", BigInt64Array.from(ids, (v) => BigInt(v)), dims);
+      return new ort.Tensor(
+        "int64",
+        BigInt64Array.from(ids, (v) => BigInt(v)),
+        dims,
+      );
     case "int32":
       return new ort.Tensor("int32", Int32Array.from(ids), dims);
     default:
@@ -47,7 +51,8 @@ export function idsTensor(meta: TensorMetadata, ids: number[], dims: number[]): 
  */
 export function timestepTensor(meta: TensorMetadata, t: number, batch: number): ort.Tensor {
   const dims = meta.shape.length === 0 ? [] : meta.shape.length === 1 && meta.shape[0] === 1 ? [1] : [batch];
-  if (meta.shape.length > 1) throw new Error(`timestep input has rank ${meta.shape.length}; expected a scalar or [batch]`);
+  if (meta.shape.length > 1)
+    throw new Error(`timestep input has rank ${meta.shape.length}; expected a scalar or [batch]`);
   const n = dims.length === 0 ? 1 : dims[0]!;
   switch (meta.type) {
     case "int64":

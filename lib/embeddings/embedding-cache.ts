@@ -16,20 +16,36 @@ export type NewEmbedding = {
   tokenCount?: number;
 };
 
-
 // Keeps IN (...) lists well under SQLite's bound-parameter limit.
 const LOOKUP_CHUNK = 500;
 
-export function getCachedEmbeddings(db: DbOrTx, kind: EmbeddingKind, keys: readonly string[], evaluatorId: string): Map<string, CachedEmbedding> {
+export function getCachedEmbeddings(
+  db: DbOrTx,
+  kind: EmbeddingKind,
+  keys: readonly string[],
+  evaluatorId: string,
+): Map<string, CachedEmbedding> {
   const out = new Map<string, CachedEmbedding>();
   const unique = [...new Set(keys)];
   for (let i = 0; i < unique.length; i += LOOKUP_CHUNK) {
     const rows = db
-      .select({ key: embeddings.key, vector: embeddings.vector, truncated: embeddings.truncated, tokenCount: embeddings.tokenCount })
+      .select({
+        key: embeddings.key,
+        vector: embeddings.vector,
+        truncated: embeddings.truncated,
+        tokenCount: embeddings.tokenCount,
+      })
       .from(embeddings)
-      .where(and(eq(embeddings.kind, kind), eq(embeddings.evaluatorId, evaluatorId), inArray(embeddings.key, unique.slice(i, i + LOOKUP_CHUNK))))
+      .where(
+        and(
+          eq(embeddings.kind, kind),
+          eq(embeddings.evaluatorId, evaluatorId),
+          inArray(embeddings.key, unique.slice(i, i + LOOKUP_CHUNK)),
+        ),
+      )
       .all();
-    for (const r of rows) out.set(r.key, { vector: decodeVector(r.vector), truncated: r.truncated, tokenCount: r.tokenCount });
+    for (const r of rows)
+      out.set(r.key, { vector: decodeVector(r.vector), truncated: r.truncated, tokenCount: r.tokenCount });
   }
   return out;
 }

@@ -6,7 +6,13 @@ import { evaluators } from "../../db/schema";
 
 export function recordEvaluator(db: DbOrTx, identity: EvaluatorIdentity): void {
   db.insert(evaluators)
-    .values({ id: identity.id, name: identity.name, variant: identity.variant, isFixture: identity.isFixture, files: identity.files })
+    .values({
+      id: identity.id,
+      name: identity.name,
+      variant: identity.variant,
+      isFixture: identity.isFixture,
+      files: identity.files,
+    })
     .onConflictDoNothing()
     .run();
 }

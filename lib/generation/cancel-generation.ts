@@ -17,17 +17,34 @@ export function cancelGeneration(id: string, actor: Actor, opts: { now?: number 
   return getDb().transaction(
     (tx) => {
       const g = getGenerationOrThrow(id, tx);
-      const owner = tx.select({ apiKeyId: generations.apiKeyId }).from(generations).where(eq(generations.id, id)).get()!;
+      const owner = tx
+        .select({ apiKeyId: generations.apiKeyId })
+        .from(generations)
+        .where(eq(generations.id, id))
+        .get()!;
       authorizeMutation(actor, { kind: "generation", id, ownerKeyId: owner.apiKeyId }, "cancel");
       if (g.status === "cancelled") return g;
-      if (g.status === "done" || g.status === "failed") throw new AppError("conflict", `generation ${id} has already ${g.status === "done" ? "finished" : "failed"}; there is nothing to cancel`, { status: g.status });
+      if (g.status === "done" || g.status === "failed")
+        throw new AppError(
+          "conflict",
+          `generation ${id} has already ${g.status === "done" ? "finished" : "failed"}; there is nothing to cancel`,
+          { status: g.status },
+        );
       const reason = `cancelled: generation ${id} was cancelled before this run's samples were all generated`;
-      for (const run of tx.select({ id: runs.id }).from(runs).where(and(eq(runs.generationId, id), eq(runs.status, "generating"))).all()) failGeneratedRun(tx, run.id, reason, now);
+      for (const run of tx
+        .select({ id: runs.id })
+        .from(runs)
+        .where(and(eq(runs.generationId, id), eq(runs.status, "generating")))
+        .all())
+        failGeneratedRun(tx, run.id, reason, now);
       tx.update(generationTasks)
         .set({ status: "cancelled", finishedAt: new Date(now) })
         .where(and(eq(generationTasks.generationId, id), eq(generationTasks.status, "queued")))
         .run();
-      tx.update(generations).set({ status: "cancelled", error: "cancelled on request", finishedAt: new Date(now) }).where(eq(generations.id, id)).run();
+      tx.update(generations)
+        .set({ status: "cancelled", error: "cancelled on request", finishedAt: new Date(now) })
+        .where(eq(generations.id, id))
+        .run();
       recordAudit(tx, actor, { action: "generation.cancel", targetType: "generation", targetId: id });
       return getGenerationOrThrow(id, tx);
     },

@@ -15,7 +15,11 @@ import { storedIndices, taskView, type Task } from "./task-view";
 
 export type ClaimOptions = { leaseMs?: number; /** For tests that move the clock instead of waiting. */ now?: number };
 
-export function claimTask(tokenId: string, declaredVariants: readonly string[], opts: ClaimOptions = {}): Task | undefined {
+export function claimTask(
+  tokenId: string,
+  declaredVariants: readonly string[],
+  opts: ClaimOptions = {},
+): Task | undefined {
   const leaseMs = opts.leaseMs ?? config().genLeaseMs;
   const now = opts.now ?? Date.now();
   const db = getDb();
@@ -33,17 +37,27 @@ export function claimTask(tokenId: string, declaredVariants: readonly string[], 
       for (;;) {
         const task = nextCandidate(tx, variantIds, now);
         if (!task) return undefined;
-        const g = tx.select({ status: generations.status }).from(generations).where(eq(generations.id, task.generationId)).get()!;
+        const g = tx
+          .select({ status: generations.status })
+          .from(generations)
+          .where(eq(generations.id, task.generationId))
+          .get()!;
         const run = tx.select({ status: runs.status }).from(runs).where(eq(runs.id, task.runId)).get()!;
         if (g.status === "cancelled" || run.status !== "generating") {
           // Only a task whose lease ran out gets here: queued ones were cancelled with their run or generation.
-          tx.update(generationTasks).set({ status: "cancelled", leaseOwner: null, leaseExpiresAt: null, finishedAt: new Date(now) }).where(eq(generationTasks.id, task.id)).run();
+          tx.update(generationTasks)
+            .set({ status: "cancelled", leaseOwner: null, leaseExpiresAt: null, finishedAt: new Date(now) })
+            .where(eq(generationTasks.id, task.id))
+            .run();
           settleGeneration(tx, task.generationId, now);
           continue;
         }
         if (storedIndices(tx, task).length === task.sampleTo - task.sampleFrom) {
           // An earlier worker uploaded everything but vanished before completing: nothing is left to generate.
-          tx.update(generationTasks).set({ status: "done", leaseOwner: null, leaseExpiresAt: null, finishedAt: new Date(now) }).where(eq(generationTasks.id, task.id)).run();
+          tx.update(generationTasks)
+            .set({ status: "done", leaseOwner: null, leaseExpiresAt: null, finishedAt: new Date(now) })
+            .where(eq(generationTasks.id, task.id))
+            .run();
           settleRun(tx, task.runId);
           settleGeneration(tx, task.generationId, now);
           continue;
@@ -54,7 +68,13 @@ export function claimTask(tokenId: string, declaredVariants: readonly string[], 
         }
         const claimed = tx
           .update(generationTasks)
-          .set({ status: "running", leaseOwner: tokenId, leaseExpiresAt: new Date(now + leaseMs), heartbeatAt: new Date(now), attempts: task.attempts + 1 })
+          .set({
+            status: "running",
+            leaseOwner: tokenId,
+            leaseExpiresAt: new Date(now + leaseMs),
+            heartbeatAt: new Date(now),
+            attempts: task.attempts + 1,
+          })
           .where(eq(generationTasks.id, task.id))
           .returning()
           .get();
@@ -78,7 +98,13 @@ function nextCandidate(db: DbOrTx, variantIds: string[], now: number): Generatio
     .select({ task: generationTasks })
     .from(generationTasks)
     .innerJoin(generations, eq(generations.id, generationTasks.generationId))
-    .where(and(eq(generationTasks.status, "running"), lte(generationTasks.leaseExpiresAt, new Date(now)), inArray(generations.variantId, variantIds)))
+    .where(
+      and(
+        eq(generationTasks.status, "running"),
+        lte(generationTasks.leaseExpiresAt, new Date(now)),
+        inArray(generations.variantId, variantIds),
+      ),
+    )
     .orderBy(asc(generationTasks.leaseExpiresAt))
     .limit(1)
     .get();
@@ -100,7 +126,10 @@ function giveUp(tx: DbOrTx, task: GenerationTaskRow, now: number): void {
       ? `the last worker (token ${task.leaseOwner}) stopped without finishing${task.lastError ? `; last error: ${task.lastError}` : ""}`
       : (task.lastError ?? "unknown error");
   const reason = taskFailureReason(tx, task, how);
-  tx.update(generationTasks).set({ status: "failed", lastError: how, leaseOwner: null, leaseExpiresAt: null, finishedAt: new Date(now) }).where(eq(generationTasks.id, task.id)).run();
+  tx.update(generationTasks)
+    .set({ status: "failed", lastError: how, leaseOwner: null, leaseExpiresAt: null, finishedAt: new Date(now) })
+    .where(eq(generationTasks.id, task.id))
+    .run();
   failGeneratedRun(tx, task.runId, reason, now);
   settleGeneration(tx, task.generationId, now);
 }
@@ -110,7 +139,14 @@ function giveUp(tx: DbOrTx, task: GenerationTaskRow, now: number): void {
  * comes or `waitSeconds` (capped at MAX_WAIT_SECONDS) have passed; `signal` (the request
  * going away) ends the wait early.
  */
-export async function claimTaskWaiting(opts: { tokenId: string; variants: readonly string[]; waitSeconds: number; signal?: AbortSignal; pollMs?: number; leaseMs?: number }): Promise<Task | undefined> {
+export async function claimTaskWaiting(opts: {
+  tokenId: string;
+  variants: readonly string[];
+  waitSeconds: number;
+  signal?: AbortSignal;
+  pollMs?: number;
+  leaseMs?: number;
+}): Promise<Task | undefined> {
   const pollMs = opts.pollMs ?? config().genClaimPollMs;
   const deadline = Date.now() + Math.min(Math.max(opts.waitSeconds, 0), MAX_WAIT_SECONDS) * 1000;
   for (;;) {

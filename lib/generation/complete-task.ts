@@ -16,20 +16,30 @@ export type CompleteTaskResult = { taskId: string; status: TaskStatus; runId: st
 /** What the worker reports about how it made the samples (all optional; older workers send nothing). */
 export type TaskProvenance = { engine?: string; model?: { name?: string; sha256?: string } };
 
-export function completeTask(taskId: string, tokenId: string, opts: { now?: number; provenance?: TaskProvenance } = {}): CompleteTaskResult {
+export function completeTask(
+  taskId: string,
+  tokenId: string,
+  opts: { now?: number; provenance?: TaskProvenance } = {},
+): CompleteTaskResult {
   const p = opts.provenance ?? {};
   const now = opts.now ?? Date.now();
   return getDb().transaction(
     (tx) => {
-      const runStatus = (runId: string) => tx.select({ status: runs.status }).from(runs).where(eq(runs.id, runId)).get()!.status;
+      const runStatus = (runId: string) =>
+        tx.select({ status: runs.status }).from(runs).where(eq(runs.id, runId)).get()!.status;
       const current = getTaskOrThrow(tx, taskId);
-      if (current.status === "done") return { taskId, status: current.status, runId: current.runId, runStatus: runStatus(current.runId) };
+      if (current.status === "done")
+        return { taskId, status: current.status, runId: current.runId, runStatus: runStatus(current.runId) };
       const task = holdTaskLease(tx, taskId, tokenId, { now });
       const stored = new Set(storedIndices(tx, task));
       const missing: number[] = [];
       for (let i = task.sampleFrom; i < task.sampleTo; i++) if (!stored.has(i)) missing.push(i);
       if (missing.length > 0) {
-        throw new AppError("validation_failed", `task ${taskId} is missing ${missing.length} sample(s): ${missing.slice(0, 10).join(", ")}${missing.length > 10 ? ", …" : ""}`, { missing });
+        throw new AppError(
+          "validation_failed",
+          `task ${taskId} is missing ${missing.length} sample(s): ${missing.slice(0, 10).join(", ")}${missing.length > 10 ? ", …" : ""}`,
+          { missing },
+        );
       }
       tx.update(generationTasks)
         .set({

@@ -16,25 +16,43 @@ export function tail(text: string, max = MAX_ERROR_CHARS): string {
   return t.length <= max ? t : `…${t.slice(t.length - max + 1)}`;
 }
 
-export function failTask(taskId: string, tokenId: string, error: string, opts: { now?: number } = {}): { retry: boolean } {
+export function failTask(
+  taskId: string,
+  tokenId: string,
+  error: string,
+  opts: { now?: number } = {},
+): { retry: boolean } {
   const now = opts.now ?? Date.now();
   const why = tail(error) || "the worker gave no reason";
   return getDb().transaction(
     (tx) => {
       const task = holdTaskLease(tx, taskId, tokenId, { now });
-      const g = tx.select({ status: generations.status }).from(generations).where(eq(generations.id, task.generationId)).get()!;
+      const g = tx
+        .select({ status: generations.status })
+        .from(generations)
+        .where(eq(generations.id, task.generationId))
+        .get()!;
       const run = tx.select({ status: runs.status }).from(runs).where(eq(runs.id, task.runId)).get()!;
       const ended = { leaseOwner: null, leaseExpiresAt: null, lastError: why, finishedAt: new Date(now) };
       if (g.status === "cancelled" || run.status !== "generating") {
-        tx.update(generationTasks).set({ status: "cancelled", ...ended }).where(eq(generationTasks.id, taskId)).run();
+        tx.update(generationTasks)
+          .set({ status: "cancelled", ...ended })
+          .where(eq(generationTasks.id, taskId))
+          .run();
         settleGeneration(tx, task.generationId, now);
         return { retry: false };
       }
       if (task.attempts < task.maxAttempts) {
-        tx.update(generationTasks).set({ status: "queued", leaseOwner: null, leaseExpiresAt: null, lastError: why }).where(eq(generationTasks.id, taskId)).run();
+        tx.update(generationTasks)
+          .set({ status: "queued", leaseOwner: null, leaseExpiresAt: null, lastError: why })
+          .where(eq(generationTasks.id, taskId))
+          .run();
         return { retry: true };
       }
-      tx.update(generationTasks).set({ status: "failed", ...ended }).where(eq(generationTasks.id, taskId)).run();
+      tx.update(generationTasks)
+        .set({ status: "failed", ...ended })
+        .where(eq(generationTasks.id, taskId))
+        .run();
       failGeneratedRun(tx, task.runId, taskFailureReason(tx, task, why), now);
       settleGeneration(tx, task.generationId, now);
       return { retry: false };

@@ -35,10 +35,20 @@ beforeEach(() => {
 });
 afterEach(() => {
   removeDataDir(dir);
-  for (const k of ["T2I_GEN_MAX_ATTEMPTS", "T2I_GEN_MAX_SAMPLES", "T2I_MAX_IMAGE_PIXELS", "T2I_MAX_IMAGE_BYTES"]) delete process.env[k];
+  for (const k of ["T2I_GEN_MAX_ATTEMPTS", "T2I_GEN_MAX_SAMPLES", "T2I_MAX_IMAGE_PIXELS", "T2I_MAX_IMAGE_BYTES"])
+    delete process.env[k];
 });
 
-const request = (over: Partial<CreateGenerationInput> = {}): CreateGenerationInput => ({ variant: "unclip-gen", promptSet: "gen-set", guidanceScales: [1, 3], samplesPerPrompt: 4, seed: 42, samplesPerTask: 2, size: GEN_SIZE, ...over });
+const request = (over: Partial<CreateGenerationInput> = {}): CreateGenerationInput => ({
+  variant: "unclip-gen",
+  promptSet: "gen-set",
+  guidanceScales: [1, 3],
+  samplesPerPrompt: 4,
+  seed: 42,
+  samplesPerTask: 2,
+  size: GEN_SIZE,
+  ...over,
+});
 const VARIANTS = ["unclip-gen"];
 const T0 = 1_800_000_000_000;
 const run = (id: string) => getDb().select().from(runs).where(eq(runs.id, id)).get()!;
@@ -65,8 +75,15 @@ async function rejected(p: Promise<unknown>): Promise<AppError> {
 
 /** Uploads every sample a claimed task asks for, each picture distinct. */
 async function uploadAll(task: Task, tokenId: string) {
-  const shade = (s: { index: number }) => s.index * 7 + task.guidanceScale * 40 + GEN_PROMPTS.findIndex((p) => p.id === task.prompt.id) * 3;
-  for (const s of task.samples) await storeTaskSample({ taskId: task.id, tokenId, index: s.index, body: body(await samplePng(shade(s), task.width, task.height)) });
+  const shade = (s: { index: number }) =>
+    s.index * 7 + task.guidanceScale * 40 + GEN_PROMPTS.findIndex((p) => p.id === task.prompt.id) * 3;
+  for (const s of task.samples)
+    await storeTaskSample({
+      taskId: task.id,
+      tokenId,
+      index: s.index,
+      body: body(await samplePng(shade(s), task.width, task.height)),
+    });
 }
 
 describe("createGeneration", () => {
@@ -77,18 +94,44 @@ describe("createGeneration", () => {
       [3, "generating", "generated", 12, 12],
     ]);
     expect(r).toMatchObject({ tasks: 2 * 3 * 2, samples: 24 });
-    expect(r.generation).toMatchObject({ status: "queued", seed: 42, steps: 50, sampler: "ddim", width: GEN_SIZE, height: GEN_SIZE, samplesPerTask: 2 });
+    expect(r.generation).toMatchObject({
+      status: "queued",
+      seed: 42,
+      steps: 50,
+      sampler: "ddim",
+      width: GEN_SIZE,
+      height: GEN_SIZE,
+      samplesPerTask: 2,
+    });
     expect(r.runs[0]!.seedPolicy).toContain('sha256("42:<prompt id>:<sample index>")');
     const tasks = getDb().select().from(generationTasks).orderBy(generationTasks.position).all();
     expect(tasks.map((t) => [t.runId === r.runs[0]!.id ? "w1" : "w3", t.sampleFrom, t.sampleTo])).toEqual([
-      ["w1", 0, 2], ["w1", 2, 4], ["w1", 0, 2], ["w1", 2, 4], ["w1", 0, 2], ["w1", 2, 4],
-      ["w3", 0, 2], ["w3", 2, 4], ["w3", 0, 2], ["w3", 2, 4], ["w3", 0, 2], ["w3", 2, 4],
+      ["w1", 0, 2],
+      ["w1", 2, 4],
+      ["w1", 0, 2],
+      ["w1", 2, 4],
+      ["w1", 0, 2],
+      ["w1", 2, 4],
+      ["w3", 0, 2],
+      ["w3", 2, 4],
+      ["w3", 0, 2],
+      ["w3", 2, 4],
+      ["w3", 0, 2],
+      ["w3", 2, 4],
     ]);
     expect(tasks.every((t) => t.status === "queued" && t.attempts === 0 && t.maxAttempts === 3)).toBe(true);
     // No scoring job until the samples exist.
     expect(countRows(jobs)).toBe(0);
 
-    const split = createGeneration(request({ samplesPerTask: undefined, tasksPerPrompt: 3, samplesPerPrompt: 5, size: { width: 256, height: 128 }, guidanceScales: [2] }));
+    const split = createGeneration(
+      request({
+        samplesPerTask: undefined,
+        tasksPerPrompt: 3,
+        samplesPerPrompt: 5,
+        size: { width: 256, height: 128 },
+        guidanceScales: [2],
+      }),
+    );
     expect(split.tasks).toBe(9);
     expect(split.generation).toMatchObject({ width: 256, height: 128, samplesPerTask: 2 });
   });
@@ -153,7 +196,8 @@ describe("claiming tasks", () => {
     expect(next.id).not.toBe(t.id);
     expect([next.prompt.id, next.samples[0]!.index]).toEqual(["p1", 2]);
     const seen = new Set([t.id, next.id]);
-    for (let t2 = claimTask(tokens.b.id, VARIANTS, { now: T0 }); t2; t2 = claimTask(tokens.b.id, VARIANTS, { now: T0 })) seen.add(t2.id);
+    for (let t2 = claimTask(tokens.b.id, VARIANTS, { now: T0 }); t2; t2 = claimTask(tokens.b.id, VARIANTS, { now: T0 }))
+      seen.add(t2.id);
     expect(seen.size).toBe(12);
   });
 
@@ -163,7 +207,10 @@ describe("claiming tasks", () => {
     expect(heartbeatTask(t.id, tokens.a.id, { now: T0 + 500, leaseMs: 1000 }).leaseExpiresAt.getTime()).toBe(T0 + 1500);
     expect(thrown(() => heartbeatTask(t.id, tokens.b.id, { now: T0 + 600 })).code).toBe("lease_lost");
     // Expired (nobody has reclaimed it yet): still refused.
-    expect(thrown(() => heartbeatTask(t.id, tokens.a.id, { now: T0 + 1600 }))).toMatchObject({ status: 409, code: "lease_lost" });
+    expect(thrown(() => heartbeatTask(t.id, tokens.a.id, { now: T0 + 1600 }))).toMatchObject({
+      status: 409,
+      code: "lease_lost",
+    });
 
     const again = claimTask(tokens.b.id, VARIANTS, { now: T0 + 1600, leaseMs: 1000 })!;
     expect(again).toMatchObject({ id: t.id, attempt: 2 });
@@ -187,7 +234,9 @@ describe("claiming tasks", () => {
     expect(other.runId).toBe(r.runs[1]!.id);
     expect(taskRow(first.id)).toMatchObject({ status: "failed", attempts: 3 });
     expect(run(r.runs[0]!.id)).toMatchObject({ status: "failed" });
-    expect(run(r.runs[0]!.id).error).toMatch(/^task for prompt p1 \(samples 0–1\) failed 3 times: the last worker \(token wtk_\w+\) stopped without finishing$/);
+    expect(run(r.runs[0]!.id).error).toMatch(
+      /^task for prompt p1 \(samples 0–1\) failed 3 times: the last worker \(token wtk_\w+\) stopped without finishing$/,
+    );
     const g = getGenerationOrThrow(r.generation.id);
     expect(g.tasks).toMatchObject({ failed: 1, cancelled: 2, running: 1, queued: 2 });
     expect(g.status).toBe("running");
@@ -195,7 +244,9 @@ describe("claiming tasks", () => {
 
   it("long-polls until a task is queued, or answers nothing after waitSeconds", async () => {
     const started = Date.now();
-    expect(await claimTaskWaiting({ tokenId: tokens.a.id, variants: VARIANTS, waitSeconds: 0.3, pollMs: 50 })).toBeUndefined();
+    expect(
+      await claimTaskWaiting({ tokenId: tokens.a.id, variants: VARIANTS, waitSeconds: 0.3, pollMs: 50 }),
+    ).toBeUndefined();
     expect(Date.now() - started).toBeGreaterThanOrEqual(280);
     setTimeout(() => createGeneration(request({ guidanceScales: [2] })), 150);
     const t = await claimTaskWaiting({ tokenId: tokens.a.id, variants: VARIANTS, waitSeconds: 5, pollMs: 50 });
@@ -204,7 +255,15 @@ describe("claiming tasks", () => {
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 100);
     const t0 = Date.now();
-    expect(await claimTaskWaiting({ tokenId: tokens.a.id, variants: ["other-variant"], waitSeconds: 30, pollMs: 50, signal: abort.signal })).toBeUndefined();
+    expect(
+      await claimTaskWaiting({
+        tokenId: tokens.a.id,
+        variants: ["other-variant"],
+        waitSeconds: 30,
+        pollMs: 50,
+        signal: abort.signal,
+      }),
+    ).toBeUndefined();
     expect(Date.now() - t0).toBeLessThan(1000);
   });
 });
@@ -215,14 +274,31 @@ describe("uploading samples", () => {
     const t = claimTask(tokens.a.id, VARIANTS)!;
     const img = await samplePng(10);
     const first = await storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 1, body: body(img) });
-    expect(first).toMatchObject({ stored: true, index: 1, width: GEN_SIZE, height: GEN_SIZE, seed: deriveSeed(42, "p1", 1) });
+    expect(first).toMatchObject({
+      stored: true,
+      index: 1,
+      width: GEN_SIZE,
+      height: GEN_SIZE,
+      seed: deriveSeed(42, "p1", 1),
+    });
     const row = getDb().select().from(samples).get()!;
-    expect(row).toMatchObject({ runId: r.runs[0]!.id, sampleIndex: 1, seed: deriveSeed(42, "p1", 1), fileName: "p1-s1.png", imageSha256: first.sha256 });
+    expect(row).toMatchObject({
+      runId: r.runs[0]!.id,
+      sampleIndex: 1,
+      seed: deriveSeed(42, "p1", 1),
+      fileName: "p1-s1.png",
+      imageSha256: first.sha256,
+    });
     expect(fs.readFileSync(pathFor(first.sha256, "png"))).toEqual(img);
     expect(run(r.runs[0]!.id).generatedDone).toBe(1);
 
-    expect(await storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 1, body: body(img) })).toMatchObject({ stored: false, sha256: first.sha256 });
-    const e = await rejected(storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 1, body: body(await samplePng(11)) }));
+    expect(await storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 1, body: body(img) })).toMatchObject({
+      stored: false,
+      sha256: first.sha256,
+    });
+    const e = await rejected(
+      storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 1, body: body(await samplePng(11)) }),
+    );
     expect(e).toMatchObject({ status: 409, code: "conflict", details: { index: 1, storedSha256: first.sha256 } });
     expect(countRows(samples)).toBe(1);
     expect(countRows(images)).toBe(1);
@@ -234,16 +310,46 @@ describe("uploading samples", () => {
     createGeneration(request({ guidanceScales: [1] }));
     const t = claimTask(tokens.a.id, VARIANTS)!;
     const good = await samplePng(1);
-    expect(await rejected(storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 2, body: body(good) }))).toMatchObject({ status: 422, details: { index: 2, from: 0, to: 2 } });
+    expect(
+      await rejected(storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 2, body: body(good) })),
+    ).toMatchObject({ status: 422, details: { index: 2, from: 0, to: 2 } });
     const big = await noise(64, 64);
-    expect(await rejected(storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 0, body: body(big.subarray(0, big.length >> 1)) }))).toMatchObject({ status: 422, details: { code: "image_unreadable" } });
-    expect(await rejected(storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 0, body: body("not a png at all") }))).toMatchObject({ status: 422, details: { code: "image_unsupported_type" } });
-    expect(await rejected(storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 0, body: body(await noise(8, 8, "jpeg")) }))).toMatchObject({ status: 422, details: { code: "image_unsupported_type" } });
-    expect(await rejected(storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 0, body: body("") }))).toMatchObject({ status: 422 });
-    expect(await rejected(storeTaskSample({ taskId: t.id, tokenId: tokens.b.id, index: 0, body: body(good) }))).toMatchObject({ status: 409, code: "lease_lost" });
+    expect(
+      await rejected(
+        storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 0, body: body(big.subarray(0, big.length >> 1)) }),
+      ),
+    ).toMatchObject({ status: 422, details: { code: "image_unreadable" } });
+    expect(
+      await rejected(storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 0, body: body("not a png at all") })),
+    ).toMatchObject({ status: 422, details: { code: "image_unsupported_type" } });
+    expect(
+      await rejected(
+        storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 0, body: body(await noise(8, 8, "jpeg")) }),
+      ),
+    ).toMatchObject({ status: 422, details: { code: "image_unsupported_type" } });
+    expect(
+      await rejected(storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 0, body: body("") })),
+    ).toMatchObject({ status: 422 });
+    expect(
+      await rejected(storeTaskSample({ taskId: t.id, tokenId: tokens.b.id, index: 0, body: body(good) })),
+    ).toMatchObject({ status: 409, code: "lease_lost" });
     // A model that ignored the requested size: refused with both sizes named.
-    const wrong = await rejected(storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 0, body: body(await samplePng(1, GEN_SIZE, GEN_SIZE / 2)) }));
-    expect(wrong).toMatchObject({ status: 422, details: { code: "image_wrong_size", expected: { width: GEN_SIZE, height: GEN_SIZE }, received: { width: GEN_SIZE, height: GEN_SIZE / 2 } } });
+    const wrong = await rejected(
+      storeTaskSample({
+        taskId: t.id,
+        tokenId: tokens.a.id,
+        index: 0,
+        body: body(await samplePng(1, GEN_SIZE, GEN_SIZE / 2)),
+      }),
+    );
+    expect(wrong).toMatchObject({
+      status: 422,
+      details: {
+        code: "image_wrong_size",
+        expected: { width: GEN_SIZE, height: GEN_SIZE },
+        received: { width: GEN_SIZE, height: GEN_SIZE / 2 },
+      },
+    });
     expect(wrong.message).toContain(`${GEN_SIZE}×${GEN_SIZE / 2}`);
     expect(countRows(samples) + countRows(images)).toBe(0);
     expect(storedFiles(dir)).toEqual([]);
@@ -256,8 +362,14 @@ describe("uploading samples", () => {
     tokens = setupGenerationFixtures();
     createGeneration(request({ guidanceScales: [1] }));
     const t = claimTask(tokens.a.id, VARIANTS)!;
-    expect(await rejected(storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 0, body: body(await samplePng(3)) }))).toMatchObject({ status: 422, details: { code: "image_too_large" } });
-    expect(await rejected(storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 0, body: body(await noise(64, 64)) }))).toMatchObject({ status: 413 });
+    expect(
+      await rejected(storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 0, body: body(await samplePng(3)) })),
+    ).toMatchObject({ status: 422, details: { code: "image_too_large" } });
+    expect(
+      await rejected(
+        storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: 0, body: body(await noise(64, 64)) }),
+      ),
+    ).toMatchObject({ status: 413 });
   });
 
   it("a retried task lists only the samples an earlier attempt did not upload", async () => {
@@ -274,7 +386,14 @@ describe("uploading samples", () => {
   it("completes a task whose worker uploaded everything but vanished, instead of handing it out again", async () => {
     const r = createGeneration(request({ guidanceScales: [1], samplesPerPrompt: 2 }));
     const t = claimTask(tokens.a.id, VARIANTS, { leaseMs: 1000 })!;
-    for (const s of t.samples) await storeTaskSample({ taskId: t.id, tokenId: tokens.a.id, index: s.index, body: body(await samplePng(s.index)), leaseMs: 1000 });
+    for (const s of t.samples)
+      await storeTaskSample({
+        taskId: t.id,
+        tokenId: tokens.a.id,
+        index: s.index,
+        body: body(await samplePng(s.index)),
+        leaseMs: 1000,
+      });
     const later = Date.now() + 5000;
     const next = claimTask(tokens.b.id, VARIANTS, { now: later })!;
     expect(next.id).not.toBe(t.id);
@@ -291,7 +410,12 @@ describe("completing and failing tasks", () => {
     await storeTaskSample({ taskId: first.id, tokenId: tokens.a.id, index: 1, body: body(await samplePng(1)) });
     expect(thrown(() => completeTask(first.id, tokens.a.id))).toMatchObject({ status: 422, details: { missing: [0] } });
     await storeTaskSample({ taskId: first.id, tokenId: tokens.a.id, index: 0, body: body(await samplePng(2)) });
-    expect(completeTask(first.id, tokens.a.id)).toEqual({ taskId: first.id, status: "done", runId: w1!.id, runStatus: "generating" });
+    expect(completeTask(first.id, tokens.a.id)).toEqual({
+      taskId: first.id,
+      status: "done",
+      runId: w1!.id,
+      runStatus: "generating",
+    });
     // Answering again is harmless.
     expect(completeTask(first.id, tokens.b.id)).toMatchObject({ status: "done" });
 
@@ -304,7 +428,10 @@ describe("completing and failing tasks", () => {
     expect(run(w1!.id)).toMatchObject({ status: "queued", generatedDone: 6, progressTotal: 6, progressDone: 0 });
     expect(getDb().select().from(jobs).all()).toMatchObject([{ kind: "score_run", runId: w1!.id, status: "queued" }]);
     expect(run(w3!.id).status).toBe("generating");
-    expect(getGenerationOrThrow(r.generation.id)).toMatchObject({ status: "running", progress: { generated: 6, total: 12 } });
+    expect(getGenerationOrThrow(r.generation.id)).toMatchObject({
+      status: "running",
+      progress: { generated: 6, total: 12 },
+    });
 
     for (let t = claimTask(tokens.b.id, VARIANTS); t; t = claimTask(tokens.b.id, VARIANTS)) {
       await uploadAll(t, tokens.b.id);
@@ -333,7 +460,9 @@ describe("completing and failing tasks", () => {
     expect(failTask(t.id, tokens.a.id, stderr)).toEqual({ retry: false });
     const failed = run(r.runs[0]!.id);
     expect(failed.status).toBe("failed");
-    expect(failed.error).toMatch(/^task for prompt p1 \(samples 0–1\) failed 3 times: …x+\nTraceback: ValueError: NaN latents$/);
+    expect(failed.error).toMatch(
+      /^task for prompt p1 \(samples 0–1\) failed 3 times: …x+\nTraceback: ValueError: NaN latents$/,
+    );
     expect(failed.error!.length).toBeLessThan(2100);
     // The failed run's other tasks are not handed out; the other run's are.
     const rest: string[] = [];
@@ -370,12 +499,19 @@ describe("scoring generated runs", () => {
     }
     const ev = await ClipEvaluator.load(FIXTURE_MODEL, { threads: 1 });
     try {
-      expect(await startWorker({ evaluator: ev, workerId: "w", exitWhenIdle: true, log: () => {} })).toMatchObject({ jobsDone: 1 });
+      expect(await startWorker({ evaluator: ev, workerId: "w", exitWhenIdle: true, log: () => {} })).toMatchObject({
+        jobsDone: 1,
+      });
     } finally {
       await ev.release();
     }
     const scored = getRunOrThrow(r.runs[0]!.id);
-    expect(scored).toMatchObject({ status: "scored", source: "generated", progress: { done: 6, total: 6 }, generation: { id: r.generation.id, done: 6, total: 6 } });
+    expect(scored).toMatchObject({
+      status: "scored",
+      source: "generated",
+      progress: { done: 6, total: 6 },
+      generation: { id: r.generation.id, done: 6, total: 6 },
+    });
     expect(scored.metrics?.run).toMatchObject({ n: 6, failed: 0, groups: 3 });
   });
 });
@@ -396,7 +532,10 @@ describe("cancelling", () => {
     expect(g.status).toBe("cancelled");
     expect(g.tasks).toMatchObject({ done: 3, running: 1, cancelled: 2, queued: 0 });
     expect(run(r.runs[0]!.id).status).toBe("queued");
-    expect(run(r.runs[1]!.id)).toMatchObject({ status: "failed", error: `cancelled: generation ${r.generation.id} was cancelled before this run's samples were all generated` });
+    expect(run(r.runs[1]!.id)).toMatchObject({
+      status: "failed",
+      error: `cancelled: generation ${r.generation.id} was cancelled before this run's samples were all generated`,
+    });
     expect(claimTask(tokens.b.id, VARIANTS)).toBeUndefined();
     expect(cancelGeneration(r.generation.id, ADMIN).status).toBe("cancelled");
 
@@ -405,7 +544,10 @@ describe("cancelling", () => {
     await uploadAll(inFlight, tokens.a.id);
     expect(completeTask(inFlight.id, tokens.a.id)).toMatchObject({ status: "done", runStatus: "failed" });
     expect(countRows(jobs)).toBe(1);
-    expect(getGenerationOrThrow(r.generation.id)).toMatchObject({ status: "cancelled", tasks: { done: 4, cancelled: 2 } });
+    expect(getGenerationOrThrow(r.generation.id)).toMatchObject({
+      status: "cancelled",
+      tasks: { done: 4, cancelled: 2 },
+    });
   });
 
   it("cancels an expired task of a cancelled generation instead of handing it out, and refuses to cancel an ended generation", () => {
@@ -429,16 +571,30 @@ function markDone(id: string) {
 
 describe("provenance of generated runs", () => {
   it("records the request's settings and, per completed task, the engine, model and worker token that made it", async () => {
-    const r = createGeneration({ ...request({ guidanceScales: [2], samplesPerPrompt: 1 }), negativePrompt: "blurry", size: { width: 64, height: 128 } });
+    const r = createGeneration({
+      ...request({ guidanceScales: [2], samplesPerPrompt: 1 }),
+      negativePrompt: "blurry",
+      size: { width: 64, height: 128 },
+    });
     const sha = "a".repeat(64);
     for (let k = 0; k < 3; k++) {
       const token = k < 2 ? tokens.a : tokens.b;
       const t = claimTask(token.id, VARIANTS)!;
       await uploadAll(t, token.id);
-      completeTask(t.id, token.id, { provenance: k < 2 ? { engine: "onnx", model: { name: "sd15-onnx", sha256: sha } } : {} });
+      completeTask(t.id, token.id, {
+        provenance: k < 2 ? { engine: "onnx", model: { name: "sd15-onnx", sha256: sha } } : {},
+      });
     }
     const p = getRunOrThrow(r.runs[0]!.id).provenance!;
-    expect(p).toMatchObject({ generationId: r.generation.id, steps: 50, sampler: "ddim", width: 64, height: 128, negativePrompt: "blurry", seed: 42 });
+    expect(p).toMatchObject({
+      generationId: r.generation.id,
+      steps: 50,
+      sampler: "ddim",
+      width: 64,
+      height: 128,
+      negativePrompt: "blurry",
+      seed: 42,
+    });
     // A worker that reports nothing (an older one) is still named, without engine or model.
     expect(p.producers.sort((a, b) => b.tasks - a.tasks)).toEqual([
       { engine: "onnx", model: { name: "sd15-onnx", sha256: sha }, worker: "gpu-a", tasks: 2 },

@@ -2,7 +2,16 @@
 // generation and scoring progress.
 import { asc, eq, inArray } from "drizzle-orm";
 import { getDb, type DbOrTx } from "../../db/client";
-import { generations, promptSets, runs, variants, type GenerationRow, type GenerationStatus, type RunStatus, type TaskStatus } from "../../db/schema";
+import {
+  generations,
+  promptSets,
+  runs,
+  variants,
+  type GenerationRow,
+  type GenerationStatus,
+  type RunStatus,
+  type TaskStatus,
+} from "../../db/schema";
 import { AppError } from "../core/errors";
 import { taskCounts } from "./settle-generation";
 
@@ -36,13 +45,22 @@ export function getGenerationOrThrow(id: string, db: DbOrTx = getDb()): Generati
 export function generationViews(db: DbOrTx, ids: string[]): GenerationView[] {
   if (ids.length === 0) return [];
   const rows = db
-    .select({ generation: generations, variant: { id: variants.id, name: variants.name }, promptSet: { id: promptSets.id, name: promptSets.name, version: promptSets.version } })
+    .select({
+      generation: generations,
+      variant: { id: variants.id, name: variants.name },
+      promptSet: { id: promptSets.id, name: promptSets.name, version: promptSets.version },
+    })
     .from(generations)
     .innerJoin(variants, eq(variants.id, generations.variantId))
     .innerJoin(promptSets, eq(promptSets.id, generations.promptSetId))
     .where(inArray(generations.id, ids))
     .all();
-  const runRows = db.select().from(runs).where(inArray(runs.generationId, ids)).orderBy(asc(runs.createdAt), asc(runs.guidanceScale)).all();
+  const runRows = db
+    .select()
+    .from(runs)
+    .where(inArray(runs.generationId, ids))
+    .orderBy(asc(runs.createdAt), asc(runs.guidanceScale))
+    .all();
   const byId = new Map(rows.map((r) => [r.generation.id, r]));
   return ids.flatMap((id) => {
     const r = byId.get(id);
@@ -50,7 +68,9 @@ export function generationViews(db: DbOrTx, ids: string[]): GenerationView[] {
     const { variantId: _v, promptSetId: _p, apiKeyId: _k, ...g } = r.generation;
     // Runs in the order the request listed their scales.
     const order = new Map(g.guidanceScales.map((s, i) => [s, i]));
-    const own = runRows.filter((run) => run.generationId === id).sort((a, b) => (order.get(a.guidanceScale) ?? 0) - (order.get(b.guidanceScale) ?? 0));
+    const own = runRows
+      .filter((run) => run.generationId === id)
+      .sort((a, b) => (order.get(a.guidanceScale) ?? 0) - (order.get(b.guidanceScale) ?? 0));
     const counts = taskCounts(db, id);
     return [
       {
@@ -58,7 +78,10 @@ export function generationViews(db: DbOrTx, ids: string[]): GenerationView[] {
         variant: r.variant,
         promptSet: r.promptSet,
         tasks: { ...counts, total: Object.values(counts).reduce((a, b) => a + b, 0) },
-        progress: { generated: own.reduce((a, run) => a + run.generatedDone, 0), total: own.reduce((a, run) => a + run.generatedTotal, 0) },
+        progress: {
+          generated: own.reduce((a, run) => a + run.generatedDone, 0),
+          total: own.reduce((a, run) => a + run.generatedTotal, 0),
+        },
         runs: own.map((run) => ({
           id: run.id,
           guidanceScale: run.guidanceScale,

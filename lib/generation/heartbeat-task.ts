@@ -3,8 +3,14 @@ import { getDb } from "../../db/client";
 import { config } from "../core/config";
 import { holdTaskLease } from "./task-lease";
 
-export function heartbeatTask(taskId: string, tokenId: string, opts: { now?: number; leaseMs?: number } = {}): { leaseExpiresAt: Date } {
+export function heartbeatTask(
+  taskId: string,
+  tokenId: string,
+  opts: { now?: number; leaseMs?: number } = {},
+): { leaseExpiresAt: Date } {
   const leaseMs = opts.leaseMs ?? config().genLeaseMs;
-  const task = getDb().transaction((tx) => holdTaskLease(tx, taskId, tokenId, { now: opts.now, extendMs: leaseMs }), { behavior: "immediate" });
+  const task = getDb().transaction((tx) => holdTaskLease(tx, taskId, tokenId, { now: opts.now, extendMs: leaseMs }), {
+    behavior: "immediate",
+  });
   return { leaseExpiresAt: task.leaseExpiresAt! };
 }

@@ -15,7 +15,12 @@ export const listGenerationsInputSchema = z.object({
 });
 export type ListGenerationsInput = z.input<typeof listGenerationsInputSchema>;
 
-export function listGenerations(input: ListGenerationsInput = {}): { generations: GenerationView[]; total: number; limit: number; offset: number } {
+export function listGenerations(input: ListGenerationsInput = {}): {
+  generations: GenerationView[];
+  total: number;
+  limit: number;
+  offset: number;
+} {
   const parsed = listGenerationsInputSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error, "filters");
   const f = parsed.data;
@@ -24,7 +29,12 @@ export function listGenerations(input: ListGenerationsInput = {}): { generations
   if (f.variant) where.push(eq(variants.name, f.variant));
   if (f.status) where.push(eq(generations.status, f.status));
   const cond = where.length > 0 ? and(...where) : undefined;
-  const total = db.select({ n: sql<number>`count(*)` }).from(generations).innerJoin(variants, eq(variants.id, generations.variantId)).where(cond).get()!.n;
+  const total = db
+    .select({ n: sql<number>`count(*)` })
+    .from(generations)
+    .innerJoin(variants, eq(variants.id, generations.variantId))
+    .where(cond)
+    .get()!.n;
   const ids = db
     .select({ id: generations.id })
     .from(generations)

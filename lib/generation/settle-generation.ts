@@ -3,7 +3,15 @@
 // queued tasks are cancelled; a generation with no open task is done, failed or stays cancelled.
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client";
-import { generations, generationTasks, prompts, runs, samples, type GenerationTaskRow, type TaskStatus } from "../../db/schema";
+import {
+  generations,
+  generationTasks,
+  prompts,
+  runs,
+  samples,
+  type GenerationTaskRow,
+  type TaskStatus,
+} from "../../db/schema";
 import { enqueueJob } from "../jobs/enqueue-job";
 import { failRun } from "../jobs/fail-run";
 
@@ -17,7 +25,11 @@ export function settleRun(tx: DbOrTx, runId: string): boolean {
     .where(and(eq(generationTasks.runId, runId), ne(generationTasks.status, "done")))
     .get()!.n;
   if (open > 0) return false;
-  const n = tx.select({ n: sql<number>`count(*)` }).from(samples).where(eq(samples.runId, runId)).get()!.n;
+  const n = tx
+    .select({ n: sql<number>`count(*)` })
+    .from(samples)
+    .where(eq(samples.runId, runId))
+    .get()!.n;
   tx.update(runs).set({ status: "queued", progressDone: 0, progressTotal: n }).where(eq(runs.id, runId)).run();
   enqueueJob(tx, { kind: "score_run", runId });
   return true;
@@ -52,17 +64,29 @@ export function settleGeneration(tx: DbOrTx, generationId: string, now = Date.no
   if (c.queued + c.running > 0) return;
   if (g.status === "cancelled") return;
   if (c.failed === 0 && c.cancelled === 0) {
-    tx.update(generations).set({ status: "done", finishedAt: new Date(now) }).where(eq(generations.id, generationId)).run();
+    tx.update(generations)
+      .set({ status: "done", finishedAt: new Date(now) })
+      .where(eq(generations.id, generationId))
+      .run();
     return;
   }
-  const runRows = tx.select({ status: runs.status, error: runs.error }).from(runs).where(eq(runs.generationId, generationId)).all();
+  const runRows = tx
+    .select({ status: runs.status, error: runs.error })
+    .from(runs)
+    .where(eq(runs.generationId, generationId))
+    .all();
   const failed = runRows.filter((r) => r.status === "failed");
   const error = `${failed.length} of ${runRows.length} run${runRows.length === 1 ? "" : "s"} failed${failed[0]?.error ? `; first: ${failed[0].error}` : ""}`;
-  tx.update(generations).set({ status: "failed", error, finishedAt: new Date(now) }).where(eq(generations.id, generationId)).run();
+  tx.update(generations)
+    .set({ status: "failed", error, finishedAt: new Date(now) })
+    .where(eq(generations.id, generationId))
+    .run();
 }
 
 /** "task for prompt p3 failed 3 times: <why>", the run's error when one of its tasks gives up. */
 export function taskFailureReason(tx: DbOrTx, task: GenerationTaskRow, why: string): string {
-  const key = tx.select({ key: prompts.promptKey }).from(prompts).where(eq(prompts.id, task.promptId)).get()?.key ?? String(task.promptId);
+  const key =
+    tx.select({ key: prompts.promptKey }).from(prompts).where(eq(prompts.id, task.promptId)).get()?.key ??
+    String(task.promptId);
   return `task for prompt ${key} (samples ${task.sampleFrom}–${task.sampleTo - 1}) failed ${task.attempts} time${task.attempts === 1 ? "" : "s"}: ${why}`;
 }

@@ -18,16 +18,33 @@ import { checkImage } from "../uploads/verify-images";
 import { deriveSeed } from "./derive-seed";
 import { holdTaskLease } from "./task-lease";
 
-export type StoreSampleResult = { stored: boolean; index: number; sha256: string; width: number; height: number; seed: number };
+export type StoreSampleResult = {
+  stored: boolean;
+  index: number;
+  sha256: string;
+  width: number;
+  height: number;
+  seed: number;
+};
 
-export async function storeTaskSample(opts: { taskId: string; tokenId: string; index: number; body: NodeJS.ReadableStream; leaseMs?: number }): Promise<StoreSampleResult> {
+export async function storeTaskSample(opts: {
+  taskId: string;
+  tokenId: string;
+  index: number;
+  body: NodeJS.ReadableStream;
+  leaseMs?: number;
+}): Promise<StoreSampleResult> {
   const { taskId, tokenId, index } = opts;
   const cfg = config();
   const db = getDb();
   // Refused before reading a byte: a worker that lost its lease should stop uploading at once.
   const task = holdTaskLease(db, taskId, tokenId);
   if (!Number.isInteger(index) || index < task.sampleFrom || index >= task.sampleTo) {
-    throw new AppError("validation_failed", `sample index ${index} is not in task ${taskId} (indices ${task.sampleFrom}–${task.sampleTo - 1})`, { index, from: task.sampleFrom, to: task.sampleTo });
+    throw new AppError(
+      "validation_failed",
+      `sample index ${index} is not in task ${taskId} (indices ${task.sampleFrom}–${task.sampleTo - 1})`,
+      { index, from: task.sampleFrom, to: task.sampleTo },
+    );
   }
 
   const dir = await createStagingDir();
@@ -40,18 +57,35 @@ export async function storeTaskSample(opts: { taskId: string; tokenId: string; i
       if (e instanceof StreamTooLargeError) throw tooLarge(`sample ${index}`, "maxImageBytes", cfg.maxImageBytes);
       throw e;
     }
-    if (!staged || staged.bytes === 0) throw new AppError("validation_failed", `sample ${index}: the body is empty; send the PNG bytes`, { index, code: "image_unreadable" });
-    const checked = await checkImage(file, cfg.maxImagePixels);
-    if ("code" in checked) throw new AppError("validation_failed", `sample ${index}: ${checked.message}`, { index, code: checked.code });
-    if (checked.format !== "png") throw new AppError("validation_failed", `sample ${index}: a ${checked.format} file; workers send PNG`, { index, code: "image_unsupported_type" });
-    const want = db.select({ width: generations.width, height: generations.height }).from(generations).where(eq(generations.id, task.generationId)).get();
-    if (want && (checked.width !== want.width || checked.height !== want.height)) {
-      throw new AppError("validation_failed", `sample ${index}: the image is ${checked.width}×${checked.height} but the task asks for ${want.width}×${want.height}`, {
+    if (!staged || staged.bytes === 0)
+      throw new AppError("validation_failed", `sample ${index}: the body is empty; send the PNG bytes`, {
         index,
-        code: "image_wrong_size",
-        expected: { width: want.width, height: want.height },
-        received: { width: checked.width, height: checked.height },
+        code: "image_unreadable",
       });
+    const checked = await checkImage(file, cfg.maxImagePixels);
+    if ("code" in checked)
+      throw new AppError("validation_failed", `sample ${index}: ${checked.message}`, { index, code: checked.code });
+    if (checked.format !== "png")
+      throw new AppError("validation_failed", `sample ${index}: a ${checked.format} file; workers send PNG`, {
+        index,
+        code: "image_unsupported_type",
+      });
+    const want = db
+      .select({ width: generations.width, height: generations.height })
+      .from(generations)
+      .where(eq(generations.id, task.generationId))
+      .get();
+    if (want && (checked.width !== want.width || checked.height !== want.height)) {
+      throw new AppError(
+        "validation_failed",
+        `sample ${index}: the image is ${checked.width}×${checked.height} but the task asks for ${want.width}×${want.height}`,
+        {
+          index,
+          code: "image_wrong_size",
+          expected: { width: want.width, height: want.height },
+          received: { width: checked.width, height: checked.height },
+        },
+      );
     }
 
     let added = false;
@@ -65,12 +99,24 @@ export async function storeTaskSample(opts: { taskId: string; tokenId: string; i
             .where(and(eq(samples.runId, t.runId), eq(samples.promptId, t.promptId), eq(samples.sampleIndex, index)))
             .get();
           if (existing) {
-            if (existing.sha256 === staged.sha256) return { stored: false, index, sha256: existing.sha256, width: existing.width, height: existing.height, seed: existing.seed ?? 0 };
-            throw new AppError("conflict", `sample ${index} of task ${taskId} is already stored with other bytes (sha256 ${existing.sha256})`, {
-              index,
-              storedSha256: existing.sha256,
-              receivedSha256: staged.sha256,
-            });
+            if (existing.sha256 === staged.sha256)
+              return {
+                stored: false,
+                index,
+                sha256: existing.sha256,
+                width: existing.width,
+                height: existing.height,
+                seed: existing.seed ?? 0,
+              };
+            throw new AppError(
+              "conflict",
+              `sample ${index} of task ${taskId} is already stored with other bytes (sha256 ${existing.sha256})`,
+              {
+                index,
+                storedSha256: existing.sha256,
+                receivedSha256: staged.sha256,
+              },
+            );
           }
           const meta = tx
             .select({ requestSeed: generations.seed, promptKey: prompts.promptKey })
@@ -80,11 +126,32 @@ export async function storeTaskSample(opts: { taskId: string; tokenId: string; i
             .get()!;
           const seed = deriveSeed(meta.requestSeed, meta.promptKey, index);
           added = placeFileSync(file, staged.sha256, "png");
-          tx.insert(images).values({ sha256: staged.sha256, bytes: staged.bytes, format: "png", width: checked.width, height: checked.height }).onConflictDoNothing().run();
-          tx.insert(samples)
-            .values({ runId: t.runId, promptId: t.promptId, seed, sampleIndex: index, imageSha256: staged.sha256, width: checked.width, height: checked.height, fileName: `${meta.promptKey}-s${index}.png` })
+          tx.insert(images)
+            .values({
+              sha256: staged.sha256,
+              bytes: staged.bytes,
+              format: "png",
+              width: checked.width,
+              height: checked.height,
+            })
+            .onConflictDoNothing()
             .run();
-          tx.update(runs).set({ generatedDone: sql`${runs.generatedDone} + 1` }).where(eq(runs.id, t.runId)).run();
+          tx.insert(samples)
+            .values({
+              runId: t.runId,
+              promptId: t.promptId,
+              seed,
+              sampleIndex: index,
+              imageSha256: staged.sha256,
+              width: checked.width,
+              height: checked.height,
+              fileName: `${meta.promptKey}-s${index}.png`,
+            })
+            .run();
+          tx.update(runs)
+            .set({ generatedDone: sql`${runs.generatedDone} + 1` })
+            .where(eq(runs.id, t.runId))
+            .run();
           return { stored: true, index, sha256: staged.sha256, width: checked.width, height: checked.height, seed };
         },
         { behavior: "immediate" },
@@ -98,4 +165,3 @@ export async function storeTaskSample(opts: { taskId: string; tokenId: string; i
     await removeStagingDir(dir);
   }
 }
-

@@ -21,14 +21,28 @@ export function leaseLost(task: GenerationTaskRow, tokenId: string): AppError {
       : task.status === "running"
         ? "another worker holds it now"
         : `the task is ${task.status}`;
-  return new AppError("lease_lost", `this worker no longer holds the lease on task ${task.id}: ${why}`, { taskId: task.id, status: task.status });
+  return new AppError("lease_lost", `this worker no longer holds the lease on task ${task.id}: ${why}`, {
+    taskId: task.id,
+    status: task.status,
+  });
 }
 
 /** The task, if `tokenId` holds an unexpired lease on it; throws 404 / 409 lease_lost. With `extendMs`, renews the lease. */
-export function holdTaskLease(tx: DbOrTx, taskId: string, tokenId: string, opts: { now?: number; extendMs?: number } = {}): GenerationTaskRow {
+export function holdTaskLease(
+  tx: DbOrTx,
+  taskId: string,
+  tokenId: string,
+  opts: { now?: number; extendMs?: number } = {},
+): GenerationTaskRow {
   const now = opts.now ?? Date.now();
   const task = getTaskOrThrow(tx, taskId);
-  if (task.status !== "running" || task.leaseOwner !== tokenId || !task.leaseExpiresAt || task.leaseExpiresAt.getTime() <= now) throw leaseLost(task, tokenId);
+  if (
+    task.status !== "running" ||
+    task.leaseOwner !== tokenId ||
+    !task.leaseExpiresAt ||
+    task.leaseExpiresAt.getTime() <= now
+  )
+    throw leaseLost(task, tokenId);
   if (opts.extendMs === undefined) return task;
   return tx
     .update(generationTasks)

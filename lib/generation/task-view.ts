@@ -10,7 +10,13 @@ import type { Task } from "./worker-client/task-schema";
 
 export function taskView(tx: DbOrTx, task: GenerationTaskRow): Task {
   const row = tx
-    .select({ generation: generations, variant: variants.name, guidanceScale: runs.guidanceScale, promptKey: prompts.promptKey, promptText: prompts.text })
+    .select({
+      generation: generations,
+      variant: variants.name,
+      guidanceScale: runs.guidanceScale,
+      promptKey: prompts.promptKey,
+      promptText: prompts.text,
+    })
     .from(generations)
     .innerJoin(variants, eq(variants.id, generations.variantId))
     .innerJoin(runs, eq(runs.id, task.runId))
@@ -43,11 +49,21 @@ export function taskView(tx: DbOrTx, task: GenerationTaskRow): Task {
 }
 
 /** Sample indices of the task's range that have a stored sample. */
-export function storedIndices(tx: DbOrTx, task: Pick<GenerationTaskRow, "runId" | "promptId" | "sampleFrom" | "sampleTo">): number[] {
+export function storedIndices(
+  tx: DbOrTx,
+  task: Pick<GenerationTaskRow, "runId" | "promptId" | "sampleFrom" | "sampleTo">,
+): number[] {
   return tx
     .select({ index: samples.sampleIndex })
     .from(samples)
-    .where(and(eq(samples.runId, task.runId), eq(samples.promptId, task.promptId), gte(samples.sampleIndex, task.sampleFrom), lt(samples.sampleIndex, task.sampleTo)))
+    .where(
+      and(
+        eq(samples.runId, task.runId),
+        eq(samples.promptId, task.promptId),
+        gte(samples.sampleIndex, task.sampleFrom),
+        lt(samples.sampleIndex, task.sampleTo),
+      ),
+    )
     .all()
     .map((r) => r.index);
 }

@@ -18,9 +18,12 @@ describe("API routes and methods", () => {
     expect(files.length).toBeGreaterThan(15);
     for (const f of files) {
       const src = fs.readFileSync(f, "utf8");
-      const own = [...src.matchAll(/^export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE)\b/gm)].map((m) => m[1]);
+      const own = [...src.matchAll(/^export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE)\b/gm)].map(
+        (m) => m[1],
+      );
       // Destructured from a helper that returns every method: methodsNotAllowed (405s) or visibilityRoute (POST + 405s).
-      const refused = /^export const \{ ([A-Z, ]+) \} = (?:methodsNotAllowed|visibilityRoute)\(/m.exec(src)?.[1]?.split(/,\s*/) ?? [];
+      const refused =
+        /^export const \{ ([A-Z, ]+) \} = (?:methodsNotAllowed|visibilityRoute)\(/m.exec(src)?.[1]?.split(/,\s*/) ?? [];
       expect([...own, ...refused].sort(), path.relative(process.cwd(), f)).toEqual([...API_METHODS].sort());
     }
   });
@@ -30,7 +33,13 @@ describe("API routes and methods", () => {
     const res = DELETE(new Request("http://x/api/v1/runs", { method: "DELETE" }));
     expect(res.status).toBe(405);
     expect(res.headers.get("allow")).toBe("GET, POST, HEAD, OPTIONS");
-    expect(await res.json()).toEqual({ error: { code: "method_not_allowed", message: expect.stringContaining("DELETE is not allowed on /api/v1/runs"), details: { allow: ["GET", "POST", "HEAD", "OPTIONS"] } } });
+    expect(await res.json()).toEqual({
+      error: {
+        code: "method_not_allowed",
+        message: expect.stringContaining("DELETE is not allowed on /api/v1/runs"),
+        details: { allow: ["GET", "POST", "HEAD", "OPTIONS"] },
+      },
+    });
     expect(methodsNotAllowed("PUT").GET(new Request("http://x/a")).headers.get("allow")).toBe("PUT, OPTIONS");
   });
 });

@@ -14,7 +14,12 @@ function bearer(req: Request): string | undefined {
 export function requireApiKey(req: Request): ApiKeyInfo {
   const secret = bearer(req);
   if (!secret) {
-    throw new AppError("unauthorized", "this endpoint needs an API key: send Authorization: Bearer <key> (create one with npm run apikey -- create --name NAME)", undefined, challenge);
+    throw new AppError(
+      "unauthorized",
+      "this endpoint needs an API key: send Authorization: Bearer <key> (create one with npm run apikey -- create --name NAME)",
+      undefined,
+      challenge,
+    );
   }
   const key = verifyApiKey(secret);
   if (!key) throw new AppError("unauthorized", "unknown or revoked API key", undefined, challenge);
@@ -24,10 +29,17 @@ export function requireApiKey(req: Request): ApiKeyInfo {
 export function requireWorkerToken(req: Request): WorkerTokenInfo {
   const secret = bearer(req);
   if (!secret) {
-    throw new AppError("unauthorized", "this endpoint needs a worker token: send Authorization: Bearer t2iw_… (create one with npm run worker-token -- create --name NAME)", undefined, challenge);
+    throw new AppError(
+      "unauthorized",
+      "this endpoint needs a worker token: send Authorization: Bearer t2iw_… (create one with npm run worker-token -- create --name NAME)",
+      undefined,
+      challenge,
+    );
   }
   const token = verifyWorkerToken(secret);
   if (token) return token;
-  const hint = secret.startsWith(WORKER_TOKEN_PREFIX) ? "" : ` (worker tokens start with ${WORKER_TOKEN_PREFIX}; API keys are not accepted here)`;
+  const hint = secret.startsWith(WORKER_TOKEN_PREFIX)
+    ? ""
+    : ` (worker tokens start with ${WORKER_TOKEN_PREFIX}; API keys are not accepted here)`;
   throw new AppError("unauthorized", `unknown or revoked worker token${hint}`, undefined, challenge);
 }

@@ -18,7 +18,12 @@ export function methodsNotAllowed(...allowed: ApiMethod[]): Record<ApiMethod, Ha
   const allow = [...allowed, ...(allowed.includes("GET") ? ["HEAD"] : []), "OPTIONS"];
   const handler: Handler = (req) =>
     errorResponse(
-      new AppError("method_not_allowed", `${req.method} is not allowed on ${new URL(req.url).pathname}; use ${allowed.join(" or ")}`, { allow }, { Allow: allow.join(", ") }),
+      new AppError(
+        "method_not_allowed",
+        `${req.method} is not allowed on ${new URL(req.url).pathname}; use ${allowed.join(" or ")}`,
+        { allow },
+        { Allow: allow.join(", ") },
+      ),
     );
   return Object.fromEntries(API_METHODS.map((m) => [m, handler])) as Record<ApiMethod, Handler>;
 }

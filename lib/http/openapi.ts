@@ -59,9 +59,22 @@ function build() {
   });
 
   const uploadBody = runUploadFieldsSchema.extend({
-    archive: z.string().meta({ format: "binary", description: "A .zip, .tar or .tar.gz holding manifest.jsonl or manifest.csv (file, prompt or prompt_id, seed) and the images." }).optional(),
-    manifest: z.string().meta({ format: "binary", description: "Instead of an archive: the manifest file…" }).optional(),
-    images: z.array(z.string().meta({ format: "binary" })).optional().meta({ description: "…and the image files, each part's filename matching a manifest row." }),
+    archive: z
+      .string()
+      .meta({
+        format: "binary",
+        description:
+          "A .zip, .tar or .tar.gz holding manifest.jsonl or manifest.csv (file, prompt or prompt_id, seed) and the images.",
+      })
+      .optional(),
+    manifest: z
+      .string()
+      .meta({ format: "binary", description: "Instead of an archive: the manifest file…" })
+      .optional(),
+    images: z
+      .array(z.string().meta({ format: "binary" }))
+      .optional()
+      .meta({ description: "…and the image files, each part's filename matching a manifest row." }),
   });
   r.registerPath({
     method: "post",
@@ -72,21 +85,31 @@ function build() {
     security: [bearer],
     request: { body: { content: { "multipart/form-data": { schema: uploadBody } } } },
     responses: {
-      202: anyJson("Accepted: { id, status, statusUrl, pageUrl, duplicate, samples, leaderboard: { promptSet, url, isDefault } }; also for an identical re-upload of a failed run, which re-queues it (requeued: true)"),
+      202: anyJson(
+        "Accepted: { id, status, statusUrl, pageUrl, duplicate, samples, leaderboard: { promptSet, url, isDefault } }; also for an identical re-upload of a failed run, which re-queues it (requeued: true)",
+      ),
       200: anyJson("Identical upload already stored: the existing run"),
       ...writeErrors,
       413: err("Upload, archive, manifest or an image over the configured limits"),
       415: err("Not multipart/form-data"),
     },
   });
-  r.registerPath({ method: "get", path: "/api/v1/runs", summary: "List runs", request: { query: listRunsInputSchema }, responses: { 200: anyJson("{ runs, total, limit, offset }"), ...clientErrors } });
+  r.registerPath({
+    method: "get",
+    path: "/api/v1/runs",
+    summary: "List runs",
+    request: { query: listRunsInputSchema },
+    responses: { 200: anyJson("{ runs, total, limit, offset }"), ...clientErrors },
+  });
   r.registerPath({
     method: "get",
     path: "/api/v1/runs/{id}",
     summary: "A run's status, progress and metrics",
     request: { params: z.object({ id: z.string() }), query: z.object({ evaluator: z.string().optional() }) },
     responses: {
-      200: anyJson("Status (generating|queued|scoring|scored|failed), scoring progress {done,total}, generation {id,done,total} for generated runs, evaluator, run metrics with CIs, per-prompt metrics, sample errors"),
+      200: anyJson(
+        "Status (generating|queued|scoring|scored|failed), scoring progress {done,total}, generation {id,done,total} for generated runs, evaluator, run metrics with CIs, per-prompt metrics, sample errors",
+      ),
       404: err("No such run"),
     },
   });
@@ -94,33 +117,56 @@ function build() {
     method: "get",
     path: "/api/v1/runs/{id}/samples",
     summary: "A run's per-sample scores, a page at a time (or all as CSV)",
-    description: "Samples in upload order: file, promptId, prompt, seed, sampleIndex, cosine (raw image–prompt cosine), clipScore (100·cosine, per sample), truncated (the prompt was cut to CLIP's 77 tokens), error. JSON answers one page with `next` (the next page's URL, null on the last); format=csv holds every sample.",
+    description:
+      "Samples in upload order: file, promptId, prompt, seed, sampleIndex, cosine (raw image–prompt cosine), clipScore (100·cosine, per sample), truncated (the prompt was cut to CLIP's 77 tokens), error. JSON answers one page with `next` (the next page's URL, null on the last); format=csv holds every sample.",
     request: { params: z.object({ id: z.string() }), query: sampleScoresQuerySchema },
-    responses: { 200: { description: "JSON { runId, evaluatorId, total, limit, offset, next, samples } or a CSV download" }, ...clientErrors, 404: err("No such run") },
+    responses: {
+      200: { description: "JSON { runId, evaluatorId, total, limit, offset, next, samples } or a CSV download" },
+      ...clientErrors,
+      404: err("No such run"),
+    },
   });
   r.registerPath({
     method: "get",
     path: "/api/v1/runs/{id}/prompts",
     summary: "A run's per-prompt metrics as a CSV or JSON download",
     request: { params: z.object({ id: z.string() }), query: promptMetricsQuerySchema },
-    responses: { 200: { description: "CSV (promptId, prompt, category, n, failed, clipScore, clipS, diversity, diversityReason, vendi, truncated) or JSON { runId, status, evaluator, labels, prompts }" }, ...clientErrors, 404: err("No such run or evaluator") },
+    responses: {
+      200: {
+        description:
+          "CSV (promptId, prompt, category, n, failed, clipScore, clipS, diversity, diversityReason, vendi, truncated) or JSON { runId, status, evaluator, labels, prompts }",
+      },
+      ...clientErrors,
+      404: err("No such run or evaluator"),
+    },
   });
   r.registerPath({
     method: "get",
     path: "/api/v1/plot-data",
     summary: "The data behind a plot (leaderboard, variant or compare view) as CSV or JSON",
-    description: "One row per run: variant, guidance scale, diversity and CLIP score with their 95% CIs. view=variant needs `variant`; view=compare needs `a` and `b`.",
+    description:
+      "One row per run: variant, guidance scale, diversity and CLIP score with their 95% CIs. view=variant needs `variant`; view=compare needs `a` and `b`.",
     request: { query: plotDataQuerySchema },
-    responses: { 200: { description: "JSON { rows } or a CSV download" }, ...clientErrors, 404: err("No such prompt set, evaluator or variant") },
+    responses: {
+      200: { description: "JSON { rows } or a CSV download" },
+      ...clientErrors,
+      404: err("No such prompt set, evaluator or variant"),
+    },
   });
   r.registerPath({
     method: "post",
     path: "/api/v1/runs/{id}/retry",
     summary: "Retry a failed run",
-    description: "Puts a failed run back in the scoring queue with a fresh set of attempts; its per-sample errors are tried again and samples already scored keep their scores. An identical re-upload of a failed run does the same.",
+    description:
+      "Puts a failed run back in the scoring queue with a fresh set of attempts; its per-sample errors are tried again and samples already scored keep their scores. An identical re-upload of a failed run does the same.",
     security: [bearer],
     request: { params: z.object({ id: z.string() }) },
-    responses: { 202: anyJson("Queued: { id, status, statusUrl, pageUrl }"), 401: err("Missing or unknown API key"), 404: err("No such run"), 409: err("The run is not failed, or its generation never made all its samples") },
+    responses: {
+      202: anyJson("Queued: { id, status, statusUrl, pageUrl }"),
+      401: err("Missing or unknown API key"),
+      404: err("No such run"),
+      409: err("The run is not failed, or its generation never made all its samples"),
+    },
   });
   r.registerPath({
     method: "post",
@@ -142,19 +188,36 @@ function build() {
     method: "post",
     path: "/api/v1/metrics",
     summary: "Score a small batch synchronously",
-    description: "Same JSON as `npm run score -- --format json`: evaluator, items, groups, summary. Nothing is stored. Larger batches (see T2I_METRICS_MAX_IMAGES / T2I_METRICS_MAX_BYTES) get 413 pointing to /api/v1/runs.",
+    description:
+      "Same JSON as `npm run score -- --format json`: evaluator, items, groups, summary. Nothing is stored. Larger batches (see T2I_METRICS_MAX_IMAGES / T2I_METRICS_MAX_BYTES) get 413 pointing to /api/v1/runs.",
     request: {
       query: z.object({ seed: z.coerce.number().int().min(0).optional() }),
       body: {
         content: {
           "application/json": { schema: jsonImagesSchema },
-          "multipart/form-data": { schema: z.object({ manifest: z.string().meta({ format: "binary" }), images: z.array(z.string().meta({ format: "binary" })) }) },
+          "multipart/form-data": {
+            schema: z.object({
+              manifest: z.string().meta({ format: "binary" }),
+              images: z.array(z.string().meta({ format: "binary" })),
+            }),
+          },
         },
       },
     },
-    responses: { 200: anyJson("{ evaluator, metrics, items, groups, summary }"), ...clientErrors, 413: err("Batch too large for the synchronous endpoint: use /api/v1/runs"), 415: err("Unsupported content type") },
+    responses: {
+      200: anyJson("{ evaluator, metrics, items, groups, summary }"),
+      ...clientErrors,
+      413: err("Batch too large for the synchronous endpoint: use /api/v1/runs"),
+      415: err("Unsupported content type"),
+    },
   });
-  r.registerPath({ method: "get", path: "/api/v1/prompt-sets", summary: "List prompt sets", request: { query: z.object({ includeImplicit: z.enum(["true", "false"]).optional() }) }, responses: { 200: anyJson("{ promptSets }") } });
+  r.registerPath({
+    method: "get",
+    path: "/api/v1/prompt-sets",
+    summary: "List prompt sets",
+    request: { query: z.object({ includeImplicit: z.enum(["true", "false"]).optional() }) },
+    responses: { 200: anyJson("{ promptSets }") },
+  });
   r.registerPath({
     method: "post",
     path: "/api/v1/prompt-sets",
@@ -164,14 +227,36 @@ function build() {
       body: {
         content: {
           "application/json": { schema: createPromptSetJsonSchema },
-          "multipart/form-data": { schema: z.object({ name: z.string(), description: z.string().optional(), file: z.string().meta({ format: "binary", description: "JSONL or CSV: id?, prompt, category?" }) }) },
+          "multipart/form-data": {
+            schema: z.object({
+              name: z.string(),
+              description: z.string().optional(),
+              file: z.string().meta({ format: "binary", description: "JSONL or CSV: id?, prompt, category?" }),
+            }),
+          },
         },
       },
     },
-    responses: { 201: anyJson("Created"), 200: anyJson("Identical to the latest version: that version"), ...writeErrors, 409: err("That version exists") },
+    responses: {
+      201: anyJson("Created"),
+      200: anyJson("Identical to the latest version: that version"),
+      ...writeErrors,
+      409: err("That version exists"),
+    },
   });
-  r.registerPath({ method: "get", path: "/api/v1/prompt-sets/{id}", summary: "A prompt set with its prompts", request: { params: z.object({ id: z.string() }), query: promptSetQuerySchema }, responses: { 200: anyJson("The prompt set"), 404: err("Not found") } });
-  r.registerPath({ method: "get", path: "/api/v1/reference-sets", summary: "List reference sets", responses: { 200: anyJson("{ referenceSets }") } });
+  r.registerPath({
+    method: "get",
+    path: "/api/v1/prompt-sets/{id}",
+    summary: "A prompt set with its prompts",
+    request: { params: z.object({ id: z.string() }), query: promptSetQuerySchema },
+    responses: { 200: anyJson("The prompt set"), 404: err("Not found") },
+  });
+  r.registerPath({
+    method: "get",
+    path: "/api/v1/reference-sets",
+    summary: "List reference sets",
+    responses: { 200: anyJson("{ referenceSets }") },
+  });
   r.registerPath({
     method: "post",
     path: "/api/v1/reference-sets",
@@ -179,18 +264,49 @@ function build() {
     description:
       "Same body, validation and limits as POST /api/v1/runs: an `archive` (zip, tar, tar.gz with manifest.jsonl or manifest.csv) or a `manifest` plus `images`. Scored runs it applies to are queued for distribution metrics against it. The key is recorded as its owner; a new version of an existing name needs the key that made the latest version, or an admin key.",
     security: [bearer],
-    request: { body: { content: { "multipart/form-data": { schema: referenceSetUploadFieldsSchema.extend({ archive: z.string().meta({ format: "binary" }).optional() }) } } } },
-    responses: { 201: anyJson("Created: { id, name, version, images, queuedRuns, pageUrl }"), ...writeErrors, 403: err("A new version of a name whose latest version another key made (details.reason)"), 413: err("Too large") },
+    request: {
+      body: {
+        content: {
+          "multipart/form-data": {
+            schema: referenceSetUploadFieldsSchema.extend({
+              archive: z.string().meta({ format: "binary" }).optional(),
+            }),
+          },
+        },
+      },
+    },
+    responses: {
+      201: anyJson("Created: { id, name, version, images, queuedRuns, pageUrl }"),
+      ...writeErrors,
+      403: err("A new version of a name whose latest version another key made (details.reason)"),
+      413: err("Too large"),
+    },
   });
-  r.registerPath({ method: "get", path: "/api/v1/reference-sets/{id}", summary: "A reference set with its images per prompt and the runs scored against it", request: { params: z.object({ id: z.string() }), query: promptSetQuerySchema }, responses: { 200: anyJson("The reference set"), 404: err("Not found") } });
+  r.registerPath({
+    method: "get",
+    path: "/api/v1/reference-sets/{id}",
+    summary: "A reference set with its images per prompt and the runs scored against it",
+    request: { params: z.object({ id: z.string() }), query: promptSetQuerySchema },
+    responses: { 200: anyJson("The reference set"), 404: err("Not found") },
+  });
   r.registerPath({
     method: "get",
     path: "/api/v1/reference-metrics",
-    summary: "Each scored run's pairwise diversity beside a distribution metric against each applicable reference set (the leaderboard's secondary view and its export)",
+    summary:
+      "Each scored run's pairwise diversity beside a distribution metric against each applicable reference set (the leaderboard's secondary view and its export)",
     request: { query: boardReferenceQuerySchema },
-    responses: { 200: anyJson("{ promptSet, evaluatorId, metric, rows } or CSV of rows"), 404: err("No such prompt set"), 422: err("Bad query") },
+    responses: {
+      200: anyJson("{ promptSet, evaluatorId, metric, rows } or CSV of rows"),
+      404: err("No such prompt set"),
+      422: err("Bad query"),
+    },
   });
-  r.registerPath({ method: "get", path: "/api/v1/variants", summary: "List conditioning variants", responses: { 200: anyJson("{ variants }") } });
+  r.registerPath({
+    method: "get",
+    path: "/api/v1/variants",
+    summary: "List conditioning variants",
+    responses: { 200: anyJson("{ variants }") },
+  });
   r.registerPath({
     method: "post",
     path: "/api/v1/variants",
@@ -200,19 +316,105 @@ function build() {
     request: { body: { content: { "application/json": { schema: createVariantJsonSchema } } } },
     responses: { 201: anyJson("Created"), ...writeErrors, 409: err("Name taken") },
   });
-  r.registerPath({ method: "get", path: "/api/v1/variants/{id}", summary: "A variant", request: { params: z.object({ id: z.string() }) }, responses: { 200: anyJson("The variant"), 404: err("Not found") } });
+  r.registerPath({
+    method: "get",
+    path: "/api/v1/variants/{id}",
+    summary: "A variant",
+    request: { params: z.object({ id: z.string() }) },
+    responses: { 200: anyJson("The variant"), 404: err("Not found") },
+  });
   // Lifecycle: owner rules (lib/auth/authorize-mutation.ts) and the audit log.
-  const ownerErrors = { 401: err("Missing or unknown API key"), 403: err("Not the owner's key and not an admin key (details.reason)"), 404: err("Not found") };
+  const ownerErrors = {
+    401: err("Missing or unknown API key"),
+    403: err("Not the owner's key and not an admin key (details.reason)"),
+    404: err("Not found"),
+  };
   const idParams = z.object({ id: z.string() });
-  r.registerPath({ method: "delete", path: "/api/v1/reference-sets/{id}", summary: "Delete a reference set version", description: "Its images rows, its comparisons with runs, and its images once no run or other reference set uses them; the previous version of its name becomes the latest. Owner or admin.", security: [bearer], request: { params: idParams }, responses: { 200: anyJson("{ id, name, version, deleted, images, comparisons, imagesDeleted, filesDeleted }"), ...ownerErrors } });
-  r.registerPath({ method: "delete", path: "/api/v1/runs/{id}", summary: "Delete a run", description: "Its rows, scoring job, generation tasks, and its images once no other run uses them. Owner or admin.", security: [bearer], request: { params: idParams }, responses: { 200: anyJson("{ id, deleted, samples, imagesDeleted, filesDeleted }"), ...ownerErrors } });
-  for (const [kind, what] of [["runs", "run"], ["variants", "variant (and its runs)"]] as const) {
-    r.registerPath({ method: "post", path: `/api/v1/${kind}/{id}/hide`, summary: `Hide a ${what} from rankings`, description: "Left out of the leaderboard, curves and plot data; still readable by id, with the reason shown. Owner or admin.", security: [bearer], request: { params: idParams, body: { content: { "application/json": { schema: hideJsonSchema } } } }, responses: { 200: anyJson("{ id, hidden, hiddenAt, hiddenReason }"), ...ownerErrors, 422: err("No reason given") } });
-    r.registerPath({ method: "post", path: `/api/v1/${kind}/{id}/unhide`, summary: `Put a hidden ${what} back into rankings`, security: [bearer], request: { params: idParams }, responses: { 200: anyJson("{ id, hidden: false }"), ...ownerErrors } });
+  r.registerPath({
+    method: "delete",
+    path: "/api/v1/reference-sets/{id}",
+    summary: "Delete a reference set version",
+    description:
+      "Its images rows, its comparisons with runs, and its images once no run or other reference set uses them; the previous version of its name becomes the latest. Owner or admin.",
+    security: [bearer],
+    request: { params: idParams },
+    responses: {
+      200: anyJson("{ id, name, version, deleted, images, comparisons, imagesDeleted, filesDeleted }"),
+      ...ownerErrors,
+    },
+  });
+  r.registerPath({
+    method: "delete",
+    path: "/api/v1/runs/{id}",
+    summary: "Delete a run",
+    description: "Its rows, scoring job, generation tasks, and its images once no other run uses them. Owner or admin.",
+    security: [bearer],
+    request: { params: idParams },
+    responses: { 200: anyJson("{ id, deleted, samples, imagesDeleted, filesDeleted }"), ...ownerErrors },
+  });
+  for (const [kind, what] of [
+    ["runs", "run"],
+    ["variants", "variant (and its runs)"],
+  ] as const) {
+    r.registerPath({
+      method: "post",
+      path: `/api/v1/${kind}/{id}/hide`,
+      summary: `Hide a ${what} from rankings`,
+      description:
+        "Left out of the leaderboard, curves and plot data; still readable by id, with the reason shown. Owner or admin.",
+      security: [bearer],
+      request: { params: idParams, body: { content: { "application/json": { schema: hideJsonSchema } } } },
+      responses: {
+        200: anyJson("{ id, hidden, hiddenAt, hiddenReason }"),
+        ...ownerErrors,
+        422: err("No reason given"),
+      },
+    });
+    r.registerPath({
+      method: "post",
+      path: `/api/v1/${kind}/{id}/unhide`,
+      summary: `Put a hidden ${what} back into rankings`,
+      security: [bearer],
+      request: { params: idParams },
+      responses: { 200: anyJson("{ id, hidden: false }"), ...ownerErrors },
+    });
   }
-  r.registerPath({ method: "patch", path: "/api/v1/variants/{id}", summary: "Rename a variant or edit its description and links", description: "Links must be http(s) URLs. Owner or admin.", security: [bearer], request: { params: idParams, body: { content: { "application/json": { schema: updateVariantJsonSchema } } } }, responses: { 200: anyJson("The variant"), ...ownerErrors, 409: err("Name taken"), 422: err("Invalid change") } });
-  r.registerPath({ method: "delete", path: "/api/v1/variants/{id}", summary: "Delete a variant with its runs and generations", description: "A submitter key gets 409 when other keys' runs use the variant; an admin key deletes them too.", security: [bearer], request: { params: idParams }, responses: { 200: anyJson("{ id, name, deleted, runs, samples, imagesDeleted, filesDeleted }"), ...ownerErrors, 409: err("Other keys' runs use it (details.runs)") } });
-  r.registerPath({ method: "get", path: "/api/v1/audit", summary: "The audit log (admin keys only)", description: "Every mutation: who (apiKeyId, apiKeyName), what (action, targetType, targetId, details), when (createdAt); newest first, paged with before=nextBefore.", security: [bearer], request: { query: auditQuerySchema }, responses: { 200: anyJson("{ entries, nextBefore }"), 401: err("Missing or unknown API key"), 403: err("Not an admin key") } });
+  r.registerPath({
+    method: "patch",
+    path: "/api/v1/variants/{id}",
+    summary: "Rename a variant or edit its description and links",
+    description: "Links must be http(s) URLs. Owner or admin.",
+    security: [bearer],
+    request: { params: idParams, body: { content: { "application/json": { schema: updateVariantJsonSchema } } } },
+    responses: { 200: anyJson("The variant"), ...ownerErrors, 409: err("Name taken"), 422: err("Invalid change") },
+  });
+  r.registerPath({
+    method: "delete",
+    path: "/api/v1/variants/{id}",
+    summary: "Delete a variant with its runs and generations",
+    description: "A submitter key gets 409 when other keys' runs use the variant; an admin key deletes them too.",
+    security: [bearer],
+    request: { params: idParams },
+    responses: {
+      200: anyJson("{ id, name, deleted, runs, samples, imagesDeleted, filesDeleted }"),
+      ...ownerErrors,
+      409: err("Other keys' runs use it (details.runs)"),
+    },
+  });
+  r.registerPath({
+    method: "get",
+    path: "/api/v1/audit",
+    summary: "The audit log (admin keys only)",
+    description:
+      "Every mutation: who (apiKeyId, apiKeyName), what (action, targetType, targetId, details), when (createdAt); newest first, paged with before=nextBefore.",
+    security: [bearer],
+    request: { query: auditQuerySchema },
+    responses: {
+      200: anyJson("{ entries, nextBefore }"),
+      401: err("Missing or unknown API key"),
+      403: err("Not an admin key"),
+    },
+  });
   r.registerPath({
     method: "get",
     path: "/api/v1/leaderboard",
@@ -220,16 +422,35 @@ function build() {
     description:
       "Per evaluator: the ranking as the page shows it (ranking.rows: rank, rank bound, fidelity at the diversity level with CI, resamples, reliability, method version; ranking.pairs: every pair's difference, CI and Holm-adjusted p) and each variant's scored runs, variants in rank order. See /about/ranking.",
     request: { query: leaderboardQuerySchema },
-    responses: { 200: anyJson("{ promptSet, metrics, evaluators: [{ evaluator, fixture, ranking: { methodVersion, diversity, rows, pairs }, variants }] }"), ...clientErrors, 404: err("No such prompt set") },
+    responses: {
+      200: anyJson(
+        "{ promptSet, metrics, evaluators: [{ evaluator, fixture, ranking: { methodVersion, diversity, rows, pairs }, variants }] }",
+      ),
+      ...clientErrors,
+      404: err("No such prompt set"),
+    },
   });
   r.registerPath({
     method: "get",
     path: "/api/v1/leaderboard/export",
     summary: "One evaluator's ranking as a CSV or JSON download",
     request: { query: rankingExportQuerySchema },
-    responses: { 200: { description: "CSV (one row per variant) or JSON ({ methodVersion, evaluator, diversity, settings, rows, pairs })" }, ...clientErrors, 404: err("No such prompt set or evaluator") },
+    responses: {
+      200: {
+        description:
+          "CSV (one row per variant) or JSON ({ methodVersion, evaluator, diversity, settings, rows, pairs })",
+      },
+      ...clientErrors,
+      404: err("No such prompt set or evaluator"),
+    },
   });
-  r.registerPath({ method: "get", path: "/api/v1/images/{sha256}", summary: "A stored sample image", request: { params: z.object({ sha256: z.string() }) }, responses: { 200: { description: "The image bytes" }, 404: err("Not found") } });
+  r.registerPath({
+    method: "get",
+    path: "/api/v1/images/{sha256}",
+    summary: "A stored sample image",
+    request: { params: z.object({ sha256: z.string() }) },
+    responses: { 200: { description: "The image bytes" }, 404: err("Not found") },
+  });
   r.registerPath({
     method: "post",
     path: "/api/v1/generations",
@@ -238,16 +459,30 @@ function build() {
       "Creates one run per guidance scale (source generated, status generating), each split into tasks of one prompt × a range of sample indices that GPU workers claim (see the worker routes and docs/worker-protocol.md). Per-sample seeds derive from the request seed. A run is scored once all its samples are in.",
     security: [bearer],
     request: { body: { content: { "application/json": { schema: createGenerationJsonSchema } } } },
-    responses: { 202: anyJson("Accepted: { id, status, seed, runs: [{ id, guidanceScale, pageUrl }], tasks, samples, statusUrl, pageUrl (the generation's page) }"), ...writeErrors, 415: err("Not application/json") },
+    responses: {
+      202: anyJson(
+        "Accepted: { id, status, seed, runs: [{ id, guidanceScale, pageUrl }], tasks, samples, statusUrl, pageUrl (the generation's page) }",
+      ),
+      ...writeErrors,
+      415: err("Not application/json"),
+    },
   });
-  r.registerPath({ method: "get", path: "/api/v1/generations", summary: "List generations", request: { query: listGenerationsInputSchema }, responses: { 200: anyJson("{ generations, total, limit, offset }"), ...clientErrors } });
+  r.registerPath({
+    method: "get",
+    path: "/api/v1/generations",
+    summary: "List generations",
+    request: { query: listGenerationsInputSchema },
+    responses: { 200: anyJson("{ generations, total, limit, offset }"), ...clientErrors },
+  });
   r.registerPath({
     method: "get",
     path: "/api/v1/generations/{id}",
     summary: "A generation's status and progress",
     request: { params: z.object({ id: z.string() }) },
     responses: {
-      200: anyJson("Status (queued|running|done|cancelled|failed), the request, task counts, progress { generated, total }, runs [{ id, guidanceScale, status, generated, scoring }]"),
+      200: anyJson(
+        "Status (queued|running|done|cancelled|failed), the request, task counts, progress { generated, total }, runs [{ id, guidanceScale, status, generated, scoring }]",
+      ),
       404: err("No such generation"),
     },
   });
@@ -255,19 +490,31 @@ function build() {
     method: "post",
     path: "/api/v1/generations/{id}/cancel",
     summary: "Cancel a generation",
-    description: "Stops handing out its tasks; its runs still generating fail with a 'cancelled: …' error. Tasks in flight may finish. Cancelling twice is harmless.",
+    description:
+      "Stops handing out its tasks; its runs still generating fail with a 'cancelled: …' error. Tasks in flight may finish. Cancelling twice is harmless.",
     security: [bearer],
     request: { params: z.object({ id: z.string() }) },
-    responses: { 200: anyJson("The cancelled generation"), 401: err("Missing or unknown API key"), 404: err("No such generation"), 409: err("The generation has already ended") },
+    responses: {
+      200: anyJson("The cancelled generation"),
+      401: err("Missing or unknown API key"),
+      404: err("No such generation"),
+      409: err("The generation has already ended"),
+    },
   });
   r.registerPath({
     method: "post",
     path: "/api/v1/worker/claim",
     summary: "Worker: claim a generation task",
-    description: "Long poll: answers as soon as a task of a declared variant is queued (or its last worker's lease expired), or 204 after waitSeconds. The task's samples list the indices still to generate, each with its seed.",
+    description:
+      "Long poll: answers as soon as a task of a declared variant is queued (or its last worker's lease expired), or 204 after waitSeconds. The task's samples list the indices still to generate, each with its seed.",
     security: [worker],
     request: { body: { content: { "application/json": { schema: claimTaskJsonSchema } } } },
-    responses: { 200: anyJson("{ task: Task } (docs/worker-protocol.md)"), 204: { description: "Nothing claimable within waitSeconds" }, 401: workerErrors[401], 422: clientErrors[422] },
+    responses: {
+      200: anyJson("{ task: Task } (docs/worker-protocol.md)"),
+      204: { description: "Nothing claimable within waitSeconds" },
+      401: workerErrors[401],
+      422: clientErrors[422],
+    },
   });
   r.registerPath({
     method: "post",
@@ -281,9 +528,13 @@ function build() {
     method: "put",
     path: "/api/v1/worker/tasks/{id}/samples/{index}",
     summary: "Worker: upload one generated sample",
-    description: "The PNG bytes as the body. Checked like uploads (type, pixel limit, full decode, size). Retries are safe: the same bytes again answer 200.",
+    description:
+      "The PNG bytes as the body. Checked like uploads (type, pixel limit, full decode, size). Retries are safe: the same bytes again answer 200.",
     security: [worker],
-    request: { params: taskParams.extend({ index: z.string().meta({ description: "Sample index within the task's range" }) }), body: { content: { "image/png": { schema: z.string().meta({ format: "binary" }) } } } },
+    request: {
+      params: taskParams.extend({ index: z.string().meta({ description: "Sample index within the task's range" }) }),
+      body: { content: { "image/png": { schema: z.string().meta({ format: "binary" }) } } },
+    },
     responses: {
       201: anyJson("Stored: { stored: true, index, sha256, width, height, seed }"),
       200: anyJson("The same bytes were already stored: { stored: false, … }"),
@@ -299,19 +550,32 @@ function build() {
     path: "/api/v1/worker/tasks/{id}/complete",
     summary: "Worker: report a task finished",
     security: [worker],
-    request: { params: taskParams, body: { required: false, content: { "application/json": { schema: completeTaskJsonSchema } } } },
-    responses: { 200: anyJson("{ taskId, status: done, runId, runStatus }"), ...workerErrors, 422: err("Samples are missing: details.missing lists their indices") },
+    request: {
+      params: taskParams,
+      body: { required: false, content: { "application/json": { schema: completeTaskJsonSchema } } },
+    },
+    responses: {
+      200: anyJson("{ taskId, status: done, runId, runStatus }"),
+      ...workerErrors,
+      422: err("Samples are missing: details.missing lists their indices"),
+    },
   });
   r.registerPath({
     method: "post",
     path: "/api/v1/worker/tasks/{id}/fail",
     summary: "Worker: report a task failed",
-    description: "The task goes back to the queue until it has failed maxAttempts times (T2I_GEN_MAX_ATTEMPTS); then its run fails with the reason.",
+    description:
+      "The task goes back to the queue until it has failed maxAttempts times (T2I_GEN_MAX_ATTEMPTS); then its run fails with the reason.",
     security: [worker],
     request: { params: taskParams, body: { content: { "application/json": { schema: failTaskJsonSchema } } } },
     responses: { 200: anyJson("{ retry: boolean }"), ...workerErrors, 422: clientErrors[422] },
   });
-  r.registerPath({ method: "get", path: "/api/v1/health", summary: "Liveness and the evaluator in use", responses: { 200: anyJson("{ status, evaluator }") } });
+  r.registerPath({
+    method: "get",
+    path: "/api/v1/health",
+    summary: "Liveness and the evaluator in use",
+    responses: { 200: anyJson("{ status, evaluator }") },
+  });
 
   return new OpenApiGeneratorV31(r.definitions).generateDocument({
     openapi: "3.1.0",

@@ -7,7 +7,8 @@ import { resetConfigForTests } from "../core/config";
 import { contentSecurityPolicy, isRankingPage } from "./page-policy";
 import { resetRateLimitsForTests } from "./rate-limit";
 
-const view = (path: string, claim = "6.6.6.6") => new NextRequest(`http://localhost${path}`, { headers: { "x-forwarded-for": `${claim}, 10.1.1.1` } });
+const view = (path: string, claim = "6.6.6.6") =>
+  new NextRequest(`http://localhost${path}`, { headers: { "x-forwarded-for": `${claim}, 10.1.1.1` } });
 
 afterEach(() => {
   delete process.env.T2I_RATE_LIMIT_READS_PER_MIN;

@@ -32,9 +32,14 @@ function hit(key: string, limit: number, now: number): void {
   w.count++;
   if (w.count > limit) {
     const retry = Math.max(1, Math.ceil((w.start + WINDOW_MS - now) / 1000));
-    throw new AppError("rate_limited", `too many requests: limit is ${limit} per minute; retry in ${retry} s`, { limit, windowSeconds: 60 }, {
-      "Retry-After": String(retry),
-    });
+    throw new AppError(
+      "rate_limited",
+      `too many requests: limit is ${limit} per minute; retry in ${retry} s`,
+      { limit, windowSeconds: 60 },
+      {
+        "Retry-After": String(retry),
+      },
+    );
   }
   if (windows.size > 50_000) {
     for (const [k, v] of windows) if (now - v.start >= WINDOW_MS) windows.delete(k);

@@ -12,7 +12,12 @@ function endless(chunks: number, size: number) {
       c.enqueue(new Uint8Array(size).fill(0x20));
     },
   });
-  const req = new Request("http://x/api/v1/metrics", { method: "POST", body: stream, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit);
+  const req = new Request("http://x/api/v1/metrics", {
+    method: "POST",
+    body: stream,
+    headers: { "content-type": "application/json" },
+    duplex: "half",
+  } as RequestInit);
   return { req, pulled: () => pulled };
 }
 
@@ -35,11 +40,23 @@ describe("readJson", () => {
   });
 
   it("refuses a declared Content-Length over the limit before reading, and parses what fits", async () => {
-    const big = new Request("http://x/", { method: "POST", body: "{}", headers: { "content-type": "application/json", "content-length": "5000000" } });
+    const big = new Request("http://x/", {
+      method: "POST",
+      body: "{}",
+      headers: { "content-type": "application/json", "content-length": "5000000" },
+    });
     expect(await refusal(readJson(big, 1000))).toMatchObject({ status: 413 });
-    const ok = new Request("http://x/", { method: "POST", body: '{"a":[1,2]}', headers: { "content-type": "application/json" } });
+    const ok = new Request("http://x/", {
+      method: "POST",
+      body: '{"a":[1,2]}',
+      headers: { "content-type": "application/json" },
+    });
     expect(await readJson(ok, 1000)).toEqual({ a: [1, 2] });
-    const bad = new Request("http://x/", { method: "POST", body: "{", headers: { "content-type": "application/json" } });
+    const bad = new Request("http://x/", {
+      method: "POST",
+      body: "{",
+      headers: { "content-type": "application/json" },
+    });
     expect(await refusal(readJson(bad, 1000))).toMatchObject({ status: 400 });
   });
 });

@@ -6,7 +6,9 @@ import { AppError, isAppError, validationError } from "../core/errors";
 export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
 
 export function errorResponse(e: AppError): Response {
-  const body: ErrorBody = { error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } };
+  const body: ErrorBody = {
+    error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) },
+  };
   return Response.json(body, { status: e.status, headers: e.headers });
 }
 
@@ -40,7 +42,8 @@ export async function readJson(req: Request, maxBytes = 1_000_000): Promise<unkn
   if (!type.toLowerCase().startsWith("application/json")) {
     throw new AppError("unsupported_media_type", `expected Content-Type application/json, got "${type || "none"}"`);
   }
-  const tooLarge = () => new AppError("payload_too_large", `JSON body over ${maxBytes} bytes`, { limit: "maxBytes", max: maxBytes });
+  const tooLarge = () =>
+    new AppError("payload_too_large", `JSON body over ${maxBytes} bytes`, { limit: "maxBytes", max: maxBytes });
   const length = Number(req.headers.get("content-length") ?? "0");
   if (length > maxBytes) throw tooLarge();
   const chunks: Uint8Array[] = [];

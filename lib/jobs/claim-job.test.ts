@@ -90,12 +90,19 @@ describe("claimJob / heartbeat / lease expiry", () => {
       .values(Array.from({ length: N - 1 }, () => ({ kind: "score_run" as const, runId })))
       .run();
     const children = ["c1", "c2", "c3", "c4"].map((id) => {
-      const child = spawn(process.execPath, ["--import", "tsx", path.resolve(TEST_ENTRY_POINTS.claimerProcess), id], { env: process.env, stdio: ["ignore", "pipe", "inherit"] });
+      const child = spawn(process.execPath, ["--import", "tsx", path.resolve(TEST_ENTRY_POINTS.claimerProcess), id], {
+        env: process.env,
+        stdio: ["ignore", "pipe", "inherit"],
+      });
       let out = "";
       child.stdout.on("data", (d) => (out += d));
       const ready = new Promise<void>((resolve) => child.stdout.on("data", () => out.includes("ready") && resolve()));
       const done = new Promise<number[]>((resolve, reject) =>
-        child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!) as number[]) : reject(new Error(`claimer ${id} exited ${code}`)))),
+        child.on("exit", (code) =>
+          code === 0
+            ? resolve(JSON.parse(out.trim().split("\n").pop()!) as number[])
+            : reject(new Error(`claimer ${id} exited ${code}`)),
+        ),
       );
       return { ready, done };
     });

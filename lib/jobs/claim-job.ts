@@ -19,23 +19,39 @@ import { failRun } from "./fail-run";
  * demo runs alone: the demo is toy-world results, scored by the toy-world evaluator only, so a
  * worker with another evaluator must not claim them (run-worker.ts decides).
  */
-export function claimJob(workerId: string, leaseMs: number = config().jobLeaseMs, now: number = Date.now(), opts: { demoRuns?: boolean } = {}): JobRow | undefined {
+export function claimJob(
+  workerId: string,
+  leaseMs: number = config().jobLeaseMs,
+  now: number = Date.now(),
+  opts: { demoRuns?: boolean } = {},
+): JobRow | undefined {
   return getDb().transaction(
     (tx) => {
       const demoFree =
         opts.demoRuns === false
-          ? notExists(tx.select({ one: sql`1` }).from(runs).where(and(eq(runs.id, jobs.runId), eq(runs.isDemo, true))))
+          ? notExists(
+              tx
+                .select({ one: sql`1` })
+                .from(runs)
+                .where(and(eq(runs.id, jobs.runId), eq(runs.isDemo, true))),
+            )
           : undefined;
       for (;;) {
         const candidate = tx
           .select()
           .from(jobs)
-          .where(and(or(eq(jobs.status, "queued"), and(eq(jobs.status, "running"), lte(jobs.leaseExpiresAt, new Date(now)))), demoFree))
+          .where(
+            and(
+              or(eq(jobs.status, "queued"), and(eq(jobs.status, "running"), lte(jobs.leaseExpiresAt, new Date(now)))),
+              demoFree,
+            ),
+          )
           .orderBy(asc(jobs.id))
           .limit(1)
           .get();
         if (!candidate) return undefined;
-        const progress = tx.select({ done: runs.progressDone }).from(runs).where(eq(runs.id, candidate.runId)).get()?.done ?? 0;
+        const progress =
+          tx.select({ done: runs.progressDone }).from(runs).where(eq(runs.id, candidate.runId)).get()?.done ?? 0;
         const attempts = progress > candidate.progressMark ? 0 : candidate.attempts;
         if (attempts >= candidate.maxAttempts) {
           const reason =
@@ -43,7 +59,10 @@ export function claimJob(workerId: string, leaseMs: number = config().jobLeaseMs
               ? `gave up after ${candidate.attempts} attempts: the last worker (${candidate.leaseOwner}) stopped without finishing` +
                 (candidate.lastError ? `; last error: ${candidate.lastError}` : "")
               : `gave up after ${candidate.attempts} attempts; last error: ${candidate.lastError ?? "unknown"}`;
-          tx.update(jobs).set({ status: "failed", lastError: reason, leaseOwner: null, leaseExpiresAt: null }).where(eq(jobs.id, candidate.id)).run();
+          tx.update(jobs)
+            .set({ status: "failed", lastError: reason, leaseOwner: null, leaseExpiresAt: null })
+            .where(eq(jobs.id, candidate.id))
+            .run();
           if (candidate.kind === "score_run") failRun(tx, candidate.runId, reason, now);
           continue;
         }

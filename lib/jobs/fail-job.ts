@@ -20,11 +20,17 @@ export function failJob(jobId: number, workerId: string, error: string, opts: { 
       const progress = tx.select({ done: runs.progressDone }).from(runs).where(eq(runs.id, job.runId)).get()?.done ?? 0;
       const retry = (opts.retry ?? true) && (job.attempts < job.maxAttempts || progress > job.progressMark);
       if (retry) {
-        tx.update(jobs).set({ status: "queued", leaseOwner: null, leaseExpiresAt: null, lastError: error }).where(eq(jobs.id, jobId)).run();
+        tx.update(jobs)
+          .set({ status: "queued", leaseOwner: null, leaseExpiresAt: null, lastError: error })
+          .where(eq(jobs.id, jobId))
+          .run();
         return "requeued";
       }
       const reason = job.attempts > 1 ? `failed after ${job.attempts} attempts: ${error}` : error;
-      tx.update(jobs).set({ status: "failed", leaseOwner: null, leaseExpiresAt: null, lastError: reason }).where(eq(jobs.id, jobId)).run();
+      tx.update(jobs)
+        .set({ status: "failed", leaseOwner: null, leaseExpiresAt: null, lastError: reason })
+        .where(eq(jobs.id, jobId))
+        .run();
       // Distribution metrics are extra: their failure leaves the run's scores standing.
       if (job.kind === "score_run") failRun(tx, job.runId, reason);
       return "failed";

@@ -8,7 +8,10 @@ import { jobs } from "../../db/schema";
 export type Lease = { jobId: number; workerId: string; leaseMs: number };
 
 export class LeaseLostError extends Error {
-  constructor(readonly jobId: number, readonly workerId: string) {
+  constructor(
+    readonly jobId: number,
+    readonly workerId: string,
+  ) {
     super(`worker ${workerId} no longer holds the lease on job ${jobId}`);
     this.name = "LeaseLostError";
   }

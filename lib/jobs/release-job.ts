@@ -14,7 +14,10 @@ export function releaseJob(jobId: number, workerId: string): boolean {
         .returning({ runId: jobs.runId })
         .get();
       if (!job) return false;
-      tx.update(runs).set({ status: "queued" }).where(and(eq(runs.id, job.runId), eq(runs.status, "scoring"))).run();
+      tx.update(runs)
+        .set({ status: "queued" })
+        .where(and(eq(runs.id, job.runId), eq(runs.status, "scoring")))
+        .run();
       return true;
     },
     { behavior: "immediate" },

@@ -49,7 +49,12 @@ export function loadBoardRuns(db: Db, scope: BoardScope) {
     .from(runScores)
     .innerJoin(runs, eq(runs.id, runScores.runId))
     .innerJoin(variants, eq(variants.id, runs.variantId))
-    .where(and(boardRunFilter(scope.promptSetId, scope.includeDemo, scope.source), eq(runScores.evaluatorId, scope.evaluatorId)))
+    .where(
+      and(
+        boardRunFilter(scope.promptSetId, scope.includeDemo, scope.source),
+        eq(runScores.evaluatorId, scope.evaluatorId),
+      ),
+    )
     .orderBy(asc(variants.name), asc(runs.guidanceScale))
     .all();
 }
@@ -73,9 +78,22 @@ export function boardFingerprint(db: Db, scope: BoardScope): string {
     .from(runScores)
     .innerJoin(runs, eq(runs.id, runScores.runId))
     .innerJoin(variants, eq(variants.id, runs.variantId))
-    .where(and(eq(runs.promptSetId, scope.promptSetId), eq(runScores.evaluatorId, scope.evaluatorId), scope.includeDemo ? undefined : eq(runs.isDemo, false)))
+    .where(
+      and(
+        eq(runs.promptSetId, scope.promptSetId),
+        eq(runScores.evaluatorId, scope.evaluatorId),
+        scope.includeDemo ? undefined : eq(runs.isDemo, false),
+      ),
+    )
     .get();
-  return JSON.stringify([row?.runs ?? 0, row?.ids ?? 0, Number(row?.updated ?? 0), Number(row?.computed ?? 0), row?.statuses ?? "", row?.hiddenVariants ?? ""]);
+  return JSON.stringify([
+    row?.runs ?? 0,
+    row?.ids ?? 0,
+    Number(row?.updated ?? 0),
+    Number(row?.computed ?? 0),
+    row?.statuses ?? "",
+    row?.hiddenVariants ?? "",
+  ]);
 }
 
 /** The board's runs with per-prompt statistics (the expensive part: it reads every sample score). */
@@ -88,10 +106,24 @@ export function loadBoardInputs(db: Db, scope: BoardScope): BoardInputs {
   // Per (run, prompt): scored images and the sum of their raw cosines (clip scores are derived
   // from these; the stored per-prompt CLIPScore is clamped and can't be summed back). Scoring
   // stores the sum in prompt_scores; only runs scored before it did are re-aggregated.
-  const keys = new Map(db.select({ id: prompts.id, key: prompts.promptKey }).from(prompts).where(eq(prompts.promptSetId, scope.promptSetId)).all().map((p) => [p.id, p.key]));
+  const keys = new Map(
+    db
+      .select({ id: prompts.id, key: prompts.promptKey })
+      .from(prompts)
+      .where(eq(prompts.promptSetId, scope.promptSetId))
+      .all()
+      .map((p) => [p.id, p.key]),
+  );
   // Raw rows (no per-row object mapping): this is the one query that reads a row per (run, prompt).
   const divs = db
-    .select({ runId: promptScores.runId, promptId: promptScores.promptId, n: promptScores.n, failed: promptScores.failed, cosSum: promptScores.cosSum, diversity: promptScores.diversity })
+    .select({
+      runId: promptScores.runId,
+      promptId: promptScores.promptId,
+      n: promptScores.n,
+      failed: promptScores.failed,
+      cosSum: promptScores.cosSum,
+      diversity: promptScores.diversity,
+    })
     .from(promptScores)
     .where(and(inArray(promptScores.runId, runIds), eq(promptScores.evaluatorId, evalId)))
     .values() as [string, number, number, number, number | null, number | null][];
@@ -107,11 +139,21 @@ export function loadBoardInputs(db: Db, scope: BoardScope): BoardInputs {
       if (!current) perRun.set(runId, (current = new Map()));
     }
     if (cosSum === null) legacy.add(runId);
-    current.set(promptId, { promptId: keys.get(promptId) ?? String(promptId), n: n - failed, cosSum: cosSum ?? 0, diversity });
+    current.set(promptId, {
+      promptId: keys.get(promptId) ?? String(promptId),
+      n: n - failed,
+      cosSum: cosSum ?? 0,
+      diversity,
+    });
   }
   if (legacy.size > 0) {
     const sums = db
-      .select({ runId: samples.runId, promptId: samples.promptId, n: sql<number>`count(${sampleScores.cosine})`, cosSum: sql<number>`coalesce(sum(${sampleScores.cosine}), 0)` })
+      .select({
+        runId: samples.runId,
+        promptId: samples.promptId,
+        n: sql<number>`count(${sampleScores.cosine})`,
+        cosSum: sql<number>`coalesce(sum(${sampleScores.cosine}), 0)`,
+      })
       .from(samples)
       .innerJoin(sampleScores, and(eq(sampleScores.sampleId, samples.id), eq(sampleScores.evaluatorId, evalId)))
       .where(inArray(samples.runId, [...legacy]))
@@ -129,14 +171,26 @@ export function loadBoardInputs(db: Db, scope: BoardScope): BoardInputs {
   const maxCoverage = Math.max(...runIds.map(coverage));
   const partial = new Set(runIds.filter((id) => coverage(id) < maxCoverage));
   let common: Set<number> | undefined;
-  for (const [id, m] of perRun) if (!partial.has(id)) common = common ? new Set([...common].filter((k) => m.has(k))) : new Set(m.keys());
+  for (const [id, m] of perRun)
+    if (!partial.has(id)) common = common ? new Set([...common].filter((k) => m.has(k))) : new Set(m.keys());
   const shared = [...(common ?? [])].sort((a, b) => a - b);
 
   const byVariant = new Map<string, { variantId: string; runs: RankingRun[] }>();
   const boardRuns: BoardRun[] = [];
   for (const { run, score } of runRows) {
     const m = perRun.get(run.id) ?? new Map();
-    boardRuns.push({ runId: run.id, variantId: run.variantId, guidanceScale: run.guidanceScale, isDemo: run.isDemo, n: score.n, clipScore: score.clipScore, diversity: score.diversity, vendi: score.vendi, promptsCovered: m.size, ranked: !partial.has(run.id) });
+    boardRuns.push({
+      runId: run.id,
+      variantId: run.variantId,
+      guidanceScale: run.guidanceScale,
+      isDemo: run.isDemo,
+      n: score.n,
+      clipScore: score.clipScore,
+      diversity: score.diversity,
+      vendi: score.vendi,
+      promptsCovered: m.size,
+      ranked: !partial.has(run.id),
+    });
     if (partial.has(run.id)) continue;
     if (!byVariant.has(run.variantId)) byVariant.set(run.variantId, { variantId: run.variantId, runs: [] });
     byVariant.get(run.variantId)!.runs.push({

@@ -75,12 +75,19 @@ function boardRows(db: Db, scope: BoardScope): number {
     .innerJoin(runs, eq(runs.id, promptScores.runId))
     .innerJoin(runScores, and(eq(runScores.runId, runs.id), eq(runScores.evaluatorId, promptScores.evaluatorId)))
     .innerJoin(variants, eq(variants.id, runs.variantId))
-    .where(and(boardRunFilter(scope.promptSetId, scope.includeDemo, scope.source), eq(promptScores.evaluatorId, scope.evaluatorId)))
+    .where(
+      and(
+        boardRunFilter(scope.promptSetId, scope.includeDemo, scope.source),
+        eq(promptScores.evaluatorId, scope.evaluatorId),
+      ),
+    )
     .get();
   return Number(row?.n ?? 0);
 }
 
-type ThreadReply = { id: number; ok: true; fingerprint: string; inputs: BoardInputs; ranking: Ranking | null; costMs: number } | { id: number; ok: false; error: string };
+type ThreadReply =
+  | { id: number; ok: true; fingerprint: string; inputs: BoardInputs; ranking: Ranking | null; costMs: number }
+  | { id: number; ok: false; error: string };
 
 let thread: Worker | undefined;
 let jobIds = 0;
@@ -114,7 +121,14 @@ async function computeOffThread(db: Db, scope: BoardScope): Promise<Entry> {
     boardThread().postMessage({ id, file: db.$client.name, scope });
   });
   if (!reply.ok) throw new Error(reply.error);
-  return { fingerprint: reply.fingerprint, costMs: reply.costMs, computedAt: new Date(), inputs: reply.inputs, rankings: new Map([[JSON.stringify({}), reply.ranking]]), comparisons: new Map() };
+  return {
+    fingerprint: reply.fingerprint,
+    costMs: reply.costMs,
+    computedAt: new Date(),
+    inputs: reply.inputs,
+    rankings: new Map([[JSON.stringify({}), reply.ranking]]),
+    comparisons: new Map(),
+  };
 }
 
 /** Starts computing the board in the board thread unless that is under way; installs it when done. */
@@ -138,7 +152,14 @@ function scheduleComputation(db: Db, scope: BoardScope, key: string): void {
 
 function compute(db: Db, scope: BoardScope, fingerprint: string): Entry {
   const t0 = performance.now();
-  const entry: Entry = { fingerprint, costMs: 0, computedAt: new Date(), inputs: loadBoardInputs(db, scope), rankings: new Map(), comparisons: new Map() };
+  const entry: Entry = {
+    fingerprint,
+    costMs: 0,
+    computedAt: new Date(),
+    inputs: loadBoardInputs(db, scope),
+    rankings: new Map(),
+    comparisons: new Map(),
+  };
   // The default ranking (what `/` shows first) is computed with the inputs.
   storedRanking(entry);
   entry.costMs = performance.now() - t0;
@@ -159,15 +180,29 @@ export type StoredBoard = Omit<Entry, "computedAt"> & {
  * meanwhile returned in its previous version (or empty, computedAt null) marked `updating`: no
  * request waits for it. A cheaper board is computed at once, within the request.
  */
-export function storedBoard(db: Db, scope: BoardScope, inlineBudgetMs = INLINE_RECOMPUTE_MS, inlineRows = INLINE_FIRST_ROWS): StoredBoard {
+export function storedBoard(
+  db: Db,
+  scope: BoardScope,
+  inlineBudgetMs = INLINE_RECOMPUTE_MS,
+  inlineRows = INLINE_FIRST_ROWS,
+): StoredBoard {
   const key = scopeKey(scope);
   const fingerprint = boardFingerprint(db, scope);
   const old = boards.get(key);
-  if (old && old.fingerprint === fingerprint) return { ...remember(boards, key, () => old, MAX_STORED_BOARDS), updating: false };
+  if (old && old.fingerprint === fingerprint)
+    return { ...remember(boards, key, () => old, MAX_STORED_BOARDS), updating: false };
   if (updating.has(key) || (old ? old.costMs >= inlineBudgetMs : boardRows(db, scope) > inlineRows)) {
     scheduleComputation(db, scope, key);
     if (old) return { ...old, updating: true };
-    return { fingerprint, costMs: 0, computedAt: null, inputs: { runs: [], prompts: 0, inputs: [] }, rankings: new Map(), comparisons: new Map(), updating: true };
+    return {
+      fingerprint,
+      costMs: 0,
+      computedAt: null,
+      inputs: { runs: [], prompts: 0, inputs: [] },
+      rankings: new Map(),
+      comparisons: new Map(),
+      updating: true,
+    };
   }
   boards.delete(key);
   const entry = compute(db, scope, fingerprint);
@@ -176,14 +211,29 @@ export function storedBoard(db: Db, scope: BoardScope, inlineBudgetMs = INLINE_R
 }
 
 export function storedRanking(entry: Pick<Entry, "inputs" | "rankings">, options: RankingOptions = {}): Ranking | null {
-  return remember(entry.rankings, JSON.stringify(options ?? {}), () => (entry.inputs.inputs.length ? rankVariants(entry.inputs.inputs, options) : null), MAX_PER_BOARD);
+  return remember(
+    entry.rankings,
+    JSON.stringify(options ?? {}),
+    () => (entry.inputs.inputs.length ? rankVariants(entry.inputs.inputs, options) : null),
+    MAX_PER_BOARD,
+  );
 }
 
-export function storedComparison(entry: Pick<Entry, "inputs" | "comparisons">, a: string, b: string, options: RankingOptions = {}): VariantComparison | null {
+export function storedComparison(
+  entry: Pick<Entry, "inputs" | "comparisons">,
+  a: string,
+  b: string,
+  options: RankingOptions = {},
+): VariantComparison | null {
   const va = entry.inputs.inputs.find((i) => i.variantId === a);
   const vb = entry.inputs.inputs.find((i) => i.variantId === b);
   if (!va || !vb) return null;
-  return remember(entry.comparisons, JSON.stringify([a, b, options]), () => compareVariants(va, vb, options), MAX_PER_BOARD);
+  return remember(
+    entry.comparisons,
+    JSON.stringify([a, b, options]),
+    () => compareVariants(va, vb, options),
+    MAX_PER_BOARD,
+  );
 }
 
 /** Resolves once no board is being recomputed (tests, benchmarks). */

@@ -36,7 +36,14 @@ async function seedScope() {
   ] as const) {
     createVariant({ name: variant, conditioningType: "text_sequence" });
     for (const g of scales) {
-      const run = (await createRun({ ...(await makeRunInput(dir, { prompts: PROMPTS, seedBase: seedBase++ })), promptSet: "shapes", variant, guidanceScale: g })).run;
+      const run = (
+        await createRun({
+          ...(await makeRunInput(dir, { prompts: PROMPTS, seedBase: seedBase++ })),
+          promptSet: "shapes",
+          variant,
+          guidanceScale: g,
+        })
+      ).run;
       await scoreRun({ runId: run.id, evaluator: ev });
     }
   }
@@ -93,7 +100,11 @@ describe("a head-to-head on a board computed for the first time", () => {
   it("is empty and updating rather than not found", async () => {
     const scope = await seedScope();
     storedBoard(getDb(), scope, 0, 0);
-    expect(getComparison("shapes", "glide", "unclip")).toMatchObject({ comparison: null, updating: true, computedAt: null });
+    expect(getComparison("shapes", "glide", "unclip")).toMatchObject({
+      comparison: null,
+      updating: true,
+      computedAt: null,
+    });
     await boardsSettled();
     expect(getComparison("shapes", "glide", "unclip").comparison).not.toBeNull();
   });

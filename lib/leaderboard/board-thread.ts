@@ -33,10 +33,13 @@ port.on("message", (job: BoardJob) => {
   try {
     const t0 = performance.now();
     const db = open(job.file);
-    const { fingerprint, inputs } = db.$client.transaction(() => ({ fingerprint: boardFingerprint(db, job.scope), inputs: loadBoardInputs(db, job.scope) }))();
+    const { fingerprint, inputs } = db.$client.transaction(() => ({
+      fingerprint: boardFingerprint(db, job.scope),
+      inputs: loadBoardInputs(db, job.scope),
+    }))();
     const ranking = inputs.inputs.length ? rankVariants(inputs.inputs, {}) : null;
     port.postMessage({ id: job.id, ok: true, fingerprint, inputs, ranking, costMs: performance.now() - t0 });
   } catch (e) {
-    port.postMessage({ id: job.id, ok: false, error: e instanceof Error ? e.stack ?? e.message : String(e) });
+    port.postMessage({ id: job.id, ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   }
 });

@@ -17,7 +17,8 @@ export function defaultPromptSet(): DefaultPromptSet | undefined {
     const latest = sets.filter((s) => s.name === chosen).sort((a, b) => b.version - a.version)[0];
     if (latest) return { ...latest, reason: "chosen by the server's T2I_DEFAULT_PROMPT_SET" };
   }
-  const oldest = (list: PromptSetListItem[]) => [...list].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id))[0];
+  const oldest = (list: PromptSetListItem[]) =>
+    [...list].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id))[0];
   const real = sets.filter((s) => !s.isDemo);
   const named = oldest(real.filter((s) => !s.isImplicit));
   if (named) return { ...named, reason: "the oldest named prompt set with runs" };

@@ -12,12 +12,28 @@ export function exportRanking(
   format: "csv" | "json",
   table: "ranking" | "pairs" = "ranking",
 ): RankingExport {
-  const board = getRankedBoard(promptSet, { version: opts.version, evaluatorId: opts.evaluatorId, includeDemo: opts.includeDemo, ranking: opts.diversity === undefined ? undefined : { diversity: opts.diversity } });
+  const board = getRankedBoard(promptSet, {
+    version: opts.version,
+    evaluatorId: opts.evaluatorId,
+    includeDemo: opts.includeDemo,
+    ranking: opts.diversity === undefined ? undefined : { diversity: opts.diversity },
+  });
   if (table === "pairs") return exportPairs(board, format);
   const rows = rankingRows(board);
-  const filename = `t2i-eval-ranking-${board.promptSet.name}-v${board.promptSet.version}`.replace(/[^A-Za-z0-9._-]/g, "_");
-  if (format === "csv") return { body: toCsv(rows), contentType: "text/csv; charset=utf-8", filename: `${filename}.csv` };
-  const body = { methodVersion: board.methodVersion, evaluator: board.evaluator, diversity: board.ranking?.diversity ?? null, settings: board.ranking?.settings ?? null, rows, pairs: board.ranking?.pairs ?? [] };
+  const filename = `t2i-eval-ranking-${board.promptSet.name}-v${board.promptSet.version}`.replace(
+    /[^A-Za-z0-9._-]/g,
+    "_",
+  );
+  if (format === "csv")
+    return { body: toCsv(rows), contentType: "text/csv; charset=utf-8", filename: `${filename}.csv` };
+  const body = {
+    methodVersion: board.methodVersion,
+    evaluator: board.evaluator,
+    diversity: board.ranking?.diversity ?? null,
+    settings: board.ranking?.settings ?? null,
+    rows,
+    pairs: board.ranking?.pairs ?? [],
+  };
   return { body: JSON.stringify(body), contentType: "application/json", filename: `${filename}.json` };
 }
 
@@ -46,7 +62,20 @@ function exportPairs(board: ReturnType<typeof getRankedBoard>, format: "csv" | "
     aId: p.a,
     bId: p.b,
   }));
-  const filename = `t2i-eval-pairs-${board.promptSet.name}-v${board.promptSet.version}`.replace(/[^A-Za-z0-9._-]/g, "_");
-  if (format === "csv") return { body: toCsv(rows), contentType: "text/csv; charset=utf-8", filename: `${filename}.csv` };
-  return { body: JSON.stringify({ methodVersion: board.methodVersion, evaluator: board.evaluator, diversity: board.ranking?.diversity ?? null, pairs: rows }), contentType: "application/json", filename: `${filename}.json` };
+  const filename = `t2i-eval-pairs-${board.promptSet.name}-v${board.promptSet.version}`.replace(
+    /[^A-Za-z0-9._-]/g,
+    "_",
+  );
+  if (format === "csv")
+    return { body: toCsv(rows), contentType: "text/csv; charset=utf-8", filename: `${filename}.csv` };
+  return {
+    body: JSON.stringify({
+      methodVersion: board.methodVersion,
+      evaluator: board.evaluator,
+      diversity: board.ranking?.diversity ?? null,
+      pairs: rows,
+    }),
+    contentType: "application/json",
+    filename: `${filename}.json`,
+  };
 }

@@ -21,10 +21,38 @@ async function seed() {
   createVariant({ name: "glide", conditioningType: "text_sequence" });
   createVariant({ name: "unclip", conditioningType: "clip_image_embedding" });
   const base = { promptSet: "shapes", createVariantIfMissing: undefined };
-  const r1 = (await createRun({ ...(await makeRunInput(data.dir, { prompts: PROMPTS, seedBase: 1 })), ...base, variant: "glide", guidanceScale: 3 })).run;
-  const r2 = (await createRun({ ...(await makeRunInput(data.dir, { prompts: PROMPTS, seedBase: 2 })), ...base, variant: "glide", guidanceScale: 7 })).run;
-  const r3 = (await createRun({ ...(await makeRunInput(data.dir, { prompts: PROMPTS, seedBase: 3 })), ...base, variant: "unclip", guidanceScale: 7 })).run;
-  const queued = (await createRun({ ...(await makeRunInput(data.dir, { prompts: PROMPTS, seedBase: 4 })), ...base, variant: "unclip", guidanceScale: 1 })).run;
+  const r1 = (
+    await createRun({
+      ...(await makeRunInput(data.dir, { prompts: PROMPTS, seedBase: 1 })),
+      ...base,
+      variant: "glide",
+      guidanceScale: 3,
+    })
+  ).run;
+  const r2 = (
+    await createRun({
+      ...(await makeRunInput(data.dir, { prompts: PROMPTS, seedBase: 2 })),
+      ...base,
+      variant: "glide",
+      guidanceScale: 7,
+    })
+  ).run;
+  const r3 = (
+    await createRun({
+      ...(await makeRunInput(data.dir, { prompts: PROMPTS, seedBase: 3 })),
+      ...base,
+      variant: "unclip",
+      guidanceScale: 7,
+    })
+  ).run;
+  const queued = (
+    await createRun({
+      ...(await makeRunInput(data.dir, { prompts: PROMPTS, seedBase: 4 })),
+      ...base,
+      variant: "unclip",
+      guidanceScale: 1,
+    })
+  ).run;
   for (const r of [r1, r2, r3]) await scoreRun({ runId: r.id, evaluator: shared.ev });
   return { r1, r2, r3, queued };
 }
@@ -35,9 +63,19 @@ describe("listRuns", () => {
     const all = listRuns();
     expect(all.total).toBe(4);
     expect(all.runs.map((r) => r.id)).toEqual([queued.id, r3.id, r2.id, r1.id]);
-    expect(all.runs[1]).toMatchObject({ variant: "unclip", status: "scored", promptSet: { name: "shapes", version: 1 }, evaluator: { id: shared.ev.identity.id, isFixture: true } });
+    expect(all.runs[1]).toMatchObject({
+      variant: "unclip",
+      status: "scored",
+      promptSet: { name: "shapes", version: 1 },
+      evaluator: { id: shared.ev.identity.id, isFixture: true },
+    });
     expect(all.runs[1]!.scores!.n).toBe(9);
-    expect(all.runs[0]).toMatchObject({ status: "queued", scores: null, evaluator: null, progress: { done: 0, total: 9 } });
+    expect(all.runs[0]).toMatchObject({
+      status: "queued",
+      scores: null,
+      evaluator: null,
+      progress: { done: 0, total: 9 },
+    });
 
     expect(listRuns({ variant: "glide" }).runs.map((r) => r.id)).toEqual([r2.id, r1.id]);
     expect(listRuns({ status: "queued" }).runs.map((r) => r.id)).toEqual([queued.id]);
@@ -55,9 +93,30 @@ describe("getLeaderboard", () => {
     const { r1, r2, r3 } = await seed();
     // The same run scored by a second (real) evaluator: it must get its own board.
     const db = getDb();
-    db.insert(evaluators).values({ id: "clip-vit-base-patch32@abc", name: "Xenova/clip-vit-base-patch32", variant: "fp32", isFixture: false, files: [] }).run();
+    db.insert(evaluators)
+      .values({
+        id: "clip-vit-base-patch32@abc",
+        name: "Xenova/clip-vit-base-patch32",
+        variant: "fp32",
+        isFixture: false,
+        files: [],
+      })
+      .run();
     db.insert(runScores)
-      .values({ runId: r1.id, evaluatorId: "clip-vit-base-patch32@abc", n: 9, failed: 0, groups: 3, clipScore: 31, clipS: 0.78, diversity: 0.2, vendi: 1.5, diversityGroups: 3, ci: { clipScore: null, clipS: null, diversity: null, vendi: null }, metricVersions: {} })
+      .values({
+        runId: r1.id,
+        evaluatorId: "clip-vit-base-patch32@abc",
+        n: 9,
+        failed: 0,
+        groups: 3,
+        clipScore: 31,
+        clipS: 0.78,
+        diversity: 0.2,
+        vendi: 1.5,
+        diversityGroups: 3,
+        ci: { clipScore: null, clipS: null, diversity: null, vendi: null },
+        metricVersions: {},
+      })
       .run();
 
     const board = getLeaderboard("shapes");

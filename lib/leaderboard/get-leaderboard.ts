@@ -13,7 +13,10 @@ import { loadBoardRuns } from "./board-inputs";
 import { getRankedBoard } from "./get-ranked-board";
 import { rankingRows, type RankingRow } from "./ranking-rows";
 
-export type LeaderboardRun = Pick<RunScoreRow, "n" | "failed" | "clipScore" | "clipS" | "diversity" | "vendi" | "ci" | "metricVersions" | "computedAt"> & {
+export type LeaderboardRun = Pick<
+  RunScoreRow,
+  "n" | "failed" | "clipScore" | "clipS" | "diversity" | "vendi" | "ci" | "metricVersions" | "computedAt"
+> & {
   runId: string;
   guidanceScale: number;
   sampler: string | null;
@@ -32,7 +35,12 @@ export type Leaderboard = {
   promptSet: { id: string; name: string; version: number; isImplicit: boolean };
   metrics: ReturnType<typeof metricLabels>;
   /** One board per evaluator; fixture evaluators carry `fixture: true` and a warning. */
-  evaluators: { evaluator: EvaluatorSummary; fixture: boolean; ranking: LeaderboardRanking; variants: LeaderboardVariant[] }[];
+  evaluators: {
+    evaluator: EvaluatorSummary;
+    fixture: boolean;
+    ranking: LeaderboardRanking;
+    variants: LeaderboardVariant[];
+  }[];
 };
 
 /** The evaluator's ranking, as the page shows it. */
@@ -46,21 +54,47 @@ export type LeaderboardRanking = {
   pairs: PairComparison[];
 };
 
-const byClipScore = (a: { clipScore: number | null }, b: { clipScore: number | null }) => (b.clipScore ?? -Infinity) - (a.clipScore ?? -Infinity);
+const byClipScore = (a: { clipScore: number | null }, b: { clipScore: number | null }) =>
+  (b.clipScore ?? -Infinity) - (a.clipScore ?? -Infinity);
 
 /** `defaultEvaluatorId` (the installed evaluator) puts its board first. Hidden runs and variants are left out; `source` keeps only uploaded, generated or demo runs. */
-export function getLeaderboard(promptSet: string, opts: { version?: number; includeDemo?: boolean; ranking?: RankingOptions; defaultEvaluatorId?: string; source?: RunSourceFilter } = {}): Leaderboard {
+export function getLeaderboard(
+  promptSet: string,
+  opts: {
+    version?: number;
+    includeDemo?: boolean;
+    ranking?: RankingOptions;
+    defaultEvaluatorId?: string;
+    source?: RunSourceFilter;
+  } = {},
+): Leaderboard {
   const db = getDb();
   const set = findPromptSetOrThrow(db, promptSet, opts.version);
   const includeDemo = opts.includeDemo !== false;
-  const first = getRankedBoard(set.id, { includeDemo, source: opts.source, ranking: opts.ranking, defaultEvaluatorId: opts.defaultEvaluatorId });
+  const first = getRankedBoard(set.id, {
+    includeDemo,
+    source: opts.source,
+    ranking: opts.ranking,
+    defaultEvaluatorId: opts.defaultEvaluatorId,
+  });
   const evaluatorBoards: Leaderboard["evaluators"] = [];
-  for (const { runs: _count, ...summary } of [...first.evaluators].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+  for (const { runs: _count, ...summary } of [...first.evaluators].sort((a, b) =>
+    a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+  )) {
     // The board's runs come from the same query as the ranking's (board-inputs.ts loadBoardRuns).
     const rows = loadBoardRuns(db, { promptSetId: set.id, evaluatorId: summary.id, includeDemo, source: opts.source });
     if (rows.length === 0) continue;
-    const ranked = summary.id === first.evaluator?.id ? first : getRankedBoard(set.id, { evaluatorId: summary.id, includeDemo, source: opts.source, ranking: opts.ranking });
-    const ranking = { methodVersion: ranked.methodVersion, updating: ranked.updating, diversity: ranked.ranking?.diversity ?? null, rows: rankingRows(ranked), pairs: ranked.ranking?.pairs ?? [] };
+    const ranked =
+      summary.id === first.evaluator?.id
+        ? first
+        : getRankedBoard(set.id, { evaluatorId: summary.id, includeDemo, source: opts.source, ranking: opts.ranking });
+    const ranking = {
+      methodVersion: ranked.methodVersion,
+      updating: ranked.updating,
+      diversity: ranked.ranking?.diversity ?? null,
+      rows: rankingRows(ranked),
+      pairs: ranked.ranking?.pairs ?? [],
+    };
     const byVariant = new Map<string, LeaderboardVariant>();
     for (const { score, run } of rows) {
       const entry: LeaderboardRun = {
@@ -82,7 +116,17 @@ export function getLeaderboard(promptSet: string, opts: { version?: number; incl
       let v = byVariant.get(run.variantId);
       if (!v) {
         const info = ranked.variants[run.variantId]!;
-        v = { variant: { id: info.id, name: info.name, conditioningType: info.conditioningType, model: info.model, isDemo: info.isDemo }, best: entry, runs: [] };
+        v = {
+          variant: {
+            id: info.id,
+            name: info.name,
+            conditioningType: info.conditioningType,
+            model: info.model,
+            isDemo: info.isDemo,
+          },
+          best: entry,
+          runs: [],
+        };
         byVariant.set(run.variantId, v);
       }
       v.runs.push(entry);

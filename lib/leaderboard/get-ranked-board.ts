@@ -19,7 +19,14 @@ import "./page-version";
 export type { BoardRun } from "./board-inputs";
 
 /** `source` keeps only uploaded, generated or demo runs; hidden runs and variants are always left out. */
-export type BoardOptions = { version?: number; evaluatorId?: string; defaultEvaluatorId?: string; includeDemo?: boolean; source?: RunSourceFilter; ranking?: RankingOptions };
+export type BoardOptions = {
+  version?: number;
+  evaluatorId?: string;
+  defaultEvaluatorId?: string;
+  includeDemo?: boolean;
+  source?: RunSourceFilter;
+  ranking?: RankingOptions;
+};
 
 export type RankedBoard = {
   methodVersion: string;
@@ -40,7 +47,10 @@ export type RankedBoard = {
   updating: boolean;
 };
 
-type Loaded = { board: Omit<RankedBoard, "ranking" | "excluded" | "computedAt" | "updating">; entry: ReturnType<typeof storedBoard> | null };
+type Loaded = {
+  board: Omit<RankedBoard, "ranking" | "excluded" | "computedAt" | "updating">;
+  entry: ReturnType<typeof storedBoard> | null;
+};
 
 /** `defaultEvaluatorId` (the installed evaluator) is shown when `evaluatorId` is not given and it scored runs of the set. */
 function load(promptSet: string, opts: BoardOptions): Loaded {
@@ -57,9 +67,16 @@ function load(promptSet: string, opts: BoardOptions): Loaded {
     .all();
   // Default: the installed evaluator, then a real evaluator over the fixture, then the one with the most runs.
   const installed = (c: (typeof counts)[number]) => Number(c.evaluator.id !== opts.defaultEvaluatorId);
-  counts.sort((a, b) => installed(a) - installed(b) || Number(a.evaluator.isFixture) - Number(b.evaluator.isFixture) || b.runs - a.runs);
+  counts.sort(
+    (a, b) =>
+      installed(a) - installed(b) || Number(a.evaluator.isFixture) - Number(b.evaluator.isFixture) || b.runs - a.runs,
+  );
   const chosen = opts.evaluatorId ? counts.find((c) => c.evaluator.id === opts.evaluatorId) : counts[0];
-  if (opts.evaluatorId && !chosen) throw new AppError("not_found", `no runs of prompt set "${set.name}" were scored by evaluator "${opts.evaluatorId}"`);
+  if (opts.evaluatorId && !chosen)
+    throw new AppError(
+      "not_found",
+      `no runs of prompt set "${set.name}" were scored by evaluator "${opts.evaluatorId}"`,
+    );
   const base = {
     methodVersion: METHOD_VERSION,
     promptSet: { id: set.id, name: set.name, version: set.version, isDemo: set.isDemo, isImplicit: set.isImplicit },
@@ -67,13 +84,25 @@ function load(promptSet: string, opts: BoardOptions): Loaded {
     evaluator: chosen ? evaluatorSummary(chosen.evaluator) : null,
   };
   if (!chosen) return { board: { ...base, variants: {}, runs: [], prompts: 0 }, entry: null };
-  const entry = storedBoard(db, { promptSetId: set.id, evaluatorId: chosen.evaluator.id, includeDemo: opts.includeDemo !== false, source: opts.source });
+  const entry = storedBoard(db, {
+    promptSetId: set.id,
+    evaluatorId: chosen.evaluator.id,
+    includeDemo: opts.includeDemo !== false,
+    source: opts.source,
+  });
   // Names are read fresh on every view: a rename does not need a recomputation.
   const ids = [...new Set(entry.inputs.runs.map((r) => r.variantId))];
   const rows = ids.length ? db.select().from(variants).where(inArray(variants.id, ids)).all() : [];
   const info: RankedBoard["variants"] = {};
   for (const v of rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    info[v.id] = { id: v.id, name: v.name, conditioningType: v.conditioningType, description: v.description, model: v.model, isDemo: v.isDemo };
+    info[v.id] = {
+      id: v.id,
+      name: v.name,
+      conditioningType: v.conditioningType,
+      description: v.description,
+      model: v.model,
+      isDemo: v.isDemo,
+    };
   }
   return { board: { ...base, variants: info, runs: entry.inputs.runs, prompts: entry.inputs.prompts }, entry };
 }
@@ -85,23 +114,41 @@ export function getRankedBoard(promptSet: string, opts: BoardOptions = {}): Rank
     .filter((id) => !inRanking.has(id))
     .map((id) => {
       const covered = Math.max(...board.runs.filter((r) => r.variantId === id).map((r) => r.promptsCovered));
-      return { variantId: id, reason: `its runs cover ${covered} of the ${board.prompts} prompts the ranked runs cover; upload samples for every prompt to be ranked` };
+      return {
+        variantId: id,
+        reason: `its runs cover ${covered} of the ${board.prompts} prompts the ranked runs cover; upload samples for every prompt to be ranked`,
+      };
     });
-  return { ...board, ranking: entry ? storedRanking(entry, opts.ranking) : null, excluded, computedAt: entry?.computedAt?.toISOString() ?? null, updating: entry?.updating ?? false };
+  return {
+    ...board,
+    ranking: entry ? storedRanking(entry, opts.ranking) : null,
+    excluded,
+    computedAt: entry?.computedAt?.toISOString() ?? null,
+    updating: entry?.updating ?? false,
+  };
 }
 
 export type Comparison = Omit<RankedBoard, "ranking" | "excluded"> & { comparison: VariantComparison | null };
 
 /** Two variants head to head on one prompt set and evaluator (by variant id or name). */
-export function getComparison(promptSet: string, a: string, b: string, opts: Omit<BoardOptions, "includeDemo"> = {}): Comparison {
+export function getComparison(
+  promptSet: string,
+  a: string,
+  b: string,
+  opts: Omit<BoardOptions, "includeDemo"> = {},
+): Comparison {
   const { board, entry } = load(promptSet, opts);
   // A costly board computed for the first time has no variants yet: say so, not "not found".
   if (entry && entry.computedAt === null) return { ...board, comparison: null, computedAt: null, updating: true };
   const find = (ref: string) => {
     const id = Object.values(board.variants).find((v) => v.id === ref || v.name === ref)?.id;
-    if (!id) throw new AppError("not_found", `variant "${ref}" has no scored runs on prompt set "${board.promptSet.name}"`);
+    if (!id)
+      throw new AppError("not_found", `variant "${ref}" has no scored runs on prompt set "${board.promptSet.name}"`);
     if (!entry?.inputs.inputs.some((i) => i.variantId === id)) {
-      throw new AppError("validation_failed", `variant "${board.variants[id]!.name}" only has runs covering part of the prompt set; it can't be compared on the shared prompts`);
+      throw new AppError(
+        "validation_failed",
+        `variant "${board.variants[id]!.name}" only has runs covering part of the prompt set; it can't be compared on the shared prompts`,
+      );
     }
     return id;
   };

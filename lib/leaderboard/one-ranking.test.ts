@@ -44,7 +44,14 @@ async function seed() {
   ] as const) {
     createVariant({ name: variant, conditioningType: "text_sequence" });
     for (const g of scales) {
-      const run = (await createRun({ ...(await makeRunInput(dir, { prompts: PROMPTS, seedBase: seedBase++ })), promptSet: "shapes", variant, guidanceScale: g })).run;
+      const run = (
+        await createRun({
+          ...(await makeRunInput(dir, { prompts: PROMPTS, seedBase: seedBase++ })),
+          promptSet: "shapes",
+          variant,
+          guidanceScale: g,
+        })
+      ).run;
       await scoreRun({ runId: run.id, evaluator: ev });
       ids.push(run.id);
     }
@@ -73,7 +80,9 @@ describe("one ranking everywhere", () => {
       expect(ranked.map((r) => [r.variantId, r.rank, r.score, r.scoreLow, r.scoreHigh, r.resamples])).toEqual(
         board.ranking!.ranked.map((v) => [v.variantId, v.rank, v.score, v.ci!.low, v.ci!.high, v.ci!.resamples]),
       );
-      expect(rows.every((r) => r.methodVersion === METHOD_VERSION && r.evaluator === board.evaluator!.id && r.prompts === 4)).toBe(true);
+      expect(
+        rows.every((r) => r.methodVersion === METHOD_VERSION && r.evaluator === board.evaluator!.id && r.prompts === 4),
+      ).toBe(true);
 
       // GET /api/v1/leaderboard
       const api = getLeaderboard("shapes", { ranking });
@@ -87,9 +96,15 @@ describe("one ranking everywhere", () => {
       expect(json.rows).toEqual(rows);
       expect(json.methodVersion).toBe(METHOD_VERSION);
       const csv = parseCsv(exportRanking("shapes", { diversity: ranking?.diversity }, "csv").body);
-      expect(csv.map((r) => [r.variantId, r.rank === "" ? null : Number(r.rank), r.score === "" ? null : Number(r.score), r.resamples === "" ? null : Number(r.resamples), r.methodVersion])).toEqual(
-        rows.map((r) => [r.variantId, r.rank, r.score, r.resamples, METHOD_VERSION]),
-      );
+      expect(
+        csv.map((r) => [
+          r.variantId,
+          r.rank === "" ? null : Number(r.rank),
+          r.score === "" ? null : Number(r.score),
+          r.resamples === "" ? null : Number(r.resamples),
+          r.methodVersion,
+        ]),
+      ).toEqual(rows.map((r) => [r.variantId, r.rank, r.score, r.resamples, METHOD_VERSION]));
 
       // The plot data
       const curves = [...board.ranking!.ranked, ...board.ranking!.unranked];
@@ -97,7 +112,15 @@ describe("one ranking everywhere", () => {
       for (const r of ranked) {
         const mineRows = plot.filter((p) => p.variant === r.variant);
         expect(mineRows.length).toBeGreaterThan(0);
-        expect(mineRows.every((p) => p.rank === r.rank && p.score === r.score && p.diversityLevel === r.diversityLevel && p.methodVersion === METHOD_VERSION)).toBe(true);
+        expect(
+          mineRows.every(
+            (p) =>
+              p.rank === r.rank &&
+              p.score === r.score &&
+              p.diversityLevel === r.diversityLevel &&
+              p.methodVersion === METHOD_VERSION,
+          ),
+        ).toBe(true);
       }
     }
   });
@@ -122,7 +145,11 @@ describe("one ranking everywhere", () => {
 
   it("serves a costly board's previous version marked updating while the new one is computed after the response", async () => {
     const ids = await seed();
-    const scope = { promptSetId: getRankedBoard("shapes").promptSet.id, evaluatorId: getRankedBoard("shapes").evaluator!.id, includeDemo: true };
+    const scope = {
+      promptSetId: getRankedBoard("shapes").promptSet.id,
+      evaluatorId: getRankedBoard("shapes").evaluator!.id,
+      includeDemo: true,
+    };
     const first = storedBoard(getDb(), scope, 0);
     getDb().update(runs).set({ guidanceScale: 11 }).where(eq(runs.id, ids[1]!)).run();
     // With a budget of 0 ms every recomputation counts as costly.
@@ -139,11 +166,19 @@ describe("one ranking everywhere", () => {
   it("reads the cosine sums scoring stored in prompt_scores, and re-aggregates runs scored before they were stored", async () => {
     await seed();
     const stored = getRankedBoard("shapes");
-    expect(getDb().select({ c: promptScores.cosSum }).from(promptScores).all().every((r) => r.c !== null)).toBe(true);
+    expect(
+      getDb()
+        .select({ c: promptScores.cosSum })
+        .from(promptScores)
+        .all()
+        .every((r) => r.c !== null),
+    ).toBe(true);
     getDb().update(promptScores).set({ cosSum: null }).run();
     clearBoardStore();
     const legacy = getRankedBoard("shapes");
-    expect(legacy.ranking!.ranked.map((v) => [v.variantId, v.rank])).toEqual(stored.ranking!.ranked.map((v) => [v.variantId, v.rank]));
+    expect(legacy.ranking!.ranked.map((v) => [v.variantId, v.rank])).toEqual(
+      stored.ranking!.ranked.map((v) => [v.variantId, v.rank]),
+    );
     legacy.ranking!.ranked.forEach((v, k) => expect(v.score).toBeCloseTo(stored.ranking!.ranked[k]!.score, 9));
   });
 

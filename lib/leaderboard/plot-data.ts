@@ -3,7 +3,12 @@ import type { CurvePoint } from "../ranking";
 import type { RankedBoard } from "./get-ranked-board";
 
 /** The variant's place in the board's ranking, repeated on each of its rows. */
-export type PlotRanking = { rank: number | null; score: number | null; diversityLevel: number | null; methodVersion: string };
+export type PlotRanking = {
+  rank: number | null;
+  score: number | null;
+  diversityLevel: number | null;
+  methodVersion: string;
+};
 
 export type PlotRow = {
   evaluator: string;
@@ -25,11 +30,18 @@ export type PlotRow = {
 } & PlotRanking;
 
 /** The board's ranking as plotRows' `ranking` argument. */
-export function boardPlotRanking(board: Pick<RankedBoard, "ranking" | "methodVersion">): (variantId: string) => PlotRanking {
+export function boardPlotRanking(
+  board: Pick<RankedBoard, "ranking" | "methodVersion">,
+): (variantId: string) => PlotRanking {
   const r = board.ranking;
   return (variantId) => {
     const v = r?.ranked.find((x) => x.variantId === variantId);
-    return { rank: v?.rank ?? null, score: v?.score ?? null, diversityLevel: r?.diversity?.value ?? null, methodVersion: board.methodVersion };
+    return {
+      rank: v?.rank ?? null,
+      score: v?.score ?? null,
+      diversityLevel: r?.diversity?.value ?? null,
+      methodVersion: board.methodVersion,
+    };
   };
 }
 
@@ -61,4 +73,3 @@ export function plotRows(
     })),
   );
 }
-

@@ -56,7 +56,14 @@ export function rankOnReferenceAxis(
   const byRun = new Map<string, ReferenceMetrics>();
   for (const s of scores) if (s.set.id === set.id) byRun.set(s.runId, s.metrics);
 
-  const keyOfRow = new Map(db.select({ id: prompts.id, key: prompts.promptKey }).from(prompts).where(eq(prompts.promptSetId, scope.promptSetId)).all().map((p) => [p.id, p.key]));
+  const keyOfRow = new Map(
+    db
+      .select({ id: prompts.id, key: prompts.promptKey })
+      .from(prompts)
+      .where(eq(prompts.promptSetId, scope.promptSetId))
+      .all()
+      .map((p) => [p.id, p.key]),
+  );
   let without = 0;
   const switched: RankingVariant[] = inputs.map((v) => ({
     variantId: v.variantId,
@@ -71,5 +78,10 @@ export function rankOnReferenceAxis(
       return [{ ...r, prompts: r.prompts.map((p) => ({ ...p, diversity: value.get(String(p.promptId)) ?? null })) }];
     }),
   }));
-  return { axis, referenceSet: { id: set.id, name: set.name, version: set.version }, ranking: rankVariants(switched, opts.ranking), runsWithout: without };
+  return {
+    axis,
+    referenceSet: { id: set.id, name: set.name, version: set.version },
+    ranking: rankVariants(switched, opts.ranking),
+    runsWithout: without,
+  };
 }

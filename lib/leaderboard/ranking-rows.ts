@@ -51,7 +51,20 @@ export function rankingRows(board: RankedBoard): RankingRow[] {
     conditioningType: board.variants[variantId]?.conditioningType ?? "",
     prompts: board.prompts,
   });
-  const none = { position: null, rank: null, rankWorst: null, score: null, scoreLow: null, scoreHigh: null, ciLevel: null, extended: null, resamples: null, B: null, seed: null, reliable: null };
+  const none = {
+    position: null,
+    rank: null,
+    rankWorst: null,
+    score: null,
+    scoreLow: null,
+    scoreHigh: null,
+    ciLevel: null,
+    extended: null,
+    resamples: null,
+    B: null,
+    seed: null,
+    reliable: null,
+  };
   return [
     ...(r?.ranked ?? []).map((v) => ({
       ...base(v.variantId),
@@ -71,6 +84,11 @@ export function rankingRows(board: RankedBoard): RankingRow[] {
       notRankedReason: null,
     })),
     ...(r?.unranked ?? []).map((v) => ({ ...base(v.variantId), ...none, runs: v.runs, notRankedReason: v.reason })),
-    ...board.excluded.map((v) => ({ ...base(v.variantId), ...none, runs: board.runs.filter((x) => x.variantId === v.variantId).length, notRankedReason: v.reason })),
+    ...board.excluded.map((v) => ({
+      ...base(v.variantId),
+      ...none,
+      runs: board.runs.filter((x) => x.variantId === v.variantId).length,
+      notRankedReason: v.reason,
+    })),
   ];
 }

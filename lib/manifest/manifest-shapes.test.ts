@@ -20,8 +20,10 @@ describe("manifests as spreadsheets write them", () => {
   ];
 
   it("reads semicolon- and tab-separated CSV, with or without a sep= line, and column aliases", () => {
-    expect(parseManifest(enc('file;prompt\na.png;a cat, sitting\nb.png;a dog\n'), "m.csv")).toEqual(rows);
-    expect(parseManifest(enc('sep=;\r\nFilename;Caption\r\na.png;"a cat, sitting"\r\nb.png;a dog\r\n'), "m.csv")).toEqual(rows);
+    expect(parseManifest(enc("file;prompt\na.png;a cat, sitting\nb.png;a dog\n"), "m.csv")).toEqual(rows);
+    expect(
+      parseManifest(enc('sep=;\r\nFilename;Caption\r\na.png;"a cat, sitting"\r\nb.png;a dog\r\n'), "m.csv"),
+    ).toEqual(rows);
     expect(parseManifest(enc("image\ttext\na.png\ta cat, sitting\nb.png\ta dog\n"), "m.csv")).toEqual(rows);
   });
 
@@ -42,9 +44,12 @@ describe("manifests as spreadsheets write them", () => {
 
 describe("the same image under several prompts", () => {
   it("is a valid manifest; only an exact repeated (file, prompt) pair is refused, naming both lines", () => {
-    const ok = parseManifest(enc('{"file":"a.png","prompt":"a cat"}\n{"file":"a.png","prompt":"a kitten"}\n'), "m.jsonl");
+    const ok = parseManifest(
+      enc('{"file":"a.png","prompt":"a cat"}\n{"file":"a.png","prompt":"a kitten"}\n'),
+      "m.jsonl",
+    );
     expect(ok).toHaveLength(2);
-    const e = refusal(enc('file,prompt\na.png,a cat\na.png,a kitten\na.png,A  Cat \n'));
+    const e = refusal(enc("file,prompt\na.png,a cat\na.png,a kitten\na.png,A  Cat \n"));
     expect(e.line).toBe(4);
     expect(e.message).toMatch(/repeats line 2/);
   });
@@ -74,7 +79,17 @@ describe("bounded parsing", () => {
   });
 
   it("validates UTF-8 like the WHATWG decoder", () => {
-    const cases: number[][] = [[0x61], [0xc3, 0xa9], [0xe2, 0x82, 0xac], [0xf0, 0x9f, 0x98, 0x80], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0x80]];
+    const cases: number[][] = [
+      [0x61],
+      [0xc3, 0xa9],
+      [0xe2, 0x82, 0xac],
+      [0xf0, 0x9f, 0x98, 0x80],
+      [0xc0, 0x80],
+      [0xed, 0xa0, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xe2, 0x82],
+      [0x80],
+    ];
     for (const c of cases) {
       const b = new Uint8Array(c);
       let valid = true;

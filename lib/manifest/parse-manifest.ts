@@ -12,7 +12,15 @@ export const manifestRowSchema = z
     prompt: z.string().max(MAX_PROMPT_CHARS, `prompt longer than ${MAX_PROMPT_CHARS} characters`).optional(),
     prompt_id: z.string().trim().min(1).max(200).optional(),
     group: z.string().trim().min(1).max(1000).optional(),
-    seed: z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]).optional(),
+    seed: z
+      .union([
+        z.number().int(),
+        z
+          .string()
+          .regex(/^-?\d+$/)
+          .transform(Number),
+      ])
+      .optional(),
   })
   .strict();
 export type ManifestRow = z.infer<typeof manifestRowSchema>;
@@ -87,9 +95,16 @@ function checkRow(raw: unknown, line: number, requirePrompt: boolean): ManifestR
   if (!r.success) {
     const issue = r.error.issues.find((i) => i.code === "unrecognized_keys") ?? r.error.issues[0]!;
     if (issue.code === "unrecognized_keys") {
-      throw new ManifestError(`unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}; a row has the fields ${ROW_FIELDS_TEXT}`, line);
+      throw new ManifestError(
+        `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}; a row has the fields ${ROW_FIELDS_TEXT}`,
+        line,
+      );
     }
-    if (issue.path[0] === "file" && (raw as Record<string, unknown>).file === undefined) throw new ManifestError(`needs a file (the image's name in the upload); a row has the fields ${ROW_FIELDS_TEXT}`, line);
+    if (issue.path[0] === "file" && (raw as Record<string, unknown>).file === undefined)
+      throw new ManifestError(
+        `needs a file (the image's name in the upload); a row has the fields ${ROW_FIELDS_TEXT}`,
+        line,
+      );
     const where = issue.path.length ? `${issue.path.join(".")}: ` : "";
     throw new ManifestError(`${where}${issue.message}`, line);
   }
@@ -136,7 +151,7 @@ export function parseManifest(bytes: Uint8Array, fileName: string, opts: ParseMa
   if (detectManifestFormat(fileName, text) === "jsonl") {
     // Line by line: a huge manifest is refused at row maxRows + 1 without splitting all of it.
     let line = 0;
-    for (let pos = 0; pos <= text.length; ) {
+    for (let pos = 0; pos <= text.length;) {
       const nl = text.indexOf("\n", pos);
       const end = nl < 0 ? text.length : nl;
       const l = text.slice(pos, end).replace(/\r$/, "");
@@ -149,7 +164,8 @@ export function parseManifest(bytes: Uint8Array, fileName: string, opts: ParseMa
       } catch {
         throw new ManifestError("is not valid JSON", line);
       }
-      if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ManifestError("must be a JSON object", line);
+      if (typeof value !== "object" || value === null || Array.isArray(value))
+        throw new ManifestError("must be a JSON object", line);
       add(value, line);
     }
   } else {
@@ -161,10 +177,17 @@ export function parseManifest(bytes: Uint8Array, fileName: string, opts: ParseMa
   if (rows.length === 0) throw new ManifestError("has no rows");
   const seen = new Map<string, number>();
   for (const { row, line } of rows) {
-    const key = JSON.stringify([row.file.normalize("NFC"), row.prompt === undefined ? null : promptIdentity(row.prompt), row.prompt_id ?? null]);
+    const key = JSON.stringify([
+      row.file.normalize("NFC"),
+      row.prompt === undefined ? null : promptIdentity(row.prompt),
+      row.prompt_id ?? null,
+    ]);
     const first = seen.get(key);
     if (first !== undefined) {
-      throw new ManifestError(`repeats line ${first}: the same file "${row.file}" with the same prompt (a file may appear under several prompts, but each pair once)`, line);
+      throw new ManifestError(
+        `repeats line ${first}: the same file "${row.file}" with the same prompt (a file may appear under several prompts, but each pair once)`,
+        line,
+      );
     }
     seen.set(key, line);
   }
@@ -195,8 +218,15 @@ function readCsv(text: string, maxRows: number): { record: Record<string, string
   const columns = found.map((h) => CSV_COLUMN_ALIASES[h.toLowerCase().replace(/[\s-]+/g, "_")]);
   const expected = "file (or filename, image) and prompt (or caption, text, prompt_id); optional group, seed";
   const unknown = found.filter((_, i) => columns[i] === undefined);
-  if (!columns.includes("file") || !(columns.includes("prompt") || columns.includes("prompt_id")) || unknown.length > 0) {
-    const why = unknown.length > 0 ? `unknown column${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => `"${u}"`).join(", ")}` : "a required column is missing";
+  if (
+    !columns.includes("file") ||
+    !(columns.includes("prompt") || columns.includes("prompt_id")) ||
+    unknown.length > 0
+  ) {
+    const why =
+      unknown.length > 0
+        ? `unknown column${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => `"${u}"`).join(", ")}`
+        : "a required column is missing";
     throw new ManifestError(
       `the header must name the columns ${expected}; found ${found.map((f) => `"${f}"`).join(", ")} (separated by ${named}): ${why}`,
       headerAt,
@@ -216,6 +246,9 @@ function readCsv(text: string, maxRows: number): { record: Record<string, string
     return parsed.map((r) => ({ record: r.record, line: r.info.lines + lineOffset }));
   } catch (e) {
     const err = e as Error & { lines?: number };
-    throw new ManifestError(`is not valid CSV (${err.message.replace(/^Invalid Record Length: /, "")})`, err.lines === undefined ? undefined : err.lines + lineOffset);
+    throw new ManifestError(
+      `is not valid CSV (${err.message.replace(/^Invalid Record Length: /, "")})`,
+      err.lines === undefined ? undefined : err.lines + lineOffset,
+    );
   }
 }

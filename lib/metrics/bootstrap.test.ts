@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { bootstrap, bootstrapMany, pairedBootstrap, quantileSorted, ratioOfSums, type GroupStatistic } from "./bootstrap";
+import {
+  bootstrap,
+  bootstrapMany,
+  pairedBootstrap,
+  quantileSorted,
+  ratioOfSums,
+  type GroupStatistic,
+} from "./bootstrap";
 import { MetricInputError } from "./errors";
 import { gaussian, uniform } from "../../tools/test-support/metrics";
 
@@ -80,7 +87,12 @@ describe("percentile bootstrap", () => {
 
   it("bootstrapMany evaluates every statistic on the same resamples as bootstrap", () => {
     const a = recording(mean);
-    const b = recording(ratioOfSums(x.map((v) => v * v), ones(x.length)));
+    const b = recording(
+      ratioOfSums(
+        x.map((v) => v * v),
+        ones(x.length),
+      ),
+    );
     const many = bootstrapMany(x.length, { a: a.stat, b: b.stat }, { B: 50, seed: 9 });
     expect(a.seen).toEqual(b.seen);
     expect(many.a).toEqual(bootstrap(x.length, mean, { B: 50, seed: 9 }));
@@ -103,7 +115,9 @@ describe("percentile bootstrap", () => {
   it("rejects bad arguments", () => {
     expect(() => bootstrap(0, mean)).toThrow("bootstrap needs at least 1 group, got 0");
     expect(() => bootstrap(3, mean, { B: 0 })).toThrow("B must be an integer >= 1, got 0");
-    expect(() => bootstrap(3, mean, { level: 95 })).toThrow("level must be strictly between 0 and 1 (e.g. 0.95), got 95");
+    expect(() => bootstrap(3, mean, { level: 95 })).toThrow(
+      "level must be strictly between 0 and 1 (e.g. 0.95), got 95",
+    );
     expect(() => bootstrap(3, mean, { seed: -1 })).toThrow("seed must be an integer in [0, 4294967295], got -1");
     expect(() => bootstrap(3, mean, { seed: 1.5 })).toThrow(MetricInputError);
     expect(() => ratioOfSums([1, 2], [1])).toThrow("got 2 numerators and 1 denominators");

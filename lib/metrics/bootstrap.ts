@@ -212,7 +212,10 @@ function definedEstimate(statistic: GroupStatistic, nGroups: number, name: strin
   for (let g = 0; g < nGroups; g++) identity[g] = g;
   const v = statistic(identity);
   if (v === null || !Number.isFinite(v)) {
-    throw new MetricInputError("bad_argument", `statistic "${name}" is undefined on the full sample, so it has no interval`);
+    throw new MetricInputError(
+      "bad_argument",
+      `statistic "${name}" is undefined on the full sample, so it has no interval`,
+    );
   }
   return v;
 }

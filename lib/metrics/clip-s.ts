@@ -40,7 +40,8 @@ export function clipS(cosines: ArrayLike<number>, options: ClipSOptions = {}): n
 
 function weight(options: ClipSOptions): number {
   const w = options.w ?? CLIP_S_WEIGHT;
-  if (!Number.isFinite(w) || w <= 0) throw new MetricInputError("bad_argument", `w must be a finite number > 0, got ${w}`);
+  if (!Number.isFinite(w) || w <= 0)
+    throw new MetricInputError("bad_argument", `w must be a finite number > 0, got ${w}`);
   return w;
 }
 

@@ -31,12 +31,27 @@ describe("cosine", () => {
     expect(() => cosine(new Float32Array(512).fill(512 ** -0.5), new Float32Array(511).fill(511 ** -0.5))).toThrow(
       "text embedding 0 has dimension 511, expected 512",
     );
-    expect(() => batchCosine([[1, 0]], [[1, 0], [0, 1]])).toThrow(
-      "got 1 image embeddings and 2 text embeddings; pass one text embedding per image",
-    );
+    expect(() =>
+      batchCosine(
+        [[1, 0]],
+        [
+          [1, 0],
+          [0, 1],
+        ],
+      ),
+    ).toThrow("got 1 image embeddings and 2 text embeddings; pass one text embedding per image");
     expect(() => batchCosine([], [])).toThrow(MetricInputError);
-    expect(() => batchCosine([[1, 0], [0, 1, 0]], [[1, 0], [0, 1]])).toThrow(
-      "image embedding 1 has dimension 3, expected 2",
-    );
+    expect(() =>
+      batchCosine(
+        [
+          [1, 0],
+          [0, 1, 0],
+        ],
+        [
+          [1, 0],
+          [0, 1],
+        ],
+      ),
+    ).toThrow("image embedding 1 has dimension 3, expected 2");
   });
 });

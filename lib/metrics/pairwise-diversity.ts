@@ -20,7 +20,8 @@
 import { unitRows, type EmbeddingCheckOptions, type Embedding } from "./validate";
 import type { EmbeddingMetric } from "./registry";
 
-export const DIVERSITY_LABEL = "Pairwise diversity (1 − mean pairwise cosine of CLIP image embeddings, 0–2: 0 identical, 1 orthogonal)";
+export const DIVERSITY_LABEL =
+  "Pairwise diversity (1 − mean pairwise cosine of CLIP image embeddings, 0–2: 0 identical, 1 orthogonal)";
 
 export type DiversityResult = { value: number; reason?: undefined } | { value: null; reason: string };
 

@@ -67,7 +67,13 @@ describe("metric registry", () => {
       } else {
         const v = basis(1, 4)[0]!;
         const identical = def.compute([v, v, v])!;
-        values.push(identical, def.compute([[1, 0], [-1, 0]])!);
+        values.push(
+          identical,
+          def.compute([
+            [1, 0],
+            [-1, 0],
+          ])!,
+        );
         expect(identical).toBeCloseTo(lo!, 9);
         if (hi === null) {
           // unbounded above: n orthogonal samples score n, growing with n

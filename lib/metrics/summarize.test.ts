@@ -15,9 +15,29 @@ describe("summarize", () => {
       { group: "a", cosine: -0.1 },
       { group: "b", cosine: null },
     ];
-    const { groups, summary } = summarize(items, { a: [[1, 0], [0, 1]], b: [[1, 0]] }, { bootstrap: false });
+    const { groups, summary } = summarize(
+      items,
+      {
+        a: [
+          [1, 0],
+          [0, 1],
+        ],
+        b: [[1, 0]],
+      },
+      { bootstrap: false },
+    );
     expect(groups).toEqual([
-      { group: "a", n: 2, failed: 0, embedded: 2, cosSum: expect.closeTo(0.2, 12), clipScore: 10, clipS: 0.375, diversity: 1, vendi: 2 },
+      {
+        group: "a",
+        n: 2,
+        failed: 0,
+        embedded: 2,
+        cosSum: expect.closeTo(0.2, 12),
+        clipScore: 10,
+        clipS: 0.375,
+        diversity: 1,
+        vendi: 2,
+      },
       {
         group: "b",
         n: 1,
@@ -32,7 +52,14 @@ describe("summarize", () => {
       },
     ]);
     expect(groups[0]!.clipScore).toBeCloseTo(10, 12);
-    expect(summary).toMatchObject({ n: 3, failed: 1, groups: 2, diversity: 1, diversityGroups: 1, diversitySkipped: 1 });
+    expect(summary).toMatchObject({
+      n: 3,
+      failed: 1,
+      groups: 2,
+      diversity: 1,
+      diversityGroups: 1,
+      diversitySkipped: 1,
+    });
     expect(summary.clipScore).toBeCloseTo(10, 12);
     expect(summary.clipS).toBeCloseTo(0.375, 12);
     expect(summary.vendi).toBeCloseTo(2, 12);
@@ -129,7 +156,12 @@ describe("summarize", () => {
 
   it("groups without embeddings count as 0 samples", () => {
     const { groups, summary } = summarize([{ group: "x", cosine: 0.2 }], {}, { bootstrap: false });
-    expect(groups[0]).toMatchObject({ embedded: 0, diversity: null, diversityReason: "needs at least 2 samples, got 0", vendi: null });
+    expect(groups[0]).toMatchObject({
+      embedded: 0,
+      diversity: null,
+      diversityReason: "needs at least 2 samples, got 0",
+      vendi: null,
+    });
     expect(summary.diversity).toBeNull();
     expect(summary.vendi).toBeNull();
   });
@@ -141,13 +173,23 @@ describe("summarize", () => {
     );
     expect(() =>
       summarize(
-        [{ group: "a", cosine: 0.1 }, { group: "b", cosine: 0.1 }],
+        [
+          { group: "a", cosine: 0.1 },
+          { group: "b", cosine: 0.1 },
+        ],
         { a: basis(2, 512), b: basis(2, 768) },
       ),
     ).toThrow('group "b" embedding 0 has dimension 768, expected 512');
     expect(() => summarize([{ group: "a", cosine: 31.2 }], {})).toThrow(
       'cosine of item 0 (group "a") is 31.2, outside [-1, 1]',
     );
-    expect(() => summarize([{ group: "a", cosine: 0.1 }], { a: [[1, 1], [1, 0]] })).toThrow(MetricInputError);
+    expect(() =>
+      summarize([{ group: "a", cosine: 0.1 }], {
+        a: [
+          [1, 1],
+          [1, 0],
+        ],
+      }),
+    ).toThrow(MetricInputError);
   });
 });

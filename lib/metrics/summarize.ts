@@ -43,8 +43,7 @@ export interface SummarizeItem {
 }
 
 export type GroupEmbeddings =
-  | ReadonlyMap<string, readonly Embedding[]>
-  | Readonly<Record<string, readonly Embedding[]>>;
+  ReadonlyMap<string, readonly Embedding[]> | Readonly<Record<string, readonly Embedding[]>>;
 
 export interface SummarizeOptions {
   /** Bootstrap settings, or false to skip the intervals. */
@@ -160,10 +159,23 @@ export function summarize(
   const scored = accs.map((a) => a.scored);
   const counts = sorted.map((g): number => (g.diversity === null ? 0 : 1));
   const stats = {
-    clipScore: ratioOfSums(accs.map((a) => a.cosSum), scored, clipScoreFromMean),
-    clipS: ratioOfSums(accs.map((a) => a.clipSSum), scored),
-    diversity: ratioOfSums(sorted.map((g) => g.diversity ?? 0), counts),
-    vendi: ratioOfSums(sorted.map((g) => (g.diversity === null ? 0 : g.vendi!)), counts),
+    clipScore: ratioOfSums(
+      accs.map((a) => a.cosSum),
+      scored,
+      clipScoreFromMean,
+    ),
+    clipS: ratioOfSums(
+      accs.map((a) => a.clipSSum),
+      scored,
+    ),
+    diversity: ratioOfSums(
+      sorted.map((g) => g.diversity ?? 0),
+      counts,
+    ),
+    vendi: ratioOfSums(
+      sorted.map((g) => (g.diversity === null ? 0 : g.vendi!)),
+      counts,
+    ),
   };
   const identity = Uint32Array.from(groups.keys());
   const values = {

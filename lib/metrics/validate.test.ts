@@ -50,8 +50,20 @@ describe.each(Object.entries(embeddingMetrics))("%s input checks", (_name, metri
   });
 
   it("accepts norms within 1e-3 and rejects those beyond", () => {
-    expect(() => metric([[1.0009, 0], [0, 1]])).not.toThrow();
-    expect(error(() => metric([[1.0011, 0], [0, 1]])).code).toBe("not_normalised");
+    expect(() =>
+      metric([
+        [1.0009, 0],
+        [0, 1],
+      ]),
+    ).not.toThrow();
+    expect(
+      error(() =>
+        metric([
+          [1.0011, 0],
+          [0, 1],
+        ]),
+      ).code,
+    ).toBe("not_normalised");
   });
 
   it("rejects an empty vector", () => {

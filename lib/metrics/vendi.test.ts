@@ -50,8 +50,20 @@ describe("Vendi score", () => {
     // e1 = (1,0), e2 = (0,1), e3 = (1,0); K = [[1,0,1],[0,1,0],[1,0,1]]
     // eig(K) = 2, 1, 0 → λ = 2/3, 1/3, 0
     // H = (2/3)·ln(3/2) + (1/3)·ln 3 = 0.270310 + 0.366204 = 0.636514; VS = e^H = 1.889882
-    expect(vendiScore([[1, 0], [0, 1], [1, 0]])).toBeCloseTo(Math.exp((2 / 3) * Math.log(1.5) + Math.log(3) / 3), 10);
-    expect(vendiScore([[1, 0], [0, 1], [1, 0]])).toBeCloseTo(1.889882, 6);
+    expect(
+      vendiScore([
+        [1, 0],
+        [0, 1],
+        [1, 0],
+      ]),
+    ).toBeCloseTo(Math.exp((2 / 3) * Math.log(1.5) + Math.log(3) / 3), 10);
+    expect(
+      vendiScore([
+        [1, 0],
+        [0, 1],
+        [1, 0],
+      ]),
+    ).toBeCloseTo(1.889882, 6);
   });
 
   it("identical embeddings give 1, orthogonal give n, one sample gives 1", () => {
@@ -62,7 +74,12 @@ describe("Vendi score", () => {
   });
 
   it("matches Jacobi eigenvalues on random data", () => {
-    for (const [n, d, spread] of [[2, 8, 1], [6, 64, 0.7], [12, 512, 2], [20, 32, 1]] as const) {
+    for (const [n, d, spread] of [
+      [2, 8, 1],
+      [6, 64, 0.7],
+      [12, 512, 2],
+      [20, 32, 1],
+    ] as const) {
       const vs = unitVectors(n, d, n * 7 + d, spread);
       expect(vendiScore(vs)).toBeCloseTo(vendiByJacobi(vs), 6);
     }

@@ -16,11 +16,17 @@ export const IMPLICIT_PREFIX = "upload-";
 export const promptSetNameSchema = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$/, "use 1–100 letters, digits, '.', '_', '+' or '-', starting with a letter or digit");
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$/,
+    "use 1–100 letters, digits, '.', '_', '+' or '-', starting with a letter or digit",
+  );
 
 export const createPromptSetInputSchema = z
   .object({
-    name: promptSetNameSchema.refine((n) => !n.startsWith(IMPLICIT_PREFIX), `names starting with "${IMPLICIT_PREFIX}" are reserved for upload-derived sets`),
+    name: promptSetNameSchema.refine(
+      (n) => !n.startsWith(IMPLICIT_PREFIX),
+      `names starting with "${IMPLICIT_PREFIX}" are reserved for upload-derived sets`,
+    ),
     version: z.number().int().min(1).optional(),
     description: z.string().max(5000).optional(),
     isDemo: z.boolean().default(false),
@@ -39,17 +45,36 @@ export function createPromptSet(input: CreatePromptSetInput): CreatePromptSetRes
   if (!parsed.success) throw validationError(parsed.error, "prompt set");
   const v = parsed.data;
   const rows = v.prompts ?? parsePromptFile(v.file!.bytes, v.file!.fileName);
-  const toInsert: PromptToInsert[] = rows.map((r) => ({ key: r.id ?? promptKeyFor(r.prompt), text: r.prompt, category: r.category ?? null }));
+  const toInsert: PromptToInsert[] = rows.map((r) => ({
+    key: r.id ?? promptKeyFor(r.prompt),
+    text: r.prompt,
+    category: r.category ?? null,
+  }));
   checkUnique(toInsert);
 
   const db = getDb();
   return db.transaction(
     (tx) => {
-      const latest = tx.select().from(promptSets).where(eq(promptSets.name, v.name)).orderBy(desc(promptSets.version)).limit(1).get();
+      const latest = tx
+        .select()
+        .from(promptSets)
+        .where(eq(promptSets.name, v.name))
+        .orderBy(desc(promptSets.version))
+        .limit(1)
+        .get();
       let version = v.version;
       if (version !== undefined) {
-        if (tx.select({ id: promptSets.id }).from(promptSets).where(and(eq(promptSets.name, v.name), eq(promptSets.version, version))).get()) {
-          throw new AppError("conflict", `prompt set "${v.name}" version ${version} already exists`, { promptSet: v.name, version });
+        if (
+          tx
+            .select({ id: promptSets.id })
+            .from(promptSets)
+            .where(and(eq(promptSets.name, v.name), eq(promptSets.version, version)))
+            .get()
+        ) {
+          throw new AppError("conflict", `prompt set "${v.name}" version ${version} already exists`, {
+            promptSet: v.name,
+            version,
+          });
         }
       } else if (latest) {
         const existing = tx
@@ -58,12 +83,24 @@ export function createPromptSet(input: CreatePromptSetInput): CreatePromptSetRes
           .where(eq(prompts.promptSetId, latest.id))
           .orderBy(asc(prompts.position))
           .all();
-        if (samePrompts(existing, toInsert)) return { promptSet: { ...latest, promptCount: existing.length }, created: false };
+        if (samePrompts(existing, toInsert))
+          return { promptSet: { ...latest, promptCount: existing.length }, created: false };
         version = latest.version + 1;
       } else {
         version = 1;
       }
-      const row = insertPromptSet(tx, { name: v.name, version, description: v.description ?? null, isImplicit: false, isDemo: v.isDemo, apiKeyId: v.apiKeyId }, toInsert);
+      const row = insertPromptSet(
+        tx,
+        {
+          name: v.name,
+          version,
+          description: v.description ?? null,
+          isImplicit: false,
+          isDemo: v.isDemo,
+          apiKeyId: v.apiKeyId,
+        },
+        toInsert,
+      );
       return { promptSet: { ...row, promptCount: toInsert.length }, created: true };
     },
     { behavior: "immediate" },
@@ -80,16 +117,25 @@ function checkUnique(rows: readonly PromptToInsert[]): void {
   }
   const duplicatePrompts = [...textCounts].filter(([, n]) => n > 1).map(([t]) => t);
   if (duplicatePrompts.length > 0) {
-    throw new AppError("validation_failed", `${duplicatePrompts.length} prompt text(s) appear more than once (ignoring case and spacing, which CLIP ignores); each prompt must be unique within a set`, {
-      duplicatePrompts: duplicatePrompts.slice(0, 100),
-    });
+    throw new AppError(
+      "validation_failed",
+      `${duplicatePrompts.length} prompt text(s) appear more than once (ignoring case and spacing, which CLIP ignores); each prompt must be unique within a set`,
+      {
+        duplicatePrompts: duplicatePrompts.slice(0, 100),
+      },
+    );
   }
   const duplicateIds = [...keyCounts].filter(([, n]) => n > 1).map(([k]) => k);
   if (duplicateIds.length > 0) {
-    throw new AppError("validation_failed", `${duplicateIds.length} prompt id(s) appear more than once`, { duplicateIds: duplicateIds.slice(0, 100) });
+    throw new AppError("validation_failed", `${duplicateIds.length} prompt id(s) appear more than once`, {
+      duplicateIds: duplicateIds.slice(0, 100),
+    });
   }
 }
 
 function samePrompts(a: readonly PromptToInsert[], b: readonly PromptToInsert[]): boolean {
-  return a.length === b.length && a.every((x, i) => x.key === b[i]!.key && x.text === b[i]!.text && x.category === b[i]!.category);
+  return (
+    a.length === b.length &&
+    a.every((x, i) => x.key === b[i]!.key && x.text === b[i]!.text && x.category === b[i]!.category)
+  );
 }

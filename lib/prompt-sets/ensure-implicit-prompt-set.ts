@@ -13,21 +13,41 @@ import { promptIdentity, promptKeyFor } from "../core/prompt-identity";
 /** `upload-<variant as letters, digits, . _ + ->-<12 hex of sha256 over the sorted distinct prompt identities>`. */
 export function implicitPromptSetName(texts: readonly string[], variant: string): string {
   const sorted = [...new Set(texts.map(promptIdentity))].sort();
-  const slug = variant.toLowerCase().replace(/[^a-z0-9._+-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
+  const slug = variant
+    .toLowerCase()
+    .replace(/[^a-z0-9._+-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40);
   return `${IMPLICIT_PREFIX}${slug ? `${slug}-` : ""}${createHash("sha256").update(JSON.stringify(sorted)).digest("hex").slice(0, 12)}`;
 }
 
 /** Finds or creates (inside the caller's transaction) the implicit set of these prompts, named after the upload's variant; a new set is owned by `apiKeyId`. */
-export function ensureImplicitPromptSet(tx: DbOrTx, texts: readonly string[], variant: string, apiKeyId: string | null = null): PromptSetRow {
+export function ensureImplicitPromptSet(
+  tx: DbOrTx,
+  texts: readonly string[],
+  variant: string,
+  apiKeyId: string | null = null,
+): PromptSetRow {
   const name = implicitPromptSetName(texts, variant);
-  const existing = tx.select().from(promptSets).where(and(eq(promptSets.name, name), eq(promptSets.version, 1))).get();
+  const existing = tx
+    .select()
+    .from(promptSets)
+    .where(and(eq(promptSets.name, name), eq(promptSets.version, 1)))
+    .get();
   if (existing) return existing;
   const spelling = new Map<string, string>();
   for (const t of texts) if (!spelling.has(promptIdentity(t))) spelling.set(promptIdentity(t), t);
   const sorted = [...spelling.values()].sort();
   return insertPromptSet(
     tx,
-    { name, version: 1, description: `prompts of an upload of ${variant} (${sorted.length} distinct)`, isImplicit: true, isDemo: false, apiKeyId },
+    {
+      name,
+      version: 1,
+      description: `prompts of an upload of ${variant} (${sorted.length} distinct)`,
+      isImplicit: true,
+      isDemo: false,
+      apiKeyId,
+    },
     sorted.map((text) => ({ key: promptKeyFor(text), text, category: null })),
   );
 }

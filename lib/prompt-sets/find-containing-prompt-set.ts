@@ -16,7 +16,10 @@ export function findContainingPromptSet(tx: DbOrTx, texts: readonly string[]): P
   if (distinct.length === 0) return undefined;
   // Identity is computed in code, so candidates are the sets large enough, checked one by one.
   const candidates = tx
-    .select({ set: promptSets, size: sql<number>`(select count(*) from prompts p where p.prompt_set_id = prompt_sets.id)` })
+    .select({
+      set: promptSets,
+      size: sql<number>`(select count(*) from prompts p where p.prompt_set_id = prompt_sets.id)`,
+    })
     .from(promptSets)
     .where(eq(promptSets.isDemo, false))
     .all()
@@ -30,7 +33,14 @@ export function findContainingPromptSet(tx: DbOrTx, texts: readonly string[]): P
       a.set.id.localeCompare(b.set.id),
   );
   for (const c of candidates) {
-    const held = new Set(tx.select({ text: prompts.text }).from(prompts).where(eq(prompts.promptSetId, c.set.id)).all().map((r) => promptIdentity(r.text)));
+    const held = new Set(
+      tx
+        .select({ text: prompts.text })
+        .from(prompts)
+        .where(eq(prompts.promptSetId, c.set.id))
+        .all()
+        .map((r) => promptIdentity(r.text)),
+    );
     if (distinct.every((t) => held.has(t))) return c.set;
   }
   return undefined;

@@ -14,11 +14,16 @@ export function findPromptSetOrThrow(db: DbOrTx, nameOrId: string, version?: num
   const row = db
     .select()
     .from(promptSets)
-    .where(version === undefined ? or(eq(promptSets.name, nameOrId), eq(promptSets.id, nameOrId)) : and(eq(promptSets.name, nameOrId), eq(promptSets.version, version)))
+    .where(
+      version === undefined
+        ? or(eq(promptSets.name, nameOrId), eq(promptSets.id, nameOrId))
+        : and(eq(promptSets.name, nameOrId), eq(promptSets.version, version)),
+    )
     .orderBy(desc(promptSets.version))
     .limit(1)
     .get();
-  if (!row) throw new AppError("not_found", `no prompt set "${nameOrId}"${version === undefined ? "" : ` version ${version}`}`);
+  if (!row)
+    throw new AppError("not_found", `no prompt set "${nameOrId}"${version === undefined ? "" : ` version ${version}`}`);
   return row;
 }
 
@@ -26,11 +31,21 @@ export function getPromptSetOrThrow(nameOrId: string, version?: number): PromptS
   const db = getDb();
   const set = findPromptSetOrThrow(db, nameOrId, version);
   const list = db
-    .select({ id: prompts.id, promptKey: prompts.promptKey, text: prompts.text, category: prompts.category, position: prompts.position })
+    .select({
+      id: prompts.id,
+      promptKey: prompts.promptKey,
+      text: prompts.text,
+      category: prompts.category,
+      position: prompts.position,
+    })
     .from(prompts)
     .where(eq(prompts.promptSetId, set.id))
     .orderBy(asc(prompts.position))
     .all();
-  const { n } = db.select({ n: sql<number>`count(*)` }).from(runs).where(eq(runs.promptSetId, set.id)).get()!;
+  const { n } = db
+    .select({ n: sql<number>`count(*)` })
+    .from(runs)
+    .where(eq(runs.promptSetId, set.id))
+    .get()!;
   return { ...set, prompts: list, runCount: n };
 }

@@ -8,7 +8,11 @@ import { MAX_PROMPT_CHARS, detectManifestFormat } from "../manifest/parse-manife
 export const promptInputSchema = z
   .object({
     id: z.union([z.string().trim().min(1).max(200), z.number().int().transform(String)]).optional(),
-    prompt: z.string().trim().min(1, "prompt is empty").max(MAX_PROMPT_CHARS, `prompt longer than ${MAX_PROMPT_CHARS} characters`),
+    prompt: z
+      .string()
+      .trim()
+      .min(1, "prompt is empty")
+      .max(MAX_PROMPT_CHARS, `prompt longer than ${MAX_PROMPT_CHARS} characters`),
     category: z.string().trim().min(1).max(200).optional(),
   })
   .strict();
@@ -45,13 +49,20 @@ export function parsePromptFile(bytes: Uint8Array, fileName: string): ParsedProm
       } catch {
         throw rowError(i + 1, "is not valid JSON");
       }
-      if (typeof value !== "object" || value === null || Array.isArray(value)) throw rowError(i + 1, "must be a JSON object");
+      if (typeof value !== "object" || value === null || Array.isArray(value))
+        throw rowError(i + 1, "must be a JSON object");
       rows.push(checkRow(value, i + 1));
     });
   } else {
     let records: { record: Record<string, string>; info: { lines: number } }[];
     try {
-      records = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, info: true, max_record_size: 64_000 });
+      records = parseCsv(text, {
+        columns: true,
+        skip_empty_lines: true,
+        trim: true,
+        info: true,
+        max_record_size: 64_000,
+      });
     } catch (e) {
       throw new AppError("validation_failed", `prompt file is not valid CSV (${(e as Error).message})`);
     }
@@ -60,6 +71,7 @@ export function parsePromptFile(bytes: Uint8Array, fileName: string): ParsedProm
     }
   }
   if (rows.length === 0) throw new AppError("validation_failed", "prompt file has no rows");
-  if (rows.length > MAX_PROMPTS_PER_SET) throw new AppError("validation_failed", `prompt file has more than ${MAX_PROMPTS_PER_SET} rows`);
+  if (rows.length > MAX_PROMPTS_PER_SET)
+    throw new AppError("validation_failed", `prompt file has more than ${MAX_PROMPTS_PER_SET} rows`);
   return rows;
 }

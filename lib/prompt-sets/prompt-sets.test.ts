@@ -16,9 +16,15 @@ describe("prompt sets", () => {
     const jsonl = createPromptSet({
       name: "parti-mini",
       description: "three prompts",
-      file: file('{"id":"p001","prompt":"a red square","category":"shapes"}\n\n{"prompt":"a corgi","category":"animals"}\n{"id":7,"prompt":"a vase"}\n', "set.jsonl"),
+      file: file(
+        '{"id":"p001","prompt":"a red square","category":"shapes"}\n\n{"prompt":"a corgi","category":"animals"}\n{"id":7,"prompt":"a vase"}\n',
+        "set.jsonl",
+      ),
     });
-    expect(jsonl).toMatchObject({ created: true, promptSet: { name: "parti-mini", version: 1, isImplicit: false, promptCount: 3 } });
+    expect(jsonl).toMatchObject({
+      created: true,
+      promptSet: { name: "parti-mini", version: 1, isImplicit: false, promptCount: 3 },
+    });
     const got = getPromptSetOrThrow("parti-mini");
     expect(got.prompts.map((p) => [p.promptKey, p.text, p.category])).toEqual([
       ["p001", "a red square", "shapes"],
@@ -27,7 +33,10 @@ describe("prompt sets", () => {
     ]);
     expect(getPromptSetOrThrow(got.id).name).toBe("parti-mini");
 
-    const csv = createPromptSet({ name: "csv-set", file: file('id,prompt,category\nx1,"a cat, sleeping",animals\nx2,a dog,\n', "set.csv") });
+    const csv = createPromptSet({
+      name: "csv-set",
+      file: file('id,prompt,category\nx1,"a cat, sleeping",animals\nx2,a dog,\n', "set.csv"),
+    });
     expect(getPromptSetOrThrow("csv-set").prompts.map((p) => [p.promptKey, p.text, p.category])).toEqual([
       ["x1", "a cat, sleeping", "animals"],
       ["x2", "a dog", null],
@@ -37,30 +46,50 @@ describe("prompt sets", () => {
 
   it("return the latest version for identical content and create the next version for changed content", () => {
     const v1 = createPromptSet({ name: "s", prompts: [{ prompt: "a" }, { prompt: "b" }] });
-    expect(createPromptSet({ name: "s", prompts: [{ prompt: "a" }, { prompt: "b" }] })).toEqual({ ...v1, created: false });
+    expect(createPromptSet({ name: "s", prompts: [{ prompt: "a" }, { prompt: "b" }] })).toEqual({
+      ...v1,
+      created: false,
+    });
     const v2 = createPromptSet({ name: "s", prompts: [{ prompt: "a" }, { prompt: "c" }] });
     expect(v2).toMatchObject({ created: true, promptSet: { version: 2 } });
     expect(getPromptSetOrThrow("s").version).toBe(2);
     expect(getPromptSetOrThrow("s", 1).prompts.map((p) => p.text)).toEqual(["a", "b"]);
-    expect(() => createPromptSet({ name: "s", version: 2, prompts: [{ prompt: "z" }] })).toThrow(expect.objectContaining({ status: 409 }));
+    expect(() => createPromptSet({ name: "s", version: 2, prompts: [{ prompt: "z" }] })).toThrow(
+      expect.objectContaining({ status: 409 }),
+    );
   });
 
   it("refuse duplicate prompts, bad rows with their line, reserved names and unknown sets", () => {
     expect(() => createPromptSet({ name: "d", prompts: [{ prompt: "a" }, { prompt: "a" }] })).toThrow(
       expect.objectContaining({ status: 422, details: { duplicatePrompts: ["a"] } }),
     );
-    expect(() => createPromptSet({ name: "d", prompts: [{ id: "1", prompt: "a" }, { id: "1", prompt: "b" }] })).toThrow(
-      expect.objectContaining({ status: 422, details: { duplicateIds: ["1"] } }),
+    expect(() =>
+      createPromptSet({
+        name: "d",
+        prompts: [
+          { id: "1", prompt: "a" },
+          { id: "1", prompt: "b" },
+        ],
+      }),
+    ).toThrow(expect.objectContaining({ status: 422, details: { duplicateIds: ["1"] } }));
+    expect(() =>
+      createPromptSet({ name: "d", file: file('{"prompt":"ok"}\n{"text":"wrong key"}\n', "x.jsonl") }),
+    ).toThrow(/line 2/);
+    expect(() => createPromptSet({ name: "upload-abc", prompts: [{ prompt: "a" }] })).toThrow(
+      expect.objectContaining({ status: 422 }),
     );
-    expect(() => createPromptSet({ name: "d", file: file('{"prompt":"ok"}\n{"text":"wrong key"}\n', "x.jsonl") })).toThrow(/line 2/);
-    expect(() => createPromptSet({ name: "upload-abc", prompts: [{ prompt: "a" }] })).toThrow(expect.objectContaining({ status: 422 }));
-    expect(() => createPromptSet({ name: "has space", prompts: [{ prompt: "a" }] })).toThrow(expect.objectContaining({ status: 422 }));
+    expect(() => createPromptSet({ name: "has space", prompts: [{ prompt: "a" }] })).toThrow(
+      expect.objectContaining({ status: 422 }),
+    );
     expect(() => getPromptSetOrThrow("missing")).toThrow(expect.objectContaining({ status: 404 }));
   });
 
   it("derive one implicit set per distinct prompt list from uploads, listed only on request", async () => {
     const a = await createRun(await makeRunInput(data.dir, { prompts: ["x", "y"], perPrompt: 1 }));
-    const b = await createRun({ ...(await makeRunInput(data.dir, { prompts: ["y", "x"], perPrompt: 2, seedBase: 1 })), guidanceScale: 2 });
+    const b = await createRun({
+      ...(await makeRunInput(data.dir, { prompts: ["y", "x"], perPrompt: 2, seedBase: 1 })),
+      guidanceScale: 2,
+    });
     const c = await createRun(await makeRunInput(data.dir, { prompts: ["x", "z"], perPrompt: 1, seedBase: 2 }));
     expect(b.run.promptSetId).toBe(a.run.promptSetId);
     expect(c.run.promptSetId).not.toBe(a.run.promptSetId);
@@ -68,6 +97,10 @@ describe("prompt sets", () => {
     expect(listPromptSets().map((s) => s.name)).toEqual(["named"]);
     const all = listPromptSets({ includeImplicit: true });
     expect(all).toHaveLength(3);
-    expect(all.find((s) => s.id === a.run.promptSetId)).toMatchObject({ isImplicit: true, promptCount: 2, runCount: 2 });
+    expect(all.find((s) => s.id === a.run.promptSetId)).toMatchObject({
+      isImplicit: true,
+      promptCount: 2,
+      runCount: 2,
+    });
   });
 });

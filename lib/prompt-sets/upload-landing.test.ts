@@ -37,22 +37,39 @@ const setOf = (runId: string) =>
     .where(eq(runs.id, runId))
     .get()!;
 
-async function upload(opts: { prompts: string[]; guidance: number; variant?: string; seedBase?: number; promptSet?: string }) {
-  const input = await makeRunInput(dir, { prompts: opts.prompts, perPrompt: 2, seedBase: opts.seedBase ?? opts.guidance, variant: opts.variant });
+async function upload(opts: {
+  prompts: string[];
+  guidance: number;
+  variant?: string;
+  seedBase?: number;
+  promptSet?: string;
+}) {
+  const input = await makeRunInput(dir, {
+    prompts: opts.prompts,
+    perPrompt: 2,
+    seedBase: opts.seedBase ?? opts.guidance,
+    variant: opts.variant,
+  });
   return (await createRun({ ...input, guidanceScale: opts.guidance, promptSet: opts.promptSet })).run;
 }
 
 describe("upload landing", () => {
   it("puts the same prompts at five guidance scales, uploaded five times without a set, on one leaderboard with one five-point curve", async () => {
     const ids = [];
-    for (const g of [1, 2, 3, 5, 8]) ids.push((await upload({ prompts: PROMPTS.slice(0, 4), guidance: g, variant: "SD1.5_base" })).id);
+    for (const g of [1, 2, 3, 5, 8])
+      ids.push((await upload({ prompts: PROMPTS.slice(0, 4), guidance: g, variant: "SD1.5_base" })).id);
     const sets = ids.map(setOf);
     expect(new Set(sets.map((s) => s.name)).size).toBe(1);
-    expect(sets[0]).toMatchObject({ isImplicit: true, name: expect.stringMatching(/^upload-sd1\.5_base-[0-9a-f]{12}$/) });
+    expect(sets[0]).toMatchObject({
+      isImplicit: true,
+      name: expect.stringMatching(/^upload-sd1\.5_base-[0-9a-f]{12}$/),
+    });
     await startWorker({ evaluator: ev, workerId: "w", exitWhenIdle: true, log: () => {}, pollMs: 10 });
     const board = getRankedBoard(sets[0]!.name);
     expect(Object.values(board.variants).map((v) => v.name)).toEqual(["SD1.5_base"]);
-    const curves = [...(board.ranking?.ranked ?? []), ...(board.ranking?.unranked ?? [])].map((v) => v.curve.map((p) => p.guidanceScale));
+    const curves = [...(board.ranking?.ranked ?? []), ...(board.ranking?.unranked ?? [])].map((v) =>
+      v.curve.map((p) => p.guidanceScale),
+    );
     expect(curves).toEqual([[1, 2, 3, 5, 8]]);
     // The run says where it is, and with nothing else it is the leaderboard's default.
     expect(runLeaderboard(getDb().select().from(runs).where(eq(runs.id, ids[0]!)).get()!.promptSetId)).toEqual({
@@ -68,12 +85,21 @@ describe("upload landing", () => {
     expect(setOf(implicitFirst.id)).toMatchObject({ isImplicit: true });
     createPromptSet({ name: "shapes", prompts: PROMPTS.map((prompt) => ({ prompt })) });
     // A subset of both the implicit set and "shapes": the named one wins.
-    expect(setOf((await upload({ prompts: PROMPTS.slice(0, 2), guidance: 2 })).id)).toEqual({ name: "shapes", isImplicit: false });
+    expect(setOf((await upload({ prompts: PROMPTS.slice(0, 2), guidance: 2 })).id)).toEqual({
+      name: "shapes",
+      isImplicit: false,
+    });
     // One prompt outside every set: a new set named after the upload.
-    const outside = await upload({ prompts: [...PROMPTS.slice(0, 2), "a teal hexagon"], guidance: 3, variant: "karlo" });
+    const outside = await upload({
+      prompts: [...PROMPTS.slice(0, 2), "a teal hexagon"],
+      guidance: 3,
+      variant: "karlo",
+    });
     expect(setOf(outside.id)).toMatchObject({ isImplicit: true, name: expect.stringMatching(/^upload-karlo-/) });
     // A named prompt set given explicitly is still used as given.
-    expect(setOf((await upload({ prompts: PROMPTS.slice(0, 2), guidance: 4, promptSet: "demo-shapes" })).id).name).toBe("demo-shapes");
+    expect(setOf((await upload({ prompts: PROMPTS.slice(0, 2), guidance: 4, promptSet: "demo-shapes" })).id).name).toBe(
+      "demo-shapes",
+    );
   });
 });
 
@@ -81,7 +107,10 @@ describe("defaultPromptSet", () => {
   it("stays on the oldest named set with runs while other sets gain runs, unless T2I_DEFAULT_PROMPT_SET names one", async () => {
     expect(defaultPromptSet()).toBeUndefined();
     await upload({ prompts: PROMPTS.slice(0, 2), guidance: 1 });
-    expect(defaultPromptSet()).toMatchObject({ isImplicit: true, reason: expect.stringMatching(/no named prompt set/) });
+    expect(defaultPromptSet()).toMatchObject({
+      isImplicit: true,
+      reason: expect.stringMatching(/no named prompt set/),
+    });
     createPromptSet({ name: "first", prompts: PROMPTS.slice(0, 4).map((prompt) => ({ prompt })) });
     createPromptSet({ name: "second", prompts: PROMPTS.slice(4).map((prompt) => ({ prompt })) });
     await upload({ prompts: PROMPTS.slice(0, 4), guidance: 1, promptSet: "first" });
@@ -90,6 +119,9 @@ describe("defaultPromptSet", () => {
     expect(defaultPromptSet()?.name).toBe("first");
     process.env.T2I_DEFAULT_PROMPT_SET = "second";
     resetConfigForTests();
-    expect(defaultPromptSet()).toMatchObject({ name: "second", reason: expect.stringMatching(/T2I_DEFAULT_PROMPT_SET/) });
+    expect(defaultPromptSet()).toMatchObject({
+      name: "second",
+      reason: expect.stringMatching(/T2I_DEFAULT_PROMPT_SET/),
+    });
   });
 });

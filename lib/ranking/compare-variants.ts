@@ -21,7 +21,14 @@ import { rankingCore, scoredVariant, unrankedVariant, DEFAULT_LEVEL_RULE } from 
 import { pairedDifference } from "./resample";
 import { promptClipScore } from "./run-points";
 import { METHOD_VERSION, rankingOptionsSchema, type RankingOptions, type RankingSettings } from "./settings";
-import type { DiversityLevel, PairedDifference, PromptId, RankingVariant, ScoredVariant, UnrankedVariant } from "./types";
+import type {
+  DiversityLevel,
+  PairedDifference,
+  PromptId,
+  RankingVariant,
+  ScoredVariant,
+  UnrankedVariant,
+} from "./types";
 
 export interface PromptComparison {
   promptId: PromptId;
@@ -70,12 +77,17 @@ export function pairLevel(a: VariantCurve, b: VariantCurve): DiversityLevel | nu
     [sb, sa],
   ] as const) {
     if (single.lo === single.hi && other.lo <= single.lo && single.lo <= other.hi && other.lo < other.hi) {
-      return { value: single.lo, isDefault: true, rule: "the single-run variant's own diversity, which the other curve spans" };
+      return {
+        value: single.lo,
+        isDefault: true,
+        rule: "the single-run variant's own diversity, which the other curve spans",
+      };
     }
   }
   const lo = Math.max(sa.lo, sb.lo);
   const hi = Math.min(sa.hi, sb.hi);
-  if (lo <= hi) return { value: (lo + hi) / 2, isDefault: true, rule: "the middle of the diversity range both curves span" };
+  if (lo <= hi)
+    return { value: (lo + hi) / 2, isDefault: true, rule: "the middle of the diversity range both curves span" };
   return { value: Math.min(sa.hi, sb.hi), isDefault: true, rule: DEFAULT_LEVEL_RULE };
 }
 
@@ -84,9 +96,14 @@ export function compareVariants(a: RankingVariant, b: RankingVariant, options: R
   // A variant may be compared with itself; then the same ids appear twice.
   const input = prepareInput([a, b], { distinctVariants: false });
   const core = rankingCore(input, settings, (curves) =>
-    settings.diversity !== undefined ? { value: settings.diversity, isDefault: false, rule: "set by the reader" } : pairLevel(curves[0]!, curves[1]!),
+    settings.diversity !== undefined
+      ? { value: settings.diversity, isDefault: false, rule: "set by the reader" }
+      : pairLevel(curves[0]!, curves[1]!),
   );
-  const side = (v: number): ComparedVariant => (core.scored.includes(v) ? { scored: true, ...scoredVariant(core, v) } : { scored: false, ...unrankedVariant(core, v) });
+  const side = (v: number): ComparedVariant =>
+    core.scored.includes(v)
+      ? { scored: true, ...scoredVariant(core, v) }
+      : { scored: false, ...unrankedVariant(core, v) };
   const out: VariantComparison = {
     methodVersion: METHOD_VERSION,
     a: side(0),
@@ -101,7 +118,12 @@ export function compareVariants(a: RankingVariant, b: RankingVariant, options: R
     out.reason = [out.a, out.b].flatMap((s) => (s.scored ? [] : [`${s.variantId}: ${s.reason}`])).join("; ");
     return out;
   }
-  out.difference = pairedDifference(core.scores[0]! - core.scores[1]!, core.samples.get(0)!, core.samples.get(1)!, settings);
+  out.difference = pairedDifference(
+    core.scores[0]! - core.scores[1]!,
+    core.samples.get(0)!,
+    core.samples.get(1)!,
+    settings,
+  );
   const [pa, pb] = [0, 1].map((v) => perPromptScores(core, v));
   let wins = 0;
   let ties = 0;

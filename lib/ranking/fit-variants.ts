@@ -15,13 +15,22 @@ export interface VariantCurve {
 /** Curves on the full sample: runs without a point (no diversity or no CLIP score) are left out. */
 export function fitVariants(input: PreparedInput, points: RunPoints): VariantCurve[] {
   return input.variants.map((variant) => {
-    const runs = variant.runs.filter((r) => Number.isFinite(points.diversity[r]!) && Number.isFinite(points.clipScore[r]!));
-    return { runs, blocks: fitMonotoneCurve(runs.map((r) => points.diversity[r]!), runs.map((r) => points.clipScore[r]!)) };
+    const runs = variant.runs.filter(
+      (r) => Number.isFinite(points.diversity[r]!) && Number.isFinite(points.clipScore[r]!),
+    );
+    return {
+      runs,
+      blocks: fitMonotoneCurve(
+        runs.map((r) => points.diversity[r]!),
+        runs.map((r) => points.clipScore[r]!),
+      ),
+    };
   });
 }
 
 /** Highest fitted diversity of a curve; NaN without runs. */
-export const curveReach = (c: VariantCurve): number => (c.blocks.length === 0 ? NaN : c.blocks[c.blocks.length - 1]!.diversity);
+export const curveReach = (c: VariantCurve): number =>
+  c.blocks.length === 0 ? NaN : c.blocks[c.blocks.length - 1]!.diversity;
 
 /**
  * The variant's fidelity at `level` on resampled points, refitting its curve on the

@@ -8,10 +8,20 @@ import { syntheticVariant } from "../../tools/test-support/ranking";
 
 describe("rankingMethodDoc", () => {
   it("states the constants the ranking runs with", () => {
-    const defaults = rankVariants([syntheticVariant("A", [[0.2, 70], [0.4, 60]])]).settings;
-    const { B, level, seed, significance, hypervolumeReference, methodVersion, reliableShare } = rankingMethodDoc.constants;
+    const defaults = rankVariants([
+      syntheticVariant("A", [
+        [0.2, 70],
+        [0.4, 60],
+      ]),
+    ]).settings;
+    const { B, level, seed, significance, hypervolumeReference, methodVersion, reliableShare } =
+      rankingMethodDoc.constants;
     expect(defaults).toEqual({ B, level, seed, significance });
-    expect({ B, level, seed }).toEqual({ B: DEFAULT_BOOTSTRAP_B, level: DEFAULT_BOOTSTRAP_LEVEL, seed: DEFAULT_BOOTSTRAP_SEED });
+    expect({ B, level, seed }).toEqual({
+      B: DEFAULT_BOOTSTRAP_B,
+      level: DEFAULT_BOOTSTRAP_LEVEL,
+      seed: DEFAULT_BOOTSTRAP_SEED,
+    });
     expect(hypervolumeReference).toEqual(HYPERVOLUME_REFERENCE);
     expect(significance).toBe(RANKING_DEFAULTS.significance);
     expect(methodVersion).toBe(METHOD_VERSION);
@@ -23,7 +33,9 @@ describe("rankingMethodDoc", () => {
     expect(RANKING_METHOD).toContain(`method version ${methodVersion}`);
     expect(RANKING_METHOD).toContain(`B = ${B} resamples`);
     expect(RANKING_METHOD).toContain(`seed ${seed}, ${level * 100}% level`);
-    expect(RANKING_METHOD).toContain(`rank is 1 + the number of variants significantly better than it (adjusted p < ${significance})`);
+    expect(RANKING_METHOD).toContain(
+      `rank is 1 + the number of variants significantly better than it (adjusted p < ${significance})`,
+    );
     expect(RANKING_METHOD).toContain("Holm");
     // and the literal values, so a change of constant is a visible doc change
     expect(RANKING_METHOD).toMatch(/B = 1000 resamples.*seed 0, 95% level/);
@@ -40,7 +52,8 @@ describe("rankingMethodDoc", () => {
 
   it("renders every section as markdown", () => {
     expect(RANKING_METHOD.startsWith(`# ${rankingMethodDoc.title}\n`)).toBe(true);
-    for (const s of rankingMethodDoc.sections) expect(RANKING_METHOD).toContain(`## ${s.heading}\n\n${s.paragraphs[0]}`);
+    for (const s of rankingMethodDoc.sections)
+      expect(RANKING_METHOD).toContain(`## ${s.heading}\n\n${s.paragraphs[0]}`);
     expect(new Set(rankingMethodDoc.sections.map((s) => s.id)).size).toBe(rankingMethodDoc.sections.length);
   });
 });

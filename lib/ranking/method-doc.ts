@@ -4,7 +4,13 @@
 import { CLIP_SCORE_LABEL } from "../metrics/clip-score";
 import { DIVERSITY_LABEL } from "../metrics/pairwise-diversity";
 import { DEFAULT_LEVEL_RULE } from "./rank-variants";
-import { HYPERVOLUME_REFERENCE, MAX_RANKING_B, METHOD_VERSION, RANKING_DEFAULTS, RELIABLE_RESAMPLE_SHARE } from "./settings";
+import {
+  HYPERVOLUME_REFERENCE,
+  MAX_RANKING_B,
+  METHOD_VERSION,
+  RANKING_DEFAULTS,
+  RELIABLE_RESAMPLE_SHARE,
+} from "./settings";
 
 export interface MethodSection {
   id: string;
@@ -35,7 +41,16 @@ const tail = (x: number) => String(+x.toFixed(6));
 
 export const rankingMethodDoc: MethodDoc = {
   title: "About the ranking",
-  constants: { methodVersion: METHOD_VERSION, B, level, seed, significance, reliableShare: RELIABLE_RESAMPLE_SHARE, maxB: MAX_RANKING_B, hypervolumeReference: { ...ref } },
+  constants: {
+    methodVersion: METHOD_VERSION,
+    B,
+    level,
+    seed,
+    significance,
+    reliableShare: RELIABLE_RESAMPLE_SHARE,
+    maxB: MAX_RANKING_B,
+    hypervolumeReference: { ...ref },
+  },
   sections: [
     {
       id: "points",
@@ -102,7 +117,10 @@ export const rankingMethodDoc: MethodDoc = {
 };
 
 export function renderMethodMarkdown(doc: MethodDoc): string {
-  return [`# ${doc.title}`, ...doc.sections.map((s) => [`## ${s.heading}`, ...s.paragraphs].join("\n\n"))].join("\n\n") + "\n";
+  return (
+    [`# ${doc.title}`, ...doc.sections.map((s) => [`## ${s.heading}`, ...s.paragraphs].join("\n\n"))].join("\n\n") +
+    "\n"
+  );
 }
 
 export const RANKING_METHOD = renderMethodMarkdown(rankingMethodDoc);

@@ -53,7 +53,8 @@ export function fitMonotoneCurve(diversity: ArrayLike<number>, clipScore: ArrayL
   for (let i = 0; i < m; i++) {
     const d = diversity[i]!;
     const c = clipScore[i]!;
-    if (!Number.isFinite(d) || !Number.isFinite(c)) throw new RangeError(`run ${i} has a non-finite point (${d}, ${c})`);
+    if (!Number.isFinite(d) || !Number.isFinite(c))
+      throw new RangeError(`run ${i} has a non-finite point (${d}, ${c})`);
     first.push(i);
     sumD.push(d);
     sumC.push(c);
@@ -70,7 +71,12 @@ export function fitMonotoneCurve(diversity: ArrayLike<number>, clipScore: ArrayL
       size.pop();
     }
   }
-  const blocks: CurveBlock[] = first.map((f, k) => ({ first: f, last: f + size[k]! - 1, diversity: sumD[k]! / size[k]!, clipScore: sumC[k]! / size[k]! }));
+  const blocks: CurveBlock[] = first.map((f, k) => ({
+    first: f,
+    last: f + size[k]! - 1,
+    diversity: sumD[k]! / size[k]!,
+    clipScore: sumC[k]! / size[k]!,
+  }));
   return blocks.reverse();
 }
 
@@ -107,7 +113,11 @@ export function levelWeights(blockDiversity: ArrayLike<number>, level: number): 
 /** Lagrange weights at `at` of the quadratic through points s, s + 1, s + 2. */
 function lagrange(x: ArrayLike<number>, s: number, at: number): [number, number, number] {
   const [a, b, c] = [x[s]!, x[s + 1]!, x[s + 2]!];
-  return [((at - b) * (at - c)) / ((a - b) * (a - c)), ((at - a) * (at - c)) / ((b - a) * (b - c)), ((at - a) * (at - b)) / ((c - a) * (c - b))];
+  return [
+    ((at - b) * (at - c)) / ((a - b) * (a - c)),
+    ((at - a) * (at - c)) / ((b - a) * (b - c)),
+    ((at - a) * (at - b)) / ((c - a) * (c - b)),
+  ];
 }
 
 /** The curve's fidelity at `level` (flat outside its span); NaN for an empty curve. */

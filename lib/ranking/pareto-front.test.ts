@@ -27,7 +27,15 @@ describe("paretoFront", () => {
   });
 
   it("skips runs with an undefined coordinate", () => {
-    expect(paretoFront(pts([[NaN, 90], [0.3, 50], [0.5, NaN]]))).toEqual([1]);
+    expect(
+      paretoFront(
+        pts([
+          [NaN, 90],
+          [0.3, 50],
+          [0.5, NaN],
+        ]),
+      ),
+    ).toEqual([1]);
     expect(paretoFront([])).toEqual([]);
   });
 });

@@ -26,7 +26,9 @@ export function paretoFront(points: readonly PlanePoint[]): number[] {
     if (Number.isFinite(points[i]!.diversity) && Number.isFinite(points[i]!.clipScore)) idx.push(i);
   }
   // Most diverse first; a point survives only if it beats every more diverse one on CLIPScore.
-  idx.sort((i, j) => points[j]!.diversity - points[i]!.diversity || points[j]!.clipScore - points[i]!.clipScore || i - j);
+  idx.sort(
+    (i, j) => points[j]!.diversity - points[i]!.diversity || points[j]!.clipScore - points[i]!.clipScore || i - j,
+  );
   const front: number[] = [];
   let best = -Infinity;
   for (const i of idx) {

@@ -77,7 +77,10 @@ describe("holmAdjust", () => {
 
 describe("rankVariants: level and scores", () => {
   it("scores straight lines at the default level, the highest diversity every curve reaches", () => {
-    const r = rankVariants([syntheticVariant("B", lineB, { noise: 3, seed: 2 }), syntheticVariant("A", lineA, { noise: 3, seed: 1 })]);
+    const r = rankVariants([
+      syntheticVariant("B", lineB, { noise: 3, seed: 2 }),
+      syntheticVariant("A", lineA, { noise: 3, seed: 1 }),
+    ]);
     expect(r.methodVersion).toBe(METHOD_VERSION);
     expect(r.diversity).toMatchObject({ isDefault: true });
     expect(r.diversity!.value).toBeCloseTo(0.6, 12);
@@ -93,10 +96,14 @@ describe("rankVariants: level and scores", () => {
   });
 
   it("reads every curve at a level the reader sets, and lists a curve that does not reach it", () => {
-    const short = syntheticVariant("S", [
-      [0.1, 72],
-      [0.3, 62],
-    ], { noise: 3, seed: 4 });
+    const short = syntheticVariant(
+      "S",
+      [
+        [0.1, 72],
+        [0.3, 62],
+      ],
+      { noise: 3, seed: 4 },
+    );
     const r = rankVariants([syntheticVariant("A", lineA, { noise: 3 }), short], { diversity: 0.4, B: 200 });
     expect(r.diversity).toEqual({ value: 0.4, isDefault: false, rule: "set by the reader" });
     expect(byId(r, "A")!.score).toBeCloseTo(60, 9);
@@ -109,10 +116,14 @@ describe("rankVariants: level and scores", () => {
   });
 
   it("holds a curve flat below its least diverse point and says so", () => {
-    const high = syntheticVariant("H", [
-      [0.5, 58],
-      [0.7, 50],
-    ], { noise: 2 });
+    const high = syntheticVariant(
+      "H",
+      [
+        [0.5, 58],
+        [0.7, 50],
+      ],
+      { noise: 2 },
+    );
     const r = rankVariants([syntheticVariant("A", lineA, { noise: 2 }), high], { diversity: 0.3, B: 100 });
     expect(byId(r, "H")).toMatchObject({ extended: true, scoredAt: 0.5 });
     expect(byId(r, "H")!.score).toBeCloseTo(58, 9);
@@ -131,14 +142,20 @@ describe("rankVariants: level and scores", () => {
     for (let seed = 1; seed <= 6; seed++) {
       const u = uniform(seed);
       const p = simulatedPrompts(30, u);
-      const vs = ["a", "b", "c", "d", "e"].map((id, i) => simulatedVariant(id, [1, 3, 6, 9, 12], p, u, { shift: i * 0.6 * (seed % 3) }));
+      const vs = ["a", "b", "c", "d", "e"].map((id, i) =>
+        simulatedVariant(id, [1, 3, 6, 9, 12], p, u, { shift: i * 0.6 * (seed % 3) }),
+      );
       const r = rankVariants(vs, { B: 200, seed });
       const m = r.pairs.length;
       expect(m).toBe(10);
       const raw = r.pairs.map((q) => q.difference.pValue ?? 1);
       expect(r.pairs.map((q) => q.pAdjusted)).toEqual(holmAdjust(raw));
       for (const v of r.ranked) {
-        const better = r.pairs.filter((q) => q.significant && ((q.b === v.variantId && q.difference.estimate > 0) || (q.a === v.variantId && q.difference.estimate < 0)));
+        const better = r.pairs.filter(
+          (q) =>
+            q.significant &&
+            ((q.b === v.variantId && q.difference.estimate > 0) || (q.a === v.variantId && q.difference.estimate < 0)),
+        );
         if (v.dominates.length === 0) expect(v.rank).toBe(1 + better.length);
         expect(v.rankWorst).toBeGreaterThanOrEqual(v.rank);
       }
@@ -149,7 +166,10 @@ describe("rankVariants: level and scores", () => {
   });
 
   it("follows the significance option", () => {
-    const vs = [syntheticVariant("A", lineA, { noise: 15, seed: 1 }), syntheticVariant("B", lineB, { noise: 15, seed: 2 })];
+    const vs = [
+      syntheticVariant("A", lineA, { noise: 15, seed: 1 }),
+      syntheticVariant("B", lineB, { noise: 15, seed: 2 }),
+    ];
     const strict = rankVariants(vs, { B: 400, significance: 1e-9 });
     expect(strict.ranked.map((v) => v.rank)).toEqual([1, 1]);
     const loose = rankVariants(vs, { B: 400, significance: 0.999 });
@@ -176,7 +196,11 @@ describe("rankVariants: bootstrap", () => {
       expect(v.ci!.low).toBeLessThan(v.score);
       expect(v.ci!.high).toBeGreaterThan(v.score);
     }
-    expect(r.pairs[0]!.difference).toMatchObject({ resamples: 1000, reliable: true, ci: { resamples: 1000, reliable: true } });
+    expect(r.pairs[0]!.difference).toMatchObject({
+      resamples: 1000,
+      reliable: true,
+      ci: { resamples: 1000, reliable: true },
+    });
   });
 
   it("gives each run the interval lib/metrics gives it for the same seed", () => {
@@ -199,11 +223,18 @@ describe("rankVariants: bootstrap", () => {
 
   it("P6: counts dropped resamples and marks an interval on < 95% of them unreliable", () => {
     // Run G-2 has a diversity on one prompt of 20 only: the resamples that miss it (about (19/20)^20 ≈ 36%) have no point for it.
-    const g = syntheticVariant("G", [
-      [0.5, 55],
-      [0.3, 62],
-    ], { prompts: 20, noise: 2 });
-    const sparse = { ...g.runs[1]!, prompts: g.runs[1]!.prompts.map((p, i) => (i === 0 ? { ...p, diversity: 0.3 } : { ...p, diversity: null })) };
+    const g = syntheticVariant(
+      "G",
+      [
+        [0.5, 55],
+        [0.3, 62],
+      ],
+      { prompts: 20, noise: 2 },
+    );
+    const sparse = {
+      ...g.runs[1]!,
+      prompts: g.runs[1]!.prompts.map((p, i) => (i === 0 ? { ...p, diversity: 0.3 } : { ...p, diversity: null })),
+    };
     const a = syntheticVariant("A", lineA, { prompts: 20, noise: 2 });
     const r = rankVariants([a, { variantId: "G", runs: [g.runs[0]!, sparse] }], { B: 400, diversity: 0.4 });
     const gv = byId(r, "G")!;
@@ -224,16 +255,26 @@ describe("rankVariants: input checks", () => {
   it("rejects runs scored on different prompt ids, naming the run and the prompts", () => {
     const a = syntheticVariant("A", lineA);
     const b = syntheticVariant("B", lineB);
-    const broken = { ...b.runs[1]!, prompts: b.runs[1]!.prompts.map((p) => (p.promptId === 3 ? { ...p, promptId: 99 } : p)) };
+    const broken = {
+      ...b.runs[1]!,
+      prompts: b.runs[1]!.prompts.map((p) => (p.promptId === 3 ? { ...p, promptId: 99 } : p)),
+    };
     const call = () => rankVariants([a, { variantId: "B", runs: [b.runs[0]!, broken, b.runs[2]!] }]);
     expect(call).toThrow(AppError);
-    expect(call).toThrow(/prompt ids do not match across runs: run "B-2" of variant "B" lacks prompts 3 and has prompts 99 that run "A-1" of variant "A" lacks/);
+    expect(call).toThrow(
+      /prompt ids do not match across runs: run "B-2" of variant "B" lacks prompts 3 and has prompts 99 that run "A-1" of variant "A" lacks/,
+    );
   });
 
   it("rejects repeated ids, impossible statistics and bad options", () => {
     const a = syntheticVariant("A", lineA);
     expect(() => rankVariants([a, a])).toThrow(/variant "A" is listed twice/);
-    const bad = (patch: object) => ({ variantId: "X", runs: [{ ...a.runs[0]!, runId: "x", prompts: a.runs[0]!.prompts.map((p, i) => (i === 0 ? { ...p, ...patch } : p)) }] });
+    const bad = (patch: object) => ({
+      variantId: "X",
+      runs: [
+        { ...a.runs[0]!, runId: "x", prompts: a.runs[0]!.prompts.map((p, i) => (i === 0 ? { ...p, ...patch } : p)) },
+      ],
+    });
     expect(() => rankVariants([bad({ cosSum: 5, n: 4 })])).toThrow(/within \[−n, n\]/);
     expect(() => rankVariants([bad({ diversity: 35 })])).toThrow(/diversity lies in \[0, 2\]/);
     expect(() => rankVariants([a], { B: 0 })).toThrow();
@@ -242,7 +283,15 @@ describe("rankVariants: input checks", () => {
   });
 
   it("ranks nobody, with reasons, when no run has a point", () => {
-    const noDiv = { variantId: "N", runs: [{ ...syntheticRun("N-1", 1, 0.3, 50), prompts: syntheticRun("N-1", 1, 0.3, 50).prompts.map((p) => ({ ...p, diversity: null })) }] };
+    const noDiv = {
+      variantId: "N",
+      runs: [
+        {
+          ...syntheticRun("N-1", 1, 0.3, 50),
+          prompts: syntheticRun("N-1", 1, 0.3, 50).prompts.map((p) => ({ ...p, diversity: null })),
+        },
+      ],
+    };
     const r = rankVariants([noDiv, { variantId: "E", runs: [] }], { B: 20 });
     expect(r.diversity).toBeNull();
     expect(r.ranked).toEqual([]);

@@ -24,7 +24,15 @@ import type { PreparedInput } from "./types";
 import { pairedDifference, percentileInterval, resampleRuns } from "./resample";
 import { computeRunPoints, type RunPoints } from "./run-points";
 import { METHOD_VERSION, rankingOptionsSchema, type RankingOptions, type RankingSettings } from "./settings";
-import type { DiversityLevel, PairComparison, RankedVariant, Ranking, RankingVariant, ScoredVariant, UnrankedVariant } from "./types";
+import type {
+  DiversityLevel,
+  PairComparison,
+  RankedVariant,
+  Ranking,
+  RankingVariant,
+  ScoredVariant,
+  UnrankedVariant,
+} from "./types";
 import { curvePoints, fittedPoints, secondaryColumns, type RunIntervals } from "./variant-columns";
 
 const fmt = (x: number) => x.toFixed(3);
@@ -49,14 +57,19 @@ export interface RankingCore {
 }
 
 /** Fits, chooses the level, scores and resamples; `level` overrides settings.diversity (the head-to-head's pair level). */
-export function rankingCore(input: PreparedInput, settings: RankingSettings, chooseLevel?: (curves: VariantCurve[]) => DiversityLevel | null): RankingCore {
+export function rankingCore(
+  input: PreparedInput,
+  settings: RankingSettings,
+  chooseLevel?: (curves: VariantCurve[]) => DiversityLevel | null,
+): RankingCore {
   const points = computeRunPoints(input);
   const curves = fitVariants(input, points);
   const reaches = curves.map(curveReach).filter((x) => !Number.isNaN(x));
   const maxLevel = reaches.length ? Math.max(...reaches) : null;
   let level: DiversityLevel | null;
   if (chooseLevel) level = chooseLevel(curves);
-  else if (settings.diversity !== undefined) level = { value: settings.diversity, isDefault: false, rule: "set by the reader" };
+  else if (settings.diversity !== undefined)
+    level = { value: settings.diversity, isDefault: false, rule: "set by the reader" };
   else level = reaches.length ? { value: Math.min(...reaches), isDefault: true, rule: DEFAULT_LEVEL_RULE } : null;
 
   const scored = level === null ? [] : curves.flatMap((c, v) => (curveReach(c) >= level.value ? [v] : []));
@@ -147,7 +160,7 @@ export function rankVariants(variants: readonly RankingVariant[], options: Ranki
   const rank = new Map(scored.map((v) => [v, 1 + better.get(v)!]));
   // Dominance is a fact about the runs, stronger than any interpolation: a dominating
   // variant takes at least the rank of the one it dominates (to a fixed point).
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const i of scored) {
       for (const j of scored) {
@@ -160,10 +173,16 @@ export function rankVariants(variants: readonly RankingVariant[], options: Ranki
   }
 
   const id = (v: number) => input.variants[v]!.variantId;
-  const order = [...scored].sort((a, b) => rank.get(a)! - rank.get(b)! || scores[b]! - scores[a]! || (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
+  const order = [...scored].sort(
+    (a, b) => rank.get(a)! - rank.get(b)! || scores[b]! - scores[a]! || (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0),
+  );
   // Within a rank, a dominating variant is listed above the one it dominates.
   for (let k = 1; k < order.length; k++) {
-    for (let m = k; m > 0 && rank.get(order[m]!) === rank.get(order[m - 1]!) && dominates(order[m]!, order[m - 1]!); m--) {
+    for (
+      let m = k;
+      m > 0 && rank.get(order[m]!) === rank.get(order[m - 1]!) && dominates(order[m]!, order[m - 1]!);
+      m--
+    ) {
       [order[m - 1], order[m]] = [order[m]!, order[m - 1]!];
     }
   }
@@ -184,7 +203,9 @@ export function rankVariants(variants: readonly RankingVariant[], options: Ranki
       // Listed with the higher-placed variant as A.
       const flip = position.get(i)! > position.get(j)!;
       const [a, b] = flip ? [j, i] : [i, j];
-      const difference = flip ? { ...d, estimate: -d.estimate, ci: d.ci && { ...d.ci, low: -d.ci.high, high: -d.ci.low } } : d;
+      const difference = flip
+        ? { ...d, estimate: -d.estimate, ci: d.ci && { ...d.ci, low: -d.ci.high, high: -d.ci.low } }
+        : d;
       return {
         a: id(a),
         b: id(b),
@@ -198,5 +219,14 @@ export function rankVariants(variants: readonly RankingVariant[], options: Ranki
 
   const inRanking = new Set(scored);
   const unranked = input.variants.flatMap((_, v) => (inRanking.has(v) ? [] : [unrankedVariant(core, v)]));
-  return { methodVersion: METHOD_VERSION, diversity: core.level, maxLevel: core.maxLevel, ranked, unranked, pairs, prompts: input.promptIds.length, settings };
+  return {
+    methodVersion: METHOD_VERSION,
+    diversity: core.level,
+    maxLevel: core.maxLevel,
+    ranked,
+    unranked,
+    pairs,
+    prompts: input.promptIds.length,
+    settings,
+  };
 }

@@ -25,7 +25,12 @@ export interface ResampleSettings {
 }
 
 /** Calls `visit` B times with how often each of the P prompts was drawn (the array is reused). */
-export function forEachPromptResample(nPrompts: number, B: number, seed: number, visit: (counts: Float64Array, b: number) => void): void {
+export function forEachPromptResample(
+  nPrompts: number,
+  B: number,
+  seed: number,
+  visit: (counts: Float64Array, b: number) => void,
+): void {
   const rng = xoroshiro128plus(seed | 0);
   const counts = new Float64Array(nPrompts);
   const last = nPrompts - 1;
@@ -60,7 +65,12 @@ export function percentileInterval(values: Float64Array, s: ResampleSettings): B
 }
 
 /** Paired difference a − b from their values on the same resamples (NaN = dropped). */
-export function pairedDifference(estimate: number, a: Float64Array, b: Float64Array, s: ResampleSettings): PairedDifference {
+export function pairedDifference(
+  estimate: number,
+  a: Float64Array,
+  b: Float64Array,
+  s: ResampleSettings,
+): PairedDifference {
   const diffs = new Float64Array(a.length);
   let otherSide = 0;
   let kept = 0;

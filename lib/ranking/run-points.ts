@@ -9,10 +9,14 @@
 import { clipScoreFromMean } from "../metrics/clip-score";
 import type { PreparedInput, PromptStat, RunPoint, RunPromptArrays } from "./types";
 
-
 export function runPromptArrays(prompts: readonly PromptStat[]): RunPromptArrays {
   const P = prompts.length;
-  const a: RunPromptArrays = { cosSum: new Float64Array(P), n: new Float64Array(P), diversity: new Float64Array(P), hasDiversity: new Float64Array(P) };
+  const a: RunPromptArrays = {
+    cosSum: new Float64Array(P),
+    n: new Float64Array(P),
+    diversity: new Float64Array(P),
+    hasDiversity: new Float64Array(P),
+  };
   prompts.forEach((p, i) => {
     a.cosSum[i] = p.cosSum;
     a.n[i] = p.n;
@@ -75,7 +79,8 @@ export function promptCounts(indices: ArrayLike<number>, nPrompts: number): Floa
   const counts = new Float64Array(nPrompts);
   for (let k = 0; k < indices.length; k++) {
     const p = indices[k]!;
-    if (!Number.isInteger(p) || p < 0 || p >= nPrompts) throw new RangeError(`prompt index ${p} is outside 0..${nPrompts - 1}`);
+    if (!Number.isInteger(p) || p < 0 || p >= nPrompts)
+      throw new RangeError(`prompt index ${p} is outside 0..${nPrompts - 1}`);
     counts[p]++;
   }
   return counts;

@@ -22,7 +22,13 @@ export function fittedPoints(input: PreparedInput, curve: VariantCurve): FittedP
   }));
 }
 
-export function curvePoints(input: PreparedInput, v: number, points: RunPoints, curve: VariantCurve, runCis: RunIntervals): CurvePoint[] {
+export function curvePoints(
+  input: PreparedInput,
+  v: number,
+  points: RunPoints,
+  curve: VariantCurve,
+  runCis: RunIntervals,
+): CurvePoint[] {
   const block = new Map<number, number>();
   curve.blocks.forEach((b, k) => {
     for (let i = b.first; i <= b.last; i++) block.set(curve.runs[i]!, k);
@@ -38,7 +44,10 @@ export function curvePoints(input: PreparedInput, v: number, points: RunPoints, 
       clipScore,
       vendi: run.vendi,
       fittedPoint: block.get(r) ?? null,
-      ci: { diversity: diversity === null ? null : runCis.diversity[r]!, clipScore: clipScore === null ? null : runCis.clipScore[r]! },
+      ci: {
+        diversity: diversity === null ? null : runCis.diversity[r]!,
+        clipScore: clipScore === null ? null : runCis.clipScore[r]!,
+      },
     };
   });
 }

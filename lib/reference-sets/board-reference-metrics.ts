@@ -39,17 +39,39 @@ export type BoardReferenceRow = {
 };
 
 /** The picked metric of one result: tied sets give the per-prompt mean with its CI for k-NN metrics. */
-export function pickReferenceMetric(m: ReferenceMetrics, metric: BoardReferenceMetric): Pick<BoardReferenceRow, "value" | "low" | "high" | "level" | "reliable" | "reason"> {
+export function pickReferenceMetric(
+  m: ReferenceMetrics,
+  metric: BoardReferenceMetric,
+): Pick<BoardReferenceRow, "value" | "low" | "high" | "level" | "reliable" | "reason"> {
   if (metric !== "fd" && metric !== "cmmd" && m.perPrompt) {
     const mean = m.perPrompt[metric].mean;
-    return { value: mean?.estimate ?? null, low: mean?.low ?? null, high: mean?.high ?? null, level: "per-prompt mean", reliable: mean !== null, reason: mean ? null : "no prompt has enough images" };
+    return {
+      value: mean?.estimate ?? null,
+      low: mean?.low ?? null,
+      high: mean?.high ?? null,
+      level: "per-prompt mean",
+      reliable: mean !== null,
+      reason: mean ? null : "no prompt has enough images",
+    };
   }
   const f = m[metric];
-  return { value: f.value, low: f.ci?.low ?? null, high: f.ci?.high ?? null, level: "global", reliable: f.reliable, reason: f.reason ?? null };
+  return {
+    value: f.value,
+    low: f.ci?.low ?? null,
+    high: f.ci?.high ?? null,
+    level: "global",
+    reliable: f.reliable,
+    reason: f.reason ?? null,
+  };
 }
 
 /** Rows ordered by reference set, variant and guidance scale; [] when no run has reference metrics. */
-export function boardReferenceMetrics(promptSetId: string, evaluatorId: string, metric: BoardReferenceMetric, opts: { includeDemo?: boolean } = {}): BoardReferenceRow[] {
+export function boardReferenceMetrics(
+  promptSetId: string,
+  evaluatorId: string,
+  metric: BoardReferenceMetric,
+  opts: { includeDemo?: boolean } = {},
+): BoardReferenceRow[] {
   const rows = getDb()
     .select({
       refId: referenceSets.id,
@@ -69,7 +91,9 @@ export function boardReferenceMetrics(promptSetId: string, evaluatorId: string, 
     .innerJoin(variants, eq(variants.id, runs.variantId))
     .innerJoin(referenceSets, eq(referenceSets.id, referenceScores.referenceSetId))
     .innerJoin(runScores, and(eq(runScores.runId, runs.id), eq(runScores.evaluatorId, referenceScores.evaluatorId)))
-    .where(and(eq(runs.promptSetId, promptSetId), eq(referenceScores.evaluatorId, evaluatorId), eq(runs.status, "scored")))
+    .where(
+      and(eq(runs.promptSetId, promptSetId), eq(referenceScores.evaluatorId, evaluatorId), eq(runs.status, "scored")),
+    )
     .orderBy(asc(referenceSets.name), asc(referenceSets.version), asc(variants.name), asc(runs.guidanceScale))
     .all();
   return rows
@@ -95,7 +119,9 @@ export function boardReferenceMetrics(promptSetId: string, evaluatorId: string, 
 export const boardReferenceQuerySchema = z.object({
   promptSet: z.string().trim().min(1).max(200).meta({ description: "Prompt set name or id." }),
   version: decimalNumber((n) => n.int().min(1)).optional(),
-  evaluator: z.string().max(200).optional().meta({ description: "Evaluator id; default: the one that last scored a run of this prompt set against a reference set." }),
+  evaluator: z.string().max(200).optional().meta({
+    description: "Evaluator id; default: the one that last scored a run of this prompt set against a reference set.",
+  }),
   metric: z.enum(BOARD_REFERENCE_METRICS).default("recall"),
   includeDemo: z.enum(["true", "false"]).default("true"),
   format: z.enum(["csv", "json"]).default("json"),
@@ -103,11 +129,22 @@ export const boardReferenceQuerySchema = z.object({
 export type BoardReferenceQuery = z.output<typeof boardReferenceQuerySchema>;
 
 /** Resolves the prompt set and the evaluator (404 when either is unknown, as the leaderboard export does), then boardReferenceMetrics(). */
-export function getBoardReferenceMetrics(q: Omit<BoardReferenceQuery, "format">): { promptSet: { id: string; name: string; version: number }; evaluatorId: string | null; metric: BoardReferenceMetric; rows: BoardReferenceRow[] } {
+export function getBoardReferenceMetrics(q: Omit<BoardReferenceQuery, "format">): {
+  promptSet: { id: string; name: string; version: number };
+  evaluatorId: string | null;
+  metric: BoardReferenceMetric;
+  rows: BoardReferenceRow[];
+} {
   const db = getDb();
   const set = findPromptSetOrThrow(db, q.promptSet, q.version);
-  if (q.evaluator !== undefined && !db.select({ id: evaluators.id }).from(evaluators).where(eq(evaluators.id, q.evaluator)).get()) {
-    throw new AppError("not_found", `no evaluator "${q.evaluator}" has scored anything on this server; GET /api/v1/leaderboard?promptSet=${set.name} lists the evaluators of this prompt set`);
+  if (
+    q.evaluator !== undefined &&
+    !db.select({ id: evaluators.id }).from(evaluators).where(eq(evaluators.id, q.evaluator)).get()
+  ) {
+    throw new AppError(
+      "not_found",
+      `no evaluator "${q.evaluator}" has scored anything on this server; GET /api/v1/leaderboard?promptSet=${set.name} lists the evaluators of this prompt set`,
+    );
   }
   const evaluatorId =
     q.evaluator ??
@@ -120,6 +157,8 @@ export function getBoardReferenceMetrics(q: Omit<BoardReferenceQuery, "format">)
       .limit(1)
       .get()?.id ??
     null;
-  const rows = evaluatorId ? boardReferenceMetrics(set.id, evaluatorId, q.metric, { includeDemo: q.includeDemo === "true" }) : [];
+  const rows = evaluatorId
+    ? boardReferenceMetrics(set.id, evaluatorId, q.metric, { includeDemo: q.includeDemo === "true" })
+    : [];
   return { promptSet: { id: set.id, name: set.name, version: set.version }, evaluatorId, metric: q.metric, rows };
 }

@@ -9,7 +9,16 @@ import { and, desc, eq, or } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "../../db/client";
 import { newId } from "../../db/ids";
-import { images, jobs, prompts, referenceImages, referenceSets, runs, type PromptSetRow, type ReferenceSetRow } from "../../db/schema";
+import {
+  images,
+  jobs,
+  prompts,
+  referenceImages,
+  referenceSets,
+  runs,
+  type PromptSetRow,
+  type ReferenceSetRow,
+} from "../../db/schema";
 import { authorizeMutation, type Actor } from "../auth/authorize-mutation";
 import { AppError, isAppError, validationError } from "../core/errors";
 import { enqueueJob } from "../jobs/enqueue-job";
@@ -24,7 +33,10 @@ export const referenceSetNameSchema = z
   .trim()
   .min(1)
   .max(100)
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._+-]*$/u, "letters, digits, spaces, '.', '_', '+' and '-', starting with a letter or digit");
+  .regex(
+    /^[\p{L}\p{N}][\p{L}\p{N} ._+-]*$/u,
+    "letters, digits, spaces, '.', '_', '+' and '-', starting with a letter or digit",
+  );
 
 export const referenceItemSchema = z.object({
   fileName: z.string().min(1).max(1024),
@@ -57,7 +69,10 @@ export type CreateReferenceSetResult = { referenceSet: ReferenceSetRow; images: 
  * hash mismatch); 403 forbidden (details.reason not_owner / no_owner) when `actor` is a submitter
  * that did not make the latest version of an existing name.
  */
-export async function createReferenceSet(input: CreateReferenceSetInput, actor?: Actor): Promise<CreateReferenceSetResult> {
+export async function createReferenceSet(
+  input: CreateReferenceSetInput,
+  actor?: Actor,
+): Promise<CreateReferenceSetResult> {
   const parsed = createReferenceSetInputSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error, "reference set");
   const v = parsed.data;
@@ -65,7 +80,10 @@ export async function createReferenceSet(input: CreateReferenceSetInput, actor?:
 
   const seen = new Set<string>();
   const dup = [...new Set(v.items.filter((i) => seen.size === seen.add(i.fileName).size).map((i) => i.fileName))];
-  if (dup.length) throw new AppError("validation_failed", `${dup.length} file name(s) appear more than once`, { duplicateFiles: dup.slice(0, 100) });
+  if (dup.length)
+    throw new AppError("validation_failed", `${dup.length} file name(s) appear more than once`, {
+      duplicateFiles: dup.slice(0, 100),
+    });
 
   let set: PromptSetRow | undefined;
   const promptOf = new Map<string, number>();
@@ -73,23 +91,33 @@ export async function createReferenceSet(input: CreateReferenceSetInput, actor?:
     try {
       set = findPromptSetOrThrow(db, v.promptSet, v.promptSetVersion);
     } catch (e) {
-      if (isAppError(e) && e.code === "not_found") throw new AppError("validation_failed", e.message, { promptSet: v.promptSet });
+      if (isAppError(e) && e.code === "not_found")
+        throw new AppError("validation_failed", e.message, { promptSet: v.promptSet });
       throw e;
     }
-    const rows = db.select({ id: prompts.id, key: prompts.promptKey, text: prompts.text }).from(prompts).where(eq(prompts.promptSetId, set.id)).all();
+    const rows = db
+      .select({ id: prompts.id, key: prompts.promptKey, text: prompts.text })
+      .from(prompts)
+      .where(eq(prompts.promptSetId, set.id))
+      .all();
     const byKey = new Map(rows.map((r) => [r.key, r.id]));
     const byText = new Map(rows.map((r) => [r.text, r.id]));
     const unknown = new Set<string>();
     for (const i of v.items) {
-      const id = i.promptId !== undefined ? byKey.get(i.promptId) : i.prompt !== undefined ? byText.get(i.prompt) : undefined;
+      const id =
+        i.promptId !== undefined ? byKey.get(i.promptId) : i.prompt !== undefined ? byText.get(i.prompt) : undefined;
       if (id === undefined) unknown.add(i.promptId ?? i.prompt ?? `(no prompt: ${i.fileName})`);
       else promptOf.set(i.fileName, id);
     }
     if (unknown.size) {
-      throw new AppError("validation_failed", `${unknown.size} prompt(s) are not in prompt set "${set.name}" version ${set.version}`, {
-        unknownPrompts: [...unknown].slice(0, 100),
-        unknownCount: unknown.size,
-      });
+      throw new AppError(
+        "validation_failed",
+        `${unknown.size} prompt(s) are not in prompt set "${set.name}" version ${set.version}`,
+        {
+          unknownPrompts: [...unknown].slice(0, 100),
+          unknownCount: unknown.size,
+        },
+      );
     }
   }
 
@@ -108,16 +136,46 @@ export async function createReferenceSet(input: CreateReferenceSetInput, actor?:
             .orderBy(desc(referenceSets.version))
             .limit(1)
             .get();
-          if (latest && actor) authorizeMutation(actor, { kind: "reference set", id: latest.id, ownerKeyId: latest.apiKeyId }, "add a new version to");
+          if (latest && actor)
+            authorizeMutation(
+              actor,
+              { kind: "reference set", id: latest.id, ownerKeyId: latest.apiKeyId },
+              "add a new version to",
+            );
           const row = tx
             .insert(referenceSets)
-            .values({ id: newId("ref"), name: v.name, version: (latest?.version ?? 0) + 1, description: v.description ?? null, promptSetId: set?.id ?? null, apiKeyId: actor?.id ?? null })
+            .values({
+              id: newId("ref"),
+              name: v.name,
+              version: (latest?.version ?? 0) + 1,
+              description: v.description ?? null,
+              promptSetId: set?.id ?? null,
+              apiKeyId: actor?.id ?? null,
+            })
             .returning()
             .get();
-          const imageRows = [...distinct.values()].map((i) => ({ sha256: i.sha256, bytes: i.bytes, format: i.format, width: i.width, height: i.height }));
-          for (let k = 0; k < imageRows.length; k += 500) tx.insert(images).values(imageRows.slice(k, k + 500)).onConflictDoNothing().run();
-          const refRows = v.items.map((i) => ({ referenceSetId: row.id, imageSha256: i.sha256, promptId: promptOf.get(i.fileName) ?? null, fileName: i.fileName }));
-          for (let k = 0; k < refRows.length; k += 500) tx.insert(referenceImages).values(refRows.slice(k, k + 500)).run();
+          const imageRows = [...distinct.values()].map((i) => ({
+            sha256: i.sha256,
+            bytes: i.bytes,
+            format: i.format,
+            width: i.width,
+            height: i.height,
+          }));
+          for (let k = 0; k < imageRows.length; k += 500)
+            tx.insert(images)
+              .values(imageRows.slice(k, k + 500))
+              .onConflictDoNothing()
+              .run();
+          const refRows = v.items.map((i) => ({
+            referenceSetId: row.id,
+            imageSha256: i.sha256,
+            promptId: promptOf.get(i.fileName) ?? null,
+            fileName: i.fileName,
+          }));
+          for (let k = 0; k < refRows.length; k += 500)
+            tx.insert(referenceImages)
+              .values(refRows.slice(k, k + 500))
+              .run();
           // Scored runs it applies to (same prompt set, or every run for a global set) without a pending job.
           const applicable = tx
             .select({ id: runs.id })
@@ -129,7 +187,13 @@ export async function createReferenceSet(input: CreateReferenceSetInput, actor?:
             const pending = tx
               .select({ id: jobs.id })
               .from(jobs)
-              .where(and(eq(jobs.runId, r.id), eq(jobs.kind, "reference_metrics"), or(eq(jobs.status, "queued"), eq(jobs.status, "running"))))
+              .where(
+                and(
+                  eq(jobs.runId, r.id),
+                  eq(jobs.kind, "reference_metrics"),
+                  or(eq(jobs.status, "queued"), eq(jobs.status, "running")),
+                ),
+              )
               .get();
             if (!pending) {
               enqueueJob(tx, { kind: "reference_metrics", runId: r.id });

@@ -11,7 +11,13 @@ import { renderScenePng, TOY_IMAGE_SIZE } from "../toy-world/render";
 import { createStagingDir, removeStagingDir } from "../uploads/staging";
 import { createReferenceSet, type CreateReferenceSetResult } from "./create-reference-set";
 
-export type ToyReferenceOptions = { promptSet: string; name?: string; perPrompt: number; seed: number; log?: (line: string) => void };
+export type ToyReferenceOptions = {
+  promptSet: string;
+  name?: string;
+  perPrompt: number;
+  seed: number;
+  log?: (line: string) => void;
+};
 
 /**
  * Renders and stores the reference set (the next version of `name`, default `<prompt set>-truth`).

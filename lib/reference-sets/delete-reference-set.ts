@@ -11,7 +11,16 @@ import { AppError } from "../core/errors";
 import { removeOrphanFiles } from "../storage/orphan-images";
 import { deleteReferenceSetRows } from "./delete-reference-set-rows";
 
-export type DeleteReferenceSetResult = { id: string; name: string; version: number; deleted: true; images: number; comparisons: number; imagesDeleted: number; filesDeleted: number };
+export type DeleteReferenceSetResult = {
+  id: string;
+  name: string;
+  version: number;
+  deleted: true;
+  images: number;
+  comparisons: number;
+  imagesDeleted: number;
+  filesDeleted: number;
+};
 
 /**
  * Deletes the reference set with id `id` (one version; the previous version of its name, if any,
@@ -29,11 +38,26 @@ export function deleteReferenceSet(id: string, actor: Actor): DeleteReferenceSet
         action: "reference_set.delete",
         targetType: "reference_set",
         targetId: id,
-        details: { name: set.name, version: set.version, images: imageCount, comparisons, imagesDeleted: orphans.length },
+        details: {
+          name: set.name,
+          version: set.version,
+          images: imageCount,
+          comparisons,
+          imagesDeleted: orphans.length,
+        },
       });
       return { set, imageCount, comparisons, orphans };
     },
     { behavior: "immediate" },
   );
-  return { id, name: set.name, version: set.version, deleted: true, images: imageCount, comparisons, imagesDeleted: orphans.length, filesDeleted: removeOrphanFiles(orphans) };
+  return {
+    id,
+    name: set.name,
+    version: set.version,
+    deleted: true,
+    images: imageCount,
+    comparisons,
+    imagesDeleted: orphans.length,
+    filesDeleted: removeOrphanFiles(orphans),
+  };
 }

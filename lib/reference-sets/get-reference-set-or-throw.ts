@@ -2,7 +2,16 @@
 // and the runs scored against it.
 import { and, asc, desc, eq, or, sql } from "drizzle-orm";
 import { getDb } from "../../db/client";
-import { promptSets, prompts, referenceImages, referenceScores, referenceSets, runs, variants, type ReferenceSetRow } from "../../db/schema";
+import {
+  promptSets,
+  prompts,
+  referenceImages,
+  referenceScores,
+  referenceSets,
+  runs,
+  variants,
+  type ReferenceSetRow,
+} from "../../db/schema";
 import { AppError } from "../core/errors";
 import type { ReferenceMetrics } from "./reference-metrics";
 
@@ -22,13 +31,31 @@ export function getReferenceSetOrThrow(nameOrId: string, version?: number): Refe
   const set = db
     .select()
     .from(referenceSets)
-    .where(version === undefined ? or(eq(referenceSets.id, nameOrId), eq(referenceSets.name, nameOrId)) : and(eq(referenceSets.name, nameOrId), eq(referenceSets.version, version)))
+    .where(
+      version === undefined
+        ? or(eq(referenceSets.id, nameOrId), eq(referenceSets.name, nameOrId))
+        : and(eq(referenceSets.name, nameOrId), eq(referenceSets.version, version)),
+    )
     .orderBy(desc(referenceSets.version))
     .limit(1)
     .get();
-  if (!set) throw new AppError("not_found", `no reference set "${nameOrId}"${version === undefined ? "" : ` version ${version}`}`);
-  const ps = set.promptSetId ? db.select({ id: promptSets.id, name: promptSets.name, version: promptSets.version }).from(promptSets).where(eq(promptSets.id, set.promptSetId)).get()! : null;
-  const { n } = db.select({ n: sql<number>`count(*)` }).from(referenceImages).where(eq(referenceImages.referenceSetId, set.id)).get()!;
+  if (!set)
+    throw new AppError(
+      "not_found",
+      `no reference set "${nameOrId}"${version === undefined ? "" : ` version ${version}`}`,
+    );
+  const ps = set.promptSetId
+    ? db
+        .select({ id: promptSets.id, name: promptSets.name, version: promptSets.version })
+        .from(promptSets)
+        .where(eq(promptSets.id, set.promptSetId))
+        .get()!
+    : null;
+  const { n } = db
+    .select({ n: sql<number>`count(*)` })
+    .from(referenceImages)
+    .where(eq(referenceImages.referenceSetId, set.id))
+    .get()!;
   const perPrompt = ps
     ? db
         .select({ promptId: prompts.promptKey, prompt: prompts.text, images: sql<number>`count(*)` })
@@ -48,7 +75,13 @@ export function getReferenceSetOrThrow(nameOrId: string, version?: number): Refe
     .limit(200)
     .all();
   const scores = db
-    .select({ runId: referenceScores.runId, variant: variants.name, guidanceScale: runs.guidanceScale, evaluatorId: referenceScores.evaluatorId, metrics: referenceScores.metrics })
+    .select({
+      runId: referenceScores.runId,
+      variant: variants.name,
+      guidanceScale: runs.guidanceScale,
+      evaluatorId: referenceScores.evaluatorId,
+      metrics: referenceScores.metrics,
+    })
     .from(referenceScores)
     .innerJoin(runs, eq(runs.id, referenceScores.runId))
     .innerJoin(variants, eq(variants.id, runs.variantId))

@@ -3,7 +3,10 @@ import { asc, desc, sql } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { referenceSets, type ReferenceSetRow } from "../../db/schema";
 
-export type ReferenceSetListItem = ReferenceSetRow & { imageCount: number; promptSet: { id: string; name: string; version: number } | null };
+export type ReferenceSetListItem = ReferenceSetRow & {
+  imageCount: number;
+  promptSet: { id: string; name: string; version: number } | null;
+};
 
 export function listReferenceSets(): ReferenceSetListItem[] {
   // Written out: inside the subqueries drizzle would render outer columns unqualified.
@@ -15,5 +18,9 @@ export function listReferenceSets(): ReferenceSetListItem[] {
     .from(referenceSets)
     .orderBy(asc(referenceSets.name), desc(referenceSets.version))
     .all()
-    .map((r) => ({ ...r.set, imageCount: r.imageCount, promptSet: r.set.promptSetId ? { id: r.set.promptSetId, name: r.psName!, version: r.psVersion! } : null }));
+    .map((r) => ({
+      ...r.set,
+      imageCount: r.imageCount,
+      promptSet: r.set.promptSetId ? { id: r.set.promptSetId, name: r.psName!, version: r.psVersion! } : null,
+    }));
 }

@@ -62,9 +62,14 @@ export async function computeReferenceMetrics(input: MetricsInput): Promise<Refe
   const backend: DotProductBackend = useOnnx ? onnxDotProducts(input.threads ?? 1) : jsDotProducts;
   const d = await distributionMetrics(generated, reference, { backend });
   const oneComputation = (performance.now() - started) / 1000;
-  const noisy = Math.min(d.nGenerated, d.nReference) < FEW_SAMPLES ? `fewer than ${FEW_SAMPLES} samples in a set: a noisy estimate` : undefined;
+  const noisy =
+    Math.min(d.nGenerated, d.nReference) < FEW_SAMPLES
+      ? `fewer than ${FEW_SAMPLES} samples in a set: a noisy estimate`
+      : undefined;
   const knn = (v: number | null): Flagged =>
-    v === null ? { value: null, reliable: false, reason: d.knnReason } : { value: v, reliable: !noisy, ...(noisy ? { reason: noisy } : {}) };
+    v === null
+      ? { value: null, reliable: false, reason: d.knnReason }
+      : { value: v, reliable: !noisy, ...(noisy ? { reason: noisy } : {}) };
   const fdReasons = [d.fd.reason, noisy].filter(Boolean).join("; ");
   const out: ReferenceMetrics = {
     version: REFERENCE_METRICS_VERSION,
@@ -105,7 +110,14 @@ export async function computeReferenceMetrics(input: MetricsInput): Promise<Refe
       coverage: pp.means.coverage,
       precision: pp.means.precision,
       density: pp.means.density,
-      rows: pp.prompts.map((q) => ({ key: q.key, n: q.nGenerated, recall: q.recall, coverage: q.coverage, precision: q.precision, density: q.density })),
+      rows: pp.prompts.map((q) => ({
+        key: q.key,
+        n: q.nGenerated,
+        recall: q.recall,
+        coverage: q.coverage,
+        precision: q.precision,
+        density: q.density,
+      })),
     };
   }
   out.seconds = (performance.now() - started) / 1000;
@@ -140,6 +152,14 @@ async function addGlobalCis(out: ReferenceMetrics, groups: PromptSets[]): Promis
   for (const k of names) {
     const xs = Float64Array.from(replicates[k]).sort();
     if (xs.length < 10 || out[k].value === null) continue;
-    out[k].ci = { estimate: out[k].value!, low: quantileSorted(xs, 0.025), high: quantileSorted(xs, 0.975), level: 0.95, B: GLOBAL_CI_B, seed: 0, dropped: GLOBAL_CI_B - xs.length };
+    out[k].ci = {
+      estimate: out[k].value!,
+      low: quantileSorted(xs, 0.025),
+      high: quantileSorted(xs, 0.975),
+      level: 0.95,
+      B: GLOBAL_CI_B,
+      seed: 0,
+      dropped: GLOBAL_CI_B - xs.length,
+    };
   }
 }

@@ -11,7 +11,15 @@ import { startWorker } from "../workers/run-worker";
 import { createPromptSet } from "../prompt-sets/create-prompt-set";
 import { createRun } from "../runs/create-run";
 import { getRunOrThrow } from "../runs/get-run-or-throw";
-import { countRows, FIXTURE_MODEL, makeRunInput, removeDataDir, stageImage, storedFiles, useTempDataDir } from "../../tools/test-support/runs";
+import {
+  countRows,
+  FIXTURE_MODEL,
+  makeRunInput,
+  removeDataDir,
+  stageImage,
+  storedFiles,
+  useTempDataDir,
+} from "../../tools/test-support/runs";
 import { getBoardReferenceMetrics } from "./board-reference-metrics";
 import { createReferenceSet, type CreateReferenceSetInput } from "./create-reference-set";
 import { getReferenceSetOrThrow } from "./get-reference-set-or-throw";
@@ -31,11 +39,19 @@ beforeEach(() => {
 });
 afterEach(() => removeDataDir(dir));
 
-async function referenceInput(perPrompt: number, seedBase: number, extra: Partial<CreateReferenceSetInput> = {}): Promise<CreateReferenceSetInput> {
+async function referenceInput(
+  perPrompt: number,
+  seedBase: number,
+  extra: Partial<CreateReferenceSetInput> = {},
+): Promise<CreateReferenceSetInput> {
   const items = [];
   for (let p = 0; p < PROMPTS.length; p++) {
     for (let k = 0; k < perPrompt; k++) {
-      const img = await stageImage(dir, `ref-${seedBase}`, `r${p}-${k}.png`, { shape: p, color: p + 1, seed: seedBase * 1000 + p * 100 + k });
+      const img = await stageImage(dir, `ref-${seedBase}`, `r${p}-${k}.png`, {
+        shape: p,
+        color: p + 1,
+        seed: seedBase * 1000 + p * 100 + k,
+      });
       items.push({ ...img, fileName: `r${p}-${k}.png`, prompt: PROMPTS[p]! });
     }
   }
@@ -48,7 +64,10 @@ describe("reference sets", () => {
   it("scores a run against a tied reference set after scoring, with counts, version, flags and per-prompt CIs", async () => {
     const ref = await createReferenceSet(await referenceInput(6, 7));
     expect(ref).toMatchObject({ images: 18, queuedRuns: 0, referenceSet: { name: "shapes-real", version: 1 } });
-    const { run } = await createRun({ ...(await makeRunInput(dir, { prompts: PROMPTS, perPrompt: 6 })), promptSet: "shapes" });
+    const { run } = await createRun({
+      ...(await makeRunInput(dir, { prompts: PROMPTS, perPrompt: 6 })),
+      promptSet: "shapes",
+    });
     const stats = await work();
     expect(stats.jobsDone).toBe(2); // score_run, then reference_metrics
     expect(getDb().select({ kind: jobs.kind, status: jobs.status }).from(jobs).all()).toEqual([
@@ -58,7 +77,11 @@ describe("reference sets", () => {
     const m = getRunOrThrow(run.id).metrics!.reference;
     expect(m).toHaveLength(1);
     const r = m[0]!;
-    expect(r).toMatchObject({ referenceSet: { id: ref.referenceSet.id, version: 1, perPrompt: true }, nGenerated: 18, nReference: 18 });
+    expect(r).toMatchObject({
+      referenceSet: { id: ref.referenceSet.id, version: 1, perPrompt: true },
+      nGenerated: 18,
+      nReference: 18,
+    });
     expect(r.fdLabel).toBe(`FD_${ev.identity.name}`);
     // 18 samples in a 64-or-more-dimensional space: FD is flagged, not hidden.
     expect(r.fd.value).toBeGreaterThan(0);
@@ -77,7 +100,14 @@ describe("reference sets", () => {
     const board = getBoardReferenceMetrics({ promptSet: "shapes", metric: "coverage", includeDemo: "true" });
     expect(board.evaluatorId).toBe(ev.identity.id);
     expect(board.rows).toEqual([
-      expect.objectContaining({ runId: run.id, referenceSet: "shapes-real", referenceVersion: 1, level: "per-prompt mean", value: r.perPrompt!.coverage.mean!.estimate, low: r.perPrompt!.coverage.mean!.low }),
+      expect.objectContaining({
+        runId: run.id,
+        referenceSet: "shapes-real",
+        referenceVersion: 1,
+        level: "per-prompt mean",
+        value: r.perPrompt!.coverage.mean!.estimate,
+        low: r.perPrompt!.coverage.mean!.low,
+      }),
     ]);
     expect(board.rows[0]!.diversity).toBe(getRunOrThrow(run.id).metrics!.run.diversity);
     const fd = getBoardReferenceMetrics({ promptSet: "shapes", metric: "fd", includeDemo: "true" }).rows[0]!;
@@ -86,8 +116,16 @@ describe("reference sets", () => {
 
   it("bootstraps FD and CMMD over prompts when affordable, and says why not otherwise", async () => {
     const v = (seed: number) => Float32Array.from({ length: 8 }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233));
-    const groups = [0, 1, 2, 3].map((p) => ({ key: String(p), generated: [0, 1, 2, 3, 4].map((k) => v(p * 10 + k)), reference: [0, 1, 2, 3, 4].map((k) => v(100 + p * 10 + k)) }));
-    const base = { referenceSet: { id: "ref_x", name: "x", version: 1, perPrompt: true }, evaluator: { id: "e", name: "e" }, groups };
+    const groups = [0, 1, 2, 3].map((p) => ({
+      key: String(p),
+      generated: [0, 1, 2, 3, 4].map((k) => v(p * 10 + k)),
+      reference: [0, 1, 2, 3, 4].map((k) => v(100 + p * 10 + k)),
+    }));
+    const base = {
+      referenceSet: { id: "ref_x", name: "x", version: 1, perPrompt: true },
+      evaluator: { id: "e", name: "e" },
+      groups,
+    };
     const withCi = await computeReferenceMetrics({ ...base, ciBudgetS: 1e9 });
     expect(withCi.globalCiSkipped).toBeUndefined();
     for (const k of ["fd", "cmmd"] as const) {
@@ -128,10 +166,17 @@ describe("reference sets", () => {
     const input = await referenceInput(4, 3, { name: "global", promptSet: undefined });
     const ref = await createReferenceSet(input);
     expect(ref.referenceSet.promptSetId).toBeNull();
-    const { run } = await createRun(await makeRunInput(dir, { prompts: ["a yellow star", "a black star"], perPrompt: 4 }));
+    const { run } = await createRun(
+      await makeRunInput(dir, { prompts: ["a yellow star", "a black star"], perPrompt: 4 }),
+    );
     await work();
     const r = getRunOrThrow(run.id).metrics!.reference[0]!;
-    expect(r).toMatchObject({ nGenerated: 8, nReference: 12, perPrompt: null, referenceSet: { name: "global", perPrompt: false } });
+    expect(r).toMatchObject({
+      nGenerated: 8,
+      nReference: 12,
+      perPrompt: null,
+      referenceSet: { name: "global", perPrompt: false },
+    });
     expect(r.globalCiSkipped).toMatch(/global/);
   });
 
@@ -144,34 +189,57 @@ describe("reference sets", () => {
       ["shapes-real", 1, 9, "shapes"],
     ]);
     const d = getReferenceSetOrThrow("shapes-real");
-    expect(d).toMatchObject({ id: v2.referenceSet.id, imageCount: 9, prompts: PROMPTS.map((p) => ({ prompt: p, images: 3 })) });
+    expect(d).toMatchObject({
+      id: v2.referenceSet.id,
+      imageCount: 9,
+      prompts: PROMPTS.map((p) => ({ prompt: p, images: 3 })),
+    });
     expect(getReferenceSetOrThrow("shapes-real", 1).version).toBe(1);
     expect(() => getReferenceSetOrThrow("nope")).toThrow(/no reference set "nope"/);
 
-    const { run: a } = await createRun({ ...(await makeRunInput(dir, { prompts: PROMPTS, perPrompt: 4, seedBase: 1 })), promptSet: "shapes" });
+    const { run: a } = await createRun({
+      ...(await makeRunInput(dir, { prompts: PROMPTS, perPrompt: 4, seedBase: 1 })),
+      promptSet: "shapes",
+    });
     await work();
     const embeddedAfterFirst = countRows((await import("../../db/schema")).embeddings);
-    const { run: b } = await createRun({ ...(await makeRunInput(dir, { prompts: PROMPTS, perPrompt: 4, seedBase: 2 })), promptSet: "shapes" });
+    const { run: b } = await createRun({
+      ...(await makeRunInput(dir, { prompts: PROMPTS, perPrompt: 4, seedBase: 2 })),
+      promptSet: "shapes",
+    });
     await work();
     // The second run adds its 12 images; the reference set's 9 come from the cache.
     expect(countRows((await import("../../db/schema")).embeddings) - embeddedAfterFirst).toBe(12);
     // Only the latest version is applied.
-    for (const id of [a.id, b.id]) expect(getRunOrThrow(id).metrics!.reference.map((r) => r.referenceSet.version)).toEqual([2]);
+    for (const id of [a.id, b.id])
+      expect(getRunOrThrow(id).metrics!.reference.map((r) => r.referenceSet.version)).toEqual([2]);
   });
 
   it("refuses prompts outside the prompt set and bad input, leaving no rows and no files", async () => {
     const input = await referenceInput(2, 5);
     input.items[1] = { ...input.items[1]!, prompt: "not in the set" };
-    await expect(createReferenceSet(input)).rejects.toMatchObject({ code: "validation_failed", details: { unknownPrompts: ["not in the set"] } });
-    await expect(createReferenceSet({ ...input, promptSet: "missing" })).rejects.toMatchObject({ code: "validation_failed" });
-    await expect(createReferenceSet({ ...input, items: input.items.slice(0, 1) })).rejects.toMatchObject({ code: "validation_failed" });
-    await expect(createReferenceSet({ ...(await referenceInput(2, 5)), name: "../bad" })).rejects.toMatchObject({ code: "validation_failed" });
+    await expect(createReferenceSet(input)).rejects.toMatchObject({
+      code: "validation_failed",
+      details: { unknownPrompts: ["not in the set"] },
+    });
+    await expect(createReferenceSet({ ...input, promptSet: "missing" })).rejects.toMatchObject({
+      code: "validation_failed",
+    });
+    await expect(createReferenceSet({ ...input, items: input.items.slice(0, 1) })).rejects.toMatchObject({
+      code: "validation_failed",
+    });
+    await expect(createReferenceSet({ ...(await referenceInput(2, 5)), name: "../bad" })).rejects.toMatchObject({
+      code: "validation_failed",
+    });
     expect(countRows(referenceSets) + countRows(referenceImages)).toBe(0);
     expect(storedFiles(dir)).toEqual([]);
   });
 
   it("a reference_metrics job that fails for good leaves its run scored", async () => {
-    const { run } = await createRun({ ...(await makeRunInput(dir, { prompts: PROMPTS, perPrompt: 3 })), promptSet: "shapes" });
+    const { run } = await createRun({
+      ...(await makeRunInput(dir, { prompts: PROMPTS, perPrompt: 3 })),
+      promptSet: "shapes",
+    });
     await work();
     await createReferenceSet(await referenceInput(3, 9));
     const job = claimJob("w")!;

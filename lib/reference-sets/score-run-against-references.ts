@@ -7,7 +7,15 @@
 import { and, eq, isNotNull } from "drizzle-orm";
 import type { ClipEvaluator } from "../clip/evaluator";
 import { getDb, type DbOrTx } from "../../db/client";
-import { images, referenceImages, referenceScores, runs, sampleScores, samples, type ReferenceSetRow } from "../../db/schema";
+import {
+  images,
+  referenceImages,
+  referenceScores,
+  runs,
+  sampleScores,
+  samples,
+  type ReferenceSetRow,
+} from "../../db/schema";
 import { getCachedEmbeddings, putEmbeddings, type NewEmbedding } from "../embeddings/embedding-cache";
 import { recordEvaluator } from "../embeddings/record-evaluator";
 import { config } from "../core/config";
@@ -20,7 +28,12 @@ import { asImageFormat } from "../storage/get-image-or-throw";
 import { applicableReferenceSets } from "./applicable-reference-sets";
 import { computeReferenceMetrics, type ReferenceMetrics } from "./reference-metrics";
 
-export type ScoreAgainstReferencesResult = { referenceSets: number; skipped: string[]; referenceImagesEmbedded: number; seconds: number };
+export type ScoreAgainstReferencesResult = {
+  referenceSets: number;
+  skipped: string[];
+  referenceImagesEmbedded: number;
+  seconds: number;
+};
 
 /**
  * Scores run `runId` against every applicable reference set with `evaluator`. A reference set
@@ -54,12 +67,18 @@ export async function scoreRunAgainstReferences(opts: {
     embedded += ref.embedded;
     const nGen = [...generated.values()].reduce((a, g) => a + g.length, 0);
     if (ref.count < 2 || nGen < 2) {
-      skipped.push(`${set.name} v${set.version}: ${ref.count < 2 ? `${ref.count} embeddable reference images` : `${nGen} embedded samples`} (at least 2 needed)`);
+      skipped.push(
+        `${set.name} v${set.version}: ${ref.count < 2 ? `${ref.count} embeddable reference images` : `${nGen} embedded samples`} (at least 2 needed)`,
+      );
       continue;
     }
     const perPrompt = set.promptSetId !== null;
     const groups: PromptSets[] = perPrompt
-      ? [...new Set([...generated.keys(), ...ref.byPrompt.keys()])].map((key) => ({ key, generated: generated.get(key) ?? [], reference: ref.byPrompt.get(key) ?? [] }))
+      ? [...new Set([...generated.keys(), ...ref.byPrompt.keys()])].map((key) => ({
+          key,
+          generated: generated.get(key) ?? [],
+          reference: ref.byPrompt.get(key) ?? [],
+        }))
       : [...generated.entries()].map(([key, g], i) => ({ key, generated: g, reference: i === 0 ? ref.all : [] }));
     const m = await computeReferenceMetrics({
       referenceSet: { id: set.id, name: set.name, version: set.version, perPrompt },
@@ -67,7 +86,9 @@ export async function scoreRunAgainstReferences(opts: {
       groups,
       threads: config().threads,
     });
-    log(`run ${run.id} vs reference ${set.name} v${set.version}: ${m.nGenerated} × ${m.nReference} in ${m.seconds.toFixed(2)} s (${m.backend})`);
+    log(
+      `run ${run.id} vs reference ${set.name} v${set.version}: ${m.nGenerated} × ${m.nReference} in ${m.seconds.toFixed(2)} s (${m.backend})`,
+    );
     results.push(m);
   }
   for (const s of skipped) log(`run ${run.id}: skipped reference ${s}`);
@@ -76,13 +97,23 @@ export async function scoreRunAgainstReferences(opts: {
   db.transaction(
     (tx) => {
       if (opts.lease) assertLease(tx, opts.lease);
-      tx.delete(referenceScores).where(and(eq(referenceScores.runId, run.id), eq(referenceScores.evaluatorId, ev.id))).run();
-      for (const m of results) tx.insert(referenceScores).values({ runId: run.id, referenceSetId: m.referenceSet.id, evaluatorId: ev.id, metrics: m }).run();
+      tx.delete(referenceScores)
+        .where(and(eq(referenceScores.runId, run.id), eq(referenceScores.evaluatorId, ev.id)))
+        .run();
+      for (const m of results)
+        tx.insert(referenceScores)
+          .values({ runId: run.id, referenceSetId: m.referenceSet.id, evaluatorId: ev.id, metrics: m })
+          .run();
       if (opts.lease) completeJob(opts.lease.jobId, opts.lease.workerId, tx);
     },
     { behavior: "immediate" },
   );
-  return { referenceSets: results.length, skipped, referenceImagesEmbedded: embedded, seconds: (performance.now() - started) / 1000 };
+  return {
+    referenceSets: results.length,
+    skipped,
+    referenceImagesEmbedded: embedded,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 /** The run's cached image embeddings by the evaluator, grouped by prompt row id (failed samples have none). */

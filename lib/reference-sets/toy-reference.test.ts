@@ -40,10 +40,25 @@ async function toyRun(variant: string, collapsed: boolean) {
       const png = await renderScenePng(collapsed ? scenes[0]! : scenes[k]!);
       const fileName = `${p}-${k}.png`;
       fs.writeFileSync(path.join(folder, fileName), png);
-      items.push({ fileName, prompt: caption, stagedPath: path.join(folder, fileName), sha256: createHash("sha256").update(png).digest("hex"), bytes: png.length, width: 64, height: 64, format: "png" as const });
+      items.push({
+        fileName,
+        prompt: caption,
+        stagedPath: path.join(folder, fileName),
+        sha256: createHash("sha256").update(png).digest("hex"),
+        bytes: png.length,
+        width: 64,
+        height: 64,
+        format: "png" as const,
+      });
     }
   }
-  const { run } = await createRun({ variant, createVariantIfMissing: { conditioningType: "text_sequence" }, promptSet: "toy-captions", guidanceScale: 3, items });
+  const { run } = await createRun({
+    variant,
+    createVariantIfMissing: { conditioningType: "text_sequence" },
+    promptSet: "toy-captions",
+    guidanceScale: 3,
+    items,
+  });
   return run.id;
 }
 

@@ -27,13 +27,26 @@ describe("createRun", () => {
   it("writes the variant, implicit prompt set, images, run, samples and job, and moves each file into the store once", async () => {
     const input = await makeRunInput(data.dir, { perPrompt: 2 });
     // The same picture twice in one upload is stored once.
-    input.items.push({ ...input.items[0]!, fileName: "copy.png", stagedPath: `${input.items[0]!.stagedPath}.copy`, seed: 99 });
+    input.items.push({
+      ...input.items[0]!,
+      fileName: "copy.png",
+      stagedPath: `${input.items[0]!.stagedPath}.copy`,
+      seed: 99,
+    });
     fs.copyFileSync(input.items[0]!.stagedPath, input.items[6]!.stagedPath);
 
     const { run, duplicate } = await createRun(input);
     expect(duplicate).toBe(false);
     expect(run.id).toMatch(/^run_[0-9a-z]{16}$/);
-    expect(run).toMatchObject({ status: "queued", progressDone: 0, progressTotal: 7, guidanceScale: 7.5, sampler: "ddim", steps: 50, source: "uploaded" });
+    expect(run).toMatchObject({
+      status: "queued",
+      progressDone: 0,
+      progressTotal: 7,
+      guidanceScale: 7.5,
+      sampler: "ddim",
+      steps: 50,
+      source: "uploaded",
+    });
 
     expect(count(variants)).toBe(1);
     const set = getDb().select().from(promptSets).get()!;
@@ -42,12 +55,16 @@ describe("createRun", () => {
     expect(count(prompts)).toBe(3);
     expect(count(images)).toBe(6);
     expect(count(samples)).toBe(7);
-    expect(getDb().select().from(jobs).all()).toMatchObject([{ kind: "score_run", runId: run.id, status: "queued", attempts: 0, maxAttempts: 3 }]);
+    expect(getDb().select().from(jobs).all()).toMatchObject([
+      { kind: "score_run", runId: run.id, status: "queued", attempts: 0, maxAttempts: 3 },
+    ]);
 
     expect(storedFiles(data.dir)).toHaveLength(6);
     for (const item of input.items) {
       expect(fs.readFileSync(pathFor(item.sha256, "png"))).toEqual(item.png);
-      expect(pathFor(item.sha256, "png")).toContain(`/images/${item.sha256.slice(0, 2)}/${item.sha256.slice(2, 4)}/${item.sha256}.png`);
+      expect(pathFor(item.sha256, "png")).toContain(
+        `/images/${item.sha256.slice(0, 2)}/${item.sha256.slice(2, 4)}/${item.sha256}.png`,
+      );
     }
     // Moved, not copied; the second copy of the same content stays for the staging owner to remove.
     expect(fs.existsSync(input.items[0]!.stagedPath)).toBe(false);
@@ -90,19 +107,37 @@ describe("createRun", () => {
   });
 
   it("refuses prompts that are not in the named prompt set with 422 listing them, leaving no rows or files", async () => {
-    createPromptSet({ name: "shapes", prompts: [{ id: "p1", prompt: "a red square" }, { id: "p2", prompt: "a blue triangle" }] });
-    const input = await makeRunInput(data.dir, { prompts: ["a red square", "a green circle on white", "a blue triangle"], perPrompt: 1 });
+    createPromptSet({
+      name: "shapes",
+      prompts: [
+        { id: "p1", prompt: "a red square" },
+        { id: "p2", prompt: "a blue triangle" },
+      ],
+    });
+    const input = await makeRunInput(data.dir, {
+      prompts: ["a red square", "a green circle on white", "a blue triangle"],
+      perPrompt: 1,
+    });
     input.items[2] = { ...input.items[2]!, prompt: undefined, promptId: "p9" };
     const e = await rejection(createRun({ ...input, promptSet: "shapes" }));
     expect(e.status).toBe(422);
     expect(e.code).toBe("validation_failed");
-    expect((e.details as { unknownPrompts: string[] }).unknownPrompts.sort()).toEqual(["a green circle on white", "p9"]);
+    expect((e.details as { unknownPrompts: string[] }).unknownPrompts.sort()).toEqual([
+      "a green circle on white",
+      "p9",
+    ]);
     expect(count(runs)).toBe(0);
     expect(storedFiles(data.dir)).toEqual([]);
   });
 
   it("resolves items by prompt text or promptId in a named set", async () => {
-    createPromptSet({ name: "shapes", prompts: [{ id: "p1", prompt: "a red square" }, { id: "p2", prompt: "a blue triangle" }] });
+    createPromptSet({
+      name: "shapes",
+      prompts: [
+        { id: "p1", prompt: "a red square" },
+        { id: "p2", prompt: "a blue triangle" },
+      ],
+    });
     const input = await makeRunInput(data.dir, { prompts: ["a red square", "a blue triangle"], perPrompt: 2 });
     input.items[1] = { ...input.items[1]!, prompt: undefined, promptId: "p2" };
     const { run } = await createRun({ ...input, promptSet: "shapes" });
@@ -120,19 +155,25 @@ describe("createRun", () => {
     expect(e.message).not.toContain("createVariantIfMissing");
     expect(e.details).toEqual({ variant: "nope" });
     createVariant({ name: "nope", conditioningType: "text_sequence" });
-    await expect(createRun({ ...input, createVariantIfMissing: undefined, variant: "nope" })).resolves.toMatchObject({ duplicate: false });
+    await expect(createRun({ ...input, createVariantIfMissing: undefined, variant: "nope" })).resolves.toMatchObject({
+      duplicate: false,
+    });
   });
 
   it("refuses bad input with 422 before touching anything", async () => {
     const input = await makeRunInput(data.dir, { perPrompt: 1 });
     await expect(createRun({ ...input, items: [] })).rejects.toMatchObject({ status: 422 });
-    await expect(createRun({ ...input, items: [{ ...input.items[0]!, sha256: "xyz" }] })).rejects.toMatchObject({ status: 422 });
+    await expect(createRun({ ...input, items: [{ ...input.items[0]!, sha256: "xyz" }] })).rejects.toMatchObject({
+      status: 422,
+    });
     await expect(createRun({ ...input, items: [input.items[0]!, input.items[0]!] })).rejects.toMatchObject({
       status: 422,
       details: { duplicateFiles: [input.items[0]!.fileName] },
     });
     // A staged file whose bytes do not match its announced hash.
-    const e = await rejection(createRun({ ...input, items: [input.items[0]!, { ...input.items[1]!, sha256: input.items[2]!.sha256 }] }));
+    const e = await rejection(
+      createRun({ ...input, items: [input.items[0]!, { ...input.items[1]!, sha256: input.items[2]!.sha256 }] }),
+    );
     expect(e.status).toBe(422);
     expect(count(runs)).toBe(0);
     expect(storedFiles(data.dir)).toEqual([]);
@@ -145,7 +186,9 @@ describe("createRun", () => {
     expect(before).toHaveLength(3);
 
     const second = await makeRunInput(data.dir, { perPrompt: 2, folder: "b" }); // 3 files already stored + 3 new
-    getDb().$client.exec("create trigger fail_samples before insert on samples begin select raise(abort, 'disk on fire'); end;");
+    getDb().$client.exec(
+      "create trigger fail_samples before insert on samples begin select raise(abort, 'disk on fire'); end;",
+    );
     await expect(createRun({ ...second, guidanceScale: 2 })).rejects.toThrow(/disk on fire/);
     getDb().$client.exec("drop trigger fail_samples");
 

@@ -9,7 +9,18 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Tx } from "../../db/client";
 import { newId } from "../../db/ids";
-import { conditioningTypeSchema, images, prompts, promptSets, runSourceSchema, runs, samples, variants, type PromptSetRow, type RunRow } from "../../db/schema";
+import {
+  conditioningTypeSchema,
+  images,
+  prompts,
+  promptSets,
+  runSourceSchema,
+  runs,
+  samples,
+  variants,
+  type PromptSetRow,
+  type RunRow,
+} from "../../db/schema";
 import { AppError, isAppError, validationError } from "../core/errors";
 import { enqueueJob } from "../jobs/enqueue-job";
 import { MAX_PROMPT_CHARS } from "../manifest/parse-manifest";
@@ -76,18 +87,28 @@ export async function createRun(input: CreateRunInput): Promise<CreateRunResult>
   const variant = db.select().from(variants).where(eq(variants.name, v.variant)).get();
   if (!variant) {
     if (!v.createVariantIfMissing) {
-      throw new AppError("validation_failed", `unknown variant "${v.variant}": send conditioningType (${conditioningTypeSchema.options.join(", ")}) to create it with this upload, or register it first with POST /api/v1/variants`, {
-        variant: v.variant,
-      });
+      throw new AppError(
+        "validation_failed",
+        `unknown variant "${v.variant}": send conditioningType (${conditioningTypeSchema.options.join(", ")}) to create it with this upload, or register it first with POST /api/v1/variants`,
+        {
+          variant: v.variant,
+        },
+      );
     }
     const check = createVariantInputSchema.safeParse({ ...v.createVariantIfMissing, name: v.variant });
     if (!check.success) throw validationError(check.error, "variant");
   }
 
   const seen = new Set<string>();
-  const duplicateFiles = [...new Set(v.items.filter((i) => seen.size === seen.add(i.fileName).size).map((i) => i.fileName))];
+  const duplicateFiles = [
+    ...new Set(v.items.filter((i) => seen.size === seen.add(i.fileName).size).map((i) => i.fileName)),
+  ];
   if (duplicateFiles.length > 0) {
-    throw new AppError("validation_failed", `${duplicateFiles.length} file name(s) appear more than once in the run: in a run each image is a sample of one prompt (to score one image against several prompts, use POST /api/v1/metrics or the CLI)`, { duplicateFiles: duplicateFiles.slice(0, 100) });
+    throw new AppError(
+      "validation_failed",
+      `${duplicateFiles.length} file name(s) appear more than once in the run: in a run each image is a sample of one prompt (to score one image against several prompts, use POST /api/v1/metrics or the CLI)`,
+      { duplicateFiles: duplicateFiles.slice(0, 100) },
+    );
   }
 
   const { set, items } = resolvePrompts(v);
@@ -149,30 +170,42 @@ function existingRun(run: RunRow): CreateRunResult {
     return { run: retryRun(run.id), duplicate: true, requeued: true };
   } catch (e) {
     // Another request re-queued it first.
-    if (isAppError(e) && e.code === "conflict") return { run: getDb().select().from(runs).where(eq(runs.id, run.id)).get()!, duplicate: true };
+    if (isAppError(e) && e.code === "conflict")
+      return { run: getDb().select().from(runs).where(eq(runs.id, run.id)).get()!, duplicate: true };
     throw e;
   }
 }
 
-function resolvePrompts(v: z.output<typeof createRunInputSchema>): { set: PromptSetRow | undefined; items: Resolved[] } {
+function resolvePrompts(v: z.output<typeof createRunInputSchema>): {
+  set: PromptSetRow | undefined;
+  items: Resolved[];
+} {
   if (!v.promptSet) {
     const needSet = v.items.filter((i) => i.prompt === undefined).map((i) => i.promptId!);
     if (needSet.length > 0) {
-      throw new AppError("validation_failed", "items name prompts by promptId, which needs a named prompt set", { unknownPrompts: [...new Set(needSet)].slice(0, 100) });
+      throw new AppError("validation_failed", "items name prompts by promptId, which needs a named prompt set", {
+        unknownPrompts: [...new Set(needSet)].slice(0, 100),
+      });
     }
     // Prompts with one identity are one prompt of the implicit set, spelled as first seen.
     const spelling = new Map<string, string>();
-    for (const i of v.items) if (!spelling.has(promptIdentity(i.prompt!))) spelling.set(promptIdentity(i.prompt!), i.prompt!);
+    for (const i of v.items)
+      if (!spelling.has(promptIdentity(i.prompt!))) spelling.set(promptIdentity(i.prompt!), i.prompt!);
     return { set: undefined, items: v.items.map((i) => ({ ...i, text: spelling.get(promptIdentity(i.prompt!))! })) };
   }
   let set: PromptSetRow;
   try {
     set = findPromptSetOrThrow(getDb(), v.promptSet, v.promptSetVersion);
   } catch (e) {
-    if (isAppError(e) && e.code === "not_found") throw new AppError("validation_failed", e.message, { promptSet: v.promptSet, version: v.promptSetVersion });
+    if (isAppError(e) && e.code === "not_found")
+      throw new AppError("validation_failed", e.message, { promptSet: v.promptSet, version: v.promptSetVersion });
     throw e;
   }
-  const rows = getDb().select({ id: prompts.id, key: prompts.promptKey, text: prompts.text }).from(prompts).where(eq(prompts.promptSetId, set.id)).all();
+  const rows = getDb()
+    .select({ id: prompts.id, key: prompts.promptKey, text: prompts.text })
+    .from(prompts)
+    .where(eq(prompts.promptSetId, set.id))
+    .all();
   const byKey = new Map(rows.map((r) => [r.key, r]));
   const byText = new Map(rows.map((r) => [promptIdentity(r.text), r]));
   const unknown = new Set<string>();
@@ -183,21 +216,30 @@ function resolvePrompts(v: z.output<typeof createRunInputSchema>): { set: Prompt
       unknown.add(i.promptId ?? i.prompt!);
       return { ...i, text: "" };
     }
-    if (i.promptId !== undefined && i.prompt !== undefined && promptIdentity(i.prompt) !== promptIdentity(row.text)) mismatched.push({ promptId: i.promptId, prompt: i.prompt });
+    if (i.promptId !== undefined && i.prompt !== undefined && promptIdentity(i.prompt) !== promptIdentity(row.text))
+      mismatched.push({ promptId: i.promptId, prompt: i.prompt });
     return { ...i, text: row.text, promptRowId: row.id };
   });
   if (unknown.size > 0) {
-    throw new AppError("validation_failed", `${unknown.size} prompt(s) are not in prompt set "${set.name}" version ${set.version}`, {
-      promptSet: set.name,
-      version: set.version,
-      unknownPrompts: [...unknown].slice(0, 1000),
-      unknownCount: unknown.size,
-    });
+    throw new AppError(
+      "validation_failed",
+      `${unknown.size} prompt(s) are not in prompt set "${set.name}" version ${set.version}`,
+      {
+        promptSet: set.name,
+        version: set.version,
+        unknownPrompts: [...unknown].slice(0, 1000),
+        unknownCount: unknown.size,
+      },
+    );
   }
   if (mismatched.length > 0) {
-    throw new AppError("validation_failed", `${mismatched.length} item(s) give a promptId whose text in "${set.name}" differs from their prompt`, {
-      mismatchedPrompts: mismatched.slice(0, 100),
-    });
+    throw new AppError(
+      "validation_failed",
+      `${mismatched.length} item(s) give a promptId whose text in "${set.name}" differs from their prompt`,
+      {
+        mismatchedPrompts: mismatched.slice(0, 100),
+      },
+    );
   }
   return { set, items };
 }
@@ -213,7 +255,9 @@ export function runFingerprint(f: {
   source: string;
   items: [string, number | null, string][];
 }): string {
-  const items = [...f.items].sort((a, b) => cmp(a[0], b[0]) || cmp(a[1] ?? -Infinity, b[1] ?? -Infinity) || cmp(a[2], b[2]));
+  const items = [...f.items].sort(
+    (a, b) => cmp(a[0], b[0]) || cmp(a[1] ?? -Infinity, b[1] ?? -Infinity) || cmp(a[2], b[2]),
+  );
   return createHash("sha256")
     .update(JSON.stringify({ v: 1, ...f, items }))
     .digest("hex");
@@ -246,7 +290,11 @@ function insertRun(
   if (!set) {
     const texts = items.map((i) => i.text);
     set = findContainingPromptSet(tx, texts) ?? ensureImplicitPromptSet(tx, texts, v.variant, v.apiKeyId);
-    const rows = tx.select({ id: prompts.id, text: prompts.text }).from(prompts).where(eq(prompts.promptSetId, set.id)).all();
+    const rows = tx
+      .select({ id: prompts.id, text: prompts.text })
+      .from(prompts)
+      .where(eq(prompts.promptSetId, set.id))
+      .all();
     const byText = new Map(rows.map((r) => [promptIdentity(r.text), r.id]));
     promptIdOf = (i) => byText.get(promptIdentity(i.text))!;
   } else if (!tx.select({ id: promptSets.id }).from(promptSets).where(eq(promptSets.id, set.id)).get()) {
@@ -255,9 +303,18 @@ function insertRun(
 
   const distinct = new Map<string, Resolved>();
   for (const i of items) if (!distinct.has(i.sha256)) distinct.set(i.sha256, i);
-  const imageRows = [...distinct.values()].map((i) => ({ sha256: i.sha256, bytes: i.bytes, format: i.format, width: i.width, height: i.height }));
+  const imageRows = [...distinct.values()].map((i) => ({
+    sha256: i.sha256,
+    bytes: i.bytes,
+    format: i.format,
+    width: i.width,
+    height: i.height,
+  }));
   for (let k = 0; k < imageRows.length; k += ROWS_PER_INSERT) {
-    tx.insert(images).values(imageRows.slice(k, k + ROWS_PER_INSERT)).onConflictDoNothing().run();
+    tx.insert(images)
+      .values(imageRows.slice(k, k + ROWS_PER_INSERT))
+      .onConflictDoNothing()
+      .run();
   }
 
   const run = tx
@@ -285,10 +342,22 @@ function insertRun(
     const promptId = promptIdOf(i);
     const sampleIndex = perPrompt.get(promptId) ?? 0;
     perPrompt.set(promptId, sampleIndex + 1);
-    return { runId: run.id, promptId, seed: i.seed ?? null, sampleIndex, imageSha256: i.sha256, width: i.width, height: i.height, fileName: i.fileName };
+    return {
+      runId: run.id,
+      promptId,
+      seed: i.seed ?? null,
+      sampleIndex,
+      imageSha256: i.sha256,
+      width: i.width,
+      height: i.height,
+      fileName: i.fileName,
+    };
   });
   // Insertion order is upload order; scoring and reports follow it.
-  for (let k = 0; k < sampleRows.length; k += ROWS_PER_INSERT) tx.insert(samples).values(sampleRows.slice(k, k + ROWS_PER_INSERT)).run();
+  for (let k = 0; k < sampleRows.length; k += ROWS_PER_INSERT)
+    tx.insert(samples)
+      .values(sampleRows.slice(k, k + ROWS_PER_INSERT))
+      .run();
 
   enqueueJob(tx, { kind: "score_run", runId: run.id });
   return run;
@@ -296,7 +365,11 @@ function insertRun(
 
 function isUniqueViolation(e: unknown, column: string): boolean {
   // drizzle may wrap the driver's error; the SqliteError is then the cause.
-  for (let err = e as { code?: string; message?: string; cause?: unknown } | undefined; err; err = err.cause as typeof err) {
+  for (
+    let err = e as { code?: string; message?: string; cause?: unknown } | undefined;
+    err;
+    err = err.cause as typeof err
+  ) {
     if (err.code === "SQLITE_CONSTRAINT_UNIQUE" && (err.message ?? "").includes(column)) return true;
   }
   return false;

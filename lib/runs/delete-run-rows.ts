@@ -5,17 +5,39 @@
 // commit (lib/storage/orphan-images.ts explains why files go last).
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client";
-import { generations, generationTasks, images, jobs, prompts, promptScores, promptSets, runScores, runs, sampleScores, samples } from "../../db/schema";
+import {
+  generations,
+  generationTasks,
+  images,
+  jobs,
+  prompts,
+  promptScores,
+  promptSets,
+  runScores,
+  runs,
+  sampleScores,
+  samples,
+} from "../../db/schema";
 import { settleGeneration } from "../generation/settle-generation";
 import { dropUnusedImageRows, type OrphanImage } from "../storage/orphan-images";
 
-export type DeletedRows = { runs: number; samples: number; generations: number; promptSets: number; images: OrphanImage[] };
+export type DeletedRows = {
+  runs: number;
+  samples: number;
+  generations: number;
+  promptSets: number;
+  images: OrphanImage[];
+};
 
 export function deleteRunRows(tx: DbOrTx, runIds: readonly string[], now = Date.now()): DeletedRows {
   const out: DeletedRows = { runs: 0, samples: 0, generations: 0, promptSets: 0, images: [] };
   if (runIds.length === 0) return out;
   const ids = [...runIds];
-  const gone = tx.select({ generationId: runs.generationId, promptSetId: runs.promptSetId }).from(runs).where(inArray(runs.id, ids)).all();
+  const gone = tx
+    .select({ generationId: runs.generationId, promptSetId: runs.promptSetId })
+    .from(runs)
+    .where(inArray(runs.id, ids))
+    .all();
   const candidates = tx
     .selectDistinct({ sha256: images.sha256, format: images.format })
     .from(samples)
@@ -43,11 +65,24 @@ export function deleteRunRows(tx: DbOrTx, runIds: readonly string[], now = Date.
     const set = tx.select({ isImplicit: promptSets.isImplicit }).from(promptSets).where(eq(promptSets.id, setId)).get();
     if (!set?.isImplicit) continue;
     const used =
-      tx.select({ one: sql`1` }).from(runs).where(eq(runs.promptSetId, setId)).limit(1).get() ??
-      tx.select({ one: sql`1` }).from(generations).where(eq(generations.promptSetId, setId)).limit(1).get();
+      tx
+        .select({ one: sql`1` })
+        .from(runs)
+        .where(eq(runs.promptSetId, setId))
+        .limit(1)
+        .get() ??
+      tx
+        .select({ one: sql`1` })
+        .from(generations)
+        .where(eq(generations.promptSetId, setId))
+        .limit(1)
+        .get();
     if (used) continue;
     tx.delete(prompts).where(eq(prompts.promptSetId, setId)).run();
-    out.promptSets += tx.delete(promptSets).where(and(eq(promptSets.id, setId), eq(promptSets.isImplicit, true))).run().changes;
+    out.promptSets += tx
+      .delete(promptSets)
+      .where(and(eq(promptSets.id, setId), eq(promptSets.isImplicit, true)))
+      .run().changes;
   }
   out.images = dropUnusedImageRows(tx, candidates);
   return out;

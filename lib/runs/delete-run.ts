@@ -10,20 +10,46 @@ import { AppError } from "../core/errors";
 import { removeOrphanFiles } from "../storage/orphan-images";
 import { deleteRunRows } from "./delete-run-rows";
 
-export type DeleteRunResult = { id: string; deleted: true; samples: number; imagesDeleted: number; filesDeleted: number };
+export type DeleteRunResult = {
+  id: string;
+  deleted: true;
+  samples: number;
+  imagesDeleted: number;
+  filesDeleted: number;
+};
 
 /** Throws 404 for an unknown run, 403 unless `actor` owns it or is an admin. */
 export function deleteRun(id: string, actor: Actor): DeleteRunResult {
   const { rows } = getDb().transaction(
     (tx) => {
-      const run = tx.select({ id: runs.id, apiKeyId: runs.apiKeyId, variantId: runs.variantId, guidanceScale: runs.guidanceScale }).from(runs).where(eq(runs.id, id)).get();
+      const run = tx
+        .select({ id: runs.id, apiKeyId: runs.apiKeyId, variantId: runs.variantId, guidanceScale: runs.guidanceScale })
+        .from(runs)
+        .where(eq(runs.id, id))
+        .get();
       if (!run) throw new AppError("not_found", `no run with id "${id}"`);
       authorizeMutation(actor, { kind: "run", id, ownerKeyId: run.apiKeyId }, "delete");
       const rows = deleteRunRows(tx, [id]);
-      recordAudit(tx, actor, { action: "run.delete", targetType: "run", targetId: id, details: { variantId: run.variantId, guidanceScale: run.guidanceScale, samples: rows.samples, images: rows.images.length } });
+      recordAudit(tx, actor, {
+        action: "run.delete",
+        targetType: "run",
+        targetId: id,
+        details: {
+          variantId: run.variantId,
+          guidanceScale: run.guidanceScale,
+          samples: rows.samples,
+          images: rows.images.length,
+        },
+      });
       return { rows };
     },
     { behavior: "immediate" },
   );
-  return { id, deleted: true, samples: rows.samples, imagesDeleted: rows.images.length, filesDeleted: removeOrphanFiles(rows.images) };
+  return {
+    id,
+    deleted: true,
+    samples: rows.samples,
+    imagesDeleted: rows.images.length,
+    filesDeleted: removeOrphanFiles(rows.images),
+  };
 }

@@ -11,7 +11,15 @@ import { deleteRunRows } from "./delete-run-rows";
 import { removeOrphanFiles } from "../storage/orphan-images";
 import { findVariantOrThrow } from "../variants/find-variant";
 
-export type DeleteVariantResult = { id: string; name: string; deleted: true; runs: number; samples: number; imagesDeleted: number; filesDeleted: number };
+export type DeleteVariantResult = {
+  id: string;
+  name: string;
+  deleted: true;
+  runs: number;
+  samples: number;
+  imagesDeleted: number;
+  filesDeleted: number;
+};
 
 /** Throws 404 for an unknown variant, 403 unless owner or admin, 409 when other keys' runs use it (non-admin). */
 export function deleteVariant(nameOrId: string, actor: Actor): DeleteVariantResult {
@@ -26,17 +34,31 @@ export function deleteVariant(nameOrId: string, actor: Actor): DeleteVariantResu
           .where(and(eq(runs.variantId, variant.id), or(isNull(runs.apiKeyId), ne(runs.apiKeyId, actor.id))))
           .all();
         if (others.length > 0) {
-          throw new AppError("conflict", `variant "${variant.name}" has ${others.length} run(s) made by other API keys; only an admin key may delete it with them`, {
-            reason: "runs_of_other_keys",
-            runs: others.slice(0, 100).map((r) => r.id),
-          });
+          throw new AppError(
+            "conflict",
+            `variant "${variant.name}" has ${others.length} run(s) made by other API keys; only an admin key may delete it with them`,
+            {
+              reason: "runs_of_other_keys",
+              runs: others.slice(0, 100).map((r) => r.id),
+            },
+          );
         }
       }
-      const runIds = tx.select({ id: runs.id }).from(runs).where(eq(runs.variantId, variant.id)).all().map((r) => r.id);
+      const runIds = tx
+        .select({ id: runs.id })
+        .from(runs)
+        .where(eq(runs.variantId, variant.id))
+        .all()
+        .map((r) => r.id);
       const rows = deleteRunRows(tx, runIds);
       tx.delete(generations).where(eq(generations.variantId, variant.id)).run();
       tx.delete(variants).where(eq(variants.id, variant.id)).run();
-      recordAudit(tx, actor, { action: "variant.delete", targetType: "variant", targetId: variant.id, details: { name: variant.name, runs: rows.runs, samples: rows.samples } });
+      recordAudit(tx, actor, {
+        action: "variant.delete",
+        targetType: "variant",
+        targetId: variant.id,
+        details: { name: variant.name, runs: rows.runs, samples: rows.samples },
+      });
       return { variant, rows };
     },
     { behavior: "immediate" },

@@ -3,7 +3,20 @@
 import { and, asc, eq, isNotNull } from "drizzle-orm";
 import { listRunReferenceMetrics, type RunReferenceMetrics } from "../reference-sets/list-run-reference-metrics";
 import { getDb } from "../../db/client";
-import { apiKeys, evaluators, promptScores, prompts, promptSets, runScores, runs, sampleScores, samples, variants, type RunRow, type RunScoreRow } from "../../db/schema";
+import {
+  apiKeys,
+  evaluators,
+  promptScores,
+  prompts,
+  promptSets,
+  runScores,
+  runs,
+  sampleScores,
+  samples,
+  variants,
+  type RunRow,
+  type RunScoreRow,
+} from "../../db/schema";
 import { evaluatorWarning } from "../clip/identity";
 import { AppError } from "../core/errors";
 import { metricLabels } from "../scoring/score-batch";
@@ -13,7 +26,20 @@ export type EvaluatorSummary = { id: string; name: string; variant: string; isFi
 
 export type RunView = Omit<
   RunRow,
-  "variantId" | "promptSetId" | "evaluatorId" | "fingerprint" | "progressDone" | "progressTotal" | "imagesEmbedded" | "imageCacheHits" | "generatedDone" | "generatedTotal" | "generationId" | "apiKeyId" | "hiddenAt" | "hiddenReason"
+  | "variantId"
+  | "promptSetId"
+  | "evaluatorId"
+  | "fingerprint"
+  | "progressDone"
+  | "progressTotal"
+  | "imagesEmbedded"
+  | "imageCacheHits"
+  | "generatedDone"
+  | "generatedTotal"
+  | "generationId"
+  | "apiKeyId"
+  | "hiddenAt"
+  | "hiddenReason"
 > & {
   /** The API key that created the run (null: demo or older data). */
   owner: { keyId: string; name: string } | null;
@@ -58,7 +84,12 @@ export type RunDetail = RunView & {
   errors: SampleError[];
 };
 
-export function evaluatorSummary(row: { id: string; name: string; variant: string; isFixture: boolean }): EvaluatorSummary {
+export function evaluatorSummary(row: {
+  id: string;
+  name: string;
+  variant: string;
+  isFixture: boolean;
+}): EvaluatorSummary {
   const base = { id: row.id, name: row.name, variant: row.variant, isFixture: row.isFixture };
   const warning = evaluatorWarning(row);
   return warning ? { ...base, warning } : base;
@@ -95,7 +126,12 @@ export function getRunOrThrow(id: string, opts: { evaluatorId?: string } = {}): 
     updatedAt: run.updatedAt,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
-    variant: { id: variant.id, name: variant.name, conditioningType: variant.conditioningType, hidden: variant.hiddenAt !== null },
+    variant: {
+      id: variant.id,
+      name: variant.name,
+      conditioningType: variant.conditioningType,
+      hidden: variant.hiddenAt !== null,
+    },
     owner: owner ? { keyId: owner.id, name: owner.name } : null,
     hidden: run.hiddenAt
       ? { at: run.hiddenAt, reason: run.hiddenReason, by: "run" }
@@ -104,14 +140,25 @@ export function getRunOrThrow(id: string, opts: { evaluatorId?: string } = {}): 
         : null,
     provenance: runProvenance(db, run),
     promptSet: { id: promptSet.id, name: promptSet.name, version: promptSet.version, isImplicit: promptSet.isImplicit },
-    progress: { done: run.progressDone, total: run.progressTotal, imagesEmbedded: run.imagesEmbedded, imageCacheHits: run.imageCacheHits },
+    progress: {
+      done: run.progressDone,
+      total: run.progressTotal,
+      imagesEmbedded: run.imagesEmbedded,
+      imageCacheHits: run.imageCacheHits,
+    },
     generation: run.generationId ? { id: run.generationId, done: run.generatedDone, total: run.generatedTotal } : null,
     evaluator: evaluator ? evaluatorSummary(evaluator) : null,
   };
   if (!evaluator) return { ...view, metrics: null, errors: [] };
 
   const errors = db
-    .select({ sampleId: samples.id, fileName: samples.fileName, promptId: prompts.promptKey, code: sampleScores.errorCode, message: sampleScores.errorMessage })
+    .select({
+      sampleId: samples.id,
+      fileName: samples.fileName,
+      promptId: prompts.promptKey,
+      code: sampleScores.errorCode,
+      message: sampleScores.errorMessage,
+    })
     .from(sampleScores)
     .innerJoin(samples, eq(samples.id, sampleScores.sampleId))
     .innerJoin(prompts, eq(prompts.id, samples.promptId))
@@ -148,5 +195,15 @@ export function getRunOrThrow(id: string, opts: { evaluatorId?: string } = {}): 
     .all();
 
   const { runId: _r, evaluatorId: _e, ...metrics } = runScore;
-  return { ...view, metrics: { evaluatorId: evaluator.id, labels: metricLabels(), run: metrics, prompts: promptRows, reference: listRunReferenceMetrics(id, evaluator.id) }, errors };
+  return {
+    ...view,
+    metrics: {
+      evaluatorId: evaluator.id,
+      labels: metricLabels(),
+      run: metrics,
+      prompts: promptRows,
+      reference: listRunReferenceMetrics(id, evaluator.id),
+    },
+    errors,
+  };
 }

@@ -8,7 +8,13 @@ import { recordAudit } from "../audit/record-audit";
 import { authorizeMutation, type Actor } from "../auth/authorize-mutation";
 import { AppError } from "../core/errors";
 
-export function guardRunMutation<T>(id: string, actor: Actor, verb: string, fn: () => T, details: Record<string, unknown> = {}): T {
+export function guardRunMutation<T>(
+  id: string,
+  actor: Actor,
+  verb: string,
+  fn: () => T,
+  details: Record<string, unknown> = {},
+): T {
   const run = getDb().select({ apiKeyId: runs.apiKeyId }).from(runs).where(eq(runs.id, id)).get();
   if (!run) throw new AppError("not_found", `no run with id "${id}"`);
   authorizeMutation(actor, { kind: "run", id, ownerKeyId: run.apiKeyId }, verb);

@@ -21,7 +21,14 @@ import { deleteRun } from "./delete-run";
 import { getRunOrThrow } from "./get-run-or-throw";
 import { scoreRun } from "./score-run";
 import { setRunHidden } from "./set-run-hidden";
-import { countRows, FIXTURE_MODEL, makeRunInput, removeDataDir, storedFiles, useTempDataDir } from "../../tools/test-support/runs";
+import {
+  countRows,
+  FIXTURE_MODEL,
+  makeRunInput,
+  removeDataDir,
+  storedFiles,
+  useTempDataDir,
+} from "../../tools/test-support/runs";
 
 let dir: string;
 let who: ReturnType<typeof createTestActors>;
@@ -41,7 +48,12 @@ function thrown(f: () => unknown): AppError {
   throw new Error("expected an AppError");
 }
 
-const auditActions = () => getDb().select().from(auditLog).all().map((a) => [a.action, a.apiKeyName, a.targetId]);
+const auditActions = () =>
+  getDb()
+    .select()
+    .from(auditLog)
+    .all()
+    .map((a) => [a.action, a.apiKeyName, a.targetId]);
 
 describe("authorizeMutation", () => {
   it("lets the owner and admins through and names the reason for everyone else", () => {
@@ -52,7 +64,9 @@ describe("authorizeMutation", () => {
     expect(e).toMatchObject({ status: 403, code: "forbidden", details: { reason: "not_owner", role: "submitter" } });
     expect(e.message).toContain('API key "bob" (role submitter) may not delete run run_x');
     // Demo and older rows have no owner: admins only.
-    expect(thrown(() => authorizeMutation(who.alice, { ...target, ownerKeyId: null }, "hide")).details).toMatchObject({ reason: "no_owner" });
+    expect(thrown(() => authorizeMutation(who.alice, { ...target, ownerKeyId: null }, "hide")).details).toMatchObject({
+      reason: "no_owner",
+    });
     expect(() => authorizeMutation(who.admin, { ...target, ownerKeyId: null }, "hide")).not.toThrow();
   });
 });
@@ -65,7 +79,11 @@ describe("deleteRun", () => {
     const b = await makeRunInput(dir, { seedBase: 2, variant: "other" });
     const shared = a.items[0]!;
     fs.writeFileSync(b.items[0]!.stagedPath, shared.png);
-    const { run: other } = await createRun({ ...b, items: [{ ...b.items[0]!, sha256: shared.sha256, bytes: shared.bytes }, ...b.items.slice(1)], apiKeyId: who.bob.id });
+    const { run: other } = await createRun({
+      ...b,
+      items: [{ ...b.items[0]!, sha256: shared.sha256, bytes: shared.bytes }, ...b.items.slice(1)],
+      apiKeyId: who.bob.id,
+    });
     expect(run.apiKeyId).toBe(who.alice.id);
     const filesBefore = storedFiles(dir).length;
 
@@ -74,9 +92,21 @@ describe("deleteRun", () => {
     expect(countRows(runs)).toBe(2);
 
     const r = deleteRun(run.id, who.alice);
-    expect(r).toMatchObject({ id: run.id, deleted: true, samples: a.items.length, imagesDeleted: a.items.length - 1, filesDeleted: a.items.length - 1 });
+    expect(r).toMatchObject({
+      id: run.id,
+      deleted: true,
+      samples: a.items.length,
+      imagesDeleted: a.items.length - 1,
+      filesDeleted: a.items.length - 1,
+    });
     const db = getDb();
-    expect(db.select().from(runs).all().map((x) => x.id)).toEqual([other.id]);
+    expect(
+      db
+        .select()
+        .from(runs)
+        .all()
+        .map((x) => x.id),
+    ).toEqual([other.id]);
     expect(db.select().from(samples).where(eq(samples.runId, run.id)).all()).toEqual([]);
     expect(db.select().from(jobs).where(eq(jobs.runId, run.id)).all()).toEqual([]);
     expect(storedFiles(dir).length).toBe(filesBefore - (a.items.length - 1));
@@ -92,7 +122,11 @@ describe("deleteRun", () => {
 describe("deleteVariant", () => {
   it("refuses a submitter whose variant holds other keys' runs (409), lets an admin delete it with every run", async () => {
     await createRun({ ...(await makeRunInput(dir, { seedBase: 1, variant: "shared" })), apiKeyId: who.alice.id });
-    await createRun({ ...(await makeRunInput(dir, { seedBase: 2, variant: "shared" })), guidanceScale: 3, apiKeyId: who.bob.id });
+    await createRun({
+      ...(await makeRunInput(dir, { seedBase: 2, variant: "shared" })),
+      guidanceScale: 3,
+      apiKeyId: who.bob.id,
+    });
     expect(getDb().select().from(variants).get()!.apiKeyId).toBe(who.alice.id);
 
     expect(thrown(() => deleteVariant("shared", who.bob))).toMatchObject({ status: 403 });
@@ -119,15 +153,29 @@ describe("updateVariant", () => {
   it("renames and edits description and links, refusing non-http links and taken names", async () => {
     await createRun({ ...(await makeRunInput(dir, { variant: "v1" })), apiKeyId: who.alice.id });
     await createRun({ ...(await makeRunInput(dir, { variant: "v2", seedBase: 5 })), apiKeyId: who.alice.id });
-    const v = updateVariant("v1", who.alice, { name: "v1-renamed", description: "new words", links: ["https://arxiv.org/abs/2204.06125"] });
-    expect(v).toMatchObject({ name: "v1-renamed", description: "new words", links: ["https://arxiv.org/abs/2204.06125"] });
-    expect(thrown(() => updateVariant("v1-renamed", who.alice, { links: ["javascript:alert(1)"] }))).toMatchObject({ status: 422 });
+    const v = updateVariant("v1", who.alice, {
+      name: "v1-renamed",
+      description: "new words",
+      links: ["https://arxiv.org/abs/2204.06125"],
+    });
+    expect(v).toMatchObject({
+      name: "v1-renamed",
+      description: "new words",
+      links: ["https://arxiv.org/abs/2204.06125"],
+    });
+    expect(thrown(() => updateVariant("v1-renamed", who.alice, { links: ["javascript:alert(1)"] }))).toMatchObject({
+      status: 422,
+    });
     expect(thrown(() => updateVariant("v1-renamed", who.alice, { name: "v2" }))).toMatchObject({ status: 409 });
     expect(thrown(() => updateVariant("v1-renamed", who.alice, {}))).toMatchObject({ status: 422 });
     expect(thrown(() => updateVariant("v1-renamed", who.bob, { description: "x" }))).toMatchObject({ status: 403 });
     expect(thrown(() => updateVariant("v1", who.alice, { description: "x" }))).toMatchObject({ status: 404 });
     const entry = getDb().select().from(auditLog).get()!;
-    expect(entry).toMatchObject({ action: "variant.update", apiKeyName: "alice", details: { before: { name: "v1", description: null }, after: { name: "v1-renamed", description: "new words" } } });
+    expect(entry).toMatchObject({
+      action: "variant.update",
+      apiKeyName: "alice",
+      details: { before: { name: "v1", description: null }, after: { name: "v1-renamed", description: "new words" } },
+    });
   });
 });
 
@@ -139,7 +187,9 @@ describe("listAudit", () => {
     expect(thrown(() => listAudit(who.alice))).toMatchObject({ status: 403, details: { reason: "admin_only" } });
     const first = listAudit(who.admin, { limit: 1 });
     expect(first.entries.map((e) => e.action)).toEqual(["run.unhide"]);
-    expect(listAudit(who.admin, { limit: 1, before: first.nextBefore! }).entries.map((e) => [e.action, e.details])).toEqual([["run.hide", { reason: "bad seed" }]]);
+    expect(
+      listAudit(who.admin, { limit: 1, before: first.nextBefore! }).entries.map((e) => [e.action, e.details]),
+    ).toEqual([["run.hide", { reason: "bad seed" }]]);
   });
 });
 
@@ -154,19 +204,35 @@ describe("hiding", () => {
     const prompts = ["a red square", "a green circle on white", "a blue triangle"];
     createPromptSet({ name: "shapes", prompts: prompts.map((prompt) => ({ prompt })) });
     const mk = async (variant: string, g: number, seedBase: number) =>
-      (await createRun({ ...(await makeRunInput(dir, { prompts, seedBase, variant })), promptSet: "shapes", guidanceScale: g, apiKeyId: who.alice.id })).run;
+      (
+        await createRun({
+          ...(await makeRunInput(dir, { prompts, seedBase, variant })),
+          promptSet: "shapes",
+          guidanceScale: g,
+          apiKeyId: who.alice.id,
+        })
+      ).run;
     const r1 = await mk("glide", 3, 1);
     const r2 = await mk("glide", 7, 2);
     const r3 = await mk("unclip", 7, 3);
     for (const r of [r1, r2, r3]) await scoreRun({ runId: r.id, evaluator: ev });
-    const boardRuns = () => getRankedBoard("shapes").runs.map((r) => r.runId).sort();
+    const boardRuns = () =>
+      getRankedBoard("shapes")
+        .runs.map((r) => r.runId)
+        .sort();
     expect(boardRuns()).toEqual([r1.id, r2.id, r3.id].sort());
 
     expect(thrown(() => setRunHidden(r2.id, who.alice, { hidden: true, reason: "  " }))).toMatchObject({ status: 422 });
     expect(thrown(() => setRunHidden(r2.id, who.bob, { hidden: true, reason: "x" }))).toMatchObject({ status: 403 });
-    expect(setRunHidden(r2.id, who.alice, { hidden: true, reason: "wrong guidance scale" })).toMatchObject({ hidden: true, hiddenReason: "wrong guidance scale" });
+    expect(setRunHidden(r2.id, who.alice, { hidden: true, reason: "wrong guidance scale" })).toMatchObject({
+      hidden: true,
+      hiddenReason: "wrong guidance scale",
+    });
     expect(boardRuns()).toEqual([r1.id, r3.id].sort());
-    expect(getRunOrThrow(r2.id)).toMatchObject({ status: "scored", hidden: { reason: "wrong guidance scale", by: "run" } });
+    expect(getRunOrThrow(r2.id)).toMatchObject({
+      status: "scored",
+      hidden: { reason: "wrong guidance scale", by: "run" },
+    });
 
     setVariantHidden("unclip", who.admin, { hidden: true, reason: "checkpoint was wrong" });
     expect(boardRuns()).toEqual([r1.id]);

@@ -3,10 +3,22 @@ import { and, asc, eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { prompts, sampleScores, samples } from "../../db/schema";
 
-export type RunSample = { sampleId: number; sampleIndex: number; seed: number | null; fileName: string; sha256: string; cosine: number | null; errorCode: string | null };
+export type RunSample = {
+  sampleId: number;
+  sampleIndex: number;
+  seed: number | null;
+  fileName: string;
+  sha256: string;
+  cosine: number | null;
+  errorCode: string | null;
+};
 export type PromptSamples = { promptId: string; prompt: string; samples: RunSample[] };
 
-export function listRunSamples(runId: string, evaluatorId: string | null, opts: { perPrompt?: number } = {}): PromptSamples[] {
+export function listRunSamples(
+  runId: string,
+  evaluatorId: string | null,
+  opts: { perPrompt?: number } = {},
+): PromptSamples[] {
   const perPrompt = opts.perPrompt ?? 16;
   const rows = getDb()
     .select({
@@ -30,7 +42,16 @@ export function listRunSamples(runId: string, evaluatorId: string | null, opts: 
   for (const r of rows) {
     let g = byPrompt.get(r.promptId);
     if (!g) byPrompt.set(r.promptId, (g = { promptId: r.promptId, prompt: r.prompt, samples: [] }));
-    if (g.samples.length < perPrompt) g.samples.push({ sampleId: r.sampleId, sampleIndex: r.sampleIndex, seed: r.seed, fileName: r.fileName, sha256: r.sha256, cosine: r.cosine, errorCode: r.errorCode });
+    if (g.samples.length < perPrompt)
+      g.samples.push({
+        sampleId: r.sampleId,
+        sampleIndex: r.sampleIndex,
+        seed: r.seed,
+        fileName: r.fileName,
+        sha256: r.sha256,
+        cosine: r.cosine,
+        errorCode: r.errorCode,
+      });
   }
   return [...byPrompt.values()];
 }

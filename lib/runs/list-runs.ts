@@ -32,7 +32,14 @@ export type RunListItem = {
   generated: { done: number; total: number } | null;
   error: string | null;
   evaluator: { id: string; isFixture: boolean; warning?: string } | null;
-  scores: { n: number; failed: number; clipScore: number | null; clipS: number | null; diversity: number | null; vendi: number | null } | null;
+  scores: {
+    n: number;
+    failed: number;
+    clipScore: number | null;
+    clipS: number | null;
+    diversity: number | null;
+    vendi: number | null;
+  } | null;
   isDemo: boolean;
   /** Why the run is hidden from rankings (null when it is not hidden). */
   hiddenReason: string | null;
@@ -40,7 +47,12 @@ export type RunListItem = {
   finishedAt: Date | null;
 };
 
-export function listRuns(input: ListRunsInput = {}): { runs: RunListItem[]; total: number; limit: number; offset: number } {
+export function listRuns(input: ListRunsInput = {}): {
+  runs: RunListItem[];
+  total: number;
+  limit: number;
+  offset: number;
+} {
   const parsed = listRunsInputSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error, "filters");
   const f = parsed.data;
@@ -59,7 +71,14 @@ export function listRuns(input: ListRunsInput = {}): { runs: RunListItem[]; tota
     .where(cond)
     .get()!.n;
   const rows = db
-    .select({ run: runs, variant: variants.name, promptSet: { name: promptSets.name, version: promptSets.version, isImplicit: promptSets.isImplicit }, score: runScores, isFixture: evaluators.isFixture, evaluatorName: evaluators.name })
+    .select({
+      run: runs,
+      variant: variants.name,
+      promptSet: { name: promptSets.name, version: promptSets.version, isImplicit: promptSets.isImplicit },
+      score: runScores,
+      isFixture: evaluators.isFixture,
+      evaluatorName: evaluators.name,
+    })
     .from(runs)
     .innerJoin(variants, eq(variants.id, runs.variantId))
     .innerJoin(promptSets, eq(promptSets.id, runs.promptSetId))
@@ -83,8 +102,19 @@ export function listRuns(input: ListRunsInput = {}): { runs: RunListItem[]; tota
       progress: { done: run.progressDone, total: run.progressTotal },
       generated: run.generationId ? { done: run.generatedDone, total: run.generatedTotal } : null,
       error: run.error,
-      evaluator: run.evaluatorId ? withWarning({ id: run.evaluatorId, isFixture: isFixture ?? false }, evaluatorName ?? "") : null,
-      scores: score ? { n: score.n, failed: score.failed, clipScore: score.clipScore, clipS: score.clipS, diversity: score.diversity, vendi: score.vendi } : null,
+      evaluator: run.evaluatorId
+        ? withWarning({ id: run.evaluatorId, isFixture: isFixture ?? false }, evaluatorName ?? "")
+        : null,
+      scores: score
+        ? {
+            n: score.n,
+            failed: score.failed,
+            clipScore: score.clipScore,
+            clipS: score.clipS,
+            diversity: score.diversity,
+            vendi: score.vendi,
+          }
+        : null,
       isDemo: run.isDemo,
       hiddenReason: run.hiddenAt ? (run.hiddenReason ?? "hidden") : null,
       createdAt: run.createdAt,
@@ -96,7 +126,10 @@ export function listRuns(input: ListRunsInput = {}): { runs: RunListItem[]; tota
   };
 }
 
-function withWarning(e: { id: string; isFixture: boolean }, name: string): { id: string; isFixture: boolean; warning?: string } {
+function withWarning(
+  e: { id: string; isFixture: boolean },
+  name: string,
+): { id: string; isFixture: boolean; warning?: string } {
   const warning = evaluatorWarning({ name, isFixture: e.isFixture });
   return warning ? { ...e, warning } : e;
 }

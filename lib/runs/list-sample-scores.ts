@@ -10,8 +10,14 @@ import { AppError, validationError } from "../core/errors";
 import { decimalNumber } from "../core/decimal-number";
 
 export const sampleScoresQuerySchema = z.object({
-  evaluator: z.string().max(200).optional().meta({ description: "Evaluator id; default: the one that last scored the run." }),
-  limit: decimalNumber((n) => n.int().min(1).max(5000)).default(500).meta({ description: "Samples per page (JSON); CSV holds every sample." }),
+  evaluator: z
+    .string()
+    .max(200)
+    .optional()
+    .meta({ description: "Evaluator id; default: the one that last scored the run." }),
+  limit: decimalNumber((n) => n.int().min(1).max(5000))
+    .default(500)
+    .meta({ description: "Samples per page (JSON); CSV holds every sample." }),
   offset: decimalNumber((n) => n.int().min(0)).default(0),
   format: z.enum(["json", "csv"]).default("json"),
 });
@@ -31,14 +37,25 @@ export type SampleScore = {
   error: string | null;
 };
 
-export type SampleScoresPage = { runId: string; evaluatorId: string | null; total: number; limit: number; offset: number; next: string | null; samples: SampleScore[] };
+export type SampleScoresPage = {
+  runId: string;
+  evaluatorId: string | null;
+  total: number;
+  limit: number;
+  offset: number;
+  next: string | null;
+  samples: SampleScore[];
+};
 
 /**
  * One page of the run's samples with their scores from `evaluator` (default: the evaluator
  * that last scored it; none yet → null scores). `limit: null` returns every sample.
  * Throws 404 for an unknown run, 422 for bad paging.
  */
-export function listSampleScores(runId: string, input: Omit<SampleScoresQuery, "format"> & { all?: boolean } = {}): SampleScoresPage {
+export function listSampleScores(
+  runId: string,
+  input: Omit<SampleScoresQuery, "format"> & { all?: boolean } = {},
+): SampleScoresPage {
   const parsed = sampleScoresQuerySchema.omit({ format: true }).safeParse(input);
   if (!parsed.success) throw validationError(parsed.error, "query");
   const q = parsed.data;
@@ -46,7 +63,11 @@ export function listSampleScores(runId: string, input: Omit<SampleScoresQuery, "
   const run = db.select({ id: runs.id, evaluatorId: runs.evaluatorId }).from(runs).where(eq(runs.id, runId)).get();
   if (!run) throw new AppError("not_found", `no run with id "${runId}"`);
   const evaluatorId = q.evaluator ?? run.evaluatorId ?? null;
-  const total = db.select({ n: sql<number>`count(*)` }).from(samples).where(eq(samples.runId, runId)).get()!.n;
+  const total = db
+    .select({ n: sql<number>`count(*)` })
+    .from(samples)
+    .where(eq(samples.runId, runId))
+    .get()!.n;
   const base = db
     .select({
       file: samples.fileName,
@@ -63,14 +84,26 @@ export function listSampleScores(runId: string, input: Omit<SampleScoresQuery, "
     .from(samples)
     .innerJoin(prompts, eq(prompts.id, samples.promptId))
     .leftJoin(sampleScores, and(eq(sampleScores.sampleId, samples.id), eq(sampleScores.evaluatorId, evaluatorId ?? "")))
-    .leftJoin(promptScores, and(eq(promptScores.runId, samples.runId), eq(promptScores.promptId, samples.promptId), eq(promptScores.evaluatorId, evaluatorId ?? "")))
+    .leftJoin(
+      promptScores,
+      and(
+        eq(promptScores.runId, samples.runId),
+        eq(promptScores.promptId, samples.promptId),
+        eq(promptScores.evaluatorId, evaluatorId ?? ""),
+      ),
+    )
     .where(eq(samples.runId, runId))
     .orderBy(asc(samples.id));
   const rows = input.all ? base.all() : base.limit(q.limit).offset(q.offset).all();
   const limit = input.all ? total : q.limit;
   const offset = input.all ? 0 : q.offset;
   const nextOffset = offset + rows.length;
-  const params = (o: number) => new URLSearchParams({ ...(q.evaluator ? { evaluator: q.evaluator } : {}), limit: String(limit), offset: String(o) }).toString();
+  const params = (o: number) =>
+    new URLSearchParams({
+      ...(q.evaluator ? { evaluator: q.evaluator } : {}),
+      limit: String(limit),
+      offset: String(o),
+    }).toString();
   return {
     runId,
     evaluatorId,

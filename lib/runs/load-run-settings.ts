@@ -12,19 +12,38 @@ export function loadRunSettings(runIds: readonly string[]): RunSettings[] {
   if (runIds.length === 0) return [];
   const db = getDb();
   const rows = db
-    .select({ id: runs.id, variantId: runs.variantId, promptSetId: runs.promptSetId, source: runs.source, sampler: runs.sampler, steps: runs.steps, g: generations })
+    .select({
+      id: runs.id,
+      variantId: runs.variantId,
+      promptSetId: runs.promptSetId,
+      source: runs.source,
+      sampler: runs.sampler,
+      steps: runs.steps,
+      g: generations,
+    })
     .from(runs)
     .leftJoin(generations, eq(generations.id, runs.generationId))
     .where(inArray(runs.id, [...runIds]))
     .all();
   const models = new Map<string, string>();
   for (const m of db
-    .select({ runId: generationTasks.runId, models: sql<string>`group_concat(distinct ${generationTasks.modelSha256})` })
+    .select({
+      runId: generationTasks.runId,
+      models: sql<string>`group_concat(distinct ${generationTasks.modelSha256})`,
+    })
     .from(generationTasks)
     .where(and(inArray(generationTasks.runId, [...runIds]), eq(generationTasks.status, "done")))
     .groupBy(generationTasks.runId)
     .all())
-    if (m.models) models.set(m.runId, m.models.split(",").sort().map((s) => s.slice(0, 12)).join("+"));
+    if (m.models)
+      models.set(
+        m.runId,
+        m.models
+          .split(",")
+          .sort()
+          .map((s) => s.slice(0, 12))
+          .join("+"),
+      );
   const byId = new Map(rows.map((r) => [r.id, r]));
   return runIds
     .map((id) => byId.get(id))

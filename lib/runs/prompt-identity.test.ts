@@ -59,7 +59,9 @@ describe("prompt identity", () => {
   });
 
   it("a prompt set refuses two prompts with one identity, and an upload matches set prompts by identity", async () => {
-    expect(() => createPromptSet({ name: "dup", prompts: [{ prompt: "a cat" }, { prompt: "A  cat" }] })).toThrow(expect.objectContaining({ status: 422 }));
+    expect(() => createPromptSet({ name: "dup", prompts: [{ prompt: "a cat" }, { prompt: "A  cat" }] })).toThrow(
+      expect.objectContaining({ status: 422 }),
+    );
     createPromptSet({ name: "shapes", prompts: [{ prompt: "a red square" }, { prompt: "a blue triangle" }] });
     const input = await makeRunInput(data.dir, { prompts: ["A Red Square", "a blue  triangle"], perPrompt: 2 });
     const { run } = await createRun({ ...input, promptSet: "shapes" });

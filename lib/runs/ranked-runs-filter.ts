@@ -12,12 +12,24 @@ export type RunSourceFilter = z.infer<typeof runSourceFilterSchema>;
 
 export function rankedRunsFilter(opts: { source?: RunSourceFilter; includeDemo?: boolean } = {}): SQL {
   const source =
-    opts.source === "demo" ? eq(runs.isDemo, true) : opts.source ? and(eq(runs.source, opts.source), eq(runs.isDemo, false)) : undefined;
-  return and(isNull(runs.hiddenAt), isNull(variants.hiddenAt), source, opts.includeDemo === false ? eq(runs.isDemo, false) : undefined)!;
+    opts.source === "demo"
+      ? eq(runs.isDemo, true)
+      : opts.source
+        ? and(eq(runs.source, opts.source), eq(runs.isDemo, false))
+        : undefined;
+  return and(
+    isNull(runs.hiddenAt),
+    isNull(variants.hiddenAt),
+    source,
+    opts.includeDemo === false ? eq(runs.isDemo, false) : undefined,
+  )!;
 }
 
 /** The same source rule for a run already loaded (pages filtering a run list). */
-export function matchesSourceFilter(run: { source: string; isDemo: boolean }, source: RunSourceFilter | undefined): boolean {
+export function matchesSourceFilter(
+  run: { source: string; isDemo: boolean },
+  source: RunSourceFilter | undefined,
+): boolean {
   if (!source) return true;
   return source === "demo" ? run.isDemo : !run.isDemo && run.source === source;
 }

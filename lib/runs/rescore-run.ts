@@ -22,31 +22,62 @@ export function rescoreRun(runId: string, evaluatorId: string, tx?: DbOrTx): Res
   if (!tx) return getDb().transaction((t) => rescoreRun(runId, evaluatorId, t), { behavior: "immediate" });
   const run = tx.select().from(runs).where(eq(runs.id, runId)).get();
   if (!run) throw new AppError("not_found", `no run with id "${runId}"`);
-  if (run.status === "failed") throw new AppError("conflict", `run ${runId} failed; retry it (POST /api/v1/runs/${runId}/retry) instead of re-scoring it`, { status: run.status });
-  if (run.status !== "scored") throw new AppError("conflict", `run ${runId} is ${run.status}; it is being scored by the installed evaluator already`, { status: run.status });
+  if (run.status === "failed")
+    throw new AppError(
+      "conflict",
+      `run ${runId} failed; retry it (POST /api/v1/runs/${runId}/retry) instead of re-scoring it`,
+      { status: run.status },
+    );
+  if (run.status !== "scored")
+    throw new AppError(
+      "conflict",
+      `run ${runId} is ${run.status}; it is being scored by the installed evaluator already`,
+      { status: run.status },
+    );
   if (run.isDemo && !scoresDemoRuns(tx, evaluatorId)) {
-    throw new AppError("conflict", `run ${runId} is a demo run (toy-world results), scored by the toy-world evaluator only; evaluator ${evaluatorId} is not it`, { status: run.status });
+    throw new AppError(
+      "conflict",
+      `run ${runId} is a demo run (toy-world results), scored by the toy-world evaluator only; evaluator ${evaluatorId} is not it`,
+      { status: run.status },
+    );
   }
   const has = tx
     .select({ runId: runScores.runId })
     .from(runScores)
     .where(and(eq(runScores.runId, runId), eq(runScores.evaluatorId, evaluatorId)))
     .get();
-  if (has) return { runId, queued: false, status: run.status, message: `run ${runId} already has scores from evaluator ${evaluatorId}` };
+  if (has)
+    return {
+      runId,
+      queued: false,
+      status: run.status,
+      message: `run ${runId} already has scores from evaluator ${evaluatorId}`,
+    };
   const active = tx
     .select({ id: jobs.id })
     .from(jobs)
     .where(and(eq(jobs.runId, runId), eq(jobs.kind, "score_run"), inArray(jobs.status, ["queued", "running"])))
     .get();
   // Progress counts this evaluator's scores from now on (a resumed re-score starts where it stopped).
-  tx.update(runs).set({ status: "queued", finishedAt: null, progressDone: scoredCount(runId, evaluatorId) }).where(eq(runs.id, runId)).run();
+  tx.update(runs)
+    .set({ status: "queued", finishedAt: null, progressDone: scoredCount(runId, evaluatorId) })
+    .where(eq(runs.id, runId))
+    .run();
   if (!active) enqueueJob(tx, { kind: "score_run", runId });
-  return { runId, queued: true, status: "queued", message: `run ${runId} queued for scoring by evaluator ${evaluatorId}` };
+  return {
+    runId,
+    queued: true,
+    status: "queued",
+    message: `run ${runId} queued for scoring by evaluator ${evaluatorId}`,
+  };
 }
 
 /** Whether `evaluatorId` may score demo runs: they are toy-world results, for the toy-world evaluator only. */
 function scoresDemoRuns(db: DbOrTx, evaluatorId: string): boolean {
-  return db.select({ name: evaluators.name }).from(evaluators).where(eq(evaluators.id, evaluatorId)).get()?.name === TOY_EVALUATOR_NAME;
+  return (
+    db.select({ name: evaluators.name }).from(evaluators).where(eq(evaluators.id, evaluatorId)).get()?.name ===
+    TOY_EVALUATOR_NAME
+  );
 }
 
 /** Scored runs without run-level scores from `evaluatorId` (demo runs only for the toy-world evaluator), optionally of one variant (by name). */
@@ -58,17 +89,31 @@ function lackingScores(db: DbOrTx, evaluatorId: string, variantName?: string) {
       .where(and(eq(runScores.runId, runs.id), eq(runScores.evaluatorId, evaluatorId))),
   );
   const demo = scoresDemoRuns(db, evaluatorId) ? undefined : eq(runs.isDemo, false);
-  return and(eq(runs.status, "scored"), lacking, demo, variantName !== undefined ? eq(variants.name, variantName) : undefined);
+  return and(
+    eq(runs.status, "scored"),
+    lacking,
+    demo,
+    variantName !== undefined ? eq(variants.name, variantName) : undefined,
+  );
 }
 
 function runsLackingScores(db: DbOrTx, evaluatorId: string, variantName?: string) {
-  return db.select({ id: runs.id }).from(runs).innerJoin(variants, eq(variants.id, runs.variantId)).where(lackingScores(db, evaluatorId, variantName));
+  return db
+    .select({ id: runs.id })
+    .from(runs)
+    .innerJoin(variants, eq(variants.id, runs.variantId))
+    .where(lackingScores(db, evaluatorId, variantName));
 }
 
 /** How many scored runs lack scores from `evaluatorId` (shown at start-up, by health and the banner); demo runs count only for the toy-world evaluator. */
 export function countRunsLackingScores(evaluatorId: string): number {
   const db = getDb();
-  return db.select({ n: sql<number>`count(*)` }).from(runs).innerJoin(variants, eq(variants.id, runs.variantId)).where(lackingScores(db, evaluatorId)).get()!.n;
+  return db
+    .select({ n: sql<number>`count(*)` })
+    .from(runs)
+    .innerJoin(variants, eq(variants.id, runs.variantId))
+    .where(lackingScores(db, evaluatorId))
+    .get()!.n;
 }
 
 /**
@@ -78,7 +123,10 @@ export function countRunsLackingScores(evaluatorId: string): number {
 export function rescoreRuns(evaluatorId: string, opts: { variant?: string } = {}): { queued: string[] } {
   return getDb().transaction(
     (tx) => {
-      if (opts.variant !== undefined && !tx.select({ id: variants.id }).from(variants).where(eq(variants.name, opts.variant)).get()) {
+      if (
+        opts.variant !== undefined &&
+        !tx.select({ id: variants.id }).from(variants).where(eq(variants.name, opts.variant)).get()
+      ) {
         throw new AppError("not_found", `no variant named "${opts.variant}"`);
       }
       const ids = runsLackingScores(tx, evaluatorId, opts.variant)

@@ -27,7 +27,10 @@ beforeAll(async () => {
   otherModel = fs.mkdtempSync(path.join(os.tmpdir(), "t2i-model-"));
   fs.cpSync(FIXTURE_MODEL, otherModel, { recursive: true });
   const cfgFile = path.join(otherModel, "config.json");
-  fs.writeFileSync(cfgFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(cfgFile, "utf8")), t2i_note: "second evaluator" }));
+  fs.writeFileSync(
+    cfgFile,
+    JSON.stringify({ ...JSON.parse(fs.readFileSync(cfgFile, "utf8")), t2i_note: "second evaluator" }),
+  );
   evB = await ClipEvaluator.load(otherModel, { threads: 1 });
   expect(evB.identity.id).not.toBe(evA.identity.id);
 });
@@ -57,12 +60,23 @@ describe("retryRun", () => {
     await startWorker({ ...quiet, evaluator: evA, workerId: "a" });
     // Pretend two samples failed to read and the run then failed.
     const ids = getDb().select({ id: samples.id }).from(samples).where(eq(samples.runId, run.id)).all().slice(0, 2);
-    for (const { id } of ids) getDb().update(sampleScores).set({ cosine: null, errorCode: "image_unreadable", errorMessage: "EIO" }).where(eq(sampleScores.sampleId, id)).run();
+    for (const { id } of ids)
+      getDb()
+        .update(sampleScores)
+        .set({ cosine: null, errorCode: "image_unreadable", errorMessage: "EIO" })
+        .where(eq(sampleScores.sampleId, id))
+        .run();
     getDb().update(runs).set({ status: "failed", error: "every sample failed" }).where(eq(runs.id, run.id)).run();
 
     const retried = retryRun(run.id);
     expect(retried).toMatchObject({ status: "queued", error: null, progressDone: 7 });
-    expect(getDb().select().from(jobs).where(and(eq(jobs.runId, run.id), eq(jobs.status, "queued"))).all()).toHaveLength(1);
+    expect(
+      getDb()
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.runId, run.id), eq(jobs.status, "queued")))
+        .all(),
+    ).toHaveLength(1);
     await startWorker({ ...quiet, evaluator: evA, workerId: "b" });
     const after = getRunOrThrow(run.id);
     expect(after).toMatchObject({ status: "scored", errors: [] });
@@ -72,7 +86,13 @@ describe("retryRun", () => {
   it("answers 404 for an unknown run and 409 for a run that did not fail", async () => {
     const { run } = await createRun(await makeRunInput(data.dir));
     expect(() => retryRun("run_nope")).toThrow(expect.objectContaining({ code: "not_found", status: 404 }));
-    expect(() => retryRun(run.id)).toThrow(expect.objectContaining({ code: "conflict", status: 409, message: expect.stringMatching(/is queued; only failed runs/) }));
+    expect(() => retryRun(run.id)).toThrow(
+      expect.objectContaining({
+        code: "conflict",
+        status: 409,
+        message: expect.stringMatching(/is queued; only failed runs/),
+      }),
+    );
   });
 
   it("re-queues a failed run on an identical re-upload instead of answering duplicate; a scored one stays a duplicate", async () => {
@@ -92,13 +112,20 @@ describe("retryRun", () => {
 describe("rescoreRun / rescoreRuns", () => {
   it("scores runs with a newly installed evaluator, keeping the old scores, and counts what still lacks them", async () => {
     const a = (await createRun(await makeRunInput(data.dir, { folder: "a", variant: "v1" }))).run;
-    const b = (await createRun({ ...(await makeRunInput(data.dir, { folder: "b", seedBase: 1, variant: "v2" })), guidanceScale: 2 })).run;
+    const b = (
+      await createRun({
+        ...(await makeRunInput(data.dir, { folder: "b", seedBase: 1, variant: "v2" })),
+        guidanceScale: 2,
+      })
+    ).run;
     await startWorker({ ...quiet, evaluator: evA, workerId: "a" });
     expect(countRunsLackingScores(evA.identity.id)).toBe(0);
     expect(countRunsLackingScores(evB.identity.id)).toBe(2);
     // The service (T2I_MODEL_DIR = the fixture, evaluator A) has nothing to offer yet.
     expect(await rescoreHint()).toEqual({ evaluator: evA.identity.id, runsLackingScores: 0, command: null });
-    expect(rescoreHintLine({ evaluator: evB.identity.id, runsLackingScores: 2, command: "npm run runs -- rescore --all" })).toBe(
+    expect(
+      rescoreHintLine({ evaluator: evB.identity.id, runsLackingScores: 2, command: "npm run runs -- rescore --all" }),
+    ).toBe(
       `2 scored runs lack scores from the installed evaluator ${evB.identity.id}; re-score with: npm run runs -- rescore --all`,
     );
 
@@ -107,21 +134,32 @@ describe("rescoreRun / rescoreRuns", () => {
     expect(runRow(a.id)).toMatchObject({ status: "queued", progressDone: 0 });
     expect(() => rescoreRun(a.id, evB.identity.id)).toThrow(expect.objectContaining({ code: "conflict" }));
     expect(rescoreRuns(evB.identity.id, { variant: "v2" })).toEqual({ queued: [b.id] });
-    expect(() => rescoreRuns(evB.identity.id, { variant: "nope" })).toThrow(expect.objectContaining({ code: "not_found" }));
+    expect(() => rescoreRuns(evB.identity.id, { variant: "nope" })).toThrow(
+      expect.objectContaining({ code: "not_found" }),
+    );
 
     const lines: string[] = [];
     await startWorker({ ...quiet, evaluator: evB, workerId: "b", log: (l) => lines.push(l) });
     expect(lines.some((l) => /9\/9 samples scored/.test(l))).toBe(true);
     for (const id of [a.id, b.id]) {
       expect(runRow(id)).toMatchObject({ status: "scored", evaluatorId: evB.identity.id, progressDone: 9 });
-      const evs = getDb().select({ e: runScores.evaluatorId }).from(runScores).where(eq(runScores.runId, id)).all().map((r) => r.e).sort();
+      const evs = getDb()
+        .select({ e: runScores.evaluatorId })
+        .from(runScores)
+        .where(eq(runScores.runId, id))
+        .all()
+        .map((r) => r.e)
+        .sort();
       expect(evs).toEqual([evA.identity.id, evB.identity.id].sort());
       // The old evaluator's scores are still readable.
       expect(getRunOrThrow(id, { evaluatorId: evA.identity.id }).metrics?.evaluatorId).toBe(evA.identity.id);
     }
     expect(countRows(sampleScores)).toBe(36);
     expect(countRunsLackingScores(evB.identity.id)).toBe(0);
-    expect(rescoreRun(a.id, evB.identity.id)).toMatchObject({ queued: false, message: expect.stringMatching(/already has scores/) });
+    expect(rescoreRun(a.id, evB.identity.id)).toMatchObject({
+      queued: false,
+      message: expect.stringMatching(/already has scores/),
+    });
     expect(rescoreRuns(evB.identity.id)).toEqual({ queued: [] });
   });
 
@@ -138,7 +176,9 @@ describe("rescoreRun / rescoreRuns", () => {
     getDb().update(runs).set({ status: "scored" }).where(eq(runs.id, demo.id)).run();
     expect(countRunsLackingScores(evB.identity.id)).toBe(0);
     expect(rescoreRuns(evB.identity.id)).toEqual({ queued: [] });
-    expect(() => rescoreRun(demo.id, evB.identity.id)).toThrow(expect.objectContaining({ code: "conflict", message: expect.stringMatching(/demo run/) }));
+    expect(() => rescoreRun(demo.id, evB.identity.id)).toThrow(
+      expect.objectContaining({ code: "conflict", message: expect.stringMatching(/demo run/) }),
+    );
   });
 
   it("resumes an interrupted re-score without redoing the samples it already scored", async () => {
@@ -147,7 +187,14 @@ describe("rescoreRun / rescoreRuns", () => {
     rescoreRun(run.id, evB.identity.id);
     // The first worker under B commits one chunk of 8 and stops (as if preempted).
     const stop = new AbortController();
-    const first = startWorker({ ...quiet, evaluator: evB, workerId: "b1", chunkSize: 8, signal: stop.signal, log: (l) => /samples scored/.test(l) && stop.abort() });
+    const first = startWorker({
+      ...quiet,
+      evaluator: evB,
+      workerId: "b1",
+      chunkSize: 8,
+      signal: stop.signal,
+      log: (l) => /samples scored/.test(l) && stop.abort(),
+    });
     await first;
     expect(runRow(run.id)).toMatchObject({ status: "queued", progressDone: 8 });
     const lines: string[] = [];
@@ -159,8 +206,12 @@ describe("rescoreRun / rescoreRuns", () => {
   it("refuses unknown (404), failed and in-progress (409) runs", async () => {
     const { run } = await createRun(await makeRunInput(data.dir));
     expect(() => rescoreRun("run_nope", evB.identity.id)).toThrow(expect.objectContaining({ status: 404 }));
-    expect(() => rescoreRun(run.id, evB.identity.id)).toThrow(expect.objectContaining({ status: 409, message: expect.stringMatching(/is queued/) }));
+    expect(() => rescoreRun(run.id, evB.identity.id)).toThrow(
+      expect.objectContaining({ status: 409, message: expect.stringMatching(/is queued/) }),
+    );
     failRunJob(run.id);
-    expect(() => rescoreRun(run.id, evB.identity.id)).toThrow(expect.objectContaining({ status: 409, message: expect.stringMatching(/retry it/) }));
+    expect(() => rescoreRun(run.id, evB.identity.id)).toThrow(
+      expect.objectContaining({ status: 409, message: expect.stringMatching(/retry it/) }),
+    );
   });
 });

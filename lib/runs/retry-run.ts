@@ -19,13 +19,19 @@ export function retryRun(runId: string, tx?: DbOrTx): RunRow {
   const run = tx.select().from(runs).where(eq(runs.id, runId)).get();
   if (!run) throw new AppError("not_found", `no run with id "${runId}"`);
   if (run.status !== "failed") {
-    throw new AppError("conflict", `run ${runId} is ${run.status}; only failed runs can be retried`, { status: run.status });
+    throw new AppError("conflict", `run ${runId} is ${run.status}; only failed runs can be retried`, {
+      status: run.status,
+    });
   }
   if (run.source === "generated" && run.generatedDone < run.generatedTotal) {
-    throw new AppError("conflict", `run ${runId} failed while its samples were generated (${run.generatedDone} of ${run.generatedTotal} made); request a new generation instead`, {
-      generated: run.generatedDone,
-      asked: run.generatedTotal,
-    });
+    throw new AppError(
+      "conflict",
+      `run ${runId} failed while its samples were generated (${run.generatedDone} of ${run.generatedTotal} made); request a new generation instead`,
+      {
+        generated: run.generatedDone,
+        asked: run.generatedTotal,
+      },
+    );
   }
   const active = tx
     .select({ id: jobs.id })
@@ -35,12 +41,23 @@ export function retryRun(runId: string, tx?: DbOrTx): RunRow {
   if (run.evaluatorId) {
     const runSamples = tx.select({ id: samples.id }).from(samples).where(eq(samples.runId, runId));
     tx.delete(sampleScores)
-      .where(and(inArray(sampleScores.sampleId, runSamples), eq(sampleScores.evaluatorId, run.evaluatorId), isNotNull(sampleScores.errorCode)))
+      .where(
+        and(
+          inArray(sampleScores.sampleId, runSamples),
+          eq(sampleScores.evaluatorId, run.evaluatorId),
+          isNotNull(sampleScores.errorCode),
+        ),
+      )
       .run();
   }
   const row = tx
     .update(runs)
-    .set({ status: "queued", error: null, finishedAt: null, progressDone: run.evaluatorId ? scoredCount(runId, run.evaluatorId) : sql`0` })
+    .set({
+      status: "queued",
+      error: null,
+      finishedAt: null,
+      progressDone: run.evaluatorId ? scoredCount(runId, run.evaluatorId) : sql`0`,
+    })
     .where(eq(runs.id, runId))
     .returning()
     .get();

@@ -31,7 +31,13 @@ export function runProvenance(db: DbOrTx, run: { id: string; generationId: strin
   const g = db.select().from(generations).where(eq(generations.id, run.generationId)).get();
   if (!g) return null;
   const rows = db
-    .select({ engine: generationTasks.engine, modelName: generationTasks.modelName, modelSha256: generationTasks.modelSha256, worker: workerTokens.name, tasks: sql<number>`count(*)` })
+    .select({
+      engine: generationTasks.engine,
+      modelName: generationTasks.modelName,
+      modelSha256: generationTasks.modelSha256,
+      worker: workerTokens.name,
+      tasks: sql<number>`count(*)`,
+    })
     .from(generationTasks)
     .leftJoin(workerTokens, eq(workerTokens.id, generationTasks.completedBy))
     .where(sql`${generationTasks.runId} = ${run.id} and ${generationTasks.status} = 'done'`)

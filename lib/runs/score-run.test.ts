@@ -17,13 +17,21 @@ const data = dataDirPerTest();
 
 async function scoreQueued(opts: { chunkSize?: number } = {}) {
   const job = claimJob("test-worker")!;
-  const result = await scoreRun({ runId: job.runId, evaluator: fixture.ev, lease: { jobId: job.id, workerId: "test-worker", leaseMs: 60_000 }, ...opts });
+  const result = await scoreRun({
+    runId: job.runId,
+    evaluator: fixture.ev,
+    lease: { jobId: job.id, workerId: "test-worker", leaseMs: 60_000 },
+    ...opts,
+  });
   return { job, result };
 }
 
 describe("scoreRun", () => {
   it("stores the same per-sample, per-prompt and run scores as scoreBatch on the same images", async () => {
-    const input = await makeRunInput(data.dir, { prompts: ["a red square", "a green circle on white", "a blue triangle", "a yellow star"], perPrompt: 3 });
+    const input = await makeRunInput(data.dir, {
+      prompts: ["a red square", "a green circle on white", "a blue triangle", "a yellow star"],
+      perPrompt: 3,
+    });
     // One prompt with a single image: its diversity is undefined, with a reason.
     input.items = input.items.filter((i) => !(i.prompt === "a yellow star" && i.seed! > 0));
     const report = await scoreBatch(
@@ -32,11 +40,26 @@ describe("scoreRun", () => {
     );
     const { run } = await createRun(input);
     const { job, result } = await scoreQueued({ chunkSize: 4 });
-    expect(result).toMatchObject({ status: "scored", samples: 10, failed: 0, imagesEmbedded: 10, imageCacheHits: 0, textsEmbedded: 4 });
+    expect(result).toMatchObject({
+      status: "scored",
+      samples: 10,
+      failed: 0,
+      imagesEmbedded: 10,
+      imageCacheHits: 0,
+      textsEmbedded: 4,
+    });
 
     const detail = getRunOrThrow(run.id);
-    expect(detail).toMatchObject({ status: "scored", progress: { done: 10, total: 10, imagesEmbedded: 10, imageCacheHits: 0 }, errors: [] });
-    expect(detail.evaluator).toMatchObject({ id: fixture.ev.identity.id, isFixture: true, warning: expect.stringContaining("random weights") });
+    expect(detail).toMatchObject({
+      status: "scored",
+      progress: { done: 10, total: 10, imagesEmbedded: 10, imageCacheHits: 0 },
+      errors: [],
+    });
+    expect(detail.evaluator).toMatchObject({
+      id: fixture.ev.identity.id,
+      isFixture: true,
+      warning: expect.stringContaining("random weights"),
+    });
     expect(getDb().select().from(jobs).where(eq(jobs.id, job.id)).get()).toMatchObject({ status: "done" });
 
     const cos = getDb()
@@ -59,7 +82,13 @@ describe("scoreRun", () => {
       expect(p.diversityReason ?? undefined).toBe(g.diversityReason);
     }
     const s = report.summary;
-    expect(m.run).toMatchObject({ n: s.n, failed: s.failed, groups: s.groups, diversityGroups: s.diversityGroups, truncatedPrompts: s.truncated });
+    expect(m.run).toMatchObject({
+      n: s.n,
+      failed: s.failed,
+      groups: s.groups,
+      diversityGroups: s.diversityGroups,
+      truncatedPrompts: s.truncated,
+    });
     for (const k of ["clipScore", "clipS", "diversity", "vendi"] as const) {
       expect(m.run[k]).toBeCloseTo(s[k]!, 6);
       expect(m.run.ci[k]!.low).toBeCloseTo(s.ci[k]!.low, 6);
@@ -94,9 +123,15 @@ describe("scoreRun", () => {
     await scoreQueued();
     const detail = getRunOrThrow(run.id);
     expect(detail.status).toBe("scored");
-    expect(detail.errors).toEqual([expect.objectContaining({ fileName: input.items[1]!.fileName, code: "image_unreadable" })]);
+    expect(detail.errors).toEqual([
+      expect.objectContaining({ fileName: input.items[1]!.fileName, code: "image_unreadable" }),
+    ]);
     expect(detail.metrics!.run).toMatchObject({ n: 6, failed: 1 });
-    expect(detail.metrics!.prompts.find((p) => p.prompt === input.items[1]!.prompt)).toMatchObject({ n: 2, failed: 1, diversity: null });
+    expect(detail.metrics!.prompts.find((p) => p.prompt === input.items[1]!.prompt)).toMatchObject({
+      n: 2,
+      failed: 1,
+      diversity: null,
+    });
 
     const bad = await makeRunInput(data.dir, { perPrompt: 1, seedBase: 7 });
     const { run: run2 } = await createRun(bad);
@@ -114,9 +149,18 @@ describe("scoreRun", () => {
     const { run } = await createRun(await makeRunInput(data.dir));
     await scoreQueued();
     const snapshot = () => ({
-      samples: getDb().select().from(sampleScores).all().map(({ createdAt: _c, ...r }) => r),
+      samples: getDb()
+        .select()
+        .from(sampleScores)
+        .all()
+        .map(({ createdAt: _c, ...r }) => r),
       prompts: getDb().select().from(promptScores).all(),
-      run: getDb().select().from(runScores).where(and(eq(runScores.runId, run.id))).all().map(({ computedAt: _c, ...r }) => r),
+      run: getDb()
+        .select()
+        .from(runScores)
+        .where(and(eq(runScores.runId, run.id)))
+        .all()
+        .map(({ computedAt: _c, ...r }) => r),
     });
     const before = snapshot();
     await scoreRun({ runId: run.id, evaluator: fixture.ev });
@@ -129,7 +173,9 @@ describe("scoreRun", () => {
     const job = claimJob("a", 1)!;
     await new Promise((r) => setTimeout(r, 5));
     claimJob("b", 60_000);
-    await expect(scoreRun({ runId: job.runId, evaluator: fixture.ev, lease: { jobId: job.id, workerId: "a", leaseMs: 60_000 } })).rejects.toThrow(/no longer holds the lease/);
+    await expect(
+      scoreRun({ runId: job.runId, evaluator: fixture.ev, lease: { jobId: job.id, workerId: "a", leaseMs: 60_000 } }),
+    ).rejects.toThrow(/no longer holds the lease/);
     expect(countRows(sampleScores)).toBe(0);
   });
 });

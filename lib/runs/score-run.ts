@@ -13,9 +13,24 @@
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { ClipEvaluator, ImageEmbedding } from "../clip/evaluator";
 import { getDb, type DbOrTx } from "../../db/client";
-import { images, promptScores, prompts, runScores, runs, sampleScores, samples, type MetricVersions, type NewSampleScoreRow } from "../../db/schema";
+import {
+  images,
+  promptScores,
+  prompts,
+  runScores,
+  runs,
+  sampleScores,
+  samples,
+  type MetricVersions,
+  type NewSampleScoreRow,
+} from "../../db/schema";
 import { textKey } from "../core/prompt-identity";
-import { getCachedEmbeddings, putEmbeddings, type CachedEmbedding, type NewEmbedding } from "../embeddings/embedding-cache";
+import {
+  getCachedEmbeddings,
+  putEmbeddings,
+  type CachedEmbedding,
+  type NewEmbedding,
+} from "../embeddings/embedding-cache";
 import { decodeVector } from "../embeddings/vector-codec";
 import { recordEvaluator } from "../embeddings/record-evaluator";
 import { config } from "../core/config";
@@ -77,15 +92,34 @@ export async function scoreRun(opts: ScoreRunOptions): Promise<ScoreRunResult> {
     const run = tx.select({ id: runs.id }).from(runs).where(eq(runs.id, runId)).get();
     if (!run) throw new AppError("not_found", `run ${runId} does not exist`);
     recordEvaluator(tx, ev);
-    const n = tx.select({ n: sql<number>`count(*)` }).from(samples).where(eq(samples.runId, runId)).get()!.n;
+    const n = tx
+      .select({ n: sql<number>`count(*)` })
+      .from(samples)
+      .where(eq(samples.runId, runId))
+      .get()!.n;
     tx.update(runs)
-      .set({ status: "scoring", evaluatorId: ev.id, error: null, startedAt: sql`coalesce(${runs.startedAt}, ${Date.now()})`, progressTotal: n, progressDone: scoredCount(runId, ev.id) })
+      .set({
+        status: "scoring",
+        evaluatorId: ev.id,
+        error: null,
+        startedAt: sql`coalesce(${runs.startedAt}, ${Date.now()})`,
+        progressTotal: n,
+        progressDone: scoredCount(runId, ev.id),
+      })
       .where(eq(runs.id, runId))
       .run();
     return n;
   });
 
-  const stats: ScoreRunResult = { status: "scored", samples: total, failed: 0, imagesEmbedded: 0, imageCacheHits: 0, textsEmbedded: 0, textCacheHits: 0 };
+  const stats: ScoreRunResult = {
+    status: "scored",
+    samples: total,
+    failed: 0,
+    imagesEmbedded: 0,
+    imageCacheHits: 0,
+    textsEmbedded: 0,
+    textCacheHits: 0,
+  };
   const texts = new Map<string, CachedEmbedding>();
   let after = 0;
   for (;;) {
@@ -106,7 +140,12 @@ export async function scoreRun(opts: ScoreRunOptions): Promise<ScoreRunResult> {
       const base = { sampleId: s.sampleId, evaluatorId: ev.id, metricVersion: SAMPLE_SCORE_VERSION };
       if (img.error) return { ...base, cosine: null, errorCode: img.error.code, errorMessage: img.error.message };
       try {
-        return { ...base, cosine: cosine(img.embedding, texts.get(s.text)!.vector), errorCode: null, errorMessage: null };
+        return {
+          ...base,
+          cosine: cosine(img.embedding, texts.get(s.text)!.vector),
+          errorCode: null,
+          errorMessage: null,
+        };
       } catch (e) {
         if (!(e instanceof MetricInputError)) throw e;
         return { ...base, cosine: null, errorCode: "invalid_embedding", errorMessage: e.message };
@@ -117,7 +156,11 @@ export async function scoreRun(opts: ScoreRunOptions): Promise<ScoreRunResult> {
     // that lost its lease is refused by the lease check inside the transaction.
     const done = fenced((tx) => {
       putEmbeddings(tx, ev.id, [...imageRows.fresh, ...textRows.fresh]);
-      for (let k = 0; k < scores.length; k += 500) tx.insert(sampleScores).values(scores.slice(k, k + 500)).onConflictDoNothing().run();
+      for (let k = 0; k < scores.length; k += 500)
+        tx.insert(sampleScores)
+          .values(scores.slice(k, k + 500))
+          .onConflictDoNothing()
+          .run();
       const progress = scoredCount(runId, ev.id);
       tx.update(runs)
         .set({
@@ -129,7 +172,9 @@ export async function scoreRun(opts: ScoreRunOptions): Promise<ScoreRunResult> {
         .run();
       return tx.select({ n: runs.progressDone }).from(runs).where(eq(runs.id, runId)).get()!.n;
     });
-    log(`run ${runId}: ${done}/${total} samples scored (images: ${imageRows.computed} embedded, ${imageRows.hits} from cache)`);
+    log(
+      `run ${runId}: ${done}/${total} samples scored (images: ${imageRows.computed} embedded, ${imageRows.hits} from cache)`,
+    );
   }
 
   opts.signal?.throwIfAborted();
@@ -164,7 +209,10 @@ async function embedChunkImages(db: DbOrTx, evaluator: ClipEvaluator, chunk: Pen
   const shas = [...formatOf.keys()];
   const cached = getCachedEmbeddings(db, "image", shas, evId);
   const missing = shas.filter((s) => !cached.has(s));
-  const computed = missing.length > 0 ? await evaluator.embedImages(missing.map((s) => () => read(s, asImageFormat(formatOf.get(s)!)))) : [];
+  const computed =
+    missing.length > 0
+      ? await evaluator.embedImages(missing.map((s) => () => read(s, asImageFormat(formatOf.get(s)!))))
+      : [];
   const bySha = new Map<string, ImageEmbedding>();
   for (const [sha, c] of cached) bySha.set(sha, { embedding: c.vector });
   const fresh: NewEmbedding[] = [];
@@ -177,7 +225,12 @@ async function embedChunkImages(db: DbOrTx, evaluator: ClipEvaluator, chunk: Pen
   return { bySha, fresh, computed: missing.length, hits: cached.size };
 }
 
-async function embedChunkTexts(db: DbOrTx, evaluator: ClipEvaluator, chunk: Pending[], memo: Map<string, CachedEmbedding>) {
+async function embedChunkTexts(
+  db: DbOrTx,
+  evaluator: ClipEvaluator,
+  chunk: Pending[],
+  memo: Map<string, CachedEmbedding>,
+) {
   const evId = evaluator.identity.id;
   const wanted = [...new Set(chunk.map((s) => s.text))].filter((t) => !memo.has(t));
   const cached = getCachedEmbeddings(
@@ -198,7 +251,13 @@ async function embedChunkTexts(db: DbOrTx, evaluator: ClipEvaluator, chunk: Pend
     missing.forEach((t, k) => {
       const e = out[k]!;
       memo.set(t, { vector: e.embedding, truncated: e.truncated, tokenCount: e.tokenCount });
-      fresh.push({ kind: "text", key: textKey(t), vector: e.embedding, truncated: e.truncated, tokenCount: e.tokenCount });
+      fresh.push({
+        kind: "text",
+        key: textKey(t),
+        vector: e.embedding,
+        truncated: e.truncated,
+        tokenCount: e.tokenCount,
+      });
     });
   }
   return { fresh, computed: missing.length, hits: wanted.length - missing.length };
@@ -206,7 +265,13 @@ async function embedChunkTexts(db: DbOrTx, evaluator: ClipEvaluator, chunk: Pend
 
 type Outcome = { status: "scored"; failed: number } | { status: "failed"; failed: number; reason: string };
 
-function finalize(db: DbOrTx, runId: string, evaluatorId: string, fenced: <T>(fn: (tx: DbOrTx) => T) => T, lease: Lease | undefined): Outcome {
+function finalize(
+  db: DbOrTx,
+  runId: string,
+  evaluatorId: string,
+  fenced: <T>(fn: (tx: DbOrTx) => T) => T,
+  lease: Lease | undefined,
+): Outcome {
   const rows = db
     .select({
       scoreOf: sampleScores.sampleId,
@@ -262,7 +327,9 @@ function finalize(db: DbOrTx, runId: string, evaluatorId: string, fenced: <T>(fn
   }
 
   fenced((tx) => {
-    tx.delete(promptScores).where(and(eq(promptScores.runId, runId), eq(promptScores.evaluatorId, evaluatorId))).run();
+    tx.delete(promptScores)
+      .where(and(eq(promptScores.runId, runId), eq(promptScores.evaluatorId, evaluatorId)))
+      .run();
     const promptRows = groups.map((g) => ({
       runId,
       promptId: Number(g.group),
@@ -278,8 +345,13 @@ function finalize(db: DbOrTx, runId: string, evaluatorId: string, fenced: <T>(fn
       truncated: truncated(g.group),
       metricVersions,
     }));
-    for (let k = 0; k < promptRows.length; k += 500) tx.insert(promptScores).values(promptRows.slice(k, k + 500)).run();
-    tx.delete(runScores).where(and(eq(runScores.runId, runId), eq(runScores.evaluatorId, evaluatorId))).run();
+    for (let k = 0; k < promptRows.length; k += 500)
+      tx.insert(promptScores)
+        .values(promptRows.slice(k, k + 500))
+        .run();
+    tx.delete(runScores)
+      .where(and(eq(runScores.runId, runId), eq(runScores.evaluatorId, evaluatorId)))
+      .run();
     tx.insert(runScores)
       .values({
         runId,
@@ -308,7 +380,8 @@ function finalize(db: DbOrTx, runId: string, evaluatorId: string, fenced: <T>(fn
       .run();
     if (lease) completeJob(lease.jobId, lease.workerId, tx);
     // Distribution metrics against reference sets follow as their own job (lib/reference-sets).
-    if (outcome.status === "scored" && hasApplicableReferenceSets(tx, runId)) enqueueJob(tx, { kind: "reference_metrics", runId });
+    if (outcome.status === "scored" && hasApplicableReferenceSets(tx, runId))
+      enqueueJob(tx, { kind: "reference_metrics", runId });
   });
   return outcome;
 }

@@ -10,7 +10,11 @@ import { hideReasonSchema, type HiddenState } from "../auth/hide-reason";
 import { AppError, validationError } from "../core/errors";
 
 /** `reason` is required when hiding (422 without). Throws 404 for an unknown run, 403 unless owner or admin. */
-export function setRunHidden(id: string, actor: Actor, change: { hidden: true; reason: string } | { hidden: false }): HiddenState {
+export function setRunHidden(
+  id: string,
+  actor: Actor,
+  change: { hidden: true; reason: string } | { hidden: false },
+): HiddenState {
   const reason = change.hidden ? hideReasonSchema.safeParse(change.reason) : undefined;
   if (reason && !reason.success) throw validationError(reason.error, "hide request (reason)");
   return getDb().transaction(
@@ -20,11 +24,20 @@ export function setRunHidden(id: string, actor: Actor, change: { hidden: true; r
       authorizeMutation(actor, { kind: "run", id, ownerKeyId: run.apiKeyId }, change.hidden ? "hide" : "unhide");
       const row = tx
         .update(runs)
-        .set(change.hidden ? { hiddenAt: new Date(), hiddenReason: reason!.data! } : { hiddenAt: null, hiddenReason: null })
+        .set(
+          change.hidden
+            ? { hiddenAt: new Date(), hiddenReason: reason!.data! }
+            : { hiddenAt: null, hiddenReason: null },
+        )
         .where(eq(runs.id, id))
         .returning({ id: runs.id, hiddenAt: runs.hiddenAt, hiddenReason: runs.hiddenReason })
         .get();
-      recordAudit(tx, actor, { action: change.hidden ? "run.hide" : "run.unhide", targetType: "run", targetId: id, details: change.hidden ? { reason: reason!.data } : {} });
+      recordAudit(tx, actor, {
+        action: change.hidden ? "run.hide" : "run.unhide",
+        targetType: "run",
+        targetId: id,
+        details: change.hidden ? { reason: reason!.data } : {},
+      });
       return { ...row, hidden: row.hiddenAt !== null };
     },
     { behavior: "immediate" },

@@ -12,7 +12,8 @@ const data = dataDirPerTest();
 describe("listPromptSamples", () => {
   it("gives one prompt's samples per run with CLIP scores and the prompt's diversity there", async () => {
     const a = (await createRun(await makeRunInput(data.dir, { perPrompt: 3, seedBase: 1 }))).run;
-    const b = (await createRun({ ...(await makeRunInput(data.dir, { perPrompt: 2, seedBase: 2 })), guidanceScale: 3 })).run;
+    const b = (await createRun({ ...(await makeRunInput(data.dir, { perPrompt: 2, seedBase: 2 })), guidanceScale: 3 }))
+      .run;
     await scoreRun({ runId: a.id, evaluator: fixture.ev });
     await scoreRun({ runId: b.id, evaluator: fixture.ev });
     const detail = getRunOrThrow(a.id);
@@ -34,6 +35,8 @@ describe("listPromptSamples", () => {
 
   it("refuses an unknown prompt with 404", async () => {
     const a = (await createRun(await makeRunInput(data.dir))).run;
-    expect(() => getPromptOrThrow(getRunOrThrow(a.id).promptSet.id, "no-such-prompt")).toThrow(expect.objectContaining({ status: 404 }));
+    expect(() => getPromptOrThrow(getRunOrThrow(a.id).promptSet.id, "no-such-prompt")).toThrow(
+      expect.objectContaining({ status: 404 }),
+    );
   });
 });

@@ -5,7 +5,14 @@ import { getDb } from "../../db/client";
 import { prompts, promptScores, sampleScores, samples } from "../../db/schema";
 import { AppError } from "../core/errors";
 
-export type PromptSample = { sha256: string; fileName: string; seed: number | null; sampleIndex: number; cosine: number | null; clipScore: number | null };
+export type PromptSample = {
+  sha256: string;
+  fileName: string;
+  seed: number | null;
+  sampleIndex: number;
+  cosine: number | null;
+  clipScore: number | null;
+};
 
 export type RunPromptSamples = {
   runId: string;
@@ -44,13 +51,25 @@ export function listPrompts(promptSetId: string): PromptRef[] {
  * `perRun`), each with its CLIP score 100·cos from `evaluatorId`, and the prompt's diversity
  * and CLIPScore in that run. Runs without samples of the prompt get an empty list.
  */
-export function listPromptSamples(runIds: string[], promptId: number, evaluatorId: string | null, opts: { perRun?: number } = {}): RunPromptSamples[] {
+export function listPromptSamples(
+  runIds: string[],
+  promptId: number,
+  evaluatorId: string | null,
+  opts: { perRun?: number } = {},
+): RunPromptSamples[] {
   if (runIds.length === 0) return [];
   const perRun = opts.perRun ?? 16;
   const db = getDb();
   const ev = evaluatorId ?? "";
   const rows = db
-    .select({ runId: samples.runId, sha256: samples.imageSha256, fileName: samples.fileName, seed: samples.seed, sampleIndex: samples.sampleIndex, cosine: sampleScores.cosine })
+    .select({
+      runId: samples.runId,
+      sha256: samples.imageSha256,
+      fileName: samples.fileName,
+      seed: samples.seed,
+      sampleIndex: samples.sampleIndex,
+      cosine: sampleScores.cosine,
+    })
     .from(samples)
     .leftJoin(sampleScores, and(eq(sampleScores.sampleId, samples.id), eq(sampleScores.evaluatorId, ev)))
     .where(and(inArray(samples.runId, runIds), eq(samples.promptId, promptId)))
@@ -59,7 +78,9 @@ export function listPromptSamples(runIds: string[], promptId: number, evaluatorI
   const stats = db
     .select({ runId: promptScores.runId, diversity: promptScores.diversity, clipScore: promptScores.clipScore })
     .from(promptScores)
-    .where(and(inArray(promptScores.runId, runIds), eq(promptScores.promptId, promptId), eq(promptScores.evaluatorId, ev)))
+    .where(
+      and(inArray(promptScores.runId, runIds), eq(promptScores.promptId, promptId), eq(promptScores.evaluatorId, ev)),
+    )
     .all();
   const statOf = new Map(stats.map((s) => [s.runId, s]));
   return runIds.map((runId) => ({
@@ -69,6 +90,13 @@ export function listPromptSamples(runIds: string[], promptId: number, evaluatorI
     samples: rows
       .filter((r) => r.runId === runId)
       .slice(0, perRun)
-      .map((r) => ({ sha256: r.sha256, fileName: r.fileName, seed: r.seed, sampleIndex: r.sampleIndex, cosine: r.cosine, clipScore: r.cosine === null ? null : 100 * r.cosine })),
+      .map((r) => ({
+        sha256: r.sha256,
+        fileName: r.fileName,
+        seed: r.seed,
+        sampleIndex: r.sampleIndex,
+        cosine: r.cosine,
+        clipScore: r.cosine === null ? null : 100 * r.cosine,
+      })),
   }));
 }

@@ -9,7 +9,11 @@ export type CurveRun = { runId: string; guidanceScale: number; diversity: number
  * (no comparison level) picks the middle guidance scale. Returns undefined when no run has a
  * diversity; `clamped` is true when the shift ran past either end.
  */
-export function matchedRun<R extends CurveRun>(curve: readonly R[], target: number | null, shift = 0): { run: R; index: number; matchedIndex: number; clamped: boolean } | undefined {
+export function matchedRun<R extends CurveRun>(
+  curve: readonly R[],
+  target: number | null,
+  shift = 0,
+): { run: R; index: number; matchedIndex: number; clamped: boolean } | undefined {
   const runs = curve.filter((r) => r.diversity !== null).sort((a, b) => a.guidanceScale - b.guidanceScale);
   if (runs.length === 0) return undefined;
   let matchedIndex = Math.floor((runs.length - 1) / 2);

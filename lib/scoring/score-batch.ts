@@ -30,7 +30,10 @@ export type BatchReport = {
   metrics: { name: string; version: number | string; label: string; higherIsBetter: boolean }[];
   items: ItemReport[];
   /** Per group: `n` scored samples (failed ones are counted in `failed`, not in n). */
-  groups: Pick<GroupSummary, "group" | "n" | "failed" | "clipScore" | "clipS" | "diversity" | "diversityReason" | "vendi">[];
+  groups: Pick<
+    GroupSummary,
+    "group" | "n" | "failed" | "clipScore" | "clipS" | "diversity" | "diversityReason" | "vendi"
+  >[];
   summary: RunSummary & { truncated: number };
 };
 
@@ -46,10 +49,19 @@ export function evaluatorReport(identity: EvaluatorIdentity): BatchReport["evalu
 }
 
 export function metricLabels(): BatchReport["metrics"] {
-  return listMetrics().map((m) => ({ name: m.name, version: m.version, label: m.label, higherIsBetter: m.higherIsBetter }));
+  return listMetrics().map((m) => ({
+    name: m.name,
+    version: m.version,
+    label: m.label,
+    higherIsBetter: m.higherIsBetter,
+  }));
 }
 
-export async function scoreBatch(evaluator: ClipEvaluator, inputs: BatchItemInput[], opts: ScoreBatchOptions = {}): Promise<BatchReport> {
+export async function scoreBatch(
+  evaluator: ClipEvaluator,
+  inputs: BatchItemInput[],
+  opts: ScoreBatchOptions = {},
+): Promise<BatchReport> {
   const isSource = (x: BatchItemInput["image"]): x is ImageSource => Buffer.isBuffer(x) || typeof x === "function";
   const readable = inputs.flatMap((it, i) => (isSource(it.image) ? [{ i, buf: it.image }] : []));
   const images = await evaluator.embedImages(

@@ -16,7 +16,9 @@ let dir: string;
 
 async function photo(file: string, size: number, seed: number): Promise<string> {
   const p = path.join(dir, file);
-  await sharp(photoLikePixels(size, size, seed), { raw: { width: size, height: size, channels: 3 } }).png({ compressionLevel: 1 }).toFile(p);
+  await sharp(photoLikePixels(size, size, seed), { raw: { width: size, height: size, channels: 3 } })
+    .png({ compressionLevel: 1 })
+    .toFile(p);
   return p;
 }
 
@@ -56,7 +58,13 @@ describe("scoreOffThread", () => {
   }, 60_000);
 
   it("keeps the caller's event loop free while a heavy batch is scored", async () => {
-    const items = await Promise.all([0, 1, 2, 3].map(async (k) => ({ file: `big${k}.png`, prompt: "a photo", path: await photo(`big${k}.png`, 1600, 10 + k) })));
+    const items = await Promise.all(
+      [0, 1, 2, 3].map(async (k) => ({
+        file: `big${k}.png`,
+        prompt: "a photo",
+        path: await photo(`big${k}.png`, 1600, 10 + k),
+      })),
+    );
     await scoreOffThread(items.slice(0, 1)); // the thread and its model are loaded
     let worst = 0;
     let last = performance.now();

@@ -12,7 +12,11 @@ export type ThreadItem = { file: string; prompt: string; group?: string; path: s
 export type ThreadRequest = { id: number; items: ThreadItem[]; seed?: number };
 export type ThreadReply =
   | { id: number; report: BatchReport; error?: undefined }
-  | { id: number; report?: undefined; error: { appError?: { code: ErrorCode; message: string; details?: unknown }; message?: string } };
+  | {
+      id: number;
+      report?: undefined;
+      error: { appError?: { code: ErrorCode; message: string; details?: unknown }; message?: string };
+    };
 
 let worker: Worker | undefined;
 let nextId = 1;
@@ -34,7 +38,8 @@ function thread(): Worker {
     pending.delete(reply.id);
     if (pending.size === 0) w.unref();
     if (reply.report) p.resolve(reply.report);
-    else if (reply.error.appError) p.reject(new AppError(reply.error.appError.code, reply.error.appError.message, reply.error.appError.details));
+    else if (reply.error.appError)
+      p.reject(new AppError(reply.error.appError.code, reply.error.appError.message, reply.error.appError.details));
     else p.reject(new Error(`metrics scoring thread: ${reply.error.message}`));
   });
   w.on("error", (e) => failAll(e));

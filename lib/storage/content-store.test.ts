@@ -11,7 +11,12 @@ describe("content store", () => {
   it("moves a staged file to images/ab/cd/<sha256>.<ext> and keeps one copy per content", async () => {
     const a = await stageImage(data.dir, "s1", "a.png", { seed: 1 });
     const put = await putFile(a.stagedPath, { format: "png", expectedSha256: a.sha256 });
-    expect(put).toEqual({ sha256: a.sha256, path: path.join(data.dir, "images", a.sha256.slice(0, 2), a.sha256.slice(2, 4), `${a.sha256}.png`), bytes: a.bytes, added: true });
+    expect(put).toEqual({
+      sha256: a.sha256,
+      path: path.join(data.dir, "images", a.sha256.slice(0, 2), a.sha256.slice(2, 4), `${a.sha256}.png`),
+      bytes: a.bytes,
+      added: true,
+    });
     expect(fs.existsSync(a.stagedPath)).toBe(false);
     expect(await read(a.sha256, "png")).toEqual(a.png);
 
@@ -24,7 +29,9 @@ describe("content store", () => {
 
   it("refuses a file whose bytes do not match the announced sha256, storing nothing", async () => {
     const a = await stageImage(data.dir, "s1", "a.png", { seed: 1 });
-    await expect(putFile(a.stagedPath, { format: "png", expectedSha256: "0".repeat(64) })).rejects.toBeInstanceOf(ContentHashMismatchError);
+    await expect(putFile(a.stagedPath, { format: "png", expectedSha256: "0".repeat(64) })).rejects.toBeInstanceOf(
+      ContentHashMismatchError,
+    );
     expect(storedFiles(data.dir)).toEqual([]);
     expect(() => pathFor("../../etc/passwd", "png")).toThrow(/sha256/);
   });

@@ -11,7 +11,12 @@ export const IMAGE_FORMATS = ["png", "jpeg", "webp", "gif"] as const;
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
 
 const EXTENSION: Record<ImageFormat, string> = { png: "png", jpeg: "jpg", webp: "webp", gif: "gif" };
-export const CONTENT_TYPE: Record<ImageFormat, string> = { png: "image/png", jpeg: "image/jpeg", webp: "image/webp", gif: "image/gif" };
+export const CONTENT_TYPE: Record<ImageFormat, string> = {
+  png: "image/png",
+  jpeg: "image/jpeg",
+  webp: "image/webp",
+  gif: "image/gif",
+};
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
@@ -47,14 +52,22 @@ export function sha256OfFile(file: string): Promise<string> {
   });
 }
 
-export type PutResult = { sha256: string; path: string; bytes: number; /** False when the store already had the file. */ added: boolean };
+export type PutResult = {
+  sha256: string;
+  path: string;
+  bytes: number;
+  /** False when the store already had the file. */ added: boolean;
+};
 
 /**
  * Hashes the staged file (checking it against `expectedSha256` when given) and moves it into
  * the store. When the store already holds the content the staged file is left where it is
  * (the staging owner removes it) and `added` is false.
  */
-export async function putFile(stagedPath: string, opts: { format: ImageFormat; expectedSha256?: string }): Promise<PutResult> {
+export async function putFile(
+  stagedPath: string,
+  opts: { format: ImageFormat; expectedSha256?: string },
+): Promise<PutResult> {
   const sha256 = await sha256OfFile(stagedPath);
   if (opts.expectedSha256 !== undefined && opts.expectedSha256 !== sha256) {
     throw new ContentHashMismatchError(stagedPath, opts.expectedSha256, sha256);

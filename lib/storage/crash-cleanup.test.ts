@@ -30,30 +30,60 @@ async function startServer(socket: string): Promise<Server> {
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  await waitFor("the server to listen", () => {
-    if (child.exitCode !== null) throw new Error(`the server exited: ${out}`);
-    return out.includes("ready");
-  }, 60_000);
+  await waitFor(
+    "the server to listen",
+    () => {
+      if (child.exitCode !== null) throw new Error(`the server exited: ${out}`);
+      return out.includes("ready");
+    },
+    60_000,
+  );
   return { child, exited, output: () => out };
 }
 
 const BOUNDARY = "----t2i-crash-test";
-const field = (name: string, value: string) => Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`);
+const field = (name: string, value: string) =>
+  Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`);
 const filePart = (name: string, fileName: string, data: Buffer) =>
-  Buffer.concat([Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`), data, Buffer.from("\r\n")]);
+  Buffer.concat([
+    Buffer.from(
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
+    data,
+    Buffer.from("\r\n"),
+  ]);
 
 /** The parts of an upload of n distinct images (`salt` makes them unique), without the closing boundary. */
 async function uploadParts(n: number, salt: number, guidance: number): Promise<Buffer[]> {
   const names = Array.from({ length: n }, (_, i) => `s${i}.png`);
-  const manifest = names.map((file, i) => JSON.stringify({ file, prompt: `a shape number ${i % 10}`, seed: i })).join("\n");
-  const parts = [field("variant", "crash-test"), field("conditioningType", "text_sequence"), field("guidanceScale", String(guidance)), filePart("manifest", "manifest.jsonl", Buffer.from(manifest))];
-  for (let i = 0; i < n; i++) parts.push(filePart("images", names[i]!, await drawShapePng({ shape: SHAPES[i % SHAPES.length]!, color: "red", seed: salt + i, size: 16 })));
+  const manifest = names
+    .map((file, i) => JSON.stringify({ file, prompt: `a shape number ${i % 10}`, seed: i }))
+    .join("\n");
+  const parts = [
+    field("variant", "crash-test"),
+    field("conditioningType", "text_sequence"),
+    field("guidanceScale", String(guidance)),
+    filePart("manifest", "manifest.jsonl", Buffer.from(manifest)),
+  ];
+  for (let i = 0; i < n; i++)
+    parts.push(
+      filePart(
+        "images",
+        names[i]!,
+        await drawShapePng({ shape: SHAPES[i % SHAPES.length]!, color: "red", seed: salt + i, size: 16 }),
+      ),
+    );
   return parts;
 }
 
 /** Starts a POST /api/v1/runs over the socket; `write` sends more of the body, `end` finishes it. */
 function openUpload(socket: string, key: string) {
-  const req = http.request({ socketPath: socket, path: "/api/v1/runs", method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": `multipart/form-data; boundary=${BOUNDARY}` } });
+  const req = http.request({
+    socketPath: socket,
+    path: "/api/v1/runs",
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": `multipart/form-data; boundary=${BOUNDARY}` },
+  });
   const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
     req.on("response", (res) => {
       let body = "";
@@ -103,7 +133,13 @@ describe("crash leftovers", () => {
     const stagingDir = path.join(dir, "staging");
     await waitFor(
       "the server to stage the first images",
-      () => fs.existsSync(stagingDir) && fs.readdirSync(stagingDir).some((d) => d.startsWith("upload-") && fs.readdirSync(path.join(stagingDir, d), { recursive: true }).length > 1),
+      () =>
+        fs.existsSync(stagingDir) &&
+        fs
+          .readdirSync(stagingDir)
+          .some(
+            (d) => d.startsWith("upload-") && fs.readdirSync(path.join(stagingDir, d), { recursive: true }).length > 1,
+          ),
       60_000,
       2,
     );

@@ -22,10 +22,20 @@ export function dropUnusedImageRows(tx: DbOrTx, candidates: readonly OrphanImage
   for (let k = 0; k < candidates.length; k += CHUNK) {
     const slice = candidates.slice(k, k + CHUNK);
     const shas = slice.map((c) => c.sha256);
-    const used = new Set([
-      ...tx.selectDistinct({ sha256: samples.imageSha256 }).from(samples).where(inArray(samples.imageSha256, shas)).all(),
-      ...tx.selectDistinct({ sha256: referenceImages.imageSha256 }).from(referenceImages).where(inArray(referenceImages.imageSha256, shas)).all(),
-    ].map((r) => r.sha256));
+    const used = new Set(
+      [
+        ...tx
+          .selectDistinct({ sha256: samples.imageSha256 })
+          .from(samples)
+          .where(inArray(samples.imageSha256, shas))
+          .all(),
+        ...tx
+          .selectDistinct({ sha256: referenceImages.imageSha256 })
+          .from(referenceImages)
+          .where(inArray(referenceImages.imageSha256, shas))
+          .all(),
+      ].map((r) => r.sha256),
+    );
     const unused = slice.filter((c) => !used.has(c.sha256));
     if (unused.length === 0) continue;
     const drop = unused.map((u) => u.sha256);

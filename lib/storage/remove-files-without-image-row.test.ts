@@ -21,7 +21,11 @@ function store(i: number): { sha256: string; format: "png" } {
   return { sha256: sha(i), format: "png" };
 }
 
-const addRow = (i: number) => getDb().insert(images).values({ sha256: sha(i), bytes: 1, format: "png", width: 1, height: 1 }).run();
+const addRow = (i: number) =>
+  getDb()
+    .insert(images)
+    .values({ sha256: sha(i), bytes: 1, format: "png", width: 1, height: 1 })
+    .run();
 
 describe("removeFilesWithoutImageRow", () => {
   it("removes the files no images row has, keeps the others, and counts only files that were there", () => {

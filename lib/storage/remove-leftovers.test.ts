@@ -62,16 +62,28 @@ describe("removeLeftovers", () => {
     const thumbDir = path.join(data.dir, "thumbs", "256", orphan.sha256.slice(0, 2));
     fs.mkdirSync(thumbDir, { recursive: true });
     fs.writeFileSync(path.join(thumbDir, `${orphan.sha256}.webp`), "thumb");
-    const keptThumb = path.join(data.dir, "thumbs", "256", referenced[0]!.split("/").pop()!.slice(0, 2), `${referenced[0]!.split("/").pop()!.slice(0, 64)}.webp`);
+    const keptThumb = path.join(
+      data.dir,
+      "thumbs",
+      "256",
+      referenced[0]!.split("/").pop()!.slice(0, 2),
+      `${referenced[0]!.split("/").pop()!.slice(0, 64)}.webp`,
+    );
     fs.mkdirSync(path.dirname(keptThumb), { recursive: true });
     fs.writeFileSync(keptThumb, "thumb");
     fs.rmSync(path.join(staging(), "x"), { recursive: true });
 
     const r = removeLeftovers();
     expect(r.files.sort()).toEqual(
-      [path.relative(data.dir, pathFor(orphan.sha256, "png")), path.relative(data.dir, tmp), path.join("thumbs", "256", orphan.sha256.slice(0, 2), `${orphan.sha256}.webp`)].sort(),
+      [
+        path.relative(data.dir, pathFor(orphan.sha256, "png")),
+        path.relative(data.dir, tmp),
+        path.join("thumbs", "256", orphan.sha256.slice(0, 2), `${orphan.sha256}.webp`),
+      ].sort(),
     );
-    expect(storedFiles(data.dir)).toEqual([...referenced, path.relative(path.join(data.dir, "images"), pathFor(claimed.sha256, "png"))].sort());
+    expect(storedFiles(data.dir)).toEqual(
+      [...referenced, path.relative(path.join(data.dir, "images"), pathFor(claimed.sha256, "png"))].sort(),
+    );
     expect(fs.existsSync(keptThumb)).toBe(true);
     // Once the claim is released without a row (the upload failed), the file goes too.
     release();

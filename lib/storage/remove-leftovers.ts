@@ -122,7 +122,10 @@ export function startLeftoverCleanup(log: (line: string) => void = console.log):
   const sweep = () => {
     try {
       const r = removeLeftovers();
-      if (r.staging.length + r.files.length > 0) log(`clean-up: removed ${r.staging.length} staging leftover(s) and ${r.files.length} stored file(s) no row references`);
+      if (r.staging.length + r.files.length > 0)
+        log(
+          `clean-up: removed ${r.staging.length} staging leftover(s) and ${r.files.length} stored file(s) no row references`,
+        );
     } catch (e) {
       console.error("clean-up of crash leftovers failed:", e);
     }

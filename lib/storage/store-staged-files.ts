@@ -13,7 +13,9 @@ export type StagedFileRef = { fileName: string; stagedPath: string; sha256: stri
  * added. On any failure the added files are removed again (removeFilesWithoutImageRow) and the error is
  * rethrown; a file whose bytes do not match its sha256 is a 422 naming it.
  */
-export async function putStagedFiles(files: readonly StagedFileRef[]): Promise<{ sha256: string; format: ImageFormat }[]> {
+export async function putStagedFiles(
+  files: readonly StagedFileRef[],
+): Promise<{ sha256: string; format: ImageFormat }[]> {
   const added: { sha256: string; format: ImageFormat }[] = [];
   try {
     await forEachLimited(files, 4, async (i) => {
@@ -22,7 +24,11 @@ export async function putStagedFiles(files: readonly StagedFileRef[]): Promise<{
         if (r.added) added.push({ sha256: i.sha256, format: i.format });
       } catch (e) {
         if (!(e instanceof ContentHashMismatchError)) throw e;
-        throw new AppError("validation_failed", `${i.fileName}: its bytes have sha256 ${e.actual}, not the ${i.sha256} given for it`, { file: i.fileName });
+        throw new AppError(
+          "validation_failed",
+          `${i.fileName}: its bytes have sha256 ${e.actual}, not the ${i.sha256} given for it`,
+          { file: i.fileName },
+        );
       }
     });
   } catch (e) {

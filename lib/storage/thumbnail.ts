@@ -10,12 +10,16 @@ import { getImageOrThrow } from "./get-image-or-throw";
 export const THUMB_SIZES = [96, 160, 256] as const;
 
 export async function thumbnail(sha256: string, size: number): Promise<{ data: Buffer; path: string }> {
-  if (!(THUMB_SIZES as readonly number[]).includes(size)) throw new AppError("validation_failed", `thumbnail size must be one of ${THUMB_SIZES.join(", ")}`);
+  if (!(THUMB_SIZES as readonly number[]).includes(size))
+    throw new AppError("validation_failed", `thumbnail size must be one of ${THUMB_SIZES.join(", ")}`);
   const img = getImageOrThrow(sha256);
   const file = path.join(config().dataDir, "thumbs", String(size), sha256.slice(0, 2), `${sha256}.webp`);
   const cached = await fs.readFile(file).catch(() => undefined);
   if (cached) return { data: cached, path: file };
-  const data = await sharp(img.path, { pages: 1 }).resize(size, size, { fit: "inside", withoutEnlargement: false }).webp({ quality: 80 }).toBuffer();
+  const data = await sharp(img.path, { pages: 1 })
+    .resize(size, size, { fit: "inside", withoutEnlargement: false })
+    .webp({ quality: 80 })
+    .toBuffer();
   await fs.mkdir(path.dirname(file), { recursive: true });
   // Write-then-rename so a concurrent reader never sees half a file.
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;

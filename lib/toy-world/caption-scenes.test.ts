@@ -5,7 +5,11 @@ import { makeRng, sampleScene } from "./scene";
 
 describe("toy captions → scenes", () => {
   it("parses the grammar's captions into what they say", () => {
-    expect(parseCaption("two small red circles")).toEqual({ kind: "group", count: 2, objects: [{ size: "small", colour: "red", shape: "circle" }] });
+    expect(parseCaption("two small red circles")).toEqual({
+      kind: "group",
+      count: 2,
+      objects: [{ size: "small", colour: "red", shape: "circle" }],
+    });
     expect(parseCaption("on the left, a big gray box against a black background")).toEqual({
       kind: "single",
       count: 1,

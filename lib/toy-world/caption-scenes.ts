@@ -8,15 +8,34 @@
 // One reading is fixed: a caption naming one object describes a one-object scene (the grammar's
 // "minimal" caption of a mixed scene also names only its first object; those scenes are left out).
 import { COLOUR_WORDS, REGION_WORDS, SHAPE_WORDS, SIZE_WORDS } from "./captions";
-import { TOY_BACKGROUND_NAMES, TOY_COLOUR_NAMES, sampleScene, type ToyBackground, type ToyColour, type ToyRegion, type ToyScene, type ToyShape, type ToySize } from "./scene";
+import {
+  TOY_BACKGROUND_NAMES,
+  TOY_COLOUR_NAMES,
+  sampleScene,
+  type ToyBackground,
+  type ToyColour,
+  type ToyRegion,
+  type ToyScene,
+  type ToyShape,
+  type ToySize,
+} from "./scene";
 
 export type ObjectSpec = { size?: ToySize; colour?: ToyColour; shape?: ToyShape; region?: ToyRegion };
-export type CaptionSpec = { kind: "single" | "group" | "mixed"; count: number; objects: ObjectSpec[]; background?: ToyBackground };
+export type CaptionSpec = {
+  kind: "single" | "group" | "mixed";
+  count: number;
+  objects: ObjectSpec[];
+  background?: ToyBackground;
+};
 
 const PREFIX = /^(a picture of|an image of|there is) /;
 const COUNTS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3 };
 
-function lookup<K extends string>(table: Record<K, readonly unknown[]>, word: string, pick: (entry: unknown) => string[]): K | undefined {
+function lookup<K extends string>(
+  table: Record<K, readonly unknown[]>,
+  word: string,
+  pick: (entry: unknown) => string[],
+): K | undefined {
   for (const key of Object.keys(table) as K[]) if (table[key].some((e) => pick(e).includes(word))) return key;
   return undefined;
 }
@@ -28,23 +47,27 @@ export function parseCaption(caption: string): CaptionSpec {
   let background: ToyBackground | undefined;
   for (const bg of TOY_BACKGROUND_NAMES) {
     const forms = [` on a ${bg} background`, ` against a ${bg} background`];
-    for (const f of forms) if (text.endsWith(f) || text.includes(`${f} `)) (background = bg), (text = text.replace(f, ""));
+    for (const f of forms)
+      if (text.endsWith(f) || text.includes(`${f} `)) ((background = bg), (text = text.replace(f, "")));
     const lead = `a ${bg} background with `;
-    if (text.startsWith(lead)) (background = bg), (text = text.slice(lead.length));
+    if (text.startsWith(lead)) ((background = bg), (text = text.slice(lead.length)));
   }
   // "on the left, a red circle": a leading region belongs to the (single) phrase.
   let leadRegion: ToyRegion | undefined;
   for (const [region, words] of Object.entries(REGION_WORDS) as [ToyRegion, string[]][]) {
-    for (const w of words) if (text.startsWith(`${w}, `)) (leadRegion = region), (text = text.slice(w.length + 2));
+    for (const w of words) if (text.startsWith(`${w}, `)) ((leadRegion = region), (text = text.slice(w.length + 2)));
   }
-  const phrases = text.split(/, | and /).map((p) => p.trim()).filter(Boolean);
+  const phrases = text
+    .split(/, | and /)
+    .map((p) => p.trim())
+    .filter(Boolean);
   const objects: ObjectSpec[] = [];
   let count = 0;
   for (const phrase of phrases) {
     let rest = phrase;
     let region: ToyRegion | undefined;
     for (const [r, words] of Object.entries(REGION_WORDS) as [ToyRegion, string[]][]) {
-      for (const w of words) if (rest.endsWith(` ${w}`)) (region = r), (rest = rest.slice(0, -w.length - 1));
+      for (const w of words) if (rest.endsWith(` ${w}`)) ((region = r), (rest = rest.slice(0, -w.length - 1)));
     }
     const words = rest.replace(PREFIX, "").split(" ");
     const n = COUNTS[words[0]!];
@@ -52,7 +75,8 @@ export function parseCaption(caption: string): CaptionSpec {
     const spec: ObjectSpec = { ...(region ? { region } : {}) };
     for (const w of words.slice(1)) {
       const size = lookup(SIZE_WORDS, w, (e) => [e as string]);
-      const colour = (lookup(COLOUR_WORDS as Record<string, string[]>, w, (e) => [e as string]) ?? (TOY_COLOUR_NAMES as string[]).find((c) => c === w)) as ToyColour | undefined;
+      const colour = (lookup(COLOUR_WORDS as Record<string, string[]>, w, (e) => [e as string]) ??
+        (TOY_COLOUR_NAMES as string[]).find((c) => c === w)) as ToyColour | undefined;
       const shape = lookup(SHAPE_WORDS, w, (e) => e as string[]);
       if (size) spec.size = size;
       else if (colour) spec.colour = colour;
@@ -69,7 +93,12 @@ export function parseCaption(caption: string): CaptionSpec {
 }
 
 function objectMatches(o: ToyScene["objects"][number], s: ObjectSpec): boolean {
-  return (!s.size || o.size === s.size) && (!s.colour || o.colour === s.colour) && (!s.shape || o.shape === s.shape) && (!s.region || o.region === s.region);
+  return (
+    (!s.size || o.size === s.size) &&
+    (!s.colour || o.colour === s.colour) &&
+    (!s.shape || o.shape === s.shape) &&
+    (!s.region || o.region === s.region)
+  );
 }
 
 /** Whether the scene is one the parsed caption describes. */
@@ -87,7 +116,14 @@ export function sceneAllowed(scene: ToyScene, spec: CaptionSpec): boolean {
 export function scenesForCaption(caption: string, n: number, seed: number): ToyScene[] {
   const spec = parseCaption(caption);
   const first = spec.objects[0]!;
-  const pinned = { kind: spec.kind, count: spec.count as 1 | 2 | 3, shape: first.shape, colour: first.colour, background: spec.background, ...(spec.kind !== "mixed" ? { size: first.size, region: first.region } : {}) };
+  const pinned = {
+    kind: spec.kind,
+    count: spec.count as 1 | 2 | 3,
+    shape: first.shape,
+    colour: first.colour,
+    background: spec.background,
+    ...(spec.kind !== "mixed" ? { size: first.size, region: first.region } : {}),
+  };
   const out: ToyScene[] = [];
   for (let i = 0; out.length < n; i++) {
     if (i >= 200_000) throw new Error(`only ${out.length} of ${n} scenes found for "${caption}" in 200000 draws`);

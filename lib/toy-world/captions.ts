@@ -10,11 +10,20 @@ export type CaptionLevel = "full" | "partial" | "minimal";
 export type Caption = { text: string; level: CaptionLevel };
 
 export const SHAPE_WORDS: Record<ToyShape, Array<[string, string]>> = {
-  circle: [["circle", "circles"], ["disc", "discs"]],
-  square: [["square", "squares"], ["box", "boxes"]],
+  circle: [
+    ["circle", "circles"],
+    ["disc", "discs"],
+  ],
+  square: [
+    ["square", "squares"],
+    ["box", "boxes"],
+  ],
   triangle: [["triangle", "triangles"]],
   star: [["star", "stars"]],
-  ring: [["ring", "rings"], ["donut", "donuts"]],
+  ring: [
+    ["ring", "rings"],
+    ["donut", "donuts"],
+  ],
 };
 export const COLOUR_WORDS: Record<string, string[]> = { grey: ["grey", "gray"], purple: ["purple", "violet"] };
 export const SIZE_WORDS: Record<ToySize, string[]> = { small: ["small", "little"], large: ["large", "big"] };
@@ -56,12 +65,24 @@ function backgroundPhrase(scene: ToyScene, rng: Rng): string {
 function arrange(np: string, where: string | undefined, bg: string | undefined, rng: Rng): string {
   const order = rng.int(3);
   if (order === 1 && where) return [`${where},`, np, bg].filter(Boolean).join(" ");
-  if (order === 2 && bg) return [bg.replace(/^(on|against) a/, "a").replace(/ background$/, " background with"), np, where].filter(Boolean).join(" ");
+  if (order === 2 && bg)
+    return [bg.replace(/^(on|against) a/, "a").replace(/ background$/, " background with"), np, where]
+      .filter(Boolean)
+      .join(" ");
   return [np, where, bg].filter(Boolean).join(" ");
 }
 
-function objectParts(o: ToyObject, count: number, keep: { size: boolean; colour: boolean; shape: boolean }): NounPhraseParts {
-  return { count, size: keep.size ? o.size : undefined, colour: keep.colour ? o.colour : undefined, shape: keep.shape ? o.shape : undefined };
+function objectParts(
+  o: ToyObject,
+  count: number,
+  keep: { size: boolean; colour: boolean; shape: boolean },
+): NounPhraseParts {
+  return {
+    count,
+    size: keep.size ? o.size : undefined,
+    colour: keep.colour ? o.colour : undefined,
+    shape: keep.shape ? o.shape : undefined,
+  };
 }
 
 /** One caption of the given level for the scene. */
@@ -70,11 +91,19 @@ export function captionScene(scene: ToyScene, level: CaptionLevel, rng: Rng): Ca
   const n = scene.objects.length;
   const prefix = rng.unit() < 0.15 ? rng.pick(["a picture of ", "an image of ", "there is "]) : "";
   if (scene.kind === "mixed") {
-    const keep = level === "full" ? { size: rng.unit() < 0.3, colour: true, shape: true } : { size: false, colour: rng.unit() < 0.8, shape: true };
+    const keep =
+      level === "full"
+        ? { size: rng.unit() < 0.3, colour: true, shape: true }
+        : { size: false, colour: rng.unit() < 0.8, shape: true };
     const shown = level === "minimal" ? scene.objects.slice(0, 1) : scene.objects;
     const parts = shown.map((o) => {
-      const np = nounPhrase(objectParts(o, 1, level === "minimal" ? { size: false, colour: true, shape: true } : keep), rng);
-      return level === "full" || (level === "partial" && rng.unit() < 0.5) ? `${np} ${regionPhrase(o.region!, rng)}` : np;
+      const np = nounPhrase(
+        objectParts(o, 1, level === "minimal" ? { size: false, colour: true, shape: true } : keep),
+        rng,
+      );
+      return level === "full" || (level === "partial" && rng.unit() < 0.5)
+        ? `${np} ${regionPhrase(o.region!, rng)}`
+        : np;
     });
     const body = parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
     return { text: prefix + (level === "full" ? `${body} ${backgroundPhrase(scene, rng)}` : body), level };

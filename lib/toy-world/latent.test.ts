@@ -10,7 +10,9 @@ describe("toy scene latent", () => {
       const z = encodeSceneLatent(scene);
       expect(z).toHaveLength(LATENT_DIM);
       const back = decodeSceneLatent(z);
-      expect(back.objects.map((o) => [o.shape, o.colour, o.rgb])).toEqual(scene.objects.map((o) => [o.shape, o.colour, o.rgb]));
+      expect(back.objects.map((o) => [o.shape, o.colour, o.rgb])).toEqual(
+        scene.objects.map((o) => [o.shape, o.colour, o.rgb]),
+      );
       expect(back.backgroundRgb).toEqual(scene.backgroundRgb);
       const a = renderScenePixels(scene);
       const b = renderScenePixels(back);

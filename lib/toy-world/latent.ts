@@ -8,7 +8,17 @@
 //   then 3 object slots of 13: presence (±1), sRGB (3, as above), x and y (2v − 1, fractions of
 //   the side), radius ((r − 0.1375) / 0.0525), angle (a / 0.35 rad), one ±1 logit per shape
 //   (TOY_SHAPES order). An absent slot has presence −1 and all shape logits −1.
-import { TOY_BACKGROUNDS, TOY_COLOURS, TOY_SHAPES, type Rgb, type ToyBackground, type ToyColour, type ToyObject, type ToyScene, type ToySceneKind } from "./scene";
+import {
+  TOY_BACKGROUNDS,
+  TOY_COLOURS,
+  TOY_SHAPES,
+  type Rgb,
+  type ToyBackground,
+  type ToyColour,
+  type ToyObject,
+  type ToyScene,
+  type ToySceneKind,
+} from "./scene";
 
 export const LATENT_SLOTS = 3;
 export const LATENT_SLOT_DIM = 13;

@@ -84,5 +84,7 @@ export function renderScenePixels(scene: ToyScene, opts: RenderOptions = {}): Bu
 export async function renderScenePng(scene: ToyScene, opts: RenderOptions = {}): Promise<Buffer> {
   const W = opts.width ?? TOY_IMAGE_SIZE;
   const H = opts.height ?? W;
-  return sharp(renderScenePixels(scene, opts), { raw: { width: W, height: H, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
+  return sharp(renderScenePixels(scene, opts), { raw: { width: W, height: H, channels: 3 } })
+    .png({ compressionLevel: 6 })
+    .toBuffer();
 }

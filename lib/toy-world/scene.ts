@@ -109,12 +109,34 @@ export function makeRng(seed: number): Rng {
 
 const clamp255 = (v: number) => Math.max(0, Math.min(255, Math.round(v)));
 function jitter(c: Rgb, amount: number, rng: Rng): Rgb {
-  return [clamp255(c[0] + (rng.unit() * 2 - 1) * amount), clamp255(c[1] + (rng.unit() * 2 - 1) * amount), clamp255(c[2] + (rng.unit() * 2 - 1) * amount)];
+  return [
+    clamp255(c[0] + (rng.unit() * 2 - 1) * amount),
+    clamp255(c[1] + (rng.unit() * 2 - 1) * amount),
+    clamp255(c[2] + (rng.unit() * 2 - 1) * amount),
+  ];
 }
 
-function makeObject(rng: Rng, shape: ToyShape, colour: ToyColour, size: ToySize, x: number, y: number, region?: ToyRegion): ToyObject {
+function makeObject(
+  rng: Rng,
+  shape: ToyShape,
+  colour: ToyColour,
+  size: ToySize,
+  x: number,
+  y: number,
+  region?: ToyRegion,
+): ToyObject {
   const [lo, hi] = TOY_SIZES[size];
-  return { shape, colour, rgb: jitter(TOY_COLOURS[colour], COLOUR_JITTER, rng), size, r: lo + rng.unit() * (hi - lo), x, y, region, angle: (rng.unit() * 2 - 1) * 0.35 };
+  return {
+    shape,
+    colour,
+    rgb: jitter(TOY_COLOURS[colour], COLOUR_JITTER, rng),
+    size,
+    r: lo + rng.unit() * (hi - lo),
+    x,
+    y,
+    region,
+    angle: (rng.unit() * 2 - 1) * 0.35,
+  };
 }
 
 function inRegion(rng: Rng, region: ToyRegion): [number, number] {
@@ -131,7 +153,18 @@ export function sampleScene(seed: number, constraints: SceneConstraints = {}): T
   const u = rng.unit();
   const count = constraints.count;
   const kind: ToySceneKind =
-    constraints.kind ?? (count === 1 ? "single" : count !== undefined ? (u < 0.5 ? "group" : "mixed") : u < 0.45 ? "single" : u < 0.7 ? "group" : "mixed");
+    constraints.kind ??
+    (count === 1
+      ? "single"
+      : count !== undefined
+        ? u < 0.5
+          ? "group"
+          : "mixed"
+        : u < 0.45
+          ? "single"
+          : u < 0.7
+            ? "group"
+            : "mixed");
   const background = constraints.background ?? rng.pick(TOY_BACKGROUND_NAMES);
   const backgroundRgb = jitter(TOY_BACKGROUNDS[background], BACKGROUND_JITTER, rng);
   const shape = constraints.shape ?? rng.pick(TOY_SHAPES);
@@ -150,7 +183,8 @@ export function sampleScene(seed: number, constraints: SceneConstraints = {}): T
       const r = TOY_SIZES[size][1];
       const x = r + 0.03 + rng.unit() * (1 - 2 * (r + 0.03));
       const y = r + 0.03 + rng.unit() * (1 - 2 * (r + 0.03));
-      if (objects.every((o) => Math.hypot(o.x - x, o.y - y) > 2 * r + 0.06)) objects.push(makeObject(rng, shape, colour, size, x, y));
+      if (objects.every((o) => Math.hypot(o.x - x, o.y - y) > 2 * r + 0.06))
+        objects.push(makeObject(rng, shape, colour, size, x, y));
     }
     if (objects.length < n) throw new Error(`could not place ${n} ${size} objects apart`);
   } else {

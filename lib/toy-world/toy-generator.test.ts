@@ -40,7 +40,11 @@ const task = (variant: string, prompt: string, seeds: number[], guidanceScale = 
 
 async function collect(engine: { generate: ToyEngine["generate"] }, t: Task): Promise<Buffer[]> {
   const out: Buffer[] = [];
-  await engine.generate(t, { signal: new AbortController().signal, onSample: async (i, png) => void (out[i] = png), log: () => {} });
+  await engine.generate(t, {
+    signal: new AbortController().signal,
+    onSample: async (i, png) => void (out[i] = png),
+    log: () => {},
+  });
   return out;
 }
 
@@ -59,7 +63,9 @@ describe("toy generators", () => {
 
   it("refuses a variant it has no generator for and a sampler it does not run", async () => {
     await expect(collect(engine, task("sd15", "a star", [1]))).rejects.toThrow(/toy-text-sequence/);
-    await expect(collect(engine, { ...task("toy-clip-text", "a star", [1]), sampler: "euler" })).rejects.toThrow(/ddim/);
+    await expect(collect(engine, { ...task("toy-clip-text", "a star", [1]), sampler: "euler" })).rejects.toThrow(
+      /ddim/,
+    );
   });
 
   it("draws varied image embeddings from the prior", async () => {
@@ -89,38 +95,65 @@ describe("guidance on held-out prompts, scored by the toy evaluator", () => {
   afterAll(() => engine.close());
 
   // toy-text-sequence only: with the pooled embeddings guidance does not raise CLIPScore (toy:gen-evaluate, MODEL_CARD.md).
-  it.each(["toy-text-sequence"])("%s: guidance 8 raises CLIPScore and lowers diversity against guidance 1", async (variant) => {
-    const prompts = toyPrompts(4);
-    const seeds = [1, 2, 3, 4, 5, 6, 7, 8];
-    const at = (guidance: number) => measureGuidance(evaluator, prompts, seeds, (p, s) => collect(engine, task(variant, p, s, guidance, 20)));
-    const low = await at(1);
-    const high = await at(8);
-    expect(high.clipScore.estimate).toBeGreaterThan(low.clipScore.estimate);
-    expect(high.diversity.estimate).toBeLessThan(low.diversity.estimate);
-  }, 180_000);
-});
-
-describe.skipIf(!hasTorch)(`the Python twin through the command engine${hasTorch ? "" : " (skipped: /usr/bin/python3 with torch and onnx is missing; CI has no torch)"}`, () => {
-  const seeds = [3, 4];
-  const prompt = "two blue stars";
-
-  it.each(TOY_CONDITIONINGS.map((c) => Object.keys(TOY_VARIANTS).find((v) => TOY_VARIANTS[v] === c)!))(
-    "%s: same seeds give the same latents (max |Δ| < 1e-3) and the same pictures",
+  it.each(["toy-text-sequence"])(
+    "%s: guidance 8 raises CLIPScore and lowers diversity against guidance 1",
     async (variant) => {
-      const t = task(variant, prompt, seeds, 3, 20);
-      const g = await ToyGenerator.load(TOY_VARIANTS[variant]!, { threads: 1 });
-      const ts = await g.sample(prompt, seeds, { guidance: 3, steps: 20 });
-      await g.close();
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "toy-py-"));
-      const file = path.join(dir, "task.json");
-      fs.writeFileSync(file, JSON.stringify({ version: 1, variant, prompt, guidanceScale: 3, steps: 20, width: 64, height: 64, samples: t.samples, outputDir: dir }));
-      const out = JSON.parse(execFileSync(PY, ["research/toy-world/sample_gen.py", "--latents"], { env: { ...process.env, T2I_TASK_FILE: file } }).toString()) as { latents: number[][] };
-      const diff = Math.max(...ts.flatMap((s, i) => Array.from(s.latent, (v, k) => Math.abs(v - out.latents[i]![k]!))));
-      expect(diff).toBeLessThan(1e-3);
-      const viaCommand = await collect(new CommandEngine({ command: `${PY} research/toy-world/sample_gen.py` }), t);
-      const viaToy = await collect(new ToyEngine({ threads: 1 }), t);
-      viaCommand.forEach((png, i) => expect(png.equals(viaToy[i]!)).toBe(true));
+      const prompts = toyPrompts(4);
+      const seeds = [1, 2, 3, 4, 5, 6, 7, 8];
+      const at = (guidance: number) =>
+        measureGuidance(evaluator, prompts, seeds, (p, s) => collect(engine, task(variant, p, s, guidance, 20)));
+      const low = await at(1);
+      const high = await at(8);
+      expect(high.clipScore.estimate).toBeGreaterThan(low.clipScore.estimate);
+      expect(high.diversity.estimate).toBeLessThan(low.diversity.estimate);
     },
     180_000,
   );
 });
+
+describe.skipIf(!hasTorch)(
+  `the Python twin through the command engine${hasTorch ? "" : " (skipped: /usr/bin/python3 with torch and onnx is missing; CI has no torch)"}`,
+  () => {
+    const seeds = [3, 4];
+    const prompt = "two blue stars";
+
+    it.each(TOY_CONDITIONINGS.map((c) => Object.keys(TOY_VARIANTS).find((v) => TOY_VARIANTS[v] === c)!))(
+      "%s: same seeds give the same latents (max |Δ| < 1e-3) and the same pictures",
+      async (variant) => {
+        const t = task(variant, prompt, seeds, 3, 20);
+        const g = await ToyGenerator.load(TOY_VARIANTS[variant]!, { threads: 1 });
+        const ts = await g.sample(prompt, seeds, { guidance: 3, steps: 20 });
+        await g.close();
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "toy-py-"));
+        const file = path.join(dir, "task.json");
+        fs.writeFileSync(
+          file,
+          JSON.stringify({
+            version: 1,
+            variant,
+            prompt,
+            guidanceScale: 3,
+            steps: 20,
+            width: 64,
+            height: 64,
+            samples: t.samples,
+            outputDir: dir,
+          }),
+        );
+        const out = JSON.parse(
+          execFileSync(PY, ["research/toy-world/sample_gen.py", "--latents"], {
+            env: { ...process.env, T2I_TASK_FILE: file },
+          }).toString(),
+        ) as { latents: number[][] };
+        const diff = Math.max(
+          ...ts.flatMap((s, i) => Array.from(s.latent, (v, k) => Math.abs(v - out.latents[i]![k]!))),
+        );
+        expect(diff).toBeLessThan(1e-3);
+        const viaCommand = await collect(new CommandEngine({ command: `${PY} research/toy-world/sample_gen.py` }), t);
+        const viaToy = await collect(new ToyEngine({ threads: 1 }), t);
+        viaCommand.forEach((png, i) => expect(png.equals(viaToy[i]!)).toBe(true));
+      },
+      180_000,
+    );
+  },
+);

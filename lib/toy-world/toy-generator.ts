@@ -21,7 +21,12 @@ export const TOY_GEN_DIR = path.join(ROOT, "fixtures", "toy-gen");
 export const TOY_GEN_TEXT_ENCODER = path.join(TOY_GEN_DIR, "text_encoder.onnx");
 export const TOY_GEN_TOKENIZER_DIR = path.join(ROOT, "fixtures", "clip-tiny");
 
-export const TOY_CONDITIONINGS = ["text_sequence", "clip_text_embedding", "clip_image_embedding", "clip_image_embedding+text_sequence"] as const;
+export const TOY_CONDITIONINGS = [
+  "text_sequence",
+  "clip_text_embedding",
+  "clip_image_embedding",
+  "clip_image_embedding+text_sequence",
+] as const;
 export type ToyConditioning = (typeof TOY_CONDITIONINGS)[number];
 
 /** The variant names the toy engine generates, one per conditioning type (the experiment registers these). */
@@ -85,7 +90,12 @@ type Eps = (x: Float32Array, t: number) => Promise<{ cond: Float32Array; uncond:
  * DDIM, η = 0 (Song et al. 2021, arXiv 2010.02502 eq. 12) with classifier-free guidance
  * ε = ε_u + w(ε_c − ε_u) (Ho & Salimans 2022), x̂0 clipped to ±1.5. x: B × dim, row-major.
  */
-export async function ddimSample(eps: Eps, noise: Float64Array, steps: number, guidance: number): Promise<Float64Array> {
+export async function ddimSample(
+  eps: Eps,
+  noise: Float64Array,
+  steps: number,
+  guidance: number,
+): Promise<Float64Array> {
   const x = Float64Array.from(noise);
   const ts = ddimTimesteps(steps);
   for (let j = 0; j < ts.length; j++) {
@@ -131,14 +141,23 @@ export class ToyGenerator {
   ) {}
 
   /** Loads the generator of one conditioning type (plus the prior and the generators' toy-CLIP text tower, genDir/text_encoder.onnx). */
-  static async load(conditioning: ToyConditioning, opts: { genDir?: string; threads?: number } = {}): Promise<ToyGenerator> {
+  static async load(
+    conditioning: ToyConditioning,
+    opts: { genDir?: string; threads?: number } = {},
+  ): Promise<ToyGenerator> {
     const genDir = opts.genDir ?? TOY_GEN_DIR;
     const so: ort.InferenceSession.SessionOptions = { intraOpNumThreads: opts.threads ?? 1, interOpNumThreads: 1 };
     const tok = TOY_GEN_TOKENIZER_DIR;
-    const tokenizer = await ClipTokenizer.fromFiles(path.join(tok, "tokenizer.json"), path.join(tok, "tokenizer_config.json"), 77);
+    const tokenizer = await ClipTokenizer.fromFiles(
+      path.join(tok, "tokenizer.json"),
+      path.join(tok, "tokenizer_config.json"),
+      77,
+    );
     const text = await ort.InferenceSession.create(path.join(genDir, "text_encoder.onnx"), so);
     const decoder = await ort.InferenceSession.create(path.join(genDir, `${conditioning}.onnx`), so);
-    const prior = conditioning.startsWith("clip_image") ? await ort.InferenceSession.create(path.join(genDir, "prior.onnx"), so) : undefined;
+    const prior = conditioning.startsWith("clip_image")
+      ? await ort.InferenceSession.create(path.join(genDir, "prior.onnx"), so)
+      : undefined;
     return new ToyGenerator(conditioning, tokenizer, text, decoder, prior);
   }
 
@@ -146,16 +165,34 @@ export class ToyGenerator {
   async encodeText(prompt: string): Promise<ToyText> {
     const tok = this.tokenizer.encode(prompt);
     const { inputIds, attentionMask, length } = this.tokenizer.batch([tok]);
-    const out = await this.text.run({ input_ids: new ort.Tensor("int64", inputIds, [1, length]), attention_mask: new ort.Tensor("int64", attentionMask, [1, length]) });
-    return { embed: scaledUnit(out.text_embeds!.data as Float32Array, 0, EMBED_DIM), states: Float32Array.from(out.last_hidden_state!.data as Float32Array), tokens: length };
+    const out = await this.text.run({
+      input_ids: new ort.Tensor("int64", inputIds, [1, length]),
+      attention_mask: new ort.Tensor("int64", attentionMask, [1, length]),
+    });
+    return {
+      embed: scaledUnit(out.text_embeds!.data as Float32Array, 0, EMBED_DIM),
+      states: Float32Array.from(out.last_hidden_state!.data as Float32Array),
+      tokens: length,
+    };
   }
 
-  private async runEps(session: ort.InferenceSession, x: Float32Array, t: number, b: number, dim: number, embed?: Float32Array, text?: ToyText): Promise<{ cond: Float32Array; uncond: Float32Array }> {
+  private async runEps(
+    session: ort.InferenceSession,
+    x: Float32Array,
+    t: number,
+    b: number,
+    dim: number,
+    embed?: Float32Array,
+    text?: ToyText,
+  ): Promise<{ cond: Float32Array; uncond: Float32Array }> {
     // One batch of 2b rows: b conditional, then b unconditional (zeroed condition, as in training).
     const xx = new Float32Array(2 * b * dim);
     xx.set(x, 0);
     xx.set(x, b * dim);
-    const feeds: Record<string, ort.Tensor> = { x: new ort.Tensor("float32", xx, [2 * b, dim]), t: new ort.Tensor("float32", new Float32Array(2 * b).fill(t), [2 * b]) };
+    const feeds: Record<string, ort.Tensor> = {
+      x: new ort.Tensor("float32", xx, [2 * b, dim]),
+      t: new ort.Tensor("float32", new Float32Array(2 * b).fill(t), [2 * b]),
+    };
     if (session.inputNames.includes("embed")) {
       const e = new Float32Array(2 * b * EMBED_DIM);
       e.set(embed!, 0);
@@ -185,22 +222,41 @@ export class ToyGenerator {
       const noise = new Float64Array(b * EMBED_DIM);
       streams.forEach((s, i) => noise.set(s.subarray(LATENT_DIM), i * EMBED_DIM));
       const prior = this.prior;
-      const e = await ddimSample((x, t) => this.runEps(prior, x, t, b, EMBED_DIM, tile(text.embed, b)), noise, PRIOR_STEPS, PRIOR_GUIDANCE);
+      const e = await ddimSample(
+        (x, t) => this.runEps(prior, x, t, b, EMBED_DIM, tile(text.embed, b)),
+        noise,
+        PRIOR_STEPS,
+        PRIOR_GUIDANCE,
+      );
       imageEmbeds = new Float32Array(b * EMBED_DIM);
       for (let i = 0; i < b; i++) imageEmbeds.set(scaledUnit(e, i * EMBED_DIM, EMBED_DIM), i * EMBED_DIM);
     }
     const embed = this.conditioning === "clip_text_embedding" ? tile(text.embed, b) : imageEmbeds;
     const noise = new Float64Array(b * LATENT_DIM);
     streams.forEach((s, i) => noise.set(s.subarray(0, LATENT_DIM), i * LATENT_DIM));
-    const z = await ddimSample((x, t) => this.runEps(this.decoder, x, t, b, LATENT_DIM, embed, text), noise, opts.steps, opts.guidance);
+    const z = await ddimSample(
+      (x, t) => this.runEps(this.decoder, x, t, b, LATENT_DIM, embed, text),
+      noise,
+      opts.steps,
+      opts.guidance,
+    );
     return seeds.map((seed, i) => {
       const latent = Float32Array.from(z.subarray(i * LATENT_DIM, (i + 1) * LATENT_DIM));
-      return { seed, latent, scene: decodeSceneLatent(latent), imageEmbedding: imageEmbeds?.slice(i * EMBED_DIM, (i + 1) * EMBED_DIM) };
+      return {
+        seed,
+        latent,
+        scene: decodeSceneLatent(latent),
+        imageEmbedding: imageEmbeds?.slice(i * EMBED_DIM, (i + 1) * EMBED_DIM),
+      };
     });
   }
 
   /** PNGs of sample(), width × height (the scene is the centred square). */
-  async samplePngs(prompt: string, seeds: number[], opts: { guidance: number; steps: number; width: number; height: number }): Promise<Buffer[]> {
+  async samplePngs(
+    prompt: string,
+    seeds: number[],
+    opts: { guidance: number; steps: number; width: number; height: number },
+  ): Promise<Buffer[]> {
     const samples = await this.sample(prompt, seeds, opts);
     return Promise.all(samples.map((s) => renderScenePng(s.scene, { width: opts.width, height: opts.height })));
   }

@@ -4,7 +4,15 @@ import fs from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { zipEntryName } from "./extract-zip";
 import { ingestMultipart } from "./ingest-multipart";
-import { blob, formBody, jsonl, png, refusal, useStagingRoots, zipBuffer } from "../../tools/test-support/upload-inputs";
+import {
+  blob,
+  formBody,
+  jsonl,
+  png,
+  refusal,
+  useStagingRoots,
+  zipBuffer,
+} from "../../tools/test-support/upload-inputs";
 import { nearMisses } from "./verify-images";
 
 const stagingRoot = useStagingRoots();
@@ -18,7 +26,8 @@ function withoutUtf8Flag(zip: Buffer): Buffer {
   ] as const) {
     const s = Buffer.alloc(4);
     s.writeUInt32LE(sig);
-    for (let i = out.indexOf(s); i !== -1; i = out.indexOf(s, i + 4)) out.writeUInt16LE(out.readUInt16LE(i + at) & ~0x800, i + at);
+    for (let i = out.indexOf(s); i !== -1; i = out.indexOf(s, i + 4))
+      out.writeUInt16LE(out.readUInt16LE(i + at) & ~0x800, i + at);
   }
   return out;
 }
@@ -33,7 +42,9 @@ describe("zip entry names", () => {
     const raw = Buffer.from("cafe\u0301.png", "utf8");
     expect(zipEntryName({ generalPurposeBitFlag: 0, fileNameRaw: raw, extraFields: [] })).toBe("cafe\u0301.png");
     // 0x82 alone is not UTF-8; in CP437 it is "é".
-    expect(zipEntryName({ generalPurposeBitFlag: 0, fileNameRaw: Buffer.from([0x63, 0x61, 0x66, 0x82]), extraFields: [] })).toBe("café");
+    expect(
+      zipEntryName({ generalPurposeBitFlag: 0, fileNameRaw: Buffer.from([0x63, 0x61, 0x66, 0x82]), extraFields: [] }),
+    ).toBe("café");
   });
 
   it("matches a decomposed (NFD) unflagged entry to a composed (NFC) manifest name", async () => {
@@ -59,7 +70,10 @@ describe("zip entry names", () => {
     ]);
     const e = await refusal(upload(zip), "validation_failed");
     expect(e.message).toContain('"Photo1.PNG" nearly matches "photos/photo1.png"');
-    expect(e.details).toMatchObject({ missingFiles: ["Photo1.PNG"], nearMisses: [{ file: "Photo1.PNG", nearest: "photos/photo1.png" }] });
+    expect(e.details).toMatchObject({
+      missingFiles: ["Photo1.PNG"],
+      nearMisses: [{ file: "Photo1.PNG", nearest: "photos/photo1.png" }],
+    });
   });
 
   it("near misses: case, folder, extension; nothing for unrelated names", () => {

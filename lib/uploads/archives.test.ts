@@ -62,8 +62,26 @@ beforeEach(async () => {
 async function expectStaged(up: Awaited<ReturnType<typeof upload>>) {
   expect(up.fields).toEqual({ variant: "v1" });
   expect(up.items.map(({ path: _p, ...rest }) => rest)).toEqual([
-    { fileName: "a.png", prompt: "a red cube", seed: 1, sha256: sha(a), bytes: a.length, format: "png", width: 10, height: 20 },
-    { fileName: "imgs/b.jpg", prompt: "a blue sphere", group: "g", sha256: sha(b), bytes: b.length, format: "jpeg", width: 24, height: 16 },
+    {
+      fileName: "a.png",
+      prompt: "a red cube",
+      seed: 1,
+      sha256: sha(a),
+      bytes: a.length,
+      format: "png",
+      width: 10,
+      height: 20,
+    },
+    {
+      fileName: "imgs/b.jpg",
+      prompt: "a blue sphere",
+      group: "g",
+      sha256: sha(b),
+      bytes: b.length,
+      format: "jpeg",
+      width: 24,
+      height: 16,
+    },
   ]);
   expect(await fs.readFile(up.items[0]!.path)).toEqual(a);
   expect(await fs.readFile(up.items[1]!.path)).toEqual(b);
@@ -154,7 +172,9 @@ describe("archives: hostile and broken ones are refused, leaving nothing on disk
       { name: "a.png", data: Buffer.from("/etc/passwd"), mode: 0o120777 },
     ]);
     const e = await refusal(upload(zip), "validation_failed");
-    expect(entries(e)).toEqual([{ entry: "a.png", reason: "symbolic link entries are not allowed; only files and folders" }]);
+    expect(entries(e)).toEqual([
+      { entry: "a.png", reason: "symbolic link entries are not allowed; only files and folders" },
+    ]);
     await expectEmpty(root);
   });
 
@@ -176,10 +196,18 @@ describe("archives: hostile and broken ones are refused, leaving nothing on disk
 
   it("422 for a zip bomb (200 MB of zeros), refused from the central directory before extraction", async () => {
     const file = path.join(scratch, "bomb.zip");
-    await zipFile([{ name: "manifest.jsonl", data: rows }, { name: "a.png", stream: zeros(200 * MiB) }], file);
+    await zipFile(
+      [
+        { name: "manifest.jsonl", data: rows },
+        { name: "a.png", stream: zeros(200 * MiB) },
+      ],
+      file,
+    );
     expect((await fs.stat(file)).size).toBeLessThan(MiB);
     const e = await refusal(upload(await openAsBlob(file)), "validation_failed");
-    expect(entries(e)).toEqual([{ entry: "a.png", reason: expect.stringMatching(/^compression ratio \d+:1 is over the limit of 20:1/) }]);
+    expect(entries(e)).toEqual([
+      { entry: "a.png", reason: expect.stringMatching(/^compression ratio \d+:1 is over the limit of 20:1/) },
+    ]);
     await expectEmpty(root);
   }, 60_000);
 
@@ -203,7 +231,10 @@ describe("archives: hostile and broken ones are refused, leaving nothing on disk
       ],
       { gzip: true, dest: file },
     );
-    const e = await refusal(upload(await openAsBlob(file), "bomb.tgz", { maxImageBytes: 300 * MiB }), "validation_failed");
+    const e = await refusal(
+      upload(await openAsBlob(file), "bomb.tgz", { maxImageBytes: 300 * MiB }),
+      "validation_failed",
+    );
     expect(e.details).toMatchObject({ limit: "maxCompressionRatio" });
     expect(e.message).toMatch(/refused after 1\.\d MiB/);
     await expectEmpty(root);
@@ -227,7 +258,9 @@ describe("archives: hostile and broken ones are refused, leaving nothing on disk
       { name: "imgs/b.jpg", data: await noise(200, 200, "png"), compress: false },
     ]);
     const e = await refusal(upload(zip, "x.zip", { maxImageBytes: 50_000 }), "validation_failed");
-    expect(entries(e)).toEqual([{ entry: "imgs/b.jpg", reason: expect.stringMatching(/over the per-file limit of 48\.8 KiB/) }]);
+    expect(entries(e)).toEqual([
+      { entry: "imgs/b.jpg", reason: expect.stringMatching(/over the per-file limit of 48\.8 KiB/) },
+    ]);
     await expectEmpty(root);
   });
 
@@ -237,7 +270,9 @@ describe("archives: hostile and broken ones are refused, leaving nothing on disk
       { name: "a.png", data: a },
       { name: "./a.png", data: a },
     ]);
-    expect(entries(await refusal(upload(zip), "validation_failed"))).toEqual([{ entry: "a.png", reason: "appears twice in the archive" }]);
+    expect(entries(await refusal(upload(zip), "validation_failed"))).toEqual([
+      { entry: "a.png", reason: "appears twice in the archive" },
+    ]);
     const t = await tarBuffer([
       { name: "manifest.jsonl", data: rows },
       { name: "imgs/b.jpg", data: b },
@@ -251,8 +286,13 @@ describe("archives: hostile and broken ones are refused, leaving nothing on disk
 
   it("422 for an empty zip, an empty tar and an archive of only folders and dotfiles", async () => {
     expect((await refusal(upload(await zipBuffer([])), "validation_failed")).message).toMatch(/archive is empty/);
-    expect((await refusal(upload(await tarBuffer([]), "x.tar"), "validation_failed")).message).toMatch(/archive is empty/);
-    const hollow = await zipBuffer([{ name: "d/", dir: true }, { name: ".DS_Store", data: Buffer.from("x") }]);
+    expect((await refusal(upload(await tarBuffer([]), "x.tar"), "validation_failed")).message).toMatch(
+      /archive is empty/,
+    );
+    const hollow = await zipBuffer([
+      { name: "d/", dir: true },
+      { name: ".DS_Store", data: Buffer.from("x") },
+    ]);
     expect((await refusal(upload(hollow), "validation_failed")).message).toMatch(/archive is empty/);
     await expectEmpty(root);
   });
@@ -269,26 +309,54 @@ describe("archives: hostile and broken ones are refused, leaving nothing on disk
   });
 
   it("422 for too many files", async () => {
-    const many = await zipBuffer([{ name: "manifest.jsonl", data: rows }, ...["1", "2", "3", "4"].map((n) => ({ name: `${n}.png`, data: a }))]);
-    expect((await refusal(upload(many, "x.zip", { maxFiles: 2 }), "validation_failed")).details).toEqual({ limit: "maxFiles", max: 2 });
-    const t = await tarBuffer([{ name: "manifest.jsonl", data: rows }, ...["1", "2", "3", "4"].map((n) => ({ name: `${n}.png`, data: a }))]);
-    expect((await refusal(upload(t, "x.tar", { maxFiles: 2 }), "validation_failed")).details).toEqual({ limit: "maxFiles", max: 2 });
+    const many = await zipBuffer([
+      { name: "manifest.jsonl", data: rows },
+      ...["1", "2", "3", "4"].map((n) => ({ name: `${n}.png`, data: a })),
+    ]);
+    expect((await refusal(upload(many, "x.zip", { maxFiles: 2 }), "validation_failed")).details).toEqual({
+      limit: "maxFiles",
+      max: 2,
+    });
+    const t = await tarBuffer([
+      { name: "manifest.jsonl", data: rows },
+      ...["1", "2", "3", "4"].map((n) => ({ name: `${n}.png`, data: a })),
+    ]);
+    expect((await refusal(upload(t, "x.tar", { maxFiles: 2 }), "validation_failed")).details).toEqual({
+      limit: "maxFiles",
+      max: 2,
+    });
     await expectEmpty(root);
   });
 
   it("413 for an archive part over maxArchiveBytes, and for a manifest entry over maxManifestBytes", async () => {
-    const zip = await zipBuffer([{ name: "manifest.jsonl", data: rows }, { name: "a.png", data: a }]);
-    expect((await refusal(upload(zip, "x.zip", { maxArchiveBytes: 100 }), "payload_too_large")).details).toMatchObject({ limit: "maxArchiveBytes" });
-    expect((await refusal(upload(zip, "x.zip", { maxManifestBytes: 10 }), "payload_too_large")).details).toMatchObject({ limit: "maxManifestBytes" });
+    const zip = await zipBuffer([
+      { name: "manifest.jsonl", data: rows },
+      { name: "a.png", data: a },
+    ]);
+    expect((await refusal(upload(zip, "x.zip", { maxArchiveBytes: 100 }), "payload_too_large")).details).toMatchObject({
+      limit: "maxArchiveBytes",
+    });
+    expect((await refusal(upload(zip, "x.zip", { maxManifestBytes: 10 }), "payload_too_large")).details).toMatchObject({
+      limit: "maxManifestBytes",
+    });
     await expectEmpty(root);
   });
 
   it("422 for a part that is not a zip, tar or tar.gz, and for a corrupt one", async () => {
     const e = await refusal(upload(Buffer.from("just some text, named .zip"), "fake.zip"), "validation_failed");
     expect(e.message).toMatch(/not a zip, tar or tar.gz/);
-    const zip = await zipBuffer([{ name: "manifest.jsonl", data: rows }, { name: "a.png", data: a }]);
+    const zip = await zipBuffer([
+      { name: "manifest.jsonl", data: rows },
+      { name: "a.png", data: a },
+    ]);
     await refusal(upload(zip.subarray(0, zip.length - 30)), "validation_failed");
-    const tgz = await tarBuffer([{ name: "manifest.jsonl", data: rows }, { name: "a.png", data: a }], true);
+    const tgz = await tarBuffer(
+      [
+        { name: "manifest.jsonl", data: rows },
+        { name: "a.png", data: a },
+      ],
+      true,
+    );
     await refusal(upload(tgz.subarray(0, tgz.length / 2), "x.tgz"), "validation_failed");
     await expectEmpty(root);
   });
@@ -300,7 +368,9 @@ describe("archives: hostile and broken ones are refused, leaving nothing on disk
       { name: "imgs/b.jpg", data: b },
     ]);
     const e = await refusal(upload(zip), "validation_failed");
-    expect(e.details).toEqual({ files: [{ file: "a.png", code: "image_unsupported_type", message: "not a PNG, JPEG, WebP or GIF file" }] });
+    expect(e.details).toEqual({
+      files: [{ file: "a.png", code: "image_unsupported_type", message: "not a PNG, JPEG, WebP or GIF file" }],
+    });
     await expectEmpty(root);
   });
 });

@@ -5,11 +5,23 @@ import { describe, expect, it } from "vitest";
 import { ingestJsonImages } from "./ingest-json-images";
 import { ingestMultipart } from "./ingest-multipart";
 import type { UploadLimits } from "./limits";
-import { blob, expectEmpty, formBody, jsonl, png, pngDeclaring, refusal, tarBuffer, useStagingRoots, zipBuffer } from "../../tools/test-support/upload-inputs";
+import {
+  blob,
+  expectEmpty,
+  formBody,
+  jsonl,
+  png,
+  pngDeclaring,
+  refusal,
+  tarBuffer,
+  useStagingRoots,
+  zipBuffer,
+} from "../../tools/test-support/upload-inputs";
 
 const stagingRoot = useStagingRoots();
 
-const ingest = (json: unknown, limits?: Partial<UploadLimits>) => ingestJsonImages(json, { stagingRoot: stagingRoot(), limits });
+const ingest = (json: unknown, limits?: Partial<UploadLimits>) =>
+  ingestJsonImages(json, { stagingRoot: stagingRoot(), limits });
 
 describe("the total pixel budget (T2I_METRICS_MAX_PIXELS)", () => {
   it("refuses images that together pass it with 413 naming the setting, from their headers, staging nothing", async () => {
@@ -37,7 +49,16 @@ describe("one image under several prompts", () => {
   it("is staged once and listed once per prompt", async () => {
     const img = await png(10, 10, 3);
     const { body, contentType } = formBody((fd) => {
-      fd.append("manifest", blob(jsonl([{ file: "a.png", prompt: "a cat" }, { file: "a.png", prompt: "a kitten" }])), "manifest.jsonl");
+      fd.append(
+        "manifest",
+        blob(
+          jsonl([
+            { file: "a.png", prompt: "a cat" },
+            { file: "a.png", prompt: "a kitten" },
+          ]),
+        ),
+        "manifest.jsonl",
+      );
       fd.append("images", blob(img), "a.png");
     });
     const up = await ingestMultipart(body, contentType, { stagingRoot: stagingRoot() });
@@ -59,13 +80,19 @@ describe("decompressed bytes written to staging", () => {
       for (let i = 0; i < n; i += 64) b[i] = (s = (s * 1103515245 + 12345) >>> 0) >>> 24;
       return b;
     };
-    const items = [{ name: "manifest.jsonl", data: jsonl([{ file: "a.png", prompt: "p" }]) }, ...[0, 1, 2, 3].map((k) => ({ name: `junk${k}.png`, data: filler(8 * 1024 * 1024, k + 1) }))];
+    const items = [
+      { name: "manifest.jsonl", data: jsonl([{ file: "a.png", prompt: "p" }]) },
+      ...[0, 1, 2, 3].map((k) => ({ name: `junk${k}.png`, data: filler(8 * 1024 * 1024, k + 1) })),
+    ];
     const tgz = await tarBuffer(items, true);
     const ratio = gunzipSync(tgz).length / tgz.length;
     expect(ratio).toBeGreaterThan(20);
     expect(ratio).toBeLessThan(200);
     const b = formBody((fd) => fd.append("archive", blob(tgz), "batch.tar.gz"));
-    const e = await refusal(ingestMultipart(b.body, b.contentType, { stagingRoot: stagingRoot() }), "validation_failed");
+    const e = await refusal(
+      ingestMultipart(b.body, b.contentType, { stagingRoot: stagingRoot() }),
+      "validation_failed",
+    );
     expect(e.details).toMatchObject({ limit: "maxCompressionRatio", max: 20 });
     expect(e.message).toMatch(/T2I_MAX_COMPRESSION_RATIO.*refused after 1\.\d MiB/);
     await expectEmpty(stagingRoot());
@@ -74,9 +101,15 @@ describe("decompressed bytes written to staging", () => {
   it("a zip whose entries together pass the ratio is refused from its central directory", async () => {
     const zero = Buffer.alloc(600 * 1024);
     // Each entry is under the 1 MiB grace of the per-entry check; together they expand far past 20:1.
-    const zip = await zipBuffer([{ name: "manifest.jsonl", data: jsonl([{ file: "a0.png", prompt: "p" }]) }, ...[0, 1, 2, 3].map((k) => ({ name: `a${k}.png`, data: zero }))]);
+    const zip = await zipBuffer([
+      { name: "manifest.jsonl", data: jsonl([{ file: "a0.png", prompt: "p" }]) },
+      ...[0, 1, 2, 3].map((k) => ({ name: `a${k}.png`, data: zero })),
+    ]);
     const b = formBody((fd) => fd.append("archive", blob(zip), "batch.zip"));
-    const e = await refusal(ingestMultipart(b.body, b.contentType, { stagingRoot: stagingRoot() }), "validation_failed");
+    const e = await refusal(
+      ingestMultipart(b.body, b.contentType, { stagingRoot: stagingRoot() }),
+      "validation_failed",
+    );
     expect(e.details).toMatchObject({ limit: "maxCompressionRatio" });
     expect(e.message).toContain("T2I_MAX_COMPRESSION_RATIO");
     await expectEmpty(stagingRoot());

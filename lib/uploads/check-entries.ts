@@ -53,7 +53,8 @@ export class EntryChecker {
     const name = n.name;
     if (isIgnoredEntry(name)) return undefined;
     if (e.kind === "directory") return undefined;
-    if (e.kind !== "file") return this.refuse(name, `${describeKind(e.kind)} entries are not allowed; only files and folders`);
+    if (e.kind !== "file")
+      return this.refuse(name, `${describeKind(e.kind)} entries are not allowed; only files and folders`);
     if (e.refuse) return this.refuse(name, e.refuse);
     if (this.seen.has(name)) return this.refuse(name, "appears twice in the archive");
     this.seen.add(name);
@@ -72,7 +73,10 @@ export class EntryChecker {
       }
     }
     if (!isManifestCandidate(name) && e.size > this.limits.maxImageBytes) {
-      return this.refuse(name, `is ${formatBytes(e.size)}, over the per-file limit of ${formatBytes(this.limits.maxImageBytes)}`);
+      return this.refuse(
+        name,
+        `is ${formatBytes(e.size)}, over the per-file limit of ${formatBytes(this.limits.maxImageBytes)}`,
+      );
     }
     return name;
   }
@@ -100,5 +104,12 @@ export function refusedEntries(violations: EntryViolation[], truncated: boolean)
 }
 
 function describeKind(kind: EntryKind): string {
-  return { symlink: "symbolic link", hardlink: "hard link", device: "device", other: "special file", file: "file", directory: "folder" }[kind];
+  return {
+    symlink: "symbolic link",
+    hardlink: "hard link",
+    device: "device",
+    other: "special file",
+    file: "file",
+    directory: "folder",
+  }[kind];
 }

@@ -38,8 +38,14 @@ describe("archive layout rules", () => {
   it("finds the manifest at the root or in one top folder", () => {
     expect(isManifestCandidate("top/manifest.csv")).toBe(true);
     expect(isManifestCandidate("a/b/manifest.csv")).toBe(false);
-    expect(locateManifest(["a.png", "manifest.jsonl", "sub/manifest.csv"])).toEqual({ entry: "manifest.jsonl", root: "" });
-    expect(locateManifest(["readme.txt", "top/manifest.csv", "top/a.png"])).toEqual({ entry: "top/manifest.csv", root: "top/" });
+    expect(locateManifest(["a.png", "manifest.jsonl", "sub/manifest.csv"])).toEqual({
+      entry: "manifest.jsonl",
+      root: "",
+    });
+    expect(locateManifest(["readme.txt", "top/manifest.csv", "top/a.png"])).toEqual({
+      entry: "top/manifest.csv",
+      root: "top/",
+    });
     expect(() => locateManifest(["manifest.jsonl", "manifest.csv"])).toThrow(/more than one manifest/);
     expect(() => locateManifest(["a/b/manifest.jsonl"])).toThrow(/no manifest.jsonl or manifest.csv/);
     expect(() => locateManifest([])).toThrow(/empty/);

@@ -23,11 +23,13 @@ export async function extractTar(
 ): Promise<Map<string, StoredFile>> {
   const extract = tar.extract();
   let feedError: unknown;
-  const feeding = pipeline([createReadStream(archivePath), ...(gzipped ? gunzipWithBombGuard(limits) : []), extract]).catch(
-    (e: unknown) => {
-      feedError = e;
-    },
-  );
+  const feeding = pipeline([
+    createReadStream(archivePath),
+    ...(gzipped ? gunzipWithBombGuard(limits) : []),
+    extract,
+  ]).catch((e: unknown) => {
+    feedError = e;
+  });
   const files = new Map<string, StoredFile>();
   try {
     for await (const entry of extract) {
@@ -80,10 +82,14 @@ function gunzipWithBombGuard(limits: UploadLimits): Transform[] {
       inflated += chunk.length;
       if (inflated > limits.maxUncompressedBytes) {
         return cb(
-          new AppError("validation_failed", `the archive expands to more than ${formatBytes(limits.maxUncompressedBytes)}`, {
-            limit: "maxUncompressedBytes",
-            max: limits.maxUncompressedBytes,
-          }),
+          new AppError(
+            "validation_failed",
+            `the archive expands to more than ${formatBytes(limits.maxUncompressedBytes)}`,
+            {
+              limit: "maxUncompressedBytes",
+              max: limits.maxUncompressedBytes,
+            },
+          ),
         );
       }
       // bytesWritten counts compressed bytes the inflater has actually consumed, not merely buffered.

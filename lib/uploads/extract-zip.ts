@@ -34,21 +34,34 @@ export function zipEntryName(entry: Pick<Entry, "generalPurposeBitFlag" | "fileN
   return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
 }
 
-export async function openZipArchive(archivePath: string, limits: UploadLimits, checker: EntryChecker): Promise<ZipArchive> {
+export async function openZipArchive(
+  archivePath: string,
+  limits: UploadLimits,
+  checker: EntryChecker,
+): Promise<ZipArchive> {
   let zip: ZipFile;
   try {
     // decodeStrings: false because yauzl would otherwise stop at the first "../" name with a bare
     // error; we decode names ourselves and report every bad entry.
-    zip = await yauzl.openPromise(archivePath, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true });
+    zip = await yauzl.openPromise(archivePath, {
+      lazyEntries: true,
+      autoClose: false,
+      decodeStrings: false,
+      validateEntrySizes: true,
+    });
   } catch (e) {
     throw corrupt(e);
   }
   try {
     if (zip.entryCount > checker.maxEntries) {
-      throw new AppError("validation_failed", `the archive has ${zip.entryCount} entries, more than ${checker.maxEntries}`, {
-        limit: "maxFiles",
-        max: limits.maxFiles,
-      });
+      throw new AppError(
+        "validation_failed",
+        `the archive has ${zip.entryCount} entries, more than ${checker.maxEntries}`,
+        {
+          limit: "maxFiles",
+          max: limits.maxFiles,
+        },
+      );
     }
     const entries = new Map<string, Entry>();
     let total = 0;

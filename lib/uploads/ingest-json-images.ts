@@ -48,17 +48,26 @@ export async function ingestJsonImages(json: unknown, opts: IngestOptions = {}):
   const parsed = jsonImagesSchema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.join("."), message: i.message }));
-    throw new AppError("validation_failed", `invalid body: ${issues[0]!.path ? `${issues[0]!.path}: ` : ""}${issues[0]!.message}`, {
-      issues,
-    });
+    throw new AppError(
+      "validation_failed",
+      `invalid body: ${issues[0]!.path ? `${issues[0]!.path}: ` : ""}${issues[0]!.message}`,
+      {
+        issues,
+      },
+    );
   }
 
-  const items = parsed.data.items.map((item, i) => ({ ...item, name: item.file ?? `items[${i}]`, payload: base64Payload(item.image) }));
+  const items = parsed.data.items.map((item, i) => ({
+    ...item,
+    name: item.file ?? `items[${i}]`,
+    payload: base64Payload(item.image),
+  }));
   let total = 0;
   for (const item of items) {
     if (item.payload === undefined) continue;
     const size = decodedSize(item.payload);
-    if (size > limits.maxImageBytes) throw tooLarge(`image "${item.name}"`, "maxImageBytes", limits.maxImageBytes, { file: item.name });
+    if (size > limits.maxImageBytes)
+      throw tooLarge(`image "${item.name}"`, "maxImageBytes", limits.maxImageBytes, { file: item.name });
     total += size;
     if (total > limits.maxUploadBytes) throw tooLarge("the images together", "maxUploadBytes", limits.maxUploadBytes);
   }
@@ -79,7 +88,11 @@ export async function ingestJsonImages(json: unknown, opts: IngestOptions = {}):
         const data = Buffer.from(item.payload, "base64");
         const dest = path.join(stagingDir, String(i + 1).padStart(6, "0"));
         await fs.writeFile(dest, data, { flag: "wx" });
-        files.set(key.name, { path: dest, bytes: data.length, sha256: createHash("sha256").update(data).digest("hex") });
+        files.set(key.name, {
+          path: dest,
+          bytes: data.length,
+          sha256: createHash("sha256").update(data).digest("hex"),
+        });
       }
     }
     const staged = await verifyImages(rows, files, limits.maxImagePixels, { maxTotalPixels: limits.maxTotalPixels });

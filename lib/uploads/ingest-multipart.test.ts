@@ -5,16 +5,33 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { ingestMultipart } from "./ingest-multipart";
 import type { UploadLimits } from "./limits";
-import { blob, expectEmpty, formBody, jsonl, noise, png, pngDeclaring, refusal, useStagingRoots, type Body } from "../../tools/test-support/upload-inputs";
+import {
+  blob,
+  expectEmpty,
+  formBody,
+  jsonl,
+  noise,
+  png,
+  pngDeclaring,
+  refusal,
+  useStagingRoots,
+  type Body,
+} from "../../tools/test-support/upload-inputs";
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
 const stagingRoot = useStagingRoots();
 
-const ingest = (b: Body, limits?: Partial<UploadLimits>) => ingestMultipart(b.body, b.contentType, { stagingRoot: stagingRoot(), limits });
+const ingest = (b: Body, limits?: Partial<UploadLimits>) =>
+  ingestMultipart(b.body, b.contentType, { stagingRoot: stagingRoot(), limits });
 
 /** Manifest + image parts; `images` maps part filename → bytes. */
-function manifestForm(manifest: Buffer, images: Record<string, Buffer>, fields: Record<string, string> = {}, manifestName = "manifest.jsonl"): Body {
+function manifestForm(
+  manifest: Buffer,
+  images: Record<string, Buffer>,
+  fields: Record<string, string> = {},
+  manifestName = "manifest.jsonl",
+): Body {
   return formBody((fd) => {
     for (const [k, v] of Object.entries(fields)) fd.append(k, v);
     fd.append("manifest", blob(manifest), manifestName);
@@ -48,8 +65,26 @@ describe("ingestMultipart: manifest + image parts", () => {
     );
     expect(up.fields).toEqual({ variant: "cfg-7.5", steps: "30" });
     expect(up.items.map(({ path: _p, ...rest }) => rest)).toEqual([
-      { fileName: "a.png", prompt: "a red cube", group: "g1", seed: 7, sha256: sha(a), bytes: a.length, format: "png", width: 32, height: 24 },
-      { fileName: "sub/b.jpg", prompt: "a blue sphere", sha256: sha(b), bytes: b.length, format: "jpeg", width: 20, height: 30 },
+      {
+        fileName: "a.png",
+        prompt: "a red cube",
+        group: "g1",
+        seed: 7,
+        sha256: sha(a),
+        bytes: a.length,
+        format: "png",
+        width: 32,
+        height: 24,
+      },
+      {
+        fileName: "sub/b.jpg",
+        prompt: "a blue sphere",
+        sha256: sha(b),
+        bytes: b.length,
+        format: "jpeg",
+        width: 20,
+        height: 30,
+      },
       { fileName: "c.webp", promptId: "p-3", sha256: sha(c), bytes: c.length, format: "webp", width: 16, height: 16 },
       { fileName: "d.gif", prompt: "a cat", sha256: sha(d), bytes: d.length, format: "gif", width: 8, height: 12 },
     ]);
@@ -68,7 +103,9 @@ describe("ingestMultipart: manifest + image parts", () => {
 
   it("reads a CSV manifest", async () => {
     const a = await png(4, 4);
-    const up = await ingest(manifestForm(Buffer.from("file,prompt,seed\na.png,a dog,3\n"), { "a.png": a }, {}, "m.csv"));
+    const up = await ingest(
+      manifestForm(Buffer.from("file,prompt,seed\na.png,a dog,3\n"), { "a.png": a }, {}, "m.csv"),
+    );
     expect(up.items).toMatchObject([{ fileName: "a.png", prompt: "a dog", seed: 3, format: "png" }]);
     await up.cleanup();
   });
@@ -76,10 +113,16 @@ describe("ingestMultipart: manifest + image parts", () => {
 
 describe("ingestMultipart refuses hostile and broken input, leaving nothing on disk", () => {
   it("415 for a content type other than multipart/form-data", async () => {
-    const e = await refusal(ingestMultipart(Readable.from([Buffer.from("{}")]), "application/json", { stagingRoot: stagingRoot() }), "unsupported_media_type");
+    const e = await refusal(
+      ingestMultipart(Readable.from([Buffer.from("{}")]), "application/json", { stagingRoot: stagingRoot() }),
+      "unsupported_media_type",
+    );
     expect(e.message).toMatch(/multipart\/form-data/);
     await refusal(ingestMultipart(Readable.from([]), null, { stagingRoot: stagingRoot() }), "unsupported_media_type");
-    await refusal(ingestMultipart(Readable.from([]), "multipart/form-data", { stagingRoot: stagingRoot() }), "bad_request");
+    await refusal(
+      ingestMultipart(Readable.from([]), "multipart/form-data", { stagingRoot: stagingRoot() }),
+      "bad_request",
+    );
     await expectEmpty(stagingRoot());
   });
 
@@ -98,7 +141,10 @@ describe("ingestMultipart refuses hostile and broken input, leaving nothing on d
       })(),
     );
     const e = await refusal(
-      ingestMultipart(endless, `multipart/form-data; boundary=${boundary}`, { stagingRoot: stagingRoot(), limits: { maxUploadBytes: 1024 * 1024 } }),
+      ingestMultipart(endless, `multipart/form-data; boundary=${boundary}`, {
+        stagingRoot: stagingRoot(),
+        limits: { maxUploadBytes: 1024 * 1024 },
+      }),
       "payload_too_large",
     );
     expect(e.details).toMatchObject({ limit: "maxUploadBytes", max: 1024 * 1024 });
@@ -114,7 +160,12 @@ describe("ingestMultipart refuses hostile and broken input, leaving nothing on d
   });
 
   it("413 for an over-long text field", async () => {
-    const e = await refusal(ingest(manifestForm(jsonl([{ file: "a.png", prompt: "x" }]), {}, { variant: "v".repeat(200) }), { maxFieldBytes: 100 }), "payload_too_large");
+    const e = await refusal(
+      ingest(manifestForm(jsonl([{ file: "a.png", prompt: "x" }]), {}, { variant: "v".repeat(200) }), {
+        maxFieldBytes: 100,
+      }),
+      "payload_too_large",
+    );
     expect(e.details).toMatchObject({ limit: "maxFieldBytes", field: "variant" });
     await expectEmpty(stagingRoot());
   });
@@ -125,7 +176,9 @@ describe("ingestMultipart refuses hostile and broken input, leaving nothing on d
     const bomb = pngDeclaring(await png(1, 1), 100_000, 100_000);
     const text = Buffer.from("this is a text file, not an image\n");
     const big = await noise(256, 256);
-    const manifest = jsonl(["ok.png", "cut.png", "bomb.png", "notes.png", "big.png", "twice.png"].map((file) => ({ file, prompt: "p" })));
+    const manifest = jsonl(
+      ["ok.png", "cut.png", "bomb.png", "notes.png", "big.png", "twice.png"].map((file) => ({ file, prompt: "p" })),
+    );
     const body = formBody((fd) => {
       fd.append("manifest", blob(manifest), "manifest.jsonl");
       fd.append("images", blob(good), "ok.png");
@@ -151,7 +204,11 @@ describe("ingestMultipart refuses hostile and broken input, leaving nothing on d
   });
 
   it("422 naming the missing files", async () => {
-    const manifest = jsonl([{ file: "a.png", prompt: "p" }, { file: "gone.png", prompt: "p" }, { file: "also-gone.png", prompt: "p" }]);
+    const manifest = jsonl([
+      { file: "a.png", prompt: "p" },
+      { file: "gone.png", prompt: "p" },
+      { file: "also-gone.png", prompt: "p" },
+    ]);
     const e = await refusal(ingest(manifestForm(manifest, { "a.png": await png(4, 4) })), "validation_failed");
     expect(e.details).toEqual({ missingFiles: ["gone.png", "also-gone.png"] });
     expect(e.message).toMatch(/2 listed files are missing \(gone\.png, also-gone\.png\)/);
@@ -159,7 +216,10 @@ describe("ingestMultipart refuses hostile and broken input, leaving nothing on d
   });
 
   it("422 with the line for a 10,000-word prompt", async () => {
-    const manifest = jsonl([{ file: "a.png", prompt: "ok" }, { file: "b.png", prompt: "word ".repeat(10_000) }]);
+    const manifest = jsonl([
+      { file: "a.png", prompt: "ok" },
+      { file: "b.png", prompt: "word ".repeat(10_000) },
+    ]);
     const e = await refusal(ingest(manifestForm(manifest, { "a.png": await png(4, 4) })), "validation_failed");
     expect(e.details).toEqual({ manifest: "manifest.jsonl", line: 2 });
     expect(e.message).toMatch(/line 2: prompt: prompt longer than 10000 characters/);
@@ -167,7 +227,15 @@ describe("ingestMultipart refuses hostile and broken input, leaving nothing on d
   });
 
   it("422 with the line for invalid UTF-8 in the manifest", async () => {
-    const manifest = Buffer.concat([jsonl([{ file: "a.png", prompt: "ok" }, { file: "b.png", prompt: "ok" }]), Buffer.from('{"file":"c.png","prompt":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n')]);
+    const manifest = Buffer.concat([
+      jsonl([
+        { file: "a.png", prompt: "ok" },
+        { file: "b.png", prompt: "ok" },
+      ]),
+      Buffer.from('{"file":"c.png","prompt":"'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('"}\n'),
+    ]);
     const e = await refusal(ingest(manifestForm(manifest, {})), "validation_failed");
     expect(e.details).toEqual({ manifest: "manifest.jsonl", line: 3 });
     expect(e.message).toMatch(/not valid UTF-8/);
@@ -183,7 +251,10 @@ describe("ingestMultipart refuses hostile and broken input, leaving nothing on d
   it("422 for more images than maxFiles, in parts or in manifest rows", async () => {
     const img = await png(4, 4);
     const rows = jsonl(["a", "b", "c"].map((n) => ({ file: `${n}.png`, prompt: "p" })));
-    const e = await refusal(ingest(manifestForm(rows, { "a.png": img, "b.png": img, "c.png": img }), { maxFiles: 2 }), "validation_failed");
+    const e = await refusal(
+      ingest(manifestForm(rows, { "a.png": img, "b.png": img, "c.png": img }), { maxFiles: 2 }),
+      "validation_failed",
+    );
     expect(e.details).toEqual({ limit: "maxFiles", max: 2 });
     const e2 = await refusal(ingest(manifestForm(rows, { "a.png": img }), { maxFiles: 2 }), "validation_failed");
     expect(e2.message).toMatch(/more than 2 rows/);
@@ -209,8 +280,15 @@ describe("ingestMultipart refuses hostile and broken input, leaving nothing on d
 
   it("400 for a malformed multipart body", async () => {
     const boundary = "b0und";
-    const cut = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="variant"\r\n\r\nv1\r\n--${boundary}\r\nContent-Disposition: form-data; name="manifest"; filename="m.jsonl"\r\n\r\n{"file"`);
-    await refusal(ingestMultipart(Readable.from([cut]), `multipart/form-data; boundary=${boundary}`, { stagingRoot: stagingRoot() }), "bad_request");
+    const cut = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="variant"\r\n\r\nv1\r\n--${boundary}\r\nContent-Disposition: form-data; name="manifest"; filename="m.jsonl"\r\n\r\n{"file"`,
+    );
+    await refusal(
+      ingestMultipart(Readable.from([cut]), `multipart/form-data; boundary=${boundary}`, {
+        stagingRoot: stagingRoot(),
+      }),
+      "bad_request",
+    );
     await expectEmpty(stagingRoot());
   });
 

@@ -57,11 +57,23 @@ export async function ingestMultipart(
       files = form.images;
       ignoredFiles = [...form.ignoredFiles, ...(await discardUnlisted(rows, form.images))];
     } else {
-      const hint = form.images.size > 0 ? "the image parts need a `manifest` part" : "the form has no `archive` or `manifest` part";
+      const hint =
+        form.images.size > 0
+          ? "the image parts need a `manifest` part"
+          : "the form has no `archive` or `manifest` part";
       throw new AppError("bad_request", `${hint}; send a manifest with image parts, or one archive`);
     }
-    const items = await verifyImages(rows, files, limits.maxImagePixels, { maxTotalPixels: limits.maxTotalPixels, unlisted: ignoredFiles });
-    return { fields: form.fields, items, ignoredFiles: ignoredFiles.slice(0, REPORT_CAP), stagingDir, cleanup: () => removeStagingDir(stagingDir) };
+    const items = await verifyImages(rows, files, limits.maxImagePixels, {
+      maxTotalPixels: limits.maxTotalPixels,
+      unlisted: ignoredFiles,
+    });
+    return {
+      fields: form.fields,
+      items,
+      ignoredFiles: ignoredFiles.slice(0, REPORT_CAP),
+      stagingDir,
+      cleanup: () => removeStagingDir(stagingDir),
+    };
   } catch (e) {
     await removeStagingDir(stagingDir);
     throw e;
@@ -88,7 +100,10 @@ function toReadable(body: ReadableStream<Uint8Array> | NodeJS.ReadableStream): R
 }
 
 /** Deletes staged image parts the manifest does not name; returns their names. */
-async function discardUnlisted(rows: ManifestRow[], images: ReadonlyMap<string, StagedFileOrProblem>): Promise<string[]> {
+async function discardUnlisted(
+  rows: ManifestRow[],
+  images: ReadonlyMap<string, StagedFileOrProblem>,
+): Promise<string[]> {
   const listed = new Set<string>();
   for (const r of rows) {
     const n = normaliseEntryName(r.file);

@@ -23,12 +23,20 @@ export type ArchiveContents = {
 };
 
 /** Validates and extracts `archivePath` into `destDir`. Throws 422/413 AppErrors; leaves cleanup to the caller. */
-export async function readArchive(archivePath: string, destDir: string, limits: UploadLimits): Promise<ArchiveContents> {
+export async function readArchive(
+  archivePath: string,
+  destDir: string,
+  limits: UploadLimits,
+): Promise<ArchiveContents> {
   const kind = await detectArchiveKind(archivePath);
   if (!kind) {
-    throw new AppError("validation_failed", "the archive is not a zip, tar or tar.gz file (judged by its first bytes)", {
-      accepted: ["zip", "tar", "tar.gz"],
-    });
+    throw new AppError(
+      "validation_failed",
+      "the archive is not a zip, tar or tar.gz file (judged by its first bytes)",
+      {
+        accepted: ["zip", "tar", "tar.gz"],
+      },
+    );
   }
   const checker = new EntryChecker(limits);
   const manifestDest = path.join(destDir, "manifest");
@@ -90,7 +98,9 @@ export function locateManifest(names: string[]): { entry: string; root: string }
   const found = atRoot.length > 0 ? atRoot : inFolder;
   if (found.length === 1) return { entry: found[0]!, root: found[0]!.slice(0, found[0]!.lastIndexOf("/") + 1) };
   if (found.length > 1) {
-    throw new AppError("validation_failed", `the archive holds more than one manifest: ${found.join(", ")}`, { manifests: found });
+    throw new AppError("validation_failed", `the archive holds more than one manifest: ${found.join(", ")}`, {
+      manifests: found,
+    });
   }
   throw new AppError(
     "validation_failed",

@@ -11,6 +11,9 @@ export async function readManifest(filePath: string, fileName: string, limits: U
     return parseManifest(bytes, fileName, { requirePrompt: true, maxRows: limits.maxFiles });
   } catch (e) {
     if (!(e instanceof ManifestError)) throw e;
-    throw new AppError("validation_failed", e.message, { manifest: fileName, ...(e.line === undefined ? {} : { line: e.line }) });
+    throw new AppError("validation_failed", e.message, {
+      manifest: fileName,
+      ...(e.line === undefined ? {} : { line: e.line }),
+    });
   }
 }

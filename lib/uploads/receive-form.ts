@@ -31,7 +31,12 @@ function bothKinds(): AppError {
   return new AppError("bad_request", "send either an `archive` part or a `manifest` part with image parts, not both");
 }
 
-export async function receiveForm(source: Readable, contentType: string, dir: string, limits: UploadLimits): Promise<ReceivedForm> {
+export async function receiveForm(
+  source: Readable,
+  contentType: string,
+  dir: string,
+  limits: UploadLimits,
+): Promise<ReceivedForm> {
   const imagesDir = path.join(dir, "images");
   await fs.mkdir(imagesDir, { recursive: true });
 
@@ -78,8 +83,10 @@ export async function receiveForm(source: Readable, contentType: string, dir: st
     if (info.nameTruncated || info.valueTruncated) {
       return fail(tooLarge(`form field "${name}"`, "maxFieldBytes", limits.maxFieldBytes, { field: name }));
     }
-    if (FILE_FIELDS.has(name)) return fail(new AppError("bad_request", `"${name}" must be sent as a file part, not a text field`));
-    if (Object.hasOwn(form.fields, name)) return fail(new AppError("bad_request", `form field "${name}" is given twice`));
+    if (FILE_FIELDS.has(name))
+      return fail(new AppError("bad_request", `"${name}" must be sent as a file part, not a text field`));
+    if (Object.hasOwn(form.fields, name))
+      return fail(new AppError("bad_request", `form field "${name}" is given twice`));
     form.fields[name] = value;
   });
   bb.on("fieldsLimit", () => fail(tooLarge("the number of form fields", "maxFields", limits.maxFields)));
@@ -87,7 +94,12 @@ export async function receiveForm(source: Readable, contentType: string, dir: st
   bb.on("partsLimit", () => fail(tooManyFiles(limits.maxFiles)));
 
   // Both single parts stream through here; over their limit is fatal (413).
-  const receiveSingle = async (stream: Readable, dest: string, limit: "maxManifestBytes" | "maxArchiveBytes", what: string) => {
+  const receiveSingle = async (
+    stream: Readable,
+    dest: string,
+    limit: "maxManifestBytes" | "maxArchiveBytes",
+    what: string,
+  ) => {
     try {
       return (await storeStream(stream, dest, limits[limit], { signal: ac.signal }))!;
     } catch (e) {
@@ -116,7 +128,11 @@ export async function receiveForm(source: Readable, contentType: string, dir: st
         // Browsers send an empty, nameless part for a file input left blank.
         let bytes = 0;
         for await (const chunk of stream) bytes += (chunk as Buffer).length;
-        if (bytes > 0) throw new AppError("bad_request", `an \`${name}\` part has no filename; each image part's filename must match the manifest`);
+        if (bytes > 0)
+          throw new AppError(
+            "bad_request",
+            `an \`${name}\` part has no filename; each image part's filename must match the manifest`,
+          );
         return;
       }
       if (++imageParts > limits.maxFiles) throw tooManyFiles(limits.maxFiles);
@@ -130,7 +146,10 @@ export async function receiveForm(source: Readable, contentType: string, dir: st
       const result = await storeStream(stream, dest, limits.maxImageBytes, { signal: ac.signal, onOverflow: "drain" });
       parts.push({ key: key.name, result });
     } else {
-      throw new AppError("bad_request", `unexpected file part "${name}"; expected manifest, images (or files), or archive`);
+      throw new AppError(
+        "bad_request",
+        `unexpected file part "${name}"; expected manifest, images (or files), or archive`,
+      );
     }
   };
   bb.on("file", (name, stream, info) => {
@@ -140,7 +159,9 @@ export async function receiveForm(source: Readable, contentType: string, dir: st
     pending.push(onFile(name, stream, info).catch(fail));
   });
 
-  const meter = byteLimit(limits.maxUploadBytes, () => tooLarge("the request body", "maxUploadBytes", limits.maxUploadBytes));
+  const meter = byteLimit(limits.maxUploadBytes, () =>
+    tooLarge("the request body", "maxUploadBytes", limits.maxUploadBytes),
+  );
   try {
     await pipeline(source, meter, bb, { signal: ac.signal });
   } catch (e) {
@@ -156,7 +177,13 @@ export async function receiveForm(source: Readable, contentType: string, dir: st
       if (result) await fs.rm(result.path, { force: true });
       form.images.set(key, { code: "duplicate_file", message: "more than one image part has this file name" });
     } else {
-      form.images.set(key, result ?? { code: "file_too_large", message: `over the per-file limit of ${formatBytes(limits.maxImageBytes)}` });
+      form.images.set(
+        key,
+        result ?? {
+          code: "file_too_large",
+          message: `over the per-file limit of ${formatBytes(limits.maxImageBytes)}`,
+        },
+      );
     }
   }
   return form;

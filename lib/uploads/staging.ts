@@ -40,7 +40,12 @@ export type StoreOptions = {
 };
 
 /** Streams `source` into a new file at `dest`, counting and hashing; never writes more than `maxBytes`. */
-export async function storeStream(source: NodeJS.ReadableStream, dest: string, maxBytes: number, opts: StoreOptions = {}): Promise<StoredFile | null> {
+export async function storeStream(
+  source: NodeJS.ReadableStream,
+  dest: string,
+  maxBytes: number,
+  opts: StoreOptions = {},
+): Promise<StoredFile | null> {
   const hash = createHash("sha256");
   let bytes = 0;
   let over = false;

@@ -14,8 +14,18 @@ export function formatBytes(n: number): string {
 }
 
 /** 413 with `details: { limit, max }`, `limit` naming the UploadLimits key. */
-export function tooLarge(what: string, limit: keyof UploadLimits, max: number, extra?: Record<string, unknown>): AppError {
-  const amount = limit === "maxFiles" || limit === "maxFields" ? String(max) : limit === "maxTotalPixels" ? `${max} pixels` : formatBytes(max);
+export function tooLarge(
+  what: string,
+  limit: keyof UploadLimits,
+  max: number,
+  extra?: Record<string, unknown>,
+): AppError {
+  const amount =
+    limit === "maxFiles" || limit === "maxFields"
+      ? String(max)
+      : limit === "maxTotalPixels"
+        ? `${max} pixels`
+        : formatBytes(max);
   return new AppError("payload_too_large", `${what} is over the limit of ${amount}`, { limit, max, ...extra });
 }
 

@@ -37,7 +37,10 @@ export async function verifyImages(
   rows: ManifestRow[],
   files: ReadonlyMap<string, StagedFileOrProblem>,
   maxImagePixels: number,
-  opts: { maxTotalPixels?: number; /** Files that arrived but no row lists: near-miss candidates. */ unlisted?: readonly string[] } = {},
+  opts: {
+    maxTotalPixels?: number;
+    /** Files that arrived but no row lists: near-miss candidates. */ unlisted?: readonly string[];
+  } = {},
 ): Promise<StagedItem[]> {
   const problems: FileProblem[] = [];
   const missing: string[] = [];
@@ -54,7 +57,8 @@ export async function verifyImages(
     else work.push({ index, row, stored: f });
   });
 
-  if (opts.maxTotalPixels !== undefined && Number.isFinite(opts.maxTotalPixels)) await checkTotalPixels(work, opts.maxTotalPixels);
+  if (opts.maxTotalPixels !== undefined && Number.isFinite(opts.maxTotalPixels))
+    await checkTotalPixels(work, opts.maxTotalPixels);
 
   const items: (StagedItem | undefined)[] = new Array(rows.length);
   let truncated = false;
@@ -76,7 +80,9 @@ export async function verifyImages(
 async function checkTotalPixels(work: { stored: StoredFile }[], max: number): Promise<void> {
   let total = 0;
   for (const { stored } of work) {
-    const meta = await sharp(stored.path, { limitInputPixels: false }).metadata().catch(() => undefined);
+    const meta = await sharp(stored.path, { limitInputPixels: false })
+      .metadata()
+      .catch(() => undefined);
     total += (meta?.width ?? 0) * (meta?.pageHeight ?? meta?.height ?? 0);
     if (total > max) {
       throw new AppError(
@@ -124,7 +130,11 @@ export function sniffFormat(b: Uint8Array): ImageFormat | undefined {
   return undefined;
 }
 
-function toItem(row: ManifestRow, stored: StoredFile, img: { format: ImageFormat; width: number; height: number }): StagedItem {
+function toItem(
+  row: ManifestRow,
+  stored: StoredFile,
+  img: { format: ImageFormat; width: number; height: number },
+): StagedItem {
   return {
     fileName: row.file,
     ...(row.prompt !== undefined && { prompt: row.prompt }),
@@ -147,7 +157,11 @@ function toItem(row: ManifestRow, stored: StoredFile, img: { format: ImageFormat
 export function nearMisses(missing: string[], received: string[]): { file: string; nearest: string }[] {
   const base = (n: string) => n.slice(n.lastIndexOf("/") + 1);
   const stem = (n: string) => base(n).replace(/\.[^.]*$/, "");
-  const keys: ((n: string) => string)[] = [(n) => n.normalize("NFC").toLowerCase(), (n) => base(n.normalize("NFC")).toLowerCase(), (n) => stem(n.normalize("NFC")).toLowerCase()];
+  const keys: ((n: string) => string)[] = [
+    (n) => n.normalize("NFC").toLowerCase(),
+    (n) => base(n.normalize("NFC")).toLowerCase(),
+    (n) => stem(n.normalize("NFC")).toLowerCase(),
+  ];
   const index = keys.map((k) => {
     const m = new Map<string, string>();
     for (const r of received) if (!m.has(k(r))) m.set(k(r), r);
@@ -161,7 +175,12 @@ export function nearMisses(missing: string[], received: string[]): { file: strin
   return out;
 }
 
-function imagesRefused(problems: FileProblem[], missing: string[], truncated: boolean, near: { file: string; nearest: string }[] = []): AppError {
+function imagesRefused(
+  problems: FileProblem[],
+  missing: string[],
+  truncated: boolean,
+  near: { file: string; nearest: string }[] = [],
+): AppError {
   const parts: string[] = [];
   if (missing.length > 0) {
     const hint = near.find((n) => missing.slice(0, 3).includes(n.file));
@@ -173,7 +192,9 @@ function imagesRefused(problems: FileProblem[], missing: string[], truncated: bo
   if (problems.length > 0) {
     const first = problems[0]!;
     const count = `${truncated ? "at least " : ""}${problems.length}`;
-    parts.push(`${count} file${problems.length === 1 ? " was" : "s were"} refused (${first.file}: ${first.message}${problems.length > 1 ? "; …" : ""})`);
+    parts.push(
+      `${count} file${problems.length === 1 ? " was" : "s were"} refused (${first.file}: ${first.message}${problems.length > 1 ? "; …" : ""})`,
+    );
   }
   const details: ImagesRefusedDetails = {
     ...(missing.length > 0 && { missingFiles: missing.slice(0, REPORT_CAP) }),

@@ -10,10 +10,15 @@ import { AppError, validationError } from "../core/errors";
 export const variantNameSchema = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$/, "use 1–100 letters, digits, '.', '_', '+' or '-', starting with a letter or digit");
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$/,
+    "use 1–100 letters, digits, '.', '_', '+' or '-', starting with a letter or digit",
+  );
 
 /** Variant links are rendered as anchors: http(s) only, so no javascript: or data: URL gets in. */
-export const httpUrlSchema = z.url({ protocol: /^https?$/, error: "links must be http(s) URLs (http:// or https://)" }).max(2000);
+export const httpUrlSchema = z
+  .url({ protocol: /^https?$/, error: "links must be http(s) URLs (http:// or https://)" })
+  .max(2000);
 
 export const createVariantInputSchema = z.object({
   name: variantNameSchema,
@@ -27,7 +32,11 @@ export const createVariantInputSchema = z.object({
 export type CreateVariantInput = z.input<typeof createVariantInputSchema>;
 
 /** Throws AppError 422 on bad input and 409 when the name is taken. `owner.apiKeyId`: the key creating it (null for demo data). */
-export function createVariant(input: CreateVariantInput, db: DbOrTx = getDb(), owner: { apiKeyId: string | null } = { apiKeyId: null }): VariantRow {
+export function createVariant(
+  input: CreateVariantInput,
+  db: DbOrTx = getDb(),
+  owner: { apiKeyId: string | null } = { apiKeyId: null },
+): VariantRow {
   const parsed = createVariantInputSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error, "variant");
   const v = parsed.data;
@@ -36,7 +45,16 @@ export function createVariant(input: CreateVariantInput, db: DbOrTx = getDb(), o
   }
   return db
     .insert(variants)
-    .values({ id: newId("var"), name: v.name, description: v.description ?? null, model: v.model ?? null, links: v.links, conditioningType: v.conditioningType, isDemo: v.isDemo, apiKeyId: owner.apiKeyId })
+    .values({
+      id: newId("var"),
+      name: v.name,
+      description: v.description ?? null,
+      model: v.model ?? null,
+      links: v.links,
+      conditioningType: v.conditioningType,
+      isDemo: v.isDemo,
+      apiKeyId: owner.apiKeyId,
+    })
     .returning()
     .get();
 }

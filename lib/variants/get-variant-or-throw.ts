@@ -10,7 +10,10 @@ export function getVariantOrThrow(nameOrId: string): VariantDetail {
   const db = getDb();
   const row = findVariantOrThrow(db, nameOrId);
   const counts = db
-    .select({ runCount: sql<number>`count(*)`, scoredRunCount: sql<number>`coalesce(sum(${runs.status} = 'scored'), 0)` })
+    .select({
+      runCount: sql<number>`count(*)`,
+      scoredRunCount: sql<number>`coalesce(sum(${runs.status} = 'scored'), 0)`,
+    })
     .from(runs)
     .where(eq(runs.variantId, row.id))
     .get()!;

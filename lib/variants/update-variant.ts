@@ -19,7 +19,10 @@ export const updateVariantInputSchema = z
     links: z.array(httpUrlSchema).max(20).optional(),
   })
   .strict()
-  .refine((v) => v.name !== undefined || v.description !== undefined || v.links !== undefined, "nothing to change: give name, description or links");
+  .refine(
+    (v) => v.name !== undefined || v.description !== undefined || v.links !== undefined,
+    "nothing to change: give name, description or links",
+  );
 export type UpdateVariantInput = z.input<typeof updateVariantInputSchema>;
 
 /** Throws 422 on bad input, 404 for an unknown variant, 403 unless owner or admin, 409 for a taken name. */
@@ -31,7 +34,14 @@ export function updateVariant(nameOrId: string, actor: Actor, input: UpdateVaria
     (tx) => {
       const v = findVariantOrThrow(tx, nameOrId);
       authorizeMutation(actor, { kind: "variant", id: v.id, ownerKeyId: v.apiKeyId }, "edit");
-      if (c.name !== undefined && tx.select({ id: variants.id }).from(variants).where(and(eq(variants.name, c.name), ne(variants.id, v.id))).get()) {
+      if (
+        c.name !== undefined &&
+        tx
+          .select({ id: variants.id })
+          .from(variants)
+          .where(and(eq(variants.name, c.name), ne(variants.id, v.id)))
+          .get()
+      ) {
         throw new AppError("conflict", `a variant named "${c.name}" already exists`, { variant: c.name });
       }
       const set = {
@@ -41,7 +51,12 @@ export function updateVariant(nameOrId: string, actor: Actor, input: UpdateVaria
       };
       const row = tx.update(variants).set(set).where(eq(variants.id, v.id)).returning().get();
       const before = Object.fromEntries(Object.keys(set).map((k) => [k, v[k as keyof typeof set]]));
-      recordAudit(tx, actor, { action: "variant.update", targetType: "variant", targetId: v.id, details: { before, after: set } });
+      recordAudit(tx, actor, {
+        action: "variant.update",
+        targetType: "variant",
+        targetId: v.id,
+        details: { before, after: set },
+      });
       return row;
     },
     { behavior: "immediate" },

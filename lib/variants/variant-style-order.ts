@@ -7,6 +7,10 @@ import { variants } from "../../db/schema";
 
 /** Variant name → 0-based creation rank. Names are unique. */
 export function variantStyleOrder(): Map<string, number> {
-  const rows = getDb().select({ name: variants.name }).from(variants).orderBy(asc(variants.createdAt), asc(variants.id)).all();
+  const rows = getDb()
+    .select({ name: variants.name })
+    .from(variants)
+    .orderBy(asc(variants.createdAt), asc(variants.id))
+    .all();
   return new Map(rows.map((r, i) => [r.name, i]));
 }

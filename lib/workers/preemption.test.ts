@@ -15,7 +15,13 @@ const dirs: string[] = [];
 // Removing 2,000 stored images can take a while on a busy machine.
 afterAll(() => dirs.forEach(removeDataDir), 60_000);
 
-const WORKER_ENV = { T2I_JOB_LEASE_MS: "1500", T2I_JOB_HEARTBEAT_MS: "200", T2I_JOB_POLL_MS: "50", T2I_SCORE_CHUNK: "64", T2I_THREADS: "1" };
+const WORKER_ENV = {
+  T2I_JOB_LEASE_MS: "1500",
+  T2I_JOB_HEARTBEAT_MS: "200",
+  T2I_JOB_POLL_MS: "50",
+  T2I_SCORE_CHUNK: "64",
+  T2I_THREADS: "1",
+};
 
 const startWorker = (id: string) => spawnWorker(id, WORKER_ENV);
 
@@ -43,11 +49,19 @@ describe("attempts and preemption", () => {
     expect(last).toBeLessThan(total);
 
     const final = startWorker("w6");
-    await waitFor("the run to be scored", () => getDb().select().from(runs).where(eq(runs.id, run.id)).get()!.status === "scored", 120_000);
+    await waitFor(
+      "the run to be scored",
+      () => getDb().select().from(runs).where(eq(runs.id, run.id)).get()!.status === "scored",
+      120_000,
+    );
     final.child.kill("SIGTERM");
     expect(await final.exited).toBe(0);
     expect(getDb().select().from(jobs).get()).toMatchObject({ status: "done", attempts: 1, leaseOwner: null });
-    expect(getDb().select().from(runs).where(eq(runs.id, run.id)).get()).toMatchObject({ status: "scored", progressDone: total, error: null });
+    expect(getDb().select().from(runs).where(eq(runs.id, run.id)).get()).toMatchObject({
+      status: "scored",
+      progressDone: total,
+      error: null,
+    });
     // One score per sample, one row per prompt, one run row: nothing counted twice.
     expect(countRows(sampleScores)).toBe(total);
     expect(countRows(samples)).toBe(total);
@@ -75,6 +89,9 @@ describe("attempts and preemption", () => {
       now += 1001;
     }
     expect(claimJob("d", 1000, now)).toBeUndefined();
-    expect(getDb().select().from(runs).where(eq(runs.id, run.id)).get()).toMatchObject({ status: "failed", error: expect.stringMatching(/gave up after 3 attempts/) });
+    expect(getDb().select().from(runs).where(eq(runs.id, run.id)).get()).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/gave up after 3 attempts/),
+    });
   });
 });

@@ -28,7 +28,13 @@ describe("startWorker", () => {
     const a = (await createRun(await makeRunInput(dir, { folder: "a" }))).run;
     const b = (await createRun({ ...(await makeRunInput(dir, { folder: "b", seedBase: 1 })), guidanceScale: 2 })).run;
     const lines: string[] = [];
-    const stats = await startWorker({ ...quiet, evaluator: ev, workerId: "w", exitWhenIdle: true, log: (l) => lines.push(l) });
+    const stats = await startWorker({
+      ...quiet,
+      evaluator: ev,
+      workerId: "w",
+      exitWhenIdle: true,
+      log: (l) => lines.push(l),
+    });
     expect(stats).toEqual({ jobsDone: 2, jobsFailed: 0, jobsRequeued: 0, leasesLost: 0 });
     for (const r of [a, b]) expect(getDb().select().from(runs).where(eq(runs.id, r.id)).get()!.status).toBe("scored");
     expect(lines.some((l) => /samples scored/.test(l))).toBe(true);
@@ -36,7 +42,14 @@ describe("startWorker", () => {
 
   it("picks up a run queued while it waits, and on stop hands its job back without using an attempt", async () => {
     const controller = new AbortController();
-    const worker = startWorker({ ...quiet, evaluator: ev, workerId: "w", chunkSize: 1, signal: controller.signal, pollMs: 60_000 });
+    const worker = startWorker({
+      ...quiet,
+      evaluator: ev,
+      workerId: "w",
+      chunkSize: 1,
+      signal: controller.signal,
+      pollMs: 60_000,
+    });
     const { run } = await createRun(await makeRunInput(dir));
     // Woken by the enqueue rather than by its 60 s poll; stop it after its first committed chunk.
     for (;;) {
@@ -59,6 +72,9 @@ describe("startWorker", () => {
     const stats = await startWorker({ ...quiet, evaluator: ev, workerId: "w", exitWhenIdle: true });
     expect(stats).toMatchObject({ jobsDone: 0, jobsRequeued: 2, jobsFailed: 1 });
     expect(getDb().select().from(jobs).get()).toMatchObject({ status: "failed", attempts: 3 });
-    expect(getDb().select().from(runs).where(eq(runs.id, run.id)).get()).toMatchObject({ status: "failed", error: "failed after 3 attempts: tokenizer exploded" });
+    expect(getDb().select().from(runs).where(eq(runs.id, run.id)).get()).toMatchObject({
+      status: "failed",
+      error: "failed after 3 attempts: tokenizer exploded",
+    });
   });
 });

@@ -57,12 +57,16 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerStats
     const model = opts.model ?? resolveServiceModel();
     try {
       // Without an explicit model, share the server's evaluator (one ONNX session per process).
-      evaluator = await (opts.model ? getEvaluator(model.dir, { variant: model.variant, threads: cfg.threads }) : getServiceEvaluator());
+      evaluator = await (opts.model
+        ? getEvaluator(model.dir, { variant: model.variant, threads: cfg.threads })
+        : getServiceEvaluator());
       const warning = evaluatorWarning(evaluator.identity);
       log(`evaluator ${evaluator.identity.id}${warning ? ` (${warning})` : ""}`);
     } catch (e) {
       // Claiming jobs without an evaluator would only burn their attempts.
-      log(`cannot load the evaluator from ${model.dir}: ${(e as Error).message}; retrying in ${Math.max(pollMs, 5000)} ms`);
+      log(
+        `cannot load the evaluator from ${model.dir}: ${(e as Error).message}; retrying in ${Math.max(pollMs, 5000)} ms`,
+      );
       await sleepUntilWoken(Math.max(pollMs, 5000), opts.signal);
     }
   }
@@ -90,7 +94,13 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerStats
     }, heartbeatMs);
     const signal = opts.signal ? AbortSignal.any([opts.signal, lost.signal]) : lost.signal;
     try {
-      const done = await JOB_HANDLERS[job.kind].handle(job, { evaluator: evaluator!, lease, signal, log, chunkSize: opts.chunkSize });
+      const done = await JOB_HANDLERS[job.kind].handle(job, {
+        evaluator: evaluator!,
+        lease,
+        signal,
+        log,
+        chunkSize: opts.chunkSize,
+      });
       stats.jobsDone++;
       log(`finished job ${job.id}: ${done}`);
     } catch (e) {
@@ -107,7 +117,9 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerStats
         const result = failJob(job.id, workerId, message, { retry });
         if (result === "requeued") stats.jobsRequeued++;
         else if (result === "failed") stats.jobsFailed++;
-        log(`job ${job.id} ${result === "requeued" ? "failed, requeued" : result === "failed" ? "failed for good" : "failed after losing its lease"}: ${message}`);
+        log(
+          `job ${job.id} ${result === "requeued" ? "failed, requeued" : result === "failed" ? "failed for good" : "failed after losing its lease"}: ${message}`,
+        );
         if (!isAppError(e) && e instanceof Error && e.stack) log(e.stack);
       }
     } finally {

@@ -7,13 +7,26 @@ import { embeddings, jobs, promptScores, prompts, runScores, runs, sampleScores,
 import { ClipEvaluator } from "../clip/evaluator";
 import { createRun } from "../runs/create-run";
 import { scoreRun } from "../runs/score-run";
-import { FIXTURE_MODEL, PROMPTS, countRows, makeRunInput, removeDataDir, useTempDataDir } from "../../tools/test-support/runs";
+import {
+  FIXTURE_MODEL,
+  PROMPTS,
+  countRows,
+  makeRunInput,
+  removeDataDir,
+  useTempDataDir,
+} from "../../tools/test-support/runs";
 import { spawnWorker, waitFor } from "../../tools/test-support/worker-process";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDataDir));
 
-const WORKER_ENV = { T2I_JOB_LEASE_MS: "1500", T2I_JOB_HEARTBEAT_MS: "200", T2I_JOB_POLL_MS: "50", T2I_SCORE_CHUNK: "8", T2I_THREADS: "1" };
+const WORKER_ENV = {
+  T2I_JOB_LEASE_MS: "1500",
+  T2I_JOB_HEARTBEAT_MS: "200",
+  T2I_JOB_POLL_MS: "50",
+  T2I_SCORE_CHUNK: "8",
+  T2I_THREADS: "1",
+};
 
 const startWorker = (id: string) => spawnWorker(id, WORKER_ENV);
 
@@ -28,14 +41,32 @@ function snapshot(runId: string) {
     .orderBy(asc(samples.fileName))
     .all();
   const promptRows = db
-    .select({ prompt: prompts.text, n: promptScores.n, failed: promptScores.failed, clipScore: promptScores.clipScore, clipS: promptScores.clipS, diversity: promptScores.diversity, vendi: promptScores.vendi })
+    .select({
+      prompt: prompts.text,
+      n: promptScores.n,
+      failed: promptScores.failed,
+      clipScore: promptScores.clipScore,
+      clipS: promptScores.clipS,
+      diversity: promptScores.diversity,
+      vendi: promptScores.vendi,
+    })
     .from(promptScores)
     .innerJoin(prompts, eq(prompts.id, promptScores.promptId))
     .where(eq(promptScores.runId, runId))
     .orderBy(asc(prompts.text))
     .all();
   const runRow = db.select().from(runScores).where(eq(runScores.runId, runId)).all();
-  return { sampleRows, promptRows, runRow, counts: { sampleScores: countRows(sampleScores), promptScores: countRows(promptScores), runScores: countRows(runScores), embeddings: countRows(embeddings) } };
+  return {
+    sampleRows,
+    promptRows,
+    runRow,
+    counts: {
+      sampleScores: countRows(sampleScores),
+      promptScores: countRows(promptScores),
+      runScores: countRows(runScores),
+      embeddings: countRows(embeddings),
+    },
+  };
 }
 
 function expectClose(a: number | null, b: number | null) {
@@ -65,7 +96,10 @@ describe("worker crash recovery", () => {
     expect(getDb().select().from(jobs).get()).toMatchObject({ status: "running", leaseOwner: "w1", attempts: 1 });
 
     const w2 = startWorker("w2");
-    await waitFor("the run to be scored", () => getDb().select().from(runs).where(eq(runs.id, run.id)).get()!.status === "scored");
+    await waitFor(
+      "the run to be scored",
+      () => getDb().select().from(runs).where(eq(runs.id, run.id)).get()!.status === "scored",
+    );
     w2.child.kill("SIGTERM");
     expect(await w2.exited).toBe(0);
     // w1 committed progress before it died, so its attempt does not count (claim-job.ts).
@@ -90,7 +124,12 @@ describe("worker crash recovery", () => {
     await ev.release();
     const clean = snapshot(runB.id);
 
-    expect(interrupted.counts).toEqual({ sampleScores: total, promptScores: PROMPTS.length, runScores: 1, embeddings: total + PROMPTS.length });
+    expect(interrupted.counts).toEqual({
+      sampleScores: total,
+      promptScores: PROMPTS.length,
+      runScores: 1,
+      embeddings: total + PROMPTS.length,
+    });
     expect(interrupted.counts).toEqual(clean.counts);
     expect(interrupted.sampleRows.map((r) => r.file)).toEqual(clean.sampleRows.map((r) => r.file));
     interrupted.sampleRows.forEach((r, i) => {
@@ -103,7 +142,11 @@ describe("worker crash recovery", () => {
       for (const k of ["clipScore", "clipS", "diversity", "vendi"] as const) expectClose(r[k], c[k]);
     });
     const [ri, rc] = [interrupted.runRow[0]!, clean.runRow[0]!];
-    expect({ n: ri.n, failed: ri.failed, groups: ri.groups }).toEqual({ n: rc.n, failed: rc.failed, groups: rc.groups });
+    expect({ n: ri.n, failed: ri.failed, groups: ri.groups }).toEqual({
+      n: rc.n,
+      failed: rc.failed,
+      groups: rc.groups,
+    });
     for (const k of ["clipScore", "clipS", "diversity", "vendi"] as const) {
       expectClose(ri[k], rc[k]);
       expectClose(ri.ci[k]!.low, rc.ci[k]!.low);

@@ -57,17 +57,20 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
 }
 
 async function main() {
-  const { values } = parseCliArgs({
-    options: {
-      generated: { type: "string", default: "10000" },
-      reference: { type: "string", default: "10000" },
-      dim: { type: "string", default: "512" },
-      "baseline-size": { type: "string", default: "1000" },
-      threads: { type: "string" },
-      help: { type: "boolean", short: "h" },
+  const { values } = parseCliArgs(
+    {
+      options: {
+        generated: { type: "string", default: "10000" },
+        reference: { type: "string", default: "10000" },
+        dim: { type: "string", default: "512" },
+        "baseline-size": { type: "string", default: "1000" },
+        threads: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
     },
-    strict: true,
-  }, { script: "bench:distribution", usage: HELP });
+    { script: "bench:distribution", usage: HELP },
+  );
   if (values.help) return void process.stdout.write(HELP);
   const int = (name: string, v: string, min: number) => {
     const n = Number(v);
@@ -88,7 +91,9 @@ async function main() {
     const r = subset(ref, baseline);
     const [, tJs] = await timed(() => distributionMetrics(g, r, { backend: jsDotProducts }));
     const [, tOnnx] = await timed(() => distributionMetrics(g, r, { backend: onnx }));
-    console.log(`baseline ${g.n} × ${r.n}: TypeScript backend ${tJs.toFixed(2)} s, ONNX backend ${tOnnx.toFixed(2)} s (${(tJs / tOnnx).toFixed(1)}× faster)`);
+    console.log(
+      `baseline ${g.n} × ${r.n}: TypeScript backend ${tJs.toFixed(2)} s, ONNX backend ${tOnnx.toFixed(2)} s (${(tJs / tOnnx).toFixed(1)}× faster)`,
+    );
   }
   const [res, t] = await timed(() => distributionMetrics(gen, ref, { backend: onnx }));
   console.log(`full ${nGen} × ${nRef}: ${t.toFixed(2)} s (ONNX backend; target < 30 s at 10,000 × 10,000)`);

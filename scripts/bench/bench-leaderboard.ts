@@ -57,13 +57,22 @@ function buildDatabase(file: string, s: Sizes): void {
   const c = db.$client;
   const u = uniform(1);
   c.transaction(() => {
-    c.prepare("insert into evaluators (id, name, variant, is_fixture, files) values (?, 'bench', 'fp32', 1, '[]')").run(EVALUATOR);
+    c.prepare("insert into evaluators (id, name, variant, is_fixture, files) values (?, 'bench', 'fp32', 1, '[]')").run(
+      EVALUATOR,
+    );
     c.prepare("insert into prompt_sets (id, name, version) values (?, 'bench', 1)").run(SET_ID);
-    const insPrompt = c.prepare("insert into prompts (prompt_set_id, prompt_key, text, position) values (?, ?, ?, ?) returning id");
-    const promptIds = Array.from({ length: s.prompts }, (_, p) => (insPrompt.get(SET_ID, `p${p}`, `bench prompt ${p}`, p) as { id: number }).id);
+    const insPrompt = c.prepare(
+      "insert into prompts (prompt_set_id, prompt_key, text, position) values (?, ?, ?, ?) returning id",
+    );
+    const promptIds = Array.from(
+      { length: s.prompts },
+      (_, p) => (insPrompt.get(SET_ID, `p${p}`, `bench prompt ${p}`, p) as { id: number }).id,
+    );
     const effect = Array.from({ length: s.prompts }, () => [3 * gaussian(u), 0.05 * gaussian(u)] as const);
     const insVariant = c.prepare("insert into variants (id, name, conditioning_type) values (?, ?, 'text_sequence')");
-    const insRun = c.prepare("insert into runs (id, variant_id, prompt_set_id, guidance_scale, source, status, fingerprint, evaluator_id) values (?, ?, ?, ?, 'uploaded', 'scored', ?, ?)");
+    const insRun = c.prepare(
+      "insert into runs (id, variant_id, prompt_set_id, guidance_scale, source, status, fingerprint, evaluator_id) values (?, ?, ?, ?, 'uploaded', 'scored', ?, ?)",
+    );
     const insPromptScore = c.prepare(
       "insert into prompt_scores (run_id, prompt_id, evaluator_id, n, failed, cos_sum, clip_score, clip_s, diversity, metric_versions) values (?, ?, ?, 4, 0, ?, ?, ?, ?, '{}')",
     );
@@ -89,7 +98,17 @@ function buildDatabase(file: string, s: Sizes): void {
           cos += cosSum;
           div += d;
         }
-        insRunScore.run(rid, EVALUATOR, 4 * s.prompts, s.prompts, Math.max((100 * cos) / (4 * s.prompts), 0), (2.5 * cos) / (4 * s.prompts), div / s.prompts, s.prompts, ci);
+        insRunScore.run(
+          rid,
+          EVALUATOR,
+          4 * s.prompts,
+          s.prompts,
+          Math.max((100 * cos) / (4 * s.prompts), 0),
+          (2.5 * cos) / (4 * s.prompts),
+          div / s.prompts,
+          s.prompts,
+          ci,
+        );
       }
     }
   })();
@@ -97,7 +116,12 @@ function buildDatabase(file: string, s: Sizes): void {
 }
 
 /** One GET; the body is kept only when `keepBody` (the load phase discards it, as a client's socket would). */
-function get(port: number, agent: http.Agent, pathName: string, keepBody = false): Promise<{ ms: number; status: number; body: string; cache: string }> {
+function get(
+  port: number,
+  agent: http.Agent,
+  pathName: string,
+  keepBody = false,
+): Promise<{ ms: number; status: number; body: string; cache: string }> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const req = http.get({ host: "127.0.0.1", port, path: pathName, agent }, (res) => {
@@ -106,7 +130,14 @@ function get(port: number, agent: http.Agent, pathName: string, keepBody = false
         res.setEncoding("utf8");
         res.on("data", (c: string) => (body += c));
       } else res.resume();
-      res.on("end", () => resolve({ ms: performance.now() - t0, status: res.statusCode ?? 0, body, cache: String(res.headers["x-page-cache"] ?? "") }));
+      res.on("end", () =>
+        resolve({
+          ms: performance.now() - t0,
+          status: res.statusCode ?? 0,
+          body,
+          cache: String(res.headers["x-page-cache"] ?? ""),
+        }),
+      );
     });
     req.on("error", reject);
   });
@@ -152,24 +183,35 @@ async function load(port: number, connections: number, seconds: number) {
   );
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  return { requests: latencies.length, errors, hits, perSecond: latencies.length / seconds, p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), p99: quantile(latencies, 0.99) };
+  return {
+    requests: latencies.length,
+    errors,
+    hits,
+    perSecond: latencies.length / seconds,
+    p50: quantile(latencies, 0.5),
+    p95: quantile(latencies, 0.95),
+    p99: quantile(latencies, 0.99),
+  };
 }
 
 async function main() {
-  const { values } = parseCliArgs({
-    options: {
-      preset: { type: "string", default: "small" },
-      variants: { type: "string" },
-      runs: { type: "string" },
-      prompts: { type: "string" },
-      connections: { type: "string", default: "50" },
-      duration: { type: "string", default: "30" },
-      port: { type: "string", default: "3199" },
-      "cold-only": { type: "boolean", default: false },
-      keep: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
+  const { values } = parseCliArgs(
+    {
+      options: {
+        preset: { type: "string", default: "small" },
+        variants: { type: "string" },
+        runs: { type: "string" },
+        prompts: { type: "string" },
+        connections: { type: "string", default: "50" },
+        duration: { type: "string", default: "30" },
+        port: { type: "string", default: "3199" },
+        "cold-only": { type: "boolean", default: false },
+        keep: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
     },
-  }, { script: "bench:leaderboard", usage: HELP });
+    { script: "bench:leaderboard", usage: HELP },
+  );
   if (values.help) {
     process.stdout.write(HELP);
     return;
@@ -181,14 +223,20 @@ async function main() {
     if (!Number.isInteger(n) || n < 1) throw new Error(`${what} must be a positive integer, got ${v}`);
     return n;
   };
-  const sizes: Sizes = { variants: int(values.variants, preset.variants, "--variants"), runs: int(values.runs, preset.runs, "--runs"), prompts: int(values.prompts, preset.prompts, "--prompts") };
+  const sizes: Sizes = {
+    variants: int(values.variants, preset.variants, "--variants"),
+    runs: int(values.runs, preset.runs, "--runs"),
+    prompts: int(values.prompts, preset.prompts, "--prompts"),
+  };
   const connections = int(values.connections, 50, "--connections");
   const duration = int(values.duration, 30, "--duration");
   const port = int(values.port, 3199, "--port");
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "t2i-bench-board-"));
   const file = path.join(dir, "t2i.sqlite");
-  console.log(`board: ${sizes.variants} variants × ${sizes.runs} runs × ${sizes.prompts} prompts (${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)})`);
+  console.log(
+    `board: ${sizes.variants} variants × ${sizes.runs} runs × ${sizes.prompts} prompts (${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)})`,
+  );
   let t0 = performance.now();
   buildDatabase(file, sizes);
   console.log(`database built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -209,11 +257,22 @@ async function main() {
   );
 
   if (!values["cold-only"]) {
-    if (!fs.existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) throw new Error("no production build: run 'npx next build' first (or pass --cold-only)");
-    const child = spawn(process.execPath, [path.join(process.cwd(), "scripts", "next-server.mjs"), "--port", String(port), "--host", "127.0.0.1"], {
-      env: { ...process.env, T2I_DATA_DIR: dir, T2I_INPROCESS_WORKER: "0", T2I_RATE_LIMIT_READS_PER_MIN: "0", NODE_ENV: "production" },
-      stdio: ["ignore", "ignore", "inherit"],
-    });
+    if (!fs.existsSync(path.join(process.cwd(), ".next", "BUILD_ID")))
+      throw new Error("no production build: run 'npx next build' first (or pass --cold-only)");
+    const child = spawn(
+      process.execPath,
+      [path.join(process.cwd(), "scripts", "next-server.mjs"), "--port", String(port), "--host", "127.0.0.1"],
+      {
+        env: {
+          ...process.env,
+          T2I_DATA_DIR: dir,
+          T2I_INPROCESS_WORKER: "0",
+          T2I_RATE_LIMIT_READS_PER_MIN: "0",
+          NODE_ENV: "production",
+        },
+        stdio: ["ignore", "ignore", "inherit"],
+      },
+    );
     try {
       await waitForServer(port, child);
       const agent = new http.Agent();
@@ -225,9 +284,7 @@ async function main() {
         await new Promise((r) => setTimeout(r, 250));
         ready = await get(port, agent, "/", true);
       }
-      console.log(
-        `server: first GET / (${(Buffer.byteLength(ready.body) / 1024).toFixed(0)} KB when shown)`,
-      );
+      console.log(`server: first GET / (${(Buffer.byteLength(ready.body) / 1024).toFixed(0)} KB when shown)`);
       console.log(
         `server: first GET / (status ${first.status}${computing ? ', "being computed"' : ""}) ${(first.ms / 1000).toFixed(2)} s; board shown after ${((performance.now() - t1) / 1000).toFixed(2)} s; RSS ${rssMB(child.pid!).now.toFixed(0)} MB`,
       );

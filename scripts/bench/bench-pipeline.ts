@@ -37,19 +37,41 @@ Options:
   -h, --help       this text
 `;
 
-const WORDS = ["a", "green", "vase", "filled", "with", "red", "roses", "on", "top", "of", "table", "photo", "corgi", "playing", "trumpet", "astronaut", "riding", "horse"];
+const WORDS = [
+  "a",
+  "green",
+  "vase",
+  "filled",
+  "with",
+  "red",
+  "roses",
+  "on",
+  "top",
+  "of",
+  "table",
+  "photo",
+  "corgi",
+  "playing",
+  "trumpet",
+  "astronaut",
+  "riding",
+  "horse",
+];
 
 async function main() {
-  const { values } = parseCliArgs({
-    options: {
-      images: { type: "string", default: "64" },
-      model: { type: "string" },
-      "batch-size": { type: "string", default: String(DEFAULT_BATCH_SIZE) },
-      chunk: { type: "string" },
-      help: { type: "boolean", short: "h" },
+  const { values } = parseCliArgs(
+    {
+      options: {
+        images: { type: "string", default: "64" },
+        model: { type: "string" },
+        "batch-size": { type: "string", default: String(DEFAULT_BATCH_SIZE) },
+        chunk: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
     },
-    strict: true,
-  }, { script: "bench:pipeline", usage: HELP });
+    { script: "bench:pipeline", usage: HELP },
+  );
   if (values.help) return void process.stdout.write(HELP);
   const positive = (name: string, v: string) => {
     const n = Number(v);
@@ -78,13 +100,21 @@ async function main() {
   const files: string[] = [];
   for (let i = 0; i < n; i++) {
     const file = path.join(imageDir, `img-${String(i).padStart(5, "0")}.png`);
-    fs.writeFileSync(file, await sharp(photoLikePixels(512, 512, i + 1), { raw: { width: 512, height: 512, channels: 3 } }).png().toBuffer());
+    fs.writeFileSync(
+      file,
+      await sharp(photoLikePixels(512, 512, i + 1), { raw: { width: 512, height: 512, channels: 3 } })
+        .png()
+        .toBuffer(),
+    );
     files.push(file);
   }
-  const prompt = (i: number) => Array.from({ length: 4 + (i % 9) }, (_, k) => WORDS[(i * 7 + k * 3) % WORDS.length]).join(" ") + ` #${i}`;
+  const prompt = (i: number) =>
+    Array.from({ length: 4 + (i % 9) }, (_, k) => WORDS[(i * 7 + k * 3) % WORDS.length]).join(" ") + ` #${i}`;
 
   const ev = await ClipEvaluator.load(modelDir, { batchSize });
-  console.log(`model ${modelDir} (${ev.identity.id}), ${n} images 512×512 PNG, ${Math.ceil(n / 4)} prompts, batch ${batchSize}, chunk ${chunkSize}, ${ev.threads} threads, ${os.cpus()[0]?.model}`);
+  console.log(
+    `model ${modelDir} (${ev.identity.id}), ${n} images 512×512 PNG, ${Math.ceil(n / 4)} prompts, batch ${batchSize}, chunk ${chunkSize}, ${ev.threads} threads, ${os.cpus()[0]?.model}`,
+  );
   await ev.embedImages(files.slice(0, batchSize).map((f) => () => fs.promises.readFile(f))); // warm-up
   await ev.embedTexts([prompt(0)]);
 
@@ -103,23 +133,49 @@ async function main() {
   for (const [i, f] of files.entries()) {
     const staged = path.join(staging, path.basename(f));
     fs.copyFileSync(f, staged);
-    items.push({ fileName: path.basename(f), prompt: prompt(Math.floor(i / 4)), seed: i % 4, stagedPath: staged, sha256: await sha256OfFile(staged), bytes: fs.statSync(staged).size, width: 512, height: 512, format: "png" });
+    items.push({
+      fileName: path.basename(f),
+      prompt: prompt(Math.floor(i / 4)),
+      seed: i % 4,
+      stagedPath: staged,
+      sha256: await sha256OfFile(staged),
+      bytes: fs.statSync(staged).size,
+      width: 512,
+      height: 512,
+      format: "png",
+    });
   }
   const t0 = performance.now();
-  const { run } = await createRun({ variant: "bench", createVariantIfMissing: { conditioningType: "other" }, guidanceScale: 7.5, source: "uploaded", items });
+  const { run } = await createRun({
+    variant: "bench",
+    createVariantIfMissing: { conditioningType: "other" },
+    guidanceScale: 7.5,
+    source: "uploaded",
+    items,
+  });
   const t1 = performance.now();
   const job = claimJob("bench");
   if (!job || job.runId !== run.id) throw new Error("the run's job was not claimable");
-  const result = await scoreRun({ runId: run.id, evaluator: ev, lease: { jobId: job.id, workerId: "bench", leaseMs: 600_000 }, chunkSize });
+  const result = await scoreRun({
+    runId: run.id,
+    evaluator: ev,
+    lease: { jobId: job.id, workerId: "bench", leaseMs: 600_000 },
+    chunkSize,
+  });
   const t2 = performance.now();
-  if (result.status !== "scored" || result.imageCacheHits !== 0 || result.imagesEmbedded !== n) throw new Error(`unexpected scoring result ${JSON.stringify(result)}`);
+  if (result.status !== "scored" || result.imageCacheHits !== 0 || result.imagesEmbedded !== n)
+    throw new Error(`unexpected scoring result ${JSON.stringify(result)}`);
   const pipeline = n / ((t2 - t0) / 1000);
 
   const bare2 = await bare();
   const bareMean = (bare1 + bare2) / 2;
   const ratio = pipeline / bareMean;
-  console.log(`\nbare evaluator   ${bareMean.toFixed(2)} images/s   (before ${bare1.toFixed(2)}, after ${bare2.toFixed(2)})`);
-  console.log(`pipeline         ${pipeline.toFixed(2)} images/s   (createRun ${(t1 - t0).toFixed(0)} ms, scoring job ${(t2 - t1).toFixed(0)} ms)`);
+  console.log(
+    `\nbare evaluator   ${bareMean.toFixed(2)} images/s   (before ${bare1.toFixed(2)}, after ${bare2.toFixed(2)})`,
+  );
+  console.log(
+    `pipeline         ${pipeline.toFixed(2)} images/s   (createRun ${(t1 - t0).toFixed(0)} ms, scoring job ${(t2 - t1).toFixed(0)} ms)`,
+  );
   console.log(`ratio            ${(ratio * 100).toFixed(1)}%   (target >= 80%: ${ratio >= 0.8 ? "met" : "NOT met"})`);
 
   await ev.release();

@@ -34,7 +34,29 @@ const VIT_B32_GMAC = 4.4; // multiply-accumulates per 224×224 image, vision tow
 
 type Result = { impl: string; batch: number; imagesPerSec: number; promptsPerSec: number; peakRssMB: number };
 
-const PROMPT_WORDS = ["a", "green", "vase", "filled", "with", "red", "roses", "sitting", "on", "top", "of", "table", "photo", "corgi", "playing", "flame", "throwing", "trumpet", "astronaut", "riding", "horse"];
+const PROMPT_WORDS = [
+  "a",
+  "green",
+  "vase",
+  "filled",
+  "with",
+  "red",
+  "roses",
+  "sitting",
+  "on",
+  "top",
+  "of",
+  "table",
+  "photo",
+  "corgi",
+  "playing",
+  "flame",
+  "throwing",
+  "trumpet",
+  "astronaut",
+  "riding",
+  "horse",
+];
 
 function prompts(n: number): string[] {
   return Array.from({ length: n }, (_, i) => {
@@ -43,8 +65,18 @@ function prompts(n: number): string[] {
   });
 }
 
-async function child(impl: string, batch: number, modelDir: string, imageDir: string, nPrompts: number): Promise<Result> {
-  const files = fs.readdirSync(imageDir).filter((f) => f.endsWith(".png")).sort().map((f) => path.join(imageDir, f));
+async function child(
+  impl: string,
+  batch: number,
+  modelDir: string,
+  imageDir: string,
+  nPrompts: number,
+): Promise<Result> {
+  const files = fs
+    .readdirSync(imageDir)
+    .filter((f) => f.endsWith(".png"))
+    .sort()
+    .map((f) => path.join(imageDir, f));
   const texts = prompts(nPrompts);
   let embedImages: (files: string[]) => Promise<void>;
   let embedTexts: (t: string[]) => Promise<void>;
@@ -96,23 +128,29 @@ function fp32Peak(): { gflops: number; how: string } {
   const mhz = os.cpus()[0]?.speed || 2500;
   const perCycle = /\bavx512f\b/.test(flags) ? 64 : /\bfma\b/.test(flags) && /\bavx2\b/.test(flags) ? 32 : 8;
   const isa = perCycle === 64 ? "AVX-512 2×FMA" : perCycle === 32 ? "AVX2 2×FMA" : "SSE";
-  return { gflops: (cores * mhz * 1e6 * perCycle) / 1e9, how: `${cores} cores × ${(mhz / 1000).toFixed(2)} GHz × ${perCycle} FLOP/cycle (${isa})` };
+  return {
+    gflops: (cores * mhz * 1e6 * perCycle) / 1e9,
+    how: `${cores} cores × ${(mhz / 1000).toFixed(2)} GHz × ${perCycle} FLOP/cycle (${isa})`,
+  };
 }
 
 async function main() {
-  const { values } = parseCliArgs({
-    options: {
-      model: { type: "string" },
-      images: { type: "string", default: "64" },
-      prompts: { type: "string", default: "256" },
-      "batch-sizes": { type: "string", default: "1,8,32" },
-      "no-baseline": { type: "boolean", default: false },
-      child: { type: "string" },
-      batch: { type: "string" },
-      "image-dir": { type: "string" },
-      help: { type: "boolean", short: "h" },
+  const { values } = parseCliArgs(
+    {
+      options: {
+        model: { type: "string" },
+        images: { type: "string", default: "64" },
+        prompts: { type: "string", default: "256" },
+        "batch-sizes": { type: "string", default: "1,8,32" },
+        "no-baseline": { type: "boolean", default: false },
+        child: { type: "string" },
+        batch: { type: "string" },
+        "image-dir": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
     },
-  }, { script: "bench", usage: HELP });
+    { script: "bench", usage: HELP },
+  );
   if (values.help) return void process.stdout.write(HELP);
   const modelDir = path.resolve(values.model ?? path.join(config().cacheDir, "fixtures", "clip-vit-b-32"));
   if (values.child) {
@@ -128,34 +166,60 @@ async function main() {
   const nImages = Number(values.images);
   const imageDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-images-"));
   for (let i = 0; i < nImages; i++) {
-    const png = await sharp(photoLikePixels(512, 512, i + 1), { raw: { width: 512, height: 512, channels: 3 } }).png().toBuffer();
+    const png = await sharp(photoLikePixels(512, 512, i + 1), { raw: { width: 512, height: 512, channels: 3 } })
+      .png()
+      .toBuffer();
     fs.writeFileSync(path.join(imageDir, `img-${String(i).padStart(4, "0")}.png`), png);
   }
   const batches = values["batch-sizes"]!.split(",").map(Number);
   const impls = values["no-baseline"] ? ["ours"] : ["ours", "transformers.js"];
   const self = fileURLToPath(import.meta.url);
-  console.log(`model ${modelDir}\n${nImages} images (512×512 PNG), ${values.prompts} prompts, ${os.availableParallelism()} threads, ${os.cpus()[0]?.model}\n`);
+  console.log(
+    `model ${modelDir}\n${nImages} images (512×512 PNG), ${values.prompts} prompts, ${os.availableParallelism()} threads, ${os.cpus()[0]?.model}\n`,
+  );
   const results: Result[] = [];
   for (const batch of batches) {
     for (const impl of impls) {
-      const r = spawnSync(process.execPath, ["--import", "tsx", self, "--child", impl, "--batch", String(batch), "--model", modelDir, "--image-dir", imageDir, "--prompts", values.prompts!], {
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "inherit"],
-      });
+      const r = spawnSync(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          self,
+          "--child",
+          impl,
+          "--batch",
+          String(batch),
+          "--model",
+          modelDir,
+          "--image-dir",
+          imageDir,
+          "--prompts",
+          values.prompts!,
+        ],
+        {
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "inherit"],
+        },
+      );
       if (r.status !== 0) throw new Error(`${impl} at batch ${batch} failed (exit ${r.status})`);
       const res = JSON.parse(r.stdout.trim().split("\n").pop()!) as Result;
       results.push(res);
-      console.log(`  measured ${impl.padEnd(15)} batch ${String(batch).padStart(2)}: ${res.imagesPerSec.toFixed(2)} images/s, ${res.promptsPerSec.toFixed(1)} prompts/s`);
+      console.log(
+        `  measured ${impl.padEnd(15)} batch ${String(batch).padStart(2)}: ${res.imagesPerSec.toFixed(2)} images/s, ${res.promptsPerSec.toFixed(1)} prompts/s`,
+      );
     }
   }
   fs.rmSync(imageDir, { recursive: true, force: true });
 
   const peak = fp32Peak();
-  console.log("\nbatch  images/s  prompts/s  peak RSS  | transformers.js images/s  prompts/s  peak RSS | ratio images  prompts | % fp32 peak");
+  console.log(
+    "\nbatch  images/s  prompts/s  peak RSS  | transformers.js images/s  prompts/s  peak RSS | ratio images  prompts | % fp32 peak",
+  );
   for (const batch of batches) {
     const o = results.find((r) => r.impl === "ours" && r.batch === batch)!;
     const b = results.find((r) => r.impl !== "ours" && r.batch === batch);
-    const pct = (o.imagesPerSec * VIT_B32_GMAC * 2) / peak.gflops * 100;
+    const pct = ((o.imagesPerSec * VIT_B32_GMAC * 2) / peak.gflops) * 100;
     console.log(
       `${String(batch).padStart(5)}  ${o.imagesPerSec.toFixed(2).padStart(8)}  ${o.promptsPerSec.toFixed(1).padStart(9)}  ${o.peakRssMB.toFixed(0).padStart(5)} MB` +
         (b
@@ -164,8 +228,12 @@ async function main() {
         ` | ${pct.toFixed(1).padStart(5)}%`,
     );
   }
-  console.log(`\nfp32 peak estimate: ${peak.gflops.toFixed(0)} GFLOP/s = ${peak.how}; ViT-B/32 ≈ ${VIT_B32_GMAC} GMAC/image (vision tower).`);
-  console.log("images/s covers file read, PNG decode, resize/crop/normalise and inference; ratio > 1 means faster than transformers.js.");
+  console.log(
+    `\nfp32 peak estimate: ${peak.gflops.toFixed(0)} GFLOP/s = ${peak.how}; ViT-B/32 ≈ ${VIT_B32_GMAC} GMAC/image (vision tower).`,
+  );
+  console.log(
+    "images/s covers file read, PNG decode, resize/crop/normalise and inference; ratio > 1 means faster than transformers.js.",
+  );
 }
 
 main().catch((e) => {

@@ -38,16 +38,19 @@ export function specFor(edge: number, crop: number): ImagePipelineSpec {
 }
 
 async function main() {
-  const { values } = parseCliArgs({
-    options: {
-      edge: { type: "string", default: "224" },
-      crop: { type: "string", default: "224" },
-      python: { type: "string", default: "/usr/bin/python3" },
-      out: { type: "string" },
-      keep: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h" },
+  const { values } = parseCliArgs(
+    {
+      options: {
+        edge: { type: "string", default: "224" },
+        crop: { type: "string", default: "224" },
+        python: { type: "string", default: "/usr/bin/python3" },
+        out: { type: "string" },
+        keep: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h" },
+      },
     },
-  }, { script: "resize-deviation", usage: HELP });
+    { script: "resize-deviation", usage: HELP },
+  );
   if (values.help) return void process.stdout.write(HELP);
   const edge = Number(values.edge);
   const crop = Number(values.crop);
@@ -56,7 +59,10 @@ async function main() {
   const files: string[] = [];
   for (const [i, [w, h]] of DEVIATION_SIZES.entries()) {
     const img = sharp(photoLikePixels(w, h, i + 1), { raw: { width: w, height: h, channels: 3 } });
-    for (const [ext, enc] of [["png", img.clone().png()], ["jpg", img.clone().jpeg({ quality: 92 })]] as const) {
+    for (const [ext, enc] of [
+      ["png", img.clone().png()],
+      ["jpg", img.clone().jpeg({ quality: 92 })],
+    ] as const) {
       const f = path.join(dir, `photo-${w}x${h}.${ext}`);
       await fs.writeFile(f, await enc.toBuffer());
       files.push(f);
@@ -71,16 +77,22 @@ async function main() {
   await fs.writeFile(knownDifference, await gray16Png(640, 480));
   files.push(knownDifference);
   try {
-    execFileSync(values.python!, [path.resolve(ENTRY_POINTS.pilReference), String(edge), String(crop), ...files], { stdio: "inherit" });
+    execFileSync(values.python!, [path.resolve(ENTRY_POINTS.pilReference), String(edge), String(crop), ...files], {
+      stdio: "inherit",
+    });
   } catch {
-    console.error(`could not run the PIL reference with ${values.python}; install python3-pil and python3-numpy or pass --python`);
+    console.error(
+      `could not run the PIL reference with ${values.python}; install python3-pil and python3-numpy or pass --python`,
+    );
     process.exit(2);
   }
   const spec = specFor(edge, crop);
   let total = 0;
   let count = 0;
   let worst = 0;
-  console.log(`this project (sharp decode + PIL-compatible bicubic) vs PIL BICUBIC at shortest edge ${edge}, crop ${crop}; normalised CHW tensors`);
+  console.log(
+    `this project (sharp decode + PIL-compatible bicubic) vs PIL BICUBIC at shortest edge ${edge}, crop ${crop}; normalised CHW tensors`,
+  );
   console.log("image                     mean|Δ|     max|Δ|");
   for (const f of files) {
     const ours = await preprocessImage(await fs.readFile(f), spec, 1e9);
@@ -99,7 +111,9 @@ async function main() {
     count += ref.length;
     worst = Math.max(worst, max);
   }
-  console.log(`overall mean |Δ| = ${(total / count).toExponential(2)}, max |Δ| = ${worst.toFixed(4)} (one 8-bit level = ${(1 / 255 / 0.26).toFixed(4)})`);
+  console.log(
+    `overall mean |Δ| = ${(total / count).toExponential(2)}, max |Δ| = ${worst.toFixed(4)} (one 8-bit level = ${(1 / 255 / 0.26).toFixed(4)})`,
+  );
   if (!values.keep) await fs.rm(dir, { recursive: true, force: true });
 }
 

@@ -46,69 +46,105 @@ async function call(url: string, init?: RequestInit): Promise<Record<string, unk
   } catch (e) {
     fail(2, `could not reach ${url}: ${(e as Error).message}; is the service running (npm start)?`);
   }
-  const body = (await res.json().catch(() => ({}))) as Record<string, unknown> & { error?: { code: string; message: string; details?: unknown } };
-  if (!res.ok) fail(1, `${res.status} ${body.error?.code}: ${body.error?.message}${body.error?.details ? `\n${JSON.stringify(body.error.details, null, 2)}` : ""}`);
+  const body = (await res.json().catch(() => ({}))) as Record<string, unknown> & {
+    error?: { code: string; message: string; details?: unknown };
+  };
+  if (!res.ok)
+    fail(
+      1,
+      `${res.status} ${body.error?.code}: ${body.error?.message}${body.error?.details ? `\n${JSON.stringify(body.error.details, null, 2)}` : ""}`,
+    );
   return body;
 }
 
 async function main() {
-  const { values, positionals } = parseCliArgs({
-    allowPositionals: true,
-    options: {
-      name: { type: "string" },
-      archive: { type: "string" },
-      manifest: { type: "string" },
-      images: { type: "string" },
-      "prompt-set": { type: "string" },
-      "prompt-set-version": { type: "string" },
-      description: { type: "string" },
-      version: { type: "string" },
-      server: { type: "string" },
-      key: { type: "string" },
-      yes: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
+  const { values, positionals } = parseCliArgs(
+    {
+      allowPositionals: true,
+      options: {
+        name: { type: "string" },
+        archive: { type: "string" },
+        manifest: { type: "string" },
+        images: { type: "string" },
+        "prompt-set": { type: "string" },
+        "prompt-set-version": { type: "string" },
+        description: { type: "string" },
+        version: { type: "string" },
+        server: { type: "string" },
+        key: { type: "string" },
+        yes: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
     },
-  }, { script: "reference-sets", usage: HELP });
+    { script: "reference-sets", usage: HELP },
+  );
   const [command, arg] = positionals;
   if (values.help || !command) return void process.stdout.write(HELP);
   const { server, key } = clientSettings(values);
 
   if (command === "list") {
-    const body = (await call(`${server}/api/v1/reference-sets`)) as { referenceSets: Array<{ id: string; name: string; version: number; imageCount: number; promptSet: { name: string; version: number } | null }> };
+    const body = (await call(`${server}/api/v1/reference-sets`)) as {
+      referenceSets: Array<{
+        id: string;
+        name: string;
+        version: number;
+        imageCount: number;
+        promptSet: { name: string; version: number } | null;
+      }>;
+    };
     if (body.referenceSets.length === 0) return void process.stdout.write("no reference sets\n");
     for (const s of body.referenceSets) {
-      process.stdout.write(`${s.name} v${s.version}\t${s.imageCount} images\t${s.promptSet ? `prompt set ${s.promptSet.name} v${s.promptSet.version}` : "global"}\t${s.id}\n`);
+      process.stdout.write(
+        `${s.name} v${s.version}\t${s.imageCount} images\t${s.promptSet ? `prompt set ${s.promptSet.name} v${s.promptSet.version}` : "global"}\t${s.id}\n`,
+      );
     }
     return;
   }
   if (command === "show") {
     if (!arg) fail(2, "show needs a reference set name or id");
     const q = values.version ? `?version=${encodeURIComponent(values.version)}` : "";
-    return void process.stdout.write(JSON.stringify(await call(`${server}/api/v1/reference-sets/${encodeURIComponent(arg)}${q}`), null, 2) + "\n");
+    return void process.stdout.write(
+      JSON.stringify(await call(`${server}/api/v1/reference-sets/${encodeURIComponent(arg)}${q}`), null, 2) + "\n",
+    );
   }
   if (command === "delete") {
     if (!arg) fail(2, "delete needs a reference set id (ref_…; see list)");
     if (!values.yes) fail(2, "delete removes the set and its comparisons with runs for good: add --yes");
     if (!key) fail(2, "an API key is needed: --key or T2I_API_KEY");
-    const body = (await call(`${server}/api/v1/reference-sets/${encodeURIComponent(arg)}`, { method: "DELETE", headers: { Authorization: `Bearer ${key}` } })) as { name: string; version: number; images: number; comparisons: number; filesDeleted: number };
-    process.stderr.write(`deleted ${body.name} v${body.version}: ${body.images} images, ${body.comparisons} comparison(s) with runs, ${body.filesDeleted} file(s) no longer used\n`);
+    const body = (await call(`${server}/api/v1/reference-sets/${encodeURIComponent(arg)}`, {
+      method: "DELETE",
+      headers: { Authorization: `Bearer ${key}` },
+    })) as { name: string; version: number; images: number; comparisons: number; filesDeleted: number };
+    process.stderr.write(
+      `deleted ${body.name} v${body.version}: ${body.images} images, ${body.comparisons} comparison(s) with runs, ${body.filesDeleted} file(s) no longer used\n`,
+    );
     return void process.stdout.write(JSON.stringify(body) + "\n");
   }
   if (command !== "upload") fail(2, `unknown command "${command}" (upload, list, show, delete; see --help)`);
   if (!values.name) fail(2, "--name is required (see --help)");
-  if (!key) fail(2, "an API key is needed: --key or T2I_API_KEY (create one with npm run apikey -- create --name NAME)");
+  if (!key)
+    fail(2, "an API key is needed: --key or T2I_API_KEY (create one with npm run apikey -- create --name NAME)");
   if (!values.archive === !values.manifest) fail(2, "give either --archive or --manifest");
   let form: FormData;
   try {
     ({ form } = await buildUploadForm(
-      { name: values.name, description: values.description, promptSet: values["prompt-set"], promptSetVersion: values["prompt-set-version"] },
+      {
+        name: values.name,
+        description: values.description,
+        promptSet: values["prompt-set"],
+        promptSetVersion: values["prompt-set-version"],
+      },
       { archive: values.archive, manifest: values.manifest, imagesDir: values.images },
     ));
   } catch (e) {
     if (e instanceof UploadFormError) fail(2, e.message);
     throw e;
   }
-  const body = (await call(`${server}/api/v1/reference-sets`, { method: "POST", body: form, headers: { Authorization: `Bearer ${key}` } })) as {
+  const body = (await call(`${server}/api/v1/reference-sets`, {
+    method: "POST",
+    body: form,
+    headers: { Authorization: `Bearer ${key}` },
+  })) as {
     id: string;
     name: string;
     version: number;
@@ -116,7 +152,9 @@ async function main() {
     queuedRuns: number;
     pageUrl: string;
   };
-  process.stderr.write(`stored ${body.name} v${body.version}: ${body.images} images; ${body.queuedRuns} scored run(s) queued for comparison  (${server}${body.pageUrl})\n`);
+  process.stderr.write(
+    `stored ${body.name} v${body.version}: ${body.images} images; ${body.queuedRuns} scored run(s) queued for comparison  (${server}${body.pageUrl})\n`,
+  );
   process.stdout.write(JSON.stringify(body) + "\n");
 }
 

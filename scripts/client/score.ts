@@ -50,23 +50,27 @@ Exit codes: 0 every item scored; 1 some items failed (each has an "error" in the
 class UsageError extends Error {}
 
 function parse() {
-  const { values } = parseCliArgs({
-    options: {
-      manifest: { type: "string" },
-      images: { type: "string" },
-      model: { type: "string" },
-      variant: { type: "string" },
-      "batch-size": { type: "string" },
-      format: { type: "string", default: "table" },
-      seed: { type: "string", default: "0" },
-      "max-pixels": { type: "string" },
-      help: { type: "boolean", short: "h" },
+  const { values } = parseCliArgs(
+    {
+      options: {
+        manifest: { type: "string" },
+        images: { type: "string" },
+        model: { type: "string" },
+        variant: { type: "string" },
+        "batch-size": { type: "string" },
+        format: { type: "string", default: "table" },
+        seed: { type: "string", default: "0" },
+        "max-pixels": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
     },
-    strict: true,
-  }, { script: "score", usage: HELP });
+    { script: "score", usage: HELP },
+  );
   if (values.help) return undefined;
   if (!values.manifest) throw new UsageError("--manifest is required (see --help)");
-  if (values.format !== "table" && values.format !== "json") throw new UsageError(`--format must be table or json, got "${values.format}"`);
+  if (values.format !== "table" && values.format !== "json")
+    throw new UsageError(`--format must be table or json, got "${values.format}"`);
   const int = (name: string, v: string | undefined, min: number) => {
     if (v === undefined) return undefined;
     const n = Number(v);
@@ -74,7 +78,8 @@ function parse() {
     return n;
   };
   const variant = values.variant === undefined ? undefined : modelVariantSchema.safeParse(values.variant);
-  if (variant && !variant.success) throw new UsageError(`--variant must be fp32, fp16 or quantized, got "${values.variant}"`);
+  if (variant && !variant.success)
+    throw new UsageError(`--variant must be fp32, fp16 or quantized, got "${values.variant}"`);
   return {
     manifest: path.resolve(values.manifest),
     images: values.images ? path.resolve(values.images) : path.dirname(path.resolve(values.manifest)),
@@ -105,15 +110,27 @@ async function run(): Promise<number> {
     bytes = await fs.readFile(args.manifest);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder; give the manifest file inside it" : code === "EACCES" ? "permission denied" : (e as Error).message;
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "it is a folder; give the manifest file inside it"
+          : code === "EACCES"
+            ? "permission denied"
+            : (e as Error).message;
     throw new UsageError(`cannot read manifest ${args.manifest}: ${why}`);
   }
   const rows = parseManifest(bytes, args.manifest, { requirePrompt: true });
   const missingPrompt = rows.findIndex((r) => r.prompt === undefined);
-  if (missingPrompt >= 0) throw new ManifestError("needs a prompt: the CLI has no prompt set to look prompt_id up in", missingPrompt + 1);
+  if (missingPrompt >= 0)
+    throw new ManifestError("needs a prompt: the CLI has no prompt set to look prompt_id up in", missingPrompt + 1);
 
   const model = resolveModel(args.model, args.variant);
-  const evaluator = await ClipEvaluator.load(model.dir, { variant: model.variant, batchSize: args.batchSize, maxImagePixels: args.maxPixels });
+  const evaluator = await ClipEvaluator.load(model.dir, {
+    variant: model.variant,
+    batchSize: args.batchSize,
+    maxImagePixels: args.maxPixels,
+  });
   const warning = evaluatorWarning(evaluator.identity);
   if (warning) process.stderr.write(`warning: ${warning} (${evaluator.identity.id})\n`);
 
@@ -121,14 +138,21 @@ async function run(): Promise<number> {
     rows.map(async (r): Promise<BatchItemInput> => {
       const base = { file: r.file, prompt: r.prompt!, group: r.group };
       const abs = imagePath(args.images, r.file);
-      if (!abs) return { ...base, image: { error: { code: "file_outside_folder", message: `${r.file} is outside ${args.images}` } } };
+      if (!abs)
+        return {
+          ...base,
+          image: { error: { code: "file_outside_folder", message: `${r.file} is outside ${args.images}` } },
+        };
       const st = await fs.stat(abs).catch(() => undefined);
-      if (!st?.isFile()) return { ...base, image: { error: { code: "file_missing", message: `${abs} does not exist` } } };
+      if (!st?.isFile())
+        return { ...base, image: { error: { code: "file_missing", message: `${abs} does not exist` } } };
       return { ...base, image: () => fs.readFile(abs) };
     }),
   );
 
-  const bar = process.stderr.isTTY ? new SingleBar({ format: "{stage} [{bar}] {value}/{total}", hideCursor: true }) : undefined;
+  const bar = process.stderr.isTTY
+    ? new SingleBar({ format: "{stage} [{bar}] {value}/{total}", hideCursor: true })
+    : undefined;
   let stage = "";
   const report: BatchReport = await scoreBatch(evaluator, inputs, {
     bootstrapSeed: args.seed,
@@ -152,7 +176,11 @@ async function run(): Promise<number> {
 run().then(
   (code) => (process.exitCode = code),
   (e: unknown) => {
-    const known = e instanceof UsageError || e instanceof ManifestError || e instanceof NoModelError || e instanceof ModelFolderError;
+    const known =
+      e instanceof UsageError ||
+      e instanceof ManifestError ||
+      e instanceof NoModelError ||
+      e instanceof ModelFolderError;
     process.stderr.write(`error: ${known ? (e as Error).message : e instanceof Error ? e.stack : String(e)}\n`);
     process.exitCode = EXIT.NOTHING_RAN;
   },

@@ -39,30 +39,34 @@ function fail(code: number, msg: string): never {
 }
 
 async function main() {
-  const { values } = parseCliArgs({
-    options: {
-      archive: { type: "string" },
-      manifest: { type: "string" },
-      images: { type: "string" },
-      variant: { type: "string" },
-      guidance: { type: "string" },
-      conditioning: { type: "string" },
-      "prompt-set": { type: "string" },
-      sampler: { type: "string" },
-      steps: { type: "string" },
-      "seed-policy": { type: "string" },
-      server: { type: "string" },
-      key: { type: "string" },
-      "no-wait": { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h" },
+  const { values } = parseCliArgs(
+    {
+      options: {
+        archive: { type: "string" },
+        manifest: { type: "string" },
+        images: { type: "string" },
+        variant: { type: "string" },
+        guidance: { type: "string" },
+        conditioning: { type: "string" },
+        "prompt-set": { type: "string" },
+        sampler: { type: "string" },
+        steps: { type: "string" },
+        "seed-policy": { type: "string" },
+        server: { type: "string" },
+        key: { type: "string" },
+        "no-wait": { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h" },
+      },
     },
-  }, { script: "upload", usage: HELP });
+    { script: "upload", usage: HELP },
+  );
   if (values.help) return void process.stdout.write(HELP);
   const server = (values.server ?? config().serverUrl).replace(/\/+$/, "");
   const key = values.key ?? config().apiKey;
   if (!values.variant || values.guidance === undefined) fail(2, "--variant and --guidance are required (see --help)");
-  if (!key) fail(2, "an API key is needed: --key or T2I_API_KEY (create one with npm run apikey -- create --name NAME)");
+  if (!key)
+    fail(2, "an API key is needed: --key or T2I_API_KEY (create one with npm run apikey -- create --name NAME)");
   if (!values.archive === !values.manifest) fail(2, "give either --archive or --manifest");
 
   let form: FormData;
@@ -87,7 +91,11 @@ async function main() {
   process.stderr.write(`uploading ${(total / 1e6).toFixed(1)} MB to ${server}/api/v1/runs …\n`);
   let res: Response;
   try {
-    res = await fetch(`${server}/api/v1/runs`, { method: "POST", body: form, headers: { Authorization: `Bearer ${key}` } });
+    res = await fetch(`${server}/api/v1/runs`, {
+      method: "POST",
+      body: form,
+      headers: { Authorization: `Bearer ${key}` },
+    });
   } catch (e) {
     fail(2, `could not reach ${server}: ${(e as Error).message}; is the service running (npm start)?`);
   }
@@ -97,18 +105,34 @@ async function main() {
     duplicate?: boolean;
     requeued?: boolean;
     pageUrl?: string;
-    leaderboard?: { promptSet: { name: string; version: number; isImplicit: boolean }; url: string; isDefault: boolean };
+    leaderboard?: {
+      promptSet: { name: string; version: number; isImplicit: boolean };
+      url: string;
+      isDefault: boolean;
+    };
   };
-  if (!res.ok) fail(1, `${res.status} ${body.error?.code}: ${body.error?.message}${body.error?.details ? `\n${JSON.stringify(body.error.details, null, 2)}` : ""}`);
-  const outcome = body.requeued ? "identical run had failed; queued again" : body.duplicate ? "identical run already stored" : "accepted";
+  if (!res.ok)
+    fail(
+      1,
+      `${res.status} ${body.error?.code}: ${body.error?.message}${body.error?.details ? `\n${JSON.stringify(body.error.details, null, 2)}` : ""}`,
+    );
+  const outcome = body.requeued
+    ? "identical run had failed; queued again"
+    : body.duplicate
+      ? "identical run already stored"
+      : "accepted";
   process.stderr.write(`${outcome}: ${body.id}  (${server}${body.pageUrl})\n`);
   if (body.leaderboard) {
     const lb = body.leaderboard;
     const kind = lb.promptSet.isImplicit ? "a prompt set made from uploads" : "a named prompt set";
-    process.stderr.write(`leaderboard: ${lb.promptSet.name} v${lb.promptSet.version} (${kind}${lb.isDefault ? ", the leaderboard's default" : ""})  ${server}${lb.url}\n`);
+    process.stderr.write(
+      `leaderboard: ${lb.promptSet.name} v${lb.promptSet.version} (${kind}${lb.isDefault ? ", the leaderboard's default" : ""})  ${server}${lb.url}\n`,
+    );
   }
   if (values["no-wait"] && (!body.duplicate || body.requeued)) {
-    return void process.stdout.write(values.json ? JSON.stringify(body) + "\n" : `run ${body.id} queued; follow it at ${server}${body.pageUrl}\n`);
+    return void process.stdout.write(
+      values.json ? JSON.stringify(body) + "\n" : `run ${body.id} queued; follow it at ${server}${body.pageUrl}\n`,
+    );
   }
 
   for (;;) {
@@ -117,7 +141,9 @@ async function main() {
     process.stderr.write(`\r${run.status.padEnd(8)} ${run.progress.done}/${run.progress.total}`);
     if (run.status === "scored" || run.status === "failed") {
       process.stderr.write("\n");
-      process.stdout.write(values.json ? JSON.stringify(run, null, 2) + "\n" : formatRunSummary(run, server, body.leaderboard?.url));
+      process.stdout.write(
+        values.json ? JSON.stringify(run, null, 2) + "\n" : formatRunSummary(run, server, body.leaderboard?.url),
+      );
       if (run.status === "failed") fail(1, `scoring failed: ${run.error}`);
       return;
     }

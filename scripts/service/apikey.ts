@@ -26,7 +26,10 @@ runCredentialCli({
   noun: "API key",
   script: "apikey",
   help: HELP,
-  createdHint: ["Store it now (e.g. in a password manager): it is shown only this once and cannot be recovered.", "Send it as: Authorization: Bearer <key>"],
+  createdHint: [
+    "Store it now (e.g. in a password manager): it is shown only this once and cannot be recovered.",
+    "Send it as: Authorization: Bearer <key>",
+  ],
   roles: API_KEY_ROLES,
   create: (name, role) => createApiKey(name, role as (typeof API_KEY_ROLES)[number] | undefined),
   list: listApiKeys,

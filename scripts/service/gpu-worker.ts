@@ -49,7 +49,9 @@ Engines:
 
   --engine toy          the four trained toy-world generators (fixtures/toy-gen) on onnxruntime,
                         CPU, rendered by the toy renderer: no Python, no GPU. The variant picks
-                        the conditioning: ${Object.entries(TOY_VARIANTS).map(([v, c]) => `${v} (${c})`).join(",\n                        ")}.
+                        the conditioning: ${Object.entries(TOY_VARIANTS)
+                          .map(([v, c]) => `${v} (${c})`)
+                          .join(",\n                        ")}.
     --threads N         CPU threads per session (default T2I_THREADS, else all cores)
                         Tasks must ask for sampler ${TOY_SAMPLERS.join(" or ")}; each sample comes from its seed alone
                         (mulberry32 + Box–Muller, the same stream as research/toy-world/gen.py).
@@ -102,31 +104,37 @@ const argsSchema = z
     graceSeconds: z.coerce.number().min(0),
   })
   .refine((a) => a.engine !== "onnx" || a.model, { message: "--engine onnx needs --model DIR", path: ["model"] })
-  .refine((a) => a.engine !== "command" || a.command, { message: '--engine command needs --command "…"', path: ["command"] });
+  .refine((a) => a.engine !== "command" || a.command, {
+    message: '--engine command needs --command "…"',
+    path: ["command"],
+  });
 
 function timestamped(line: string): void {
   console.log(`[gpu-worker ${new Date().toISOString()}] ${line}`);
 }
 
 async function main(): Promise<number> {
-  const { values } = parseCliArgs({
-    options: {
-      server: { type: "string" },
-      token: { type: "string" },
-      engine: { type: "string" },
-      model: { type: "string" },
-      variant: { type: "string", multiple: true },
-      command: { type: "string" },
-      "command-timeout": { type: "string" },
-      provider: { type: "string" },
-      threads: { type: "string" },
-      once: { type: "boolean", default: false },
-      "poll-seconds": { type: "string" },
-      "grace-seconds": { type: "string" },
-      help: { type: "boolean", short: "h" },
+  const { values } = parseCliArgs(
+    {
+      options: {
+        server: { type: "string" },
+        token: { type: "string" },
+        engine: { type: "string" },
+        model: { type: "string" },
+        variant: { type: "string", multiple: true },
+        command: { type: "string" },
+        "command-timeout": { type: "string" },
+        provider: { type: "string" },
+        threads: { type: "string" },
+        once: { type: "boolean", default: false },
+        "poll-seconds": { type: "string" },
+        "grace-seconds": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
     },
-    strict: true,
-  }, { script: "gpu-worker", usage: HELP });
+    { script: "gpu-worker", usage: HELP },
+  );
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
@@ -174,7 +182,10 @@ async function main(): Promise<number> {
   } else if (args.engine === "toy") {
     engine = new ToyEngine({ threads: args.threads });
   } else {
-    engine = new CommandEngine({ command: args.command!, timeoutMs: args.commandTimeout ? args.commandTimeout * 1000 : undefined });
+    engine = new CommandEngine({
+      command: args.command!,
+      timeoutMs: args.commandTimeout ? args.commandTimeout * 1000 : undefined,
+    });
     timestamped("execution provider: whatever the command uses (the command engine runs no ONNX in this process)");
   }
   timestamped(`${engine.description}; variants ${args.variant.join(", ")}; server ${args.server}`);
@@ -192,16 +203,29 @@ async function main(): Promise<number> {
         abandon.abort(new Error(`${sig} received twice`));
         return;
       }
-      timestamped(`${sig}: no new tasks; the current one may finish within ${args.graceSeconds} s (${sig} again to stop it now)`);
+      timestamped(
+        `${sig}: no new tasks; the current one may finish within ${args.graceSeconds} s (${sig} again to stop it now)`,
+      );
       stop.abort(new Error(sig));
-      setTimeout(() => abandon.abort(new Error(`${sig}, and the ${args.graceSeconds} s grace period ran out`)), args.graceSeconds * 1000).unref();
+      setTimeout(
+        () => abandon.abort(new Error(`${sig}, and the ${args.graceSeconds} s grace period ran out`)),
+        args.graceSeconds * 1000,
+      ).unref();
     });
   }
 
   // Reported with each completed task and shown on the run page (docs/worker-protocol.md).
-  const modelDir = args.model ? (args.model === "fixture" && args.engine === "onnx" ? FIXTURE_DIR : path.resolve(args.model)) : undefined;
+  const modelDir = args.model
+    ? args.model === "fixture" && args.engine === "onnx"
+      ? FIXTURE_DIR
+      : path.resolve(args.model)
+    : undefined;
   const provenance = { engine: args.engine, ...(modelDir ? { model: await modelDigest(modelDir) } : {}) };
-  timestamped(provenance.model ? `model ${provenance.model.name} sha256 ${provenance.model.sha256}` : "model: not given (--model DIR records one)");
+  timestamped(
+    provenance.model
+      ? `model ${provenance.model.name} sha256 ${provenance.model.sha256}`
+      : "model: not given (--model DIR records one)",
+  );
 
   try {
     const stats = await runGenerationWorker({

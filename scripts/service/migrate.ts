@@ -17,7 +17,9 @@ try {
   const file = config().dbPath;
   const pending = pendingMigrations(getDb());
   migrate();
-  console.log(pending === 0 ? `${file}: already up to date` : `${file}: applied ${pending} migration${pending === 1 ? "" : "s"}`);
+  console.log(
+    pending === 0 ? `${file}: already up to date` : `${file}: applied ${pending} migration${pending === 1 ? "" : "s"}`,
+  );
   closeDb();
 } catch (e) {
   console.error(`migration failed: ${e instanceof Error ? e.message : String(e)}`);

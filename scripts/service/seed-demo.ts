@@ -4,7 +4,13 @@ import { parseCliArgs } from "../../lib/core/cli-args";
 import { closeDb } from "../../db/client";
 import { migrate } from "../../db/migrate";
 import { config } from "../../lib/core/config";
-import { DEMO_EXPERIMENT, DEMO_PROMPT_SET, DEMO_REFERENCE, DEMO_REPRODUCE_COMMAND, DEMO_VARIANTS } from "../../lib/demo/demo-catalog";
+import {
+  DEMO_EXPERIMENT,
+  DEMO_PROMPT_SET,
+  DEMO_REFERENCE,
+  DEMO_REPRODUCE_COMMAND,
+  DEMO_VARIANTS,
+} from "../../lib/demo/demo-catalog";
 import { removeDemo } from "../../lib/demo/remove-demo";
 import { seedDemo } from "../../lib/demo/seed-demo";
 
@@ -35,14 +41,17 @@ Database: T2I_DB_PATH (default <T2I_DATA_DIR>/t2i.sqlite); migrated first.
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 async function main(): Promise<number> {
-  const { values } = parseCliArgs({
-    options: {
-      "if-empty": { type: "boolean", default: false },
-      remove: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h" },
+  const { values } = parseCliArgs(
+    {
+      options: {
+        "if-empty": { type: "boolean", default: false },
+        remove: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
     },
-    strict: true,
-  }, { script: "seed:demo", usage: HELP });
+    { script: "seed:demo", usage: HELP },
+  );
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
@@ -55,7 +64,10 @@ async function main(): Promise<number> {
 
   if (values.remove) {
     const r = removeDemo();
-    if (r.runs + r.variants + r.promptSets + r.referenceSets + r.images === 0 && r.keptVariants.length + r.keptPromptSets.length === 0) {
+    if (
+      r.runs + r.variants + r.promptSets + r.referenceSets + r.images === 0 &&
+      r.keptVariants.length + r.keptPromptSets.length === 0
+    ) {
       console.log("no demo data to remove");
     } else {
       console.log(
@@ -63,8 +75,10 @@ async function main(): Promise<number> {
           `${count(r.images, "image")} (${count(r.filesDeleted, "file")}) in ${elapsed()}`,
       );
     }
-    if (r.keptVariants.length > 0) console.log(`kept demo variant(s) that non-demo runs use: ${r.keptVariants.join(", ")}`);
-    if (r.keptPromptSets.length > 0) console.log(`kept demo prompt set(s) that non-demo runs use: ${r.keptPromptSets.join(", ")}`);
+    if (r.keptVariants.length > 0)
+      console.log(`kept demo variant(s) that non-demo runs use: ${r.keptVariants.join(", ")}`);
+    if (r.keptPromptSets.length > 0)
+      console.log(`kept demo prompt set(s) that non-demo runs use: ${r.keptPromptSets.join(", ")}`);
     return 0;
   }
 
@@ -72,11 +86,17 @@ async function main(): Promise<number> {
   for (const sig of ["SIGTERM", "SIGINT"] as const) {
     process.on(sig, () => {
       if (controller.signal.aborted) process.exit(130);
-      console.log(`${sig}: stopping (again to force); run seed:demo again to finish (unfinished variants are generated again)`);
+      console.log(
+        `${sig}: stopping (again to force); run seed:demo again to finish (unfinished variants are generated again)`,
+      );
       controller.abort();
     });
   }
-  const r = await seedDemo({ ifEmpty: values["if-empty"], signal: controller.signal, log: (line) => console.log(line) });
+  const r = await seedDemo({
+    ifEmpty: values["if-empty"],
+    signal: controller.signal,
+    log: (line) => console.log(line),
+  });
   if (r.outcome === "not_empty") {
     console.log(`the database already has runs; demo data not added (${config().dbPath})`);
     return 0;

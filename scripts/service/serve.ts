@@ -36,18 +36,24 @@ also works the scoring queue (set T2I_INPROCESS_WORKER=0 to leave that to 'npm r
 
 async function offerDownload(): Promise<void> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
-  const answer = (await rl.question("Download the real evaluator (CLIP ViT-B/32, about 600 MB) now? [y/N] ")).trim().toLowerCase();
+  const answer = (await rl.question("Download the real evaluator (CLIP ViT-B/32, about 600 MB) now? [y/N] "))
+    .trim()
+    .toLowerCase();
   rl.close();
   if (answer !== "y" && answer !== "yes") return;
   const r = spawnSync(process.execPath, ["--import", "tsx", ENTRY_POINTS.fetchModel], { stdio: "inherit" });
-  if (r.status !== 0) console.log("Download failed; starting with the test evaluator. Retry later with: npm run fetch-model");
+  if (r.status !== 0)
+    console.log("Download failed; starting with the test evaluator. Retry later with: npm run fetch-model");
 }
 
 function buildWebApp(): Promise<number> {
   console.log("building the web app (first start only; about a minute)…");
   return new Promise((resolve) => {
     // Skips next build's type check (next.config.js says why); `npm run build` still runs it.
-    const b = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "build"], { stdio: "inherit", env: { ...process.env, T2I_FIRST_START_BUILD: "1" } });
+    const b = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "build"], {
+      stdio: "inherit",
+      env: { ...process.env, T2I_FIRST_START_BUILD: "1" },
+    });
     b.on("exit", (code) => resolve(code ?? 1));
   });
 }
@@ -60,7 +66,9 @@ async function seedFirstStart(): Promise<void> {
     demo = await seedDemo({ ifEmpty: true });
   } catch (e) {
     // The service is still useful without its demo; say how to finish or drop what was written.
-    console.error(`demo data not seeded: ${e instanceof Error ? e.message : e}; finish it with 'npm run seed:demo' or drop it with 'npm run seed:demo -- --remove'`);
+    console.error(
+      `demo data not seeded: ${e instanceof Error ? e.message : e}; finish it with 'npm run seed:demo' or drop it with 'npm run seed:demo -- --remove'`,
+    );
     return;
   }
   if (demo.outcome === "seeded") {
@@ -88,19 +96,24 @@ function assertPortFree(port: number, host: string): Promise<void> {
 }
 
 async function main() {
-  const { values } = parseCliArgs({
-    options: {
-      port: { type: "string", default: String(config().port) },
-      host: { type: "string", default: "0.0.0.0" },
-      "no-prompt": { type: "boolean", default: false },
-      rebuild: { type: "boolean", default: false },
-      "no-demo": { type: "boolean", default: false },
-      help: { type: "boolean", short: "h" },
+  const { values } = parseCliArgs(
+    {
+      options: {
+        port: { type: "string", default: String(config().port) },
+        host: { type: "string", default: "0.0.0.0" },
+        "no-prompt": { type: "boolean", default: false },
+        rebuild: { type: "boolean", default: false },
+        "no-demo": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h" },
+      },
     },
-  }, { script: "start", usage: HELP });
+    { script: "start", usage: HELP },
+  );
   if (values.help) return void process.stdout.write(HELP);
   if (!/^\d+$/.test(values.port!) || Number(values.port) < 1 || Number(values.port) > 65535) {
-    process.stderr.write(usageErrorText("start", `--port must be a whole number from 1 to 65535, got "${values.port}"`, HELP));
+    process.stderr.write(
+      usageErrorText("start", `--port must be a whole number from 1 to 65535, got "${values.port}"`, HELP),
+    );
     process.exit(2);
   }
   // Before migrating, seeding and building: a second `npm start` on a taken port stops here.
@@ -118,7 +131,9 @@ async function main() {
     model = resolveServiceModel();
   }
   const isToy = path.resolve(model.dir) === TOY_MODEL_DIR;
-  console.log(`evaluator: ${model.dir} (${model.variant})${isFixture() ? ` — ${FIXTURE_WARNING}; install the real one with: npm run fetch-model` : isToy ? ` — ${TOY_WARNING}` : ""}`);
+  console.log(
+    `evaluator: ${model.dir} (${model.variant})${isFixture() ? ` — ${FIXTURE_WARNING}; install the real one with: npm run fetch-model` : isToy ? ` — ${TOY_WARNING}` : ""}`,
+  );
 
   // The web build (a child process) and the demo seeding (this process: toy generators and
   // evaluator on ONNX) run side by side; the server starts once both are done, so its worker
@@ -132,9 +147,13 @@ async function main() {
   const shown = host === "0.0.0.0" ? "localhost" : host;
   console.log(`\n  t2i-eval is starting on http://${shown}:${values.port}\n`);
   // Like `next start`, plus the peer address in X-Forwarded-For and JSON 400s for malformed paths.
-  const child = spawn(process.execPath, [path.resolve(ENTRY_POINTS.nextServer), "--port", values.port!, "--host", host], {
-    stdio: "inherit",
-  });
+  const child = spawn(
+    process.execPath,
+    [path.resolve(ENTRY_POINTS.nextServer), "--port", values.port!, "--host", host],
+    {
+      stdio: "inherit",
+    },
+  );
   for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
 }

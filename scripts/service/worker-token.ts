@@ -22,7 +22,10 @@ runCredentialCli({
   noun: "worker token",
   script: "worker-token",
   help: HELP,
-  createdHint: ["Store it now (e.g. in the GPU machine's secrets): it is shown only this once and cannot be recovered.", "Workers send it as: Authorization: Bearer <token>"],
+  createdHint: [
+    "Store it now (e.g. in the GPU machine's secrets): it is shown only this once and cannot be recovered.",
+    "Workers send it as: Authorization: Bearer <token>",
+  ],
   create: createWorkerToken,
   list: listWorkerTokens,
   revoke: revokeWorkerToken,

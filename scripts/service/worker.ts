@@ -30,18 +30,21 @@ Database: T2I_DB_PATH (default <T2I_DATA_DIR>/t2i.sqlite); migrated on start.
 `;
 
 async function main(): Promise<number> {
-  const { values } = parseCliArgs({
-    options: {
-      model: { type: "string" },
-      variant: { type: "string" },
-      "worker-id": { type: "string" },
-      "lease-ms": { type: "string" },
-      "poll-ms": { type: "string" },
-      once: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h" },
+  const { values } = parseCliArgs(
+    {
+      options: {
+        model: { type: "string" },
+        variant: { type: "string" },
+        "worker-id": { type: "string" },
+        "lease-ms": { type: "string" },
+        "poll-ms": { type: "string" },
+        once: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
     },
-    strict: true,
-  }, { script: "worker", usage: HELP });
+    { script: "worker", usage: HELP },
+  );
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
@@ -73,7 +76,9 @@ async function main(): Promise<number> {
     exitWhenIdle: values.once,
     signal: controller.signal,
   });
-  console.log(`[worker ${workerId}] stopped: ${stats.jobsDone} done, ${stats.jobsFailed} failed, ${stats.jobsRequeued} requeued, ${stats.leasesLost} leases lost`);
+  console.log(
+    `[worker ${workerId}] stopped: ${stats.jobsDone} done, ${stats.jobsFailed} failed, ${stats.jobsRequeued} requeued, ${stats.leasesLost} leases lost`,
+  );
   closeDb();
   return 0;
 }

@@ -41,9 +41,19 @@ const argsSchema = z.object({
 });
 
 async function main(): Promise<number> {
-  const { values } = parseCliArgs({
-    options: { count: { type: "string" }, seed: { type: "string" }, captions: { type: "string" }, val: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } },
-  }, { script: "toy:dataset", usage: HELP });
+  const { values } = parseCliArgs(
+    {
+      options: {
+        count: { type: "string" },
+        seed: { type: "string" },
+        captions: { type: "string" },
+        val: { type: "string" },
+        out: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    },
+    { script: "toy:dataset", usage: HELP },
+  );
   if (values.help) {
     process.stdout.write(HELP);
     return 0;

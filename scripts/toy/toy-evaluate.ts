@@ -46,18 +46,21 @@ const argsSchema = z.object({
 });
 
 async function main(): Promise<number> {
-  const { values } = parseCliArgs({
-    options: {
-      model: { type: "string" },
-      variant: { type: "string" },
-      n: { type: "string" },
-      pool: { type: "string" },
-      speed: { type: "string" },
-      "batch-size": { type: "string" },
-      threads: { type: "string" },
-      help: { type: "boolean", short: "h" },
+  const { values } = parseCliArgs(
+    {
+      options: {
+        model: { type: "string" },
+        variant: { type: "string" },
+        n: { type: "string" },
+        pool: { type: "string" },
+        speed: { type: "string" },
+        "batch-size": { type: "string" },
+        threads: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
     },
-  }, { script: "toy:evaluate", usage: HELP });
+    { script: "toy:evaluate", usage: HELP },
+  );
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
@@ -65,11 +68,17 @@ async function main(): Promise<number> {
   const a = checkOptions(argsSchema, values, HELP);
   if (!a) return 2;
   const model = resolveModel(a.model, a.variant);
-  const evaluator = await ClipEvaluator.load(model.dir, { variant: model.variant, batchSize: a["batch-size"], threads: a.threads });
+  const evaluator = await ClipEvaluator.load(model.dir, {
+    variant: model.variant,
+    batchSize: a["batch-size"],
+    threads: a.threads,
+  });
   const report = await semanticReport(evaluator, { n: a.n, pool: a.pool });
   let imagesPerSecond: number | undefined;
   if (a.speed > 0) {
-    const pngs = await Promise.all(Array.from({ length: a.speed }, (_, i) => renderScenePng(sampleScene(HELD_OUT_SEED_BASE - 1 - i))));
+    const pngs = await Promise.all(
+      Array.from({ length: a.speed }, (_, i) => renderScenePng(sampleScene(HELD_OUT_SEED_BASE - 1 - i))),
+    );
     await evaluator.embedImages(pngs.slice(0, a["batch-size"]));
     const started = process.hrtime.bigint();
     await evaluator.embedImages(pngs);
@@ -78,7 +87,11 @@ async function main(): Promise<number> {
   const round = (x: number) => Math.round(x * 1000) / 1000;
   let agreement: Agreement | undefined;
   if (model.variant !== "fp32") {
-    const reference = await ClipEvaluator.load(model.dir, { variant: "fp32", batchSize: a["batch-size"], threads: a.threads });
+    const reference = await ClipEvaluator.load(model.dir, {
+      variant: "fp32",
+      batchSize: a["batch-size"],
+      threads: a.threads,
+    });
     agreement = await embeddingAgreement(evaluator, reference, a.n);
     await reference.release();
   }

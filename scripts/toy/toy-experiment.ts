@@ -12,7 +12,11 @@ import { writeExperimentDoc } from "../../tools/toy/experiment-doc";
 import { runToyExperiment } from "../../lib/demo/run-toy-experiment";
 import { config } from "../../lib/core/config";
 import { ServiceRefusal, ServiceUnreachable } from "../../tools/toy/remote/service-client";
-import { runRemoteToyExperiment, ToyExperimentError, TOY_SERVICE_HINT } from "../../tools/toy/remote/run-remote-toy-experiment";
+import {
+  runRemoteToyExperiment,
+  ToyExperimentError,
+  TOY_SERVICE_HINT,
+} from "../../tools/toy/remote/run-remote-toy-experiment";
 
 const HELP = `Usage: npm run toy:experiment -- [--data-dir DIR] [sweep options]                   (in this process)
        npm run toy:experiment -- --server URL [--token KEY] [--worker-token T] [--workers N]
@@ -69,7 +73,14 @@ const optionsSchema = z.object({
   out: z.string().min(1),
 });
 
-const sweepDefaults = (values: { prompts?: string; guidance?: string; samples?: string; steps?: string; seed?: string; out?: string }) => ({
+const sweepDefaults = (values: {
+  prompts?: string;
+  guidance?: string;
+  samples?: string;
+  steps?: string;
+  seed?: string;
+  out?: string;
+}) => ({
   prompts: values.prompts ?? 8,
   guidance: (values.guidance ?? "1,1.5,2,3,4,6,8").split(","),
   samples: values.samples ?? 8,
@@ -81,10 +92,15 @@ const sweepDefaults = (values: { prompts?: string; guidance?: string; samples?: 
 const remoteSchema = optionsSchema.omit({ dataDir: true }).extend({
   server: z.url({ protocol: /^https?$/ }),
   token: z.string().min(1, "give --token or set T2I_API_KEY (an admin or submitter API key)"),
-  workerToken: z.string().min(1, "give --worker-token or set T2I_WORKER_TOKEN (on the server: npm run worker-token -- create --name toy)"),
+  workerToken: z
+    .string()
+    .min(1, "give --worker-token or set T2I_WORKER_TOKEN (on the server: npm run worker-token -- create --name toy)"),
   workers: z.coerce.number().int().min(1).max(64),
   threads: z.coerce.number().int().min(1).max(256),
-  timeoutMinutes: z.coerce.number().positive().max(24 * 60),
+  timeoutMinutes: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60),
 });
 
 /** What both modes run: the sweep and the prompt set. */
@@ -98,7 +114,8 @@ const sweepOf = (o: { prompts: number; guidance: number[]; samples: number; step
 });
 
 /** Progress lines stamped with the seconds since `started`. */
-const timedLog = (started: number) => (line: string) => console.log(`[toy:experiment ${((performance.now() - started) / 1000).toFixed(0)} s] ${line}`);
+const timedLog = (started: number) => (line: string) =>
+  console.log(`[toy:experiment ${((performance.now() - started) / 1000).toFixed(0)} s] ${line}`);
 
 /** The command line for the document, with the secrets' values left out. */
 function commandForDoc(): string {
@@ -123,7 +140,14 @@ async function remote(values: Record<string, string | boolean | undefined>): Pro
   const o = checkOptions(
     remoteSchema,
     {
-      ...sweepDefaults({ prompts: str("prompts"), guidance: str("guidance"), samples: str("samples"), steps: str("steps"), seed: str("seed"), out: str("out") }),
+      ...sweepDefaults({
+        prompts: str("prompts"),
+        guidance: str("guidance"),
+        samples: str("samples"),
+        steps: str("steps"),
+        seed: str("seed"),
+        out: str("out"),
+      }),
       server: str("server"),
       token: str("token") ?? cfg.apiKey ?? "",
       workerToken: str("worker-token") ?? cfg.workerToken ?? "",
@@ -148,9 +172,16 @@ async function remote(values: Record<string, string | boolean | undefined>): Pro
       log,
     });
     const totalSeconds = (performance.now() - started) / 1000;
-    await writeExperimentDoc(result, o.out, { command: commandForDoc(), totalSeconds, samplesPerPrompt: o.samples, steps: o.steps, seed: o.seed }, images);
+    await writeExperimentDoc(
+      result,
+      o.out,
+      { command: commandForDoc(), totalSeconds, samplesPerPrompt: o.samples, steps: o.steps, seed: o.seed },
+      images,
+    );
     const ranking = result.board.ranking;
-    log(`wrote ${o.out}; ${result.runs.length} runs scored on ${o.server}; board: ${ranking?.ranked.map((r) => `${r.rank} ${result.board.variants[r.variantId]?.name}`).join(", ") || "no ranking"}`);
+    log(
+      `wrote ${o.out}; ${result.runs.length} runs scored on ${o.server}; board: ${ranking?.ranked.map((r) => `${r.rank} ${result.board.variants[r.variantId]?.name}`).join(", ") || "no ranking"}`,
+    );
     log(`browse it at ${o.server.replace(/\/+$/, "")}/?promptSet=${encodeURIComponent(result.board.promptSet.name)}`);
     return 0;
   } catch (e) {
@@ -163,30 +194,35 @@ async function remote(values: Record<string, string | boolean | undefined>): Pro
 }
 
 async function main(): Promise<number> {
-  const { values } = parseCliArgs({
-    options: {
-      "data-dir": { type: "string" },
-      prompts: { type: "string" },
-      guidance: { type: "string" },
-      samples: { type: "string" },
-      steps: { type: "string" },
-      seed: { type: "string" },
-      out: { type: "string" },
-      server: { type: "string" },
-      token: { type: "string" },
-      "worker-token": { type: "string" },
-      workers: { type: "string" },
-      threads: { type: "string" },
-      "timeout-minutes": { type: "string" },
-      help: { type: "boolean", short: "h" },
+  const { values } = parseCliArgs(
+    {
+      options: {
+        "data-dir": { type: "string" },
+        prompts: { type: "string" },
+        guidance: { type: "string" },
+        samples: { type: "string" },
+        steps: { type: "string" },
+        seed: { type: "string" },
+        out: { type: "string" },
+        server: { type: "string" },
+        token: { type: "string" },
+        "worker-token": { type: "string" },
+        workers: { type: "string" },
+        threads: { type: "string" },
+        "timeout-minutes": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
     },
-    strict: true,
-  }, { script: "toy:experiment", usage: HELP });
+    { script: "toy:experiment", usage: HELP },
+  );
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
   }
-  const remoteOnly = (["token", "worker-token", "workers", "threads", "timeout-minutes"] as const).filter((k) => values[k] !== undefined);
+  const remoteOnly = (["token", "worker-token", "workers", "threads", "timeout-minutes"] as const).filter(
+    (k) => values[k] !== undefined,
+  );
   if (values.server !== undefined) return remote(values);
   if (remoteOnly.length) {
     process.stderr.write(`${remoteOnly.map((k) => `--${k}`).join(", ")} only apply with --server URL\n\n${HELP}`);
@@ -195,7 +231,8 @@ async function main(): Promise<number> {
   const o = checkOptions(
     optionsSchema,
     {
-      dataDir: values["data-dir"] ?? path.join("data", `toy-experiment-${new Date().toISOString().replace(/[:.]/g, "-")}`),
+      dataDir:
+        values["data-dir"] ?? path.join("data", `toy-experiment-${new Date().toISOString().replace(/[:.]/g, "-")}`),
       ...sweepDefaults(values),
     },
     HELP,
@@ -214,8 +251,16 @@ async function main(): Promise<number> {
   const log = timedLog(started);
   const result = await runToyExperiment({ ...sweepOf(o), log });
   const totalSeconds = (performance.now() - started) / 1000;
-  await writeExperimentDoc(result, o.out, { command: commandForDoc(), totalSeconds, samplesPerPrompt: o.samples, steps: o.steps, seed: o.seed });
-  log(`wrote ${o.out}; ${result.runs.length} runs scored in ${o.dataDir}; board: ${result.board.ranking?.ranked.map((r) => `${r.rank} ${result.board.variants[r.variantId]?.name}`).join(", ") ?? "no ranking"}`);
+  await writeExperimentDoc(result, o.out, {
+    command: commandForDoc(),
+    totalSeconds,
+    samplesPerPrompt: o.samples,
+    steps: o.steps,
+    seed: o.seed,
+  });
+  log(
+    `wrote ${o.out}; ${result.runs.length} runs scored in ${o.dataDir}; board: ${result.board.ranking?.ranked.map((r) => `${r.rank} ${result.board.variants[r.variantId]?.name}`).join(", ") ?? "no ranking"}`,
+  );
   closeDb();
   return 0;
 }

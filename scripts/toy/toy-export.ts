@@ -24,7 +24,10 @@ Options:
 `;
 
 function main(): number {
-  const { values } = parseCliArgs({ options: { run: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } } }, { script: "toy:export", usage: HELP });
+  const { values } = parseCliArgs(
+    { options: { run: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } } },
+    { script: "toy:export", usage: HELP },
+  );
   if (values.help) {
     process.stdout.write(HELP);
     return 0;

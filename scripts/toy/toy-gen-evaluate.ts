@@ -39,18 +39,21 @@ const optionsSchema = z.object({
 });
 
 async function main(): Promise<number> {
-  const { values } = parseCliArgs({
-    options: {
-      prompts: { type: "string" },
-      samples: { type: "string" },
-      guidance: { type: "string" },
-      steps: { type: "string" },
-      variant: { type: "string", multiple: true },
-      threads: { type: "string" },
-      help: { type: "boolean", short: "h" },
+  const { values } = parseCliArgs(
+    {
+      options: {
+        prompts: { type: "string" },
+        samples: { type: "string" },
+        guidance: { type: "string" },
+        steps: { type: "string" },
+        variant: { type: "string", multiple: true },
+        threads: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
     },
-    strict: true,
-  }, { script: "toy:gen-evaluate", usage: HELP });
+    { script: "toy:gen-evaluate", usage: HELP },
+  );
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
@@ -73,22 +76,48 @@ async function main(): Promise<number> {
   const evaluator = await ClipEvaluator.load(TOY_MODEL_DIR, { batchSize: 32, threads: o.threads });
   const results = [];
   const started = performance.now();
-  const fmt = (r: { estimate: number; low: number; high: number }, d: number) => `${r.estimate.toFixed(d)} [${r.low.toFixed(d)}, ${r.high.toFixed(d)}]`;
-  console.log("variant               guidance  CLIPScore [95% CI]     diversity [95% CI]     diversity: underspecified / compositional");
+  const fmt = (r: { estimate: number; low: number; high: number }, d: number) =>
+    `${r.estimate.toFixed(d)} [${r.low.toFixed(d)}, ${r.high.toFixed(d)}]`;
+  console.log(
+    "variant               guidance  CLIPScore [95% CI]     diversity [95% CI]     diversity: underspecified / compositional",
+  );
   for (const variant of o.variant) {
     const g = await ToyGenerator.load(TOY_VARIANTS[variant]!, { threads: o.threads });
     for (const guidance of o.guidance) {
-      const m = await measureGuidance(evaluator, prompts, seeds, (p, s) => g.samplePngs(p, s, { guidance, steps: o.steps, width: 64, height: 64 }));
+      const m = await measureGuidance(evaluator, prompts, seeds, (p, s) =>
+        g.samplePngs(p, s, { guidance, steps: o.steps, width: 64, height: 64 }),
+      );
       const byType = (t: ToyPromptType) => {
         const xs = m.perPrompt.filter((p) => p.type === t);
         return xs.reduce((a, p) => a + p.diversity, 0) / xs.length;
       };
-      results.push({ variant, guidance, clipScore: m.clipScore, diversity: m.diversity, diversityByType: { underspecified: byType("underspecified"), compositional: byType("compositional") }, perPrompt: m.perPrompt });
-      console.log(`${variant.padEnd(22)}${String(guidance).padStart(8)}  ${fmt(m.clipScore, 1).padEnd(22)} ${fmt(m.diversity, 3).padEnd(22)} ${byType("underspecified").toFixed(3)} / ${byType("compositional").toFixed(3)}`);
+      results.push({
+        variant,
+        guidance,
+        clipScore: m.clipScore,
+        diversity: m.diversity,
+        diversityByType: { underspecified: byType("underspecified"), compositional: byType("compositional") },
+        perPrompt: m.perPrompt,
+      });
+      console.log(
+        `${variant.padEnd(22)}${String(guidance).padStart(8)}  ${fmt(m.clipScore, 1).padEnd(22)} ${fmt(m.diversity, 3).padEnd(22)} ${byType("underspecified").toFixed(3)} / ${byType("compositional").toFixed(3)}`,
+      );
     }
     await g.close();
   }
-  console.log(JSON.stringify({ prompts, samples: o.samples, steps: o.steps, seconds: Math.round((performance.now() - started) / 1000), results }, null, 1));
+  console.log(
+    JSON.stringify(
+      {
+        prompts,
+        samples: o.samples,
+        steps: o.steps,
+        seconds: Math.round((performance.now() - started) / 1000),
+        results,
+      },
+      null,
+      1,
+    ),
+  );
   return 0;
 }
 

@@ -34,9 +34,18 @@ const argsSchema = z.object({
 });
 
 async function main(): Promise<number> {
-  const { values } = parseCliArgs({
-    options: { "prompt-set": { type: "string" }, "per-prompt": { type: "string" }, name: { type: "string" }, seed: { type: "string" }, help: { type: "boolean", short: "h" } },
-  }, { script: "toy:reference", usage: HELP });
+  const { values } = parseCliArgs(
+    {
+      options: {
+        "prompt-set": { type: "string" },
+        "per-prompt": { type: "string" },
+        name: { type: "string" },
+        seed: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    },
+    { script: "toy:reference", usage: HELP },
+  );
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
@@ -45,7 +54,13 @@ async function main(): Promise<number> {
   if (!o) return 2;
   migrate();
   try {
-    const r = await createToyReferenceSet({ promptSet: o["prompt-set"], perPrompt: o["per-prompt"], name: o.name, seed: o.seed, log: (l) => process.stderr.write(`${l}\n`) });
+    const r = await createToyReferenceSet({
+      promptSet: o["prompt-set"],
+      perPrompt: o["per-prompt"],
+      name: o.name,
+      seed: o.seed,
+      log: (l) => process.stderr.write(`${l}\n`),
+    });
     process.stdout.write(
       `stored reference set ${r.referenceSet.name} v${r.referenceSet.version} (${r.referenceSet.id}): ${r.images} images; ${r.queuedRuns} scored run(s) queued for comparison\n`,
     );

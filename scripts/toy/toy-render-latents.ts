@@ -17,7 +17,13 @@ each latent's scene (lib/toy-world/latent.ts layout) as a PNG to its file.
 const jobsSchema = z.array(z.object({ latent: z.array(z.number()).length(LATENT_DIM), file: z.string().min(1) }));
 
 async function main(): Promise<number> {
-  const { values } = parseCliArgs({ options: { width: { type: "string" }, height: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true }, { script: "toy:render-latents", usage: HELP });
+  const { values } = parseCliArgs(
+    {
+      options: { width: { type: "string" }, height: { type: "string" }, help: { type: "boolean", short: "h" } },
+      strict: true,
+    },
+    { script: "toy:render-latents", usage: HELP },
+  );
   if (values.help) {
     process.stdout.write(HELP);
     return 0;

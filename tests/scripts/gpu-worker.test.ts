@@ -11,8 +11,14 @@ const claims: string[] = [];
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
-    if (req.url === "/api/v1/variants/sd15") return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: "var_1", name: "sd15" }));
-    if (req.url?.startsWith("/api/v1/variants/")) return void res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "not_found", message: "no variant" } }));
+    if (req.url === "/api/v1/variants/sd15")
+      return void res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ id: "var_1", name: "sd15" }));
+    if (req.url?.startsWith("/api/v1/variants/"))
+      return void res
+        .writeHead(404, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: { code: "not_found", message: "no variant" } }));
     if (req.url === "/api/v1/worker/claim") claims.push(req.url);
     res.writeHead(204).end();
   });
@@ -22,7 +28,22 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 function gpuWorker(...variants: string[]): Promise<{ code: number | null; stderr: string }> {
-  const args = ["--import", "tsx", ENTRY_POINTS.gpuWorker, "--server", url, "--token", "t2iw_test", "--engine", "command", "--command", "true", "--once", "--poll-seconds", "0"];
+  const args = [
+    "--import",
+    "tsx",
+    ENTRY_POINTS.gpuWorker,
+    "--server",
+    url,
+    "--token",
+    "t2iw_test",
+    "--engine",
+    "command",
+    "--command",
+    "true",
+    "--once",
+    "--poll-seconds",
+    "0",
+  ];
   for (const v of variants) args.push("--variant", v);
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";

@@ -28,15 +28,25 @@ describe("npm run score", () => {
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(Object.keys(doc)).toEqual(expect.arrayContaining(["evaluator", "items", "groups", "summary"]));
-    expect(doc.evaluator).toMatchObject({ id: expect.stringMatching(/^clip-tiny@[0-9a-f]{12}$/), name: "clip-tiny", isFixture: true });
+    expect(doc.evaluator).toMatchObject({
+      id: expect.stringMatching(/^clip-tiny@[0-9a-f]{12}$/),
+      name: "clip-tiny",
+      isFixture: true,
+    });
     expect(doc.evaluator.warning).toMatch(/random weights, scores not meaningful/);
     expect(doc.evaluator.files.every((f: { sha256: string }) => /^[0-9a-f]{64}$/.test(f.sha256))).toBe(true);
     expect(doc.items).toHaveLength(12);
-    expect(doc.items[0]).toMatchObject({ file: "red-square-0.png", prompt: "a red square", group: "a red square", truncated: false });
+    expect(doc.items[0]).toMatchObject({
+      file: "red-square-0.png",
+      prompt: "a red square",
+      group: "a red square",
+      truncated: false,
+    });
     expect(doc.items[0].clipScore).toBeCloseTo(100 * doc.items[0].cosine, 6);
     expect(doc.groups).toHaveLength(4);
     expect(doc.groups[0]).toMatchObject({ group: "a red square", n: 3 });
-    for (const k of ["n", "failed", "clipScore", "clipS", "diversity", "vendi", "ci"]) expect(doc.summary).toHaveProperty(k);
+    for (const k of ["n", "failed", "clipScore", "clipS", "diversity", "vendi", "ci"])
+      expect(doc.summary).toHaveProperty(k);
     expect(doc.summary.ci.diversity).toMatchObject({ level: 0.95, B: 1000, seed: 0 });
     expect(r.stderr).toMatch(/warning: test evaluator/);
   });

@@ -24,17 +24,26 @@ export type CredentialCli<R extends Row> = {
 class UsageError extends Error {}
 
 /** Which SQLite file the command used: a server only accepts credentials stored in its own database. */
-const databaseLine = (verb: string): string => `${verb} database ${config().dbPath} (T2I_DB_PATH, or <T2I_DATA_DIR>/t2i.sqlite); the server must use the same file.`;
+const databaseLine = (verb: string): string =>
+  `${verb} database ${config().dbPath} (T2I_DB_PATH, or <T2I_DATA_DIR>/t2i.sqlite); the server must use the same file.`;
 
 export const when = (d: Date | null): string => (d ? d.toISOString().replace("T", " ").slice(0, 19) : "-");
 
 function main<R extends Row>(cli: CredentialCli<R>, argv: string[]): number {
-  const { values, positionals } = parseCliArgs({
-    args: argv,
-    options: { name: { type: "string" }, id: { type: "string" }, role: { type: "string" }, help: { type: "boolean", short: "h" } },
-    allowPositionals: true,
-    strict: true,
-  }, { script: cli.script, usage: cli.help });
+  const { values, positionals } = parseCliArgs(
+    {
+      args: argv,
+      options: {
+        name: { type: "string" },
+        id: { type: "string" },
+        role: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      allowPositionals: true,
+      strict: true,
+    },
+    { script: cli.script, usage: cli.help },
+  );
   const command = positionals[0];
   if (values.help || !command) {
     process.stdout.write(cli.help);
@@ -45,7 +54,8 @@ function main<R extends Row>(cli: CredentialCli<R>, argv: string[]): number {
     case "create": {
       if (!values.name) throw new UsageError("create needs --name NAME");
       if (values.role !== undefined && !cli.roles) throw new UsageError(`${cli.noun}s have no role; drop --role`);
-      if (values.role !== undefined && !cli.roles!.includes(values.role)) throw new UsageError(`--role must be ${cli.roles!.join(" or ")}, got "${values.role}"`);
+      if (values.role !== undefined && !cli.roles!.includes(values.role))
+        throw new UsageError(`--role must be ${cli.roles!.join(" or ")}, got "${values.role}"`);
       const made = cli.create(values.name, values.role);
       const role = "role" in made ? ` with role ${String(made.role)}` : "";
       console.log(`Created ${cli.noun} ${made.id} ("${made.name}")${role}.\n\n  ${made.secret}\n`);

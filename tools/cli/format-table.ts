@@ -19,7 +19,9 @@ export function formatReportTable(report: BatchReport): string {
   const out: string[] = [];
   out.push(`evaluator  ${e.id}  (${e.name}, ${e.variant})`);
   if (e.warning) out.push(`WARNING    ${e.warning}`);
-  out.push(`items      ${s.n} (${s.failed} failed), ${s.groups} groups, ${s.truncated} prompts truncated to the text context\n`);
+  out.push(
+    `items      ${s.n} (${s.failed} failed), ${s.groups} groups, ${s.truncated} prompts truncated to the text context\n`,
+  );
   const level = s.ci.clipScore?.level ?? 0.95;
   out.push(
     table(
@@ -35,7 +37,14 @@ export function formatReportTable(report: BatchReport): string {
   out.push(
     table(
       ["group", "n", "failed", "clipScore", "diversity", "vendi"],
-      report.groups.map((g) => [g.group.length > 48 ? g.group.slice(0, 47) + "…" : g.group, String(g.n), String(g.failed), fmt(g.clipScore, 2), fmt(g.diversity), fmt(g.vendi)]),
+      report.groups.map((g) => [
+        g.group.length > 48 ? g.group.slice(0, 47) + "…" : g.group,
+        String(g.n),
+        String(g.failed),
+        fmt(g.clipScore, 2),
+        fmt(g.diversity),
+        fmt(g.vendi),
+      ]),
     ),
   );
   const failed = report.items.filter((i) => i.error);

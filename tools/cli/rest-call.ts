@@ -18,7 +18,12 @@ export function parseSubcommand<O extends Options>(argv: string[], options: O) {
   try {
     return parseArgs({
       args: argv,
-      options: { ...options, server: { type: "string" }, key: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: {
+        ...options,
+        server: { type: "string" },
+        key: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -39,14 +44,25 @@ export class ApiRefusal extends Error {
 }
 
 /** One call to the service with the API key; throws ApiRefusal for a non-2xx answer, UsageError when unreachable or keyless. */
-export async function callApi(values: { server?: string; key?: string }, method: string, path: string, json?: unknown): Promise<unknown> {
+export async function callApi(
+  values: { server?: string; key?: string },
+  method: string,
+  path: string,
+  json?: unknown,
+): Promise<unknown> {
   const { server, key } = clientSettings(values);
-  if (!key) throw new UsageError("an API key is needed: --key or T2I_API_KEY (create one with npm run apikey -- create --name NAME)");
+  if (!key)
+    throw new UsageError(
+      "an API key is needed: --key or T2I_API_KEY (create one with npm run apikey -- create --name NAME)",
+    );
   let res: Response;
   try {
     res = await fetch(`${server}${path}`, {
       method,
-      headers: { Authorization: `Bearer ${key}`, ...(json !== undefined ? { "content-type": "application/json" } : {}) },
+      headers: {
+        Authorization: `Bearer ${key}`,
+        ...(json !== undefined ? { "content-type": "application/json" } : {}),
+      },
       body: json !== undefined ? JSON.stringify(json) : undefined,
     });
   } catch (e) {

@@ -30,8 +30,15 @@ export async function buildUploadForm(
     const dir = files.imagesDir ?? path.dirname(manifest);
     const lines = fs.readFileSync(manifest, "utf8");
     const names = manifest.endsWith(".csv")
-      ? lines.split(/\r?\n/).slice(1).map((l) => l.split(",")[0]!).filter(Boolean)
-      : lines.split(/\r?\n/).filter((l) => l.trim()).map((l) => (JSON.parse(l) as { file: string }).file);
+      ? lines
+          .split(/\r?\n/)
+          .slice(1)
+          .map((l) => l.split(",")[0]!)
+          .filter(Boolean)
+      : lines
+          .split(/\r?\n/)
+          .filter((l) => l.trim())
+          .map((l) => (JSON.parse(l) as { file: string }).file);
     for (const f of names) {
       const p = path.join(dir, f);
       if (!fs.existsSync(p)) throw new UploadFormError(`${p} (named in the manifest) does not exist`);

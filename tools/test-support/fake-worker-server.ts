@@ -183,7 +183,8 @@ export class FakeWorkerServer {
       taskId: m ? decodeURIComponent(m[1]!) : undefined,
       index: m?.[3] !== undefined ? Number(m[3]) : undefined,
     };
-    if ((req.headers["content-type"] ?? "").includes("json") && raw.length > 0) event.body = JSON.parse(raw.toString("utf8"));
+    if ((req.headers["content-type"] ?? "").includes("json") && raw.length > 0)
+      event.body = JSON.parse(raw.toString("utf8"));
     this.events.push(event);
     const reply = (status: number, body?: unknown) => {
       event.status = status;
@@ -204,7 +205,8 @@ export class FakeWorkerServer {
     }
     if (typeof action === "object") return reply(action.status, action.body);
 
-    if (!this.opts.tokens.includes(token)) return reply(401, { error: { code: "unauthorized", message: "unknown worker token" } });
+    if (!this.opts.tokens.includes(token))
+      return reply(401, { error: { code: "unauthorized", message: "unknown worker token" } });
     this.expireLeases();
 
     if (req.method === "POST" && url.pathname === "/api/v1/worker/claim") {
@@ -239,7 +241,8 @@ export class FakeWorkerServer {
     const t = this.tasks.find((x) => x.id === event.taskId);
     if (!t) return reply(404, { error: { code: "not_found", message: "no such task" } });
     const holds = t.state === "leased" && t.leasedBy === token;
-    const leaseLost = () => reply(409, { error: { code: "lease_lost", message: "the lease expired; the task went back to the queue" } });
+    const leaseLost = () =>
+      reply(409, { error: { code: "lease_lost", message: "the lease expired; the task went back to the queue" } });
 
     if (m[2] === "heartbeat" && req.method === "POST") {
       if (!holds) return leaseLost();
@@ -260,7 +263,10 @@ export class FakeWorkerServer {
         return reply(422, { error: { code: "validation_failed", message: "not a valid image" } });
       }
       const prev = t.stored.get(event.index);
-      if (prev) return prev.equals(raw) ? reply(200, { stored: false }) : reply(409, { error: { code: "conflict", message: "other bytes are stored" } });
+      if (prev)
+        return prev.equals(raw)
+          ? reply(200, { stored: false })
+          : reply(409, { error: { code: "conflict", message: "other bytes are stored" } });
       t.stored.set(event.index, raw);
       return reply(201, { stored: true });
     }
@@ -268,7 +274,8 @@ export class FakeWorkerServer {
       if (t.state === "completed") return reply(200, {});
       if (!holds) return leaseLost();
       const missing = t.samples.map((s) => s.index).filter((i) => !t.stored.has(i));
-      if (missing.length > 0) return reply(422, { error: { code: "validation_failed", message: "samples missing", details: { missing } } });
+      if (missing.length > 0)
+        return reply(422, { error: { code: "validation_failed", message: "samples missing", details: { missing } } });
       t.state = "completed";
       t.leasedBy = null;
       return reply(200, {});
@@ -276,7 +283,8 @@ export class FakeWorkerServer {
     if (m[2] === "fail" && req.method === "POST") {
       if (!holds) return leaseLost();
       const error = (event.body as { error?: unknown } | undefined)?.error;
-      if (typeof error !== "string") return reply(422, { error: { code: "validation_failed", message: "error must be a string" } });
+      if (typeof error !== "string")
+        return reply(422, { error: { code: "validation_failed", message: "error must be a string" } });
       t.failures.push(error);
       t.leasedBy = null;
       const retry = t.attempt < (this.opts.maxAttempts ?? 3);

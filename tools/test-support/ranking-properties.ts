@@ -32,7 +32,11 @@ const ALPHA = 0.05;
 const MID_LEVEL = TRUE_CURVE.diversity(6);
 
 /** Replicate r's variants from one shared prompt sample. */
-function replicate(r: number, build: (prompts: ReturnType<typeof simulatedPrompts>, u: () => number) => RankingVariant[], P = 50) {
+function replicate(
+  r: number,
+  build: (prompts: ReturnType<typeof simulatedPrompts>, u: () => number) => RankingVariant[],
+  P = 50,
+) {
   const u = uniform(10_000 + r);
   return build(simulatedPrompts(P, u), u);
 }
@@ -64,7 +68,10 @@ export function propertySuite(method: MethodUnderTest, report: (line: string) =>
       let called = 0;
       const gaps: number[] = [];
       for (let r = 0; r < N; r++) {
-        const vs = replicate(r, (p, u) => [simulatedVariant("many", sweep(12), p, u), simulatedVariant("few", sweep(4), p, u)]);
+        const vs = replicate(r, (p, u) => [
+          simulatedVariant("many", sweep(12), p, u),
+          simulatedVariant("few", sweep(4), p, u),
+        ]);
         const res = method.run(vs, { B: SIM_B, seed: r, diversity: MID_LEVEL });
         const [x, y] = [res.score("many"), res.score("few")];
         if (x === null || y === null) throw new Error(`replicate ${r}: a variant is not scored`);
@@ -73,7 +80,9 @@ export function propertySuite(method: MethodUnderTest, report: (line: string) =>
       }
       const mean = gaps.reduce((s, g) => s + g, 0) / N;
       const se = Math.sqrt(gaps.reduce((s, g) => s + (g - mean) ** 2, 0) / (N - 1) / N);
-      report(`P2 (${method.name}): called different in ${called}/${N} = ${((100 * called) / N).toFixed(1)}%; mean gap ${mean.toFixed(4)} ± ${se.toFixed(4)} (1 SE)`);
+      report(
+        `P2 (${method.name}): called different in ${called}/${N} = ${((100 * called) / N).toFixed(1)}%; mean gap ${mean.toFixed(4)} ± ${se.toFixed(4)} (1 SE)`,
+      );
       expect(called / N).toBeLessThanOrEqual(0.065);
       expect(Math.abs(mean)).toBeLessThanOrEqual(se);
     });
@@ -82,7 +91,10 @@ export function propertySuite(method: MethodUnderTest, report: (line: string) =>
       const N = 1000;
       let called = 0;
       for (let r = 0; r < N; r++) {
-        const vs = replicate(r, (p, u) => [simulatedVariant("X", sweep(5), p, u), simulatedVariant("Y", sweep(5), p, u)]);
+        const vs = replicate(r, (p, u) => [
+          simulatedVariant("X", sweep(5), p, u),
+          simulatedVariant("Y", sweep(5), p, u),
+        ]);
         if (method.run(vs, { B: SIM_B, seed: r, diversity: MID_LEVEL }).differs("X", "Y")) called++;
       }
       report(`P3 (${method.name}): called different in ${called}/${N} = ${((100 * called) / N).toFixed(1)}%`);
@@ -93,7 +105,10 @@ export function propertySuite(method: MethodUnderTest, report: (line: string) =>
       const N = 400;
       let found = 0;
       for (let r = 0; r < N; r++) {
-        const vs = replicate(r, (p, u) => [simulatedVariant("better", sweep(5), p, u, { shift: 1.4 }), simulatedVariant("worse", sweep(5), p, u)]);
+        const vs = replicate(r, (p, u) => [
+          simulatedVariant("better", sweep(5), p, u, { shift: 1.4 }),
+          simulatedVariant("worse", sweep(5), p, u),
+        ]);
         const res = method.run(vs, { B: SIM_B, seed: r, diversity: MID_LEVEL });
         if (res.differs("better", "worse") && res.order.indexOf("better") < res.order.indexOf("worse")) found++;
       }
@@ -104,15 +119,56 @@ export function propertySuite(method: MethodUnderTest, report: (line: string) =>
     it("P5: a variant with a run dominating every run of the others is ranked first, even when its runs are all more diverse", () => {
       // D's runs lie at higher diversity than every other run; its run (0.62, 66) beats them all on both axes.
       const vs = [
-        syntheticVariant("A", [[0.2, 64], [0.3, 60], [0.4, 55]], { noise: 2, seed: 1 }),
-        syntheticVariant("B", [[0.25, 65], [0.35, 61], [0.45, 52]], { noise: 2, seed: 2 }),
-        syntheticVariant("D", [[0.62, 66], [0.7, 50]], { noise: 2, seed: 3 }),
+        syntheticVariant(
+          "A",
+          [
+            [0.2, 64],
+            [0.3, 60],
+            [0.4, 55],
+          ],
+          { noise: 2, seed: 1 },
+        ),
+        syntheticVariant(
+          "B",
+          [
+            [0.25, 65],
+            [0.35, 61],
+            [0.45, 52],
+          ],
+          { noise: 2, seed: 2 },
+        ),
+        syntheticVariant(
+          "D",
+          [
+            [0.62, 66],
+            [0.7, 50],
+          ],
+          { noise: 2, seed: 3 },
+        ),
       ];
       const res = method.run(vs, { B: SIM_B, seed: 1 });
       expect(res.order[0]).toBe("D");
       expect(res.rank("D")).toBe(1);
       // Its curve dips (the second run is much worse), yet it is never placed below those it dominates.
-      const dip = [syntheticVariant("A", [[0.2, 64], [0.3, 60], [0.4, 55]], { noise: 2, seed: 1 }), syntheticVariant("D", [[0.5, 65], [0.6, 30]], { noise: 2, seed: 3 })];
+      const dip = [
+        syntheticVariant(
+          "A",
+          [
+            [0.2, 64],
+            [0.3, 60],
+            [0.4, 55],
+          ],
+          { noise: 2, seed: 1 },
+        ),
+        syntheticVariant(
+          "D",
+          [
+            [0.5, 65],
+            [0.6, 30],
+          ],
+          { noise: 2, seed: 3 },
+        ),
+      ];
       const res2 = method.run(dip, { B: SIM_B, seed: 1, diversity: 0.3 });
       expect(res2.order[0]).toBe("D");
       expect(res2.rank("D")).toBeLessThanOrEqual(res2.rank("A")!);

@@ -14,7 +14,13 @@ export interface SyntheticRunOptions {
   vendi?: number | null;
 }
 
-export function syntheticRun(runId: string, guidanceScale: number, diversity: number, clipScore: number, o: SyntheticRunOptions = {}): RankingRun {
+export function syntheticRun(
+  runId: string,
+  guidanceScale: number,
+  diversity: number,
+  clipScore: number,
+  o: SyntheticRunOptions = {},
+): RankingRun {
   const P = o.prompts ?? 40;
   const n = o.n ?? 4;
   const noise = o.noise ?? 0;
@@ -25,7 +31,12 @@ export function syntheticRun(runId: string, guidanceScale: number, diversity: nu
     const dc = noise * (u() - 0.5) * 2;
     const dd = (noise / 200) * (u() - 0.5) * 2;
     for (const sign of [1, -1]) {
-      prompts.push({ promptId: k + (sign === 1 ? 1 : 2), n, cosSum: (n * (clipScore + sign * dc)) / 100, diversity: diversity + sign * dd });
+      prompts.push({
+        promptId: k + (sign === 1 ? 1 : 2),
+        n,
+        cosSum: (n * (clipScore + sign * dc)) / 100,
+        diversity: diversity + sign * dd,
+      });
     }
   }
   return { runId, guidanceScale, vendi: o.vendi ?? null, prompts };
@@ -44,7 +55,9 @@ export function syntheticVariant(
   const guidance = o.guidanceScales ?? points.map((_, i) => byDiversity.indexOf(i) + 1);
   return {
     variantId,
-    runs: points.map(([d, c], i) => syntheticRun(`${variantId}-${i + 1}`, guidance[i]!, d, c, { ...o, seed: (o.seed ?? 1) * 1000 + i })),
+    runs: points.map(([d, c], i) =>
+      syntheticRun(`${variantId}-${i + 1}`, guidance[i]!, d, c, { ...o, seed: (o.seed ?? 1) * 1000 + i }),
+    ),
   };
 }
 
@@ -74,9 +87,18 @@ export interface SimulationNoise {
   runDiversity: number;
 }
 
-export const SIMULATION_NOISE: SimulationNoise = { promptClip: 3, promptDiversity: 0.05, runClip: 2, runDiversity: 0.03 };
+export const SIMULATION_NOISE: SimulationNoise = {
+  promptClip: 3,
+  promptDiversity: 0.05,
+  runClip: 2,
+  runDiversity: 0.03,
+};
 
-export function simulatedPrompts(P: number, u: () => number, noise: SimulationNoise = SIMULATION_NOISE): SimulatedPrompts {
+export function simulatedPrompts(
+  P: number,
+  u: () => number,
+  noise: SimulationNoise = SIMULATION_NOISE,
+): SimulatedPrompts {
   return {
     clip: Float64Array.from({ length: P }, () => noise.promptClip * gaussian(u)),
     diversity: Float64Array.from({ length: P }, () => noise.promptDiversity * gaussian(u)),

@@ -33,18 +33,45 @@ export function removeDataDir(dir: string): void {
 export type StagedImage = Omit<RunItem, "fileName" | "prompt" | "promptId" | "seed"> & { png: Buffer };
 
 /** Draws one PNG and writes it into <dataDir>/staging/<folder>. */
-export async function stageImage(dataDir: string, folder: string, name: string, spec: { shape?: number; color?: number; seed: number; size?: number }): Promise<StagedImage> {
+export async function stageImage(
+  dataDir: string,
+  folder: string,
+  name: string,
+  spec: { shape?: number; color?: number; seed: number; size?: number },
+): Promise<StagedImage> {
   const colors = Object.keys(COLORS) as ColorName[];
   const size = spec.size ?? 32;
-  const png = await drawShapePng({ shape: SHAPES[(spec.shape ?? 0) % SHAPES.length]!, color: colors[(spec.color ?? 0) % colors.length]!, seed: spec.seed, size });
+  const png = await drawShapePng({
+    shape: SHAPES[(spec.shape ?? 0) % SHAPES.length]!,
+    color: colors[(spec.color ?? 0) % colors.length]!,
+    seed: spec.seed,
+    size,
+  });
   const dir = path.join(dataDir, "staging", folder);
   fs.mkdirSync(dir, { recursive: true });
   const stagedPath = path.join(dir, name);
   fs.writeFileSync(stagedPath, png);
-  return { png, stagedPath, sha256: createHash("sha256").update(png).digest("hex"), bytes: png.length, width: size, height: size, format: "png" };
+  return {
+    png,
+    stagedPath,
+    sha256: createHash("sha256").update(png).digest("hex"),
+    bytes: png.length,
+    width: size,
+    height: size,
+    format: "png",
+  };
 }
 
-export const PROMPTS = ["a red square", "a green circle on white", "a blue triangle", "a yellow star", "a purple square", "an orange circle", "a black star", "a white triangle"];
+export const PROMPTS = [
+  "a red square",
+  "a green circle on white",
+  "a blue triangle",
+  "a yellow star",
+  "a purple square",
+  "an orange circle",
+  "a black star",
+  "a white triangle",
+];
 
 /**
  * A run of `prompts × perPrompt` images, items interleaved by prompt. `seedBase` changes the
@@ -62,7 +89,11 @@ export async function makeRunInput(
   for (let k = 0; k < perPrompt; k++) {
     for (let p = 0; p < prompts.length; p++) {
       const name = `p${p}-s${k}.png`;
-      const img = await stageImage(dataDir, folder, name, { shape: p, color: p, seed: seedBase * 1000 + p * 100 + k + 1 });
+      const img = await stageImage(dataDir, folder, name, {
+        shape: p,
+        color: p,
+        seed: seedBase * 1000 + p * 100 + k + 1,
+      });
       items.push({ ...img, fileName: name, prompt: prompts[p]!, seed: k });
     }
   }
@@ -81,10 +112,15 @@ export async function makeRunInput(
 export function storedFiles(dataDir: string): string[] {
   const root = path.join(dataDir, "images");
   if (!fs.existsSync(root)) return [];
-  return (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(root, f)).isFile()).sort();
+  return (fs.readdirSync(root, { recursive: true }) as string[])
+    .filter((f) => fs.statSync(path.join(root, f)).isFile())
+    .sort();
 }
 
 /** Rows in a table. */
 export function countRows(table: SQLiteTable): number {
-  return getDb().select({ n: sql<number>`count(*)` }).from(table).get()!.n;
+  return getDb()
+    .select({ n: sql<number>`count(*)` })
+    .from(table)
+    .get()!.n;
 }

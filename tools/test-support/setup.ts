@@ -22,7 +22,10 @@ export function dataDirPerTest(env: Record<string, string> = {}): { readonly dir
 export function fixtureEvaluator(opts: { batchSize?: number; model?: string } = {}): { readonly ev: ClipEvaluator } {
   let ev: ClipEvaluator | undefined;
   beforeAll(async () => {
-    ev = await ClipEvaluator.load(opts.model ?? FIXTURE_MODEL, { threads: 1, ...(opts.batchSize ? { batchSize: opts.batchSize } : {}) });
+    ev = await ClipEvaluator.load(opts.model ?? FIXTURE_MODEL, {
+      threads: 1,
+      ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
+    });
   });
   afterAll(() => ev?.release());
   return {

@@ -29,11 +29,13 @@ export async function refusal(p: Promise<unknown>, code: ErrorCode): Promise<App
   );
   expect(e, "expected a refusal").toBeInstanceOf(AppError);
   const err = e as AppError;
-  expect({ code: err.code, status: err.status, message: err.message }).toMatchObject({ code, status: ERROR_STATUS[code] });
+  expect({ code: err.code, status: err.status, message: err.message }).toMatchObject({
+    code,
+    status: ERROR_STATUS[code],
+  });
   return err;
 }
 
 export async function expectEmpty(dir: string): Promise<void> {
   expect(await fs.readdir(dir)).toEqual([]);
 }
-

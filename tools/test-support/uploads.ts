@@ -33,7 +33,9 @@ export function noise(width: number, height: number, format: "png" | "jpeg" | "w
     x ^= x << 5;
     px[i] = x & 255;
   }
-  return sharp(px, { raw: { width, height, channels: 3 } }).toFormat(format).toBuffer();
+  return sharp(px, { raw: { width, height, channels: 3 } })
+    .toFormat(format)
+    .toBuffer();
 }
 
 /** A PNG whose header declares another size (CRC recomputed): a pixel bomb that needs no memory to make. */
@@ -70,12 +72,20 @@ export function zeros(bytes: number): Readable {
   const chunk = Buffer.alloc(1024 * 1024);
   return Readable.from(
     (function* () {
-      for (let left = bytes; left > 0; left -= chunk.length) yield left >= chunk.length ? chunk : chunk.subarray(0, left);
+      for (let left = bytes; left > 0; left -= chunk.length)
+        yield left >= chunk.length ? chunk : chunk.subarray(0, left);
     })(),
   );
 }
 
-export type ZipItem = { name: string; data?: Buffer; stream?: Readable; mode?: number; dir?: boolean; compress?: boolean };
+export type ZipItem = {
+  name: string;
+  data?: Buffer;
+  stream?: Readable;
+  mode?: number;
+  dir?: boolean;
+  compress?: boolean;
+};
 
 /**
  * Builds a zip with yazl. yazl refuses names like "../x" and "C:\\x", so those are written under a
@@ -88,7 +98,8 @@ export async function zipFile(items: ZipItem[], dest?: string): Promise<Buffer |
     let name = it.name;
     const needsPatch = name.includes("..") || name.includes("\\") || /^([A-Za-z]:|\/)/.test(name);
     if (needsPatch) {
-      if (dest || Buffer.byteLength(name) !== name.length || name.length < 4) throw new Error(`cannot patch in ${name}`);
+      if (dest || Buffer.byteLength(name) !== name.length || name.length < 4)
+        throw new Error(`cannot patch in ${name}`);
       name = `Q${i}_${"q".repeat(name.length)}`.slice(0, name.length);
       patches.push([Buffer.from(name), Buffer.from(it.name)]);
     }
@@ -117,7 +128,11 @@ function replaceAll(buf: Buffer, from: Buffer, to: Buffer): void {
 /** Rewrites an entry's uncompressed size in the central directory: a zip that lies about its contents. */
 export function patchZipDeclaredSize(zip: Buffer, name: string, size: number): Buffer {
   const out = Buffer.from(zip);
-  for (let i = out.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); i !== -1; i = out.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), i + 4)) {
+  for (
+    let i = out.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    i !== -1;
+    i = out.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), i + 4)
+  ) {
     const n = out.readUInt16LE(i + 28);
     if (out.toString("utf8", i + 46, i + 46 + n) === name) {
       out.writeUInt32LE(size, i + 24);
@@ -127,10 +142,20 @@ export function patchZipDeclaredSize(zip: Buffer, name: string, size: number): B
   throw new Error(`no central directory entry ${name}`);
 }
 
-export type TarItem = { name: string; data?: Buffer; type?: "file" | "directory" | "symlink" | "link" | "character-device"; linkname?: string; size?: number; stream?: Readable };
+export type TarItem = {
+  name: string;
+  data?: Buffer;
+  type?: "file" | "directory" | "symlink" | "link" | "character-device";
+  linkname?: string;
+  size?: number;
+  stream?: Readable;
+};
 
 /** Builds a tar (optionally gzipped) with tar-stream, into a buffer or streamed to `dest`. */
-export async function tarFile(items: TarItem[], opts: { gzip?: boolean; dest?: string } = {}): Promise<Buffer | string> {
+export async function tarFile(
+  items: TarItem[],
+  opts: { gzip?: boolean; dest?: string } = {},
+): Promise<Buffer | string> {
   const pack = tar.pack();
   const out = opts.gzip ? (pack.pipe(createGzip()) as unknown as Readable) : (pack as unknown as Readable);
   const done = opts.dest ? pipeline(out, createWriteStream(opts.dest)).then(() => opts.dest!) : collect(out);

@@ -19,7 +19,12 @@ export function spawnWorker(id: string, env: Record<string, string>): WorkerProc
 }
 
 /** Polls `fn` every `everyMs` until it returns something truthy; throws naming `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 5): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+  everyMs = 5,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

@@ -5,6 +5,8 @@ import type { z } from "zod";
 export function checkOptions<S extends z.ZodType>(schema: S, values: unknown, help: string): z.infer<S> | null {
   const parsed = schema.safeParse(values);
   if (parsed.success) return parsed.data;
-  process.stderr.write(`${parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n")}\n\n${help}`);
+  process.stderr.write(
+    `${parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n")}\n\n${help}`,
+  );
   return null;
 }

@@ -24,7 +24,10 @@ const cell = (r: ToyExperimentRun | undefined, m: Metric, d: number) => {
 };
 
 function byTypeMean(r: ToyExperimentRun, type: ToyPromptType, m: Metric): number | null {
-  const xs = (r.detail.metrics?.prompts ?? []).filter((p) => p.category === type).map((p) => p[m]).filter((v): v is number => v !== null);
+  const xs = (r.detail.metrics?.prompts ?? [])
+    .filter((p) => p.category === type)
+    .map((p) => p[m])
+    .filter((v): v is number => v !== null);
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
 }
 
@@ -47,7 +50,18 @@ export type ExperimentBoard = {
   variants: Record<string, { name: string }>;
   ranking:
     | (Pick<Ranking, "methodVersion" | "diversity" | "prompts"> & {
-        ranked: Array<Pick<RankedVariant, "variantId" | "rank" | "rankWorst" | "score" | "extended" | "significantlyBetterThan" | "significantlyWorseThan"> & { ci: { low: number; high: number } | null }>;
+        ranked: Array<
+          Pick<
+            RankedVariant,
+            | "variantId"
+            | "rank"
+            | "rankWorst"
+            | "score"
+            | "extended"
+            | "significantlyBetterThan"
+            | "significantlyWorseThan"
+          > & { ci: { low: number; high: number } | null }
+        >;
         unranked: Array<{ variantId: string; reason: string }>;
         pairs: Array<Pick<PairComparison, "a" | "b" | "pAdjusted"> & { difference: { estimate: number } }>;
       })
@@ -61,15 +75,30 @@ export type ExperimentDocInput = Omit<ToyExperimentResult, "board"> & { board: E
  * A run's sample images for the given prompts, in sample-index order: PNG file paths or bytes.
  * The default reads this process's database and image store.
  */
-export type SampleImageSource = (runId: string, evaluatorId: string | null, promptIds: string[]) => Promise<Map<string, Array<string | Buffer>>>;
+export type SampleImageSource = (
+  runId: string,
+  evaluatorId: string | null,
+  promptIds: string[],
+) => Promise<Map<string, Array<string | Buffer>>>;
 
 const localSampleImages: SampleImageSource = async (runId, evaluatorId, promptIds) => {
   const samples = listRunSamples(runId, evaluatorId);
-  return new Map(promptIds.map((id) => [id, (samples.find((p) => p.promptId === id)?.samples ?? []).map((s) => pathFor(s.sha256, "png"))]));
+  return new Map(
+    promptIds.map((id) => [
+      id,
+      (samples.find((p) => p.promptId === id)?.samples ?? []).map((s) => pathFor(s.sha256, "png")),
+    ]),
+  );
 };
 
 /** One PNG per guidance scale: a row per variant × shown prompt, a column per sample. */
-async function writeGrid(result: ExperimentDocInput, guidance: number, promptIds: string[], file: string, images: SampleImageSource): Promise<void> {
+async function writeGrid(
+  result: ExperimentDocInput,
+  guidance: number,
+  promptIds: string[],
+  file: string,
+  images: SampleImageSource,
+): Promise<void> {
   const tile = 64;
   const gap = 4;
   const rows: Array<Array<string | Buffer | null>> = [];
@@ -78,53 +107,102 @@ async function writeGrid(result: ExperimentDocInput, guidance: number, promptIds
     for (const id of promptIds) rows.push(byPrompt.get(id) ?? []);
   }
   const cols = Math.max(1, ...rows.map((r) => r.length));
-  const composites = rows.flatMap((row, y) => row.map((file, x) => (file ? { input: file, left: x * (tile + gap), top: y * (tile + gap) } : null)).filter((c) => c !== null));
-  await sharp({ create: { width: cols * (tile + gap) - gap, height: Math.max(1, rows.length * (tile + gap) - gap), channels: 3, background: { r: 255, g: 255, b: 255 } } })
+  const composites = rows.flatMap((row, y) =>
+    row
+      .map((file, x) => (file ? { input: file, left: x * (tile + gap), top: y * (tile + gap) } : null))
+      .filter((c) => c !== null),
+  );
+  await sharp({
+    create: {
+      width: cols * (tile + gap) - gap,
+      height: Math.max(1, rows.length * (tile + gap) - gap),
+      channels: 3,
+      background: { r: 255, g: 255, b: 255 },
+    },
+  })
     .composite(composites)
     .png()
     .toFile(file);
 }
 
-export type ExperimentDocMeta = { command: string; totalSeconds: number; samplesPerPrompt: number; steps: number; seed: number };
+export type ExperimentDocMeta = {
+  command: string;
+  totalSeconds: number;
+  samplesPerPrompt: number;
+  steps: number;
+  seed: number;
+};
 
 /** Writes `docFile` and its grids (in `<doc dir>/toy-experiment/`, images from `images`); returns the markdown. */
-export async function writeExperimentDoc(result: ExperimentDocInput, docFile: string, meta: ExperimentDocMeta, images: SampleImageSource = localSampleImages): Promise<string> {
+export async function writeExperimentDoc(
+  result: ExperimentDocInput,
+  docFile: string,
+  meta: ExperimentDocMeta,
+  images: SampleImageSource = localSampleImages,
+): Promise<string> {
   const variants = [...new Set(result.runs.map((r) => r.variant))];
   const scales = [...new Set(result.runs.map((r) => r.guidanceScale))].sort((a, b) => a - b);
   const run = (v: string, g: number) => result.runs.find((r) => r.variant === v && r.guidanceScale === g);
   const evaluator = result.runs[0]?.detail.evaluator;
   const gridDir = path.join(path.dirname(docFile), "toy-experiment");
   fs.mkdirSync(gridDir, { recursive: true });
-  const shown = [result.prompts.find((p) => p.type === "underspecified"), result.prompts.find((p) => p.type === "compositional")].filter((p) => p !== undefined);
+  const shown = [
+    result.prompts.find((p) => p.type === "underspecified"),
+    result.prompts.find((p) => p.type === "compositional"),
+  ].filter((p) => p !== undefined);
   const gridScales = [scales[0]!, scales[scales.length - 1]!].filter((g, i, a) => a.indexOf(g) === i);
-  for (const g of gridScales) await writeGrid(result, g, shown.map((p) => p.id), path.join(gridDir, `samples-guidance-${g}.png`), images);
+  for (const g of gridScales)
+    await writeGrid(
+      result,
+      g,
+      shown.map((p) => p.id),
+      path.join(gridDir, `samples-guidance-${g}.png`),
+      images,
+    );
 
   const head = () => `| guidance | ${variants.join(" | ")} |\n| ---: | ${variants.map(() => "---").join(" | ")} |`;
-  const table = (m: Metric, d: number) => [head(), ...scales.map((g) => `| ${g} | ${variants.map((v) => cell(run(v, g), m, d)).join(" | ")} |`)].join("\n");
+  const table = (m: Metric, d: number) =>
+    [head(), ...scales.map((g) => `| ${g} | ${variants.map((v) => cell(run(v, g), m, d)).join(" | ")} |`)].join("\n");
   const typeTable = (m: Metric, d: number) =>
     [
       `| guidance | ${variants.map((v) => `${v} underspec. / compos.`).join(" | ")} |`,
       `| ---: | ${variants.map(() => "---").join(" | ")} |`,
-      ...scales.map((g) => `| ${g} | ${variants.map((v) => { const r = run(v, g); return r ? `${f(byTypeMean(r, "underspecified", m), d)} / ${f(byTypeMean(r, "compositional", m), d)}` : "–"; }).join(" | ")} |`),
+      ...scales.map(
+        (g) =>
+          `| ${g} | ${variants
+            .map((v) => {
+              const r = run(v, g);
+              return r
+                ? `${f(byTypeMean(r, "underspecified", m), d)} / ${f(byTypeMean(r, "compositional", m), d)}`
+                : "–";
+            })
+            .join(" | ")} |`,
+      ),
     ].join("\n");
 
   const ranking = result.board.ranking;
   const name = (id: string) => result.board.variants[id]?.name ?? id;
-  const rankLabel = (r: { rank: number; rankWorst: number }) => (r.rank === r.rankWorst ? `${r.rank}` : `${r.rank}–${r.rankWorst}`);
+  const rankLabel = (r: { rank: number; rankWorst: number }) =>
+    r.rank === r.rankWorst ? `${r.rank}` : `${r.rank}–${r.rankWorst}`;
   const rankingTable = ranking
     ? [
         `Ranking method ${ranking.methodVersion}; diversity level ${f(ranking.diversity?.value, 3)} (${ranking.diversity?.rule ?? "–"}), ${ranking.prompts} prompts.`,
         "",
         "| rank (best–worst the tests allow) | variant | CLIPScore at the diversity level [95% CI] | significantly better than / worse than |",
         "| ---: | --- | --- | --- |",
-        ...ranking.ranked.map((r) => `| ${rankLabel(r)} | ${name(r.variantId)} | ${f(r.score, 2)}${r.ci ? ` [${f(r.ci.low, 2)}, ${f(r.ci.high, 2)}]` : ""}${r.extended ? " (extended)" : ""} | ${r.significantlyBetterThan} / ${r.significantlyWorseThan} variants |`),
+        ...ranking.ranked.map(
+          (r) =>
+            `| ${rankLabel(r)} | ${name(r.variantId)} | ${f(r.score, 2)}${r.ci ? ` [${f(r.ci.low, 2)}, ${f(r.ci.high, 2)}]` : ""}${r.extended ? " (extended)" : ""} | ${r.significantlyBetterThan} / ${r.significantlyWorseThan} variants |`,
+        ),
         ...ranking.unranked.map((u) => `| – | ${name(u.variantId)} | not ranked: ${u.reason} | – |`),
         "",
         "Pairwise differences (Holm-adjusted p over all pairs):",
         "",
         "| A | B | A − B | Holm p |",
         "| --- | --- | ---: | ---: |",
-        ...ranking.pairs.map((pr) => `| ${name(pr.a)} | ${name(pr.b)} | ${f(pr.difference.estimate, 2)} | ${f(pr.pAdjusted, 3)} |`),
+        ...ranking.pairs.map(
+          (pr) => `| ${name(pr.a)} | ${name(pr.b)} | ${f(pr.difference.estimate, 2)} | ${f(pr.pAdjusted, 3)} |`,
+        ),
       ].join("\n")
     : "No ranking: no variant had scored runs on every prompt.";
 
@@ -134,15 +212,27 @@ export async function writeExperimentDoc(result: ExperimentDocInput, docFile: st
     const groups: Record<string, number[]> = { higher: [], lower: [], "no significant difference": [] };
     for (const g of scales) {
       const c = compare(run(a, g), run(b, g), m);
-      groups[c.startsWith("higher") ? "higher" : c.startsWith("lower") ? "lower" : "no significant difference"]!.push(g);
+      groups[c.startsWith("higher") ? "higher" : c.startsWith("lower") ? "lower" : "no significant difference"]!.push(
+        g,
+      );
     }
-    return Object.entries(groups).filter(([, gs]) => gs.length).map(([k, gs]) => `${k} at g = ${gs.join(", ")}`).join("; ");
+    return Object.entries(groups)
+      .filter(([, gs]) => gs.length)
+      .map(([k, gs]) => `${k} at g = ${gs.join(", ")}`)
+      .join("; ");
   };
   const seedLines = [
-    ["toy-clip-image+text", "toy-text-sequence", "Adding the CLIP image pathway to the text sequence (unCLIP vs GLIDE)"],
+    [
+      "toy-clip-image+text",
+      "toy-text-sequence",
+      "Adding the CLIP image pathway to the text sequence (unCLIP vs GLIDE)",
+    ],
     ["toy-clip-image", "toy-clip-text", "The prior's image embedding instead of the text embedding"],
     ["toy-clip-image", "toy-text-sequence", "The image embedding alone vs the text sequence"],
-  ].map(([a, b, what]) => `- ${what}: diversity of ${a} against ${b} is ${across(a!, b!, "diversity")}; CLIPScore is ${across(a!, b!, "clipScore")}. At guidance ${g3}: diversity ${compare(run(a!, g3), run(b!, g3), "diversity")}.`);
+  ].map(
+    ([a, b, what]) =>
+      `- ${what}: diversity of ${a} against ${b} is ${across(a!, b!, "diversity")}; CLIPScore is ${across(a!, b!, "clipScore")}. At guidance ${g3}: diversity ${compare(run(a!, g3), run(b!, g3), "diversity")}.`,
+  );
 
   const md = `# The toy seed experiment
 

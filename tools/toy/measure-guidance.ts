@@ -30,9 +30,19 @@ export async function measureGuidance(
     });
     const t = texts[i]!.embedding;
     const cos = images.reduce((a, e) => a + e.reduce((s, v, k) => s + v * t[k]!, 0), 0) / images.length;
-    perPrompt.push({ promptId: p.id, type: p.type, clipScore: 100 * cos, diversity: pairwiseDiversity(images.map((e) => Array.from(e))).value! });
+    perPrompt.push({
+      promptId: p.id,
+      type: p.type,
+      clipScore: 100 * cos,
+      diversity: pairwiseDiversity(images.map((e) => Array.from(e))).value!,
+    });
   }
-  const mean = (key: "clipScore" | "diversity") => (idx: Uint32Array) => idx.reduce((a, j) => a + perPrompt[j]![key], 0) / idx.length;
-  const ci = bootstrapMany(perPrompt.length, { clipScore: mean("clipScore"), diversity: mean("diversity") }, { B: 1000, seed: 0 });
+  const mean = (key: "clipScore" | "diversity") => (idx: Uint32Array) =>
+    idx.reduce((a, j) => a + perPrompt[j]![key], 0) / idx.length;
+  const ci = bootstrapMany(
+    perPrompt.length,
+    { clipScore: mean("clipScore"), diversity: mean("diversity") },
+    { B: 1000, seed: 0 },
+  );
   return { perPrompt, clipScore: ci.clipScore, diversity: ci.diversity };
 }

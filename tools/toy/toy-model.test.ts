@@ -30,19 +30,29 @@ const THRESHOLDS: SemanticReport = { colour: 0.85, shape: 0.32, position: 0.85, 
 // (npm run toy:evaluate -- --variant quantized).
 const QUANTIZED_MIN_MEAN_COSINE = 0.97;
 
-const failing = (r: SemanticReport) => (Object.keys(THRESHOLDS) as (keyof SemanticReport)[]).filter((k) => r[k] < THRESHOLDS[k]);
+const failing = (r: SemanticReport) =>
+  (Object.keys(THRESHOLDS) as (keyof SemanticReport)[]).filter((k) => r[k] < THRESHOLDS[k]);
 
-const png = (pixels: Buffer, width: number, height: number) => sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer();
+const png = (pixels: Buffer, width: number, height: number) =>
+  sharp(pixels, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 
 /** The scene drawn 3:1 wide; the evaluator's centre crop recovers the square scene. */
-const wide: SceneEncoder = (scene) => png(renderScenePixels(scene, { width: TOY_IMAGE_SIZE * 3, height: TOY_IMAGE_SIZE }), TOY_IMAGE_SIZE * 3, TOY_IMAGE_SIZE);
+const wide: SceneEncoder = (scene) =>
+  png(
+    renderScenePixels(scene, { width: TOY_IMAGE_SIZE * 3, height: TOY_IMAGE_SIZE }),
+    TOY_IMAGE_SIZE * 3,
+    TOY_IMAGE_SIZE,
+  );
 
 /** A loader that mirrors the image left to right (a flip augmentation left on at evaluation). */
 const mirrored: SceneEncoder = (scene) => {
   const px = renderScenePixels(scene);
   const w = TOY_IMAGE_SIZE;
   const out = Buffer.alloc(px.length);
-  for (let y = 0; y < w; y++) for (let x = 0; x < w; x++) px.copy(out, (y * w + (w - 1 - x)) * 3, (y * w + x) * 3, (y * w + x) * 3 + 3);
+  for (let y = 0; y < w; y++)
+    for (let x = 0; x < w; x++) px.copy(out, (y * w + (w - 1 - x)) * 3, (y * w + x) * 3, (y * w + x) * 3 + 3);
   return png(out, w, w);
 };
 
@@ -80,7 +90,12 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   const cols = ["colour", "shape", "position", "count", "retrieval"] as const;
-  console.info(["| pipeline | " + cols.join(" | ") + " |", ...seen.map(([name, r]) => `| ${name} | ${cols.map((c) => r[c].toFixed(2)).join(" | ")} |`)].join("\n"));
+  console.info(
+    [
+      "| pipeline | " + cols.join(" | ") + " |",
+      ...seen.map(([name, r]) => `| ${name} | ${cols.map((c) => r[c].toFixed(2)).join(" | ")} |`),
+    ].join("\n"),
+  );
   await ev.release();
   for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
 });
@@ -117,7 +132,9 @@ describe("toy-world CLIP (fixtures/clip-toy)", () => {
   });
 
   it("still clears them on non-square images, thanks to the centre crop", async () => {
-    expect(failing(noted("correct, 3:1 wide image", await semanticReport(ev, { n: N, pool: POOL, encode: wide })))).toEqual([]);
+    expect(
+      failing(noted("correct, 3:1 wide image", await semanticReport(ev, { n: N, pool: POOL, encode: wide }))),
+    ).toEqual([]);
   });
 });
 
@@ -156,8 +173,13 @@ describe("mutation tests: a broken pipeline fails the thresholds", () => {
   });
 
   it("no centre crop on a non-square image (squashed instead) fails shape", async () => {
-    const mutant = await brokenCopy((dir) => editJson(path.join(dir, "preprocessor_config.json"), (v) => void (v.do_center_crop = false)));
-    const r = noted("no centre crop, 3:1 image squashed", await semanticReport(mutant, { n: N, pool: POOL, encode: wide }));
+    const mutant = await brokenCopy((dir) =>
+      editJson(path.join(dir, "preprocessor_config.json"), (v) => void (v.do_center_crop = false)),
+    );
+    const r = noted(
+      "no centre crop, 3:1 image squashed",
+      await semanticReport(mutant, { n: N, pool: POOL, encode: wide }),
+    );
     await mutant.release();
     expect(failing(r)).toContain("shape");
   });
@@ -166,16 +188,35 @@ describe("mutation tests: a broken pipeline fails the thresholds", () => {
     const mutant = await brokenCopy((dir) => {
       const file = path.join(dir, "onnx", "text_model.onnx");
       const { weights } = readFloatInitializers(fs.readFileSync(file));
-      const train = JSON.parse(fs.readFileSync(path.join(TOY_MODEL_DIR, "config.json"), "utf8")) as { t2i_toy: { dims: TrainDims } };
+      const train = JSON.parse(fs.readFileSync(path.join(TOY_MODEL_DIR, "config.json"), "utf8")) as {
+        t2i_toy: { dims: TrainDims };
+      };
       const named = new Map([...weights].map(([name, w]) => [name, { name, ...w }]));
-      const graph = buildTextModel(toClipDims(train.t2i_toy.dims), named, { fp16: false, producerName: "mutation test", docString: "", metadata: {}, textPooling: "last" });
+      const graph = buildTextModel(toClipDims(train.t2i_toy.dims), named, {
+        fp16: false,
+        producerName: "mutation test",
+        docString: "",
+        metadata: {},
+        textPooling: "last",
+      });
       fs.writeFileSync(file, encodeModel(graph));
     });
     // Padded to the full context, as tokenizers called with padding="max_length" do.
     const batch = mutant.tokenizer.batch.bind(mutant.tokenizer);
     mutant.tokenizer.batch = (prompts: TokenizedPrompt[]) =>
-      batch(prompts.map((p) => ({ ...p, ids: [...p.ids, ...new Array<number>(mutant.folder.contextLength - p.ids.length).fill(mutant.tokenizer.padId)] })));
-    const r = noted("text pooled at the last position, padded to 77", await semanticReport(mutant, { n: N, pool: POOL }));
+      batch(
+        prompts.map((p) => ({
+          ...p,
+          ids: [
+            ...p.ids,
+            ...new Array<number>(mutant.folder.contextLength - p.ids.length).fill(mutant.tokenizer.padId),
+          ],
+        })),
+      );
+    const r = noted(
+      "text pooled at the last position, padded to 77",
+      await semanticReport(mutant, { n: N, pool: POOL }),
+    );
     await mutant.release();
     expect(failing(r).length).toBeGreaterThan(0);
   });

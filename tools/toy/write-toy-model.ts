@@ -6,7 +6,12 @@ import path from "node:path";
 import { buildTextModel, buildVisionModel } from "../fixtures/clip/clip-graph";
 import { encodeModel } from "../fixtures/onnx-builder";
 import type { ClipDims } from "../fixtures/clip/presets";
-import { CLIP_MAX_LENGTH, CLIP_VOCAB_SIZE, buildClipSpecialTokensMap, buildClipTokenizerConfig } from "../../lib/clip/tokenizer-json";
+import {
+  CLIP_MAX_LENGTH,
+  CLIP_VOCAB_SIZE,
+  buildClipSpecialTokensMap,
+  buildClipTokenizerConfig,
+} from "../../lib/clip/tokenizer-json";
 import type { WeightTensor } from "../fixtures/clip/weights";
 import { clipConfigJson, preprocessorConfigJson } from "../fixtures/clip/write-fixture-model";
 import { TOY_EVALUATOR_NAME, TOY_WARNING } from "../../lib/clip/identity";
@@ -24,8 +29,22 @@ export function toClipDims(d: TrainDims): ClipDims {
   return {
     projectionDim: d.projection,
     layerNormEps: d.eps,
-    text: { vocabSize: CLIP_VOCAB_SIZE, hidden: d.text.hidden, intermediate: d.text.intermediate, layers: d.text.layers, heads: d.text.heads, maxPositions: CLIP_MAX_LENGTH },
-    vision: { hidden: d.vision.hidden, intermediate: d.vision.intermediate, layers: d.vision.layers, heads: d.vision.heads, imageSize: d.vision.image, patchSize: d.vision.patch },
+    text: {
+      vocabSize: CLIP_VOCAB_SIZE,
+      hidden: d.text.hidden,
+      intermediate: d.text.intermediate,
+      layers: d.text.layers,
+      heads: d.text.heads,
+      maxPositions: CLIP_MAX_LENGTH,
+    },
+    vision: {
+      hidden: d.vision.hidden,
+      intermediate: d.vision.intermediate,
+      layers: d.vision.layers,
+      heads: d.vision.heads,
+      imageSize: d.vision.image,
+      patchSize: d.vision.patch,
+    },
   };
 }
 
@@ -36,7 +55,10 @@ export function toClipDims(d: TrainDims): ClipDims {
 export function readSafetensors(file: string): Map<string, WeightTensor> {
   const buf = fs.readFileSync(file);
   const headerLength = Number(buf.readBigUInt64LE(0));
-  const header = JSON.parse(buf.subarray(8, 8 + headerLength).toString("utf8")) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  const header = JSON.parse(buf.subarray(8, 8 + headerLength).toString("utf8")) as Record<
+    string,
+    { dtype: string; shape: number[]; data_offsets: [number, number] }
+  >;
   const base = 8 + headerLength;
   const out = new Map<string, WeightTensor>();
   for (const [name, t] of Object.entries(header)) {
@@ -44,7 +66,8 @@ export function readSafetensors(file: string): Map<string, WeightTensor> {
     if (t.dtype !== "F32") throw new Error(`${file}: tensor ${name} is ${t.dtype}, only F32 is supported`);
     const [start, end] = t.data_offsets;
     const count = t.shape.reduce((a, b) => a * b, 1);
-    if (end - start !== count * 4) throw new Error(`${file}: tensor ${name} has ${end - start} bytes for ${count} floats`);
+    if (end - start !== count * 4)
+      throw new Error(`${file}: tensor ${name} has ${end - start} bytes for ${count} floats`);
     // Copy: the slice may not be 4-byte aligned.
     const data = new Float32Array(Uint8Array.from(buf.subarray(base + start, base + end)).buffer);
     out.set(name, { name, dims: t.shape, data });
@@ -57,7 +80,11 @@ export type WriteToyModelOptions = { runDir: string; outDir: string; log?: (mess
 /** Writes config, preprocessor, tokenizer files and onnx/{vision,text}_model.onnx; returns the paths written. */
 export function writeToyModel(opts: WriteToyModelOptions): string[] {
   const log = opts.log ?? (() => {});
-  const train = JSON.parse(fs.readFileSync(path.join(opts.runDir, "train.json"), "utf8")) as { dims: TrainDims; steps: number; seed: number };
+  const train = JSON.parse(fs.readFileSync(path.join(opts.runDir, "train.json"), "utf8")) as {
+    dims: TrainDims;
+    steps: number;
+    seed: number;
+  };
   const dims = toClipDims(train.dims);
   const weights = readSafetensors(path.join(opts.runDir, "weights.safetensors"));
   const config = clipConfigJson(dims, "toy", train.seed);
@@ -82,7 +109,12 @@ export function writeToyModel(opts: WriteToyModelOptions): string[] {
   put("tokenizer.json", json(buildClipTokenizerJson()));
   put("tokenizer_config.json", json(buildClipTokenizerConfig()));
   put("special_tokens_map.json", json(buildClipSpecialTokensMap()));
-  const graph = { fp16: false, producerName: "t2i-eval scripts/toy-export.ts", docString: `t2i-eval toy-world CLIP: ${TOY_WARNING}`, metadata: { t2i_toy_steps: String(train.steps) } };
+  const graph = {
+    fp16: false,
+    producerName: "t2i-eval scripts/toy-export.ts",
+    docString: `t2i-eval toy-world CLIP: ${TOY_WARNING}`,
+    metadata: { t2i_toy_steps: String(train.steps) },
+  };
   put("onnx/vision_model.onnx", encodeModel(buildVisionModel(dims, weights, graph)));
   put("onnx/text_model.onnx", encodeModel(buildTextModel(dims, weights, graph)));
   return written;

@@ -5,7 +5,15 @@
 import type { ClipEvaluator } from "../../lib/clip/evaluator";
 import { captionScene, nounPhrase, regionPhrase } from "../../lib/toy-world/captions";
 import { renderScenePng } from "../../lib/toy-world/render";
-import { makeRng, sampleScene, TOY_COLOUR_NAMES, TOY_REGION_NAMES, TOY_SHAPES, type ToyScene, HELD_OUT_SEED_BASE } from "../../lib/toy-world/scene";
+import {
+  makeRng,
+  sampleScene,
+  TOY_COLOUR_NAMES,
+  TOY_REGION_NAMES,
+  TOY_SHAPES,
+  type ToyScene,
+  HELD_OUT_SEED_BASE,
+} from "../../lib/toy-world/scene";
 
 export const TOY_ATTRIBUTES = ["colour", "shape", "position", "count"] as const;
 export type ToyAttribute = (typeof TOY_ATTRIBUTES)[number];
@@ -25,19 +33,33 @@ export function makeProbes(attribute: ToyAttribute, n: number): Probe[] {
       const count = ((i % 3) + 1) as 1 | 2 | 3;
       const scene = sampleScene(seed, { count, kind: count === 1 ? "single" : "group", size: "small" });
       const o = scene.objects[0]!;
-      const candidates = [1, 2, 3].map((k) => nounPhrase({ count: k, colour: o.colour, shape: o.shape }, undefined, { countWord: "one" }));
+      const candidates = [1, 2, 3].map((k) =>
+        nounPhrase({ count: k, colour: o.colour, shape: o.shape }, undefined, { countWord: "one" }),
+      );
       probes.push({ scene, candidates, answer: count - 1 });
       continue;
     }
     const scene = sampleScene(seed, { kind: "single" });
     const o = scene.objects[0]!;
     if (attribute === "colour") {
-      probes.push({ scene, candidates: TOY_COLOUR_NAMES.map((c) => nounPhrase({ count: 1, colour: c, shape: o.shape })), answer: TOY_COLOUR_NAMES.indexOf(o.colour) });
+      probes.push({
+        scene,
+        candidates: TOY_COLOUR_NAMES.map((c) => nounPhrase({ count: 1, colour: c, shape: o.shape })),
+        answer: TOY_COLOUR_NAMES.indexOf(o.colour),
+      });
     } else if (attribute === "shape") {
-      probes.push({ scene, candidates: TOY_SHAPES.map((s) => nounPhrase({ count: 1, colour: o.colour, shape: s })), answer: TOY_SHAPES.indexOf(o.shape) });
+      probes.push({
+        scene,
+        candidates: TOY_SHAPES.map((s) => nounPhrase({ count: 1, colour: o.colour, shape: s })),
+        answer: TOY_SHAPES.indexOf(o.shape),
+      });
     } else {
       const np = nounPhrase({ count: 1, colour: o.colour, shape: o.shape });
-      probes.push({ scene, candidates: TOY_REGION_NAMES.map((r) => `${np} ${regionPhrase(r)}`), answer: TOY_REGION_NAMES.indexOf(o.region!) });
+      probes.push({
+        scene,
+        candidates: TOY_REGION_NAMES.map((r) => `${np} ${regionPhrase(r)}`),
+        answer: TOY_REGION_NAMES.indexOf(o.region!),
+      });
     }
   }
   return probes;
@@ -62,7 +84,11 @@ function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-async function embedImagesOrThrow(evaluator: ClipEvaluator, scenes: ToyScene[], encode: SceneEncoder): Promise<Float32Array[]> {
+async function embedImagesOrThrow(
+  evaluator: ClipEvaluator,
+  scenes: ToyScene[],
+  encode: SceneEncoder,
+): Promise<Float32Array[]> {
   const out = await evaluator.embedImages(scenes.map((s) => () => encode(s)));
   return out.map((e, i) => {
     if (!e.embedding) throw new Error(`scene ${i}: ${e.error.message}`);
@@ -77,9 +103,20 @@ async function embedTextMap(evaluator: ClipEvaluator, prompts: string[]): Promis
 }
 
 /** Share of probes whose true prompt has the highest cosine (ties count as misses). */
-export async function probeAccuracy(evaluator: ClipEvaluator, probes: Probe[], encode: SceneEncoder = encodeScene): Promise<number> {
-  const images = await embedImagesOrThrow(evaluator, probes.map((p) => p.scene), encode);
-  const texts = await embedTextMap(evaluator, probes.flatMap((p) => p.candidates));
+export async function probeAccuracy(
+  evaluator: ClipEvaluator,
+  probes: Probe[],
+  encode: SceneEncoder = encodeScene,
+): Promise<number> {
+  const images = await embedImagesOrThrow(
+    evaluator,
+    probes.map((p) => p.scene),
+    encode,
+  );
+  const texts = await embedTextMap(
+    evaluator,
+    probes.flatMap((p) => p.candidates),
+  );
   let hits = 0;
   probes.forEach((p, i) => {
     const scores = p.candidates.map((c) => dot(images[i]!, texts.get(c)!));
@@ -90,8 +127,16 @@ export async function probeAccuracy(evaluator: ClipEvaluator, probes: Probe[], e
 }
 
 /** Image→caption top-1 accuracy within the pool (chance 1/n). */
-export async function retrievalTop1(evaluator: ClipEvaluator, pool: Array<{ scene: ToyScene; caption: string }>, encode: SceneEncoder = encodeScene): Promise<number> {
-  const images = await embedImagesOrThrow(evaluator, pool.map((p) => p.scene), encode);
+export async function retrievalTop1(
+  evaluator: ClipEvaluator,
+  pool: Array<{ scene: ToyScene; caption: string }>,
+  encode: SceneEncoder = encodeScene,
+): Promise<number> {
+  const images = await embedImagesOrThrow(
+    evaluator,
+    pool.map((p) => p.scene),
+    encode,
+  );
   const texts = await evaluator.embedTexts(pool.map((p) => p.caption));
   let hits = 0;
   images.forEach((img, i) => {
@@ -109,7 +154,10 @@ export async function retrievalTop1(evaluator: ClipEvaluator, pool: Array<{ scen
 export type SemanticReport = Record<ToyAttribute, number> & { retrieval: number };
 
 /** All five checks; `n` probes per attribute and a retrieval pool of `pool` scenes. */
-export async function semanticReport(evaluator: ClipEvaluator, opts: { n: number; pool: number; encode?: SceneEncoder }): Promise<SemanticReport> {
+export async function semanticReport(
+  evaluator: ClipEvaluator,
+  opts: { n: number; pool: number; encode?: SceneEncoder },
+): Promise<SemanticReport> {
   const encode = opts.encode ?? encodeScene;
   const out = { retrieval: await retrievalTop1(evaluator, makeRetrievalPool(opts.pool), encode) } as SemanticReport;
   for (const a of TOY_ATTRIBUTES) out[a] = await probeAccuracy(evaluator, makeProbes(a, opts.n), encode);
@@ -133,5 +181,11 @@ export async function embeddingAgreement(a: ClipEvaluator, b: ClipEvaluator, n: 
   };
   const [ia, ib] = [await embedImagesOrThrow(a, scenes, encodeScene), await embedImagesOrThrow(b, scenes, encodeScene)];
   const [ta, tb] = [await a.embedTexts(prompts), await b.embedTexts(prompts)];
-  return { images: stats(ia, ib), texts: stats(ta.map((t) => t.embedding), tb.map((t) => t.embedding)) };
+  return {
+    images: stats(ia, ib),
+    texts: stats(
+      ta.map((t) => t.embedding),
+      tb.map((t) => t.embedding),
+    ),
+  };
 }

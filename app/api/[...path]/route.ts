@@ -7,7 +7,9 @@ export const dynamic = "force-dynamic";
 
 function notFound(req: Request): Response {
   const path = new URL(req.url).pathname;
-  return errorResponse(new AppError("not_found", `no API route ${path}; the routes are listed at /api/v1/openapi.json`, { path }));
+  return errorResponse(
+    new AppError("not_found", `no API route ${path}; the routes are listed at /api/v1/openapi.json`, { path }),
+  );
 }
 
 export const GET = notFound;

@@ -14,7 +14,11 @@ export default async function GenerationNotFound() {
       title="Generation not found"
       message="No generation request has the id in this address. Generations are requested on a variant's page (Generate samples) or with POST /api/v1/generations."
       linksHeading="Latest generations"
-      links={generations.map((g) => ({ href: `/generations/${g.id}`, label: `${g.variant.name} on ${g.promptSet.name}`, note: `${g.id} · ${g.status}` }))}
+      links={generations.map((g) => ({
+        href: `/generations/${g.id}`,
+        label: `${g.variant.name} on ${g.promptSet.name}`,
+        note: `${g.id} · ${g.status}`,
+      }))}
     />
   );
 }

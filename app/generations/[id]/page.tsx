@@ -47,19 +47,29 @@ export default async function GenerationPage({ params }: Props) {
         Generation {g.id} <StatusBadge status={g.status} />
       </h1>
       <p className="mt-1 text-sm text-slate-600">
-        guidance {g.guidanceScales.join(", ")} · {g.samplesPerPrompt} samples per prompt · {g.steps} steps · {g.sampler} · {g.width}×{g.height} · seed {g.seed} · requested {new Date(g.createdAt).toISOString().replace("T", " ").slice(0, 19)} UTC
+        guidance {g.guidanceScales.join(", ")} · {g.samplesPerPrompt} samples per prompt · {g.steps} steps · {g.sampler}{" "}
+        · {g.width}×{g.height} · seed {g.seed} · requested{" "}
+        {new Date(g.createdAt).toISOString().replace("T", " ").slice(0, 19)} UTC
       </p>
       {g.error && <p className="mt-2 rounded bg-rose-50 p-3 text-sm text-rose-900">{g.error}</p>}
 
       {noWorker && (
-        <div role="status" className="mt-4 rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950" data-testid="no-worker-hint">
+        <div
+          role="status"
+          className="mt-4 rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950"
+          data-testid="no-worker-hint"
+        >
           <p>
-            <strong>No worker has claimed a task yet</strong> ({Math.round(waitedS)} s since the request) — start one with
+            <strong>No worker has claimed a task yet</strong> ({Math.round(waitedS)} s since the request) — start one
+            with
           </p>
           <pre className="mt-2 overflow-x-auto whitespace-pre rounded bg-amber-100 p-2 text-xs">{`npm run worker-token -- create --name gpu-1     # once, on the server; prints T2I_WORKER_TOKEN
 T2I_WORKER_TOKEN=t2iw_… npm run gpu-worker -- --server ${"<this server's URL>"} \\
   --variant ${JSON.stringify(g.variant.name)} --engine onnx --model DIR`}</pre>
-          <p className="mt-1">on a machine with a GPU (or <code>--engine command --command &quot;…&quot;</code> to run your own generator). Only workers declaring this variant pick its tasks up.</p>
+          <p className="mt-1">
+            on a machine with a GPU (or <code>--engine command --command &quot;…&quot;</code> to run your own
+            generator). Only workers declaring this variant pick its tasks up.
+          </p>
         </div>
       )}
 
@@ -101,11 +111,21 @@ T2I_WORKER_TOKEN=t2iw_… npm run gpu-worker -- --server ${"<this server's URL>"
           <table className="w-full min-w-[32rem] border-collapse bg-white text-sm" data-testid="generation-runs">
             <thead>
               <tr className="border-b border-slate-200 text-left">
-                <th scope="col" className="p-2">Run</th>
-                <th scope="col" className="p-2">Guidance</th>
-                <th scope="col" className="p-2">Status</th>
-                <th scope="col" className="p-2 text-right">Generated</th>
-                <th scope="col" className="p-2 text-right">Scored</th>
+                <th scope="col" className="p-2">
+                  Run
+                </th>
+                <th scope="col" className="p-2">
+                  Guidance
+                </th>
+                <th scope="col" className="p-2">
+                  Status
+                </th>
+                <th scope="col" className="p-2 text-right">
+                  Generated
+                </th>
+                <th scope="col" className="p-2 text-right">
+                  Scored
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -119,7 +139,11 @@ T2I_WORKER_TOKEN=t2iw_… npm run gpu-worker -- --server ${"<this server's URL>"
                   <td className="p-2">{r.guidanceScale}</td>
                   <td className="p-2">
                     <StatusBadge status={r.status} />
-                    {r.error && <span className="ml-1 text-xs text-rose-800"><UserText text={r.error} /></span>}
+                    {r.error && (
+                      <span className="ml-1 text-xs text-rose-800">
+                        <UserText text={r.error} />
+                      </span>
+                    )}
                   </td>
                   <td className="p-2 text-right">
                     {r.generated.done} / {r.generated.total}
@@ -133,7 +157,10 @@ T2I_WORKER_TOKEN=t2iw_… npm run gpu-worker -- --server ${"<this server's URL>"
           </table>
         </div>
         <p className="mt-2 text-xs text-slate-500">
-          As JSON: <a href={g.statusUrl} className="underline">{g.statusUrl}</a>
+          As JSON:{" "}
+          <a href={g.statusUrl} className="underline">
+            {g.statusUrl}
+          </a>
         </p>
       </section>
     </div>

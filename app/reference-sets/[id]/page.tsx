@@ -102,7 +102,12 @@ export default async function ReferenceSetPage({ params }: Props) {
             <li key={i.fileName} className="overflow-hidden rounded border border-slate-200 bg-white">
               <a href={`/api/v1/images/${i.sha256}`} title={i.fileName}>
                 {/* eslint-disable-next-line @next/next/no-img-element -- thumbnails are made and cached by our own route */}
-                <img src={`/api/v1/images/${i.sha256}/thumb?size=160`} alt={`reference image ${i.fileName}`} loading="lazy" className="aspect-square w-full object-cover" />
+                <img
+                  src={`/api/v1/images/${i.sha256}/thumb?size=160`}
+                  alt={`reference image ${i.fileName}`}
+                  loading="lazy"
+                  className="aspect-square w-full object-cover"
+                />
               </a>
             </li>
           ))}

@@ -14,9 +14,11 @@ export default function ReferenceSetUploadPage() {
       </p>
       <h1 className="text-2xl font-semibold">Upload a reference set</h1>
       <p className="mt-1 max-w-2xl text-sm text-slate-600">
-        Real images that runs are compared with. Give an archive (.zip, .tar or .tar.gz holding manifest.jsonl or manifest.csv and the images), or a manifest together with the images it names.
-        With a prompt set, each manifest row names its image&apos;s prompt (<code>prompt</code> or <code>prompt_id</code>) and the metrics are also computed per prompt; without one the set is
-        global and applies to every run. The upload is checked with the same rules and limits as <code>POST /api/v1/reference-sets</code> before anything is stored; a rejected upload leaves
+        Real images that runs are compared with. Give an archive (.zip, .tar or .tar.gz holding manifest.jsonl or
+        manifest.csv and the images), or a manifest together with the images it names. With a prompt set, each manifest
+        row names its image&apos;s prompt (<code>prompt</code> or <code>prompt_id</code>) and the metrics are also
+        computed per prompt; without one the set is global and applies to every run. The upload is checked with the same
+        rules and limits as <code>POST /api/v1/reference-sets</code> before anything is stored; a rejected upload leaves
         nothing behind. Uploading an existing name makes its next version.
       </p>
       <ReferenceSetUploadForm />

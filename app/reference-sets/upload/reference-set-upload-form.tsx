@@ -15,16 +15,29 @@ type Field = (typeof FIELD_NAMES)[number];
 const ARCHIVE = /\.(zip|tar|tgz|gz)$/i;
 const MANIFEST = /\.(jsonl|csv)$/i;
 
-type Stored = { id: string; name: string; version: number; images: number; queuedRuns: number; pageUrl: string; ignoredFiles?: string[] };
+type Stored = {
+  id: string;
+  name: string;
+  version: number;
+  images: number;
+  queuedRuns: number;
+  pageUrl: string;
+  ignoredFiles?: string[];
+};
 
 /** The multipart parts for the chosen files, or the reason they cannot be sent as they are. */
 function fileParts(files: File[]): { archive: File } | { manifest: File; images: File[] } | { error: string } {
   const archives = files.filter((f) => ARCHIVE.test(f.name));
   const manifests = files.filter((f) => MANIFEST.test(f.name));
   if (archives.length) {
-    return archives.length === 1 && files.length === 1 ? { archive: archives[0]! } : { error: "Choose one archive on its own, or a manifest with its images (not both)." };
+    return archives.length === 1 && files.length === 1
+      ? { archive: archives[0]! }
+      : { error: "Choose one archive on its own, or a manifest with its images (not both)." };
   }
-  if (manifests.length !== 1) return { error: `Choose the manifest (manifest.jsonl or manifest.csv) together with the images it names; ${manifests.length} manifests chosen.` };
+  if (manifests.length !== 1)
+    return {
+      error: `Choose the manifest (manifest.jsonl or manifest.csv) together with the images it names; ${manifests.length} manifests chosen.`,
+    };
   const images = files.filter((f) => f !== manifests[0]);
   if (!images.length) return { error: "Choose the images the manifest names together with it." };
   return { manifest: manifests[0]!, images };
@@ -98,24 +111,53 @@ export function ReferenceSetUploadForm() {
       >
         {files.length ? (
           <span>
-            <strong>{files.length === 1 ? files[0]!.name : `${files.length} files`}</strong> ({(bytes / 1e6).toFixed(2)} MB) — click or drop to replace
+            <strong>{files.length === 1 ? files[0]!.name : `${files.length} files`}</strong> ({(bytes / 1e6).toFixed(2)}{" "}
+            MB) — click or drop to replace
           </span>
         ) : (
           <span>
-            Drop a .zip, .tar or .tar.gz here, or manifest.jsonl / manifest.csv (file, prompt or prompt_id) with the images it names, or click to choose. At least 2 images.
+            Drop a .zip, .tar or .tar.gz here, or manifest.jsonl / manifest.csv (file, prompt or prompt_id) with the
+            images it names, or click to choose. At least 2 images.
           </span>
         )}
       </FileDropzone>
       <div className="grid gap-4 sm:grid-cols-2">
-        <TextField name="name" label="Name" error={errors.name} className={input} required placeholder="e.g. coco-real" />
-        <TextField name="promptSet" label="Prompt set (optional)" error={errors.promptSet} className={input} placeholder="omit for a global set" />
-        <TextField name="promptSetVersion" label="Prompt set version (optional)" error={errors.promptSetVersion} className={input} inputMode="numeric" placeholder="latest" />
+        <TextField
+          name="name"
+          label="Name"
+          error={errors.name}
+          className={input}
+          required
+          placeholder="e.g. coco-real"
+        />
+        <TextField
+          name="promptSet"
+          label="Prompt set (optional)"
+          error={errors.promptSet}
+          className={input}
+          placeholder="omit for a global set"
+        />
+        <TextField
+          name="promptSetVersion"
+          label="Prompt set version (optional)"
+          error={errors.promptSetVersion}
+          className={input}
+          inputMode="numeric"
+          placeholder="latest"
+        />
       </div>
       <div>
         <label htmlFor="f-description" className="text-sm font-medium">
           Description (optional)
         </label>
-        <textarea id="f-description" name="description" rows={2} className={input} aria-invalid={!!errors.description} aria-describedby={describedBy("description")} />
+        <textarea
+          id="f-description"
+          name="description"
+          rows={2}
+          className={input}
+          aria-invalid={!!errors.description}
+          aria-describedby={describedBy("description")}
+        />
         <FieldError id="description-error" testId="error-description" msg={errors.description} />
       </div>
       <ApiKeyField value={apiKey} onChange={setApiKey} error={errors.apiKey} className={input} />
@@ -126,8 +168,13 @@ export function ReferenceSetUploadForm() {
         </p>
       )}
       {stored && (
-        <div role="status" className="rounded border border-emerald-300 bg-emerald-50 p-3 text-sm" data-testid="reference-upload-summary">
-          Stored <UserText text={stored.name} /> version {stored.version}: {stored.images} image{stored.images === 1 ? "" : "s"}; {stored.queuedRuns} scored run
+        <div
+          role="status"
+          className="rounded border border-emerald-300 bg-emerald-50 p-3 text-sm"
+          data-testid="reference-upload-summary"
+        >
+          Stored <UserText text={stored.name} /> version {stored.version}: {stored.images} image
+          {stored.images === 1 ? "" : "s"}; {stored.queuedRuns} scored run
           {stored.queuedRuns === 1 ? "" : "s"} queued for comparison.{" "}
           <Link href={stored.pageUrl} className="underline">
             Open the reference set
@@ -140,7 +187,11 @@ export function ReferenceSetUploadForm() {
         </div>
       )}
       <div>
-        <button type="submit" disabled={progress !== null} className="rounded bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-50">
+        <button
+          type="submit"
+          disabled={progress !== null}
+          className="rounded bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
+        >
           Upload reference set
         </button>
       </div>

@@ -14,7 +14,11 @@ export default async function RunNotFound() {
       title="Run not found"
       message="No run has the id in this address. Runs are never renamed; a deleted run's page is gone with it."
       linksHeading={total > runs.length ? `The latest ${runs.length} of ${total} runs` : "Runs"}
-      links={runs.map((r) => ({ href: `/runs/${r.id}`, label: `${r.variant} at guidance ${r.guidanceScale}`, note: `${r.id} · ${r.status} · ${r.promptSet.name}` }))}
+      links={runs.map((r) => ({
+        href: `/runs/${r.id}`,
+        label: `${r.variant} at guidance ${r.guidanceScale}`,
+        note: `${r.id} · ${r.status} · ${r.promptSet.name}`,
+      }))}
       more={{ href: "/api/v1/runs", label: "Every run (API, with filters)" }}
     />
   );

@@ -42,7 +42,8 @@ function Provenance({ p }: { p: RunProvenance }) {
         Provenance
       </h2>
       <p className="text-slate-700">
-        {p.steps} steps · sampler {p.sampler} · {p.width}×{p.height} · seed {p.seed} · negative prompt {p.negativePrompt ? `“${p.negativePrompt}”` : "none"}
+        {p.steps} steps · sampler {p.sampler} · {p.width}×{p.height} · seed {p.seed} · negative prompt{" "}
+        {p.negativePrompt ? `“${p.negativePrompt}”` : "none"}
       </p>
       {p.producers.length === 0 ? (
         <p className="text-slate-500">No task finished yet.</p>
@@ -50,12 +51,16 @@ function Provenance({ p }: { p: RunProvenance }) {
         <ul className="list-disc pl-5">
           {p.producers.map((m, i) => (
             <li key={i}>
-              engine {m.engine ?? "not reported"} · model {m.model ? `${m.model.name ?? "?"} (sha256 ${m.model.sha256 ?? "not reported"})` : "not reported"} · worker {m.worker ?? "?"} · {m.tasks} task{m.tasks === 1 ? "" : "s"}
+              engine {m.engine ?? "not reported"} · model{" "}
+              {m.model ? `${m.model.name ?? "?"} (sha256 ${m.model.sha256 ?? "not reported"})` : "not reported"} ·
+              worker {m.worker ?? "?"} · {m.tasks} task{m.tasks === 1 ? "" : "s"}
             </li>
           ))}
         </ul>
       )}
-      {p.producers.length > 1 && <p className="font-medium text-amber-800">Its samples come from more than one engine, model or worker.</p>}
+      {p.producers.length > 1 && (
+        <p className="font-medium text-amber-800">Its samples come from more than one engine, model or worker.</p>
+      )}
     </section>
   );
 }
@@ -84,7 +89,8 @@ export default async function RunPage({ params, searchParams }: Props) {
         <Link href={`/variants/${run.variant.id}`} className="underline">
           <UserText text={run.variant.name} expand={false} />
         </Link>{" "}
-        · {CONDITIONING_LABELS[run.variant.conditioningType] ?? run.variant.conditioningType} · on the leaderboard of prompt set{" "}
+        · {CONDITIONING_LABELS[run.variant.conditioningType] ?? run.variant.conditioningType} · on the leaderboard of
+        prompt set{" "}
         <Link href={leaderboardUrl(run.promptSet.name)} className="underline" data-testid="run-leaderboard">
           <UserText text={run.promptSet.name} expand={false} /> v{run.promptSet.version}
         </Link>
@@ -118,15 +124,33 @@ export default async function RunPage({ params, searchParams }: Props) {
       {run.owner && <p className="mt-1 text-xs text-slate-500">Uploaded with API key “{run.owner.name}”.</p>}
       {run.hidden && (
         <p className="mt-2 rounded bg-amber-50 p-3 text-sm text-amber-900" data-testid="hidden-banner">
-          Hidden from rankings{run.hidden.by === "variant" ? " with its variant" : ""} since {run.hidden.at.toISOString().slice(0, 10)}: <UserText text={run.hidden.reason ?? "no reason given"} />.
+          Hidden from rankings{run.hidden.by === "variant" ? " with its variant" : ""} since{" "}
+          {run.hidden.at.toISOString().slice(0, 10)}: <UserText text={run.hidden.reason ?? "no reason given"} />.
         </p>
       )}
-      {run.evaluator?.warning && <p className="mt-1 text-sm font-medium text-amber-800">Evaluator: {run.evaluator.warning}.</p>}
+      {run.evaluator?.warning && (
+        <p className="mt-1 text-sm font-medium text-amber-800">Evaluator: {run.evaluator.warning}.</p>
+      )}
       {run.provenance && <Provenance p={run.provenance} />}
-      <RunProgress key={run.status} id={run.id} initial={{ status: run.status, done: run.progress.done, total: run.progress.total, generation: run.generation && { done: run.generation.done, total: run.generation.total } }} />
-      {run.error && <p className="rounded bg-rose-50 p-3 text-sm text-rose-900">Run failed: <UserText text={run.error} /></p>}
+      <RunProgress
+        key={run.status}
+        id={run.id}
+        initial={{
+          status: run.status,
+          done: run.progress.done,
+          total: run.progress.total,
+          generation: run.generation && { done: run.generation.done, total: run.generation.total },
+        }}
+      />
+      {run.error && (
+        <p className="rounded bg-rose-50 p-3 text-sm text-rose-900">
+          Run failed: <UserText text={run.error} />
+        </p>
+      )}
       {run.status === "failed" && <RunActions id={run.id} action="retry" />}
-      {run.status === "scored" && installed && run.evaluator?.id !== installed && <RunActions id={run.id} action="rescore" evaluator={installed} />}
+      {run.status === "scored" && installed && run.evaluator?.id !== installed && (
+        <RunActions id={run.id} action="rescore" evaluator={installed} />
+      )}
 
       {m && (
         <section aria-labelledby="summary" className="mt-6">
@@ -162,7 +186,14 @@ export default async function RunPage({ params, searchParams }: Props) {
           <h2 id="against-references" className="text-lg font-semibold">
             Against reference sets
           </h2>
-          <ReferenceMetricsTable first="Reference set" rows={run.metrics!.reference.map((r) => ({ key: r.referenceSet.id, label: referenceSetLink(r), metrics: r }))} />
+          <ReferenceMetricsTable
+            first="Reference set"
+            rows={run.metrics!.reference.map((r) => ({
+              key: r.referenceSet.id,
+              label: referenceSetLink(r),
+              metrics: r,
+            }))}
+          />
         </section>
       )}
 
@@ -182,7 +213,12 @@ export default async function RunPage({ params, searchParams }: Props) {
                     n
                   </th>
                   {(Object.keys(SORTABLE) as SortKey[]).map((k) => (
-                    <th key={k} scope="col" className="p-2 text-right" aria-sort={sortKey === k ? (dir === "asc" ? "ascending" : "descending") : "none"}>
+                    <th
+                      key={k}
+                      scope="col"
+                      className="p-2 text-right"
+                      aria-sort={sortKey === k ? (dir === "asc" ? "ascending" : "descending") : "none"}
+                    >
                       <Link href={sortLink(k)} className="underline decoration-dotted">
                         {SORTABLE[k]}
                         {sortKey === k ? (dir === "asc" ? " ▲" : " ▼") : ""}
@@ -199,13 +235,25 @@ export default async function RunPage({ params, searchParams }: Props) {
                   <tr key={p.promptId} className="border-b border-slate-100">
                     <td className="p-2">
                       <UserText text={p.prompt} />{" "}
-                      <a href={`#prompt-${p.promptId}`} className="text-xs text-slate-500 underline" aria-label="samples of this prompt">
+                      <a
+                        href={`#prompt-${p.promptId}`}
+                        className="text-xs text-slate-500 underline"
+                        aria-label="samples of this prompt"
+                      >
                         samples
                       </a>{" "}
-                      <Link href={`/prompts/${encodeURIComponent(p.promptId)}?promptSet=${encodeURIComponent(run.promptSet.name)}${run.evaluator ? `&evaluator=${encodeURIComponent(run.evaluator.id)}` : ""}`} className="text-xs text-slate-500 underline" data-testid="prompt-side-by-side">
+                      <Link
+                        href={`/prompts/${encodeURIComponent(p.promptId)}?promptSet=${encodeURIComponent(run.promptSet.name)}${run.evaluator ? `&evaluator=${encodeURIComponent(run.evaluator.id)}` : ""}`}
+                        className="text-xs text-slate-500 underline"
+                        data-testid="prompt-side-by-side"
+                      >
                         every variant
                       </Link>{" "}
-                      <Link href={`/variants/${run.variant.id}/prompts/${encodeURIComponent(p.promptId)}?promptSet=${encodeURIComponent(run.promptSet.name)}${run.evaluator ? `&evaluator=${encodeURIComponent(run.evaluator.id)}` : ""}`} className="text-xs text-slate-500 underline" data-testid="prompt-all-guidance">
+                      <Link
+                        href={`/variants/${run.variant.id}/prompts/${encodeURIComponent(p.promptId)}?promptSet=${encodeURIComponent(run.promptSet.name)}${run.evaluator ? `&evaluator=${encodeURIComponent(run.evaluator.id)}` : ""}`}
+                        className="text-xs text-slate-500 underline"
+                        data-testid="prompt-all-guidance"
+                      >
                         all guidance scales
                       </Link>
                       {p.truncated && <span className="ml-1 text-xs text-amber-700">(truncated to 77 tokens)</span>}
@@ -240,9 +288,17 @@ export default async function RunPage({ params, searchParams }: Props) {
               <ul className="mt-2 grid grid-cols-4 gap-2 sm:grid-cols-6 md:grid-cols-8">
                 {g.samples.map((s) => (
                   <li key={s.sampleId} className="overflow-hidden rounded border border-slate-200 bg-white">
-                    <a href={`/api/v1/images/${s.sha256}`} title={`${s.fileName}${s.seed !== null ? ` · seed ${s.seed}` : ""}${s.cosine !== null ? ` · CLIP score ${(100 * s.cosine).toFixed(2)}` : ""}`}>
+                    <a
+                      href={`/api/v1/images/${s.sha256}`}
+                      title={`${s.fileName}${s.seed !== null ? ` · seed ${s.seed}` : ""}${s.cosine !== null ? ` · CLIP score ${(100 * s.cosine).toFixed(2)}` : ""}`}
+                    >
                       {/* eslint-disable-next-line @next/next/no-img-element -- thumbnails are made and cached by our own route */}
-                      <img src={`/api/v1/images/${s.sha256}/thumb?size=160`} alt={`sample ${s.sampleIndex + 1} for “${g.prompt}”`} loading="lazy" className="aspect-square w-full object-cover" />
+                      <img
+                        src={`/api/v1/images/${s.sha256}/thumb?size=160`}
+                        alt={`sample ${s.sampleIndex + 1} for “${g.prompt}”`}
+                        loading="lazy"
+                        className="aspect-square w-full object-cover"
+                      />
                     </a>
                     {s.errorCode && <p className="p-1 text-xs text-rose-700">{s.errorCode}</p>}
                   </li>
@@ -253,7 +309,12 @@ export default async function RunPage({ params, searchParams }: Props) {
         })}
       </section>
 
-      <ManageActions kind="run" id={run.id} hidden={run.hidden?.by === "run"} afterDelete={`/variants/${run.variant.id}`} />
+      <ManageActions
+        kind="run"
+        id={run.id}
+        hidden={run.hidden?.by === "run"}
+        afterDelete={`/variants/${run.variant.id}`}
+      />
 
       {run.errors.length > 0 && (
         <section aria-labelledby="errors" className="mt-8">
@@ -277,13 +338,19 @@ export default async function RunPage({ params, searchParams }: Props) {
 function RunDownloads({ runId, evaluator }: { runId: string; evaluator?: string }) {
   const q = (format: string) => `?format=${format}${evaluator ? `&evaluator=${encodeURIComponent(evaluator)}` : ""}`;
   const link = (what: "prompts" | "samples", format: "csv" | "json") => (
-    <a className="underline" href={`/api/v1/runs/${runId}/${what}${q(format)}`} download data-testid={`download-${what}-${format}`}>
+    <a
+      className="underline"
+      href={`/api/v1/runs/${runId}/${what}${q(format)}`}
+      download
+      data-testid={`download-${what}-${format}`}
+    >
       {format.toUpperCase()}
     </a>
   );
   return (
     <p className="mt-1 text-xs text-slate-600">
-      Download per-prompt metrics: {link("prompts", "csv")} · {link("prompts", "json")}; per-sample scores (file, prompt, seed, cosine, CLIP score, truncated): {link("samples", "csv")} · {link("samples", "json")}
+      Download per-prompt metrics: {link("prompts", "csv")} · {link("prompts", "json")}; per-sample scores (file,
+      prompt, seed, cosine, CLIP score, truncated): {link("samples", "csv")} · {link("samples", "json")}
     </p>
   );
 }

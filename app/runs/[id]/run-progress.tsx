@@ -13,8 +13,19 @@ const LIVE = new Set(["generating", "queued", "scoring"]);
 function Bar({ label, counts, failed, testId }: { label: string; counts: Counts; failed: boolean; testId: string }) {
   const pct = counts.total > 0 ? Math.round((100 * counts.done) / counts.total) : 0;
   return (
-    <div role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={counts.total} aria-valuenow={counts.done} className="h-3 w-full overflow-hidden rounded bg-slate-200" data-testid={testId}>
-      <div className={`h-full ${failed ? "bg-rose-500" : "bg-indigo-500"} transition-all`} style={{ width: `${pct}%` }} />
+    <div
+      role="progressbar"
+      aria-label={label}
+      aria-valuemin={0}
+      aria-valuemax={counts.total}
+      aria-valuenow={counts.done}
+      className="h-3 w-full overflow-hidden rounded bg-slate-200"
+      data-testid={testId}
+    >
+      <div
+        className={`h-full ${failed ? "bg-rose-500" : "bg-indigo-500"} transition-all`}
+        style={{ width: `${pct}%` }}
+      />
     </div>
   );
 }
@@ -64,13 +75,25 @@ export function RunProgress({ id, initial }: { id: string; initial: Progress }) 
         <div data-testid="generation-progress">
           <div className="mb-1 flex justify-between text-sm text-slate-600">
             <span>
-              Generation: <strong>{p.status === "generating" ? "generating" : failed && p.generation.done < p.generation.total ? "stopped" : "done"}</strong>
+              Generation:{" "}
+              <strong>
+                {p.status === "generating"
+                  ? "generating"
+                  : failed && p.generation.done < p.generation.total
+                    ? "stopped"
+                    : "done"}
+              </strong>
             </span>
             <span>
               generated {p.generation.done} / {p.generation.total} samples
             </span>
           </div>
-          <Bar label="Generation progress" counts={p.generation} failed={failed && p.generation.done < p.generation.total} testId="generation-bar" />
+          <Bar
+            label="Generation progress"
+            counts={p.generation}
+            failed={failed && p.generation.done < p.generation.total}
+            testId="generation-bar"
+          />
         </div>
       )}
       <div>
@@ -82,7 +105,12 @@ export function RunProgress({ id, initial }: { id: string; initial: Progress }) 
             {p.status === "generating" ? 0 : p.done} / {p.total} samples
           </span>
         </div>
-        <Bar label="Scoring progress" counts={{ done: p.status === "generating" ? 0 : p.done, total: p.total }} failed={failed} testId="scoring-bar" />
+        <Bar
+          label="Scoring progress"
+          counts={{ done: p.status === "generating" ? 0 : p.done, total: p.total }}
+          failed={failed}
+          testId="scoring-bar"
+        />
       </div>
     </div>
   );

@@ -11,7 +11,13 @@ import { UserText } from "@/app/_components/user-text";
 type ApiError = { code: string; message: string; details?: Record<string, unknown> };
 type FieldErrors = Partial<Record<Field, string>>;
 type Field = "promptSet" | "guidanceScales" | "samplesPerPrompt" | "seed" | "steps" | "size" | "apiKey";
-type Created = { id: string; runs: { id: string; guidanceScale: number }[]; samples: number; tasks: number; seed: number };
+type Created = {
+  id: string;
+  runs: { id: string; guidanceScale: number }[];
+  samples: number;
+  tasks: number;
+  seed: number;
+};
 
 export type PromptSetOption = { name: string; version: number; promptCount: number };
 
@@ -36,11 +42,13 @@ export function generationErrorsFor(status: number, err: ApiError): { fields: Fi
 
 /** "1, 2,3.5" → [1, 2, 3.5]; undefined when an entry is not a number. */
 export function parseScales(text: string): number[] | undefined {
-  const parts = text.split(",").map((s) => s.trim()).filter(Boolean);
+  const parts = text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const nums = parts.map(Number);
   return parts.length > 0 && nums.every((n) => Number.isFinite(n)) ? nums : undefined;
 }
-
 
 export function GenerateForm({ variant, promptSets }: { variant: string; promptSets: PromptSetOption[] }) {
   const router = useRouter();
@@ -50,7 +58,10 @@ export function GenerateForm({ variant, promptSets }: { variant: string; promptS
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<Created | null>(null);
 
-  const a11y = (f: Field) => ({ "aria-invalid": !!errors[f], "aria-describedby": errors[f] ? `gen-${f}-error` : undefined });
+  const a11y = (f: Field) => ({
+    "aria-invalid": !!errors[f],
+    "aria-describedby": errors[f] ? `gen-${f}-error` : undefined,
+  });
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -61,7 +72,8 @@ export function GenerateForm({ variant, promptSets }: { variant: string; promptS
     const text = (k: string) => String(fd.get(k) ?? "").trim();
     const local: FieldErrors = {};
     const guidanceScales = parseScales(text("guidanceScales"));
-    if (!guidanceScales) local.guidanceScales = "List guidance scales as numbers separated by commas, e.g. 1, 2, 3, 5, 8.";
+    if (!guidanceScales)
+      local.guidanceScales = "List guidance scales as numbers separated by commas, e.g. 1, 2, 3, 5, 8.";
     if (!text("promptSet")) local.promptSet = "Choose a prompt set.";
     if (!apiKey.trim()) local.apiKey = "Generating needs an API key (npm run apikey -- create --name NAME).";
     const num = (k: Field) => (text(k) === "" ? undefined : Number(text(k)));
@@ -76,8 +88,20 @@ export function GenerateForm({ variant, promptSets }: { variant: string; promptS
     rememberApiKey();
     setBusy(true);
     try {
-      const body = { variant, promptSet: text("promptSet"), guidanceScales, samplesPerPrompt: num("samplesPerPrompt"), seed: num("seed"), steps: num("steps"), size: num("size") };
-      const res = await fetch("/api/v1/generations", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` }, body: JSON.stringify(body) });
+      const body = {
+        variant,
+        promptSet: text("promptSet"),
+        guidanceScales,
+        samplesPerPrompt: num("samplesPerPrompt"),
+        seed: num("seed"),
+        steps: num("steps"),
+        size: num("size"),
+      };
+      const res = await fetch("/api/v1/generations", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+        body: JSON.stringify(body),
+      });
       const json = (await res.json().catch(() => ({}))) as Created & { error?: ApiError };
       if (res.status === 202) {
         setCreated(json);
@@ -104,7 +128,13 @@ export function GenerateForm({ variant, promptSets }: { variant: string; promptS
           <label htmlFor="gen-promptSet" className="text-sm font-medium">
             Prompt set
           </label>
-          <select id="gen-promptSet" name="promptSet" className={input} defaultValue={promptSets[0]?.name ?? ""} {...a11y("promptSet")}>
+          <select
+            id="gen-promptSet"
+            name="promptSet"
+            className={input}
+            defaultValue={promptSets[0]?.name ?? ""}
+            {...a11y("promptSet")}
+          >
             {promptSets.length === 0 && <option value="">— no prompt sets yet —</option>}
             {promptSets.map((s) => (
               <option key={s.name} value={s.name}>
@@ -118,28 +148,60 @@ export function GenerateForm({ variant, promptSets }: { variant: string; promptS
           <label htmlFor="gen-guidanceScales" className="text-sm font-medium">
             Guidance scales
           </label>
-          <input id="gen-guidanceScales" name="guidanceScales" defaultValue="1,2,3,5,8" inputMode="decimal" className={input} {...a11y("guidanceScales")} />
+          <input
+            id="gen-guidanceScales"
+            name="guidanceScales"
+            defaultValue="1,2,3,5,8"
+            inputMode="decimal"
+            className={input}
+            {...a11y("guidanceScales")}
+          />
           <FieldError id="gen-guidanceScales-error" testId="gen-error-guidanceScales" msg={errors.guidanceScales} />
         </div>
         <div>
           <label htmlFor="gen-samplesPerPrompt" className="text-sm font-medium">
             Samples per prompt
           </label>
-          <input id="gen-samplesPerPrompt" name="samplesPerPrompt" defaultValue="4" inputMode="numeric" className={input} {...a11y("samplesPerPrompt")} />
-          <FieldError id="gen-samplesPerPrompt-error" testId="gen-error-samplesPerPrompt" msg={errors.samplesPerPrompt} />
+          <input
+            id="gen-samplesPerPrompt"
+            name="samplesPerPrompt"
+            defaultValue="4"
+            inputMode="numeric"
+            className={input}
+            {...a11y("samplesPerPrompt")}
+          />
+          <FieldError
+            id="gen-samplesPerPrompt-error"
+            testId="gen-error-samplesPerPrompt"
+            msg={errors.samplesPerPrompt}
+          />
         </div>
         <div>
           <label htmlFor="gen-seed" className="text-sm font-medium">
             Seed (optional)
           </label>
-          <input id="gen-seed" name="seed" inputMode="numeric" placeholder="random" className={input} {...a11y("seed")} />
+          <input
+            id="gen-seed"
+            name="seed"
+            inputMode="numeric"
+            placeholder="random"
+            className={input}
+            {...a11y("seed")}
+          />
           <FieldError id="gen-seed-error" testId="gen-error-seed" msg={errors.seed} />
         </div>
         <div>
           <label htmlFor="gen-steps" className="text-sm font-medium">
             Steps (DDIM)
           </label>
-          <input id="gen-steps" name="steps" defaultValue="50" inputMode="numeric" className={input} {...a11y("steps")} />
+          <input
+            id="gen-steps"
+            name="steps"
+            defaultValue="50"
+            inputMode="numeric"
+            className={input}
+            {...a11y("steps")}
+          />
           <FieldError id="gen-steps-error" testId="gen-error-steps" msg={errors.steps} />
         </div>
         <div>
@@ -172,7 +234,11 @@ export function GenerateForm({ variant, promptSets }: { variant: string; promptS
         </p>
       )}
       <div>
-        <button type="submit" disabled={busy} className="rounded bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-50">
+        <button
+          type="submit"
+          disabled={busy}
+          className="rounded bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
+        >
           {busy ? "Requesting…" : "Generate"}
         </button>
       </div>

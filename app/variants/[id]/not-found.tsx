@@ -14,7 +14,11 @@ export default async function VariantNotFound() {
       title="Variant not found"
       message="No variant has the name or id in this address (names are case-sensitive). A variant exists once a run of it is uploaded or it is registered with POST /api/v1/variants."
       linksHeading="Variants"
-      links={variants.map((v) => ({ href: `/variants/${v.id}`, label: v.name, note: `${v.scoredRunCount} scored run${v.scoredRunCount === 1 ? "" : "s"}${v.isDemo ? ", demo" : ""}` }))}
+      links={variants.map((v) => ({
+        href: `/variants/${v.id}`,
+        label: v.name,
+        note: `${v.scoredRunCount} scored run${v.scoredRunCount === 1 ? "" : "s"}${v.isDemo ? ", demo" : ""}`,
+      }))}
     />
   );
 }

@@ -20,7 +20,10 @@ import { GenerateForm } from "./generate-form";
 
 export const dynamic = "force-dynamic";
 
-type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ promptSet?: string; evaluator?: string; source?: string }> };
+type Props = {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ promptSet?: string; evaluator?: string; source?: string }>;
+};
 
 const loadVariant = (id: string) => orNotFound(() => getVariantOrThrow(id));
 
@@ -46,7 +49,9 @@ export default async function VariantPage({ params, searchParams }: Props) {
   const setName = sp.promptSet && sets.includes(sp.promptSet) ? sp.promptSet : sets[0];
   const board = setName ? getRankedBoard(setName, { evaluatorId: sp.evaluator, source }) : undefined;
   const differs = settingsOutliers(loadRunSettings(allRuns.map((r) => r.id)));
-  const entry = board?.ranking ? [...board.ranking.ranked, ...board.ranking.unranked].find((v) => v.variantId === variant.id) : undefined;
+  const entry = board?.ranking
+    ? [...board.ranking.ranked, ...board.ranking.unranked].find((v) => v.variantId === variant.id)
+    : undefined;
   const ranked = board?.ranking?.ranked.find((v) => v.variantId === variant.id);
 
   return (
@@ -66,12 +71,15 @@ export default async function VariantPage({ params, searchParams }: Props) {
       </p>
       {variant.hiddenAt && (
         <p className="mt-2 rounded bg-amber-50 p-3 text-sm text-amber-900" data-testid="hidden-banner">
-          Hidden from rankings since {variant.hiddenAt.toISOString().slice(0, 10)}: <UserText text={variant.hiddenReason ?? "no reason given"} />.
+          Hidden from rankings since {variant.hiddenAt.toISOString().slice(0, 10)}:{" "}
+          <UserText text={variant.hiddenReason ?? "no reason given"} />.
         </p>
       )}
-      {variant.description && <p className="mt-2 max-w-3xl text-sm">
+      {variant.description && (
+        <p className="mt-2 max-w-3xl text-sm">
           <UserText text={variant.description} max={2000} />
-        </p>}
+        </p>
+      )}
       {variant.links.length > 0 && (
         <ul className="mt-1 text-sm">
           {variant.links.map((l) => (
@@ -87,7 +95,8 @@ export default async function VariantPage({ params, searchParams }: Props) {
       {board && entry && (
         <section aria-labelledby="curve" className="mt-6">
           <h2 id="curve" className="text-lg font-semibold">
-            Diversity–fidelity curve on <UserText text={board.promptSet.name} expand={false} /> v{board.promptSet.version}
+            Diversity–fidelity curve on <UserText text={board.promptSet.name} expand={false} /> v
+            {board.promptSet.version}
           </h2>
           {sets.length > 1 && (
             <p className="text-sm">
@@ -95,7 +104,11 @@ export default async function VariantPage({ params, searchParams }: Props) {
               {sets
                 .filter((s) => s !== setName)
                 .map((s) => (
-                  <Link key={s} href={`/variants/${variant.id}?promptSet=${encodeURIComponent(s)}`} className="mr-2 underline">
+                  <Link
+                    key={s}
+                    href={`/variants/${variant.id}?promptSet=${encodeURIComponent(s)}`}
+                    className="mr-2 underline"
+                  >
                     <UserText text={s} expand={false} />
                   </Link>
                 ))}
@@ -105,22 +118,31 @@ export default async function VariantPage({ params, searchParams }: Props) {
             {ranked ? (
               <>
                 Rank <strong>{ranked.rank}</strong>
-                {ranked.rankWorst > ranked.rank ? ` (the tests allow ${ranked.rank}–${ranked.rankWorst})` : ""}; fidelity at diversity {fmt(board.ranking?.diversity?.value)} {fmt(ranked.score, 2)} {fmtCi(ranked.ci, 2)} (method v
-                {board.methodVersion}).
+                {ranked.rankWorst > ranked.rank ? ` (the tests allow ${ranked.rank}–${ranked.rankWorst})` : ""};
+                fidelity at diversity {fmt(board.ranking?.diversity?.value)} {fmt(ranked.score, 2)}{" "}
+                {fmtCi(ranked.ci, 2)} (method v{board.methodVersion}).
               </>
             ) : (
               <>Not ranked: {"reason" in entry ? entry.reason : ""}</>
             )}{" "}
-            {board.evaluator?.warning && <span className="font-medium text-amber-800">Evaluator: {board.evaluator.warning}.</span>}
+            {board.evaluator?.warning && (
+              <span className="font-medium text-amber-800">Evaluator: {board.evaluator.warning}.</span>
+            )}
           </p>
-          <TradeoffChart series={[toSeries(variant.name, entry.curve, entry.fitted)]} evaluatorNote={board.evaluator ? `Evaluator ${board.evaluator.id}.` : undefined} />
-          <DownloadLinks href={`/api/v1/plot-data?view=variant&variant=${encodeURIComponent(variant.id)}&promptSet=${encodeURIComponent(board.promptSet.name)}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}${source ? `&source=${source}` : ""}`} />
+          <TradeoffChart
+            series={[toSeries(variant.name, entry.curve, entry.fitted)]}
+            evaluatorNote={board.evaluator ? `Evaluator ${board.evaluator.id}.` : undefined}
+          />
+          <DownloadLinks
+            href={`/api/v1/plot-data?view=variant&variant=${encodeURIComponent(variant.id)}&promptSet=${encodeURIComponent(board.promptSet.name)}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}${source ? `&source=${source}` : ""}`}
+          />
         </section>
       )}
 
       {board && !entry && (
         <p className="mt-6 text-sm" data-testid="variant-not-ranked">
-          Not on the <UserText text={board.promptSet.name} /> ranking: {board.excluded.find((x) => x.variantId === variant.id)?.reason ?? "no scored runs there yet"}.
+          Not on the <UserText text={board.promptSet.name} /> ranking:{" "}
+          {board.excluded.find((x) => x.variantId === variant.id)?.reason ?? "no scored runs there yet"}.
         </p>
       )}
 
@@ -132,26 +154,44 @@ export default async function VariantPage({ params, searchParams }: Props) {
           {sp.promptSet && <input type="hidden" name="promptSet" value={sp.promptSet} />}
           {sp.evaluator && <input type="hidden" name="evaluator" value={sp.evaluator} />}
           <SourceFilter value={source} />
-          <button type="submit" className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700">
+          <button
+            type="submit"
+            className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700"
+          >
             Apply
           </button>
         </form>
         {differs.size > 0 && (
           <p className="mt-2 text-sm text-amber-800">
-            ≠ marks runs whose settings differ from the rest of their curve (hover for what differs): their points may not be comparable.
+            ≠ marks runs whose settings differ from the rest of their curve (hover for what differs): their points may
+            not be comparable.
           </p>
         )}
         <div className="overflow-x-auto">
           <table className="mt-2 w-full min-w-[40rem] border-collapse bg-white text-sm" data-testid="variant-runs">
             <thead>
               <tr className="border-b border-slate-200 text-left">
-                <th scope="col" className="p-2">Run</th>
-                <th scope="col" className="p-2">Prompt set</th>
-                <th scope="col" className="p-2">Guidance</th>
-                <th scope="col" className="p-2">Status</th>
-                <th scope="col" className="p-2">CLIP score</th>
-                <th scope="col" className="p-2">Diversity</th>
-                <th scope="col" className="p-2">Vendi</th>
+                <th scope="col" className="p-2">
+                  Run
+                </th>
+                <th scope="col" className="p-2">
+                  Prompt set
+                </th>
+                <th scope="col" className="p-2">
+                  Guidance
+                </th>
+                <th scope="col" className="p-2">
+                  Status
+                </th>
+                <th scope="col" className="p-2">
+                  CLIP score
+                </th>
+                <th scope="col" className="p-2">
+                  Diversity
+                </th>
+                <th scope="col" className="p-2">
+                  Vendi
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -164,13 +204,23 @@ export default async function VariantPage({ params, searchParams }: Props) {
                     <DemoBadge show={r.isDemo} />
                     {differs.has(r.id) && (
                       <SettingsDifferBadge
-                        label={differs.get(r.id)!.map((d) => d.setting).join(", ")}
-                        title={differs.get(r.id)!.map((d) => `${d.setting}: ${d.value ?? "none"} (others: ${d.usual ?? "none"})`).join("; ")}
+                        label={differs
+                          .get(r.id)!
+                          .map((d) => d.setting)
+                          .join(", ")}
+                        title={differs
+                          .get(r.id)!
+                          .map((d) => `${d.setting}: ${d.value ?? "none"} (others: ${d.usual ?? "none"})`)
+                          .join("; ")}
                         testId="settings-differ"
                       />
                     )}
                     {r.hiddenReason && (
-                      <span className="ml-1 rounded bg-slate-200 px-1 text-xs text-slate-700" title={r.hiddenReason} data-testid="run-hidden">
+                      <span
+                        className="ml-1 rounded bg-slate-200 px-1 text-xs text-slate-700"
+                        title={r.hiddenReason}
+                        data-testid="run-hidden"
+                      >
                         hidden
                       </span>
                     )}
@@ -197,14 +247,21 @@ export default async function VariantPage({ params, searchParams }: Props) {
         </div>
       </section>
 
-      <ManageActions kind="variant" id={variant.id} hidden={variant.hiddenAt !== null} afterDelete="/" variant={{ name: variant.name, description: variant.description, links: variant.links }} />
+      <ManageActions
+        kind="variant"
+        id={variant.id}
+        hidden={variant.hiddenAt !== null}
+        afterDelete="/"
+        variant={{ name: variant.name, description: variant.description, links: variant.links }}
+      />
 
       <section aria-labelledby="generate" className="mt-8">
         <h2 id="generate" className="text-lg font-semibold">
           Generate samples
         </h2>
         <p className="mt-1 max-w-2xl text-sm text-slate-600">
-          Makes one run per guidance scale. GPU workers that declare this variant pick up the work (<code>npm run gpu-worker -- --variant {variant.name}</code> with a worker token from{" "}
+          Makes one run per guidance scale. GPU workers that declare this variant pick up the work (
+          <code>npm run gpu-worker -- --variant {variant.name}</code> with a worker token from{" "}
           <code>npm run worker-token -- create --name NAME</code>); each run is scored as soon as its samples are in.
         </p>
         <GenerateForm variant={variant.name} promptSets={latestPromptSets()} />

@@ -33,8 +33,14 @@ An interrupted download resumes from <models-dir>/.partial/<name>/ when the same
 is run again. Exit status: 0 installed or already installed, 1 failed, 2 bad arguments.`;
 
 const argsSchema = z.object({
-  repo: z.string().regex(/^[^/\s]+\/[^/\s]+$/, "must look like owner/name").optional(),
-  revision: z.string().regex(/^[^/\s]+$/, "must be a commit sha or a branch name without /").optional(),
+  repo: z
+    .string()
+    .regex(/^[^/\s]+\/[^/\s]+$/, "must look like owner/name")
+    .optional(),
+  revision: z
+    .string()
+    .regex(/^[^/\s]+$/, "must be a commit sha or a branch name without /")
+    .optional(),
   variant: z.enum(modelVariants, { error: `must be one of ${modelVariants.join(", ")}` }).optional(),
   "models-dir": z.string().min(1).optional(),
   name: z.string().min(1).optional(),

@@ -147,7 +147,10 @@ async function attempt(file: PinnedFile, part: string, offset: number, ctx: Cont
       if (!range || Number(range[1]) !== offset) {
         await res.body?.cancel();
         await fs.rm(part, { force: true });
-        throw new RetryableError("transfer", `server resumed at the wrong offset (${res.headers.get("content-range")}); restarting`);
+        throw new RetryableError(
+          "transfer",
+          `server resumed at the wrong offset (${res.headers.get("content-range")}); restarting`,
+        );
       }
       total = range[3] === "*" ? null : Number(range[3]);
     } else if (res.status === 200) {

@@ -1,14 +1,7 @@
 // The errors of fetch-model: FetchModelError (what a user sees; `code` picks the exit status)
 // and the retryable failures the download loop tries again.
 export type FetchModelErrorCode =
-  | "usage"
-  | "unverified"
-  | "already-installed"
-  | "integrity"
-  | "network"
-  | "http"
-  | "io"
-  | "locked";
+  "usage" | "unverified" | "already-installed" | "integrity" | "network" | "http" | "io" | "locked";
 
 export class FetchModelError extends Error {
   constructor(
@@ -44,10 +37,18 @@ export function ioError(err: unknown, target: string): Error {
   if (err instanceof FetchModelError) return err;
   const code = (err as NodeJS.ErrnoException).code;
   if (code === "ENOSPC") {
-    return new FetchModelError("io", `disk full while writing ${target}: free some space or choose another --models-dir`, { cause: err });
+    return new FetchModelError(
+      "io",
+      `disk full while writing ${target}: free some space or choose another --models-dir`,
+      { cause: err },
+    );
   }
   if (code === "EACCES" || code === "EPERM" || code === "EROFS") {
-    return new FetchModelError("io", `cannot write ${target} (${code}): choose a writable --models-dir or set T2I_MODELS_DIR`, { cause: err });
+    return new FetchModelError(
+      "io",
+      `cannot write ${target} (${code}): choose a writable --models-dir or set T2I_MODELS_DIR`,
+      { cause: err },
+    );
   }
   return new FetchModelError("io", `could not write ${target}: ${(err as Error).message}`, { cause: err });
 }

@@ -122,7 +122,10 @@ function expectSameFiles(installed: string, source: string, files: PinnedFile[])
 const tsxCli = path.join(repoRoot, "node_modules/tsx/dist/cli.mjs");
 
 /** Runs `tsx scripts/service/fetch-model.ts` with only the given environment. */
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
+function runCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
     // Async spawn: the hub runs in this process and must keep answering.
     const child = spawn(process.execPath, [tsxCli, ENTRY_POINTS.fetchModel, ...args], {
@@ -259,10 +262,12 @@ describe("fetchModel", () => {
     const before = fs.readFileSync(path.join(dir, "install.json"), "utf8");
     hub.corrupt.add("onnx/vision_model.onnx");
 
-    await expect(fetchModel(opts({ revision: "rev-b", files: revB.files, force: true }), deps())).rejects.toMatchObject({
-      code: "integrity",
-      message: expect.stringContaining("onnx/vision_model.onnx"),
-    });
+    await expect(fetchModel(opts({ revision: "rev-b", files: revB.files, force: true }), deps())).rejects.toMatchObject(
+      {
+        code: "integrity",
+        message: expect.stringContaining("onnx/vision_model.onnx"),
+      },
+    );
 
     expect(fs.readFileSync(path.join(dir, "install.json"), "utf8")).toBe(before);
     expectSameFiles(dir, revA.dir, revA.files);
@@ -426,16 +431,22 @@ describe("parseFetchModelArgs", () => {
     expect(parsed).toMatchObject({
       options: { variant: "quantized", modelsDir: "/m", name: "b32", force: true, allowUnverified: true },
     });
-    expect(parseFetchModelArgs(["--help"], () => {
-      throw new Error("config must not be read for --help");
-    })).toEqual({ help: true });
+    expect(
+      parseFetchModelArgs(["--help"], () => {
+        throw new Error("config must not be read for --help");
+      }),
+    ).toEqual({ help: true });
   });
 
   it("rejects bad arguments as usage errors", () => {
-    for (const argv of [["--variant", "int4"], ["--bogus"], ["--repo", "no-slash"], ["--name", "../x"], ["--repo", "a/b"]]) {
-      expect(() => parseFetchModelArgs(argv, cfg), argv.join(" ")).toThrow(
-        expect.objectContaining({ code: "usage" }),
-      );
+    for (const argv of [
+      ["--variant", "int4"],
+      ["--bogus"],
+      ["--repo", "no-slash"],
+      ["--name", "../x"],
+      ["--repo", "a/b"],
+    ]) {
+      expect(() => parseFetchModelArgs(argv, cfg), argv.join(" ")).toThrow(expect.objectContaining({ code: "usage" }));
     }
   });
 });

@@ -17,8 +17,14 @@ import { lineProgress, type ProgressFactory } from "./progress";
 export { FETCH_MODEL_USAGE, parseFetchModelArgs } from "./args";
 export type { FetchModelOptions } from "./options";
 export { FetchModelError, type FetchModelErrorCode } from "./errors";
-export { barProgress, formatBytes, lineProgress, progressFor, type ProgressFactory, type ProgressReporter } from "./progress";
-
+export {
+  barProgress,
+  formatBytes,
+  lineProgress,
+  progressFor,
+  type ProgressFactory,
+  type ProgressReporter,
+} from "./progress";
 
 export type FetchModelDeps = {
   fetchImpl?: typeof fetch;

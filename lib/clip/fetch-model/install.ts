@@ -8,10 +8,7 @@ import { exists } from "./files";
 import type { Context } from "./download";
 
 type CurrentInstall =
-  | { kind: "none" }
-  | { kind: "foreign" }
-  | { kind: "broken" }
-  | { kind: "installed"; manifest: InstallManifest };
+  { kind: "none" } | { kind: "foreign" } | { kind: "broken" } | { kind: "installed"; manifest: InstallManifest };
 
 export async function readCurrentInstall(dir: string, log: (line: string) => void): Promise<CurrentInstall> {
   try {
@@ -45,7 +42,12 @@ export async function prepareWorkDir(ctx: Context): Promise<void> {
  * swaps it in: the old install is renamed aside first and deleted only once the new one is
  * in place, so <name> is always either absent, the previous install or the new one.
  */
-export async function installAtomically(ctx: Context, manifest: InstallManifest, finalDir: string, oldDir: string): Promise<void> {
+export async function installAtomically(
+  ctx: Context,
+  manifest: InstallManifest,
+  finalDir: string,
+  oldDir: string,
+): Promise<void> {
   const modelsDir = path.dirname(finalDir);
   const staging = path.join(modelsDir, `.staging-${ctx.options.name}`);
   await fs.rm(staging, { recursive: true, force: true });

@@ -45,7 +45,9 @@ export function lineProgress(log: (line: string) => void): ProgressFactory {
         decile = d;
         const speed = rate(bytes - start, startedAt);
         const eta = speed > 0 ? (total - bytes) / speed : Infinity;
-        log(`${file}: ${d * 10}% (${formatBytes(bytes)} of ${formatBytes(total)}, ${formatBytes(speed)}/s, ETA ${formatDuration(eta)})`);
+        log(
+          `${file}: ${d * 10}% (${formatBytes(bytes)} of ${formatBytes(total)}, ${formatBytes(speed)}/s, ETA ${formatDuration(eta)})`,
+        );
       },
       stop() {
         if (!total) log(`${file}: ${formatBytes(last)} received`);
@@ -87,6 +89,9 @@ export function barProgress(stream: NodeJS.WritableStream): ProgressFactory {
 }
 
 /** A bar on a terminal, plain lines otherwise (CI logs, pipes). */
-export function progressFor(stream: NodeJS.WritableStream & { isTTY?: boolean }, log: (line: string) => void): ProgressFactory {
+export function progressFor(
+  stream: NodeJS.WritableStream & { isTTY?: boolean },
+  log: (line: string) => void,
+): ProgressFactory {
   return stream.isTTY ? barProgress(stream) : lineProgress(log);
 }

@@ -35,7 +35,14 @@ afterEach(async () => {
 async function runOnce(command: string, opts: { timeoutMs?: number } = {}) {
   const api = new WorkerApi({ serverUrl: server.url, token: "t2iw_cmd", backoff: { baseMs: 10, maxMs: 50 } });
   const engine = new CommandEngine({ command, timeoutMs: opts.timeoutMs, killGraceMs: 500 });
-  return runGenerationWorker({ api, engine, variants: ["my-model"], waitSeconds: 0, once: true, log: (l) => logs.push(l) });
+  return runGenerationWorker({
+    api,
+    engine,
+    variants: ["my-model"],
+    waitSeconds: 0,
+    once: true,
+    log: (l) => logs.push(l),
+  });
 }
 
 describe("command engine", () => {
@@ -97,8 +104,12 @@ describe("command engine", () => {
 
 describe("checkPng", () => {
   it("accepts a PNG of the right size and names what is wrong otherwise", async () => {
-    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: "red" } }).png().toBuffer();
-    const jpeg = await sharp({ create: { width: 8, height: 8, channels: 3, background: "red" } }).jpeg().toBuffer();
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: "red" } })
+      .png()
+      .toBuffer();
+    const jpeg = await sharp({ create: { width: 8, height: 8, channels: 3, background: "red" } })
+      .jpeg()
+      .toBuffer();
     expect(await checkPng(png, 8, 8)).toBeUndefined();
     expect(await checkPng(png, 16, 8)).toBe("is 8×8; the task asks for 16×8");
     expect(await checkPng(jpeg, 8, 8)).toBe("is jpeg, not PNG");

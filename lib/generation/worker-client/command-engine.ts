@@ -91,7 +91,10 @@ class Tail {
   text(): string {
     const all = Buffer.concat(this.chunks);
     const cut = all.length > this.limit;
-    const s = all.subarray(Math.max(0, all.length - this.limit)).toString("utf8").trimEnd();
+    const s = all
+      .subarray(Math.max(0, all.length - this.limit))
+      .toString("utf8")
+      .trimEnd();
     return cut ? `…${s}` : s;
   }
 }
@@ -150,7 +153,11 @@ export class CommandEngine implements GenerationEngine {
       const tail = new Tail(STDERR_TAIL_BYTES);
       const prefix = `task ${task.id} generator`;
       lines(child.stdout!, (l) => ctx.log(`${prefix}: ${l}`));
-      lines(child.stderr!, (l) => ctx.log(`${prefix} (stderr): ${l}`), (b) => tail.push(b));
+      lines(
+        child.stderr!,
+        (l) => ctx.log(`${prefix} (stderr): ${l}`),
+        (b) => tail.push(b),
+      );
       // A program that never reads stdin closes it early; that is not an error.
       child.stdin!.on("error", () => {});
       child.stdin!.end(stdin);
@@ -166,7 +173,10 @@ export class CommandEngine implements GenerationEngine {
       const onAbort = () => stop(ctx.signal.reason);
       ctx.signal.addEventListener("abort", onAbort, { once: true });
       const timeout = this.opts.timeoutMs
-        ? setTimeout(() => stop(new Error(`the generator ran longer than ${this.opts.timeoutMs! / 1000} s and was stopped`)), this.opts.timeoutMs)
+        ? setTimeout(
+            () => stop(new Error(`the generator ran longer than ${this.opts.timeoutMs! / 1000} s and was stopped`)),
+            this.opts.timeoutMs,
+          )
         : undefined;
 
       child.on("error", (e) => {
@@ -181,7 +191,11 @@ export class CommandEngine implements GenerationEngine {
         if (code === 0) return resolve();
         const how = code !== null ? `exited with code ${code}` : `was killed by ${signal}`;
         const stderr = tail.text();
-        reject(new Error(`the generator ${how}${stderr ? `; end of its stderr:\n${stderr}` : " and wrote nothing to stderr"}`));
+        reject(
+          new Error(
+            `the generator ${how}${stderr ? `; end of its stderr:\n${stderr}` : " and wrote nothing to stderr"}`,
+          ),
+        );
       });
       function cleanup() {
         ctx.signal.removeEventListener("abort", onAbort);
@@ -229,7 +243,8 @@ export async function checkPng(png: Buffer, width: number, height: number): Prom
   try {
     const meta = await sharp(png).metadata();
     if (meta.format !== "png") return `is ${meta.format ?? "an unknown format"}, not PNG`;
-    if (meta.width !== width || meta.height !== height) return `is ${meta.width}×${meta.height}; the task asks for ${width}×${height}`;
+    if (meta.width !== width || meta.height !== height)
+      return `is ${meta.width}×${meta.height}; the task asks for ${width}×${height}`;
     // The header can be intact over truncated or corrupt image data: decode it all.
     await sharp(png).raw().toBuffer();
     return undefined;

@@ -16,7 +16,9 @@ describe("modelDigest", () => {
     fs.mkdirSync(path.join(dir, "unet"));
     fs.writeFileSync(path.join(dir, "unet", "model.onnx"), "weights");
     fs.writeFileSync(path.join(dir, "model_index.json"), "{}");
-    const expected = createHash("sha256").update(`model_index.json\0${sha("{}")}\nunet/model.onnx\0${sha("weights")}\n`).digest("hex");
+    const expected = createHash("sha256")
+      .update(`model_index.json\0${sha("{}")}\nunet/model.onnx\0${sha("weights")}\n`)
+      .digest("hex");
     expect(await modelDigest(dir)).toEqual({ name: path.basename(dir), sha256: expected });
     fs.writeFileSync(path.join(dir, "unet", "model.onnx"), "weightz");
     expect((await modelDigest(dir)).sha256).not.toBe(expected);

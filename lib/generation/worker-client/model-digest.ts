@@ -19,7 +19,9 @@ async function listFiles(dir: string, base = dir): Promise<string[]> {
 /** `{ name: folder name, sha256 }`; throws if the folder cannot be read. */
 export async function modelDigest(dir: string): Promise<{ name: string; sha256: string }> {
   const files = await listFiles(dir);
-  const rows = await Promise.all(files.map(async (f) => ({ rel: path.relative(dir, f).split(path.sep).join("/"), sha: await sha256File(f) })));
+  const rows = await Promise.all(
+    files.map(async (f) => ({ rel: path.relative(dir, f).split(path.sep).join("/"), sha: await sha256File(f) })),
+  );
   rows.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   const h = createHash("sha256");
   for (const r of rows) h.update(`${r.rel}\0${r.sha}\n`);

@@ -16,7 +16,9 @@ export class OnnxEngine implements GenerationEngine {
   private constructor(readonly pipeline: DiffusionPipeline) {}
 
   static async create(opts: OnnxEngineOptions): Promise<OnnxEngine> {
-    return new OnnxEngine(await getDiffusionPipeline(opts.modelDir, { provider: opts.provider, threads: opts.threads }));
+    return new OnnxEngine(
+      await getDiffusionPipeline(opts.modelDir, { provider: opts.provider, threads: opts.threads }),
+    );
   }
 
   get description(): string {
@@ -26,14 +28,31 @@ export class OnnxEngine implements GenerationEngine {
 
   async generate(task: Task, ctx: GenerateContext): Promise<void> {
     if (!(ONNX_SAMPLERS as readonly string[]).includes(task.sampler.toLowerCase())) {
-      throw new Error(`the onnx engine samples with ${ONNX_SAMPLERS.join(", ")} only; this task asks for sampler "${task.sampler}"`);
+      throw new Error(
+        `the onnx engine samples with ${ONNX_SAMPLERS.join(", ")} only; this task asks for sampler "${task.sampler}"`,
+      );
     }
-    const cond = await this.pipeline.prepare({ prompt: task.prompt.text, negativePrompt: task.negativePrompt, guidanceScale: task.guidanceScale });
-    if (cond.truncated) ctx.log(`task ${task.id}: prompt ${task.prompt.id} is longer than 75 CLIP tokens; the rest is cut, as diffusers does`);
+    const cond = await this.pipeline.prepare({
+      prompt: task.prompt.text,
+      negativePrompt: task.negativePrompt,
+      guidanceScale: task.guidanceScale,
+    });
+    if (cond.truncated)
+      ctx.log(
+        `task ${task.id}: prompt ${task.prompt.id} is longer than 75 CLIP tokens; the rest is cut, as diffusers does`,
+      );
     for (const s of task.samples) {
       const started = performance.now();
-      const png = await this.pipeline.generate(cond, { seed: s.seed, steps: task.steps, width: task.width, height: task.height, signal: ctx.signal });
-      ctx.log(`task ${task.id}: sample ${s.index} (seed ${s.seed}) in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+      const png = await this.pipeline.generate(cond, {
+        seed: s.seed,
+        steps: task.steps,
+        width: task.width,
+        height: task.height,
+        signal: ctx.signal,
+      });
+      ctx.log(
+        `task ${task.id}: sample ${s.index} (seed ${s.seed}) in ${((performance.now() - started) / 1000).toFixed(2)} s`,
+      );
       await ctx.onSample(s.index, png);
     }
   }

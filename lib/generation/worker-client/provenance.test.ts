@@ -13,7 +13,12 @@ let server: FakeWorkerServer;
 beforeEach(async () => {
   server = new FakeWorkerServer({ leaseMs: 5000, tokens: ["t2iw_p"] });
   await server.start();
-  server.addTask({ variant: "m", prompt: { id: "p1", text: "a lighthouse" }, negativePrompt: null, samples: [0, 1].map((index) => ({ index, seed: protocolSeed(1, "p1", index) })) });
+  server.addTask({
+    variant: "m",
+    prompt: { id: "p1", text: "a lighthouse" },
+    negativePrompt: null,
+    samples: [0, 1].map((index) => ({ index, seed: protocolSeed(1, "p1", index) })),
+  });
 });
 afterEach(() => server.close());
 

@@ -9,7 +9,14 @@ import { backoffDelay, sleep } from "./backoff";
 import type { GenerationEngine } from "./engine";
 import { LeaseKeeper } from "./lease-keeper";
 import type { Task } from "./task-schema";
-import { LeaseLostError, MissingSamplesError, UnreadableTaskError, WorkerApiError, type WorkerApi, type WorkerProvenance } from "./worker-api";
+import {
+  LeaseLostError,
+  MissingSamplesError,
+  UnreadableTaskError,
+  WorkerApiError,
+  type WorkerApi,
+  type WorkerProvenance,
+} from "./worker-api";
 
 export type GenerationWorkerOptions = {
   api: WorkerApi;
@@ -50,7 +57,8 @@ export async function runGenerationWorker(opts: GenerationWorkerOptions): Promis
   }
   const stats: GenerationWorkerStats = { tasksCompleted: 0, tasksFailed: 0, leasesLost: 0, samplesUploaded: 0 };
   const stopping = () => opts.stop?.aborted === true || opts.abandon?.aborted === true;
-  const stopSignal = opts.abandon && opts.stop ? AbortSignal.any([opts.stop, opts.abandon]) : (opts.stop ?? opts.abandon);
+  const stopSignal =
+    opts.abandon && opts.stop ? AbortSignal.any([opts.stop, opts.abandon]) : (opts.stop ?? opts.abandon);
   let claimFailures = 0;
 
   while (!stopping()) {
@@ -67,7 +75,8 @@ export async function runGenerationWorker(opts: GenerationWorkerOptions): Promis
         continue;
       }
       // Bad credentials or a server that refuses this worker will not fix themselves.
-      if (e instanceof WorkerApiError && (e.status === 401 || e.status === 403 || e.status === 404 || e.status === 422)) throw e;
+      if (e instanceof WorkerApiError && (e.status === 401 || e.status === 403 || e.status === 404 || e.status === 422))
+        throw e;
       if (opts.once) throw e;
       claimFailures++;
       const delay = backoffDelay(claimFailures, { baseMs: 1000, maxMs: 60_000 });
@@ -94,7 +103,8 @@ export async function runGenerationWorker(opts: GenerationWorkerOptions): Promis
       log(`task ${taskId}: reported failed; ${retry ? "the server will retry it" : "it has used up its attempts"}`);
     } catch (e) {
       if (e instanceof LeaseLostError) log(`task ${taskId}: the lease was gone before the failure could be reported`);
-      else log(`task ${taskId}: could not report the failure (${(e as Error).message}); its lease will run out instead`);
+      else
+        log(`task ${taskId}: could not report the failure (${(e as Error).message}); its lease will run out instead`);
     }
   }
 
@@ -118,7 +128,9 @@ export async function runGenerationWorker(opts: GenerationWorkerOptions): Promis
           signal.throwIfAborted();
           const r = await api.putSample(task.id, index, png, keeper.lost);
           if (r === "other_bytes_stored") {
-            log(`task ${task.id}: the server already holds other bytes for sample ${index} (an earlier attempt); it keeps those`);
+            log(
+              `task ${task.id}: the server already holds other bytes for sample ${index} (an earlier attempt); it keeps those`,
+            );
           }
           if (!uploaded.has(index)) stats.samplesUploaded++;
           uploaded.add(index);

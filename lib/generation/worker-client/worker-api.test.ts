@@ -47,7 +47,13 @@ describe("WorkerApi against the protocol", () => {
   it("maps each answer of a task's life", async () => {
     server = new FakeWorkerServer({ leaseMs: 5000, tokens: ["t2iw_a", "t2iw_b"] });
     await server.start();
-    const t = server.addTask({ variant: "v", prompt: { id: "p", text: "x" }, width: 8, height: 8, samples: [0, 1].map((index) => ({ index, seed: protocolSeed(1, "p", index) })) });
+    const t = server.addTask({
+      variant: "v",
+      prompt: { id: "p", text: "x" },
+      width: 8,
+      height: 8,
+      samples: [0, 1].map((index) => ({ index, seed: protocolSeed(1, "p", index) })),
+    });
     const api = new WorkerApi({ serverUrl: server.url, token: "t2iw_a" });
     expect(await api.claim(["other"], 0)).toBeNull();
     const claimed = await api.claim(["v"], 0);
@@ -55,13 +61,18 @@ describe("WorkerApi against the protocol", () => {
     expect(claimed!.leaseMs).toBeGreaterThan(4000);
     expect(claimed!.leaseMs).toBeLessThanOrEqual(5000);
 
-    const png = (colour: string) => sharp({ create: { width: 8, height: 8, channels: 3, background: colour } }).png().toBuffer();
+    const png = (colour: string) =>
+      sharp({ create: { width: 8, height: 8, channels: 3, background: colour } })
+        .png()
+        .toBuffer();
     const red = await png("red");
     expect(await api.putSample(t.id, 0, red)).toBe("stored");
     expect(await api.putSample(t.id, 0, red)).toBe("already_stored");
     expect(await api.putSample(t.id, 0, await png("blue"))).toBe("other_bytes_stored");
     await expect(api.putSample(t.id, 7, red)).rejects.toThrow(/422 index 7 is not in the task/);
-    await expect(api.complete(t.id)).rejects.toSatisfy((e) => e instanceof MissingSamplesError && e.missing.join() === "1");
+    await expect(api.complete(t.id)).rejects.toSatisfy(
+      (e) => e instanceof MissingSamplesError && e.missing.join() === "1",
+    );
     expect((await api.heartbeat(t.id)).leaseMs).toBeGreaterThan(4000);
 
     const other = new WorkerApi({ serverUrl: server.url, token: "t2iw_b" });

@@ -41,7 +41,9 @@ export class MissingSamplesError extends WorkerApiError {
     readonly taskId: string,
     readonly missing: number[],
   ) {
-    super(422, "validation_failed", `the server is missing samples ${missing.join(", ")} of task ${taskId}`, { missing });
+    super(422, "validation_failed", `the server is missing samples ${missing.join(", ")} of task ${taskId}`, {
+      missing,
+    });
     this.name = "MissingSamplesError";
   }
 }
@@ -164,25 +166,42 @@ export class WorkerApi {
         if (Number.isFinite(ra) && ra > 0) retryAfterMs = Math.min(ra * 1000, 60_000);
         if (attempt >= attempts) {
           const e = errorBodySchema.safeParse(parsed);
-          throw new WorkerApiError(res.status, e.success ? e.data.error.code : "http_error", `${method} ${path}: ${problem}`);
+          throw new WorkerApiError(
+            res.status,
+            e.success ? e.data.error.code : "http_error",
+            `${method} ${path}: ${problem}`,
+          );
         }
       } catch (e) {
         if (e instanceof WorkerApiError) throw e;
         if (init.signal?.aborted) throw init.signal.reason;
         problem = describeNetworkError(e);
-        if (attempt >= attempts) throw new NetworkError(`${method} ${path}: ${problem} (gave up after ${attempt} tries)`);
+        if (attempt >= attempts)
+          throw new NetworkError(`${method} ${path}: ${problem} (gave up after ${attempt} tries)`);
       }
       const delay = retryAfterMs ?? backoffDelay(attempt, this.backoff);
-      this.log(`${method} ${path}: ${problem}; retrying in ${(delay / 1000).toFixed(1)} s (try ${attempt + 1} of ${attempts})`);
+      this.log(
+        `${method} ${path}: ${problem}; retrying in ${(delay / 1000).toFixed(1)} s (try ${attempt + 1} of ${attempts})`,
+      );
       await sleep(delay, init.signal);
     }
   }
 
   private unexpected(method: string, path: string, a: Answer): WorkerApiError {
     const e = errorBodySchema.safeParse(a.body);
-    if (e.success) return new WorkerApiError(a.status, e.data.error.code, `${method} ${path}: ${a.status} ${e.data.error.message}`, e.data.error.details);
+    if (e.success)
+      return new WorkerApiError(
+        a.status,
+        e.data.error.code,
+        `${method} ${path}: ${a.status} ${e.data.error.message}`,
+        e.data.error.details,
+      );
     const text = typeof a.body === "string" ? a.body.slice(0, 200) : JSON.stringify(a.body)?.slice(0, 200);
-    return new WorkerApiError(a.status, "http_error", `${method} ${path}: unexpected ${a.status}${text ? `: ${text}` : ""}`);
+    return new WorkerApiError(
+      a.status,
+      "http_error",
+      `${method} ${path}: unexpected ${a.status}${text ? `: ${text}` : ""}`,
+    );
   }
 
   /**
@@ -204,7 +223,11 @@ export class WorkerApi {
   /** Long-polls for a task of one of `variants`; null when none came within waitSeconds. */
   async claim(variants: string[], waitSeconds: number, signal?: AbortSignal): Promise<ClaimedTask | null> {
     const path = "/api/v1/worker/claim";
-    const a = await this.request("POST", path, { json: { variants, waitSeconds }, signal, timeoutMs: this.timeoutMs + waitSeconds * 1000 });
+    const a = await this.request("POST", path, {
+      json: { variants, waitSeconds },
+      signal,
+      timeoutMs: this.timeoutMs + waitSeconds * 1000,
+    });
     if (a.status === 204) return null;
     if (a.status !== 200) throw this.unexpected("POST", path, a);
     const parsed = claimResponseSchema.safeParse(a.body);
@@ -225,7 +248,10 @@ export class WorkerApi {
     if (a.status !== 200) throw this.unexpected("POST", path, a);
     const parsed = heartbeatResponseSchema.safeParse(a.body);
     if (!parsed.success) throw new WorkerApiError(200, "bad_response", `POST ${path}: answer has no leaseExpiresAt`);
-    return { leaseExpiresAt: parsed.data.leaseExpiresAt, leaseMs: leaseMsFrom(parsed.data.leaseExpiresAt, a.headers.get("date")) };
+    return {
+      leaseExpiresAt: parsed.data.leaseExpiresAt,
+      leaseMs: leaseMsFrom(parsed.data.leaseExpiresAt, a.headers.get("date")),
+    };
   }
 
   /**

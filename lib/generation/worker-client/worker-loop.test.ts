@@ -80,10 +80,27 @@ describe("two workers, one killed mid-task", () => {
       return "continue";
     };
     const a = startCliWorker([
-      "--engine", "onnx", "--model", "fixture", "--provider", "cpu", "--threads", "1",
-      "--server", server.url, "--token", "t2iw_a", "--variant", "sd-fixture", "--poll-seconds", "5",
+      "--engine",
+      "onnx",
+      "--model",
+      "fixture",
+      "--provider",
+      "cpu",
+      "--threads",
+      "1",
+      "--server",
+      server.url,
+      "--token",
+      "t2iw_a",
+      "--variant",
+      "sd-fixture",
+      "--poll-seconds",
+      "5",
     ]);
-    await Promise.race([aReachedSample1, a.exited.then(() => Promise.reject(new Error(`worker A exited early:\n${a.output()}`)))]);
+    await Promise.race([
+      aReachedSample1,
+      a.exited.then(() => Promise.reject(new Error(`worker A exited early:\n${a.output()}`))),
+    ]);
     expect(a.output()).toMatch(/execution provider: cpu \(requested\)/);
     expect(task.stored.has(0)).toBe(true);
     a.child.kill("SIGKILL");
@@ -108,12 +125,23 @@ describe("two workers, one killed mid-task", () => {
     expect(task.failures).toEqual([]);
     expect([...task.stored.keys()].sort()).toEqual([0, 1, 2, 3]);
     // Each stored image is the one its given seed makes, whichever worker uploaded it.
-    const cond = await reference.prepare({ prompt: task.prompt.text, negativePrompt: task.negativePrompt, guidanceScale: task.guidanceScale });
+    const cond = await reference.prepare({
+      prompt: task.prompt.text,
+      negativePrompt: task.negativePrompt,
+      guidanceScale: task.guidanceScale,
+    });
     for (const { index, seed } of task.samples) {
-      const expected = await reference.generate(cond, { seed, steps: task.steps, width: task.width, height: task.height });
+      const expected = await reference.generate(cond, {
+        seed,
+        steps: task.steps,
+        width: task.width,
+        height: task.height,
+      });
       expect(task.stored.get(index)!.equals(expected), `sample ${index}`).toBe(true);
     }
-    expect(server.events.filter((e) => e.token === "t2iw_b" && e.method === "PUT").map((e) => [e.index, e.status])).toEqual([
+    expect(
+      server.events.filter((e) => e.token === "t2iw_b" && e.method === "PUT").map((e) => [e.index, e.status]),
+    ).toEqual([
       [1, 201],
       [2, 201],
       [3, 201],
@@ -252,8 +280,19 @@ describe("network trouble", () => {
 
 describe("stopping the CLI worker", () => {
   const cli = (extra: string[]) => [
-    "--engine", "command", "--command", writePngs("--sleep-ms 1500"),
-    "--server", server.url, "--token", "t2iw_a", "--variant", "sd-fixture", "--poll-seconds", "1", ...extra,
+    "--engine",
+    "command",
+    "--command",
+    writePngs("--sleep-ms 1500"),
+    "--server",
+    server.url,
+    "--token",
+    "t2iw_a",
+    "--variant",
+    "sd-fixture",
+    "--poll-seconds",
+    "1",
+    ...extra,
   ];
 
   it("SIGTERM: claims nothing more, finishes the current task, exits 0", async () => {
@@ -281,6 +320,8 @@ describe("stopping the CLI worker", () => {
     const { code } = await w.exited;
     expect(code, w.output()).toBe(0);
     expect(task.state).toBe("queued");
-    expect(task.failures).toEqual(["the worker was stopped before finishing the task (SIGTERM, and the 0 s grace period ran out)"]);
+    expect(task.failures).toEqual([
+      "the worker was stopped before finishing the task (SIGTERM, and the 0 s grace period ran out)",
+    ]);
   }, 40_000);
 });

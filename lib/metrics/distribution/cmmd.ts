@@ -27,7 +27,14 @@ export const CMMD_SIGMA = 10;
 export const CMMD_SCALE = 1000;
 
 /** CMMD from the three kernel sums (ordered pairs, diagonals included); see the file comment. */
-export function cmmdFromKernelSums(kxx: number, n: number, kyy: number, m: number, kxy: number, scale = CMMD_SCALE): number {
+export function cmmdFromKernelSums(
+  kxx: number,
+  n: number,
+  kyy: number,
+  m: number,
+  kxy: number,
+  scale = CMMD_SCALE,
+): number {
   const mmd = kxx / (n * n) + kyy / (m * m) - (2 * kxy) / (n * m);
   return scale * Math.max(0, mmd);
 }
@@ -42,9 +49,14 @@ export async function cmmd(
   options: { sigma?: number; backend?: DotProductBackend } = {},
 ): Promise<number> {
   const sigma = options.sigma ?? CMMD_SIGMA;
-  if (!(Number.isFinite(sigma) && sigma > 0)) throw new MetricInputError("bad_argument", `sigma must be a finite number > 0, got ${sigma}`);
-  const g = Array.isArray(generated) ? toEmbeddingMatrix(generated, "generated embedding") : (generated as EmbeddingMatrix);
-  const r = Array.isArray(reference) ? toEmbeddingMatrix(reference, "reference embedding") : (reference as EmbeddingMatrix);
+  if (!(Number.isFinite(sigma) && sigma > 0))
+    throw new MetricInputError("bad_argument", `sigma must be a finite number > 0, got ${sigma}`);
+  const g = Array.isArray(generated)
+    ? toEmbeddingMatrix(generated, "generated embedding")
+    : (generated as EmbeddingMatrix);
+  const r = Array.isArray(reference)
+    ? toEmbeddingMatrix(reference, "reference embedding")
+    : (reference as EmbeddingMatrix);
   checkSameDim(g, r);
   const backend = options.backend ?? jsDotProducts;
   const gs = await intraSetPass(g, [], sigma, backend, "generated");

@@ -20,7 +20,11 @@ export const DENSITY_COVERAGE_VERSION = 1;
 export const DENSITY_COVERAGE_K = 5;
 
 /** Density and coverage from a cross-set pass; `referenceRadiiSq` are the reference k-NN radii (squared). */
-export function densityCoverageFromStats(cross: CrossSetStats, referenceRadiiSq: Float64Array, k: number): { density: number; coverage: number } {
+export function densityCoverageFromStats(
+  cross: CrossSetStats,
+  referenceRadiiSq: Float64Array,
+  k: number,
+): { density: number; coverage: number } {
   const inside = cross.insideReferenceCount.get(k);
   if (!inside) throw new Error(`the cross-set pass was run without reference radii for k = ${k}`);
   let total = 0;

@@ -25,7 +25,9 @@ interface VectorCase {
   density: number;
   coverage: number;
 }
-const vectors: { cases: VectorCase[] } = JSON.parse(readFileSync(new URL("../../../tests/fixtures/distribution/vectors.json", import.meta.url), "utf8"));
+const vectors: { cases: VectorCase[] } = JSON.parse(
+  readFileSync(new URL("../../../tests/fixtures/distribution/vectors.json", import.meta.url), "utf8"),
+);
 
 describe("distribution metrics against the independent numpy/scipy reference", () => {
   for (const c of vectors.cases) {
@@ -128,12 +130,34 @@ describe("bad input is refused with a clear error", () => {
     [0.6, 0.8],
   ];
   it("refuses NaN, naming the row and position", async () => {
-    const bad = [[1, 0], [NaN, 1], [0, 1]];
-    await expect(distributionMetrics(bad, ok)).rejects.toThrow(/generated embedding 1 has a non-finite value \(NaN\) at position 0/);
+    const bad = [
+      [1, 0],
+      [NaN, 1],
+      [0, 1],
+    ];
+    await expect(distributionMetrics(bad, ok)).rejects.toThrow(
+      /generated embedding 1 has a non-finite value \(NaN\) at position 0/,
+    );
   });
   it("refuses mismatched dimensions between and within sets", async () => {
-    await expect(distributionMetrics([[1, 0, 0], [0, 1, 0]], ok)).rejects.toThrow(/dimension 3 but reference embeddings have 2/);
-    await expect(distributionMetrics([[1, 0], [0, 1, 0]], ok)).rejects.toThrow(/generated embedding 1 has dimension 3, expected 2/);
+    await expect(
+      distributionMetrics(
+        [
+          [1, 0, 0],
+          [0, 1, 0],
+        ],
+        ok,
+      ),
+    ).rejects.toThrow(/dimension 3 but reference embeddings have 2/);
+    await expect(
+      distributionMetrics(
+        [
+          [1, 0],
+          [0, 1, 0],
+        ],
+        ok,
+      ),
+    ).rejects.toThrow(/generated embedding 1 has dimension 3, expected 2/);
   });
   it("refuses empty and single-sample sets", async () => {
     await expect(distributionMetrics([], ok)).rejects.toBeInstanceOf(MetricInputError);
@@ -150,14 +174,23 @@ describe("building blocks", () => {
       const m = Matrix.rand(n, n, { random: mulberry(n) });
       const s = m.add(m.transpose());
       const ours = [...symmetricEigenvalues(Float64Array.from(s.to1DArray()), n)].sort((a, b) => a - b);
-      const theirs = [...new EigenvalueDecomposition(s, { assumeSymmetric: true }).realEigenvalues].sort((a, b) => a - b);
+      const theirs = [...new EigenvalueDecomposition(s, { assumeSymmetric: true }).realEigenvalues].sort(
+        (a, b) => a - b,
+      );
       for (let i = 0; i < n; i++) expect(ours[i]).toBeCloseTo(theirs[i]!, 9);
     }
   });
 
   it("the JS backend computes a block of A·Bᵀ", async () => {
-    const a = toEmbeddingMatrix([[1, 2], [3, 4], [5, 6]]);
-    const b = toEmbeddingMatrix([[1, 0], [0, 1]]);
+    const a = toEmbeddingMatrix([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    const b = toEmbeddingMatrix([
+      [1, 0],
+      [0, 1],
+    ]);
     expect([...(await jsDotProducts(a, 1, 2, b))]).toEqual([3, 4, 5, 6]);
   });
 
@@ -166,7 +199,9 @@ describe("building blocks", () => {
     const a = g.input("a", DataType.FLOAT, ["rows", "d"]);
     const b = g.input("b", DataType.FLOAT, ["m", "d"]);
     g.output(g.node("Gemm", [a, b], { transB: attr.int(1) }, "c"), DataType.FLOAT, ["rows", "m"]);
-    expect(Buffer.from(encodeModel(g.toModel({ producerName: "t2i-eval" }))).toString("base64")).toBe(DOT_PRODUCT_MODEL_BASE64);
+    expect(Buffer.from(encodeModel(g.toModel({ producerName: "t2i-eval" }))).toString("base64")).toBe(
+      DOT_PRODUCT_MODEL_BASE64,
+    );
   });
 });
 
@@ -183,7 +218,11 @@ function mulberry(seed: number): () => number {
 describe("per-prompt distribution metrics", () => {
   it("computes each prompt against its own references and averages with a bootstrap CI", async () => {
     const c = vectors.cases[0]!;
-    const groups = [0, 1, 2, 3].map((p) => ({ key: `p${p}`, generated: c.generated.slice(p * 10, p * 10 + 10), reference: c.reference.slice(p * 12, p * 12 + 12) }));
+    const groups = [0, 1, 2, 3].map((p) => ({
+      key: `p${p}`,
+      generated: c.generated.slice(p * 10, p * 10 + 10),
+      reference: c.reference.slice(p * 12, p * 12 + 12),
+    }));
     const r = await perPromptDistribution(groups);
     for (const [p, g] of groups.entries()) {
       const alone = await distributionMetrics(g.generated, g.reference);

@@ -7,7 +7,12 @@ import type { EmbeddingMatrix } from "./embedding-matrix";
  * Computes `out[i·m + j] = Σ_k a[i·d + k] · b[j·d + k]` for the `rows` rows of `a` starting at
  * `rowStart`, against all m rows of `b` (i.e. a block of A·Bᵀ). `out` has rows·m entries.
  */
-export type DotProductBackend = (a: EmbeddingMatrix, rowStart: number, rows: number, b: EmbeddingMatrix) => Promise<Float64Array | Float32Array>;
+export type DotProductBackend = (
+  a: EmbeddingMatrix,
+  rowStart: number,
+  rows: number,
+  b: EmbeddingMatrix,
+) => Promise<Float64Array | Float32Array>;
 
 /**
  * Plain TypeScript backend: float64 accumulation of the float32 inputs, so results are exact to

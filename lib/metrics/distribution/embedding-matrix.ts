@@ -20,21 +20,34 @@ export interface EmbeddingMatrix {
  * (rows of different length, or `expectedDim` differs), "non_finite" (NaN or ±Infinity, naming
  * the row and position), "bad_argument" (not an array).
  */
-export function toEmbeddingMatrix(rows: readonly Embedding[], label = "embedding", expectedDim?: number): EmbeddingMatrix {
+export function toEmbeddingMatrix(
+  rows: readonly Embedding[],
+  label = "embedding",
+  expectedDim?: number,
+): EmbeddingMatrix {
   if (!Array.isArray(rows)) throw new MetricInputError("bad_argument", `${label}s must be an array of vectors`);
   if (rows.length === 0) throw new MetricInputError("empty_input", `no ${label}s given: need at least 1`);
   const d = expectedDim ?? rows[0]?.length ?? 0;
   if (!(d >= 1)) throw new MetricInputError("empty_input", `${label} 0 is empty (dimension 0)`);
   const data = new Float32Array(rows.length * d);
   rows.forEach((v, i) => {
-    if (v == null || typeof v.length !== "number") throw new MetricInputError("bad_argument", `${label} ${i} is not an array of numbers`);
+    if (v == null || typeof v.length !== "number")
+      throw new MetricInputError("bad_argument", `${label} ${i} is not an array of numbers`);
     if (v.length !== d) {
-      throw new MetricInputError("dimension_mismatch", `${label} ${i} has dimension ${v.length}, expected ${d}`, { index: i, dim: v.length, expectedDim: d });
+      throw new MetricInputError("dimension_mismatch", `${label} ${i} has dimension ${v.length}, expected ${d}`, {
+        index: i,
+        dim: v.length,
+        expectedDim: d,
+      });
     }
     for (let k = 0; k < d; k++) {
       const x = v[k];
       if (typeof x !== "number" || !Number.isFinite(x)) {
-        throw new MetricInputError("non_finite", `${label} ${i} has a non-finite value (${String(x)}) at position ${k}`, { index: i, position: k });
+        throw new MetricInputError(
+          "non_finite",
+          `${label} ${i} has a non-finite value (${String(x)}) at position ${k}`,
+          { index: i, position: k },
+        );
       }
       data[i * d + k] = x;
     }
@@ -45,10 +58,14 @@ export function toEmbeddingMatrix(rows: readonly Embedding[], label = "embedding
 /** Checks that two sets share a dimension; throws MetricInputError "dimension_mismatch" naming both. */
 export function checkSameDim(a: EmbeddingMatrix, b: EmbeddingMatrix, aLabel = "generated", bLabel = "reference"): void {
   if (a.d !== b.d) {
-    throw new MetricInputError("dimension_mismatch", `${aLabel} embeddings have dimension ${a.d} but ${bLabel} embeddings have ${b.d}; embed both with the same evaluator`, {
-      [aLabel]: a.d,
-      [bLabel]: b.d,
-    });
+    throw new MetricInputError(
+      "dimension_mismatch",
+      `${aLabel} embeddings have dimension ${a.d} but ${bLabel} embeddings have ${b.d}; embed both with the same evaluator`,
+      {
+        [aLabel]: a.d,
+        [bLabel]: b.d,
+      },
+    );
   }
 }
 

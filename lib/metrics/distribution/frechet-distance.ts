@@ -49,7 +49,10 @@ export interface MeanCovariance {
  * Mean and unbiased covariance of the rows of `m`. The centred data goes through `backend` as
  * the product Xcᵀ·Xc (d rows of n values), so the ONNX backend also speeds this up.
  */
-export async function meanCovariance(m: EmbeddingMatrix, backend: DotProductBackend = jsDotProducts): Promise<MeanCovariance> {
+export async function meanCovariance(
+  m: EmbeddingMatrix,
+  backend: DotProductBackend = jsDotProducts,
+): Promise<MeanCovariance> {
   const { n, d, data } = m;
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) mean[k]! += data[i * d + k]!;
@@ -109,7 +112,11 @@ export function traceSqrtProduct(a: Float64Array, b: Float64Array, d: number): {
       aa[k * d + k]! += epsilon;
     }
     l = cholesky(bb, d);
-    if (!l) throw new MetricInputError("non_finite", "covariance is not positive semi-definite even after regularisation (non-finite input?)");
+    if (!l)
+      throw new MetricInputError(
+        "non_finite",
+        "covariance is not positive semi-definite even after regularisation (non-finite input?)",
+      );
   }
   // C = Lᵀ A L, symmetric PSD, similar to A B.
   const al = new Float64Array(d * d); // A·L
@@ -153,9 +160,19 @@ export function frechetFromStats(g: MeanCovariance, r: MeanCovariance, d: number
   // ε·I shifts Tr Σ_g + Tr Σ_r by 2dε and the cross term by ≈ 2dε: keep the traces consistent.
   const fd = Math.max(0, meanTerm + trG + trR + 2 * d * epsilon - 2 * trSqrt);
   const reasons: string[] = [];
-  if (g.n < d || r.n < d) reasons.push(`fewer samples than embedding dimensions (generated ${g.n}, reference ${r.n}, d = ${d}): the covariance is rank-deficient and FD is biased upwards`);
+  if (g.n < d || r.n < d)
+    reasons.push(
+      `fewer samples than embedding dimensions (generated ${g.n}, reference ${r.n}, d = ${d}): the covariance is rank-deficient and FD is biased upwards`,
+    );
   if (epsilon > 0) reasons.push(`a singular covariance needed ε = ${epsilon.toExponential(2)} added to its diagonal`);
-  return { value: fd, reliable: reasons.length === 0, ...(reasons.length ? { reason: reasons.join("; ") } : {}), nGenerated: g.n, nReference: r.n, dim: d };
+  return {
+    value: fd,
+    reliable: reasons.length === 0,
+    ...(reasons.length ? { reason: reasons.join("; ") } : {}),
+    nGenerated: g.n,
+    nReference: r.n,
+    dim: d,
+  };
 }
 
 /**
@@ -168,11 +185,18 @@ export async function frechetDistance(
   reference: readonly Embedding[] | EmbeddingMatrix,
   options: { backend?: DotProductBackend } = {},
 ): Promise<FrechetResult> {
-  const g = Array.isArray(generated) ? toEmbeddingMatrix(generated, "generated embedding") : (generated as EmbeddingMatrix);
-  const r = Array.isArray(reference) ? toEmbeddingMatrix(reference, "reference embedding") : (reference as EmbeddingMatrix);
+  const g = Array.isArray(generated)
+    ? toEmbeddingMatrix(generated, "generated embedding")
+    : (generated as EmbeddingMatrix);
+  const r = Array.isArray(reference)
+    ? toEmbeddingMatrix(reference, "reference embedding")
+    : (reference as EmbeddingMatrix);
   checkSameDim(g, r);
   if (g.n < 2 || r.n < 2) {
-    throw new MetricInputError("empty_input", `FD needs at least 2 samples per set for a covariance, got generated ${g.n}, reference ${r.n}`);
+    throw new MetricInputError(
+      "empty_input",
+      `FD needs at least 2 samples per set for a covariance, got generated ${g.n}, reference ${r.n}`,
+    );
   }
   const backend = options.backend ?? jsDotProducts;
   return frechetFromStats(await meanCovariance(g, backend), await meanCovariance(r, backend), g.d);

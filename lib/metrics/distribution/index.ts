@@ -30,12 +30,54 @@ export interface DistributionMetricInfo {
 }
 
 export const DISTRIBUTION_METRICS: readonly DistributionMetricInfo[] = [
-  { name: "fd", version: FD_VERSION, higherIsBetter: false, range: [0, null], label: "FD_<evaluator>: Fréchet distance of embedding Gaussians (not FID)", reference: "Heusel et al. 2017; Stein et al. 2023" },
-  { name: "cmmd", version: CMMD_VERSION, higherIsBetter: false, range: [0, null], label: `CMMD_<evaluator>: ${CMMD_SCALE}·MMD² (biased), Gaussian kernel σ=${CMMD_SIGMA}`, reference: "Jayasumana et al. 2024; google-research/cmmd" },
-  { name: "precision", version: PRECISION_RECALL_VERSION, higherIsBetter: true, range: [0, 1], label: `improved precision, k=${PRECISION_RECALL_K}`, reference: "Kynkäänniemi et al. 2019" },
-  { name: "recall", version: PRECISION_RECALL_VERSION, higherIsBetter: true, range: [0, 1], label: `improved recall, k=${PRECISION_RECALL_K}`, reference: "Kynkäänniemi et al. 2019" },
-  { name: "density", version: DENSITY_COVERAGE_VERSION, higherIsBetter: true, range: [0, null], label: `density, k=${DENSITY_COVERAGE_K}`, reference: "Naeem et al. 2020" },
-  { name: "coverage", version: DENSITY_COVERAGE_VERSION, higherIsBetter: true, range: [0, 1], label: `coverage, k=${DENSITY_COVERAGE_K}`, reference: "Naeem et al. 2020" },
+  {
+    name: "fd",
+    version: FD_VERSION,
+    higherIsBetter: false,
+    range: [0, null],
+    label: "FD_<evaluator>: Fréchet distance of embedding Gaussians (not FID)",
+    reference: "Heusel et al. 2017; Stein et al. 2023",
+  },
+  {
+    name: "cmmd",
+    version: CMMD_VERSION,
+    higherIsBetter: false,
+    range: [0, null],
+    label: `CMMD_<evaluator>: ${CMMD_SCALE}·MMD² (biased), Gaussian kernel σ=${CMMD_SIGMA}`,
+    reference: "Jayasumana et al. 2024; google-research/cmmd",
+  },
+  {
+    name: "precision",
+    version: PRECISION_RECALL_VERSION,
+    higherIsBetter: true,
+    range: [0, 1],
+    label: `improved precision, k=${PRECISION_RECALL_K}`,
+    reference: "Kynkäänniemi et al. 2019",
+  },
+  {
+    name: "recall",
+    version: PRECISION_RECALL_VERSION,
+    higherIsBetter: true,
+    range: [0, 1],
+    label: `improved recall, k=${PRECISION_RECALL_K}`,
+    reference: "Kynkäänniemi et al. 2019",
+  },
+  {
+    name: "density",
+    version: DENSITY_COVERAGE_VERSION,
+    higherIsBetter: true,
+    range: [0, null],
+    label: `density, k=${DENSITY_COVERAGE_K}`,
+    reference: "Naeem et al. 2020",
+  },
+  {
+    name: "coverage",
+    version: DENSITY_COVERAGE_VERSION,
+    higherIsBetter: true,
+    range: [0, 1],
+    label: `coverage, k=${DENSITY_COVERAGE_K}`,
+    reference: "Naeem et al. 2020",
+  },
 ];
 
 export interface DistributionOptions {
@@ -75,18 +117,30 @@ export async function distributionMetrics(
   reference: readonly Embedding[] | EmbeddingMatrix,
   options: DistributionOptions = {},
 ): Promise<DistributionResult> {
-  const g = Array.isArray(generated) ? toEmbeddingMatrix(generated, "generated embedding") : (generated as EmbeddingMatrix);
-  const r = Array.isArray(reference) ? toEmbeddingMatrix(reference, "reference embedding") : (reference as EmbeddingMatrix);
+  const g = Array.isArray(generated)
+    ? toEmbeddingMatrix(generated, "generated embedding")
+    : (generated as EmbeddingMatrix);
+  const r = Array.isArray(reference)
+    ? toEmbeddingMatrix(reference, "reference embedding")
+    : (reference as EmbeddingMatrix);
   checkSameDim(g, r);
-  if (g.n < 2 || r.n < 2) throw new MetricInputError("empty_input", `distribution metrics need at least 2 samples per set, got generated ${g.n}, reference ${r.n}`);
+  if (g.n < 2 || r.n < 2)
+    throw new MetricInputError(
+      "empty_input",
+      `distribution metrics need at least 2 samples per set, got generated ${g.n}, reference ${r.n}`,
+    );
   const kPR = options.kPrecisionRecall ?? PRECISION_RECALL_K;
   const kDC = options.kDensityCoverage ?? DENSITY_COVERAGE_K;
   const sigma = options.sigma ?? CMMD_SIGMA;
-  if (!(Number.isFinite(sigma) && sigma > 0)) throw new MetricInputError("bad_argument", `sigma must be a finite number > 0, got ${sigma}`);
+  if (!(Number.isFinite(sigma) && sigma > 0))
+    throw new MetricInputError("bad_argument", `sigma must be a finite number > 0, got ${sigma}`);
   const backend = options.backend ?? jsDotProducts;
 
   const reasons: string[] = [];
-  if (Math.max(kPR, kDC) >= r.n) reasons.push(`the reference set has ${r.n} samples; k = ${Math.max(kPR, kDC)} needs at least ${Math.max(kPR, kDC) + 1}`);
+  if (Math.max(kPR, kDC) >= r.n)
+    reasons.push(
+      `the reference set has ${r.n} samples; k = ${Math.max(kPR, kDC)} needs at least ${Math.max(kPR, kDC) + 1}`,
+    );
   if (kPR >= g.n) reasons.push(`the generated set has ${g.n} samples; k = ${kPR} needs at least ${kPR + 1}`);
 
   const knn = await knnBlock(g, r, { precisionRecall: kPR, densityCoverage: kDC }, sigma, backend);

@@ -19,13 +19,23 @@ export interface IntraSetStats {
  * Gaussian kernel sum with bandwidth `sigma`. Throws MetricInputError "empty_input" when the set
  * has k or fewer points.
  */
-export async function intraSetPass(x: EmbeddingMatrix, ks: readonly number[], sigma: number | null, backend: DotProductBackend, label: string): Promise<IntraSetStats> {
+export async function intraSetPass(
+  x: EmbeddingMatrix,
+  ks: readonly number[],
+  sigma: number | null,
+  backend: DotProductBackend,
+  label: string,
+): Promise<IntraSetStats> {
   const kMax = ks.length ? Math.max(...ks) : 0;
   for (const k of ks) {
     if (!Number.isInteger(k) || k < 1) throw new MetricInputError("bad_argument", `k must be an integer ≥ 1, got ${k}`);
   }
   if (kMax > 0 && x.n <= kMax) {
-    throw new MetricInputError("empty_input", `the ${label} set has ${x.n} samples; k-NN radii with k = ${kMax} need at least ${kMax + 1}`, { n: x.n, k: kMax });
+    throw new MetricInputError(
+      "empty_input",
+      `the ${label} set has ${x.n} samples; k-NN radii with k = ${kMax} need at least ${kMax + 1}`,
+      { n: x.n, k: kMax },
+    );
   }
   const norms = rowSquaredNorms(x);
   const n = x.n;
@@ -87,28 +97,46 @@ export async function crossSetPass(
   for (const k of generatedStats.radiiSq.keys()) referenceInsideGenerated.set(k, new Uint8Array(reference.n));
   const nearestGeneratedSq = new Float64Array(reference.n).fill(Infinity);
   // Indexed arrays rather than Map iteration: this loop body runs n·m times.
-  const refRadii = [...referenceStats.radiiSq.entries()].map(([k, r]) => ({ radii: r, counts: insideReferenceCount.get(k)! }));
-  const genRadii = [...generatedStats.radiiSq.entries()].map(([k, r]) => ({ radii: r, inside: referenceInsideGenerated.get(k)! }));
+  const refRadii = [...referenceStats.radiiSq.entries()].map(([k, r]) => ({
+    radii: r,
+    counts: insideReferenceCount.get(k)!,
+  }));
+  const genRadii = [...generatedStats.radiiSq.entries()].map(([k, r]) => ({
+    radii: r,
+    inside: referenceInsideGenerated.get(k)!,
+  }));
   const nRef = refRadii.length;
   const nGen = genRadii.length;
   const rowRadius = new Float64Array(nRef);
   const gamma = sigma === null ? 0 : 1 / (2 * sigma * sigma);
   let kernelSum = 0;
-  await forEachSquaredDistanceBlock(reference, referenceStats.norms, generated, generatedStats.norms, backend, (start, rows, sq) => {
-    for (let r = 0; r < rows; r++) {
-      const i = start + r;
-      const o = r * m;
-      for (let q = 0; q < nRef; q++) rowRadius[q] = refRadii[q]!.radii[i]!;
-      let nearest = nearestGeneratedSq[i]!;
-      for (let j = 0; j < m; j++) {
-        const v = sq[o + j]!;
-        if (v < nearest) nearest = v;
-        if (sigma !== null) kernelSum += Math.exp(-gamma * v);
-        for (let q = 0; q < nRef; q++) if (v < rowRadius[q]!) refRadii[q]!.counts[j]!++;
-        for (let q = 0; q < nGen; q++) if (v < genRadii[q]!.radii[j]!) genRadii[q]!.inside[i] = 1;
+  await forEachSquaredDistanceBlock(
+    reference,
+    referenceStats.norms,
+    generated,
+    generatedStats.norms,
+    backend,
+    (start, rows, sq) => {
+      for (let r = 0; r < rows; r++) {
+        const i = start + r;
+        const o = r * m;
+        for (let q = 0; q < nRef; q++) rowRadius[q] = refRadii[q]!.radii[i]!;
+        let nearest = nearestGeneratedSq[i]!;
+        for (let j = 0; j < m; j++) {
+          const v = sq[o + j]!;
+          if (v < nearest) nearest = v;
+          if (sigma !== null) kernelSum += Math.exp(-gamma * v);
+          for (let q = 0; q < nRef; q++) if (v < rowRadius[q]!) refRadii[q]!.counts[j]!++;
+          for (let q = 0; q < nGen; q++) if (v < genRadii[q]!.radii[j]!) genRadii[q]!.inside[i] = 1;
+        }
+        nearestGeneratedSq[i] = nearest;
       }
-      nearestGeneratedSq[i] = nearest;
-    }
-  });
-  return { insideReferenceCount, nearestGeneratedSq, referenceInsideGenerated, kernelSum: sigma === null ? null : kernelSum };
+    },
+  );
+  return {
+    insideReferenceCount,
+    nearestGeneratedSq,
+    referenceInsideGenerated,
+    kernelSum: sigma === null ? null : kernelSum,
+  };
 }

@@ -19,7 +19,10 @@ const sessions = new Map<number, Promise<ort.InferenceSession>>();
 function session(threads: number): Promise<ort.InferenceSession> {
   let s = sessions.get(threads);
   if (!s) {
-    s = ort.InferenceSession.create(Buffer.from(DOT_PRODUCT_MODEL_BASE64, "base64"), { intraOpNumThreads: threads, interOpNumThreads: 1 });
+    s = ort.InferenceSession.create(Buffer.from(DOT_PRODUCT_MODEL_BASE64, "base64"), {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+    });
     sessions.set(threads, s);
   }
   return s;

@@ -61,7 +61,13 @@ export interface PerPromptResult {
  */
 export async function perPromptDistribution(
   groups: readonly PromptSets[],
-  options: { kPrecisionRecall?: number; kDensityCoverage?: number; sigma?: number; backend?: DotProductBackend; bootstrap?: BootstrapOptions } = {},
+  options: {
+    kPrecisionRecall?: number;
+    kDensityCoverage?: number;
+    sigma?: number;
+    backend?: DotProductBackend;
+    bootstrap?: BootstrapOptions;
+  } = {},
 ): Promise<PerPromptResult> {
   const kPR = options.kPrecisionRecall ?? PRECISION_RECALL_K;
   const kDC = options.kDensityCoverage ?? DENSITY_COVERAGE_K;
@@ -70,7 +76,16 @@ export async function perPromptDistribution(
   let dim: number | undefined;
   const prompts: PromptDistribution[] = [];
   for (const grp of groups) {
-    const base: PromptDistribution = { key: grp.key, nGenerated: grp.generated.length, nReference: grp.reference.length, precision: null, recall: null, density: null, coverage: null, cmmd: null };
+    const base: PromptDistribution = {
+      key: grp.key,
+      nGenerated: grp.generated.length,
+      nReference: grp.reference.length,
+      precision: null,
+      recall: null,
+      density: null,
+      coverage: null,
+      cmmd: null,
+    };
     if (grp.generated.length === 0 || grp.reference.length === 0) {
       prompts.push({ ...base, reason: grp.generated.length === 0 ? "no generated images" : "no reference images" });
       continue;
@@ -96,7 +111,15 @@ export async function perPromptDistribution(
     });
   }
   const metrics: PerPromptMetric[] = ["precision", "recall", "density", "coverage", "cmmd"];
-  const means = Object.fromEntries(metrics.map((m) => [m, meanOverPrompts(prompts.map((p) => p[m]), options.bootstrap)])) as Record<PerPromptMetric, PerPromptMean>;
+  const means = Object.fromEntries(
+    metrics.map((m) => [
+      m,
+      meanOverPrompts(
+        prompts.map((p) => p[m]),
+        options.bootstrap,
+      ),
+    ]),
+  ) as Record<PerPromptMetric, PerPromptMean>;
   return { prompts, means };
 }
 

@@ -13,7 +13,8 @@ import { MetricInputError } from "../errors";
  * size is wrong, and "non_finite" when QL fails to converge (only for NaN/Infinity input).
  */
 export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
-  if (a.length !== n * n) throw new MetricInputError("bad_argument", `matrix has ${a.length} entries, expected ${n}×${n}`);
+  if (a.length !== n * n)
+    throw new MetricInputError("bad_argument", `matrix has ${a.length} entries, expected ${n}×${n}`);
   // Work on a full symmetric copy (upper mirrored from lower) so that every inner loop reads rows.
   const m = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
@@ -92,7 +93,8 @@ function tridiagonalEigenvalues(d: Float64Array, e: Float64Array, n: number): vo
         if (Math.abs(e[m]!) <= Number.EPSILON * dd) break;
       }
       if (m !== l) {
-        if (iter++ === 60) throw new MetricInputError("non_finite", "eigenvalue iteration did not converge (is the matrix finite?)");
+        if (iter++ === 60)
+          throw new MetricInputError("non_finite", "eigenvalue iteration did not converge (is the matrix finite?)");
         let g = (d[l + 1]! - d[l]!) / (2 * e[l]!);
         let r = Math.hypot(g, 1);
         g = d[m]! - d[l]! + e[l]! / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));

@@ -1,7 +1,10 @@
 // The REST side of `npm run runs`: POSTs to the service with an API key, like `npm run upload`.
 import { config } from "../../../lib/core/config";
 
-export type ApiAnswer = { status: number; body: Record<string, unknown> & { error?: { code: string; message: string; details?: unknown } } };
+export type ApiAnswer = {
+  status: number;
+  body: Record<string, unknown> & { error?: { code: string; message: string; details?: unknown } };
+};
 
 /** Thrown when the service cannot be reached (exit code 2 in the commands). */
 export class UnreachableError extends Error {}
@@ -16,7 +19,9 @@ export async function postNoBody(server: string, key: string, path: string): Pro
   try {
     res = await fetch(`${server}${path}`, { method: "POST", headers: { Authorization: `Bearer ${key}` } });
   } catch (e) {
-    throw new UnreachableError(`could not reach ${server}: ${(e as Error).message}; is the service running (npm start)?`);
+    throw new UnreachableError(
+      `could not reach ${server}: ${(e as Error).message}; is the service running (npm start)?`,
+    );
   }
   return { status: res.status, body: (await res.json().catch(() => ({}))) as ApiAnswer["body"] };
 }
@@ -31,10 +36,17 @@ export function describeError(a: ApiAnswer): string {
  * (stdout), the error otherwise (stderr). Returns the exit code: 0 all 2xx, 1 one was refused,
  * 2 the service is unreachable or there is no key.
  */
-export async function postEach(ids: string[], values: { server?: string; key?: string }, pathOf: (id: string) => string, ok: (id: string, a: ApiAnswer, server: string) => string): Promise<number> {
+export async function postEach(
+  ids: string[],
+  values: { server?: string; key?: string },
+  pathOf: (id: string) => string,
+  ok: (id: string, a: ApiAnswer, server: string) => string,
+): Promise<number> {
   const { server, key } = clientSettings(values);
   if (!key) {
-    process.stderr.write("error: needs an API key: --key KEY or T2I_API_KEY (make one with npm run apikey -- create --name NAME)\n");
+    process.stderr.write(
+      "error: needs an API key: --key KEY or T2I_API_KEY (make one with npm run apikey -- create --name NAME)\n",
+    );
     return 2;
   }
   let code = 0;

@@ -2,7 +2,14 @@
 import { callApi, CONNECTION_HELP, exitCodeOf, parseSubcommand, UsageError } from "../rest-call";
 import type { RunsSubcommand } from "./subcommand";
 
-type Entry = { id: number; createdAt: string; apiKeyName: string | null; action: string; targetId: string; details: Record<string, unknown> };
+type Entry = {
+  id: number;
+  createdAt: string;
+  apiKeyName: string | null;
+  action: string;
+  targetId: string;
+  details: Record<string, unknown>;
+};
 
 export const auditCommand: RunsSubcommand = {
   name: "audit",
@@ -22,7 +29,9 @@ ${CONNECTION_HELP}
       if (values.limit) q.set("limit", values.limit);
       const { entries } = (await callApi(values, "GET", `/api/v1/audit?${q.toString()}`)) as { entries: Entry[] };
       for (const e of entries) {
-        console.log(`${new Date(e.createdAt).toISOString().replace("T", " ").slice(0, 19)}  ${(e.apiKeyName ?? "-").padEnd(16)}  ${e.action.padEnd(16)}  ${e.targetId}  ${JSON.stringify(e.details)}`);
+        console.log(
+          `${new Date(e.createdAt).toISOString().replace("T", " ").slice(0, 19)}  ${(e.apiKeyName ?? "-").padEnd(16)}  ${e.action.padEnd(16)}  ${e.targetId}  ${JSON.stringify(e.details)}`,
+        );
       }
       if (entries.length === 0) console.log("no entries");
     }),

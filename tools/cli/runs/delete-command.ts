@@ -18,7 +18,10 @@ ${CONNECTION_HELP}
       if (positionals.length === 0) throw new UsageError("delete needs at least one RUN_ID");
       if (!values.yes) throw new UsageError("deleting cannot be undone: add --yes to confirm");
       for (const id of positionals) {
-        const r = (await callApi(values, "DELETE", `/api/v1/runs/${enc(id)}`)) as { samples: number; filesDeleted: number };
+        const r = (await callApi(values, "DELETE", `/api/v1/runs/${enc(id)}`)) as {
+          samples: number;
+          filesDeleted: number;
+        };
         console.log(`deleted ${id}: ${r.samples} samples, ${r.filesDeleted} image files`);
       }
     }),

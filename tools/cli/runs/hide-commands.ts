@@ -8,7 +8,9 @@ function visibilityCommand(target: "run" | "variant", hide: boolean): RunsSubcom
   const collection = target === "run" ? "runs" : "variants";
   return {
     name,
-    summary: hide ? `hide ${target}s from rankings, with a reason shown to readers` : `put hidden ${target}s back into rankings`,
+    summary: hide
+      ? `hide ${target}s from rankings, with a reason shown to readers`
+      : `put hidden ${target}s back into rankings`,
     usage: `Usage: npm run runs -- ${name} ${arg} [${arg}…]${hide ? " --reason TEXT" : ""}
 
 ${
@@ -27,7 +29,12 @@ ${CONNECTION_HELP}
         const reason = (values as { reason?: string }).reason;
         if (hide && !reason?.trim()) throw new UsageError(`${name} needs --reason TEXT (shown to readers)`);
         for (const id of positionals) {
-          await callApi(values, "POST", `/api/v1/${collection}/${enc(id)}/${hide ? "hide" : "unhide"}`, hide ? { reason } : undefined);
+          await callApi(
+            values,
+            "POST",
+            `/api/v1/${collection}/${enc(id)}/${hide ? "hide" : "unhide"}`,
+            hide ? { reason } : undefined,
+          );
           console.log(`${hide ? "hidden" : "unhidden"}: ${target} ${id}`);
         }
       }),

@@ -38,7 +38,10 @@ Exit codes: 0 done, 1 the server refused (its message is printed), 2 bad usage o
 }
 
 /** Dispatches argv (without node and script) to a subcommand; returns the exit code. */
-export async function runRunsCli(argv: string[], commands: readonly RunsSubcommand[] = RUNS_SUBCOMMANDS): Promise<number> {
+export async function runRunsCli(
+  argv: string[],
+  commands: readonly RunsSubcommand[] = RUNS_SUBCOMMANDS,
+): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(runsHelp(commands));

@@ -57,7 +57,14 @@ describe("npm run runs", () => {
 
   it("hides a run with its reason, as the API's POST /runs/{id}/hide, with the key", async () => {
     expect((await cli("hide", "run_a", "--reason", "wrong seed")).code).toBe(0);
-    expect(seen).toEqual([{ method: "POST", url: "/api/v1/runs/run_a/hide", auth: "Bearer t2i_test", body: JSON.stringify({ reason: "wrong seed" }) }]);
+    expect(seen).toEqual([
+      {
+        method: "POST",
+        url: "/api/v1/runs/run_a/hide",
+        auth: "Bearer t2i_test",
+        body: JSON.stringify({ reason: "wrong seed" }),
+      },
+    ]);
   });
 
   it("deletes only with --yes, and edits a variant with PATCH", async () => {
@@ -70,14 +77,21 @@ describe("npm run runs", () => {
     expect(del.out).toContain("deleted run_a: 4 samples, 3 image files");
     seen = [];
     expect((await cli("edit-variant", "sd15", "--name", "sd-1.5", "--link", "https://a.example/x")).code).toBe(0);
-    expect(seen[0]).toMatchObject({ method: "PATCH", url: "/api/v1/variants/sd15", body: JSON.stringify({ name: "sd-1.5", links: ["https://a.example/x"] }) });
+    expect(seen[0]).toMatchObject({
+      method: "PATCH",
+      url: "/api/v1/variants/sd15",
+      body: JSON.stringify({ name: "sd-1.5", links: ["https://a.example/x"] }),
+    });
   });
 
   it("prints the server's refusal and exits 1; bad usage exits 2", async () => {
-    answer = { status: 403, body: { error: { code: "forbidden", message: 'API key "bob" (role submitter) may not hide run run_a' } } };
+    answer = {
+      status: 403,
+      body: { error: { code: "forbidden", message: 'API key "bob" (role submitter) may not hide run run_a' } },
+    };
     const r = await cli("hide", "run_a", "--reason", "x");
     expect(r.code).toBe(1);
-    expect(r.err).toContain("403 forbidden: API key \"bob\" (role submitter) may not hide run run_a");
+    expect(r.err).toContain('403 forbidden: API key "bob" (role submitter) may not hide run run_a');
     expect((await cli("hide", "run_a")).code).toBe(2);
     expect((await cli("frobnicate")).code).toBe(2);
     expect((await cli("hide", "run_a", "--reason", "x", "--bogus")).code).toBe(2);

@@ -38,7 +38,10 @@ async function rescoreLocally(variant: string | undefined): Promise<number> {
     const { queued } = rescoreRuns(evaluator.id, { variant });
     const scope = variant ? `of variant ${variant} ` : "";
     if (queued.length === 0) process.stdout.write(`every scored run ${scope}already has scores from ${evaluator.id}\n`);
-    else process.stdout.write(`queued ${queued.length} run(s) ${scope}for scoring by ${evaluator.id}; the server's workers score them (progress on each run's page)\n`);
+    else
+      process.stdout.write(
+        `queued ${queued.length} run(s) ${scope}for scoring by ${evaluator.id}; the server's workers score them (progress on each run's page)\n`,
+      );
     return 0;
   } catch (e) {
     if (!isAppError(e)) throw e;
@@ -54,17 +57,20 @@ export const rescoreCommand: RunsSubcommand = {
   summary: "score runs with the installed evaluator (REST per run; --variant/--all on the server)",
   usage,
   async run(argv) {
-    const { values, positionals } = parseCliArgs({
-      args: argv,
-      options: {
-        variant: { type: "string" },
-        all: { type: "boolean", default: false },
-        server: { type: "string" },
-        key: { type: "string" },
-        help: { type: "boolean", short: "h" },
+    const { values, positionals } = parseCliArgs(
+      {
+        args: argv,
+        options: {
+          variant: { type: "string" },
+          all: { type: "boolean", default: false },
+          server: { type: "string" },
+          key: { type: "string" },
+          help: { type: "boolean", short: "h" },
+        },
+        allowPositionals: true,
       },
-      allowPositionals: true,
-    }, { script: "runs rescore", usage: usage });
+      { script: "runs rescore", usage: usage },
+    );
     if (values.help) {
       process.stdout.write(usage);
       return 0;
@@ -79,7 +85,10 @@ export const rescoreCommand: RunsSubcommand = {
       positionals,
       values,
       (id) => `/api/v1/runs/${encodeURIComponent(id)}/rescore`,
-      (id, a, server) => (a.status === 202 ? `${id}: queued for scoring by ${String(a.body.evaluator)}  ${server}/runs/${id}` : `${id}: ${String(a.body.message)}`),
+      (id, a, server) =>
+        a.status === 202
+          ? `${id}: queued for scoring by ${String(a.body.evaluator)}  ${server}/runs/${id}`
+          : `${id}: ${String(a.body.message)}`,
     );
   },
 };

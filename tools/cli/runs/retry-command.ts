@@ -22,11 +22,14 @@ export const retryCommand: RunsSubcommand = {
   summary: "re-queue failed runs for scoring (REST)",
   usage,
   async run(argv) {
-    const { values, positionals } = parseCliArgs({
-      args: argv,
-      options: { server: { type: "string" }, key: { type: "string" }, help: { type: "boolean", short: "h" } },
-      allowPositionals: true,
-    }, { script: "runs retry", usage: usage });
+    const { values, positionals } = parseCliArgs(
+      {
+        args: argv,
+        options: { server: { type: "string" }, key: { type: "string" }, help: { type: "boolean", short: "h" } },
+        allowPositionals: true,
+      },
+      { script: "runs retry", usage: usage },
+    );
     if (values.help) {
       process.stdout.write(usage);
       return 0;
@@ -35,6 +38,11 @@ export const retryCommand: RunsSubcommand = {
       process.stderr.write(`error: name at least one run id\n\n${usage}`);
       return 2;
     }
-    return postEach(positionals, values, (id) => `/api/v1/runs/${encodeURIComponent(id)}/retry`, (id, _a, server) => `${id}: queued again  ${server}/runs/${id}`);
+    return postEach(
+      positionals,
+      values,
+      (id) => `/api/v1/runs/${encodeURIComponent(id)}/retry`,
+      (id, _a, server) => `${id}: queued again  ${server}/runs/${id}`,
+    );
   },
 };

@@ -41,7 +41,10 @@ describe("formatRunSummary", () => {
   });
 
   it("says when there are no metrics instead of printing nulls", () => {
-    const text = formatRunSummary({ ...run, status: "failed", metrics: null, error: "every sample failed" }, "http://h");
+    const text = formatRunSummary(
+      { ...run, status: "failed", metrics: null, error: "every sample failed" },
+      "http://h",
+    );
     expect(text).toContain("error      every sample failed");
     expect(text).not.toContain("null");
     expect(text).not.toContain("leaderboard");

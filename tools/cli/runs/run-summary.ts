@@ -4,11 +4,17 @@
 import type { RunDetail } from "../../../lib/runs/get-run-or-throw";
 
 type Ci = { low: number; high: number } | null | undefined;
-type Summarised = Pick<RunDetail, "id" | "status" | "guidanceScale" | "variant" | "promptSet" | "evaluator" | "error" | "errors"> & {
-  metrics: { run: Pick<NonNullable<RunDetail["metrics"]>["run"], "n" | "failed" | "clipScore" | "diversity" | "vendi" | "ci"> } | null;
+type Summarised = Pick<
+  RunDetail,
+  "id" | "status" | "guidanceScale" | "variant" | "promptSet" | "evaluator" | "error" | "errors"
+> & {
+  metrics: {
+    run: Pick<NonNullable<RunDetail["metrics"]>["run"], "n" | "failed" | "clipScore" | "diversity" | "vendi" | "ci">;
+  } | null;
 };
 
-const num = (v: number | null | undefined, d: number) => (v === null || v === undefined || !Number.isFinite(v) ? "–" : v.toFixed(d));
+const num = (v: number | null | undefined, d: number) =>
+  v === null || v === undefined || !Number.isFinite(v) ? "–" : v.toFixed(d);
 const ci = (c: Ci, d: number) => (c ? `  (95% CI ${num(c.low, d)}–${num(c.high, d)})` : "");
 
 /**
@@ -34,7 +40,8 @@ export function formatRunSummary(run: Summarised, server: string, leaderboardUrl
       `samples    ${m.n} scored, ${m.failed} failed${run.errors.length ? ` (first: ${run.errors[0]!.fileName}: ${run.errors[0]!.message})` : ""}`,
     );
   }
-  if (run.evaluator) lines.push(`evaluator  ${run.evaluator.id}${run.evaluator.warning ? ` — ${run.evaluator.warning}` : ""}`);
+  if (run.evaluator)
+    lines.push(`evaluator  ${run.evaluator.id}${run.evaluator.warning ? ` — ${run.evaluator.warning}` : ""}`);
   if (run.error) lines.push(`error      ${run.error}`);
   lines.push("", "(--json prints the whole run, with the per-prompt table)");
   return lines.join("\n") + "\n";

@@ -26,10 +26,27 @@ function cli(args: string[], env: Record<string, string> = {}) {
 async function scoredElsewhere(variant: string, seedBase: number) {
   const { run } = await createRun(await makeRunInput(data.dir, { variant, seedBase }));
   const db = getDb();
-  db.insert(evaluators).values({ id: "old-clip@000000000000", name: "old/clip", variant: "fp32", isFixture: false, files: [] }).onConflictDoNothing().run();
+  db.insert(evaluators)
+    .values({ id: "old-clip@000000000000", name: "old/clip", variant: "fp32", isFixture: false, files: [] })
+    .onConflictDoNothing()
+    .run();
   const ci = { clipScore: null, clipS: null, diversity: null, vendi: null } as never;
-  db.insert(runScores).values({ runId: run.id, evaluatorId: "old-clip@000000000000", n: 9, failed: 0, groups: 3, diversityGroups: 3, ci, metricVersions: {} }).run();
-  db.update(runs).set({ status: "scored", evaluatorId: "old-clip@000000000000", progressDone: 9 }).where(eq(runs.id, run.id)).run();
+  db.insert(runScores)
+    .values({
+      runId: run.id,
+      evaluatorId: "old-clip@000000000000",
+      n: 9,
+      failed: 0,
+      groups: 3,
+      diversityGroups: 3,
+      ci,
+      metricVersions: {},
+    })
+    .run();
+  db.update(runs)
+    .set({ status: "scored", evaluatorId: "old-clip@000000000000", progressDone: 9 })
+    .where(eq(runs.id, run.id))
+    .run();
   return run.id;
 }
 
@@ -39,25 +56,44 @@ describe("npm run runs", () => {
     expect(top.code).toBe(0);
     expect(top.out).toMatch(/retry\s+re-queue failed runs/);
     expect(top.out).toMatch(/rescore\s+score runs with the installed evaluator/);
-    for (const name of ["retry", "rescore"]) expect(cli([name, "--help"])).toMatchObject({ code: 0, out: expect.stringMatching(/^Usage: npm run runs -- /) });
-    expect(cli(["frobnicate"])).toMatchObject({ code: 2, err: expect.stringMatching(/unknown subcommand "frobnicate"/) });
+    for (const name of ["retry", "rescore"])
+      expect(cli([name, "--help"])).toMatchObject({ code: 0, out: expect.stringMatching(/^Usage: npm run runs -- /) });
+    expect(cli(["frobnicate"])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/unknown subcommand "frobnicate"/),
+    });
   });
 
   it("rescore --variant and --all queue the scored runs that lack the installed evaluator's scores", async () => {
     const a = await scoredElsewhere("v1", 0);
     const b = await scoredElsewhere("v2", 1);
     const one = cli(["rescore", "--variant", "v1"]);
-    expect(one).toMatchObject({ code: 0, out: expect.stringMatching(/^queued 1 run\(s\) of variant v1 for scoring by clip-tiny/) });
+    expect(one).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/^queued 1 run\(s\) of variant v1 for scoring by clip-tiny/),
+    });
     expect(getDb().select({ s: runs.status }).from(runs).where(eq(runs.id, a)).get()!.s).toBe("queued");
     expect(getDb().select({ s: runs.status }).from(runs).where(eq(runs.id, b)).get()!.s).toBe("scored");
-    expect(cli(["rescore", "--all"])).toMatchObject({ code: 0, out: expect.stringMatching(/^queued 1 run\(s\) for scoring/) });
-    expect(cli(["rescore", "--variant", "nope"])).toMatchObject({ code: 1, err: expect.stringMatching(/no variant named "nope"/) });
+    expect(cli(["rescore", "--all"])).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/^queued 1 run\(s\) for scoring/),
+    });
+    expect(cli(["rescore", "--variant", "nope"])).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/no variant named "nope"/),
+    });
   });
 
   it("refuses bad arguments with exit code 2 and needs an API key for the REST path", () => {
-    expect(cli(["rescore"])).toMatchObject({ code: 2, err: expect.stringMatching(/give run ids, --variant NAME or --all/) });
+    expect(cli(["rescore"])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/give run ids, --variant NAME or --all/),
+    });
     expect(cli(["retry"])).toMatchObject({ code: 2, err: expect.stringMatching(/name at least one run id/) });
     expect(cli(["retry", "run_x"])).toMatchObject({ code: 2, err: expect.stringMatching(/needs an API key/) });
-    expect(cli(["retry", "run_x", "--key", "t2i_x", "--server", "http://127.0.0.1:9"])).toMatchObject({ code: 2, err: expect.stringMatching(/could not reach/) });
+    expect(cli(["retry", "run_x", "--key", "t2i_x", "--server", "http://127.0.0.1:9"])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/could not reach/),
+    });
   });
 });

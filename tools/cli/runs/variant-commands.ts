@@ -18,7 +18,11 @@ ${CONNECTION_HELP}
       const { values, positionals } = parseSubcommand(argv, { yes: { type: "boolean" } });
       if (positionals.length !== 1) throw new UsageError("delete-variant needs exactly one VARIANT");
       if (!values.yes) throw new UsageError("deleting cannot be undone: add --yes to confirm");
-      const r = (await callApi(values, "DELETE", `/api/v1/variants/${enc(positionals[0]!)}`)) as { name: string; runs: number; filesDeleted: number };
+      const r = (await callApi(values, "DELETE", `/api/v1/variants/${enc(positionals[0]!)}`)) as {
+        name: string;
+        runs: number;
+        filesDeleted: number;
+      };
       console.log(`deleted variant ${r.name}: ${r.runs} runs, ${r.filesDeleted} image files`);
     }),
 };
@@ -48,8 +52,12 @@ ${CONNECTION_HELP}
         ...(values.description !== undefined ? { description: values.description } : {}),
         ...(values.link ? { links: values.link } : values["no-links"] ? { links: [] } : {}),
       };
-      if (Object.keys(change).length === 0) throw new UsageError("nothing to change: give --name, --description, --link or --no-links");
-      const v = (await callApi(values, "PATCH", `/api/v1/variants/${enc(positionals[0]!)}`, change)) as { name: string; id: string };
+      if (Object.keys(change).length === 0)
+        throw new UsageError("nothing to change: give --name, --description, --link or --no-links");
+      const v = (await callApi(values, "PATCH", `/api/v1/variants/${enc(positionals[0]!)}`, change)) as {
+        name: string;
+        id: string;
+      };
       console.log(`updated variant ${v.name} (${v.id})`);
     }),
 };

@@ -6,8 +6,13 @@ import sharp from "sharp";
 
 const task = JSON.parse(fs.readFileSync(process.env.T2I_TASK_FILE, "utf8"));
 for (const { index } of task.samples) {
-  const png = await sharp({ create: { width: task.width, height: task.height, channels: 3, background: { r: 9, g: 99, b: 199 } } })
+  const png = await sharp({
+    create: { width: task.width, height: task.height, channels: 3, background: { r: 9, g: 99, b: 199 } },
+  })
     .png({ compressionLevel: 0 })
     .toBuffer();
-  fs.writeFileSync(path.join(task.outputDir, `${index}.png`), index === 1 ? png.subarray(0, Math.floor(png.length / 2)) : png);
+  fs.writeFileSync(
+    path.join(task.outputDir, `${index}.png`),
+    index === 1 ? png.subarray(0, Math.floor(png.length / 2)) : png,
+  );
 }

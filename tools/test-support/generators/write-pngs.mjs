@@ -8,7 +8,9 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import sharp from "sharp";
 
-const { values } = parseArgs({ options: { "sleep-ms": { type: "string" }, skip: { type: "string" }, size: { type: "string" } } });
+const { values } = parseArgs({
+  options: { "sleep-ms": { type: "string" }, skip: { type: "string" }, size: { type: "string" } },
+});
 const stdin = fs.readFileSync(0, "utf8");
 const task = JSON.parse(fs.readFileSync(process.env.T2I_TASK_FILE, "utf8"));
 if (JSON.stringify(JSON.parse(stdin)) !== JSON.stringify(task) || process.env.T2I_OUTPUT_DIR !== task.outputDir) {
@@ -21,5 +23,7 @@ const [width, height] = values.size ? values.size.split("x").map(Number) : [task
 for (const { index, seed } of task.samples) {
   if (values.skip !== undefined && Number(values.skip) === index) continue;
   const background = { r: seed & 255, g: (seed >>> 8) & 255, b: (seed >>> 16) & 255 };
-  await sharp({ create: { width, height, channels: 3, background } }).png().toFile(path.join(task.outputDir, `${index}.png`));
+  await sharp({ create: { width, height, channels: 3, background } })
+    .png()
+    .toFile(path.join(task.outputDir, `${index}.png`));
 }

@@ -5,7 +5,14 @@
 import { describe, expect, it } from "vitest";
 import { experimentBoardFromLeaderboard, significanceCounts, type LeaderboardEvaluatorBoard } from "./experiment-board";
 
-const pair = (a: string, b: string, estimate: number, significant: boolean, dominant: "a" | "b" | null = null) => ({ a, b, difference: { estimate, ci: null }, pAdjusted: significant ? 0.01 : 0.6, significant, dominant });
+const pair = (a: string, b: string, estimate: number, significant: boolean, dominant: "a" | "b" | null = null) => ({
+  a,
+  b,
+  difference: { estimate, ci: null },
+  pAdjusted: significant ? 0.01 : 0.6,
+  significant,
+  dominant,
+});
 
 const row = (variantId: string, position: number | null, extra: Record<string, unknown> = {}) => ({
   variantId,
@@ -39,19 +46,48 @@ describe("significanceCounts", () => {
 });
 
 describe("experimentBoardFromLeaderboard", () => {
-  const board = (rows: ReturnType<typeof row>[], pairs: ReturnType<typeof pair>[] = [], diversity: { value: number; isDefault: boolean; rule: string } | null = { value: 0.6, isDefault: true, rule: "highest level every curve reaches" }): LeaderboardEvaluatorBoard => ({
+  const board = (
+    rows: ReturnType<typeof row>[],
+    pairs: ReturnType<typeof pair>[] = [],
+    diversity: { value: number; isDefault: boolean; rule: string } | null = {
+      value: 0.6,
+      isDefault: true,
+      rule: "highest level every curve reaches",
+    },
+  ): LeaderboardEvaluatorBoard => ({
     evaluator: { id: "ev", name: "toy" },
     ranking: { methodVersion: "ranking-v2", updating: false, diversity, rows, pairs },
     variants: rows.map((r) => ({ variant: { id: r.variantId, name: r.variant }, runs: [] })),
   });
 
   it("keeps the ranked rows in board order with their CIs and counts, and the unranked with reasons", () => {
-    const b = experimentBoardFromLeaderboard({ name: "toy-set", version: 2 }, board([row("v2", 2), row("v1", 1), row("v3", null)], [pair("v1", "v2", 1, true)]));
+    const b = experimentBoardFromLeaderboard(
+      { name: "toy-set", version: 2 },
+      board([row("v2", 2), row("v1", 1), row("v3", null)], [pair("v1", "v2", 1, true)]),
+    );
     expect(b.promptSet).toEqual({ name: "toy-set", version: 2 });
     expect(b.variants).toEqual({ v1: { name: "name-v1" }, v2: { name: "name-v2" }, v3: { name: "name-v3" } });
     expect(b.ranking?.ranked).toEqual([
-      { variantId: "v1", rank: 1, rankWorst: 1, score: 39, ci: { low: 37, high: 41 }, extended: false, significantlyBetterThan: 1, significantlyWorseThan: 0 },
-      { variantId: "v2", rank: 2, rankWorst: 2, score: 38, ci: { low: 36, high: 40 }, extended: false, significantlyBetterThan: 0, significantlyWorseThan: 1 },
+      {
+        variantId: "v1",
+        rank: 1,
+        rankWorst: 1,
+        score: 39,
+        ci: { low: 37, high: 41 },
+        extended: false,
+        significantlyBetterThan: 1,
+        significantlyWorseThan: 0,
+      },
+      {
+        variantId: "v2",
+        rank: 2,
+        rankWorst: 2,
+        score: 38,
+        ci: { low: 36, high: 40 },
+        extended: false,
+        significantlyBetterThan: 0,
+        significantlyWorseThan: 1,
+      },
     ]);
     expect(b.ranking?.unranked).toEqual([{ variantId: "v3", reason: "no run reaches diversity 0.6" }]);
     expect(b.ranking).toMatchObject({ methodVersion: "ranking-v2", prompts: 16, diversity: { value: 0.6 } });
@@ -59,6 +95,8 @@ describe("experimentBoardFromLeaderboard", () => {
   });
 
   it("gives no ranking when nothing is ranked and there is no diversity level", () => {
-    expect(experimentBoardFromLeaderboard({ name: "s", version: 1 }, board([row("v1", null)], [], null)).ranking).toBeNull();
+    expect(
+      experimentBoardFromLeaderboard({ name: "s", version: 1 }, board([row("v1", null)], [], null)).ranking,
+    ).toBeNull();
   });
 });

@@ -42,7 +42,12 @@ export const leaderboardAnswerSchema = z.looseObject({
           }),
         ),
       }),
-      variants: z.array(z.looseObject({ variant: z.looseObject({ id: z.string(), name: z.string() }), runs: z.array(z.looseObject({ runId: z.string() })) })),
+      variants: z.array(
+        z.looseObject({
+          variant: z.looseObject({ id: z.string(), name: z.string() }),
+          runs: z.array(z.looseObject({ runId: z.string() })),
+        }),
+      ),
     }),
   ),
 });
@@ -54,7 +59,9 @@ export type LeaderboardEvaluatorBoard = LeaderboardAnswer["evaluators"][number];
  * matrix: the count lib/ranking/rank-variants.ts makes (a significant pair counts for the
  * higher-scoring side unless the lower-scoring side dominates it).
  */
-export function significanceCounts(pairs: LeaderboardEvaluatorBoard["ranking"]["pairs"]): Map<string, { better: number; worse: number }> {
+export function significanceCounts(
+  pairs: LeaderboardEvaluatorBoard["ranking"]["pairs"],
+): Map<string, { better: number; worse: number }> {
   const out = new Map<string, { better: number; worse: number }>();
   const entry = (id: string) => out.get(id) ?? out.set(id, { better: 0, worse: 0 }).get(id)!;
   for (const p of pairs) {
@@ -70,7 +77,10 @@ export function significanceCounts(pairs: LeaderboardEvaluatorBoard["ranking"]["
 }
 
 /** The document's board from one evaluator's leaderboard entry; ranking null when nothing is ranked. */
-export function experimentBoardFromLeaderboard(promptSet: LeaderboardAnswer["promptSet"], board: LeaderboardEvaluatorBoard): ExperimentBoard {
+export function experimentBoardFromLeaderboard(
+  promptSet: LeaderboardAnswer["promptSet"],
+  board: LeaderboardEvaluatorBoard,
+): ExperimentBoard {
   const variants: ExperimentBoard["variants"] = {};
   for (const v of board.variants) variants[v.variant.id] = { name: v.variant.name };
   for (const r of board.ranking.rows) variants[r.variantId] ??= { name: r.variant };
@@ -89,13 +99,22 @@ export function experimentBoardFromLeaderboard(promptSet: LeaderboardAnswer["pro
       significantlyBetterThan: counts.get(r.variantId)?.better ?? 0,
       significantlyWorseThan: counts.get(r.variantId)?.worse ?? 0,
     }));
-  const unranked = rows.filter((r) => r.position === null).map((r) => ({ variantId: r.variantId, reason: r.notRankedReason ?? "not ranked" }));
+  const unranked = rows
+    .filter((r) => r.position === null)
+    .map((r) => ({ variantId: r.variantId, reason: r.notRankedReason ?? "not ranked" }));
   return {
     promptSet: { name: promptSet.name, version: promptSet.version },
     variants,
     ranking:
       board.ranking.diversity === null && ranked.length === 0
         ? null
-        : { methodVersion: board.ranking.methodVersion, diversity: board.ranking.diversity, prompts: rows[0]?.prompts ?? 0, ranked, unranked, pairs: board.ranking.pairs },
+        : {
+            methodVersion: board.ranking.methodVersion,
+            diversity: board.ranking.diversity,
+            prompts: rows[0]?.prompts ?? 0,
+            ranked,
+            unranked,
+            pairs: board.ranking.pairs,
+          },
   };
 }

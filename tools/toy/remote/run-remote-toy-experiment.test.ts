@@ -6,7 +6,11 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { TOY_EVALUATOR_NAME } from "../../../lib/clip/identity";
-import { runRemoteToyExperiment, ToyExperimentError, type RemoteToyExperimentOptions } from "./run-remote-toy-experiment";
+import {
+  runRemoteToyExperiment,
+  ToyExperimentError,
+  type RemoteToyExperimentOptions,
+} from "./run-remote-toy-experiment";
 import { ServiceUnreachable } from "./service-client";
 
 type Handler = (method: string, path: string) => { status: number; body?: unknown } | undefined;
@@ -21,7 +25,10 @@ async function fakeService(handler: Handler): Promise<string> {
     req.on("end", () => {
       const call = `${req.method} ${req.url}`;
       calls.push(call);
-      const a = handler(req.method!, req.url!) ?? { status: 404, body: { error: { code: "not_found", message: `no route ${call}` } } };
+      const a = handler(req.method!, req.url!) ?? {
+        status: 404,
+        body: { error: { code: "not_found", message: `no route ${call}` } },
+      };
       res.writeHead(a.status, { "content-type": "application/json" });
       res.end(a.body === undefined ? "" : JSON.stringify(a.body));
     });
@@ -64,13 +71,27 @@ const TOY_VARIANT_LIST = {
 function toyService(extra: Handler): Handler {
   let generations = 0;
   return (method, path) => {
-    if (path === "/api/v1/health") return { status: 200, body: { status: "ok", evaluator: { id: "ev_toy", name: TOY_EVALUATOR_NAME } } };
-    if (method === "POST" && path === "/api/v1/variants") return { status: 409, body: { error: { code: "conflict", message: "exists" } } };
+    if (path === "/api/v1/health")
+      return { status: 200, body: { status: "ok", evaluator: { id: "ev_toy", name: TOY_EVALUATOR_NAME } } };
+    if (method === "POST" && path === "/api/v1/variants")
+      return { status: 409, body: { error: { code: "conflict", message: "exists" } } };
     if (method === "GET" && path === "/api/v1/variants") return { status: 200, body: TOY_VARIANT_LIST };
-    if (method === "POST" && path === "/api/v1/prompt-sets") return { status: 200, body: { promptSet: { name: "toy-remote-test", version: 1 }, created: false } };
+    if (method === "POST" && path === "/api/v1/prompt-sets")
+      return { status: 200, body: { promptSet: { name: "toy-remote-test", version: 1 }, created: false } };
     if (method === "POST" && path === "/api/v1/generations") {
       const n = ++generations;
-      return { status: 202, body: { id: `gen_${n}`, runs: [{ id: `run_${n}a`, guidanceScale: 1 }, { id: `run_${n}b`, guidanceScale: 8 }], tasks: 2, samples: 4 } };
+      return {
+        status: 202,
+        body: {
+          id: `gen_${n}`,
+          runs: [
+            { id: `run_${n}a`, guidanceScale: 1 },
+            { id: `run_${n}b`, guidanceScale: 8 },
+          ],
+          tasks: 2,
+          samples: 4,
+        },
+      };
     }
     if (method === "POST" && /^\/api\/v1\/generations\/gen_\d\/cancel$/.test(path)) return { status: 200, body: {} };
     return extra(method, path);
@@ -79,7 +100,11 @@ function toyService(extra: Handler): Handler {
 
 describe("toy:experiment --server failure paths", () => {
   it("refuses a service that does not score with the toy evaluator, before registering anything", async () => {
-    const url = await fakeService((_m, path) => (path === "/api/v1/health" ? { status: 200, body: { status: "ok", evaluator: { id: "ev_vit", name: "openai/clip-vit-base-patch32" } } } : undefined));
+    const url = await fakeService((_m, path) =>
+      path === "/api/v1/health"
+        ? { status: 200, body: { status: "ok", evaluator: { id: "ev_vit", name: "openai/clip-vit-base-patch32" } } }
+        : undefined,
+    );
     const err = await runRemoteToyExperiment(options(url)).catch((e) => e);
     expect(err).toBeInstanceOf(ToyExperimentError);
     expect(err.message).toMatch(/scores with "openai\/clip-vit-base-patch32", not the toy evaluator/);
@@ -98,7 +123,16 @@ describe("toy:experiment --server failure paths", () => {
 
   it("stops with the worker's last lines when a worker exits, and cancels the generations", async () => {
     // The worker's variant check gets 404 for every variant, so it exits at once with code 1.
-    const url = await fakeService(toyService((method, path) => (method === "GET" && path.startsWith("/api/v1/generations/gen_") ? { status: 200, body: { id: path.split("/").pop(), status: "queued", progress: { generated: 0, total: 4 }, runs: [] } } : undefined)));
+    const url = await fakeService(
+      toyService((method, path) =>
+        method === "GET" && path.startsWith("/api/v1/generations/gen_")
+          ? {
+              status: 200,
+              body: { id: path.split("/").pop(), status: "queued", progress: { generated: 0, total: 4 }, runs: [] },
+            }
+          : undefined,
+      ),
+    );
     const err = await runRemoteToyExperiment(options(url)).catch((e) => e);
     expect(err).toBeInstanceOf(ToyExperimentError);
     expect(err.message).toMatch(/gpu-worker \(pid \d+\) exited with code 1 before the work was done/);
@@ -114,14 +148,31 @@ describe("toy:experiment --server failure paths", () => {
         const m = /^\/api\/v1\/generations\/(gen_\d)$/.exec(path);
         if (method === "GET" && m) {
           const failed = m[1] === "gen_3";
-          return { status: 200, body: { id: m[1], status: failed ? "failed" : "running", progress: { generated: 0, total: 4 }, runs: [{ id: `run_${m[1]}a`, guidanceScale: 1, status: failed ? "failed" : "generating", error: failed ? "task failed 3 times: toy engine: out of memory" : null }] } };
+          return {
+            status: 200,
+            body: {
+              id: m[1],
+              status: failed ? "failed" : "running",
+              progress: { generated: 0, total: 4 },
+              runs: [
+                {
+                  id: `run_${m[1]}a`,
+                  guidanceScale: 1,
+                  status: failed ? "failed" : "generating",
+                  error: failed ? "task failed 3 times: toy engine: out of memory" : null,
+                },
+              ],
+            },
+          };
         }
         return undefined;
       }),
     );
     const err = await runRemoteToyExperiment(options(url)).catch((e) => e);
     expect(err).toBeInstanceOf(ToyExperimentError);
-    expect(err.message).toMatch(/1 run failed on the service:\n {2}run run_gen_3a \(guidance 1\): task failed 3 times: toy engine: out of memory/);
+    expect(err.message).toMatch(
+      /1 run failed on the service:\n {2}run run_gen_3a \(guidance 1\): task failed 3 times: toy engine: out of memory/,
+    );
     expect(calls).toContain("POST /api/v1/generations/gen_1/cancel");
   }, 60_000);
 });

@@ -48,14 +48,22 @@ export class ServiceClient {
       try {
         res = await fetch(`${this.server}${path}`, {
           method,
-          headers: { Authorization: `Bearer ${this.token}`, ...(json !== undefined ? { "content-type": "application/json" } : {}) },
+          headers: {
+            Authorization: `Bearer ${this.token}`,
+            ...(json !== undefined ? { "content-type": "application/json" } : {}),
+          },
           body: json !== undefined ? JSON.stringify(json) : undefined,
           signal: AbortSignal.timeout(this.timeoutMs),
         });
       } catch (e) {
         const err = e as Error & { cause?: { code?: string; message?: string } };
-        if (err.name === "TimeoutError") throw new ServiceUnreachable(`${method} ${this.server}${path} got no answer within ${this.timeoutMs / 1000} s`);
-        throw new ServiceUnreachable(`cannot reach ${this.server} (${err.cause?.code ?? err.cause?.message ?? err.message}): is the service running there?`);
+        if (err.name === "TimeoutError")
+          throw new ServiceUnreachable(
+            `${method} ${this.server}${path} got no answer within ${this.timeoutMs / 1000} s`,
+          );
+        throw new ServiceUnreachable(
+          `cannot reach ${this.server} (${err.cause?.code ?? err.cause?.message ?? err.message}): is the service running there?`,
+        );
       }
       if (res.ok) return res;
       if (res.status === 429 && attempt < this.retries) {
@@ -71,7 +79,11 @@ export class ServiceClient {
       } catch {
         // not JSON: the text goes into the message
       }
-      throw new ServiceRefusal(res.status, error?.code ?? "error", `${method} ${path}: ${res.status} ${error?.code ?? ""}: ${error?.message ?? text.slice(0, 300)}`);
+      throw new ServiceRefusal(
+        res.status,
+        error?.code ?? "error",
+        `${method} ${path}: ${res.status} ${error?.code ?? ""}: ${error?.message ?? text.slice(0, 300)}`,
+      );
     }
   }
 

@@ -22,7 +22,16 @@ export const POST = route(async (req) => {
   const { generation, runs, tasks, samples } = createGeneration(body, { apiKeyId: key.id });
   const statusUrl = `/api/v1/generations/${generation.id}`;
   return Response.json(
-    { id: generation.id, status: generation.status, seed: generation.seed, runs: runs.map((r) => ({ id: r.id, guidanceScale: r.guidanceScale, pageUrl: `/runs/${r.id}` })), tasks, samples, statusUrl, pageUrl: `/generations/${generation.id}` },
+    {
+      id: generation.id,
+      status: generation.status,
+      seed: generation.seed,
+      runs: runs.map((r) => ({ id: r.id, guidanceScale: r.guidanceScale, pageUrl: `/runs/${r.id}` })),
+      tasks,
+      samples,
+      statusUrl,
+      pageUrl: `/generations/${generation.id}`,
+    },
     { status: 202, headers: { Location: statusUrl } },
   );
 });

@@ -13,7 +13,15 @@ export const GET = route(async (req) => {
   rateLimit(req, "read");
   const q = parseQuery(req.url, leaderboardQuerySchema);
   const installed = await getServiceEvaluator().catch(() => undefined);
-  return Response.json(getLeaderboard(q.promptSet, { version: q.version, includeDemo: q.includeDemo, source: q.source, defaultEvaluatorId: installed?.identity.id, ranking: q.diversity === undefined ? undefined : { diversity: q.diversity } }));
+  return Response.json(
+    getLeaderboard(q.promptSet, {
+      version: q.version,
+      includeDemo: q.includeDemo,
+      source: q.source,
+      defaultEvaluatorId: installed?.identity.id,
+      ranking: q.diversity === undefined ? undefined : { diversity: q.diversity },
+    }),
+  );
 });
 
 export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

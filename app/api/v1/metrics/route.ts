@@ -26,7 +26,12 @@ function pointToRuns(e: unknown): unknown {
 export const POST = route(async (req) => {
   rateLimit(req, "write");
   const c = config();
-  const limits = { maxFiles: c.metricsMaxImages, maxUploadBytes: c.metricsMaxBytes, maxArchiveBytes: c.metricsMaxBytes, maxTotalPixels: c.metricsMaxPixels };
+  const limits = {
+    maxFiles: c.metricsMaxImages,
+    maxUploadBytes: c.metricsMaxBytes,
+    maxArchiveBytes: c.metricsMaxBytes,
+    maxTotalPixels: c.metricsMaxPixels,
+  };
   const type = (req.headers.get("content-type") ?? "").toLowerCase();
   let staged: StagedUpload;
   try {
@@ -35,7 +40,10 @@ export const POST = route(async (req) => {
       staged = await ingestJsonImages(await readJson(req, Math.ceil(c.metricsMaxBytes * 1.4) + 65_536), { limits });
     } else {
       if (!type.startsWith("multipart/form-data")) {
-        throw new AppError("unsupported_media_type", `send multipart/form-data (image files) or application/json (base64 images), got ${type || "no content type"}`);
+        throw new AppError(
+          "unsupported_media_type",
+          `send multipart/form-data (image files) or application/json (base64 images), got ${type || "no content type"}`,
+        );
       }
       if (!req.body) throw new AppError("bad_request", "empty request body");
       staged = await ingestMultipart(req.body, req.headers.get("content-type"), { limits });

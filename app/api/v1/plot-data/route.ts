@@ -24,19 +24,39 @@ export const GET = route(async (req) => {
     rows = cmp
       ? plotRows(c, [cmp.a, cmp.b], (id) => {
           const s = side(id);
-          return { rank: null, score: s?.scored ? s.score : null, diversityLevel: cmp.diversity?.value ?? null, methodVersion: cmp.methodVersion };
+          return {
+            rank: null,
+            score: s?.scored ? s.score : null,
+            diversityLevel: cmp.diversity?.value ?? null,
+            methodVersion: cmp.methodVersion,
+          };
         })
       : [];
   } else {
-    const board = getRankedBoard(q.promptSet, { version: q.version, evaluatorId: q.evaluator, includeDemo: q.includeDemo === "true", source: q.source, ranking });
+    const board = getRankedBoard(q.promptSet, {
+      version: q.version,
+      evaluatorId: q.evaluator,
+      includeDemo: q.includeDemo === "true",
+      source: q.source,
+      ranking,
+    });
     const curves = board.ranking ? [...board.ranking.ranked, ...board.ranking.unranked] : [];
-    const wanted = q.view === "variant" ? curves.filter((c) => c.variantId === q.variant || board.variants[c.variantId]?.name === q.variant) : curves;
-    if (q.view === "variant" && wanted.length === 0) throw new AppError("not_found", `variant "${q.variant}" has no scored runs on this prompt set`);
+    const wanted =
+      q.view === "variant"
+        ? curves.filter((c) => c.variantId === q.variant || board.variants[c.variantId]?.name === q.variant)
+        : curves;
+    if (q.view === "variant" && wanted.length === 0)
+      throw new AppError("not_found", `variant "${q.variant}" has no scored runs on this prompt set`);
     rows = plotRows(board, wanted, boardPlotRanking(board));
   }
   const name = `t2i-eval-${q.view}-${q.promptSet}`.replace(/[^A-Za-z0-9._-]/g, "_");
   if (q.format === "csv") {
-    return new Response(toCsv(rows), { headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${name}.csv"` } });
+    return new Response(toCsv(rows), {
+      headers: {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": `attachment; filename="${name}.csv"`,
+      },
+    });
   }
   return Response.json({ rows }, { headers: { "Content-Disposition": `attachment; filename="${name}.json"` } });
 });

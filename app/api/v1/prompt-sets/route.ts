@@ -25,15 +25,21 @@ export const POST = route(async (req) => {
   const type = (req.headers.get("content-type") ?? "").toLowerCase();
   let result;
   if (type.startsWith("multipart/form-data")) {
-    if (Number(req.headers.get("content-length") ?? 0) > MAX_FILE_BYTES) throw new AppError("payload_too_large", `prompt files are limited to ${MAX_FILE_BYTES} bytes`);
+    if (Number(req.headers.get("content-length") ?? 0) > MAX_FILE_BYTES)
+      throw new AppError("payload_too_large", `prompt files are limited to ${MAX_FILE_BYTES} bytes`);
     const form = await req.formData().catch(() => {
       throw new AppError("bad_request", "malformed multipart body");
     });
     const file = form.get("file");
     const name = form.get("name");
-    if (!(file instanceof File)) throw new AppError("validation_failed", 'send the prompts as a file part named "file" (JSONL or CSV: id?, prompt, category?)');
+    if (!(file instanceof File))
+      throw new AppError(
+        "validation_failed",
+        'send the prompts as a file part named "file" (JSONL or CSV: id?, prompt, category?)',
+      );
     if (typeof name !== "string") throw new AppError("validation_failed", 'missing the "name" field');
-    if (file.size > MAX_FILE_BYTES) throw new AppError("payload_too_large", `prompt files are limited to ${MAX_FILE_BYTES} bytes`);
+    if (file.size > MAX_FILE_BYTES)
+      throw new AppError("payload_too_large", `prompt files are limited to ${MAX_FILE_BYTES} bytes`);
     const description = form.get("description");
     result = createPromptSet({
       name,

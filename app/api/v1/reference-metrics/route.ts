@@ -15,7 +15,12 @@ export const GET = route(async (req) => {
   const board = getBoardReferenceMetrics(q);
   const name = `t2i-eval-reference-${board.metric}-${board.promptSet.name}`.replace(/[^A-Za-z0-9._-]/g, "_");
   if (format === "csv") {
-    return new Response(toCsv(board.rows), { headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${name}.csv"` } });
+    return new Response(toCsv(board.rows), {
+      headers: {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": `attachment; filename="${name}.csv"`,
+      },
+    });
   }
   return Response.json(board);
 });

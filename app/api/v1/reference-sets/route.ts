@@ -21,22 +21,36 @@ export const GET = route(async (req) => {
 export const POST = route(async (req) => {
   const key = requireApiKey(req);
   rateLimit(req, "write", key.id);
-  if (!req.body) throw new AppError("bad_request", "empty request body: send multipart/form-data with an archive, or a manifest and images");
+  if (!req.body)
+    throw new AppError(
+      "bad_request",
+      "empty request body: send multipart/form-data with an archive, or a manifest and images",
+    );
   const staged = await ingestMultipart(req.body, req.headers.get("content-type"));
   try {
     const fields = referenceSetUploadFieldsSchema.safeParse(staged.fields);
     if (!fields.success) throw validationError(fields.error, "reference set fields");
     const f = fields.data;
-    const { referenceSet, images, queuedRuns } = await createReferenceSet({
-      name: f.name,
-      description: f.description,
-      promptSet: f.promptSet,
-      promptSetVersion: f.promptSetVersion,
-      items: stagedItemInputs(staged.items),
-    }, key);
+    const { referenceSet, images, queuedRuns } = await createReferenceSet(
+      {
+        name: f.name,
+        description: f.description,
+        promptSet: f.promptSet,
+        promptSetVersion: f.promptSetVersion,
+        items: stagedItemInputs(staged.items),
+      },
+      key,
+    );
     const url = `/api/v1/reference-sets/${referenceSet.id}`;
     return Response.json(
-      { ...referenceSet, images, queuedRuns, url, pageUrl: `/reference-sets/${referenceSet.id}`, ...(staged.ignoredFiles.length ? { ignoredFiles: staged.ignoredFiles } : {}) },
+      {
+        ...referenceSet,
+        images,
+        queuedRuns,
+        url,
+        pageUrl: `/reference-sets/${referenceSet.id}`,
+        ...(staged.ignoredFiles.length ? { ignoredFiles: staged.ignoredFiles } : {}),
+      },
       { status: 201, headers: { Location: url } },
     );
   } finally {

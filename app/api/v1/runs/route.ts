@@ -22,7 +22,11 @@ export const GET = route(async (req) => {
 export const POST = route(async (req) => {
   const key = requireApiKey(req);
   rateLimit(req, "write", key.id);
-  if (!req.body) throw new AppError("bad_request", "empty request body: send multipart/form-data with an archive, or a manifest and images");
+  if (!req.body)
+    throw new AppError(
+      "bad_request",
+      "empty request body: send multipart/form-data with an archive, or a manifest and images",
+    );
   const staged = await ingestMultipart(req.body, req.headers.get("content-type"));
   try {
     const fields = runUploadFieldsSchema.safeParse(staged.fields);
@@ -30,7 +34,9 @@ export const POST = route(async (req) => {
     const f = fields.data;
     const { run, duplicate, requeued } = await createRun({
       variant: f.variant,
-      createVariantIfMissing: f.conditioningType ? { conditioningType: f.conditioningType, description: f.variantDescription, model: f.model } : undefined,
+      createVariantIfMissing: f.conditioningType
+        ? { conditioningType: f.conditioningType, description: f.variantDescription, model: f.model }
+        : undefined,
       promptSet: f.promptSet,
       promptSetVersion: f.promptSetVersion,
       guidanceScale: f.guidanceScale,

@@ -24,7 +24,10 @@ export class ToyEngine implements GenerationEngine {
   /** The generator of a variant, loaded once; throws naming the known variants. */
   generator(variant: string): Promise<ToyGenerator> {
     const conditioning = TOY_VARIANTS[variant];
-    if (!conditioning) throw new Error(`the toy engine generates variants ${Object.keys(TOY_VARIANTS).join(", ")}; this task asks for "${variant}"`);
+    if (!conditioning)
+      throw new Error(
+        `the toy engine generates variants ${Object.keys(TOY_VARIANTS).join(", ")}; this task asks for "${variant}"`,
+      );
     let g = this.generators.get(conditioning);
     if (!g) {
       g = ToyGenerator.load(conditioning, { threads: this.opts.threads, genDir: this.opts.genDir });
@@ -35,7 +38,9 @@ export class ToyEngine implements GenerationEngine {
 
   async generate(task: Task, ctx: GenerateContext): Promise<void> {
     if (!(TOY_SAMPLERS as readonly string[]).includes(task.sampler.toLowerCase())) {
-      throw new Error(`the toy engine samples with ${TOY_SAMPLERS.join(", ")} only; this task asks for sampler "${task.sampler}"`);
+      throw new Error(
+        `the toy engine samples with ${TOY_SAMPLERS.join(", ")} only; this task asks for sampler "${task.sampler}"`,
+      );
     }
     const generator = await this.generator(task.variant);
     const started = performance.now();

@@ -12,11 +12,16 @@ export const dynamic = "force-dynamic";
 export const GET = route<{ params: Promise<{ sha256: string }> }>(async (req, { params }) => {
   rateLimit(req, "read");
   const { sha256 } = await params;
-  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new AppError("bad_request", "an image is addressed by its lowercase hex SHA256");
+  if (!/^[0-9a-f]{64}$/.test(sha256))
+    throw new AppError("bad_request", "an image is addressed by its lowercase hex SHA256");
   const img = getImageOrThrow(sha256);
   const data = await fs.readFile(img.path);
   return new Response(new Uint8Array(data), {
-    headers: { "Content-Type": img.contentType, "Cache-Control": "public, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff" },
+    headers: {
+      "Content-Type": img.contentType,
+      "Cache-Control": "public, max-age=31536000, immutable",
+      "X-Content-Type-Options": "nosniff",
+    },
   });
 });
 

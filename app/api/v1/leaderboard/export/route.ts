@@ -11,8 +11,15 @@ export const dynamic = "force-dynamic";
 export const GET = route(async (req) => {
   rateLimit(req, "read");
   const q = parseQuery(req.url, rankingExportQuerySchema);
-  const out = exportRanking(q.promptSet, { version: q.version, evaluatorId: q.evaluator, includeDemo: q.includeDemo, diversity: q.diversity }, q.format, q.table);
-  return new Response(out.body, { headers: { "Content-Type": out.contentType, "Content-Disposition": `attachment; filename="${out.filename}"` } });
+  const out = exportRanking(
+    q.promptSet,
+    { version: q.version, evaluatorId: q.evaluator, includeDemo: q.includeDemo, diversity: q.diversity },
+    q.format,
+    q.table,
+  );
+  return new Response(out.body, {
+    headers: { "Content-Type": out.contentType, "Content-Disposition": `attachment; filename="${out.filename}"` },
+  });
 });
 
 export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

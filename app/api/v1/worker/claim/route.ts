@@ -14,7 +14,12 @@ export const POST = route(async (req) => {
   const token = requireWorkerToken(req);
   const body = claimTaskJsonSchema.parse(await readJson(req));
   recordDeclaredVariants(token, body.variants);
-  const task = await claimTaskWaiting({ tokenId: token.id, variants: body.variants, waitSeconds: body.waitSeconds, signal: req.signal });
+  const task = await claimTaskWaiting({
+    tokenId: token.id,
+    variants: body.variants,
+    waitSeconds: body.waitSeconds,
+    signal: req.signal,
+  });
   return task ? Response.json({ task }) : new Response(null, { status: 204 });
 });
 

@@ -27,11 +27,14 @@ export default async function VariantPromptGrid({ params, searchParams }: Props)
   const key = rawKey;
   const sp = await searchParams;
   const variant = orNotFound(() => getVariantOrThrow(id));
-  const setName = sp.promptSet ?? listRuns({ variant: variant.name, status: "scored", limit: 1 }).runs[0]?.promptSet.name;
+  const setName =
+    sp.promptSet ?? listRuns({ variant: variant.name, status: "scored", limit: 1 }).runs[0]?.promptSet.name;
   if (!setName) notFound();
   const board = orNotFound(() => getRankedBoard(setName, { evaluatorId: sp.evaluator }));
   const prompt = orNotFound(() => getPromptOrThrow(board.promptSet.id, key));
-  const entry = [...(board.ranking?.ranked ?? []), ...(board.ranking?.unranked ?? [])].find((v) => v.variantId === variant.id);
+  const entry = [...(board.ranking?.ranked ?? []), ...(board.ranking?.unranked ?? [])].find(
+    (v) => v.variantId === variant.id,
+  );
   const curve = [...(entry?.curve ?? [])].sort((a, b) => a.guidanceScale - b.guidanceScale);
   const rows = listPromptSamples(
     curve.map((c) => c.runId),
@@ -40,7 +43,8 @@ export default async function VariantPromptGrid({ params, searchParams }: Props)
   );
   const prompts = listPrompts(board.promptSet.id);
   const idx = prompts.findIndex((p) => p.id === prompt.id);
-  const here = (k: string) => `/variants/${variant.id}/prompts/${encodeURIComponent(k)}?promptSet=${encodeURIComponent(board.promptSet.name)}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}`;
+  const here = (k: string) =>
+    `/variants/${variant.id}/prompts/${encodeURIComponent(k)}?promptSet=${encodeURIComponent(board.promptSet.name)}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}`;
 
   return (
     <div>
@@ -48,8 +52,13 @@ export default async function VariantPromptGrid({ params, searchParams }: Props)
         <Link href={`/variants/${variant.id}`} className="underline">
           <UserText text={variant.name} expand={false} />
         </Link>{" "}
-        on <UserText text={board.promptSet.name} expand={false} /> v{board.promptSet.version} · prompt {idx + 1} of {prompts.length} ·{" "}
-        <Link href={`/prompts/${encodeURIComponent(prompt.promptKey)}?promptSet=${encodeURIComponent(board.promptSet.name)}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}`} className="underline" data-testid="prompt-view-link">
+        on <UserText text={board.promptSet.name} expand={false} /> v{board.promptSet.version} · prompt {idx + 1} of{" "}
+        {prompts.length} ·{" "}
+        <Link
+          href={`/prompts/${encodeURIComponent(prompt.promptKey)}?promptSet=${encodeURIComponent(board.promptSet.name)}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}`}
+          className="underline"
+          data-testid="prompt-view-link"
+        >
           every variant side by side
         </Link>
       </p>
@@ -68,7 +77,12 @@ export default async function VariantPromptGrid({ params, searchParams }: Props)
           </Link>
         )}
       </nav>
-      {curve.length === 0 && <p className="mt-4 text-sm">This variant has no scored runs on this prompt set{board.evaluator ? ` with evaluator ${board.evaluator.id}` : ""}.</p>}
+      {curve.length === 0 && (
+        <p className="mt-4 text-sm">
+          This variant has no scored runs on this prompt set
+          {board.evaluator ? ` with evaluator ${board.evaluator.id}` : ""}.
+        </p>
+      )}
       <div className="mt-4 space-y-4" data-testid="guidance-grid">
         {curve.map((c, i) => {
           const r = rows[i]!;
@@ -81,7 +95,8 @@ export default async function VariantPromptGrid({ params, searchParams }: Props)
                   <Link href={`/runs/${c.runId}`} className="underline">
                     {c.runId}
                   </Link>{" "}
-                  · run diversity {fmt(c.diversity)} · this prompt&apos;s diversity {fmt(r.diversity)}, CLIP score {fmt(r.clipScore, 2)}
+                  · run diversity {fmt(c.diversity)} · this prompt&apos;s diversity {fmt(r.diversity)}, CLIP score{" "}
+                  {fmt(r.clipScore, 2)}
                 </span>
               </h2>
               <div className="mt-2">

@@ -10,10 +10,13 @@ export const dynamic = "force-dynamic";
 
 export const GET = route<{ params: Promise<{ sha256: string }> }>(async (req, { params }) => {
   const { sha256 } = await params;
-  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new AppError("bad_request", "an image is addressed by its lowercase hex SHA256");
+  if (!/^[0-9a-f]{64}$/.test(sha256))
+    throw new AppError("bad_request", "an image is addressed by its lowercase hex SHA256");
   const size = Number(new URL(req.url).searchParams.get("size") ?? 160);
   const { data } = await thumbnail(sha256, size);
-  return new Response(new Uint8Array(data), { headers: { "Content-Type": "image/webp", "Cache-Control": "public, max-age=31536000, immutable" } });
+  return new Response(new Uint8Array(data), {
+    headers: { "Content-Type": "image/webp", "Cache-Control": "public, max-age=31536000, immutable" },
+  });
 });
 
 export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

@@ -16,12 +16,30 @@ export const GET = route<{ params: Promise<{ id: string }> }>(async (req, { para
   const q = parseQuery(req.url, promptMetricsQuerySchema);
   const run = getRunOrThrow(id, { evaluatorId: q.evaluator });
   const rows = run.metrics?.prompts ?? [];
-  const columns = ["promptId", "prompt", "category", "n", "failed", "clipScore", "clipS", "diversity", "diversityReason", "vendi", "truncated"] as const;
+  const columns = [
+    "promptId",
+    "prompt",
+    "category",
+    "n",
+    "failed",
+    "clipScore",
+    "clipS",
+    "diversity",
+    "diversityReason",
+    "vendi",
+    "truncated",
+  ] as const;
   return downloadResponse(
     q.format,
     `t2i-eval-prompts-${id}`,
     () => toCsv(rows, [...columns]),
-    () => ({ runId: run.id, status: run.status, evaluator: run.evaluator, labels: run.metrics?.labels ?? [], prompts: rows }),
+    () => ({
+      runId: run.id,
+      status: run.status,
+      evaluator: run.evaluator,
+      labels: run.metrics?.labels ?? [],
+      prompts: rows,
+    }),
   );
 });
 

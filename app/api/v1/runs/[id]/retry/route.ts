@@ -15,7 +15,10 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (req, { par
   const { id } = await params;
   const run = guardRunMutation(id, key, "retry", () => retryRun(id));
   const statusUrl = `/api/v1/runs/${run.id}`;
-  return Response.json({ id: run.id, status: run.status, statusUrl, pageUrl: `/runs/${run.id}` }, { status: 202, headers: { Location: statusUrl } });
+  return Response.json(
+    { id: run.id, status: run.status, statusUrl, pageUrl: `/runs/${run.id}` },
+    { status: 202, headers: { Location: statusUrl } },
+  );
 });
 
 export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");

@@ -14,8 +14,24 @@ export const GET = route<{ params: Promise<{ id: string }> }>(async (req, { para
   rateLimit(req, "read");
   const { id } = await params;
   const q = parseQuery(req.url, sampleScoresQuerySchema);
-  const page = listSampleScores(id, { evaluator: q.evaluator, limit: q.limit, offset: q.offset, all: q.format === "csv" });
-  const columns = ["file", "promptId", "prompt", "seed", "sampleIndex", "cosine", "clipScore", "truncated", "error", "imageSha256"] as const;
+  const page = listSampleScores(id, {
+    evaluator: q.evaluator,
+    limit: q.limit,
+    offset: q.offset,
+    all: q.format === "csv",
+  });
+  const columns = [
+    "file",
+    "promptId",
+    "prompt",
+    "seed",
+    "sampleIndex",
+    "cosine",
+    "clipScore",
+    "truncated",
+    "error",
+    "imageSha256",
+  ] as const;
   return downloadResponse(
     q.format,
     `t2i-eval-samples-${id}`,

@@ -14,8 +14,10 @@ export const PUT = route<{ params: Promise<{ id: string; index: string }> }>(asy
   const token = requireWorkerToken(req);
   const { id, index } = await params;
   const type = (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (type !== "image/png") throw new AppError("unsupported_media_type", `send the sample as Content-Type image/png, not "${type || "none"}"`);
-  if (!/^\d{1,6}$/.test(index)) throw new AppError("validation_failed", `sample index "${index}" is not a non-negative integer`, { index });
+  if (type !== "image/png")
+    throw new AppError("unsupported_media_type", `send the sample as Content-Type image/png, not "${type || "none"}"`);
+  if (!/^\d{1,6}$/.test(index))
+    throw new AppError("validation_failed", `sample index "${index}" is not a non-negative integer`, { index });
   const body = req.body ? Readable.fromWeb(req.body as NodeWebStream<Uint8Array>) : Readable.from([]);
   const r = await storeTaskSample({ taskId: id, tokenId: token.id, index: Number(index), body });
   return Response.json(r, { status: r.stored ? 201 : 200 });
