@@ -4,7 +4,7 @@
   npm run gpu-worker -- --engine command --variant toy-clip-text \\
       --command "/usr/bin/python3 research/toy-world/sample_gen.py"
 
-Reads the task from T2I_TASK_FILE (docs/worker-protocol.md's command contract), loads the
+Reads the task from T2I_TASK_FILE (docs/reference/worker-protocol.md's command contract), loads the
 generator of the task's variant with the weights of fixtures/toy-gen/<conditioning>.onnx (read back
 into PyTorch, so both engines run one set of weights), encodes the prompt with the toy CLIP's text tower
 (weights read from fixtures/toy-gen/text_encoder.onnx, tokens from
