@@ -8,6 +8,7 @@ import { leaderboardUrl } from "@/lib/leaderboard/run-leaderboard";
 import { getRunOrThrow, type PromptMetrics, type RunDetail } from "@/lib/runs/get-run-or-throw";
 import type { RunProvenance } from "@/lib/runs/run-provenance";
 import { listRunSamples } from "@/lib/runs/list-run-samples";
+import { rescoreApplies } from "@/lib/runs/rescore-run";
 import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
 import { RunActions } from "./run-actions";
 import { RunProgress } from "./run-progress";
@@ -148,7 +149,7 @@ export default async function RunPage({ params, searchParams }: Props) {
         </p>
       )}
       {run.status === "failed" && <RunActions id={run.id} action="retry" />}
-      {run.status === "scored" && installed && run.evaluator?.id !== installed && (
+      {installed && rescoreApplies(run.id, installed) && (
         <RunActions id={run.id} action="rescore" evaluator={installed} />
       )}
 
