@@ -45,6 +45,7 @@ type SP = {
   diversity?: string;
   source?: string;
   refMetric?: string;
+  partial?: string;
 };
 
 /** Pairs shown in the matrix on the page (the API and the export carry all of them). */
@@ -100,10 +101,12 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
       evaluatorId: sp.evaluator,
       defaultEvaluatorId: installed?.identity.id,
       includeDemo: sp.demo !== "hide",
+      includePartial: sp.partial === "include",
       source,
       ranking: level?.success ? { diversity: level.data } : undefined,
     }),
   );
+  const partialRuns = board.runs.filter((r) => r.promptsCovered < board.setPrompts).length;
   const ranking = board.ranking;
   const typeFilter = sp.type && conditioningTypeSchema.options.includes(sp.type as never) ? sp.type : undefined;
   const keep = (v: { variantId: string }) =>
@@ -121,8 +124,11 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
   const unranked: UnrankedVariant[] = (ranking?.unranked ?? []).filter(keep);
   // The plot shows the first variants of the table (a hundred curves are unreadable and heavy to send); the downloads have all.
   const plotted = [...ranked, ...unranked].slice(0, PLOT_MAX);
-  const series = plotted.map((v) => toSeries(board.variants[v.variantId]!.name, v.curve, v.fitted));
-  const scope = `promptSet=${encodeURIComponent(board.promptSet.name)}&version=${board.promptSet.version}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}${sp.demo === "hide" ? "&includeDemo=false" : ""}${level?.success ? `&diversity=${level.data}` : ""}${source ? `&source=${source}` : ""}`;
+  const sourceOf = new Map(board.runs.map((r) => [r.runId, r.source]));
+  const series = plotted.map((v) =>
+    toSeries(board.variants[v.variantId]!.name, v.curve, v.fitted, (id) => sourceOf.get(id)),
+  );
+  const scope = `promptSet=${encodeURIComponent(board.promptSet.name)}&version=${board.promptSet.version}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}${sp.demo === "hide" ? "&includeDemo=false" : ""}${level?.success ? `&diversity=${level.data}` : ""}${source ? `&source=${source}` : ""}${board.includePartial ? "&includePartial=true" : ""}`;
   const plotHref = `/api/v1/plot-data?view=leaderboard&${scope}`;
   const exportHref = `/api/v1/leaderboard/export?${scope}`;
   const firstPrompt = listPrompts(board.promptSet.id)[0];
@@ -243,6 +249,16 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         <label className="flex items-center gap-1">
           <input type="checkbox" name="demo" value="hide" defaultChecked={sp.demo === "hide"} /> hide demo runs
         </label>
+        <label className="flex items-center gap-1">
+          <input
+            type="checkbox"
+            name="partial"
+            value="include"
+            defaultChecked={board.includePartial}
+            data-testid="include-partial"
+          />{" "}
+          rank partial runs
+        </label>
         {sp.sort && <input type="hidden" name="sort" value={sp.sort} />}
         {sp.dir && <input type="hidden" name="dir" value={sp.dir} />}
         <button
@@ -260,6 +276,15 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
             : "Runs of this board changed: the ranking below is the previous version and is being recomputed; this page reloads itself in a moment."}
           {/* React hoists it into <head>; a cached page (server/page-cache.mjs) misses once the board is in. */}
           <meta httpEquiv="refresh" content="5" />
+        </p>
+      )}
+      {partialRuns > 0 && (
+        <p className="mt-3 max-w-3xl text-sm text-amber-900" data-testid="partial-runs-note">
+          {partialRuns} {partialRuns === 1 ? "run lacks" : "runs lack"} some of the set&apos;s {board.setPrompts}{" "}
+          prompts: {partialRuns === 1 ? "its" : "their"} numbers average fewer prompts than the others&apos;.{" "}
+          {board.includePartial
+            ? `Partial runs are ranked at your request: the ranking is over the ${board.prompts} prompts every ranked run covers.`
+            : "They are listed under “Not ranked”; tick “rank partial runs” to rank them over the prompts every run covers."}
         </p>
       )}
       {board.evaluator?.warning && (
@@ -317,7 +342,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
                 return (
                   <tr key={v.variantId} className="border-b border-slate-100" data-testid="leaderboard-row">
                     <td
-                      className="p-2 font-semibold"
+                      className="whitespace-nowrap p-2 font-semibold"
                       data-testid="rank"
                       title={`1 + ${v.significantlyWorseThan} variants significantly better; the tests allow ranks ${v.rank}–${v.rankWorst}`}
                     >
@@ -479,7 +504,9 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
             <table className="mt-2 border-collapse bg-white text-xs" data-testid="pair-matrix">
               <thead>
                 <tr>
-                  <th scope="col" className="p-1" />
+                  <td className="p-1">
+                    <span className="sr-only">Row variant minus column variant</span>
+                  </td>
                   {matrixIds.map((id) => (
                     <th key={id} scope="col" className="p-1 text-left">
                       {board.variants[id]!.name}
@@ -490,7 +517,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
               <tbody>
                 {matrixIds.map((a) => (
                   <tr key={a} className="border-t border-slate-100">
-                    <th scope="row" className="p-1 text-left">
+                    <th scope="row" className="whitespace-nowrap p-1 text-left">
                       {board.variants[a]!.name}
                     </th>
                     {matrixIds.map((b) => {
@@ -545,6 +572,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         <TradeoffChart
           series={series}
           evaluatorNote={board.evaluator ? `Evaluator ${board.evaluator.id}.` : undefined}
+          level={ranking?.diversity?.value}
         />
         <DownloadLinks href={plotHref} />
       </section>
@@ -555,7 +583,14 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         evaluatorId={board.evaluator?.id}
         metric={sp.refMetric}
         includeDemo={sp.demo !== "hide"}
-        keep={{ promptSet: board.promptSet.name, evaluator: board.evaluator?.id, demo: sp.demo, type: sp.type }}
+        keep={{
+          promptSet: board.promptSet.name,
+          evaluator: board.evaluator?.id,
+          demo: sp.demo,
+          type: sp.type,
+          partial: sp.partial,
+        }}
+        variantNames={Object.fromEntries(Object.values(board.variants).map((v) => [v.id, v.name]))}
       />
 
       {variantIds.length >= 2 && (
