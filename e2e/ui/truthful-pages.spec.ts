@@ -124,3 +124,15 @@ test("the same images re-uploaded without the optional sampler and steps are the
   expect(again.body.message).toContain("has the same images and prompts");
   expect(again.body.message).toContain("sampler ddim there, not given here");
 });
+
+test("a demo run's page offers no re-score button (the POST would answer 409)", async ({ page }) => {
+  const runs = (await (await page.request.get("/api/v1/runs?variant=toy-clip-text&status=scored&limit=1")).json()) as {
+    runs: { id: string }[];
+  };
+  const id = runs.runs[0]!.id;
+  await page.goto(`/runs/${id}`);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(id);
+  await expect(page.getByRole("button", { name: "Re-score with the installed evaluator" })).toHaveCount(0);
+  const post = await page.request.post(`/api/v1/runs/${id}/rescore`, { headers: auth() });
+  expect(post.status()).toBe(409);
+});
