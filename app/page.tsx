@@ -66,6 +66,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
       evaluatorId: sp.evaluator,
       defaultEvaluatorId: installed?.identity.id,
       includeDemo: query.includeDemo,
+      includePartial: query.includePartial,
       source: query.source,
       ranking: query.level !== undefined ? { diversity: query.level } : undefined,
     }),
@@ -76,7 +77,10 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
     // Variants with runs made differently from the rest of their curve (the variant page says which).
     settingsDiffer: settingsOutliers(loadRunSettings(board.runs.map((r) => r.runId))),
   });
-  const series = view.plotted.map((v) => toSeries(board.variants[v.variantId]!.name, v.curve, v.fitted));
+  const sourceOf = new Map(board.runs.map((r) => [r.runId, r.source]));
+  const series = view.plotted.map((v) =>
+    toSeries(board.variants[v.variantId]!.name, v.curve, v.fitted, (id) => sourceOf.get(id)),
+  );
 
   return (
     <div>
@@ -114,6 +118,16 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
           <meta httpEquiv="refresh" content="5" />
         </p>
       )}
+      {view.partialRuns > 0 && (
+        <p className="mt-3 max-w-3xl text-sm text-amber-900" data-testid="partial-runs-note">
+          {view.partialRuns} {view.partialRuns === 1 ? "run lacks" : "runs lack"} some of the set&apos;s{" "}
+          {board.setPrompts} prompts: {view.partialRuns === 1 ? "its" : "their"} numbers average fewer prompts than the
+          others&apos;.{" "}
+          {board.includePartial
+            ? `Partial runs are ranked at your request: the ranking is over the ${board.prompts} prompts every ranked run covers.`
+            : "They are listed under “Not ranked”; tick “rank partial runs” to rank them over the prompts every run covers."}
+        </p>
+      )}
       {board.evaluator?.warning && (
         <p className="mt-3 text-sm font-medium text-amber-800">
           Evaluator {board.evaluator.id}: {board.evaluator.warning}.
@@ -147,6 +161,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         <TradeoffChart
           series={series}
           evaluatorNote={board.evaluator ? `Evaluator ${board.evaluator.id}.` : undefined}
+          level={board.ranking?.diversity?.value}
         />
         <DownloadLinks href={view.links.plotData} />
       </section>
@@ -157,7 +172,14 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         evaluatorId={board.evaluator?.id}
         metric={sp.refMetric}
         includeDemo={query.includeDemo}
-        keep={{ promptSet: board.promptSet.name, evaluator: board.evaluator?.id, demo: sp.demo, type: sp.type }}
+        keep={{
+          promptSet: board.promptSet.name,
+          evaluator: board.evaluator?.id,
+          demo: sp.demo,
+          type: sp.type,
+          partial: sp.partial,
+        }}
+        variantNames={Object.fromEntries(Object.values(board.variants).map((v) => [v.id, v.name]))}
       />
 
       {view.compareVariantIds.length >= 2 && (

@@ -15,6 +15,7 @@ const FIELD_NAMES = [
   "conditioningType",
   "guidanceScale",
   "promptSet",
+  "newPromptSetName",
   "sampler",
   "steps",
   "archive",
@@ -157,6 +158,13 @@ export function UploadForm() {
           error={errors.promptSet}
           className={input}
           placeholder="named set the prompts belong to"
+        />
+        <TextField
+          name="newPromptSetName"
+          label="Name for a new prompt set (optional)"
+          error={errors.newPromptSetName}
+          className={input}
+          placeholder="without a prompt set: names the set made from these prompts"
         />
         <TextField
           name="sampler"

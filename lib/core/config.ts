@@ -380,8 +380,10 @@ export function config(): Config {
   const dataDir = path.resolve(env.T2I_DATA_DIR);
   cached = {
     dataDir,
-    modelsDir: path.resolve(env.T2I_MODELS_DIR ?? path.join(dataDir, "models")),
-    cacheDir: path.resolve(env.T2I_CACHE_DIR ?? path.join(os.homedir(), ".cache", "t2i-eval")),
+    modelsDir: path.resolve(/*turbopackIgnore: true*/ env.T2I_MODELS_DIR ?? path.join(dataDir, "models")),
+    cacheDir: path.resolve(
+      /*turbopackIgnore: true*/ env.T2I_CACHE_DIR ?? path.join(os.homedir(), ".cache", "t2i-eval"),
+    ),
     // "fixture" and "toy" name the bundled models (lib/clip/resolve-model.ts) instead of a folder.
     modelDir: env.T2I_MODEL_DIR
       ? ["fixture", "toy"].includes(env.T2I_MODEL_DIR)
@@ -401,7 +403,7 @@ export function config(): Config {
     maxCompressionRatio: env.T2I_MAX_COMPRESSION_RATIO,
     hfEndpoint: env.HF_ENDPOINT.replace(/\/+$/, ""),
     hfToken: env.HF_TOKEN,
-    dbPath: path.resolve(env.T2I_DB_PATH ?? path.join(dataDir, "t2i.sqlite")),
+    dbPath: path.resolve(/*turbopackIgnore: true*/ env.T2I_DB_PATH ?? path.join(dataDir, "t2i.sqlite")),
     jobLeaseMs: env.T2I_JOB_LEASE_MS,
     jobHeartbeatMs: env.T2I_JOB_HEARTBEAT_MS,
     jobPollMs: env.T2I_JOB_POLL_MS,

@@ -11,6 +11,7 @@ import {
   claimTaskJsonSchema,
   createGenerationJsonSchema,
   createPromptSetJsonSchema,
+  renamePromptSetJsonSchema,
   createVariantJsonSchema,
   errorBodySchema,
   failTaskJsonSchema,
@@ -250,6 +251,26 @@ function build() {
     summary: "A prompt set with its prompts",
     request: { params: z.object({ id: z.string() }), query: promptSetQuerySchema },
     responses: { 200: anyJson("The prompt set"), 404: err("Not found") },
+  });
+  r.registerPath({
+    method: "patch",
+    path: "/api/v1/prompt-sets/{id}",
+    summary: "Rename a prompt set (every version of its name)",
+    description:
+      "Owner or admin. Gives an upload-derived set (upload-<variant>-<hash>) a readable name; runs keep their set. Names starting with upload- are reserved; demo sets keep their name.",
+    security: [bearer],
+    request: {
+      params: z.object({ id: z.string() }),
+      body: { content: { "application/json": { schema: renamePromptSetJsonSchema } } },
+    },
+    responses: {
+      200: anyJson("{ id, name, previousName, versions }"),
+      401: err("Missing or unknown API key"),
+      403: err("Not the owner's key and not an admin key (details.reason)"),
+      404: err("Not found"),
+      409: err("Name taken, or a demo set"),
+      422: err("Invalid name"),
+    },
   });
   r.registerPath({
     method: "get",

@@ -5,6 +5,7 @@ import { listAuditInputSchema } from "../audit/list-audit";
 import { runSourceFilterSchema } from "../runs/ranked-runs-filter";
 import { httpUrlSchema } from "../variants/create-variant";
 import { updateVariantInputSchema } from "../variants/update-variant";
+import { renamePromptSetInputSchema } from "../prompt-sets/rename-prompt-set";
 import { conditioningTypeSchema } from "../../db/schema/index";
 import { MAX_WAIT_SECONDS } from "../generation/claim-task";
 import { createGenerationInputSchema } from "../generation/create-generation";
@@ -28,6 +29,10 @@ export const runUploadFieldsSchema = z
         "Named prompt set the manifest's prompts or prompt_ids must belong to; without one the upload's prompts form an implicit set.",
     }),
     promptSetVersion: decimalNumber((n) => n.int().min(1)).optional(),
+    newPromptSetName: optionalText(100).meta({
+      description:
+        "Without promptSet: a name for the prompt set made from this upload's prompts, when no existing set holds them all (default upload-<variant>-<hash>); rename it later with PATCH /api/v1/prompt-sets/{id}.",
+    }),
     sampler: optionalText(100),
     steps: decimalNumber((n) => n.int().min(1).max(100_000)).optional(),
     seedPolicy: optionalText(200).meta({ description: "How seeds were chosen, e.g. 'per-sample: seed column'." }),
@@ -70,6 +75,15 @@ const diversityLevelQuery = z.coerce.number().pipe(diversityLevelSchema).optiona
     "Diversity level (0–2) at which fidelity is compared; default: the highest diversity every variant's curve reaches.",
 });
 
+const includePartialQuery = z
+  .enum(["true", "false"])
+  .default("false")
+  .transform((v) => v === "true")
+  .meta({
+    description:
+      "Rank partial runs too (runs lacking some of the set's prompts), over the prompts every ranked run covers; default: only complete runs are ranked, partial ones are listed as not ranked.",
+  });
+
 export const leaderboardQuerySchema = z
   .object({
     promptSet: z.string().trim().min(1).max(200).meta({ description: "Prompt set name or id." }),
@@ -78,6 +92,7 @@ export const leaderboardQuerySchema = z
       .enum(["true", "false"])
       .default("true")
       .transform((v) => v === "true"),
+    includePartial: includePartialQuery,
     diversity: diversityLevelQuery,
     source: runSourceFilterSchema.optional().meta({
       description:
@@ -96,6 +111,7 @@ export const rankingExportQuerySchema = z
       .enum(["true", "false"])
       .default("true")
       .transform((v) => v === "true"),
+    includePartial: includePartialQuery,
     diversity: diversityLevelQuery,
     table: z.enum(["ranking", "pairs"]).default("ranking").meta({
       description: "ranking: one row per variant; pairs: the pairwise matrix, one row per pair of ranked variants.",
@@ -144,6 +160,9 @@ export const hideJsonSchema = z
 /** PATCH /api/v1/variants/{id}. */
 export const updateVariantJsonSchema = updateVariantInputSchema.meta({ id: "UpdateVariant" });
 
+/** PATCH /api/v1/prompt-sets/{id}. */
+export const renamePromptSetJsonSchema = renamePromptSetInputSchema.meta({ id: "RenamePromptSet" });
+
 /** GET /api/v1/audit. */
 export const auditQuerySchema = listAuditInputSchema.meta({ id: "AuditQuery" });
 
@@ -157,6 +176,7 @@ export const plotDataQuerySchema = z.object({
   a: z.string().max(200).optional(),
   b: z.string().max(200).optional(),
   includeDemo: z.enum(["true", "false"]).default("true"),
+  includePartial: includePartialQuery,
   diversity: diversityLevelQuery,
   source: runSourceFilterSchema.optional(),
   format: z.enum(["csv", "json"]).default("json"),

@@ -25,6 +25,8 @@ export type BoardOptions = {
   defaultEvaluatorId?: string;
   includeDemo?: boolean;
   source?: RunSourceFilter;
+  /** Rank partial runs too (over the prompts every ranked run covers); default: complete runs only. */
+  includePartial?: boolean;
   ranking?: RankingOptions;
 };
 
@@ -38,6 +40,10 @@ export type RankedBoard = {
   runs: BoardRun[];
   /** Prompts every included run covers: the ones the ranking resamples. */
   prompts: number;
+  /** Prompts the prompt set has: runs covering fewer are partial ("7 of 8 prompts"). */
+  setPrompts: number;
+  /** Whether partial runs were ranked at the reader's request. */
+  includePartial: boolean;
   ranking: Ranking | null;
   /** Variants none of whose runs could enter the ranking, with the reason. */
   excluded: { variantId: string; reason: string }[];
@@ -48,7 +54,7 @@ export type RankedBoard = {
 };
 
 type Loaded = {
-  board: Omit<RankedBoard, "ranking" | "excluded" | "computedAt" | "updating">;
+  board: Omit<RankedBoard, "ranking" | "excluded" | "computedAt" | "updating" | "includePartial">;
   entry: ReturnType<typeof storedBoard> | null;
 };
 
@@ -83,12 +89,13 @@ function load(promptSet: string, opts: BoardOptions): Loaded {
     evaluators: counts.map((c) => ({ ...evaluatorSummary(c.evaluator), runs: c.runs })),
     evaluator: chosen ? evaluatorSummary(chosen.evaluator) : null,
   };
-  if (!chosen) return { board: { ...base, variants: {}, runs: [], prompts: 0 }, entry: null };
+  if (!chosen) return { board: { ...base, variants: {}, runs: [], prompts: 0, setPrompts: 0 }, entry: null };
   const entry = storedBoard(db, {
     promptSetId: set.id,
     evaluatorId: chosen.evaluator.id,
     includeDemo: opts.includeDemo !== false,
     source: opts.source,
+    includePartial: opts.includePartial ?? false,
   });
   // Names are read fresh on every view: a rename does not need a recomputation.
   const ids = [...new Set(entry.inputs.runs.map((r) => r.variantId))];
@@ -104,7 +111,16 @@ function load(promptSet: string, opts: BoardOptions): Loaded {
       isDemo: v.isDemo,
     };
   }
-  return { board: { ...base, variants: info, runs: entry.inputs.runs, prompts: entry.inputs.prompts }, entry };
+  return {
+    board: {
+      ...base,
+      variants: info,
+      runs: entry.inputs.runs,
+      prompts: entry.inputs.prompts,
+      setPrompts: entry.inputs.setPrompts,
+    },
+    entry,
+  };
 }
 
 export function getRankedBoard(promptSet: string, opts: BoardOptions = {}): RankedBoard {
@@ -116,11 +132,15 @@ export function getRankedBoard(promptSet: string, opts: BoardOptions = {}): Rank
       const covered = Math.max(...board.runs.filter((r) => r.variantId === id).map((r) => r.promptsCovered));
       return {
         variantId: id,
-        reason: `its runs cover ${covered} of the ${board.prompts} prompts the ranked runs cover; upload samples for every prompt to be ranked`,
+        reason: opts.includePartial
+          ? `its runs cover ${covered} of the ${board.prompts} prompts the ranked runs cover; upload samples for every prompt to be ranked`
+          : `partial: its runs cover ${covered} of the ${board.setPrompts} prompts of the set, so their numbers average other prompts; ` +
+            `upload samples for every prompt to be ranked, or include partial runs (ranked over the prompts they all cover)`,
       };
     });
   return {
     ...board,
+    includePartial: opts.includePartial ?? false,
     ranking: entry ? storedRanking(entry, opts.ranking) : null,
     excluded,
     computedAt: entry?.computedAt?.toISOString() ?? null,
@@ -139,7 +159,9 @@ export function getComparison(
 ): Comparison {
   const { board, entry } = load(promptSet, opts);
   // A costly board computed for the first time has no variants yet: say so, not "not found".
-  if (entry && entry.computedAt === null) return { ...board, comparison: null, computedAt: null, updating: true };
+  const includePartial = opts.includePartial ?? false;
+  if (entry && entry.computedAt === null)
+    return { ...board, includePartial, comparison: null, computedAt: null, updating: true };
   const find = (ref: string) => {
     const id = Object.values(board.variants).find((v) => v.id === ref || v.name === ref)?.id;
     if (!id)
@@ -147,7 +169,8 @@ export function getComparison(
     if (!entry?.inputs.inputs.some((i) => i.variantId === id)) {
       throw new AppError(
         "validation_failed",
-        `variant "${board.variants[id]!.name}" only has runs covering part of the prompt set; it can't be compared on the shared prompts`,
+        `variant "${board.variants[id]!.name}" only has partial runs (covering part of the prompt set); it can't be compared on the shared prompts` +
+          (includePartial ? "" : " unless partial runs are included"),
       );
     }
     return id;
@@ -157,6 +180,7 @@ export function getComparison(
   const keep = new Set([ia, ib]);
   return {
     ...board,
+    includePartial,
     variants: Object.fromEntries(Object.entries(board.variants).filter(([id]) => keep.has(id))),
     runs: board.runs.filter((r) => keep.has(r.variantId)),
     comparison: entry ? namedReasons(storedComparison(entry, ia, ib, opts.ranking), board.variants) : null,

@@ -85,6 +85,16 @@ export function LeaderboardFilters({
       <label className="flex items-center gap-1">
         <input type="checkbox" name="demo" value="hide" defaultChecked={!view.query.includeDemo} /> hide demo runs
       </label>
+      <label className="flex items-center gap-1">
+        <input
+          type="checkbox"
+          name="partial"
+          value="include"
+          defaultChecked={board.includePartial}
+          data-testid="include-partial"
+        />{" "}
+        rank partial runs
+      </label>
       {sp.sort && <input type="hidden" name="sort" value={sp.sort} />}
       {sp.dir && <input type="hidden" name="dir" value={sp.dir} />}
       <button

@@ -56,7 +56,7 @@ export function LeaderboardTable({ board, view }: { board: RankedBoard; view: Le
               return (
                 <tr key={v.variantId} className="border-b border-slate-100" data-testid="leaderboard-row">
                   <td
-                    className="p-2 font-semibold"
+                    className="whitespace-nowrap p-2 font-semibold"
                     data-testid="rank"
                     title={`1 + ${v.significantlyWorseThan} variants significantly better; the tests allow ranks ${v.rank}–${v.rankWorst}`}
                   >

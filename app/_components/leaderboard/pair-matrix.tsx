@@ -41,7 +41,9 @@ export function PairMatrix({
         <table className="mt-2 border-collapse bg-white text-xs" data-testid="pair-matrix">
           <thead>
             <tr>
-              <th scope="col" className="p-1" />
+              <td className="p-1">
+                <span className="sr-only">Row variant minus column variant</span>
+              </td>
               {ids.map((id) => (
                 <th key={id} scope="col" className="p-1 text-left">
                   {board.variants[id]!.name}
@@ -52,7 +54,7 @@ export function PairMatrix({
           <tbody>
             {ids.map((a, i) => (
               <tr key={a} className="border-t border-slate-100">
-                <th scope="row" className="p-1 text-left">
+                <th scope="row" className="whitespace-nowrap p-1 text-left">
                   {board.variants[a]!.name}
                 </th>
                 {ids.map((b, j) => {

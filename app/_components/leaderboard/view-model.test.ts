@@ -101,6 +101,7 @@ function board(over: Partial<RankedBoard> = {}): RankedBoard {
         diversity: 0.4,
         vendi: 2,
         promptsCovered: 8,
+        source: "upload",
         ranked: true,
       },
       {
@@ -113,10 +114,13 @@ function board(over: Partial<RankedBoard> = {}): RankedBoard {
         diversity: 0.5,
         vendi: 2,
         promptsCovered: 8,
+        source: "upload",
         ranked: true,
       },
     ],
     prompts: 8,
+    setPrompts: 8,
+    includePartial: false,
     ranking: {
       methodVersion: "2",
       diversity: { value: 0.4, isDefault: true, rule: "the highest diversity every curve reaches" },

@@ -19,6 +19,7 @@ export type LeaderboardSearchParams = {
   diversity?: string;
   source?: string;
   refMetric?: string;
+  partial?: string;
 };
 
 /** Pairs shown in the matrix on the page (the API and the export carry all of them). */
@@ -45,6 +46,8 @@ export type LeaderboardQuery = {
   /** A level was given but is not a number in 0–2: it is ignored, with a note. */
   levelInvalid: boolean;
   includeDemo: boolean;
+  /** Runs that lack some of the set's prompts are ranked too (over the prompts every ranked run covers). */
+  includePartial: boolean;
   /** A known conditioning type, or undefined for all. */
   type: string | undefined;
 };
@@ -60,6 +63,7 @@ export function leaderboardQuery(sp: LeaderboardSearchParams): LeaderboardQuery 
     level: level?.success ? level.data : undefined,
     levelInvalid: level !== undefined && !level.success,
     includeDemo: sp.demo !== "hide",
+    includePartial: sp.partial === "include",
     type: sp.type && conditioningTypeSchema.options.includes(sp.type as never) ? sp.type : undefined,
   };
 }
@@ -123,6 +127,8 @@ export type LeaderboardView = {
   /** Significance level of the tests (Holm). */
   alpha: number;
   anyDemo: boolean;
+  /** Runs of the board that lack some of the set's prompts. */
+  partialRuns: number;
   /** Per variant, its runs whose settings differ from the rest of its curve, in words. */
   settingsDiffer: Map<string, string[]>;
   links: {
@@ -191,6 +197,7 @@ export function leaderboardView(sp: LeaderboardSearchParams, input: LeaderboardV
     includeDemo: query.includeDemo ? undefined : "false",
     diversity: query.level,
     source: query.source,
+    includePartial: board.includePartial ? "true" : undefined,
   };
   const promptSet = board.promptSet.name;
 
@@ -226,6 +233,7 @@ export function leaderboardView(sp: LeaderboardSearchParams, input: LeaderboardV
     plotTruncated: all.length > PLOT_MAX,
     alpha,
     anyDemo: board.runs.some((r) => r.isDemo),
+    partialRuns: board.runs.filter((r) => r.promptsCovered < board.setPrompts).length,
     settingsDiffer,
     links: {
       plotData: withQuery("/api/v1/plot-data", { view: "leaderboard", ...scope }),

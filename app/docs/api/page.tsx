@@ -39,12 +39,13 @@ function Fields({ schema }: { schema: Schema }) {
   const props = Object.entries(schema.properties ?? {});
   if (!props.length) return null;
   return (
-    <div className="overflow-x-auto">
+    // Focusable, so a keyboard can scroll it on a phone (it holds no link of its own).
+    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Fields (scrolls sideways)">
       <table className="mt-1 w-full text-left text-xs">
         <tbody>
           {props.map(([name, s]) => (
             <tr key={name} className="border-t border-slate-100 align-top">
-              <td className="break-all py-1 pr-3 font-mono">
+              <td className="whitespace-nowrap py-1 pr-3 font-mono">
                 {name}
                 {schema.required?.includes(name) ? <span className="text-rose-600">*</span> : null}
               </td>
