@@ -7,6 +7,9 @@ export async function register(): Promise<void> {
   const { config } = await import("./lib/core/config");
   const { migrate } = await import("./db/migrate");
   migrate();
+  // This thread answers requests: its writes wait for the lock briefly, never seconds (db/client.ts).
+  const { markRequestThread } = await import("./db/client");
+  markRequestThread();
   const { startLeftoverCleanup } = await import("./lib/storage/remove-leftovers");
   startLeftoverCleanup();
   const { rescoreHint, rescoreHintLine } = await import("./lib/runs/rescore-hint");

@@ -21,7 +21,9 @@ import {
   type PromptSetRow,
   type RunRow,
 } from "../../db/schema";
+import { config } from "../core/config";
 import { AppError, isAppError, validationError } from "../core/errors";
+import { retryWhileBusy } from "../core/sqlite-busy";
 import { enqueueJob } from "../jobs/enqueue-job";
 import { MAX_PROMPT_CHARS } from "../manifest/parse-manifest";
 import { ensureImplicitPromptSet } from "../prompt-sets/ensure-implicit-prompt-set";
@@ -150,7 +152,12 @@ async function storeAndInsert(
   const added = await putStagedFiles([...firstBySha.values()]);
 
   try {
-    const run = db.transaction((tx) => insertRun(tx, v, fingerprint, set, items, variantId), { behavior: "immediate" });
+    // Another process may hold the write lock (a backup, a long re-score): wait for it without
+    // blocking this thread (on the web server, the one answering requests), then 503 (db/client.ts).
+    const run = await retryWhileBusy(
+      () => db.transaction((tx) => insertRun(tx, v, fingerprint, set, items, variantId), { behavior: "immediate" }),
+      { maxWaitMs: config().dbRequestWaitMs },
+    );
     return { run, duplicate: false };
   } catch (e) {
     removeFilesWithoutImageRow(added);

@@ -4,7 +4,7 @@
 // evaluator are skipped and cached embeddings reused, so re-scoring resumes where it stopped.
 import { and, eq, inArray, notExists, sql } from "drizzle-orm";
 import { getDb, type DbOrTx } from "../../db/client";
-import { evaluators, jobs, runScores, runs, variants } from "../../db/schema";
+import { evaluators, jobs, runScores, runs, variants, type JobLane } from "../../db/schema";
 import { TOY_EVALUATOR_NAME } from "../clip/identity";
 import { AppError } from "../core/errors";
 import { enqueueJob } from "../jobs/enqueue-job";
@@ -18,8 +18,13 @@ export type RescoreResult = { runId: string; queued: boolean; status: string; me
  * Errors: not_found (404); conflict (409) when the run is generating, queued or scoring (it is
  * scored by the installed evaluator anyway) or failed (retry it instead).
  */
-export function rescoreRun(runId: string, evaluatorId: string, tx?: DbOrTx): RescoreResult {
-  if (!tx) return getDb().transaction((t) => rescoreRun(runId, evaluatorId, t), { behavior: "immediate" });
+export function rescoreRun(
+  runId: string,
+  evaluatorId: string,
+  tx?: DbOrTx,
+  lane: JobLane = "follow_up",
+): RescoreResult {
+  if (!tx) return getDb().transaction((t) => rescoreRun(runId, evaluatorId, t, lane), { behavior: "immediate" });
   const run = tx.select().from(runs).where(eq(runs.id, runId)).get();
   if (!run) throw new AppError("not_found", `no run with id "${runId}"`);
   if (run.status === "failed")
@@ -63,7 +68,7 @@ export function rescoreRun(runId: string, evaluatorId: string, tx?: DbOrTx): Res
     .set({ status: "queued", finishedAt: null, progressDone: scoredCount(runId, evaluatorId) })
     .where(eq(runs.id, runId))
     .run();
-  if (!active) enqueueJob(tx, { kind: "score_run", runId });
+  if (!active) enqueueJob(tx, { kind: "score_run", runId, lane });
   return {
     runId,
     queued: true,
@@ -132,7 +137,8 @@ export function rescoreRuns(evaluatorId: string, opts: { variant?: string } = {}
       const ids = runsLackingScores(tx, evaluatorId, opts.variant)
         .all()
         .map((r) => r.id);
-      for (const id of ids) rescoreRun(id, evaluatorId, tx);
+      // The bulk lane: re-scoring every run never holds back scoring a new upload (claim-job.ts).
+      for (const id of ids) rescoreRun(id, evaluatorId, tx, "bulk");
       return { queued: ids };
     },
     { behavior: "immediate" },
