@@ -53,6 +53,7 @@ export const jobs = sqliteTable(
     index("jobs_status_lease_idx").on(t.status, t.leaseExpiresAt),
     index("jobs_run_idx").on(t.runId),
     index("jobs_claim_idx").on(t.status, t.priority, t.id),
+    index("jobs_key_served_idx").on(t.apiKeyId, t.priority, t.heartbeatAt),
     check("jobs_kind_ck", oneOf(t.kind, JOB_KINDS)),
     check("jobs_status_ck", oneOf(t.status, JOB_STATUSES)),
   ],

@@ -3,10 +3,13 @@
 // never claim the same job. A job whose attempts are used up is failed, with its run, instead of
 // being handed out again.
 //
-// Fair queues. "Next" is, in this order (one query; PostgreSQL runs it as written):
+// Fair queues. "Next" is, in this order (one query; PostgreSQL runs it with IS NOT DISTINCT FROM
+// for IS):
 //   ORDER BY priority,                       -- the lane: scoring < follow_up < bulk (JOB_LANES)
 //            turn,                           -- row_number() within (lane, API key) by age:
 //                                            --   keys take turns, one job each, within a lane
+//            last served,                    -- at equal turns the key served longest ago first
+//                                            --   (its latest claim or heartbeat in the lane)
 //            id                              -- then age
 // and a key's bulk jobs wait while it already has T2I_BULK_JOBS_PER_KEY of them under a live
 // lease. So scoring an upload never waits behind comparisons a new reference set queued for
@@ -70,7 +73,9 @@ export function claimJob(
             where b.status = 'running' and b.lease_expires_at > ${now} and b.priority = ${bulk}
               and coalesce(b.api_key_id, '') = coalesce(r.key, '')
           ) < ${perKey}
-          order by r.priority, r.turn, r.id
+          order by r.priority, r.turn, coalesce((
+            select max(s.heartbeat_at) from jobs s where s.api_key_id is r.key and s.priority = r.priority
+          ), 0), r.id
           limit 1`);
         const candidate = next ? tx.select().from(jobs).where(eq(jobs.id, next.id)).get() : undefined;
         if (!candidate) return undefined;
