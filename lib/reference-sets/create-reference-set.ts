@@ -19,6 +19,7 @@ import {
   type PromptSetRow,
   type ReferenceSetRow,
 } from "../../db/schema";
+import { recordAudit } from "../audit/record-audit";
 import { authorizeMutation, type Actor } from "../auth/authorize-mutation";
 import { config } from "../core/config";
 import { AppError, isAppError, validationError } from "../core/errors";
@@ -207,6 +208,21 @@ export async function createReferenceSet(
                   queued++;
                 }
               }
+              if (actor)
+                recordAudit(tx, actor, {
+                  action: latest ? "reference_set.version" : "reference_set.create",
+                  targetType: "reference_set",
+                  targetId: row.id,
+                  details: {
+                    name: row.name,
+                    version: row.version,
+                    images: v.items.length,
+                    queuedRuns: queued,
+                    ...(latest && latest.apiKeyId !== actor.id
+                      ? { underAnotherKey: true, ownerKeyId: latest.apiKeyId }
+                      : {}),
+                  },
+                });
               return { referenceSet: row, images: v.items.length, queuedRuns: queued };
             },
             { behavior: "immediate" },

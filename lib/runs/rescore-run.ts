@@ -9,6 +9,8 @@ import { TOY_EVALUATOR_NAME } from "../clip/identity";
 import { AppError } from "../core/errors";
 import { enqueueJob } from "../jobs/enqueue-job";
 import { scoredCount } from "./score-run";
+import type { Actor } from "../auth/authorize-mutation";
+import { guardRunMutation } from "./guard-run-mutation";
 
 export type RescoreResult = { runId: string; queued: boolean; status: string; message: string };
 
@@ -75,6 +77,21 @@ export function rescoreRun(
     status: "queued",
     message: `run ${runId} queued for scoring by evaluator ${evaluatorId}`,
   };
+}
+
+/**
+ * POST /api/v1/runs/{id}/rescore: rescoreRun for `actor` (owner or admin, 403 otherwise), recorded
+ * in the audit log only when it queued something (a run that already has the scores writes no row).
+ */
+export function rescoreRunFor(runId: string, actor: Actor, evaluatorId: string): RescoreResult {
+  return guardRunMutation(
+    runId,
+    actor,
+    "rescore",
+    () => rescoreRun(runId, evaluatorId),
+    { evaluator: evaluatorId },
+    (r) => r.queued,
+  );
 }
 
 /** Whether `evaluatorId` may score demo runs: they are toy-world results, for the toy-world evaluator only. */
