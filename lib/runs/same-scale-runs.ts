@@ -54,3 +54,32 @@ export function sameScaleNotice(run: RunKey, db: DbOrTx = getDb()): SameScaleNot
       `settings to measure noise, it is a replicate; if the same samples were uploaded again, delete one of them.`,
   };
 }
+
+/**
+ * Of one variant's runs (as its page lists them), each run that shares its guidance scale and
+ * prompt set version with another run that did not fail, mapped to those other runs' ids.
+ */
+export function sameScaleGroups(
+  list: readonly {
+    id: string;
+    status: string;
+    guidanceScale: number;
+    promptSet: { name: string; version: number };
+  }[],
+): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const r of list) {
+    if (r.status === "failed") continue;
+    const key = JSON.stringify([r.promptSet.name, r.promptSet.version, r.guidanceScale]);
+    groups.set(key, [...(groups.get(key) ?? []), r.id]);
+  }
+  const out = new Map<string, string[]>();
+  for (const ids of groups.values())
+    if (ids.length > 1)
+      for (const id of ids)
+        out.set(
+          id,
+          ids.filter((x) => x !== id),
+        );
+  return out;
+}
