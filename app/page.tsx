@@ -3,7 +3,7 @@ import Link from "next/link";
 import { DemoBadge } from "@/app/_components/badges";
 import { DEMO_REPRODUCE_COMMAND } from "@/lib/demo/demo-catalog";
 import { orNotFound } from "@/app/_components/or-not-found";
-import { listPrompts } from "@/lib/samples/list-prompt-samples";
+import { firstPrompt as firstPromptOf } from "@/lib/samples/list-prompt-samples";
 import { getPromptSetOrThrow } from "@/lib/prompt-sets/get-prompt-set-or-throw";
 import { toSeries } from "@/app/_components/board-series";
 import { CONDITIONING_LABELS, fmt, fmtCi } from "@/app/_components/format";
@@ -125,7 +125,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
   const scope = `promptSet=${encodeURIComponent(board.promptSet.name)}&version=${board.promptSet.version}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}${sp.demo === "hide" ? "&includeDemo=false" : ""}${level?.success ? `&diversity=${level.data}` : ""}${source ? `&source=${source}` : ""}`;
   const plotHref = `/api/v1/plot-data?view=leaderboard&${scope}`;
   const exportHref = `/api/v1/leaderboard/export?${scope}`;
-  const firstPrompt = listPrompts(board.promptSet.id)[0];
+  const firstPrompt = firstPromptOf(board.promptSet.id);
   const matrixIds = (ranking?.ranked ?? []).slice(0, MATRIX_MAX).map((v) => v.variantId);
   const pairs = new Map((ranking?.pairs ?? []).map((p) => [`${p.a}\u0000${p.b}`, p]));
   const pair = (a: string, b: string) => pairs.get(`${a}\u0000${b}`);
