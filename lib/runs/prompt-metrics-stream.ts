@@ -6,8 +6,8 @@ import { getDb } from "../../db/client";
 import { prompts, promptScores } from "../../db/schema";
 import { getRunOrThrow, type PromptMetrics, type RunDetail } from "./get-run-or-throw";
 
-/** Prompts per batch (a batch of 10,000-character prompts is about 2.5 MB). */
-export const PROMPT_BATCH = 250;
+/** Prompts per batch (a batch of 10,000-character prompts is about 1 MB). */
+export const PROMPT_BATCH = 100;
 
 export type PromptMetricsStream = {
   run: RunDetail;

@@ -25,7 +25,7 @@ type Props = {
 
 /** Failed samples listed on the page; the per-sample CSV has all of them. */
 const PAGE_ERRORS = 50;
-/** Characters of a prompt in a hover title and in an image's alt text: a page of long prompts stays bounded. */
+/** Characters of a prompt in a grid heading's hover title and in an image's alt text (the table shows it whole on demand): a page of long prompts stays bounded. */
 const TITLE_CHARS = 1000;
 const ALT_CHARS = 100;
 
@@ -296,7 +296,7 @@ export default async function RunPage({ params, searchParams }: Props) {
                 {prompts.map((p) => (
                   <tr key={p.promptId} className="border-b border-slate-100">
                     <td className="p-2">
-                      <UserText text={p.prompt} expand={false} titleMax={TITLE_CHARS} />{" "}
+                      <UserText text={p.prompt} />{" "}
                       <a
                         href={`#prompt-${p.promptId}`}
                         className="text-xs text-slate-500 underline"
