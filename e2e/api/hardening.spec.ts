@@ -44,6 +44,8 @@ test("while another process holds the write lock, health answers and reports the
 }) => {
   const seconds = Number(process.env.E2E_LOCK_SECONDS ?? 8);
   test.setTimeout(120_000 + seconds * 1000);
+  // Made before the lock: making a key writes to the database.
+  const headers = auth();
   const { released } = await holdWriteLock(seconds * 1000);
   let over = false;
   void released.then(() => (over = true));
@@ -60,7 +62,7 @@ test("while another process holds the write lock, health answers and reports the
     if (!busyWrite) {
       const w = await request.post("/api/v1/variants", {
         data: { name: uniqueName("locked"), conditioningType: "other" },
-        headers: auth(),
+        headers,
       });
       busyWrite = { status: w.status(), retryAfter: w.headers()["retry-after"], code: (await w.json()).error?.code };
     }
@@ -104,10 +106,12 @@ test("a run at the size limits renders a bounded first page with pagination; a p
   expect(page.status()).toBe(200);
   // Before: 546.6 MB. A page is 25 prompts of at most 10,000 characters, each whole on demand.
   expect(Buffer.byteLength(html)).toBeLessThan(2 * 1024 * 1024);
-  expect(html).toContain("Prompts 1–25 of 1,990");
+  // React separates text parts with empty comments; without them the pager reads as shown.
+  const pager = (h: string) => /Prompts [\d,]+–[\d,]+ of [\d,]+/.exec(h.replace(/<!-- -->/g, ""))?.[0];
+  expect(pager(html)).toBe("Prompts 1–25 of 1,990");
   expect(html.match(/data-testid="sample-grid"/g)).toHaveLength(25);
   const last = await (await request.get(`/runs/${big.runId}?page=80&sort=clipScore&dir=asc`)).text();
-  expect(last).toContain("Prompts 1,976–1,990 of 1,990");
+  expect(pager(last)).toBe("Prompts 1,976–1,990 of 1,990");
 
   const prefetch = await request.get(`/runs/${big.runId}`, { headers: { "Next-Router-Prefetch": "1", RSC: "1" } });
   expect(prefetch.headers()["content-security-policy"]).toMatch(/script-src 'self' 'nonce-/);
