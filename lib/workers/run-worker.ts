@@ -4,6 +4,10 @@
 // aborts) lets the handler finish its current transaction, hands the job back to the queue and
 // resolves.
 //
+// Lanes (claim-job.ts): a follow_up or bulk job makes way when a job of a higher lane is queued
+// (checked when this process queues one and at every lease heartbeat): it is handed back without
+// using an attempt, keeping what it committed, and the higher one is claimed next.
+//
 // The loop does not die: a busy database (another process holding SQLite's write lock past the
 // busy timeout) is waited out with backoff, and a job that met it is handed back without using
 // an attempt; any other error outside a job is logged, reported and retried with backoff. Every
@@ -15,7 +19,7 @@ import { getEvaluator, type ClipEvaluator } from "../clip/evaluator";
 import { evaluatorWarning, TOY_EVALUATOR_NAME } from "../clip/identity";
 import { resolveServiceModel, type ResolvedModel } from "../clip/resolve-model";
 import { getServiceEvaluator } from "../scoring/service-evaluator";
-import type { JobRow } from "../../db/schema";
+import { laneOfPriority, type JobRow } from "../../db/schema";
 import { config } from "../core/config";
 import { isAppError } from "../core/errors";
 import { isBusyError, retryWhileBusy } from "../core/sqlite-busy";
@@ -25,7 +29,8 @@ import { heartbeat } from "../jobs/heartbeat";
 import { jobExists } from "../jobs/job-exists";
 import { LeaseLostError } from "../jobs/lease";
 import { releaseJob } from "../jobs/release-job";
-import { sleepUntilWoken } from "../jobs/wake";
+import { higherLaneWaiting, PreemptedError } from "../jobs/higher-lane-waiting";
+import { onJobQueued, sleepUntilWoken } from "../jobs/wake";
 import { JOB_HANDLERS } from "./handlers";
 import type { LoopReport, LoopState } from "./loop-status";
 
@@ -119,9 +124,9 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerStats
 
   while (!stopping()) {
     let job: JobRow | undefined;
+    // Demo runs are toy-world results: only a toy-world evaluator scores them.
+    const demoRuns = evaluator?.identity.name === TOY_EVALUATOR_NAME;
     try {
-      // Demo runs are toy-world results: only a toy-world evaluator scores them.
-      const demoRuns = evaluator?.identity.name === TOY_EVALUATOR_NAME;
       job = await whileBusy("claiming a job", () => claimJob(workerId, leaseMs, Date.now(), { demoRuns }));
     } catch (e) {
       if (stopping()) break;
@@ -140,10 +145,22 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerStats
     log(`claimed job ${claimed.id} (run ${claimed.runId}, attempt ${claimed.attempts}/${claimed.maxAttempts})`);
     const lease = { jobId: claimed.id, workerId, leaseMs };
     const lost = new AbortController();
+    const preempt = new AbortController();
+    const checkPreempt = () => {
+      if (claimed.priority === 0 || preempt.signal.aborted) return;
+      try {
+        if (higherLaneWaiting(claimed.priority, { demoRuns }))
+          preempt.abort(new PreemptedError(claimed.id, claimed.priority));
+      } catch {
+        // a busy database: the next heartbeat checks again
+      }
+    };
+    const unsubscribe = claimed.priority > 0 ? onJobQueued(() => setImmediate(checkPreempt)) : () => {};
     // ONNX inference holds the event loop for a batch at a time, so beats land between batches;
     // the lease must outlast one batch (it does by far: ~1 s per batch of 16 on 2 cores for ViT-B/32).
     const timer = setInterval(() => {
       report("working", { jobId: claimed.id, runId: claimed.runId });
+      checkPreempt();
       try {
         if (!heartbeat(claimed.id, workerId, leaseMs)) lost.abort(new LeaseLostError(claimed.id, workerId));
       } catch (e) {
@@ -151,7 +168,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerStats
         log(`heartbeat failed: ${message(e)}`);
       }
     }, heartbeatMs);
-    const signal = opts.signal ? AbortSignal.any([opts.signal, lost.signal]) : lost.signal;
+    const signal = AbortSignal.any([lost.signal, preempt.signal, ...(opts.signal ? [opts.signal] : [])]);
     try {
       const done = await JOB_HANDLERS[claimed.kind].handle(claimed, {
         evaluator: evaluator!,
@@ -164,19 +181,21 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerStats
       log(`finished job ${claimed.id}: ${done}`);
     } catch (e) {
       clearInterval(timer);
+      unsubscribe();
       try {
-        await settleFailedJob(claimed, e, lost.signal.aborted);
+        await settleFailedJob(claimed, e, lost.signal.aborted, preempt.signal.aborted);
       } catch (settleError) {
         if (!stopping()) await backOff(`could not settle job ${claimed.id}`, settleError);
       }
     } finally {
       clearInterval(timer);
+      unsubscribe();
     }
   }
   report("stopped");
 
-  /** After a handler threw: the job's run was deleted, the lease was lost, the worker stops, the database was busy, or the job failed. */
-  async function settleFailedJob(job: JobRow, e: unknown, leaseLost: boolean): Promise<void> {
+  /** After a handler threw: the job's run was deleted, the lease was lost, the worker stops, it made way for a higher lane, the database was busy, or the job failed. */
+  async function settleFailedJob(job: JobRow, e: unknown, leaseLost: boolean, preempted: boolean): Promise<void> {
     // Deleting a run deletes its jobs: there is nothing to hand back and no other worker has it.
     const exists = await whileBusy("checking a job", () => jobExists(job.id), undefined);
     if (!exists) {
@@ -189,6 +208,11 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerStats
     } else if (stopping()) {
       await retryWhileBusy(() => releaseJob(job.id, workerId), { maxWaitMs: 10_000 });
       log(`stopping: job ${job.id} handed back to the queue`);
+    } else if (preempted || e instanceof PreemptedError) {
+      await whileBusy(`handing back job ${job.id}`, () => releaseJob(job.id, workerId));
+      log(
+        `job ${job.id} (${laneOfPriority(job.priority)} lane) handed back without using an attempt: a job of a higher lane is waiting`,
+      );
     } else if (isBusyError(e)) {
       // Not the job's fault: hand it back without using an attempt and claim again once the lock is free.
       await whileBusy(`handing back job ${job.id}`, () => releaseJob(job.id, workerId));

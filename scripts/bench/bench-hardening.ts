@@ -17,11 +17,14 @@ import os from "node:os";
 import path from "node:path";
 import { parseCliArgs } from "../../lib/core/cli-args";
 
-const HELP = `Usage: npm run bench:hardening -- [--only lock,page,queue] [--lock-seconds 8,60] [--port 3199]
+const HELP = `Usage: npm run bench:hardening -- [--only lock,page,queue] [--lock-seconds 8,60] [--port 3199] [--model DIR] [--model-variant fp32|quantized]
 
 Starts the production build on a fresh data folder and measures: health and writes while
 another process holds the database's write lock; the run page and five parallel CSV exports of a
 19,900-sample run; scoring latency of an upload behind 50 queued reference-set comparisons.
+--model picks the evaluator (default: the bundled test evaluator, 16-dim embeddings; the
+ViT-B/32-sized fixture, npm run fixture:model -- --preset vit-b-32, makes comparisons cost what
+they cost with the real model's 512-dim embeddings).
 `;
 
 const { values } = parseCliArgs(
@@ -30,6 +33,8 @@ const { values } = parseCliArgs(
       only: { type: "string", default: "lock,page,queue" },
       "lock-seconds": { type: "string", default: "8,60" },
       port: { type: "string", default: "3199" },
+      model: { type: "string", default: "fixture" },
+      "model-variant": { type: "string", default: "fp32" },
       help: { type: "boolean", short: "h" },
     },
   },
@@ -45,7 +50,8 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "t2i-bench-hardening-"));
 Object.assign(process.env, {
   T2I_DATA_DIR: dataDir,
-  T2I_MODEL_DIR: "fixture",
+  T2I_MODEL_DIR: values.model!,
+  T2I_MODEL_VARIANT: values["model-variant"]!,
   T2I_JOB_POLL_MS: "200",
   T2I_RATE_LIMIT_WRITES_PER_MIN: "0",
   T2I_RATE_LIMIT_READS_PER_MIN: "0",
@@ -247,7 +253,7 @@ async function queueBench(keys: { a: string; b: string; c: string }) {
   fd.append("name", `global-${Date.now()}`);
   const rows: string[] = [];
   for (let i = 0; i < 64; i++) {
-    rows.push(JSON.stringify({ file: `r${i}.png` }));
+    rows.push(JSON.stringify({ file: `r${i}.png`, prompt: "a photo" }));
     fd.append(
       "images",
       new Blob([new Uint8Array(await drawShapePng({ shape: SHAPES[i % 4]!, color: "blue", seed: 50_000 + i }))]),
@@ -261,6 +267,8 @@ async function queueBench(keys: { a: string; b: string; c: string }) {
     headers: { authorization: `Bearer ${keys.b}` },
   });
   const refBody = (await ref.json()) as { queuedRuns?: number };
+  if (ref.status !== 201)
+    throw new Error(`the reference set upload answered ${ref.status}: ${JSON.stringify(refBody)}`);
   const queuedAt = performance.now();
   console.log(`global reference set (64 images): ${ref.status}, ${refBody.queuedRuns} comparisons queued`);
   const loaded = await upload(keys.c, "queue-new", 6, 4);
@@ -271,7 +279,9 @@ async function queueBench(keys: { a: string; b: string; c: string }) {
     if ((h.scoring.queue.queuedByLane.bulk ?? 0) === 0 && h.scoring.queue.liveLeases === 0) break;
     await sleep(200);
   }
-  console.log(`the comparisons drained ${ms(performance.now() - queuedAt)} after they were queued`);
+  console.log(
+    `the comparisons drained ${ms(performance.now() - queuedAt)} after they were queued (first in, first out, the upload would have waited about that long)`,
+  );
 }
 
 async function main() {
