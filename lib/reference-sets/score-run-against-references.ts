@@ -160,7 +160,9 @@ async function referenceEmbeddings(db: DbOrTx, set: ReferenceSetRow, evaluator: 
   const vectors = new Map<string, Float32Array>([...cached].map(([k, c]) => [k, c.vector]));
   const missing = [...formatOf.keys()].filter((s) => !cached.has(s));
   let embedded = 0;
-  const BATCH = 32;
+  // Small batches: a job that makes way for an upload's scoring waits for at most one batch
+  // (8 ViT-B/32 images take a few seconds on a loaded 2-core machine).
+  const BATCH = 8;
   for (let k = 0; k < missing.length; k += BATCH) {
     signal?.throwIfAborted();
     const part = missing.slice(k, k + BATCH);
