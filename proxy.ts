@@ -1,9 +1,11 @@
 // Runs before every page (Next.js Proxy, Node.js runtime): a Content-Security-Policy with a fresh
 // script nonce per response (Next.js reads it from the request header and puts it on its own
-// scripts), and the per-address rate limit on the pages that compute rankings, like the API's.
+// scripts), and the per-address rate limit on every page that computes something from the
+// database, like the API's. Prefetches (Next-Router-Prefetch, Purpose: prefetch) go through it
+// too: they render the page all the same.
 import { NextResponse, type NextRequest } from "next/server";
 import { isAppError } from "@/lib/core/errors";
-import { contentSecurityPolicy, isRankingPage, PAGE_PATH_HEADER } from "@/lib/http/page-policy";
+import { contentSecurityPolicy, isComputedPage, PAGE_PATH_HEADER } from "@/lib/http/page-policy";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { errorResponse } from "@/lib/http/respond";
 
@@ -31,9 +33,14 @@ export async function rankingPageGate(
 (globalThis as Record<symbol, unknown>)[Symbol.for("t2i-eval.rankingPageGate")] = rankingPageGate;
 
 export function proxy(request: NextRequest): NextResponse | Response {
-  if (isRankingPage(request.nextUrl.pathname)) {
+  if (isComputedPage(request.nextUrl.pathname)) {
     try {
-      rateLimit(request, "page");
+      // A router prefetch (an RSC request) renders the page only up to its loading boundary; any
+      // other request naming itself a prefetch is a page view like the rest.
+      const h = request.headers;
+      const prefetch =
+        h.get("rsc") === "1" && (h.get("next-router-prefetch") === "1" || h.get("purpose") === "prefetch");
+      rateLimit(request, prefetch ? "prefetch" : "page");
     } catch (e) {
       if (isAppError(e)) return errorResponse(e);
       throw e;
@@ -52,14 +59,6 @@ export function proxy(request: NextRequest): NextResponse | Response {
 }
 
 export const config = {
-  // Pages only: not the API (JSON needs no CSP), static assets or prefetches.
-  matcher: [
-    {
-      source: "/((?!api/|_next/static|_next/image|favicon.ico|icon.svg).*)",
-      missing: [
-        { type: "header", key: "next-router-prefetch" },
-        { type: "header", key: "purpose", value: "prefetch" },
-      ],
-    },
-  ],
+  // Pages only, prefetches included: not the API (JSON needs no CSP) or static assets.
+  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico|icon.svg).*)"],
 };

@@ -22,7 +22,7 @@ import { getPromptSetOrThrow } from "@/lib/prompt-sets/get-prompt-set-or-throw";
 import { listPromptSets } from "@/lib/prompt-sets/list-prompt-sets";
 import { loadRunSettings } from "@/lib/runs/load-run-settings";
 import { settingsOutliers } from "@/lib/runs/settings-outliers";
-import { listPrompts } from "@/lib/samples/list-prompt-samples";
+import { firstPrompt } from "@/lib/samples/list-prompt-samples";
 import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
 
 type SP = LeaderboardSearchParams;
@@ -73,7 +73,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
   );
   const view = leaderboardView(sp, {
     board,
-    firstPromptKey: listPrompts(board.promptSet.id)[0]?.promptKey,
+    firstPromptKey: firstPrompt(board.promptSet.id)?.promptKey,
     // Variants with runs made differently from the rest of their curve (the variant page says which).
     settingsDiffer: settingsOutliers(loadRunSettings(board.runs.map((r) => r.runId))),
   });

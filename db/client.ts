@@ -16,7 +16,31 @@ type Open = { path: string; db: Db };
 
 // On globalThis so that Next.js dev-mode module reloads reuse the connection instead of leaking one.
 const KEY = Symbol.for("t2i-eval.db");
-const holder = globalThis as typeof globalThis & { [KEY]?: Open };
+// Set by markRequestThread() (instrumentation.ts): this thread answers HTTP requests. On globalThis
+// because Next.js bundles instrumentation and route handlers separately; per thread, because a
+// worker thread has its own globalThis (and its own connection).
+const REQUEST_THREAD = Symbol.for("t2i-eval.db.requestThread");
+const holder = globalThis as typeof globalThis & { [KEY]?: Open; [REQUEST_THREAD]?: boolean };
+
+/**
+ * Marks this thread as the one that answers requests: its connection waits at most
+ * T2I_DB_REQUEST_BUSY_MS for the write lock (better-sqlite3 waits synchronously, so a longer wait
+ * would stall every request, /api/v1/health included), instead of T2I_DB_BUSY_TIMEOUT_MS.
+ */
+export function markRequestThread(): void {
+  holder[REQUEST_THREAD] = true;
+  holder[KEY]?.db.$client.pragma(`busy_timeout = ${busyTimeoutMs()}`);
+}
+
+/** Whether this thread answers requests (markRequestThread). */
+export function isRequestThread(): boolean {
+  return holder[REQUEST_THREAD] === true;
+}
+
+function busyTimeoutMs(): number {
+  const cfg = config();
+  return isRequestThread() ? cfg.dbRequestBusyMs : cfg.dbBusyTimeoutMs;
+}
 
 export function openDatabase(file: string): Db {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -24,8 +48,9 @@ export function openDatabase(file: string): Db {
   // WAL: readers never block the writer; workers in other processes share the file.
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
-  // Writers queue for the lock instead of failing at once with SQLITE_BUSY.
-  sqlite.pragma("busy_timeout = 5000");
+  // Writers queue for the lock instead of failing at once with SQLITE_BUSY; past this wait a write
+  // throws SQLITE_BUSY, which workers retry and requests answer with 503 (lib/core/sqlite-busy.ts).
+  sqlite.pragma(`busy_timeout = ${busyTimeoutMs()}`);
   // Durable at each checkpoint; with WAL this loses no committed transaction on a process crash.
   sqlite.pragma("synchronous = NORMAL");
   return drizzle(sqlite, { schema });

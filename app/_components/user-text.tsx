@@ -15,14 +15,18 @@ export function UserText({
   text,
   max = USER_TEXT_MAX,
   expand = true,
+  titleMax,
   className = "",
 }: {
   text: string;
   max?: number;
   expand?: boolean;
+  /** Cut the `title` (the full text on hover) at this many code points: pages that show many long texts stay bounded. */
+  titleMax?: number;
   className?: string;
 }) {
   const chars = Array.from(text);
+  const title = titleMax !== undefined && chars.length > titleMax ? `${chars.slice(0, titleMax).join("")}…` : text;
   const wrap = `[overflow-wrap:anywhere] ${className}`;
   if (chars.length <= max) {
     return (
@@ -32,7 +36,7 @@ export function UserText({
     );
   }
   const head = (
-    <bdi dir="auto" className={wrap} title={text} data-user-text="">
+    <bdi dir="auto" className={wrap} title={title} data-user-text="">
       {chars.slice(0, max).join("")}…
     </bdi>
   );

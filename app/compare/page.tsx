@@ -10,7 +10,7 @@ import { isAppError } from "@/lib/core/errors";
 import { defaultPromptSet } from "@/lib/leaderboard/default-prompt-set";
 import { getComparison, getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
 import { diversityLevelSchema } from "@/lib/ranking";
-import { listPrompts } from "@/lib/samples/list-prompt-samples";
+import { firstPrompt } from "@/lib/samples/list-prompt-samples";
 
 export const dynamic = "force-dynamic";
 export async function generateMetadata({ searchParams }: { searchParams: Promise<SP> }): Promise<Metadata> {
@@ -82,7 +82,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
     }
   const cmp = pairs[0]?.comparison ? { comparison: pairs[0].comparison, variants: board.variants } : undefined;
   if (!problem && pairs[0]?.problem && picked.length === 2) problem = pairs[0].problem;
-  const firstPromptKey = listPrompts(board.promptSet.id)[0]?.promptKey;
+  const firstPromptKey = firstPrompt(board.promptSet.id)?.promptKey;
   const c = cmp?.comparison;
   const name = (id: string) => cmp?.variants[id]?.name ?? board.variants[id]?.name ?? id;
   const shownName = (id: string) => <UserText text={name(id)} expand={false} />;

@@ -14,6 +14,14 @@ export const CONDITIONING_TYPES = [
 export const conditioningTypeSchema = z.enum(CONDITIONING_TYPES);
 export type ConditioningType = z.infer<typeof conditioningTypeSchema>;
 
+/**
+ * Who may add runs and generation requests to a variant: `owner` (its creator's key, and admins),
+ * or `anyone` (every key; the owner opened it). Demo variants accept nothing through the API.
+ */
+export const VARIANT_CONTRIBUTORS = ["owner", "anyone"] as const;
+export const variantContributorsSchema = z.enum(VARIANT_CONTRIBUTORS);
+export type VariantContributors = z.infer<typeof variantContributorsSchema>;
+
 export const variants = sqliteTable(
   "variants",
   {
@@ -30,6 +38,8 @@ export const variants = sqliteTable(
     /** Set while hidden from rankings (still readable by id); the reason is shown to readers. */
     hiddenAt: timestamp("hidden_at"),
     hiddenReason: text("hidden_reason"),
+    /** Who may add runs and generations (VARIANT_CONTRIBUTORS); the owner sets it. No CHECK: adding one would rebuild the table; zod guards every write. */
+    contributors: text("contributors", { enum: VARIANT_CONTRIBUTORS }).notNull().default("owner"),
     createdAt: createdAt(),
   },
   (t) => [

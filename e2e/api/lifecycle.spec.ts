@@ -15,15 +15,15 @@ async function expectError(res: APIResponse, status: number, code: string) {
   return body.error as { code: string; message: string; details?: Record<string, unknown> };
 }
 
-/** Uploads a scored run of `variant` on `promptSet` (implicit when omitted) with `key`. */
-async function uploadRun(
+/** Posts a run of `variant` on `promptSet` (implicit when omitted) with `key`; the answer as it came. */
+async function uploadTo(
   request: APIRequestContext,
   key: string,
   variant: string,
   guidance: number,
   prompts = ["a red square", "a blue circle"],
   promptSet?: string,
-) {
+): Promise<APIResponse> {
   const samples = await makeSamples(prompts, 2);
   const zip = await zipBuffer([
     { name: "manifest.jsonl", data: Buffer.from(manifestJsonl(samples)) },
@@ -38,7 +38,19 @@ async function uploadRun(
   }))
     fd.append(k, v);
   fd.append("archive", new Blob([new Uint8Array(zip)]), "batch.zip");
-  const res = await request.post("/api/v1/runs", { multipart: fd, headers: bearer(key) });
+  return request.post("/api/v1/runs", { multipart: fd, headers: bearer(key) });
+}
+
+/** Uploads a scored run of `variant` on `promptSet` (implicit when omitted) with `key`. */
+async function uploadRun(
+  request: APIRequestContext,
+  key: string,
+  variant: string,
+  guidance: number,
+  prompts = ["a red square", "a blue circle"],
+  promptSet?: string,
+) {
+  const res = await uploadTo(request, key, variant, guidance, prompts, promptSet);
   expect(res.status(), await res.text()).toBe(202);
   const { id } = (await res.json()) as { id: string };
   await expect
@@ -141,14 +153,33 @@ test.describe("ownership, delete, hide, rename and audit", () => {
     const mine = audit.entries
       .filter((e: { targetId: string }) => e.targetId === r1 || e.targetId === r2)
       .map((e: { action: string; targetId: string }) => `${e.action} ${e.targetId}`);
-    expect(mine).toEqual([`run.delete ${r2}`, `run.unhide ${r1}`, `run.hide ${r1}`]);
+    expect(mine).toEqual([
+      `run.delete ${r2}`,
+      `run.unhide ${r1}`,
+      `run.hide ${r1}`,
+      `run.create ${r2}`,
+      `run.create ${r1}`,
+    ]);
   });
 
-  test("a variant: rename and links with owner rules, 409 deleting it over other keys' runs unless admin, hide-variant hides its runs", async ({
+  test("a variant: other keys add runs only once its owner opens it; rename and links with owner rules; hide-variant hides its runs; its owner deletes it with other keys' runs", async ({
     request,
   }) => {
     const variant = uniqueName("life-v");
     const mine = await uploadRun(request, alice, variant, 3);
+    const closed = await expectError(await uploadTo(request, bob, variant, 5), 403, "forbidden");
+    expect(closed.details).toMatchObject({ reason: "not_owner", variant });
+    await expectError(
+      await request.patch(`/api/v1/variants/${variant}`, { data: { contributors: "anyone" }, headers: bearer(bob) }),
+      403,
+      "forbidden",
+    );
+    const opened = await request.patch(`/api/v1/variants/${variant}`, {
+      data: { contributors: "anyone" },
+      headers: bearer(alice),
+    });
+    expect(opened.status(), await opened.text()).toBe(200);
+    expect(await opened.json()).toMatchObject({ contributors: "anyone" });
     const theirs = await uploadRun(request, bob, variant, 5);
 
     await expectError(
@@ -194,14 +225,9 @@ test.describe("ownership, delete, hide, rename and audit", () => {
       reason: "checkpoint was mislabelled",
     });
 
-    const conflict = await expectError(
-      await request.delete(`/api/v1/variants/${renamed}`, { headers: bearer(alice) }),
-      409,
-      "conflict",
-    );
-    expect(conflict.details).toMatchObject({ reason: "runs_of_other_keys", runs: [theirs] });
     await expectError(await request.delete(`/api/v1/variants/${renamed}`, { headers: bearer(bob) }), 403, "forbidden");
-    const del = await request.delete(`/api/v1/variants/${renamed}`, { headers: auth() });
+    // The owner removes what another key added to the variant.
+    const del = await request.delete(`/api/v1/variants/${renamed}`, { headers: bearer(alice) });
     expect(del.status(), await del.text()).toBe(200);
     expect(await del.json()).toMatchObject({ name: renamed, runs: 2 });
     await expectError(await request.get(`/api/v1/variants/${renamed}`), 404, "not_found");

@@ -286,7 +286,11 @@ test("only a reference set's owner or an admin may add a version or delete it (R
   const audit = await (
     await request.get(`/api/v1/audit?targetType=reference_set&targetId=${v1.id}`, { headers: auth() })
   ).json();
-  expect(audit.entries).toEqual([expect.objectContaining({ action: "reference_set.delete", targetId: v1.id })]);
+  // Newest first: its deletion, then its creation (recorded since issue 22).
+  expect(audit.entries).toEqual([
+    expect.objectContaining({ action: "reference_set.delete", targetId: v1.id }),
+    expect.objectContaining({ action: "reference_set.create", targetId: v1.id }),
+  ]);
 
   // With no version left, the name starts again at 1 and the run is queued for it; an admin deletes it with the CLI.
   const v2 = await (await upload(alice)).json();

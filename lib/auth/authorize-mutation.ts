@@ -42,6 +42,20 @@ export function authorizeMutation(actor: Actor, target: MutationTarget, verb: st
   );
 }
 
+/**
+ * Removing a run (delete, hide): its uploader, an admin, or the owner of its variant, who can
+ * always remove runs other keys added to it (the variant was open to them). Throws 403 as
+ * authorizeMutation otherwise.
+ */
+export function authorizeRunRemoval(
+  actor: Actor,
+  run: { id: string; ownerKeyId: string | null; variantOwnerKeyId: string | null },
+  verb: string,
+): void {
+  if (run.variantOwnerKeyId !== null && run.variantOwnerKeyId === actor.id) return;
+  authorizeMutation(actor, { kind: "run", id: run.id, ownerKeyId: run.ownerKeyId }, verb);
+}
+
 /** Throws AppError 403 unless `actor` is an admin key; `what` names the guarded thing ("read the audit log"). */
 export function requireAdmin(actor: Actor, what: string): void {
   if (isAdmin(actor)) return;

@@ -169,6 +169,52 @@ export const envSchema = z.object({
     .max(4096)
     .default(64)
     .describe("Samples scored and committed per transaction."),
+  T2I_DB_BUSY_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(5_000)
+    .describe(
+      "How long a database write waits for SQLite's write lock before it counts as busy, outside the web server's request thread (workers, CLI). A busy worker waits and retries; it never stops.",
+    ),
+  T2I_DB_REQUEST_BUSY_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(100)
+    .describe(
+      "On the web server's request thread: the longest one write attempt blocks that thread waiting for the lock. Uploads then retry asynchronously up to T2I_DB_REQUEST_WAIT_MS; other writes answer 503 with Retry-After.",
+    ),
+  T2I_DB_REQUEST_WAIT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(10_000)
+    .describe(
+      "How long an upload (run or reference set) keeps retrying its write while another process holds the write lock, without blocking other requests, before it answers 503 with Retry-After.",
+    ),
+  T2I_SCORING_STALE_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(600_000)
+    .describe("A scoring loop that has not reported for this long counts as stopped: /api/v1/health answers 503."),
+  T2I_SCORING_STALL_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(900_000)
+    .describe(
+      "Queued scoring work older than this while no job holds a live lease means scoring has stopped (also with external workers only): /api/v1/health answers 503.",
+    ),
+  T2I_BULK_JOBS_PER_KEY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1)
+    .describe(
+      "Jobs of the bulk lane (comparisons a reference set queues for every run, rescore --all) one API key may have running at once; the rest wait, so several workers never all work one key's bulk.",
+    ),
   T2I_INPROCESS_WORKER: z
     .enum(["0", "1", "true", "false"])
     .default("1")
@@ -329,6 +375,18 @@ export type Config = {
   jobMaxAttempts: number;
   /** Samples scored and committed per transaction (T2I_SCORE_CHUNK, default 64). */
   scoreChunkSize: number;
+  /** SQLite busy timeout off the request thread (T2I_DB_BUSY_TIMEOUT_MS, default 5 s). */
+  dbBusyTimeoutMs: number;
+  /** SQLite busy timeout on the web server's request thread (T2I_DB_REQUEST_BUSY_MS, default 100 ms). */
+  dbRequestBusyMs: number;
+  /** How long an upload retries a busy write before 503 (T2I_DB_REQUEST_WAIT_MS, default 10 s). */
+  dbRequestWaitMs: number;
+  /** A scoring loop silent for longer counts as stopped (T2I_SCORING_STALE_MS, default 10 min). */
+  scoringStaleMs: number;
+  /** Queued work older than this with no live lease counts as stalled (T2I_SCORING_STALL_MS, default 15 min). */
+  scoringStallMs: number;
+  /** Bulk-lane jobs one key may have running at once (T2I_BULK_JOBS_PER_KEY, default 1). */
+  bulkJobsPerKey: number;
   /** How long a GPU worker owns a claimed generation task without a heartbeat (T2I_GEN_LEASE_MS, default 2 min). */
   genLeaseMs: number;
   /** Claims of one generation task before it and its run fail (T2I_GEN_MAX_ATTEMPTS, default 3). */
@@ -409,6 +467,12 @@ export function config(): Config {
     jobPollMs: env.T2I_JOB_POLL_MS,
     jobMaxAttempts: env.T2I_JOB_MAX_ATTEMPTS,
     scoreChunkSize: env.T2I_SCORE_CHUNK,
+    dbBusyTimeoutMs: env.T2I_DB_BUSY_TIMEOUT_MS,
+    dbRequestBusyMs: env.T2I_DB_REQUEST_BUSY_MS,
+    dbRequestWaitMs: env.T2I_DB_REQUEST_WAIT_MS,
+    scoringStaleMs: env.T2I_SCORING_STALE_MS,
+    scoringStallMs: env.T2I_SCORING_STALL_MS,
+    bulkJobsPerKey: env.T2I_BULK_JOBS_PER_KEY,
     genLeaseMs: env.T2I_GEN_LEASE_MS,
     genMaxAttempts: env.T2I_GEN_MAX_ATTEMPTS,
     genClaimPollMs: env.T2I_GEN_CLAIM_POLL_MS,

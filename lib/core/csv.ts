@@ -11,8 +11,13 @@ export function csvCell(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** One record as a CSV line (with its line break), cells in `columns` order: for streamed exports. */
+export function csvLine(record: Record<string, unknown>, columns: readonly string[]): string {
+  return columns.map((c) => csvCell(record[c])).join(",") + "\n";
+}
+
 /** `columns` fixes the order (and the header when there are no rows); default: the first row's keys. */
 export function toCsv<T extends Record<string, unknown>>(rows: T[], columns?: (keyof T)[]): string {
   const cols = (columns ?? (rows[0] ? (Object.keys(rows[0]) as (keyof T)[]) : [])) as string[];
-  return [cols.join(","), ...rows.map((r) => cols.map((c) => csvCell(r[c])).join(","))].join("\n") + "\n";
+  return `${cols.join(",")}\n${rows.map((r) => csvLine(r, cols)).join("")}`;
 }

@@ -19,6 +19,9 @@ import {
   type RunRow,
 } from "../../db/schema";
 import { config } from "../core/config";
+import { recordAudit } from "../audit/record-audit";
+import { authorizeContribution } from "../auth/authorize-contribution";
+import type { Actor } from "../auth/authorize-mutation";
 import { AppError, isAppError, validationError } from "../core/errors";
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
 import { seedPolicy, UINT32_MAX } from "./derive-seed";
@@ -92,11 +95,17 @@ export type CreateGenerationResult = { generation: GenerationRow; runs: RunRow[]
 // Rows per INSERT, under SQLite's bound-parameter limit.
 const ROWS_PER_INSERT = 500;
 
-/** `opts.isDemo` flags the runs as demo data (the seeded toy-world demo; never set from the API). */
+/**
+ * `opts.isDemo` flags the runs as demo data (the seeded toy-world demo; never set from the API).
+ * `opts.actor`: the API key asking (through the API): it must be allowed to add to the variant
+ * (lib/auth/authorize-contribution.ts; 403 otherwise); it owns the generation and its runs, and
+ * the request is recorded in the audit log.
+ */
 export function createGeneration(
   input: CreateGenerationInput,
-  opts: { apiKeyId?: string; isDemo?: boolean } = {},
+  opts: { apiKeyId?: string; isDemo?: boolean; actor?: Actor } = {},
 ): CreateGenerationResult {
+  if (opts.actor) opts = { ...opts, apiKeyId: opts.actor.id };
   const parsed = createGenerationInputSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error, "generation request");
   const v = parsed.data;
@@ -110,6 +119,7 @@ export function createGeneration(
       `unknown variant "${v.variant}": register it first with POST /api/v1/variants`,
       { variant: v.variant },
     );
+  if (opts.actor) authorizeContribution(opts.actor, variant, "request generations on");
   let set;
   try {
     set = findPromptSetOrThrow(db, v.promptSet, v.promptSetVersion);
@@ -217,6 +227,20 @@ export function createGeneration(
         tx.insert(generationTasks)
           .values(tasks.slice(k, k + ROWS_PER_INSERT))
           .run();
+      if (opts.actor)
+        recordAudit(tx, opts.actor, {
+          action: "generation.create",
+          targetType: "generation",
+          targetId: generation.id,
+          details: {
+            variantId: variant.id,
+            guidanceScales: v.guidanceScales,
+            samples: total,
+            ...(variant.apiKeyId !== opts.actor.id
+              ? { underAnotherKey: true, variantOwnerKeyId: variant.apiKeyId }
+              : {}),
+          },
+        });
       return { generation, runs: runRows, tasks: tasks.length, samples: total };
     },
     { behavior: "immediate" },

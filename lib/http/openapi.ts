@@ -38,7 +38,13 @@ const clientErrors = {
   422: err("Validation failed; details name the offending fields, files, entries or manifest line"),
   429: err("Rate limited; see the Retry-After header"),
 };
-const writeErrors = { ...clientErrors, 401: err("Missing or unknown API key") };
+const writeErrors = {
+  ...clientErrors,
+  401: err("Missing or unknown API key"),
+  503: err(
+    "database_busy: another process held the database's write lock; nothing was written; retry after Retry-After seconds",
+  ),
+};
 const workerErrors = {
   401: err("Missing, unknown or revoked worker token"),
   404: err("No such task"),
@@ -82,7 +88,7 @@ function build() {
     path: "/api/v1/runs",
     summary: "Upload a sample batch as a run",
     description:
-      "Streams the upload to disk, validates every file (type, size, pixels, archive paths, manifest) and answers 202 with the run id; scoring happens in the background. An identical re-upload returns the existing run (200, duplicate: true), or re-queues it if it had failed (202, requeued: true). Without a named prompt set the run joins an existing set that holds all its prompts, else a set named after the upload; `leaderboard` says which, with its link. A rejected upload leaves no rows and no files.",
+      "Streams the upload to disk, validates every file (type, size, pixels, archive paths, manifest) and answers 202 with the run id; scoring happens in the background. An identical re-upload returns the existing run (200, duplicate: true), or re-queues it if it had failed (202, requeued: true). When the variant already has a run at this guidance scale on this prompt set, `sameScale` { guidanceScale, otherRuns, message } asks: replicate or duplicate? Runs may be added to a variant by its owner, admins, and anyone once the owner set contributors: anyone. Without a named prompt set the run joins an existing set that holds all its prompts, else a set named after the upload; `leaderboard` says which, with its link. A rejected upload leaves no rows and no files.",
     security: [bearer],
     request: { body: { content: { "multipart/form-data": { schema: uploadBody } } } },
     responses: {
@@ -91,6 +97,9 @@ function build() {
       ),
       200: anyJson("Identical upload already stored: the existing run"),
       ...writeErrors,
+      403: err(
+        "The variant is another key's (details.reason not_owner / no_owner; its owner can open it with contributors: anyone) or part of the demo (reason demo)",
+      ),
       413: err("Upload, archive, manifest or an image over the configured limits"),
       415: err("Not multipart/form-data"),
     },
@@ -223,6 +232,8 @@ function build() {
     method: "post",
     path: "/api/v1/prompt-sets",
     summary: "Create a prompt set (or a new version of one)",
+    description:
+      "A name belongs to the key that made its first version: a new version needs that key or an admin key (403 otherwise). Version numbers are assigned in order; only an admin may give `version` (an import). Demo sets take no new version. The same prompts as the latest version answer 200 with it. A multipart body is read while it streams and refused at 20 MiB (413).",
     security: [bearer],
     request: {
       body: {
@@ -332,7 +343,7 @@ function build() {
     method: "post",
     path: "/api/v1/variants",
     summary: "Register a conditioning variant",
-    description: `Conditioning types: ${conditioningTypeSchema.options.join(", ")}.`,
+    description: `Conditioning types: ${conditioningTypeSchema.options.join(", ")}. The variant belongs to the key that registers it: other keys' runs and generation requests on it are refused (403) unless contributors is "anyone".`,
     security: [bearer],
     request: { body: { content: { "application/json": { schema: createVariantJsonSchema } } } },
     responses: { 201: anyJson("Created"), ...writeErrors, 409: err("Name taken") },
@@ -403,8 +414,9 @@ function build() {
   r.registerPath({
     method: "patch",
     path: "/api/v1/variants/{id}",
-    summary: "Rename a variant or edit its description and links",
-    description: "Links must be http(s) URLs. Owner or admin.",
+    summary: "Rename a variant, edit its description and links, or open it to other keys' runs",
+    description:
+      'Links must be http(s) URLs. contributors: "anyone" lets every key upload runs and request generations for it; "owner" closes it again. Owner or admin.',
     security: [bearer],
     request: { params: idParams, body: { content: { "application/json": { schema: updateVariantJsonSchema } } } },
     responses: { 200: anyJson("The variant"), ...ownerErrors, 409: err("Name taken"), 422: err("Invalid change") },
@@ -413,13 +425,13 @@ function build() {
     method: "delete",
     path: "/api/v1/variants/{id}",
     summary: "Delete a variant with its runs and generations",
-    description: "A submitter key gets 409 when other keys' runs use the variant; an admin key deletes them too.",
+    description:
+      "Its owner (or an admin) deletes it with every run on it, other keys' runs included (the audit record counts them).",
     security: [bearer],
     request: { params: idParams },
     responses: {
       200: anyJson("{ id, name, deleted, runs, samples, imagesDeleted, filesDeleted }"),
       ...ownerErrors,
-      409: err("Other keys' runs use it (details.runs)"),
     },
   });
   r.registerPath({
@@ -594,8 +606,13 @@ function build() {
   r.registerPath({
     method: "get",
     path: "/api/v1/health",
-    summary: "Liveness and the evaluator in use",
-    responses: { 200: anyJson("{ status, evaluator }") },
+    summary: "Liveness, whether scoring works, and the evaluator in use",
+    description:
+      "scoring: { status: ok | stopped, reasons, loops: [{ id, state, since, lastBeatAt, lastBeatAgeMs, restarts, jobId?, lastError? }], queue: { queued, liveLeases, queuedByLane, oldestQueuedAgeS } }. 503 when scoring has stopped: the server's scoring thread died (it is restarted with backoff), keeps failing or went silent for T2I_SCORING_STALE_MS, or work has waited T2I_SCORING_STALL_MS with no worker holding a job.",
+    responses: {
+      200: anyJson("{ status: ok, evaluator, rescore, scoring }"),
+      503: anyJson("{ status: scoring_stopped, evaluator, rescore, scoring } with scoring.reasons"),
+    },
   });
 
   return new OpenApiGeneratorV31(r.definitions).generateDocument({

@@ -1,9 +1,22 @@
-// Response policy for pages: which ones compute rankings (rate-limited like the API) and the
+// Response policy for pages: which ones compute something from the database (rate-limited like
+// the API), which of those rank variants (served from server/page-cache.mjs's HTML cache), and the
 // Content-Security-Policy they are served with (proxy.ts); next.config.js adds the static headers.
 
 /** Pages whose render ranks variants: the leaderboard, a variant's page, the comparison. */
 export function isRankingPage(pathname: string): boolean {
   return pathname === "/" || pathname === "/compare" || /^\/variants\/[^/]+\/?$/.test(pathname);
+}
+
+/** Pages that render the same for everyone without reading the database: not rate-limited. */
+const STATIC_PAGES = new Set(["/upload", "/reference-sets/upload", "/docs/api", "/about/ranking"]);
+
+/**
+ * Pages whose render reads and computes from the database (every page but the static forms and
+ * documents, and Next.js's own assets): each view counts against the per-address page limit.
+ */
+export function isComputedPage(pathname: string): boolean {
+  const p = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
+  return !STATIC_PAGES.has(p) && !p.startsWith("/_next/") && !p.startsWith("/api/");
 }
 
 /**

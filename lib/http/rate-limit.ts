@@ -46,13 +46,27 @@ function hit(key: string, limit: number, now: number): void {
   }
 }
 
+/** A browser prefetches every link it shows: its router's prefetches get this many times the read limit. */
+export const PREFETCH_LIMIT_FACTOR = 5;
+
 /**
  * Counts one request; `kind` picks the limit (writes are scarcer than reads; "page" is a page
- * view that computes rankings, counted against the read limit in its own window).
+ * view that computes something, counted against the read limit in its own window; "prefetch" is
+ * the browser router's prefetch of a page, PREFETCH_LIMIT_FACTOR × the read limit in its own).
  */
-export function rateLimit(req: Request, kind: "read" | "write" | "page", apiKeyId?: string, now = Date.now()): void {
+export function rateLimit(
+  req: Request,
+  kind: "read" | "write" | "page" | "prefetch",
+  apiKeyId?: string,
+  now = Date.now(),
+): void {
   const cfg = config();
-  const limit = kind === "write" ? cfg.rateLimitWritesPerMinute : cfg.rateLimitReadsPerMinute;
+  const limit =
+    kind === "write"
+      ? cfg.rateLimitWritesPerMinute
+      : kind === "prefetch"
+        ? cfg.rateLimitReadsPerMinute * PREFETCH_LIMIT_FACTOR
+        : cfg.rateLimitReadsPerMinute;
   if (limit <= 0) return;
   hit(`${kind}:addr:${clientAddress(req)}`, limit, now);
   if (apiKeyId) hit(`${kind}:key:${apiKeyId}`, limit, now);

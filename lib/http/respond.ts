@@ -2,6 +2,20 @@
 // `{ error: { code, message, details? } }`, and log (never leak) anything unexpected.
 import { ZodError } from "zod";
 import { AppError, isAppError, validationError } from "../core/errors";
+import { isBusyError } from "../core/sqlite-busy";
+
+/** Seconds a client is asked to wait after a 503 for a busy database. */
+export const BUSY_RETRY_AFTER_S = 2;
+
+/** The 503 for a write that met another process's write lock: nothing was written, retry later. */
+export function databaseBusyError(): AppError {
+  return new AppError(
+    "unavailable",
+    `the database is busy (another process holds its write lock); nothing was written: retry in ${BUSY_RETRY_AFTER_S} s`,
+    { reason: "database_busy" },
+    { "Retry-After": String(BUSY_RETRY_AFTER_S) },
+  );
+}
 
 export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
 
@@ -15,6 +29,7 @@ export function errorResponse(e: AppError): Response {
 export function toAppError(e: unknown): AppError {
   if (isAppError(e)) return e;
   if (e instanceof ZodError) return validationError(e);
+  if (isBusyError(e)) return databaseBusyError();
   const id = Math.random().toString(36).slice(2, 10);
   console.error(`[${new Date().toISOString()}] internal error ${id}:`, e);
   return new AppError("internal", `internal error (reference ${id}); the server log has the details`);

@@ -6,7 +6,7 @@ import { runSourceFilterSchema } from "../runs/ranked-runs-filter";
 import { httpUrlSchema } from "../variants/create-variant";
 import { updateVariantInputSchema } from "../variants/update-variant";
 import { renamePromptSetInputSchema } from "../prompt-sets/rename-prompt-set";
-import { conditioningTypeSchema } from "../../db/schema/index";
+import { conditioningTypeSchema, variantContributorsSchema } from "../../db/schema/index";
 import { MAX_WAIT_SECONDS } from "../generation/claim-task";
 import { createGenerationInputSchema } from "../generation/create-generation";
 import { diversityLevelSchema } from "../ranking/settings";
@@ -147,6 +147,10 @@ export const createVariantJsonSchema = z
     description: z.string().max(5000).optional(),
     model: z.string().max(500).optional(),
     links: z.array(httpUrlSchema).max(20).optional(),
+    contributors: variantContributorsSchema.optional().meta({
+      description:
+        'Who may upload runs and request generations for it: "owner" (default: its creator\'s key, and admins) or "anyone".',
+    }),
   })
   .strict()
   .meta({ id: "CreateVariant" });

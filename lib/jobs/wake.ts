@@ -22,6 +22,13 @@ export function notifyJobQueued(): void {
   queuedChannel().postMessage("queued");
 }
 
+/** Calls `listener` whenever a job is queued in this process (any thread); returns the unsubscribe. */
+export function onJobQueued(listener: () => void): () => void {
+  queuedChannel();
+  emitter.on("queued", listener);
+  return () => emitter.off("queued", listener);
+}
+
 /** Resolves after `ms`, when a job is queued in this process, or when `signal` aborts. */
 export function sleepUntilWoken(ms: number, signal?: AbortSignal): Promise<void> {
   queuedChannel();

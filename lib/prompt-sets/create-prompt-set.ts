@@ -1,11 +1,18 @@
 // Creates a named prompt set from a JSONL/CSV file or a list of rows {id?, prompt, category?}.
 // Without an explicit version: identical to the latest version → that version is returned
 // (created: false); otherwise the next version is created.
+//
+// Ownership (through the API, with an actor): a name belongs to the key that made its first
+// version. A new version needs that key or an admin key (403 otherwise, as for reference sets);
+// version numbers are assigned, and only an admin may choose one (an import); demo sets accept no
+// new version from anyone. Creations and new versions are recorded in the audit log.
 import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "../../db/client";
 import { prompts, promptSets, type PromptSetRow } from "../../db/schema";
 import { AppError, validationError } from "../core/errors";
+import { recordAudit } from "../audit/record-audit";
+import { authorizeMutation, isAdmin, type Actor } from "../auth/authorize-mutation";
 import { insertPromptSet, type PromptToInsert } from "./insert-prompt-set";
 import { MAX_PROMPTS_PER_SET, parsePromptFile, promptInputSchema } from "./parse-prompt-file";
 import { promptIdentity, promptKeyFor } from "../core/prompt-identity";
@@ -40,10 +47,18 @@ export type CreatePromptSetInput = z.input<typeof createPromptSetInputSchema>;
 
 export type CreatePromptSetResult = { promptSet: PromptSetRow & { promptCount: number }; created: boolean };
 
-export function createPromptSet(input: CreatePromptSetInput): CreatePromptSetResult {
-  const parsed = createPromptSetInputSchema.safeParse(input);
+/** `actor`: the API key asking (through the API); omitted for the server's own sets (demo seeding, CLI). */
+export function createPromptSet(input: CreatePromptSetInput, actor?: Actor): CreatePromptSetResult {
+  const parsed = createPromptSetInputSchema.safeParse(actor ? { ...input, apiKeyId: actor.id } : input);
   if (!parsed.success) throw validationError(parsed.error, "prompt set");
   const v = parsed.data;
+  if (actor && v.version !== undefined && !isAdmin(actor)) {
+    throw new AppError(
+      "forbidden",
+      `API key "${actor.name}" may not choose a prompt set's version number (${v.version}): versions are assigned in order; only an admin key may import one with a given number`,
+      { reason: "admin_only", role: actor.role },
+    );
+  }
   const rows = v.prompts ?? parsePromptFile(v.file!.bytes, v.file!.fileName);
   const toInsert: PromptToInsert[] = rows.map((r) => ({
     key: r.id ?? promptKeyFor(r.prompt),
@@ -62,8 +77,23 @@ export function createPromptSet(input: CreatePromptSetInput): CreatePromptSetRes
         .orderBy(desc(promptSets.version))
         .limit(1)
         .get();
+      const guard = () => {
+        if (!latest || !actor) return;
+        if (latest.isDemo)
+          throw new AppError(
+            "forbidden",
+            `prompt set "${v.name}" is part of the seeded demo and accepts no new versions; choose another name`,
+            { reason: "demo", promptSet: v.name },
+          );
+        authorizeMutation(
+          actor,
+          { kind: "prompt set", id: `${latest.name} (v${latest.version})`, ownerKeyId: latest.apiKeyId },
+          "add a new version to",
+        );
+      };
       let version = v.version;
       if (version !== undefined) {
+        guard();
         if (
           tx
             .select({ id: promptSets.id })
@@ -85,6 +115,7 @@ export function createPromptSet(input: CreatePromptSetInput): CreatePromptSetRes
           .all();
         if (samePrompts(existing, toInsert))
           return { promptSet: { ...latest, promptCount: existing.length }, created: false };
+        guard();
         version = latest.version + 1;
       } else {
         version = 1;
@@ -101,6 +132,19 @@ export function createPromptSet(input: CreatePromptSetInput): CreatePromptSetRes
         },
         toInsert,
       );
+      if (actor)
+        recordAudit(tx, actor, {
+          action: latest ? "prompt_set.version" : "prompt_set.create",
+          targetType: "prompt_set",
+          targetId: row.id,
+          details: {
+            name: row.name,
+            version: row.version,
+            prompts: toInsert.length,
+            // A new version made by an admin under the name of another key.
+            ...(latest && latest.apiKeyId !== actor.id ? { underAnotherKey: true, ownerKeyId: latest.apiKeyId } : {}),
+          },
+        });
       return { promptSet: { ...row, promptCount: toInsert.length }, created: true };
     },
     { behavior: "immediate" },

@@ -19,8 +19,11 @@ import {
   type PromptSetRow,
   type ReferenceSetRow,
 } from "../../db/schema";
+import { recordAudit } from "../audit/record-audit";
 import { authorizeMutation, type Actor } from "../auth/authorize-mutation";
+import { config } from "../core/config";
 import { AppError, isAppError, validationError } from "../core/errors";
+import { retryWhileBusy } from "../core/sqlite-busy";
 import { enqueueJob } from "../jobs/enqueue-job";
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
 import { IMAGE_FORMATS } from "../storage/content-store";
@@ -126,83 +129,105 @@ export async function createReferenceSet(
   try {
     const added = await putStagedFiles([...distinct.values()]);
     try {
-      return db.transaction(
-        (tx) => {
-          ensureFilesPresent(v.items);
-          const latest = tx
-            .select({ id: referenceSets.id, version: referenceSets.version, apiKeyId: referenceSets.apiKeyId })
-            .from(referenceSets)
-            .where(eq(referenceSets.name, v.name))
-            .orderBy(desc(referenceSets.version))
-            .limit(1)
-            .get();
-          if (latest && actor)
-            authorizeMutation(
-              actor,
-              { kind: "reference set", id: latest.id, ownerKeyId: latest.apiKeyId },
-              "add a new version to",
-            );
-          const row = tx
-            .insert(referenceSets)
-            .values({
-              id: newId("ref"),
-              name: v.name,
-              version: (latest?.version ?? 0) + 1,
-              description: v.description ?? null,
-              promptSetId: set?.id ?? null,
-              apiKeyId: actor?.id ?? null,
-            })
-            .returning()
-            .get();
-          const imageRows = [...distinct.values()].map((i) => ({
-            sha256: i.sha256,
-            bytes: i.bytes,
-            format: i.format,
-            width: i.width,
-            height: i.height,
-          }));
-          for (let k = 0; k < imageRows.length; k += 500)
-            tx.insert(images)
-              .values(imageRows.slice(k, k + 500))
-              .onConflictDoNothing()
-              .run();
-          const refRows = v.items.map((i) => ({
-            referenceSetId: row.id,
-            imageSha256: i.sha256,
-            promptId: promptOf.get(i.fileName) ?? null,
-            fileName: i.fileName,
-          }));
-          for (let k = 0; k < refRows.length; k += 500)
-            tx.insert(referenceImages)
-              .values(refRows.slice(k, k + 500))
-              .run();
-          // Scored runs it applies to (same prompt set, or every run for a global set) without a pending job.
-          const applicable = tx
-            .select({ id: runs.id })
-            .from(runs)
-            .where(and(eq(runs.status, "scored"), set ? eq(runs.promptSetId, set.id) : undefined))
-            .all();
-          let queued = 0;
-          for (const r of applicable) {
-            const pending = tx
-              .select({ id: jobs.id })
-              .from(jobs)
-              .where(
-                and(
-                  eq(jobs.runId, r.id),
-                  eq(jobs.kind, "reference_metrics"),
-                  or(eq(jobs.status, "queued"), eq(jobs.status, "running")),
-                ),
-              )
-              .get();
-            if (!pending) {
-              enqueueJob(tx, { kind: "reference_metrics", runId: r.id });
-              queued++;
-            }
-          }
-          return { referenceSet: row, images: v.items.length, queuedRuns: queued };
-        },
-        { behavior: "immediate" },
+      // Waits out another process's write lock without blocking the request thread (as create-run.ts).
+      return await retryWhileBusy(
+        () =>
+          db.transaction(
+            (tx) => {
+              ensureFilesPresent(v.items);
+              const latest = tx
+                .select({ id: referenceSets.id, version: referenceSets.version, apiKeyId: referenceSets.apiKeyId })
+                .from(referenceSets)
+                .where(eq(referenceSets.name, v.name))
+                .orderBy(desc(referenceSets.version))
+                .limit(1)
+                .get();
+              if (latest && actor)
+                authorizeMutation(
+                  actor,
+                  { kind: "reference set", id: latest.id, ownerKeyId: latest.apiKeyId },
+                  "add a new version to",
+                );
+              const row = tx
+                .insert(referenceSets)
+                .values({
+                  id: newId("ref"),
+                  name: v.name,
+                  version: (latest?.version ?? 0) + 1,
+                  description: v.description ?? null,
+                  promptSetId: set?.id ?? null,
+                  apiKeyId: actor?.id ?? null,
+                })
+                .returning()
+                .get();
+              const imageRows = [...distinct.values()].map((i) => ({
+                sha256: i.sha256,
+                bytes: i.bytes,
+                format: i.format,
+                width: i.width,
+                height: i.height,
+              }));
+              for (let k = 0; k < imageRows.length; k += 500)
+                tx.insert(images)
+                  .values(imageRows.slice(k, k + 500))
+                  .onConflictDoNothing()
+                  .run();
+              const refRows = v.items.map((i) => ({
+                referenceSetId: row.id,
+                imageSha256: i.sha256,
+                promptId: promptOf.get(i.fileName) ?? null,
+                fileName: i.fileName,
+              }));
+              for (let k = 0; k < refRows.length; k += 500)
+                tx.insert(referenceImages)
+                  .values(refRows.slice(k, k + 500))
+                  .run();
+              // Scored runs it applies to (same prompt set, or every run for a global set) without a pending job.
+              const applicable = tx
+                .select({ id: runs.id })
+                .from(runs)
+                .where(and(eq(runs.status, "scored"), set ? eq(runs.promptSetId, set.id) : undefined))
+                .all();
+              let queued = 0;
+              for (const r of applicable) {
+                const pending = tx
+                  .select({ id: jobs.id })
+                  .from(jobs)
+                  .where(
+                    and(
+                      eq(jobs.runId, r.id),
+                      eq(jobs.kind, "reference_metrics"),
+                      or(eq(jobs.status, "queued"), eq(jobs.status, "running")),
+                    ),
+                  )
+                  .get();
+                if (!pending) {
+                  // The bulk lane, on the uploader's account: a set that applies to every run on the
+                  // server never holds back scoring an upload, and its key's share is bounded (claim-job.ts).
+                  enqueueJob(tx, { kind: "reference_metrics", runId: r.id, lane: "bulk", apiKeyId: actor?.id ?? null });
+                  queued++;
+                }
+              }
+              if (actor)
+                recordAudit(tx, actor, {
+                  action: latest ? "reference_set.version" : "reference_set.create",
+                  targetType: "reference_set",
+                  targetId: row.id,
+                  details: {
+                    name: row.name,
+                    version: row.version,
+                    images: v.items.length,
+                    queuedRuns: queued,
+                    ...(latest && latest.apiKeyId !== actor.id
+                      ? { underAnotherKey: true, ownerKeyId: latest.apiKeyId }
+                      : {}),
+                  },
+                });
+              return { referenceSet: row, images: v.items.length, queuedRuns: queued };
+            },
+            { behavior: "immediate" },
+          ),
+        { maxWaitMs: config().dbRequestWaitMs },
       );
     } catch (e) {
       removeFilesWithoutImageRow(added);

@@ -126,6 +126,19 @@ describe("reference set ownership", () => {
         .from(auditLog)
         .all(),
     ).toEqual([
+      // Creations and new versions are recorded too.
+      {
+        action: "reference_set.create",
+        targetType: "reference_set",
+        targetId: v1.referenceSet.id,
+        apiKeyId: actors.alice.id,
+      },
+      {
+        action: "reference_set.version",
+        targetType: "reference_set",
+        targetId: v2.referenceSet.id,
+        apiKeyId: actors.alice.id,
+      },
       {
         action: "reference_set.delete",
         targetType: "reference_set",

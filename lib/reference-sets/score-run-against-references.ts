@@ -63,7 +63,7 @@ export async function scoreRunAgainstReferences(opts: {
   let embedded = 0;
   for (const set of sets) {
     opts.signal?.throwIfAborted();
-    const ref = await referenceEmbeddings(db, set, opts.evaluator);
+    const ref = await referenceEmbeddings(db, set, opts.evaluator, opts.signal);
     embedded += ref.embedded;
     const nGen = [...generated.values()].reduce((a, g) => a + g.length, 0);
     if (ref.count < 2 || nGen < 2) {
@@ -141,8 +141,13 @@ function runEmbeddings(db: DbOrTx, runId: string, evaluatorId: string): Map<stri
   return out;
 }
 
-/** The reference set's embeddings (cached, else computed and cached), all and by prompt row id (tied sets: the prompt set the run is on). */
-async function referenceEmbeddings(db: DbOrTx, set: ReferenceSetRow, evaluator: ClipEvaluator) {
+/**
+ * The reference set's embeddings (cached, else computed and cached), all and by prompt row id
+ * (tied sets: the prompt set the run is on). Missing ones are embedded and cached a batch at a
+ * time, and `signal` is checked between batches: a job that makes way for a higher lane (or
+ * stops) keeps what it embedded.
+ */
+async function referenceEmbeddings(db: DbOrTx, set: ReferenceSetRow, evaluator: ClipEvaluator, signal?: AbortSignal) {
   const evId = evaluator.identity.id;
   const rows = db
     .select({ sha: referenceImages.imageSha256, format: images.format, promptId: referenceImages.promptId })
@@ -154,19 +159,24 @@ async function referenceEmbeddings(db: DbOrTx, set: ReferenceSetRow, evaluator: 
   const cached = getCachedEmbeddings(db, "image", [...formatOf.keys()], evId);
   const vectors = new Map<string, Float32Array>([...cached].map(([k, c]) => [k, c.vector]));
   const missing = [...formatOf.keys()].filter((s) => !cached.has(s));
-  const fresh: NewEmbedding[] = [];
-  const BATCH = 256;
+  let embedded = 0;
+  // Small batches: a job that makes way for an upload's scoring waits for at most one batch
+  // (8 ViT-B/32 images take a few seconds on a loaded 2-core machine).
+  const BATCH = 8;
   for (let k = 0; k < missing.length; k += BATCH) {
+    signal?.throwIfAborted();
     const part = missing.slice(k, k + BATCH);
     const out = await evaluator.embedImages(part.map((s) => () => read(s, asImageFormat(formatOf.get(s)!))));
+    const fresh: NewEmbedding[] = [];
     part.forEach((sha, j) => {
       const e = out[j]!.embedding;
       if (!e) return;
       vectors.set(sha, e);
       fresh.push({ kind: "image", key: sha, vector: e });
     });
+    if (fresh.length) getDb().transaction((tx) => putEmbeddings(tx, evId, fresh));
+    embedded += fresh.length;
   }
-  if (fresh.length) getDb().transaction((tx) => putEmbeddings(tx, evId, fresh));
   const all: Float32Array[] = [];
   const byPrompt = new Map<string, Float32Array[]>();
   for (const r of rows) {
@@ -179,5 +189,5 @@ async function referenceEmbeddings(db: DbOrTx, set: ReferenceSetRow, evaluator: 
       byPrompt.get(key)!.push(v);
     }
   }
-  return { all, byPrompt, count: all.length, embedded: fresh.length };
+  return { all, byPrompt, count: all.length, embedded };
 }

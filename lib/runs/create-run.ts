@@ -21,7 +21,9 @@ import {
   type PromptSetRow,
   type RunRow,
 } from "../../db/schema";
+import { config } from "../core/config";
 import { AppError, isAppError, validationError } from "../core/errors";
+import { retryWhileBusy } from "../core/sqlite-busy";
 import { enqueueJob } from "../jobs/enqueue-job";
 import { MAX_PROMPT_CHARS } from "../manifest/parse-manifest";
 import { ensureImplicitPromptSet } from "../prompt-sets/ensure-implicit-prompt-set";
@@ -34,7 +36,11 @@ import { claimStoreFiles } from "../storage/in-flight";
 import { removeFilesWithoutImageRow } from "../storage/remove-files-without-image-row";
 import { ensureFilesPresent, putStagedFiles } from "../storage/store-staged-files";
 import { createVariant, createVariantInputSchema } from "../variants/create-variant";
+import { recordAudit } from "../audit/record-audit";
+import { authorizeContribution } from "../auth/authorize-contribution";
+import type { Actor } from "../auth/authorize-mutation";
 import { retryRun } from "./retry-run";
+import { sameScaleNotice, type SameScaleNotice } from "./same-scale-runs";
 
 export const runItemSchema = z
   .object({
@@ -91,12 +97,24 @@ export type CreateRunInput = z.input<typeof createRunInputSchema>;
  * queued again (retry-run.ts); duplicateNote: why it counts as the same run when its optional
  * settings (sampler, steps, seed policy, seeds) differ from this upload's.
  */
-export type CreateRunResult = { run: RunRow; duplicate: boolean; requeued?: boolean; duplicateNote?: string };
+export type CreateRunResult = {
+  run: RunRow;
+  duplicate: boolean;
+  requeued?: boolean;
+  duplicateNote?: string;
+  /** The variant already had a run at this guidance scale on this prompt set: replicate or duplicate? */
+  sameScale?: SameScaleNotice;
+};
 
 type Resolved = z.output<typeof runItemSchema> & { text: string; promptRowId?: number };
 
-export async function createRun(input: CreateRunInput): Promise<CreateRunResult> {
-  const parsed = createRunInputSchema.safeParse(input);
+/**
+ * `actor`: the API key uploading (through the API): it must be allowed to add runs to the variant
+ * (lib/auth/authorize-contribution.ts; 403 otherwise), it owns the run and anything made for it,
+ * and the upload is recorded in the audit log. Omitted for the server's own runs (demo seeding).
+ */
+export async function createRun(input: CreateRunInput, actor?: Actor): Promise<CreateRunResult> {
+  const parsed = createRunInputSchema.safeParse(actor ? { ...input, apiKeyId: actor.id } : input);
   if (!parsed.success) throw validationError(parsed.error, "run");
   const v = parsed.data;
   const db = getDb();
@@ -108,6 +126,7 @@ export async function createRun(input: CreateRunInput): Promise<CreateRunResult>
     );
 
   const variant = db.select().from(variants).where(eq(variants.name, v.variant)).get();
+  if (variant && actor) authorizeContribution(actor, variant, "upload runs to");
   if (!variant) {
     if (!v.createVariantIfMissing) {
       throw new AppError(
@@ -157,7 +176,10 @@ export async function createRun(input: CreateRunInput): Promise<CreateRunResult>
   // Until the rows are committed the placed files have none: the claim keeps the clean-up off them.
   const releaseClaim = claimStoreFiles([...firstBySha.keys()]);
   try {
-    return await storeAndInsert(v, fingerprint, set, items, firstBySha, variant?.id);
+    const created = await storeAndInsert(v, fingerprint, set, items, firstBySha, variant?.id, actor);
+    if (created.duplicate) return created;
+    const sameScale = sameScaleNotice(created.run);
+    return sameScale ? { ...created, sameScale } : created;
   } finally {
     releaseClaim();
   }
@@ -171,12 +193,21 @@ async function storeAndInsert(
   items: Resolved[],
   firstBySha: Map<string, Resolved>,
   variantId: string | undefined,
+  actor: Actor | undefined,
 ): Promise<CreateRunResult> {
   const db = getDb();
   const added = await putStagedFiles([...firstBySha.values()]);
 
   try {
-    const run = db.transaction((tx) => insertRun(tx, v, fingerprint, set, items, variantId), { behavior: "immediate" });
+    // Another process may hold the write lock (a backup, a long re-score): wait for it without
+    // blocking this thread (on the web server, the one answering requests), then 503 (db/client.ts).
+    const run = await retryWhileBusy(
+      () =>
+        db.transaction((tx) => insertRun(tx, v, fingerprint, set, items, variantId, actor), {
+          behavior: "immediate",
+        }),
+      { maxWaitMs: config().dbRequestWaitMs },
+    );
     return { run, duplicate: false };
   } catch (e) {
     removeFilesWithoutImageRow(added);
@@ -365,13 +396,24 @@ function insertRun(
   named: PromptSetRow | undefined,
   items: Resolved[],
   variantId: string | undefined,
+  actor: Actor | undefined,
 ): RunRow {
   ensureFilesPresent(items);
 
-  const variant =
-    variantId ??
-    tx.select({ id: variants.id }).from(variants).where(eq(variants.name, v.variant)).get()?.id ??
-    createVariant({ ...v.createVariantIfMissing!, name: v.variant, isDemo: v.isDemo }, tx, { apiKeyId: v.apiKeyId }).id;
+  // Looked up again inside the transaction: another key may have made the variant meanwhile.
+  const found = tx.select().from(variants).where(eq(variants.name, v.variant)).get();
+  if (found && actor && found.id !== variantId) authorizeContribution(actor, found, "upload runs to");
+  const variantRow =
+    found ??
+    createVariant({ ...v.createVariantIfMissing!, name: v.variant, isDemo: v.isDemo }, tx, { apiKeyId: v.apiKeyId });
+  const variant = variantRow.id;
+  if (actor && !found)
+    recordAudit(tx, actor, {
+      action: "variant.create",
+      targetType: "variant",
+      targetId: variant,
+      details: { name: v.variant, via: "run upload" },
+    });
 
   let set = named;
   let promptIdOf: (i: Resolved) => number = (i) => i.promptRowId!;
@@ -450,6 +492,23 @@ function insertRun(
       .run();
 
   enqueueJob(tx, { kind: "score_run", runId: run.id });
+  if (actor) {
+    const underAnotherKey = variantRow.apiKeyId !== actor.id;
+    recordAudit(tx, actor, {
+      action: "run.create",
+      targetType: "run",
+      targetId: run.id,
+      details: {
+        variantId: variant,
+        variant: v.variant,
+        guidanceScale: v.guidanceScale,
+        samples: items.length,
+        promptSet: { id: set.id, name: set.name, version: set.version },
+        // An upload to a variant another key owns (it was opened, or the actor is an admin).
+        ...(underAnotherKey ? { underAnotherKey: true, variantOwnerKeyId: variantRow.apiKeyId } : {}),
+      },
+    });
+  }
   return run;
 }
 

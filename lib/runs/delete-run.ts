@@ -3,9 +3,9 @@
 // are removed after the commit (a crash in between leaves files the start-up clean-up removes).
 import { eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
-import { runs } from "../../db/schema";
+import { runs, variants } from "../../db/schema";
 import { recordAudit } from "../audit/record-audit";
-import { authorizeMutation, type Actor } from "../auth/authorize-mutation";
+import { authorizeRunRemoval, type Actor } from "../auth/authorize-mutation";
 import { AppError } from "../core/errors";
 import { removeOrphanFiles } from "../storage/orphan-images";
 import { deleteRunRows } from "./delete-run-rows";
@@ -18,17 +18,24 @@ export type DeleteRunResult = {
   filesDeleted: number;
 };
 
-/** Throws 404 for an unknown run, 403 unless `actor` owns it or is an admin. */
+/** Throws 404 for an unknown run, 403 unless `actor` owns it, owns its variant, or is an admin. */
 export function deleteRun(id: string, actor: Actor): DeleteRunResult {
   const { rows } = getDb().transaction(
     (tx) => {
       const run = tx
-        .select({ id: runs.id, apiKeyId: runs.apiKeyId, variantId: runs.variantId, guidanceScale: runs.guidanceScale })
+        .select({
+          id: runs.id,
+          apiKeyId: runs.apiKeyId,
+          variantId: runs.variantId,
+          guidanceScale: runs.guidanceScale,
+          variantOwner: variants.apiKeyId,
+        })
         .from(runs)
+        .innerJoin(variants, eq(variants.id, runs.variantId))
         .where(eq(runs.id, id))
         .get();
       if (!run) throw new AppError("not_found", `no run with id "${id}"`);
-      authorizeMutation(actor, { kind: "run", id, ownerKeyId: run.apiKeyId }, "delete");
+      authorizeRunRemoval(actor, { id, ownerKeyId: run.apiKeyId, variantOwnerKeyId: run.variantOwner }, "delete");
       const rows = deleteRunRows(tx, [id]);
       recordAudit(tx, actor, {
         action: "run.delete",
@@ -39,6 +46,7 @@ export function deleteRun(id: string, actor: Actor): DeleteRunResult {
           guidanceScale: run.guidanceScale,
           samples: rows.samples,
           images: rows.images.length,
+          ...(run.apiKeyId !== actor.id ? { runOwnerKeyId: run.apiKeyId } : {}),
         },
       });
       return { rows };

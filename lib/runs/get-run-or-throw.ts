@@ -1,6 +1,6 @@
 // One run as the API and pages show it: settings, status and progress, the evaluator, the
 // run-level metrics with bootstrap intervals, the per-prompt table and the per-sample errors.
-import { and, asc, eq, isNotNull } from "drizzle-orm";
+import { and, asc, eq, isNotNull, sql } from "drizzle-orm";
 import { listRunReferenceMetrics, type RunReferenceMetrics } from "../reference-sets/list-run-reference-metrics";
 import { getDb } from "../../db/client";
 import {
@@ -82,6 +82,8 @@ export type RunDetail = RunView & {
     reference: RunReferenceMetrics[];
   } | null;
   errors: SampleError[];
+  /** Samples that could not be scored, all of them (`errors` may hold only the first maxErrors). */
+  errorCount: number;
 };
 
 export function evaluatorSummary(row: {
@@ -95,8 +97,15 @@ export function evaluatorSummary(row: {
   return warning ? { ...base, warning } : base;
 }
 
-/** `evaluatorId` picks whose scores to show; default: the evaluator that last scored the run. */
-export function getRunOrThrow(id: string, opts: { evaluatorId?: string } = {}): RunDetail {
+/**
+ * `evaluatorId` picks whose scores to show; default: the evaluator that last scored the run.
+ * `promptRows: false` leaves `metrics.prompts` empty and `maxErrors` keeps the first errors only:
+ * the run page reads its prompts a page at a time (run-prompts-page.ts), not the whole run.
+ */
+export function getRunOrThrow(
+  id: string,
+  opts: { evaluatorId?: string; promptRows?: boolean; maxErrors?: number } = {},
+): RunDetail {
   const db = getDb();
   const row = db
     .select({ run: runs, variant: variants, promptSet: promptSets, owner: apiKeys })
@@ -149,9 +158,14 @@ export function getRunOrThrow(id: string, opts: { evaluatorId?: string } = {}): 
     generation: run.generationId ? { id: run.generationId, done: run.generatedDone, total: run.generatedTotal } : null,
     evaluator: evaluator ? evaluatorSummary(evaluator) : null,
   };
-  if (!evaluator) return { ...view, metrics: null, errors: [] };
+  if (!evaluator) return { ...view, metrics: null, errors: [], errorCount: 0 };
 
-  const errors = db
+  const failedWhere = and(
+    eq(samples.runId, id),
+    eq(sampleScores.evaluatorId, evaluator.id),
+    isNotNull(sampleScores.errorCode),
+  );
+  const errorQuery = db
     .select({
       sampleId: samples.id,
       fileName: samples.fileName,
@@ -162,37 +176,50 @@ export function getRunOrThrow(id: string, opts: { evaluatorId?: string } = {}): 
     .from(sampleScores)
     .innerJoin(samples, eq(samples.id, sampleScores.sampleId))
     .innerJoin(prompts, eq(prompts.id, samples.promptId))
-    .where(and(eq(samples.runId, id), eq(sampleScores.evaluatorId, evaluator.id), isNotNull(sampleScores.errorCode)))
-    .orderBy(asc(samples.id))
-    .all()
-    .map((e) => ({ ...e, code: e.code!, message: e.message ?? "" }));
+    .where(failedWhere)
+    .orderBy(asc(samples.id));
+  const errors = (opts.maxErrors === undefined ? errorQuery.all() : errorQuery.limit(opts.maxErrors).all()).map(
+    (e) => ({ ...e, code: e.code!, message: e.message ?? "" }),
+  );
+  const errorCount =
+    opts.maxErrors === undefined || errors.length < opts.maxErrors
+      ? errors.length
+      : db
+          .select({ n: sql<number>`count(*)` })
+          .from(sampleScores)
+          .innerJoin(samples, eq(samples.id, sampleScores.sampleId))
+          .where(failedWhere)
+          .get()!.n;
 
   const runScore = db
     .select()
     .from(runScores)
     .where(and(eq(runScores.runId, id), eq(runScores.evaluatorId, evaluator.id)))
     .get();
-  if (!runScore) return { ...view, metrics: null, errors };
+  if (!runScore) return { ...view, metrics: null, errors, errorCount };
 
-  const promptRows = db
-    .select({
-      promptId: prompts.promptKey,
-      prompt: prompts.text,
-      category: prompts.category,
-      n: promptScores.n,
-      failed: promptScores.failed,
-      clipScore: promptScores.clipScore,
-      clipS: promptScores.clipS,
-      diversity: promptScores.diversity,
-      diversityReason: promptScores.diversityReason,
-      vendi: promptScores.vendi,
-      truncated: promptScores.truncated,
-    })
-    .from(promptScores)
-    .innerJoin(prompts, eq(prompts.id, promptScores.promptId))
-    .where(and(eq(promptScores.runId, id), eq(promptScores.evaluatorId, evaluator.id)))
-    .orderBy(asc(prompts.position))
-    .all();
+  const promptRows =
+    opts.promptRows === false
+      ? []
+      : db
+          .select({
+            promptId: prompts.promptKey,
+            prompt: prompts.text,
+            category: prompts.category,
+            n: promptScores.n,
+            failed: promptScores.failed,
+            clipScore: promptScores.clipScore,
+            clipS: promptScores.clipS,
+            diversity: promptScores.diversity,
+            diversityReason: promptScores.diversityReason,
+            vendi: promptScores.vendi,
+            truncated: promptScores.truncated,
+          })
+          .from(promptScores)
+          .innerJoin(prompts, eq(prompts.id, promptScores.promptId))
+          .where(and(eq(promptScores.runId, id), eq(promptScores.evaluatorId, evaluator.id)))
+          .orderBy(asc(prompts.position))
+          .all();
 
   const { runId: _r, evaluatorId: _e, ...metrics } = runScore;
   return {
@@ -205,5 +232,6 @@ export function getRunOrThrow(id: string, opts: { evaluatorId?: string } = {}): 
       reference: listRunReferenceMetrics(id, evaluator.id),
     },
     errors,
+    errorCount,
   };
 }

@@ -2,7 +2,7 @@
 // image–prompt cosine and the sample's CLIP score (100·cos, torchmetrics' per-sample value,
 // before any clamping), whether the prompt was cut to CLIP's 77 tokens, and the error of a
 // sample that could not be scored.
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "../../db/client";
 import { prompts, promptScores, runs, sampleScores, samples } from "../../db/schema";
@@ -47,15 +47,25 @@ export type SampleScoresPage = {
   samples: SampleScore[];
 };
 
+/** Rows per batch of a streamed export: a batch of 10,000-character prompts is about 1 MB, so five parallel exports leave the request thread free every few tens of ms. */
+export const SAMPLE_BATCH = 100;
+
+export type SampleScoresStream = {
+  head: Omit<SampleScoresPage, "samples">;
+  /** The next batch of rows (at most SAMPLE_BATCH), [] at the end of the page (or the run, with `all`). */
+  next: () => SampleScore[];
+};
+
 /**
- * One page of the run's samples with their scores from `evaluator` (default: the evaluator
- * that last scored it; none yet → null scores). `limit: null` returns every sample.
- * Throws 404 for an unknown run, 422 for bad paging.
+ * The run's samples with their scores from `evaluator` (default: the evaluator that last scored
+ * it; none yet → null scores), one page (`limit`, `offset`) or all of them (`all`), read a batch at
+ * a time in upload order (keyset on the sample id, so each batch is one short query and nothing is
+ * held open between batches). Throws 404 for an unknown run, 422 for bad paging.
  */
-export function listSampleScores(
+export function sampleScoresStream(
   runId: string,
   input: Omit<SampleScoresQuery, "format"> & { all?: boolean } = {},
-): SampleScoresPage {
+): SampleScoresStream {
   const parsed = sampleScoresQuerySchema.omit({ format: true }).safeParse(input);
   if (!parsed.success) throw validationError(parsed.error, "query");
   const q = parsed.data;
@@ -68,50 +78,56 @@ export function listSampleScores(
     .from(samples)
     .where(eq(samples.runId, runId))
     .get()!.n;
-  const base = db
-    .select({
-      file: samples.fileName,
-      promptId: prompts.promptKey,
-      prompt: prompts.text,
-      seed: samples.seed,
-      sampleIndex: samples.sampleIndex,
-      imageSha256: samples.imageSha256,
-      cosine: sampleScores.cosine,
-      truncated: promptScores.truncated,
-      errorCode: sampleScores.errorCode,
-      errorMessage: sampleScores.errorMessage,
-    })
-    .from(samples)
-    .innerJoin(prompts, eq(prompts.id, samples.promptId))
-    .leftJoin(sampleScores, and(eq(sampleScores.sampleId, samples.id), eq(sampleScores.evaluatorId, evaluatorId ?? "")))
-    .leftJoin(
-      promptScores,
-      and(
-        eq(promptScores.runId, samples.runId),
-        eq(promptScores.promptId, samples.promptId),
-        eq(promptScores.evaluatorId, evaluatorId ?? ""),
-      ),
-    )
-    .where(eq(samples.runId, runId))
-    .orderBy(asc(samples.id));
-  const rows = input.all ? base.all() : base.limit(q.limit).offset(q.offset).all();
   const limit = input.all ? total : q.limit;
   const offset = input.all ? 0 : q.offset;
-  const nextOffset = offset + rows.length;
+  const pageRows = Math.max(0, Math.min(limit, total - offset));
+  const nextOffset = offset + pageRows;
   const params = (o: number) =>
     new URLSearchParams({
       ...(q.evaluator ? { evaluator: q.evaluator } : {}),
       limit: String(limit),
       offset: String(o),
     }).toString();
-  return {
-    runId,
-    evaluatorId,
-    total,
-    limit,
-    offset,
-    next: !input.all && nextOffset < total ? `/api/v1/runs/${runId}/samples?${params(nextOffset)}` : null,
-    samples: rows.map((r) => ({
+  let left = pageRows;
+  let afterId: number | undefined;
+  const next = (): SampleScore[] => {
+    if (left <= 0) return [];
+    const rows = db
+      .select({
+        id: samples.id,
+        file: samples.fileName,
+        promptId: prompts.promptKey,
+        prompt: prompts.text,
+        seed: samples.seed,
+        sampleIndex: samples.sampleIndex,
+        imageSha256: samples.imageSha256,
+        cosine: sampleScores.cosine,
+        truncated: promptScores.truncated,
+        errorCode: sampleScores.errorCode,
+        errorMessage: sampleScores.errorMessage,
+      })
+      .from(samples)
+      .innerJoin(prompts, eq(prompts.id, samples.promptId))
+      .leftJoin(
+        sampleScores,
+        and(eq(sampleScores.sampleId, samples.id), eq(sampleScores.evaluatorId, evaluatorId ?? "")),
+      )
+      .leftJoin(
+        promptScores,
+        and(
+          eq(promptScores.runId, samples.runId),
+          eq(promptScores.promptId, samples.promptId),
+          eq(promptScores.evaluatorId, evaluatorId ?? ""),
+        ),
+      )
+      .where(and(eq(samples.runId, runId), afterId === undefined ? undefined : gt(samples.id, afterId)))
+      .orderBy(asc(samples.id))
+      .limit(Math.min(SAMPLE_BATCH, left))
+      .offset(afterId === undefined ? offset : 0)
+      .all();
+    left = rows.length === 0 ? 0 : left - rows.length;
+    afterId = rows.at(-1)?.id ?? afterId;
+    return rows.map((r) => ({
       file: r.file,
       promptId: r.promptId,
       prompt: r.prompt,
@@ -122,6 +138,28 @@ export function listSampleScores(
       clipScore: r.cosine === null ? null : 100 * r.cosine,
       truncated: r.truncated ?? false,
       error: r.errorCode ? `${r.errorCode}: ${r.errorMessage ?? ""}` : null,
-    })),
+    }));
   };
+  return {
+    head: {
+      runId,
+      evaluatorId,
+      total,
+      limit,
+      offset,
+      next: !input.all && nextOffset < total ? `/api/v1/runs/${runId}/samples?${params(nextOffset)}` : null,
+    },
+    next,
+  };
+}
+
+/** One page (or, with `all`, every sample) collected: sampleScoresStream's rows in one array. */
+export function listSampleScores(
+  runId: string,
+  input: Omit<SampleScoresQuery, "format"> & { all?: boolean } = {},
+): SampleScoresPage {
+  const stream = sampleScoresStream(runId, input);
+  const out: SampleScore[] = [];
+  for (let batch = stream.next(); batch.length; batch = stream.next()) out.push(...batch);
+  return { ...stream.head, samples: out };
 }

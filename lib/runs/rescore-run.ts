@@ -4,11 +4,13 @@
 // evaluator are skipped and cached embeddings reused, so re-scoring resumes where it stopped.
 import { and, eq, inArray, notExists, sql } from "drizzle-orm";
 import { getDb, type DbOrTx } from "../../db/client";
-import { evaluators, jobs, runScores, runs, variants } from "../../db/schema";
+import { evaluators, jobs, runScores, runs, variants, type JobLane } from "../../db/schema";
 import { TOY_EVALUATOR_NAME } from "../clip/identity";
 import { AppError } from "../core/errors";
 import { enqueueJob } from "../jobs/enqueue-job";
 import { scoredCount } from "./score-run";
+import type { Actor } from "../auth/authorize-mutation";
+import { guardRunMutation } from "./guard-run-mutation";
 
 export type RescoreResult = { runId: string; queued: boolean; status: string; message: string };
 
@@ -18,8 +20,13 @@ export type RescoreResult = { runId: string; queued: boolean; status: string; me
  * Errors: not_found (404); conflict (409) when the run is generating, queued or scoring (it is
  * scored by the installed evaluator anyway) or failed (retry it instead).
  */
-export function rescoreRun(runId: string, evaluatorId: string, tx?: DbOrTx): RescoreResult {
-  if (!tx) return getDb().transaction((t) => rescoreRun(runId, evaluatorId, t), { behavior: "immediate" });
+export function rescoreRun(
+  runId: string,
+  evaluatorId: string,
+  tx?: DbOrTx,
+  lane: JobLane = "follow_up",
+): RescoreResult {
+  if (!tx) return getDb().transaction((t) => rescoreRun(runId, evaluatorId, t, lane), { behavior: "immediate" });
   const check = checkRescore(tx, runId, evaluatorId);
   if (check.refusal) throw check.refusal;
   const run = check.run;
@@ -40,7 +47,7 @@ export function rescoreRun(runId: string, evaluatorId: string, tx?: DbOrTx): Res
     .set({ status: "queued", finishedAt: null, progressDone: scoredCount(runId, evaluatorId) })
     .where(eq(runs.id, runId))
     .run();
-  if (!active) enqueueJob(tx, { kind: "score_run", runId });
+  if (!active) enqueueJob(tx, { kind: "score_run", runId, lane });
   return {
     runId,
     queued: true,
@@ -96,6 +103,21 @@ function checkRescore(tx: DbOrTx, runId: string, evaluatorId: string) {
 export function rescoreApplies(runId: string, evaluatorId: string): boolean {
   const check = checkRescore(getDb(), runId, evaluatorId);
   return check.refusal === undefined && !check.hasScores;
+}
+
+/**
+ * POST /api/v1/runs/{id}/rescore: rescoreRun for `actor` (owner or admin, 403 otherwise), recorded
+ * in the audit log only when it queued something (a run that already has the scores writes no row).
+ */
+export function rescoreRunFor(runId: string, actor: Actor, evaluatorId: string): RescoreResult {
+  return guardRunMutation(
+    runId,
+    actor,
+    "rescore",
+    () => rescoreRun(runId, evaluatorId),
+    { evaluator: evaluatorId },
+    (r) => r.queued,
+  );
 }
 
 /** Whether `evaluatorId` may score demo runs: they are toy-world results, for the toy-world evaluator only. */
@@ -158,7 +180,8 @@ export function rescoreRuns(evaluatorId: string, opts: { variant?: string } = {}
       const ids = runsLackingScores(tx, evaluatorId, opts.variant)
         .all()
         .map((r) => r.id);
-      for (const id of ids) rescoreRun(id, evaluatorId, tx);
+      // The bulk lane: re-scoring every run never holds back scoring a new upload (claim-job.ts).
+      for (const id of ids) rescoreRun(id, evaluatorId, tx, "bulk");
       return { queued: ids };
     },
     { behavior: "immediate" },

@@ -381,7 +381,7 @@ function finalize(
     if (lease) completeJob(lease.jobId, lease.workerId, tx);
     // Distribution metrics against reference sets follow as their own job (lib/reference-sets).
     if (outcome.status === "scored" && hasApplicableReferenceSets(tx, runId))
-      enqueueJob(tx, { kind: "reference_metrics", runId });
+      enqueueJob(tx, { kind: "reference_metrics", runId, lane: "follow_up" });
   });
   return outcome;
 }

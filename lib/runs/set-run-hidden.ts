@@ -3,13 +3,13 @@
 // hiding a hidden run again updates the reason. Recorded in the audit log.
 import { eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
-import { runs } from "../../db/schema";
+import { runs, variants } from "../../db/schema";
 import { recordAudit } from "../audit/record-audit";
-import { authorizeMutation, type Actor } from "../auth/authorize-mutation";
+import { authorizeRunRemoval, type Actor } from "../auth/authorize-mutation";
 import { hideReasonSchema, type HiddenState } from "../auth/hide-reason";
 import { AppError, validationError } from "../core/errors";
 
-/** `reason` is required when hiding (422 without). Throws 404 for an unknown run, 403 unless owner or admin. */
+/** `reason` is required when hiding (422 without). Throws 404 for an unknown run, 403 unless it, or its variant, is the actor's, or the actor is an admin. */
 export function setRunHidden(
   id: string,
   actor: Actor,
@@ -19,9 +19,18 @@ export function setRunHidden(
   if (reason && !reason.success) throw validationError(reason.error, "hide request (reason)");
   return getDb().transaction(
     (tx) => {
-      const run = tx.select({ id: runs.id, apiKeyId: runs.apiKeyId }).from(runs).where(eq(runs.id, id)).get();
+      const run = tx
+        .select({ id: runs.id, apiKeyId: runs.apiKeyId, variantOwner: variants.apiKeyId })
+        .from(runs)
+        .innerJoin(variants, eq(variants.id, runs.variantId))
+        .where(eq(runs.id, id))
+        .get();
       if (!run) throw new AppError("not_found", `no run with id "${id}"`);
-      authorizeMutation(actor, { kind: "run", id, ownerKeyId: run.apiKeyId }, change.hidden ? "hide" : "unhide");
+      authorizeRunRemoval(
+        actor,
+        { id, ownerKeyId: run.apiKeyId, variantOwnerKeyId: run.variantOwner },
+        change.hidden ? "hide" : "unhide",
+      );
       const row = tx
         .update(runs)
         .set(

@@ -117,7 +117,16 @@ export function read(sha256: string, format: ImageFormat): Promise<Buffer> {
   return fs.promises.readFile(pathFor(sha256, format));
 }
 
-/** Deletes a stored file; only for content that no database row references. */
+/** Sizes of the thumbnails made on request (lib/storage/thumbnail.ts). */
+export const THUMB_SIZES = [96, 160, 256] as const;
+
+/** Where the thumbnail of `sha256` at `size` is cached: <dataDir>/thumbs/<size>/<first 2 hex>/<sha256>.webp. */
+export function thumbnailPathFor(sha256: string, size: number): string {
+  return path.join(config().dataDir, "thumbs", String(size), sha256.slice(0, 2), `${sha256}.webp`);
+}
+
+/** Deletes a stored file and its cached thumbnails; only for content that no database row references. */
 export function removeFile(sha256: string, format: ImageFormat): void {
   fs.rmSync(pathFor(sha256, format), { force: true });
+  for (const size of THUMB_SIZES) fs.rmSync(thumbnailPathFor(sha256, size), { force: true });
 }

@@ -8,6 +8,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client";
 import { embeddings, images, referenceImages, samples } from "../../db/schema";
+import { isBusyError } from "../core/sqlite-busy";
 import { asImageFormat } from "./get-image-or-throw";
 import { removeFilesWithoutImageRow } from "./remove-files-without-image-row";
 
@@ -49,7 +50,16 @@ export function dropUnusedImageRows(tx: DbOrTx, candidates: readonly OrphanImage
   return orphans;
 }
 
-/** Deletes the files of `orphans` that no images row references again; returns how many. */
+/**
+ * Deletes the files of `orphans` that no images row references again; returns how many. When
+ * another process holds the write lock, the files stay (0) for the periodic clean-up to remove:
+ * the delete itself has committed and must not be answered as failed.
+ */
 export function removeOrphanFiles(orphans: readonly OrphanImage[]): number {
-  return removeFilesWithoutImageRow(orphans.map((o) => ({ sha256: o.sha256, format: asImageFormat(o.format) })));
+  try {
+    return removeFilesWithoutImageRow(orphans.map((o) => ({ sha256: o.sha256, format: asImageFormat(o.format) })));
+  } catch (e) {
+    if (isBusyError(e)) return 0;
+    throw e;
+  }
 }

@@ -3,17 +3,15 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
-import { config } from "../core/config";
 import { AppError } from "../core/errors";
 import { getImageOrThrow } from "./get-image-or-throw";
-
-export const THUMB_SIZES = [96, 160, 256] as const;
+import { THUMB_SIZES, thumbnailPathFor } from "./content-store";
 
 export async function thumbnail(sha256: string, size: number): Promise<{ data: Buffer; path: string }> {
   if (!(THUMB_SIZES as readonly number[]).includes(size))
     throw new AppError("validation_failed", `thumbnail size must be one of ${THUMB_SIZES.join(", ")}`);
   const img = getImageOrThrow(sha256);
-  const file = path.join(config().dataDir, "thumbs", String(size), sha256.slice(0, 2), `${sha256}.webp`);
+  const file = thumbnailPathFor(sha256, size);
   const cached = await fs.readFile(file).catch(() => undefined);
   if (cached) return { data: cached, path: file };
   const data = await sharp(img.path, { pages: 1 })

@@ -83,4 +83,24 @@ describe("zip entry names", () => {
     ]);
     expect(nearMisses(["d.png"], ["d.webp"])).toEqual([{ file: "d.png", nearest: "d.webp" }]);
   });
+
+  it("a part named with a full Windows path gets a hint to send the file name only", async () => {
+    const img = await png(8, 8, 7);
+    const b = formBody((fd) => {
+      fd.append("manifest", blob(jsonl([{ file: "a.png", prompt: "p" }])), "manifest.jsonl");
+      fd.append("images", blob(img), "C:\\Users\\me\\samples\\a.png");
+    });
+    const e = await refusal(
+      ingestMultipart(b.body, b.contentType, { stagingRoot: stagingRoot() }),
+      "validation_failed",
+    );
+    // Before: "1 listed file is missing (a.png)" and nothing more.
+    expect(e.details).toMatchObject({
+      missingFiles: ["a.png"],
+      nearMisses: [{ file: "a.png", nearest: "C:\\Users\\me\\samples\\a.png" }],
+    });
+    expect(e.message).toMatch(
+      /"a\.png" nearly matches the part named "C:\\Users\\me\\samples\\a\.png", a full path, which was not used: name each image part by its file name only/,
+    );
+  });
 });

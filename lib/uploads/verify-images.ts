@@ -152,10 +152,12 @@ function toItem(
 
 /**
  * For each missing name, a received name that differs only in letter case, folder or extension
- * (names compared after NFC, as everywhere). First REPORT_CAP only.
+ * (names compared after NFC, as everywhere; a folder may be written with / or \, so a part named
+ * with a full Windows path such as C:\Users\me\a.png still nearly matches a.png). First
+ * REPORT_CAP only.
  */
 export function nearMisses(missing: string[], received: string[]): { file: string; nearest: string }[] {
-  const base = (n: string) => n.slice(n.lastIndexOf("/") + 1);
+  const base = (n: string) => n.slice(Math.max(n.lastIndexOf("/"), n.lastIndexOf("\\")) + 1);
   const stem = (n: string) => base(n).replace(/\.[^.]*$/, "");
   const keys: ((n: string) => string)[] = [
     (n) => n.normalize("NFC").toLowerCase(),
@@ -185,8 +187,15 @@ function imagesRefused(
   if (missing.length > 0) {
     const hint = near.find((n) => missing.slice(0, 3).includes(n.file));
     const shown = missing.slice(0, 3).join(", ");
+    // A full path as a part's filename (an old browser, a script) is refused as a name, not used.
+    const fullPath = hint && /^([A-Za-z]:)?[\\/]/.test(hint.nearest);
+    const said = !hint
+      ? ""
+      : fullPath
+        ? `; "${hint.file}" nearly matches the part named "${hint.nearest}", a full path, which was not used: name each image part by its file name only`
+        : `; "${hint.file}" nearly matches "${hint.nearest}", which arrived`;
     parts.push(
-      `${missing.length} listed file${missing.length === 1 ? " is" : "s are"} missing (${shown}${missing.length > 3 ? ", …" : ""})${hint ? `; "${hint.file}" nearly matches "${hint.nearest}", which arrived` : ""}`,
+      `${missing.length} listed file${missing.length === 1 ? " is" : "s are"} missing (${shown}${missing.length > 3 ? ", …" : ""})${said}`,
     );
   }
   if (problems.length > 0) {

@@ -3,8 +3,10 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type DbOrTx } from "../../db/client";
 import { newId } from "../../db/ids";
-import { conditioningTypeSchema, variants, type VariantRow } from "../../db/schema";
+import { conditioningTypeSchema, variantContributorsSchema, variants, type VariantRow } from "../../db/schema";
 import { AppError, validationError } from "../core/errors";
+import { recordAudit } from "../audit/record-audit";
+import type { Actor } from "../auth/authorize-mutation";
 
 /** Names appear in URLs and tables: letters, digits and . _ - + (no spaces). */
 export const variantNameSchema = z
@@ -27,9 +29,28 @@ export const createVariantInputSchema = z.object({
   /** Shown as links on the variant page, so only http(s) URLs (no javascript:, data:, file:). */
   links: z.array(httpUrlSchema).max(20).default([]),
   conditioningType: conditioningTypeSchema,
+  /** Who may add runs and generations: its owner (default) or anyone (lib/auth/authorize-contribution.ts). */
+  contributors: variantContributorsSchema.default("owner"),
   isDemo: z.boolean().default(false),
 });
 export type CreateVariantInput = z.input<typeof createVariantInputSchema>;
+
+/** Registers a variant for `actor` (POST /api/v1/variants): it owns it; recorded in the audit log. */
+export function registerVariant(input: CreateVariantInput, actor: Actor): VariantRow {
+  return getDb().transaction(
+    (tx) => {
+      const row = createVariant(input, tx, { apiKeyId: actor.id });
+      recordAudit(tx, actor, {
+        action: "variant.create",
+        targetType: "variant",
+        targetId: row.id,
+        details: { name: row.name, contributors: row.contributors },
+      });
+      return row;
+    },
+    { behavior: "immediate" },
+  );
+}
 
 /** Throws AppError 422 on bad input and 409 when the name is taken. `owner.apiKeyId`: the key creating it (null for demo data). */
 export function createVariant(
@@ -53,6 +74,7 @@ export function createVariant(
       links: v.links,
       conditioningType: v.conditioningType,
       isDemo: v.isDemo,
+      contributors: v.contributors,
       apiKeyId: owner.apiKeyId,
     })
     .returning()

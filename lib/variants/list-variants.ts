@@ -17,6 +17,7 @@ export function listVariants(): VariantDetail[] {
       apiKeyId: variants.apiKeyId,
       hiddenAt: variants.hiddenAt,
       hiddenReason: variants.hiddenReason,
+      contributors: variants.contributors,
       createdAt: variants.createdAt,
       runCount: sql<number>`count(${runs.id})`,
       scoredRunCount: sql<number>`coalesce(sum(${runs.status} = 'scored'), 0)`,

@@ -4,7 +4,7 @@
 import { and, eq, ne } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "../../db/client";
-import { variants, type VariantRow } from "../../db/schema";
+import { variantContributorsSchema, variants, type VariantRow } from "../../db/schema";
 import { recordAudit } from "../audit/record-audit";
 import { authorizeMutation, type Actor } from "../auth/authorize-mutation";
 import { AppError, validationError } from "../core/errors";
@@ -17,11 +17,13 @@ export const updateVariantInputSchema = z
     /** null or "" clears it. */
     description: z.string().max(5000).nullable().optional(),
     links: z.array(httpUrlSchema).max(20).optional(),
+    /** "anyone" opens the variant to runs and generations from every key; "owner" closes it again. */
+    contributors: variantContributorsSchema.optional(),
   })
   .strict()
   .refine(
-    (v) => v.name !== undefined || v.description !== undefined || v.links !== undefined,
-    "nothing to change: give name, description or links",
+    (v) => v.name !== undefined || v.description !== undefined || v.links !== undefined || v.contributors !== undefined,
+    "nothing to change: give name, description, links or contributors",
   );
 export type UpdateVariantInput = z.input<typeof updateVariantInputSchema>;
 
@@ -48,6 +50,7 @@ export function updateVariant(nameOrId: string, actor: Actor, input: UpdateVaria
         ...(c.name !== undefined ? { name: c.name } : {}),
         ...(c.description !== undefined ? { description: c.description || null } : {}),
         ...(c.links !== undefined ? { links: c.links } : {}),
+        ...(c.contributors !== undefined ? { contributors: c.contributors } : {}),
       };
       const row = tx.update(variants).set(set).where(eq(variants.id, v.id)).returning().get();
       const before = Object.fromEntries(Object.keys(set).map((k) => [k, v[k as keyof typeof set]]));

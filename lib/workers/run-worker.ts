@@ -3,21 +3,36 @@
 // while a timer renews the lease, and marks it done, requeued or failed. Stopping (the signal
 // aborts) lets the handler finish its current transaction, hands the job back to the queue and
 // resolves.
+//
+// Lanes (claim-job.ts): a follow_up or bulk job makes way when a job of a higher lane is queued
+// (checked when this process queues one and at every lease heartbeat): it is handed back without
+// using an attempt, keeping what it committed, and the higher one is claimed next.
+//
+// The loop does not die: a busy database (another process holding SQLite's write lock past the
+// busy timeout) is waited out with backoff, and a job that met it is handed back without using
+// an attempt; any other error outside a job is logged, reported and retried with backoff. Every
+// claim, lease heartbeat and change of state is reported through `onStatus` (loop-status.ts), which
+// /api/v1/health reads for the web server's own loop.
 import os from "node:os";
 import { randomBytes } from "node:crypto";
 import { getEvaluator, type ClipEvaluator } from "../clip/evaluator";
 import { evaluatorWarning, TOY_EVALUATOR_NAME } from "../clip/identity";
 import { resolveServiceModel, type ResolvedModel } from "../clip/resolve-model";
 import { getServiceEvaluator } from "../scoring/service-evaluator";
+import { laneOfPriority, type JobRow } from "../../db/schema";
 import { config } from "../core/config";
 import { isAppError } from "../core/errors";
+import { isBusyError, retryWhileBusy } from "../core/sqlite-busy";
 import { claimJob } from "../jobs/claim-job";
 import { failJob } from "../jobs/fail-job";
 import { heartbeat } from "../jobs/heartbeat";
+import { jobExists } from "../jobs/job-exists";
 import { LeaseLostError } from "../jobs/lease";
 import { releaseJob } from "../jobs/release-job";
-import { sleepUntilWoken } from "../jobs/wake";
+import { higherLaneWaiting, PreemptedError } from "../jobs/higher-lane-waiting";
+import { onJobQueued, sleepUntilWoken } from "../jobs/wake";
 import { JOB_HANDLERS } from "./handlers";
+import type { LoopReport, LoopState } from "./loop-status";
 
 export type WorkerOptions = {
   workerId?: string;
@@ -36,7 +51,14 @@ export type WorkerOptions = {
   log?: (line: string) => void;
   /** After each job the worker let go of (done, failed or handed back), with the counts so far. */
   onJob?: (stats: WorkerStats) => void;
+  /** Every claim, lease heartbeat and change of state (the loop's heartbeat; loop-status.ts). */
+  onStatus?: (report: LoopReport) => void;
 };
+
+/** An idle loop claims (and reports) at least this often, whatever the poll interval. */
+const MAX_IDLE_WAIT_MS = 60_000;
+/** Backoff after an unexpected error outside a job: doubles from the first up to the last. */
+const FAILURE_BACKOFF_MS = [1000, 30_000] as const;
 
 export type WorkerStats = { jobsDone: number; jobsFailed: number; jobsRequeued: number; leasesLost: number };
 
@@ -55,6 +77,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerStats
   const stopping = () => opts.signal?.aborted === true;
 
   let evaluator = opts.evaluator;
+  opts.onStatus?.({ state: "starting", at: Date.now() });
   while (!evaluator && !stopping()) {
     const model = opts.model ?? resolveServiceModel();
     try {
@@ -66,6 +89,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerStats
       log(`evaluator ${evaluator.identity.id}${warning ? ` (${warning})` : ""}`);
     } catch (e) {
       // Claiming jobs without an evaluator would only burn their attempts.
+      opts.onStatus?.({ state: "starting", at: Date.now(), error: (e as Error).message });
       log(
         `cannot load the evaluator from ${model.dir}: ${(e as Error).message}; retrying in ${Math.max(pollMs, 5000)} ms`,
       );
@@ -73,30 +97,82 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerStats
     }
   }
 
+  const report = (state: LoopState, extra: Omit<LoopReport, "state" | "at"> = {}) =>
+    opts.onStatus?.({ state, at: Date.now(), ...extra });
+  const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+  let busySince: number | undefined;
+  /** Waits out a busy database with backoff (asynchronously), reporting and logging the wait. */
+  const whileBusy = <T>(what: string, fn: () => T, signal = opts.signal) =>
+    retryWhileBusy(fn, {
+      signal,
+      onBusy: (attempt, e) => {
+        report("database_busy", { error: message(e) });
+        if (attempt === 1) {
+          busySince = Date.now();
+          log(`database busy while ${what} (another process holds the write lock); waiting and retrying`);
+        }
+      },
+    }).finally(() => {
+      if (busySince !== undefined) log(`database free again after ${((Date.now() - busySince) / 1000).toFixed(1)} s`);
+      busySince = undefined;
+    });
+  let failures = 0;
+  const backOff = async (what: string, e: unknown) => {
+    const delay = Math.min(FAILURE_BACKOFF_MS[0] * 2 ** failures++, FAILURE_BACKOFF_MS[1]);
+    report("failing", { error: message(e) });
+    log(`${what}: ${message(e)}; retrying in ${delay} ms`);
+    await sleepUntilWoken(delay, opts.signal);
+  };
+
   while (!stopping()) {
+    let job: JobRow | undefined;
     // Demo runs are toy-world results: only a toy-world evaluator scores them.
-    const job = claimJob(workerId, leaseMs, Date.now(), { demoRuns: evaluator?.identity.name === TOY_EVALUATOR_NAME });
-    if (!job) {
-      if (opts.exitWhenIdle) break;
-      await sleepUntilWoken(pollMs, opts.signal);
+    const demoRuns = evaluator?.identity.name === TOY_EVALUATOR_NAME;
+    try {
+      job = await whileBusy("claiming a job", () => claimJob(workerId, leaseMs, Date.now(), { demoRuns }));
+    } catch (e) {
+      if (stopping()) break;
+      await backOff("could not claim a job", e);
       continue;
     }
-    log(`claimed job ${job.id} (run ${job.runId}, attempt ${job.attempts}/${job.maxAttempts})`);
-    const lease = { jobId: job.id, workerId, leaseMs };
+    failures = 0;
+    if (!job) {
+      report("idle");
+      if (opts.exitWhenIdle) break;
+      await sleepUntilWoken(Math.min(pollMs, MAX_IDLE_WAIT_MS), opts.signal);
+      continue;
+    }
+    const claimed = job;
+    report("working", { jobId: claimed.id, runId: claimed.runId });
+    log(`claimed job ${claimed.id} (run ${claimed.runId}, attempt ${claimed.attempts}/${claimed.maxAttempts})`);
+    const lease = { jobId: claimed.id, workerId, leaseMs };
     const lost = new AbortController();
+    const preempt = new AbortController();
+    const checkPreempt = () => {
+      if (claimed.priority === 0 || preempt.signal.aborted) return;
+      try {
+        if (higherLaneWaiting(claimed.priority, { demoRuns }))
+          preempt.abort(new PreemptedError(claimed.id, claimed.priority));
+      } catch {
+        // a busy database: the next heartbeat checks again
+      }
+    };
+    const unsubscribe = claimed.priority > 0 ? onJobQueued(() => setImmediate(checkPreempt)) : () => {};
     // ONNX inference holds the event loop for a batch at a time, so beats land between batches;
     // the lease must outlast one batch (it does by far: ~1 s per batch of 16 on 2 cores for ViT-B/32).
     const timer = setInterval(() => {
+      report("working", { jobId: claimed.id, runId: claimed.runId });
+      checkPreempt();
       try {
-        if (!heartbeat(job.id, workerId, leaseMs)) lost.abort(new LeaseLostError(job.id, workerId));
+        if (!heartbeat(claimed.id, workerId, leaseMs)) lost.abort(new LeaseLostError(claimed.id, workerId));
       } catch (e) {
         // A busy database is not a lost lease; the next beat or the chunk commit tries again.
-        log(`heartbeat failed: ${(e as Error).message}`);
+        log(`heartbeat failed: ${message(e)}`);
       }
     }, heartbeatMs);
-    const signal = opts.signal ? AbortSignal.any([opts.signal, lost.signal]) : lost.signal;
+    const signal = AbortSignal.any([lost.signal, preempt.signal, ...(opts.signal ? [opts.signal] : [])]);
     try {
-      const done = await JOB_HANDLERS[job.kind].handle(job, {
+      const done = await JOB_HANDLERS[claimed.kind].handle(claimed, {
         evaluator: evaluator!,
         lease,
         signal,
@@ -104,30 +180,58 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerStats
         chunkSize: opts.chunkSize,
       });
       stats.jobsDone++;
-      log(`finished job ${job.id}: ${done}`);
+      log(`finished job ${claimed.id}: ${done}`);
     } catch (e) {
-      if (e instanceof LeaseLostError || lost.signal.aborted) {
-        stats.leasesLost++;
-        log(`lost the lease on job ${job.id}; another worker has it`);
-      } else if (stopping()) {
-        releaseJob(job.id, workerId);
-        log(`stopping: job ${job.id} handed back to the queue`);
-      } else {
-        const message = e instanceof Error ? e.message : String(e);
-        // A run that vanished or is invalid will not get better on a retry.
-        const retry = !(isAppError(e) && (e.code === "not_found" || e.code === "validation_failed"));
-        const result = failJob(job.id, workerId, message, { retry });
-        if (result === "requeued") stats.jobsRequeued++;
-        else if (result === "failed") stats.jobsFailed++;
-        log(
-          `job ${job.id} ${result === "requeued" ? "failed, requeued" : result === "failed" ? "failed for good" : "failed after losing its lease"}: ${message}`,
-        );
-        if (!isAppError(e) && e instanceof Error && e.stack) log(e.stack);
+      clearInterval(timer);
+      unsubscribe();
+      try {
+        await settleFailedJob(claimed, e, lost.signal.aborted, preempt.signal.aborted);
+      } catch (settleError) {
+        if (!stopping()) await backOff(`could not settle job ${claimed.id}`, settleError);
       }
     } finally {
       clearInterval(timer);
+      unsubscribe();
+      opts.onJob?.({ ...stats });
     }
-    opts.onJob?.({ ...stats });
+  }
+  report("stopped");
+
+  /** After a handler threw: the job's run was deleted, the lease was lost, the worker stops, it made way for a higher lane, the database was busy, or the job failed. */
+  async function settleFailedJob(job: JobRow, e: unknown, leaseLost: boolean, preempted: boolean): Promise<void> {
+    // Deleting a run deletes its jobs: there is nothing to hand back and no other worker has it.
+    const exists = await whileBusy("checking a job", () => jobExists(job.id), undefined);
+    if (!exists) {
+      log(`job ${job.id} ended: run ${job.runId} was deleted while it was being scored`);
+      return;
+    }
+    if (e instanceof LeaseLostError || leaseLost) {
+      stats.leasesLost++;
+      log(`lost the lease on job ${job.id}; another worker has it`);
+    } else if (stopping()) {
+      await retryWhileBusy(() => releaseJob(job.id, workerId), { maxWaitMs: 10_000 });
+      log(`stopping: job ${job.id} handed back to the queue`);
+    } else if (preempted || e instanceof PreemptedError) {
+      await whileBusy(`handing back job ${job.id}`, () => releaseJob(job.id, workerId));
+      log(
+        `job ${job.id} (${laneOfPriority(job.priority)} lane) handed back without using an attempt: a job of a higher lane is waiting`,
+      );
+    } else if (isBusyError(e)) {
+      // Not the job's fault: hand it back without using an attempt and claim again once the lock is free.
+      await whileBusy(`handing back job ${job.id}`, () => releaseJob(job.id, workerId));
+      log(`job ${job.id} met a busy database (${message(e)}); handed back to the queue without using an attempt`);
+    } else {
+      const msg = message(e);
+      // A run that vanished or is invalid will not get better on a retry.
+      const retry = !(isAppError(e) && (e.code === "not_found" || e.code === "validation_failed"));
+      const result = await whileBusy(`failing job ${job.id}`, () => failJob(job.id, workerId, msg, { retry }));
+      if (result === "requeued") stats.jobsRequeued++;
+      else if (result === "failed") stats.jobsFailed++;
+      log(
+        `job ${job.id} ${result === "requeued" ? "failed, requeued" : result === "failed" ? "failed for good" : "failed after losing its lease"}: ${msg}`,
+      );
+      if (!isAppError(e) && e instanceof Error && e.stack) log(e.stack);
+    }
   }
   return stats;
 }

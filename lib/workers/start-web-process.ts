@@ -3,6 +3,7 @@
 // runs lack scores from the installed evaluator, and works the scoring queue in a worker thread,
 // so a single `npm start` is a complete service.
 import { config } from "../core/config";
+import { markRequestThread } from "../../db/client";
 import { migrate } from "../../db/migrate";
 import { startLeftoverCleanup } from "../storage/remove-leftovers";
 import { rescoreHint, rescoreHintLine } from "../runs/rescore-hint";
@@ -10,6 +11,8 @@ import { startQueueThread } from "./start-queue-thread";
 
 export function startWebProcess(): void {
   migrate();
+  // This thread answers requests: its writes wait for the lock briefly, never seconds (db/client.ts).
+  markRequestThread();
   startLeftoverCleanup();
   void rescoreHint()
     .then((h) => {

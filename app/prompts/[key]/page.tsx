@@ -9,7 +9,7 @@ import { UserText } from "@/app/_components/user-text";
 import { defaultPromptSet } from "@/lib/leaderboard/default-prompt-set";
 import { getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
 import { diversityLevelSchema } from "@/lib/ranking";
-import { getPromptOrThrow, listPromptSamples, listPrompts } from "@/lib/samples/list-prompt-samples";
+import { getPromptOrThrow, listPromptSamples, promptNeighbours } from "@/lib/samples/list-prompt-samples";
 import { matchedRun } from "@/lib/samples/matched-run";
 
 export const dynamic = "force-dynamic";
@@ -55,8 +55,7 @@ export default async function PromptPage({ params, searchParams }: Props) {
   }));
   const picked = rows.flatMap((r) => (r.pick ? [r.pick.run.runId] : []));
   const samples = new Map(listPromptSamples(picked, prompt.id, board.evaluator?.id ?? null).map((s) => [s.runId, s]));
-  const prompts = listPrompts(board.promptSet.id);
-  const idx = prompts.findIndex((p) => p.id === prompt.id);
+  const near = promptNeighbours(prompt, board.promptSet.id);
   const scope = (patch: Partial<SP> & { key?: string }) => {
     const q = new URLSearchParams();
     const merged: Record<string, string | undefined> = {
@@ -79,7 +78,7 @@ export default async function PromptPage({ params, searchParams }: Props) {
         <Link href={`/?promptSet=${encodeURIComponent(board.promptSet.name)}`} className="underline">
           <UserText text={board.promptSet.name} expand={false} /> v{board.promptSet.version}
         </Link>
-        {board.evaluator ? ` · evaluator ${board.evaluator.id}` : ""} · prompt {idx + 1} of {prompts.length}
+        {board.evaluator ? ` · evaluator ${board.evaluator.id}` : ""} · prompt {near.index + 1} of {near.total}
       </p>
       <h1 className="mt-1 break-words text-2xl font-semibold">
         “<UserText text={prompt.text} />”
@@ -92,17 +91,17 @@ export default async function PromptPage({ params, searchParams }: Props) {
         aria-label="Prompt and guidance"
         className="mt-3 flex flex-wrap items-center gap-2 rounded border border-slate-200 bg-white p-3 text-sm"
       >
-        {idx > 0 && (
+        {near.prev !== null && (
           <Link
-            href={scope({ key: prompts[idx - 1]!.promptKey })}
+            href={scope({ key: near.prev })}
             className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-50"
           >
             ← previous prompt
           </Link>
         )}
-        {idx < prompts.length - 1 && (
+        {near.next !== null && (
           <Link
-            href={scope({ key: prompts[idx + 1]!.promptKey })}
+            href={scope({ key: near.next })}
             className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-50"
             data-testid="next-prompt"
           >

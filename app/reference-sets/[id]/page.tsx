@@ -24,6 +24,9 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `Reference set ${decodeURIComponent((await params).id)}` };
 }
 
+/** Prompts listed on the page: a set tied to a large prompt set stays a bounded page. */
+const PAGE_PROMPTS = 100;
+
 export default async function ReferenceSetPage({ params }: Props) {
   const set = load((await params).id);
   return (
@@ -83,10 +86,16 @@ export default async function ReferenceSetPage({ params }: Props) {
           <h2 id="per-prompt" className="text-lg font-semibold">
             Images per prompt
           </h2>
+          {set.prompts.length > PAGE_PROMPTS && (
+            <p className="text-sm text-slate-600">
+              The first {PAGE_PROMPTS} of {set.prompts.length} prompts (GET /api/v1/reference-sets/{set.id} lists them
+              all).
+            </p>
+          )}
           <ul className="mt-2 text-sm" data-testid="reference-prompts">
-            {set.prompts.map((p) => (
+            {set.prompts.slice(0, PAGE_PROMPTS).map((p) => (
               <li key={p.promptId}>
-                {p.images} × <UserText text={p.prompt} />
+                {p.images} × <UserText text={p.prompt} expand={false} titleMax={1000} />
               </li>
             ))}
           </ul>

@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { cache } from "react";
 import { DemoBadge, StatusBadge } from "@/app/_components/badges";
 import { ManageActions } from "@/app/_components/manage-actions";
 import { CONDITIONING_LABELS, fmt, fmtCi } from "@/app/_components/format";
 import { orNotFound } from "@/app/_components/or-not-found";
 import { leaderboardUrl } from "@/lib/leaderboard/run-leaderboard";
-import { getRunOrThrow, type PromptMetrics, type RunDetail } from "@/lib/runs/get-run-or-throw";
+import { getRunOrThrow, type RunDetail } from "@/lib/runs/get-run-or-throw";
+import { RUN_PROMPT_SORTS, runPromptsPage, type RunPromptSort } from "@/lib/runs/run-prompts-page";
 import { ownerSentence, type RunProvenance } from "@/lib/runs/run-provenance";
 import { listRunSamples } from "@/lib/runs/list-run-samples";
 import { rescoreApplies } from "@/lib/runs/rescore-run";
@@ -17,22 +19,71 @@ import { ReferenceMetricsTable, referenceSetLink } from "@/app/_components/refer
 
 export const dynamic = "force-dynamic";
 
-type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ sort?: string; dir?: string }> };
+type Props = {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ sort?: string; dir?: string; page?: string }>;
+};
 
-const load = (id: string): RunDetail => orNotFound(() => getRunOrThrow(id));
+/** Failed samples listed on the page; the per-sample CSV has all of them. */
+const PAGE_ERRORS = 50;
+/** Characters of a prompt in a grid heading's hover title and in an image's alt text (the table shows it whole on demand): a page of long prompts stays bounded. */
+const TITLE_CHARS = 1000;
+const ALT_CHARS = 100;
+
+// The page reads its prompts a page at a time (run-prompts-page.ts), never the whole run; one
+// load per request for the metadata and the page.
+const load = cache((id: string): RunDetail =>
+  orNotFound(() => getRunOrThrow(id, { promptRows: false, maxErrors: PAGE_ERRORS })),
+);
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const run = load((await params).id);
   return { title: `Run: ${run.variant.name} at guidance ${run.guidanceScale} (${run.status})` };
 }
 
-const SORTABLE = { clipScore: "CLIP score", diversity: "Diversity" } as const;
-type SortKey = keyof typeof SORTABLE;
+const SORTABLE: Record<RunPromptSort, string> = { clipScore: "CLIP score", diversity: "Diversity" };
+type SortKey = RunPromptSort;
 
-function sortPrompts(rows: PromptMetrics[], key: SortKey | undefined, dir: "asc" | "desc"): PromptMetrics[] {
-  if (!key) return rows;
-  const sign = dir === "asc" ? 1 : -1;
-  return [...rows].sort((a, b) => sign * ((a[key] ?? -Infinity) - (b[key] ?? -Infinity)));
+const clip = (text: string, n: number) => {
+  const chars = Array.from(text);
+  return chars.length > n ? `${chars.slice(0, n).join("")}…` : text;
+};
+
+/** "Prompts 26–50 of 1,990" with links to the previous and next page (sort kept). */
+function Pager({
+  page,
+  pages,
+  total,
+  size,
+  href,
+}: {
+  page: number;
+  pages: number;
+  total: number;
+  size: number;
+  href: (p: number) => string;
+}) {
+  if (pages <= 1) return null;
+  const first = (page - 1) * size + 1;
+  const last = Math.min(page * size, total);
+  return (
+    <nav aria-label="Prompt pages" className="mt-2 flex items-center gap-3 text-sm" data-testid="prompt-pager">
+      <span>
+        Prompts {first.toLocaleString("en-US")}–{last.toLocaleString("en-US")} of {total.toLocaleString("en-US")} (page{" "}
+        {page} of {pages})
+      </span>
+      {page > 1 && (
+        <Link href={href(page - 1)} className="underline" rel="prev">
+          ← previous
+        </Link>
+      )}
+      {page < pages && (
+        <Link href={href(page + 1)} className="underline" rel="next" data-testid="prompt-pager-next">
+          next →
+        </Link>
+      )}
+    </nav>
+  );
 }
 
 /** How a generated run's samples were made: the generation's settings and who made them. */
@@ -71,11 +122,21 @@ export default async function RunPage({ params, searchParams }: Props) {
   const sp = await searchParams;
   const run = load(id);
   const installed = (await getServiceEvaluator().catch(() => undefined))?.identity.id;
-  const sortKey = sp.sort && sp.sort in SORTABLE ? (sp.sort as SortKey) : undefined;
+  const sortKey = (RUN_PROMPT_SORTS as readonly string[]).includes(sp.sort ?? "") ? (sp.sort as SortKey) : undefined;
   const dir = sp.dir === "asc" ? "asc" : "desc";
-  const prompts = sortPrompts(run.metrics?.prompts ?? [], sortKey, dir);
-  const grids = new Map(listRunSamples(run.id, run.evaluator?.id ?? null).map((g) => [g.promptId, g]));
-  const order = prompts.length ? prompts.map((p) => p.promptId) : [...grids.keys()];
+  const evaluatorId = run.metrics?.evaluatorId ?? run.evaluator?.id ?? null;
+  const page = runPromptsPage(run.id, evaluatorId, { page: Number(sp.page) || 1, sort: sortKey, dir });
+  const prompts = page.scored ? page.rows : [];
+  const grids = new Map(
+    listRunSamples(run.id, evaluatorId, { promptRowIds: page.rows.map((r) => r.promptRowId) }).map((g) => [
+      g.promptId,
+      g,
+    ]),
+  );
+  const order = page.rows.map((p) => p.promptId);
+  const pageHref = (n: number) =>
+    `/runs/${run.id}?${new URLSearchParams({ ...(sortKey ? { sort: sortKey, dir } : {}), page: String(n) })}`;
+  const pager = <Pager page={page.page} pages={page.pages} total={page.total} size={page.pageSize} href={pageHref} />;
   const m = run.metrics?.run;
   const labels = Object.fromEntries((run.metrics?.labels ?? []).map((l) => [l.name, l.label]));
 
@@ -207,6 +268,7 @@ export default async function RunPage({ params, searchParams }: Props) {
           <h2 id="per-prompt" className="text-lg font-semibold">
             Per prompt
           </h2>
+          {pager}
           <div className="mt-2 overflow-x-auto">
             <table className="w-full min-w-[36rem] border-collapse bg-white text-sm" data-testid="prompt-table">
               <thead>
@@ -283,13 +345,19 @@ export default async function RunPage({ params, searchParams }: Props) {
         <h2 id="samples" className="text-lg font-semibold">
           Samples
         </h2>
+        {prompts.length === 0 && pager}
         {order.map((pid) => {
           const g = grids.get(pid);
           if (!g) return null;
           return (
             <div key={pid} id={`prompt-${pid}`} className="mt-4" data-testid="sample-grid">
               <h3 className="text-sm font-medium">
-                <UserText text={g.prompt} expand={false} />
+                <UserText text={g.prompt} expand={false} titleMax={TITLE_CHARS} />
+                {g.total > g.samples.length && (
+                  <span className="ml-1 text-xs font-normal text-slate-500">
+                    (first {g.samples.length} of {g.total} samples)
+                  </span>
+                )}
               </h3>
               <ul className="mt-2 grid grid-cols-4 gap-2 sm:grid-cols-6 md:grid-cols-8">
                 {g.samples.map((s) => (
@@ -301,7 +369,7 @@ export default async function RunPage({ params, searchParams }: Props) {
                       {/* eslint-disable-next-line @next/next/no-img-element -- thumbnails are made and cached by our own route */}
                       <img
                         src={`/api/v1/images/${s.sha256}/thumb?size=160`}
-                        alt={`sample ${s.sampleIndex + 1} for “${g.prompt}”`}
+                        alt={`sample ${s.sampleIndex + 1} for “${clip(g.prompt, ALT_CHARS)}”`}
                         loading="lazy"
                         className="aspect-square w-full object-cover"
                       />
@@ -327,6 +395,15 @@ export default async function RunPage({ params, searchParams }: Props) {
           <h2 id="errors" className="text-lg font-semibold">
             Samples that could not be scored
           </h2>
+          {run.errorCount > run.errors.length && (
+            <p className="text-sm text-slate-600">
+              The first {run.errors.length} of {run.errorCount}; the{" "}
+              <a className="underline" href={`/api/v1/runs/${run.id}/samples?format=csv`} download>
+                per-sample CSV
+              </a>{" "}
+              lists every one.
+            </p>
+          )}
           <ul className="mt-2 list-disc pl-5 text-sm">
             {run.errors.map((e) => (
               <li key={e.sampleId}>

@@ -16,6 +16,7 @@ import { listRuns } from "@/lib/runs/list-runs";
 import { loadRunSettings } from "@/lib/runs/load-run-settings";
 import { matchesSourceFilter, runSourceFilterSchema } from "@/lib/runs/ranked-runs-filter";
 import { settingsOutliers } from "@/lib/runs/settings-outliers";
+import { sameScaleGroups } from "@/lib/runs/same-scale-runs";
 import { getVariantOrThrow } from "@/lib/variants/get-variant-or-throw";
 import { GenerateForm } from "./generate-form";
 
@@ -42,6 +43,7 @@ export default async function VariantPage({ params, searchParams }: Props) {
   const setName = sp.promptSet && sets.includes(sp.promptSet) ? sp.promptSet : sets[0];
   const board = setName ? getRankedBoard(setName, { evaluatorId: sp.evaluator, source }) : undefined;
   const differs = settingsOutliers(loadRunSettings(allRuns.map((r) => r.id)));
+  const sameScale = sameScaleGroups(allRuns);
   const entry = board?.ranking
     ? [...board.ranking.ranked, ...board.ranking.unranked].find((v) => v.variantId === variant.id)
     : undefined;
@@ -174,6 +176,13 @@ export default async function VariantPage({ params, searchParams }: Props) {
             not be comparable.
           </p>
         )}
+        {sameScale.size > 0 && (
+          <p className="mt-2 text-sm text-amber-800" data-testid="same-scale-note">
+            ×2 marks a guidance scale with more than one run on one prompt set: a replicate (the same settings again, to
+            measure noise) or a duplicate (the same samples uploaded twice)? The curve shows each as its own point;
+            delete a duplicate.
+          </p>
+        )}
         <div className="overflow-x-auto">
           <table className="mt-2 w-full min-w-[40rem] border-collapse bg-white text-sm" data-testid="variant-runs">
             <thead>
@@ -229,6 +238,15 @@ export default async function VariantPage({ params, searchParams }: Props) {
                         data-testid="run-partial"
                       >
                         {partialOf(r.id)}
+                      </span>
+                    )}
+                    {sameScale.has(r.id) && (
+                      <span
+                        className="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-900"
+                        title={`a second run at guidance ${r.guidanceScale}: replicate or duplicate? Also at this scale: ${sameScale.get(r.id)!.join(", ")}`}
+                        data-testid="same-scale"
+                      >
+                        ×{sameScale.get(r.id)!.length + 1} at guidance {r.guidanceScale}: replicate or duplicate?
                       </span>
                     )}
                     {r.hiddenReason && (

@@ -19,7 +19,7 @@ export const POST = route(async (req) => {
   const key = requireApiKey(req);
   rateLimit(req, "write", key.id);
   const body = createGenerationJsonSchema.parse(await readJson(req));
-  const { generation, runs, tasks, samples } = createGeneration(body, { apiKeyId: key.id });
+  const { generation, runs, tasks, samples } = createGeneration(body, { actor: key });
   const statusUrl = `/api/v1/generations/${generation.id}`;
   return Response.json(
     {

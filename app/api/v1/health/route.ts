@@ -1,9 +1,10 @@
-// GET /api/v1/health – liveness, which evaluator scores on this server, and how many runs lack its scores
+// GET /api/v1/health – liveness, whether scoring works (503 when it has stopped), which evaluator scores on this server, and how many runs lack its scores
 import { evaluatorWarning } from "@/lib/clip/identity";
 import { route } from "@/lib/http/respond";
 import { rescoreHint } from "@/lib/runs/rescore-hint";
 import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
+import { scoringHealth } from "@/lib/workers/scoring-health";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -13,11 +14,16 @@ export const GET = route(async () => {
   const { id, name, variant, isFixture } = ev.identity;
   const warning = evaluatorWarning(ev.identity);
   const hint = await rescoreHint();
-  return Response.json({
-    status: "ok",
-    evaluator: { id, name, variant, isFixture, ...(warning ? { warning } : {}) },
-    rescore: { runsLackingScores: hint.runsLackingScores, command: hint.command },
-  });
+  const scoring = scoringHealth();
+  return Response.json(
+    {
+      status: scoring.status === "ok" ? "ok" : "scoring_stopped",
+      evaluator: { id, name, variant, isFixture, ...(warning ? { warning } : {}) },
+      rescore: { runsLackingScores: hint.runsLackingScores, command: hint.command },
+      scoring,
+    },
+    { status: scoring.status === "ok" ? 200 : 503 },
+  );
 });
 
 export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

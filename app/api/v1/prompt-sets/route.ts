@@ -7,6 +7,7 @@ import { readJson, route } from "@/lib/http/respond";
 import { createPromptSet } from "@/lib/prompt-sets/create-prompt-set";
 import { listPromptSets } from "@/lib/prompt-sets/list-prompt-sets";
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
+import { readSmallForm } from "@/lib/uploads/read-small-form";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -27,29 +28,24 @@ export const POST = route(async (req) => {
   if (type.startsWith("multipart/form-data")) {
     if (Number(req.headers.get("content-length") ?? 0) > MAX_FILE_BYTES)
       throw new AppError("payload_too_large", `prompt files are limited to ${MAX_FILE_BYTES} bytes`);
-    const form = await req.formData().catch(() => {
-      throw new AppError("bad_request", "malformed multipart body");
+    // Read while it streams and stopped at the limit: a chunked body has no length to check first.
+    const form = await readSmallForm(req.body, req.headers.get("content-type"), {
+      maxBytes: MAX_FILE_BYTES,
+      fileField: "file",
+      fields: ["name", "description"],
     });
-    const file = form.get("file");
-    const name = form.get("name");
-    if (!(file instanceof File))
+    const { file } = form;
+    const { name, description } = form.fields;
+    if (!file)
       throw new AppError(
         "validation_failed",
         'send the prompts as a file part named "file" (JSONL or CSV: id?, prompt, category?)',
       );
     if (typeof name !== "string") throw new AppError("validation_failed", 'missing the "name" field');
-    if (file.size > MAX_FILE_BYTES)
-      throw new AppError("payload_too_large", `prompt files are limited to ${MAX_FILE_BYTES} bytes`);
-    const description = form.get("description");
-    result = createPromptSet({
-      name,
-      description: typeof description === "string" ? description : undefined,
-      file: { bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name },
-      apiKeyId: key.id,
-    });
+    result = createPromptSet({ name, description, file: { bytes: file.bytes, fileName: file.name } }, key);
   } else {
     const body = createPromptSetJsonSchema.parse(await readJson(req, MAX_FILE_BYTES));
-    result = createPromptSet({ ...body, apiKeyId: key.id });
+    result = createPromptSet(body, key);
   }
   return Response.json(result, { status: result.created ? 201 : 200 });
 });

@@ -32,22 +32,24 @@ export const POST = route(async (req) => {
     const fields = runUploadFieldsSchema.safeParse(staged.fields);
     if (!fields.success) throw validationError(fields.error, "run fields");
     const f = fields.data;
-    const { run, duplicate, requeued, duplicateNote } = await createRun({
-      variant: f.variant,
-      createVariantIfMissing: f.conditioningType
-        ? { conditioningType: f.conditioningType, description: f.variantDescription, model: f.model }
-        : undefined,
-      promptSet: f.promptSet,
-      promptSetVersion: f.promptSetVersion,
-      newPromptSetName: f.newPromptSetName,
-      guidanceScale: f.guidanceScale,
-      sampler: f.sampler,
-      steps: f.steps,
-      seedPolicy: f.seedPolicy,
-      source: "uploaded",
-      apiKeyId: key.id,
-      items: stagedItemInputs(staged.items),
-    });
+    const { run, duplicate, requeued, duplicateNote, sameScale } = await createRun(
+      {
+        variant: f.variant,
+        createVariantIfMissing: f.conditioningType
+          ? { conditioningType: f.conditioningType, description: f.variantDescription, model: f.model }
+          : undefined,
+        promptSet: f.promptSet,
+        promptSetVersion: f.promptSetVersion,
+        newPromptSetName: f.newPromptSetName,
+        guidanceScale: f.guidanceScale,
+        sampler: f.sampler,
+        steps: f.steps,
+        seedPolicy: f.seedPolicy,
+        source: "uploaded",
+        items: stagedItemInputs(staged.items),
+      },
+      key,
+    );
     const statusUrl = `/api/v1/runs/${run.id}`;
     const body = {
       id: run.id,
@@ -59,6 +61,8 @@ export const POST = route(async (req) => {
       samples: staged.items.length,
       leaderboard: runLeaderboard(run.promptSetId),
       ...(staged.ignoredFiles.length ? { ignoredFiles: staged.ignoredFiles } : {}),
+      // Not the variant's only run at this guidance scale: replicate or duplicate? (lib/runs/same-scale-runs.ts)
+      ...(sameScale ? { sameScale } : {}),
       ...(requeued
         ? { message: "an identical upload of this run had failed; it was queued for scoring again" }
         : duplicate
@@ -67,7 +71,9 @@ export const POST = route(async (req) => {
                 ? `${duplicateNote}; it was not scored again`
                 : "an identical upload (same variant, settings and files) exists; it was not scored again",
             }
-          : {}),
+          : sameScale
+            ? { message: sameScale.message }
+            : {}),
     };
     return Response.json(body, { status: duplicate && !requeued ? 200 : 202, headers: { Location: statusUrl } });
   } finally {

@@ -3,7 +3,7 @@ import { createVariantJsonSchema } from "@/lib/http/schemas";
 import { requireApiKey } from "@/lib/http/auth";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { readJson, route } from "@/lib/http/respond";
-import { createVariant } from "@/lib/variants/create-variant";
+import { registerVariant } from "@/lib/variants/create-variant";
 import { listVariants } from "@/lib/variants/list-variants";
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
@@ -19,7 +19,7 @@ export const POST = route(async (req) => {
   const key = requireApiKey(req);
   rateLimit(req, "write", key.id);
   const body = createVariantJsonSchema.parse(await readJson(req));
-  return Response.json(createVariant(body, undefined, { apiKeyId: key.id }), { status: 201 });
+  return Response.json(registerVariant(body, key), { status: 201 });
 });
 
 export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");

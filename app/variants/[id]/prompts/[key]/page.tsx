@@ -8,7 +8,7 @@ import { SampleStrip } from "@/app/_components/sample-strip";
 import { UserText } from "@/app/_components/user-text";
 import { getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
 import { listRuns } from "@/lib/runs/list-runs";
-import { getPromptOrThrow, listPromptSamples, listPrompts } from "@/lib/samples/list-prompt-samples";
+import { getPromptOrThrow, listPromptSamples, promptNeighbours } from "@/lib/samples/list-prompt-samples";
 import { getVariantOrThrow } from "@/lib/variants/get-variant-or-throw";
 
 export const dynamic = "force-dynamic";
@@ -47,8 +47,7 @@ export default async function VariantPromptGrid({ params, searchParams }: Props)
     prompt.id,
     board.evaluator?.id ?? null,
   );
-  const prompts = listPrompts(board.promptSet.id);
-  const idx = prompts.findIndex((p) => p.id === prompt.id);
+  const near = promptNeighbours(prompt, board.promptSet.id);
   const here = (k: string) =>
     `/variants/${variant.id}/prompts/${encodeURIComponent(k)}?promptSet=${encodeURIComponent(board.promptSet.name)}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}`;
 
@@ -58,8 +57,8 @@ export default async function VariantPromptGrid({ params, searchParams }: Props)
         <Link href={`/variants/${variant.id}`} className="underline">
           <UserText text={variant.name} expand={false} />
         </Link>{" "}
-        on <UserText text={board.promptSet.name} expand={false} /> v{board.promptSet.version} · prompt {idx + 1} of{" "}
-        {prompts.length} ·{" "}
+        on <UserText text={board.promptSet.name} expand={false} /> v{board.promptSet.version} · prompt {near.index + 1}{" "}
+        of {near.total} ·{" "}
         <Link
           href={`/prompts/${encodeURIComponent(prompt.promptKey)}?promptSet=${encodeURIComponent(board.promptSet.name)}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}`}
           className="underline"
@@ -72,13 +71,13 @@ export default async function VariantPromptGrid({ params, searchParams }: Props)
         “<UserText text={prompt.text} />” at every guidance scale
       </h1>
       <nav aria-label="Prompts" className="mt-2 flex gap-2 text-sm">
-        {idx > 0 && (
-          <Link href={here(prompts[idx - 1]!.promptKey)} className="rounded border border-slate-300 px-2 py-1">
+        {near.prev !== null && (
+          <Link href={here(near.prev)} className="rounded border border-slate-300 px-2 py-1">
             ← previous prompt
           </Link>
         )}
-        {idx < prompts.length - 1 && (
-          <Link href={here(prompts[idx + 1]!.promptKey)} className="rounded border border-slate-300 px-2 py-1">
+        {near.next !== null && (
+          <Link href={here(near.next)} className="rounded border border-slate-300 px-2 py-1">
             next prompt →
           </Link>
         )}

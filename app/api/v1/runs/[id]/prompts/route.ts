@@ -1,11 +1,10 @@
-// GET /api/v1/runs/:id/prompts?evaluator=&format=json|csv – a run's per-prompt metrics as a download
+// GET /api/v1/runs/:id/prompts?evaluator=&format=json|csv – a run's per-prompt metrics as a download (streamed)
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 import { parseQuery, promptMetricsQuerySchema } from "@/lib/http/schemas";
-import { toCsv } from "@/lib/core/csv";
-import { downloadResponse } from "@/lib/http/download";
+import { streamDownload } from "@/lib/http/download";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";
-import { getRunOrThrow } from "@/lib/runs/get-run-or-throw";
+import { promptMetricsStream } from "@/lib/runs/prompt-metrics-stream";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -14,33 +13,25 @@ export const GET = route<{ params: Promise<{ id: string }> }>(async (req, { para
   rateLimit(req, "read");
   const { id } = await params;
   const q = parseQuery(req.url, promptMetricsQuerySchema);
-  const run = getRunOrThrow(id, { evaluatorId: q.evaluator });
-  const rows = run.metrics?.prompts ?? [];
-  const columns = [
-    "promptId",
-    "prompt",
-    "category",
-    "n",
-    "failed",
-    "clipScore",
-    "clipS",
-    "diversity",
-    "diversityReason",
-    "vendi",
-    "truncated",
-  ] as const;
-  return downloadResponse(
-    q.format,
-    `t2i-eval-prompts-${id}`,
-    () => toCsv(rows, [...columns]),
-    () => ({
-      runId: run.id,
-      status: run.status,
-      evaluator: run.evaluator,
-      labels: run.metrics?.labels ?? [],
-      prompts: rows,
-    }),
-  );
+  const { run, next } = promptMetricsStream(id, { evaluatorId: q.evaluator });
+  return streamDownload(q.format, `t2i-eval-prompts-${id}`, {
+    columns: [
+      "promptId",
+      "prompt",
+      "category",
+      "n",
+      "failed",
+      "clipScore",
+      "clipS",
+      "diversity",
+      "diversityReason",
+      "vendi",
+      "truncated",
+    ],
+    next,
+    head: { runId: run.id, status: run.status, evaluator: run.evaluator, labels: run.metrics?.labels ?? [] },
+    key: "prompts",
+  });
 });
 
 export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

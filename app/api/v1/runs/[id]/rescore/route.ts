@@ -2,8 +2,7 @@
 import { requireApiKey } from "@/lib/http/auth";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";
-import { guardRunMutation } from "@/lib/runs/guard-run-mutation";
-import { rescoreRun } from "@/lib/runs/rescore-run";
+import { rescoreRunFor } from "@/lib/runs/rescore-run";
 import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
@@ -15,7 +14,7 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (req, { par
   rateLimit(req, "write", key.id);
   const { id } = await params;
   const evaluator = (await getServiceEvaluator()).identity.id;
-  const r = guardRunMutation(id, key, "rescore", () => rescoreRun(id, evaluator), { evaluator });
+  const r = rescoreRunFor(id, key, evaluator);
   const statusUrl = `/api/v1/runs/${id}`;
   return Response.json(
     { id, status: r.status, queued: r.queued, evaluator, message: r.message, statusUrl, pageUrl: `/runs/${id}` },

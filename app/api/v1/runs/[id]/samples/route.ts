@@ -1,11 +1,10 @@
-// GET /api/v1/runs/:id/samples?evaluator=&limit=&offset=&format=json|csv – a run's per-sample scores (JSON pages; CSV holds every sample)
+// GET /api/v1/runs/:id/samples?evaluator=&limit=&offset=&format=json|csv – a run's per-sample scores (JSON pages; CSV holds every sample), streamed
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 import { parseQuery } from "@/lib/http/schemas";
-import { toCsv } from "@/lib/core/csv";
-import { downloadResponse } from "@/lib/http/download";
+import { streamDownload } from "@/lib/http/download";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";
-import { listSampleScores, sampleScoresQuerySchema } from "@/lib/runs/list-sample-scores";
+import { sampleScoresQuerySchema, sampleScoresStream } from "@/lib/runs/list-sample-scores";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -14,30 +13,29 @@ export const GET = route<{ params: Promise<{ id: string }> }>(async (req, { para
   rateLimit(req, "read");
   const { id } = await params;
   const q = parseQuery(req.url, sampleScoresQuerySchema);
-  const page = listSampleScores(id, {
+  const { head, next } = sampleScoresStream(id, {
     evaluator: q.evaluator,
     limit: q.limit,
     offset: q.offset,
     all: q.format === "csv",
   });
-  const columns = [
-    "file",
-    "promptId",
-    "prompt",
-    "seed",
-    "sampleIndex",
-    "cosine",
-    "clipScore",
-    "truncated",
-    "error",
-    "imageSha256",
-  ] as const;
-  return downloadResponse(
-    q.format,
-    `t2i-eval-samples-${id}`,
-    () => toCsv(page.samples, [...columns]),
-    () => page,
-  );
+  return streamDownload(q.format, `t2i-eval-samples-${id}`, {
+    columns: [
+      "file",
+      "promptId",
+      "prompt",
+      "seed",
+      "sampleIndex",
+      "cosine",
+      "clipScore",
+      "truncated",
+      "error",
+      "imageSha256",
+    ],
+    next,
+    head,
+    key: "samples",
+  });
 });
 
 export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

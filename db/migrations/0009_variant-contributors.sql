@@ -1,0 +1,1 @@
+ALTER TABLE `variants` ADD `contributors` text DEFAULT 'owner' NOT NULL;
