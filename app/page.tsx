@@ -14,7 +14,7 @@ import { conditioningTypeSchema } from "@/db/schema";
 import { defaultPromptSet } from "@/lib/leaderboard/default-prompt-set";
 import { getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
 import { listPromptSets } from "@/lib/prompt-sets/list-prompt-sets";
-import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
+import { serviceEvaluatorIdentity } from "@/lib/scoring/service-evaluator";
 import { BoardReferenceSection } from "@/app/_components/board-reference-section";
 import { diversityLevelSchema, type RankedVariant, type UnrankedVariant } from "@/lib/ranking";
 import { loadRunSettings } from "@/lib/runs/load-run-settings";
@@ -89,7 +89,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
     );
   }
   const source = runSourceFilterSchema.safeParse(sp.source).data;
-  const installed = await getServiceEvaluator().catch(() => undefined);
+  const installed = await serviceEvaluatorIdentity().catch(() => undefined);
   // A level that is not a number in 0–2 is ignored (with a note), never a server error.
   const level =
     sp.diversity === undefined || sp.diversity === ""
@@ -98,7 +98,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
   const board = orNotFound(() =>
     getRankedBoard(setName, {
       evaluatorId: sp.evaluator,
-      defaultEvaluatorId: installed?.identity.id,
+      defaultEvaluatorId: installed?.id,
       includeDemo: sp.demo !== "hide",
       source,
       ranking: level?.success ? { diversity: level.data } : undefined,

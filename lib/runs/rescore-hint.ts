@@ -1,15 +1,15 @@
 // What the service says after `npm run fetch-model` installed a new evaluator: how many scored
 // runs lack its scores, and the command that re-scores them (start-up log, health, page banner).
-import { getServiceEvaluator } from "../scoring/service-evaluator";
+import { serviceEvaluatorIdentity } from "../scoring/service-evaluator";
 import { countRunsLackingScores } from "./rescore-run";
 
 export const RESCORE_ALL_COMMAND = "npm run runs -- rescore --all";
 
 export type RescoreHint = { evaluator: string; runsLackingScores: number; command: string | null };
 
-/** Loads the service's evaluator (cached per process). `command` is null when nothing lacks its scores. */
+/** Reads the service evaluator's identity (no model is loaded). `command` is null when nothing lacks its scores. */
 export async function rescoreHint(): Promise<RescoreHint> {
-  const evaluator = (await getServiceEvaluator()).identity.id;
+  const evaluator = (await serviceEvaluatorIdentity()).id;
   const n = countRunsLackingScores(evaluator);
   return { evaluator, runsLackingScores: n, command: n > 0 ? RESCORE_ALL_COMMAND : null };
 }

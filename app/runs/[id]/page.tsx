@@ -8,7 +8,7 @@ import { leaderboardUrl } from "@/lib/leaderboard/run-leaderboard";
 import { getRunOrThrow, type PromptMetrics, type RunDetail } from "@/lib/runs/get-run-or-throw";
 import type { RunProvenance } from "@/lib/runs/run-provenance";
 import { listRunSamples } from "@/lib/runs/list-run-samples";
-import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
+import { serviceEvaluatorIdentity } from "@/lib/scoring/service-evaluator";
 import { RunActions } from "./run-actions";
 import { RunProgress } from "./run-progress";
 import { UserText } from "@/app/_components/user-text";
@@ -69,7 +69,7 @@ export default async function RunPage({ params, searchParams }: Props) {
   const { id } = await params;
   const sp = await searchParams;
   const run = load(id);
-  const installed = (await getServiceEvaluator().catch(() => undefined))?.identity.id;
+  const installed = (await serviceEvaluatorIdentity().catch(() => undefined))?.id;
   const sortKey = sp.sort && sp.sort in SORTABLE ? (sp.sort as SortKey) : undefined;
   const dir = sp.dir === "asc" ? "asc" : "desc";
   const prompts = sortPrompts(run.metrics?.prompts ?? [], sortKey, dir);

@@ -4,7 +4,7 @@ import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";
 import { guardRunMutation } from "@/lib/runs/guard-run-mutation";
 import { rescoreRun } from "@/lib/runs/rescore-run";
-import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
+import { serviceEvaluatorIdentity } from "@/lib/scoring/service-evaluator";
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
@@ -14,7 +14,7 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (req, { par
   const key = requireApiKey(req);
   rateLimit(req, "write", key.id);
   const { id } = await params;
-  const evaluator = (await getServiceEvaluator()).identity.id;
+  const evaluator = (await serviceEvaluatorIdentity()).id;
   const r = guardRunMutation(id, key, "rescore", () => rescoreRun(id, evaluator), { evaluator });
   const statusUrl = `/api/v1/runs/${id}`;
   return Response.json(
