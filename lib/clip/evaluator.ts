@@ -278,6 +278,11 @@ export function fromHalf(src: Uint16Array): Float32Array {
 
 const cache = new Map<string, Promise<ClipEvaluator>>();
 
+/** The evaluators loaded in this thread: folder and variant of each (tests check there is one per process). */
+export function loadedEvaluators(): string[] {
+  return [...cache.keys()];
+}
+
 /** One evaluator (and so one session per tower) per folder, variant and batch size in this process. */
 export function getEvaluator(dir: string, opts: EvaluatorOptions = {}): Promise<ClipEvaluator> {
   const key = JSON.stringify([dir, opts.variant ?? "fp32", opts.batchSize ?? DEFAULT_BATCH_SIZE, opts.threads ?? 0]);
