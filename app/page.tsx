@@ -45,6 +45,7 @@ type SP = {
   diversity?: string;
   source?: string;
   refMetric?: string;
+  refSpace?: string;
 };
 
 /** Pairs shown in the matrix on the page (the API and the export carry all of them). */
@@ -206,7 +207,9 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
           >
             {board.evaluators.map((e) => (
               <option key={e.id} value={e.id}>
-                {e.id} ({e.runs} {e.runs === 1 ? "run" : "runs"}){e.warning ? ` — ${e.warning}` : ""}
+                {e.id}
+                {e.convention ? ` — ${e.convention}` : ""} ({e.runs} {e.runs === 1 ? "run" : "runs"})
+                {e.warning ? ` — ${e.warning}` : ""}
               </option>
             ))}
           </select>
@@ -554,6 +557,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         version={board.promptSet.version}
         evaluatorId={board.evaluator?.id}
         metric={sp.refMetric}
+        featureSpace={sp.refSpace}
         includeDemo={sp.demo !== "hide"}
         keep={{ promptSet: board.promptSet.name, evaluator: board.evaluator?.id, demo: sp.demo, type: sp.type }}
       />

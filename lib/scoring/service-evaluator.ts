@@ -5,7 +5,8 @@
 import { getEvaluator, type ClipEvaluator } from "../clip/evaluator";
 import type { EvaluatorIdentity } from "../clip/identity";
 import { modelIdentity } from "../clip/model-identity";
-import { resolveServiceModel } from "../clip/resolve-model";
+import { getFeatureExtractor, type ImageFeatureExtractor } from "../clip/feature-extractor";
+import { resolveFeatureExtractors, resolveServiceModel } from "../clip/resolve-model";
 import { config } from "../core/config";
 
 /** Loads the evaluator (cached per process): only for threads that embed images or prompts. */
@@ -21,4 +22,18 @@ export function getServiceEvaluator(): Promise<ClipEvaluator> {
 export function serviceEvaluatorIdentity(): Promise<EvaluatorIdentity> {
   const m = resolveServiceModel();
   return modelIdentity(m.dir, m.variant);
+}
+
+/** The image feature extractors the service computes distribution metrics in (T2I_FEATURE_EXTRACTORS), loaded once per thread. */
+export function getServiceFeatureExtractors(): Promise<ImageFeatureExtractor[]> {
+  return Promise.all(
+    resolveFeatureExtractors().map((x) =>
+      getFeatureExtractor(x.dir, { variant: x.variant, recipe: x.recipe, threads: config().threads }),
+    ),
+  );
+}
+
+/** Their identities, without loading them (pages and the evaluators API). */
+export function serviceFeatureSpaceIdentities(): Promise<EvaluatorIdentity[]> {
+  return Promise.all(resolveFeatureExtractors().map((x) => modelIdentity(x.dir, x.variant, { recipe: x.recipe })));
 }

@@ -197,6 +197,27 @@ export default async function RunPage({ params, searchParams }: Props) {
         </section>
       )}
 
+      {run.metrics?.featureSpaces.map((fs) => (
+        <section
+          key={fs.featureSpace.id}
+          aria-labelledby={`space-${fs.featureSpace.id}`}
+          className="mt-8"
+          data-testid="feature-space"
+        >
+          <h2 id={`space-${fs.featureSpace.id}`} className="text-lg font-semibold">
+            Against reference sets in {fs.featureSpace.label} features
+          </h2>
+          <p className="text-xs text-slate-500">
+            Image feature extractor {fs.featureSpace.id}: distribution metrics only, on its raw features.
+            {fs.featureSpace.warning ? ` ${fs.featureSpace.warning}.` : ""}
+          </p>
+          <ReferenceMetricsTable
+            first="Reference set"
+            rows={fs.reference.map((r) => ({ key: r.referenceSet.id, label: referenceSetLink(r), metrics: r }))}
+          />
+        </section>
+      ))}
+
       {prompts.length > 0 && (
         <section aria-labelledby="per-prompt" className="mt-8">
           <h2 id="per-prompt" className="text-lg font-semibold">
