@@ -12,6 +12,8 @@ import { createApiKey } from "../lib/auth/api-keys";
 import { evaluatorIdentity } from "../lib/clip/identity";
 import { readModelFolder } from "../lib/clip/model-folder";
 import { createRun } from "../lib/runs/create-run";
+import { resetConfigForTests } from "../lib/core/config";
+import { serviceEvaluatorIdentity } from "../lib/scoring/service-evaluator";
 import { makeRunInput, removeDataDir, useTempDataDir } from "../tools/test-support/runs";
 
 const create = ort.InferenceSession.create;
@@ -58,6 +60,13 @@ describe("routes that name the service's evaluator", () => {
       { params: Promise.resolve({ id: run.id }) },
     );
     expect(res.status).toBeLessThan(500);
+    expect(created).toEqual([]);
+  });
+
+  it("an image-only folder named as the service's evaluator is refused, saying it serves distribution metrics only", async () => {
+    process.env.T2I_MODEL_DIR = path.resolve("fixtures/dinov2-tiny");
+    resetConfigForTests();
+    await expect(serviceEvaluatorIdentity()).rejects.toThrow(/image feature extractor.*distribution metrics only/);
     expect(created).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
 import { getEvaluator, type ClipEvaluator } from "../clip/evaluator";
 import type { EvaluatorIdentity } from "../clip/identity";
 import { modelIdentity } from "../clip/model-identity";
+import { IMAGE_ONLY_MESSAGE, ModelFolderError } from "../clip/model-folder";
 import { getFeatureExtractor, type ImageFeatureExtractor } from "../clip/feature-extractor";
 import { resolveFeatureExtractors, resolveServiceModel } from "../clip/resolve-model";
 import { config } from "../core/config";
@@ -19,9 +20,11 @@ export function getServiceEvaluator(): Promise<ClipEvaluator> {
  * The identity (id, name, files) of the evaluator the service scores with, without loading its
  * ONNX sessions: from install.json's recorded hashes, else by hashing the folder once per process.
  */
-export function serviceEvaluatorIdentity(): Promise<EvaluatorIdentity> {
+export async function serviceEvaluatorIdentity(): Promise<EvaluatorIdentity> {
   const m = resolveServiceModel();
-  return modelIdentity(m.dir, m.variant);
+  const identity = await modelIdentity(m.dir, m.variant);
+  if (identity.kind !== "clip") throw new ModelFolderError(`${m.dir} cannot be the evaluator: ${IMAGE_ONLY_MESSAGE}`);
+  return identity;
 }
 
 /** The image feature extractors the service computes distribution metrics in (T2I_FEATURE_EXTRACTORS), loaded once per thread. */
