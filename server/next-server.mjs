@@ -26,7 +26,7 @@ const HELP = `Usage: node server/next-server.mjs [--port 3000] [--host 0.0.0.0]
 
 Serves the built web app (run 'next build' first) like 'next start', adding the peer
 address to X-Forwarded-For, refusing malformed percent-encoded paths with a JSON 400 and
-answering unchanged ranking pages from a rendered-HTML cache (see README, Speed).
+answering unchanged ranking pages from a rendered-HTML cache (docs/concepts/leaderboard.md, "Speed").
 Normally started by 'npm start'.
 `;
 
