@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { config } from "../core/config";
-import { CATALOGUE, catalogueEntry, catalogueEntryForRepo, catalogueFolderName, fullyPinned } from "./catalogue";
+import { CATALOGUE, catalogueEntry, catalogueEntryForRepo, fullyPinned } from "./catalogue";
 import { featureSpaceName } from "./feature-space";
 import { evaluatorWarning, type EvaluatorIdentity } from "./identity";
 import { BrokenInstallError, readInstalledModel } from "./installed-model";
@@ -167,5 +167,3 @@ export async function listEvaluators(deps: {
     })),
   };
 }
-
-export { catalogueFolderName };
