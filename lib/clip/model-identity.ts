@@ -12,7 +12,12 @@ import { readImageModelFolder } from "./image-model-folder";
 import { INSTALL_MANIFEST, readInstalledModel } from "./installed-model";
 import { detectModelKind, ModelFolderError, readModelFolder, type ModelVariant } from "./model-folder";
 
-const cache = new Map<string, { stamp: string; identity: Promise<EvaluatorIdentity> }>();
+// On globalThis: Next.js bundles instrumentation.ts (which reads the identity at start-up for the
+// re-score hint) apart from the route handlers; one cache lets the first health check reuse that work.
+const cache = ((globalThis as Record<symbol, unknown>)[Symbol.for("t2i-eval.model-identities")] ??= new Map()) as Map<
+  string,
+  { stamp: string; identity: Promise<EvaluatorIdentity> }
+>;
 
 function stampOf(dir: string): string {
   try {
