@@ -48,6 +48,8 @@ export default defineConfig({
       T2I_GEN_LEASE_MS: "4000",
       T2I_MAX_UPLOAD_BYTES: String(16 * 1024 * 1024),
       T2I_METRICS_MAX_IMAGES: "8",
+      // Reference comparisons also run in the random-weight DINOv2 fixture's features (e2e/ui/feature-spaces.spec.ts).
+      T2I_FEATURE_EXTRACTORS: "dinov2-fixture",
     },
     stdout: "ignore",
     stderr: "pipe",

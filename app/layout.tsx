@@ -16,6 +16,7 @@ const NAV = [
   { href: "/upload", label: "Upload" },
   { href: "/compare", label: "Compare" },
   { href: "/reference-sets", label: "References" },
+  { href: "/evaluators", label: "Evaluators" },
   { href: "/about/ranking", label: "About the ranking" },
   { href: "/docs/api", label: "API" },
 ];

@@ -23,7 +23,7 @@ import { listPromptSets } from "@/lib/prompt-sets/list-prompt-sets";
 import { loadRunSettings } from "@/lib/runs/load-run-settings";
 import { settingsOutliers } from "@/lib/runs/settings-outliers";
 import { firstPrompt } from "@/lib/samples/list-prompt-samples";
-import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
+import { serviceEvaluatorIdentity } from "@/lib/scoring/service-evaluator";
 
 type SP = LeaderboardSearchParams;
 
@@ -60,11 +60,11 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
     );
   }
   const query = leaderboardQuery(sp);
-  const installed = await getServiceEvaluator().catch(() => undefined);
+  const installed = await serviceEvaluatorIdentity().catch(() => undefined);
   const board = orNotFound(() =>
     getRankedBoard(setName, {
       evaluatorId: sp.evaluator,
-      defaultEvaluatorId: installed?.identity.id,
+      defaultEvaluatorId: installed?.id,
       includeDemo: query.includeDemo,
       includePartial: query.includePartial,
       source: query.source,
@@ -171,6 +171,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         version={board.promptSet.version}
         evaluatorId={board.evaluator?.id}
         metric={sp.refMetric}
+        featureSpace={sp.refSpace}
         includeDemo={query.includeDemo}
         keep={{
           promptSet: board.promptSet.name,

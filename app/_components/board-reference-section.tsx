@@ -4,6 +4,7 @@ import Link from "next/link";
 import {
   BOARD_REFERENCE_METRICS,
   getBoardReferenceMetrics,
+  imageFeatureSpaces,
   type BoardReferenceMetric,
   type BoardReferenceRow,
 } from "@/lib/reference-sets/board-reference-metrics";
@@ -25,6 +26,8 @@ export function BoardReferenceSection(props: {
   version: number;
   evaluatorId: string | undefined;
   metric: string | undefined;
+  /** Evaluator id of an image feature space (DINOv2…) to show the distribution metric in; default the evaluator's own. */
+  featureSpace?: string;
   includeDemo: boolean;
   keep: Record<string, string | undefined>;
   /** Every variant of the board by id: variants not compared yet have no row above to take a name from. */
@@ -40,7 +43,24 @@ export function BoardReferenceSection(props: {
     metric,
     includeDemo: props.includeDemo ? "true" : "false",
   });
-  if (board.rows.length === 0) return null;
+  const spaces = imageFeatureSpaces(board.promptSet.id);
+  const space = spaces.find((s) => s.id === props.featureSpace);
+  if (space) {
+    Object.assign(
+      board,
+      getBoardReferenceMetrics({
+        promptSet: props.promptSet,
+        version: props.version,
+        evaluator: board.evaluatorId ?? undefined,
+        featureSpace: space.id,
+        metric,
+        includeDemo: props.includeDemo ? "true" : "false",
+      }),
+    );
+  }
+  if (board.rows.length === 0 && spaces.length === 0) return null;
+  const label = (m: BoardReferenceMetric) =>
+    space && (m === "fd" || m === "cmmd") ? `${m.toUpperCase()}_${space.label} (lower is better)` : LABELS[m];
   const axis = metric === "recall" || metric === "coverage" ? metric : null;
   const switched =
     axis && board.evaluatorId
@@ -55,7 +75,7 @@ export function BoardReferenceSection(props: {
   ]);
   const bySet = new Map<string, BoardReferenceRow[]>();
   for (const r of board.rows) bySet.set(r.referenceSetId, [...(bySet.get(r.referenceSetId) ?? []), r]);
-  const exportHref = `/api/v1/reference-metrics?promptSet=${encodeURIComponent(board.promptSet.name)}&version=${board.promptSet.version}&evaluator=${encodeURIComponent(board.evaluatorId ?? "")}&metric=${metric}`;
+  const exportHref = `/api/v1/reference-metrics?promptSet=${encodeURIComponent(board.promptSet.name)}&version=${board.promptSet.version}&evaluator=${encodeURIComponent(board.evaluatorId ?? "")}&metric=${metric}${space ? `&featureSpace=${encodeURIComponent(space.id)}` : ""}`;
   return (
     <section aria-labelledby="reference" className="mt-8">
       <h2 id="reference" className="text-lg font-semibold">
@@ -70,6 +90,24 @@ export function BoardReferenceSection(props: {
         {Object.entries(props.keep).map(([k, v]) =>
           v === undefined ? null : <input key={k} type="hidden" name={k} value={v} />,
         )}
+        {spaces.length > 0 && (
+          <label className="flex flex-col">
+            Feature space
+            <select
+              name="refSpace"
+              defaultValue={space?.id ?? ""}
+              className="mt-1 rounded border border-slate-300 px-2 py-1"
+              data-testid="ref-space-picker"
+            >
+              <option value="">the evaluator&apos;s own (CLIP)</option>
+              {spaces.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <label className="flex flex-col">
           Metric
           <select
@@ -80,7 +118,7 @@ export function BoardReferenceSection(props: {
           >
             {BOARD_REFERENCE_METRICS.map((m) => (
               <option key={m} value={m}>
-                {LABELS[m]}
+                {label(m)}
               </option>
             ))}
           </select>
@@ -113,7 +151,7 @@ export function BoardReferenceSection(props: {
                   Diversity [95% CI]
                 </th>
                 <th scope="col" className="p-2 text-right">
-                  {LABELS[metric]} [95% CI]
+                  {label(metric)} [95% CI]
                 </th>
               </tr>
             </thead>

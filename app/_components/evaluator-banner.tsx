@@ -2,15 +2,15 @@ import { connection } from "next/server";
 import { FIXTURE_WARNING, TOY_WARNING, evaluatorWarning } from "@/lib/clip/identity";
 import { realEvaluatorAdvice } from "@/lib/clip/resolve-model";
 import { rescoreHint } from "@/lib/runs/rescore-hint";
-import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
+import { serviceEvaluatorIdentity } from "@/lib/scoring/service-evaluator";
 
 /** Shown on every page while the service scores with the random-weight fixture or the toy-world model, or while scored runs lack the installed evaluator's scores. */
 export async function EvaluatorBanner() {
   // Rendered per request: the installed model can change without a rebuild.
   await connection();
-  const ev = await getServiceEvaluator().catch(() => undefined);
-  if (!ev) return null;
-  const warning = evaluatorWarning(ev.identity);
+  const identity = await serviceEvaluatorIdentity().catch(() => undefined);
+  if (!identity) return null;
+  const warning = evaluatorWarning(identity);
   if (warning === TOY_WARNING) {
     return (
       <div role="status" className="bg-sky-100 px-4 py-2 text-center text-sm text-sky-950" data-testid="toy-banner">
@@ -18,7 +18,7 @@ export async function EvaluatorBanner() {
       </div>
     );
   }
-  if (!ev.identity.isFixture) {
+  if (!identity.isFixture) {
     const hint = await rescoreHint().catch(() => undefined);
     if (!hint?.command) return null;
     return (

@@ -35,7 +35,11 @@ export function ReferenceMetricsTable({
   first: string;
 }) {
   if (rows.length === 0) return null;
-  const fdLabel = rows[0]!.metrics.fdLabel;
+  const space = rows[0]!.metrics.evaluator.id;
+  // One table is one feature space: numbers of two spaces are never put side by side.
+  if (rows.some((r) => r.metrics.evaluator.id !== space))
+    throw new Error(`ReferenceMetricsTable: rows of two feature spaces (${space} and another); group them by space`);
+  const { fdLabel, cmmdLabel } = rows[0]!.metrics;
   return (
     <div className="mt-2 overflow-x-auto">
       <table className="w-full min-w-[48rem] border-collapse bg-white text-sm" data-testid="reference-metrics">
@@ -50,7 +54,7 @@ export function ReferenceMetricsTable({
             <th
               scope="col"
               className="p-2 text-right"
-              title="Fréchet distance in the evaluator's embedding space (not FID); lower is better"
+              title="Fréchet distance in this feature space (not FID); lower is better"
             >
               {fdLabel} ↓
             </th>
@@ -59,7 +63,7 @@ export function ReferenceMetricsTable({
               className="p-2 text-right"
               title="1000·MMD² (biased), Gaussian kernel σ = 10; lower is better"
             >
-              CMMD ↓
+              {cmmdLabel} ↓
             </th>
             <th scope="col" className="p-2 text-right" title="improved precision, k = 3">
               precision
@@ -131,4 +135,16 @@ export function referenceSetLink(m: ReferenceMetrics) {
       <UserText text={m.referenceSet.name} expand={false} /> v{m.referenceSet.version}
     </Link>
   );
+}
+
+/** Rows grouped by feature space (the evaluator that embedded them): CLIP spaces first, then image feature spaces. */
+export function byFeatureSpace<T extends { metrics: ReferenceMetrics }>(rows: T[]): { space: string; rows: T[] }[] {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = r.metrics.evaluator.id;
+    if (!out.has(k)) out.set(k, []);
+    out.get(k)!.push(r);
+  }
+  const imageOnly = (rs: T[]) => (rs[0]!.metrics.evaluator.kind === "image-features" ? 1 : 0);
+  return [...out].sort((a, b) => imageOnly(a[1]) - imageOnly(b[1])).map(([space, rs]) => ({ space, rows: rs }));
 }

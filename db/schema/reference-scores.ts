@@ -12,8 +12,9 @@ export type Flagged = { value: number | null; reliable: boolean; reason?: string
 export interface ReferenceMetrics {
   version: number;
   referenceSet: { id: string; name: string; version: number; perPrompt: boolean };
-  evaluator: { id: string; name: string };
-  /** `FD_<evaluator>`: Fréchet distance in the evaluator's embedding space (not FID). */
+  /** The feature space: the CLIP evaluator, or an image feature extractor (kind, recipe). */
+  evaluator: { id: string; name: string; kind?: "clip" | "image-features"; recipe?: string };
+  /** `FD_<feature space>` (lib/clip/feature-space.ts): Fréchet distance in that space (not FID). */
   fdLabel: string;
   cmmdLabel: string;
   nGenerated: number;

@@ -280,7 +280,8 @@ test("only a reference set's owner or an admin may add a version or delete it (R
   // The owner deletes it: its comparison with the run goes too.
   const gone = await request.delete(`/api/v1/reference-sets/${v1.id}`, { headers: alice });
   expect(gone.status(), await gone.text()).toBe(200);
-  expect(await gone.json()).toMatchObject({ id: v1.id, name, version: 1, deleted: true, images: 8, comparisons: 1 });
+  // One run, compared in two feature spaces: the evaluator's and the DINOv2 fixture's (T2I_FEATURE_EXTRACTORS).
+  expect(await gone.json()).toMatchObject({ id: v1.id, name, version: 1, deleted: true, images: 8, comparisons: 2 });
   await expectError(await request.get(`/api/v1/reference-sets/${v1.id}`), 404, "not_found");
   expect((await (await request.get(`/api/v1/runs/${run.id}`)).json()).metrics.reference).toEqual([]);
   const audit = await (

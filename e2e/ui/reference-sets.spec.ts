@@ -54,10 +54,12 @@ test("reference sets show on their pages, the run page and the leaderboard with 
   await page.getByRole("link", { name }).click();
   await expect(page.getByTestId("reference-set-scope")).toContainText(`18 images · tied to prompt set ${set} v1`);
   await expect(page.getByTestId("reference-prompts").getByRole("listitem")).toHaveCount(3);
-  await expect(page.getByTestId("reference-metrics").locator("tbody tr")).toHaveCount(1);
+  // The evaluator's own space (the e2e server also compares in the DINOv2 fixture's; e2e/ui/feature-spaces.spec.ts).
+  const clipSpace = page.locator('[data-testid="feature-space"][data-kind="clip"]');
+  await expect(clipSpace.getByTestId("reference-metrics").locator("tbody tr")).toHaveCount(1);
 
   await page.goto(`/runs/${run.id}`);
-  const table = page.getByTestId("reference-metrics");
+  const table = page.locator('section[aria-labelledby="against-references"]').getByTestId("reference-metrics");
   await expect(table.getByRole("link", { name: `${name} v1` })).toHaveAttribute("href", `/reference-sets/${ref.id}`);
   // 18 samples in the evaluator's 512-d space: FD is shown, flagged with its reason.
   await expect(table.getByTestId("ref-fd")).toContainText("⚠");

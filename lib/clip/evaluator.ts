@@ -4,7 +4,7 @@ import os from "node:os";
 import * as ort from "onnxruntime-node";
 import { config } from "../core/config";
 import { evaluatorIdentity, type EvaluatorIdentity } from "./identity";
-import { readModelFolder, type ModelFolder, type ModelVariant } from "./model-folder";
+import { readModelFolder, type ImagePipelineSpec, type ModelFolder, type ModelVariant } from "./model-folder";
 import { ImageInputError, preprocessImage, type ImageErrorCode } from "./preprocess";
 import { ClipTokenizer } from "./tokenizer";
 
@@ -47,17 +47,12 @@ export class ClipEvaluator {
   static async load(dir: string, opts: EvaluatorOptions = {}): Promise<ClipEvaluator> {
     const folder = await readModelFolder(dir, opts.variant ?? "fp32");
     const threads = opts.threads ?? Math.max(1, os.availableParallelism());
-    const sessionOptions: ort.InferenceSession.SessionOptions = {
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: "all",
-      executionMode: "sequential",
-    };
+    const options = sessionOptions(threads);
     const [identity, tokenizer, vision, text] = await Promise.all([
       evaluatorIdentity(folder),
       ClipTokenizer.fromFiles(folder.files.tokenizer, folder.files.tokenizerConfig, folder.contextLength),
-      openTower(folder.files.vision, "image_embeds", sessionOptions),
-      openTower(folder.files.text, "text_embeds", sessionOptions),
+      openTower(folder.files.vision, "image_embeds", options),
+      openTower(folder.files.text, "text_embeds", options),
     ]);
     const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
     if (!Number.isInteger(batchSize) || batchSize < 1)
@@ -107,47 +102,15 @@ export class ClipEvaluator {
    * Embeds encoded image files. Bad files (unreadable, unsupported, over the pixel limit) get an
    * error entry and the rest are still embedded. Decoding of the next batch overlaps inference.
    */
-  async embedImages(images: ImageSource[], onProgress?: ProgressFn): Promise<ImageEmbedding[]> {
-    const out: ImageEmbedding[] = new Array(images.length);
-    const prepare = (start: number) =>
-      Promise.all(
-        images.slice(start, start + this.batchSize).map((src) =>
-          (typeof src === "function" ? src() : Promise.resolve(src))
-            .then((buf) => preprocessImage(buf, this.folder.image, this.maxImagePixels))
-            .then(
-              (t) => t,
-              (e: unknown) =>
-                e instanceof ImageInputError
-                  ? e
-                  : new ImageInputError("image_unreadable", e instanceof Error ? e.message : String(e)),
-            ),
-        ),
-      );
-    let next = images.length > 0 ? prepare(0) : undefined;
-    let done = 0;
-    for (let start = 0; start < images.length; start += this.batchSize) {
-      const batch = await next!;
-      next = start + this.batchSize < images.length ? prepare(start + this.batchSize) : undefined;
-      const ok: number[] = [];
-      batch.forEach((t, i) => {
-        if (t instanceof ImageInputError) out[start + i] = { error: { code: t.code, message: t.message } };
-        else ok.push(i);
-      });
-      if (ok.length > 0) {
-        const { cropHeight: H, cropWidth: W } = this.folder.image;
-        const pixels = new Float32Array(ok.length * 3 * H * W);
-        ok.forEach((i, row) => pixels.set(batch[i] as Float32Array, row * 3 * H * W));
-        const rows = await runTower(
-          this.vision,
-          { [this.vision.session.inputNames[0]!]: toInput(this.vision, pixels, [ok.length, 3, H, W]) },
-          ok.length,
-        );
-        ok.forEach((i, row) => (out[start + i] = { embedding: rows[row]! }));
-      }
-      done += batch.length;
-      onProgress?.(done, images.length);
-    }
-    return out;
+  embedImages(images: ImageSource[], onProgress?: ProgressFn): Promise<ImageEmbedding[]> {
+    return embedImageBatches(images, {
+      batchSize: this.batchSize,
+      spec: this.folder.image,
+      maxImagePixels: this.maxImagePixels,
+      onProgress,
+      run: (pixels, dims) =>
+        runTower(this.vision, { [this.vision.session.inputNames[0]!]: toInput(this.vision, pixels, dims) }, dims[0]!),
+    });
   }
 
   async release(): Promise<void> {
@@ -155,21 +118,100 @@ export class ClipEvaluator {
   }
 }
 
+/**
+ * The shared image loop of evaluators and feature extractors: decode and preprocess a batch (the
+ * next one while the current one runs), run the ONNX model on the readable ones, and give each
+ * unreadable file its own error entry.
+ */
+export async function embedImageBatches(
+  images: ImageSource[],
+  o: {
+    batchSize: number;
+    spec: ImagePipelineSpec;
+    maxImagePixels: number;
+    onProgress?: ProgressFn;
+    /** Runs the model on `pixels` ([n, 3, H, W]); one vector per row. */
+    run: (pixels: Float32Array, dims: number[]) => Promise<Float32Array[]>;
+  },
+): Promise<ImageEmbedding[]> {
+  const out: ImageEmbedding[] = new Array(images.length);
+  const prepare = (start: number) =>
+    Promise.all(
+      images.slice(start, start + o.batchSize).map((src) =>
+        (typeof src === "function" ? src() : Promise.resolve(src))
+          .then((buf) => preprocessImage(buf, o.spec, o.maxImagePixels))
+          .then(
+            (t) => t,
+            (e: unknown) =>
+              e instanceof ImageInputError
+                ? e
+                : new ImageInputError("image_unreadable", e instanceof Error ? e.message : String(e)),
+          ),
+      ),
+    );
+  let next = images.length > 0 ? prepare(0) : undefined;
+  let done = 0;
+  for (let start = 0; start < images.length; start += o.batchSize) {
+    const batch = await next!;
+    next = start + o.batchSize < images.length ? prepare(start + o.batchSize) : undefined;
+    const ok: number[] = [];
+    batch.forEach((t, i) => {
+      if (t instanceof ImageInputError) out[start + i] = { error: { code: t.code, message: t.message } };
+      else ok.push(i);
+    });
+    if (ok.length > 0) {
+      const { cropHeight: H, cropWidth: W } = o.spec;
+      const pixels = new Float32Array(ok.length * 3 * H * W);
+      ok.forEach((i, row) => pixels.set(batch[i] as Float32Array, row * 3 * H * W));
+      const rows = await o.run(pixels, [ok.length, 3, H, W]);
+      ok.forEach((i, row) => (out[start + i] = { embedding: rows[row]! }));
+    }
+    done += batch.length;
+    o.onProgress?.(done, images.length);
+  }
+  return out;
+}
+
 async function openTower(
   file: string,
   preferredOutput: string,
   options: ort.InferenceSession.SessionOptions,
 ): Promise<Tower> {
-  let session: ort.InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(file, options);
-  } catch (e) {
-    throw new Error(`could not load ${file}: ${(e as Error).message.split("\n")[0]}`);
-  }
+  const session = await openSession(file, options);
   const output = session.outputNames.includes(preferredOutput) ? preferredOutput : session.outputNames[0]!;
   const meta = session.inputMetadata[0];
   const fp16Input = meta !== undefined && meta.isTensor && meta.type === "float16";
   return { session, output, fp16Input };
+}
+
+/** Opens one ONNX session (the only place this project's evaluators do). */
+export async function openSession(
+  file: string,
+  options: ort.InferenceSession.SessionOptions,
+): Promise<ort.InferenceSession> {
+  try {
+    const session = await ort.InferenceSession.create(file, options);
+    sessionsOpened++;
+    return session;
+  } catch (e) {
+    throw new Error(`could not load ${file}: ${(e as Error).message.split("\n")[0]}`);
+  }
+}
+
+let sessionsOpened = 0;
+/** ONNX sessions this thread's evaluators and feature extractors opened (health checks must open none). */
+export function sessionsOpenedInThisThread(): number {
+  return sessionsOpened;
+}
+
+/** Session options of every evaluator: `threads` intra-op threads, sequential, all graph optimisations. */
+export function sessionOptions(threads: number): ort.InferenceSession.SessionOptions {
+  return {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: "all",
+    executionMode: "sequential",
+  };
 }
 
 function toInput(tower: Tower, data: Float32Array, dims: number[]): ort.Tensor {
@@ -198,7 +240,7 @@ export function l2normalize(v: ArrayLike<number>): Float32Array {
 }
 
 // IEEE half conversions for models exported with float16 inputs/outputs.
-function toHalf(src: Float32Array): Uint16Array {
+export function toHalf(src: Float32Array): Uint16Array {
   const f = new Float32Array(1);
   const u = new Uint32Array(f.buffer);
   const out = new Uint16Array(src.length);
@@ -215,7 +257,7 @@ function toHalf(src: Float32Array): Uint16Array {
   return out;
 }
 
-function fromHalf(src: Uint16Array): Float32Array {
+export function fromHalf(src: Uint16Array): Float32Array {
   const out = new Float32Array(src.length);
   for (let i = 0; i < src.length; i++) {
     const h = src[i]!;
@@ -235,6 +277,11 @@ function fromHalf(src: Uint16Array): Float32Array {
 }
 
 const cache = new Map<string, Promise<ClipEvaluator>>();
+
+/** The evaluators loaded in this thread: folder and variant of each (tests check there is one per process). */
+export function loadedEvaluators(): string[] {
+  return [...cache.keys()];
+}
 
 /** One evaluator (and so one session per tower) per folder, variant and batch size in this process. */
 export function getEvaluator(dir: string, opts: EvaluatorOptions = {}): Promise<ClipEvaluator> {

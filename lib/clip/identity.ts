@@ -1,22 +1,28 @@
-// An evaluator's identity: the model name plus the SHA256 of every file that shapes a score.
-// Results are stored with the id, so scores from different weights, tokenizers or
-// preprocessing configs are never mixed in one table or ranking.
+// An evaluator's identity: the model name plus the SHA256 of every file that shapes a score —
+// configs, tokenizer, the ONNX graphs and every external-data file they reference — and, for an
+// image feature extractor, the name of its preprocessing recipe. Results are stored with the id,
+// so scores from different weights, tokenizers, preprocessing configs or recipes are never mixed
+// in one table or ranking.
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { ModelFolder } from "./model-folder";
+import type { ModelFolder, ModelKind } from "./model-folder";
 
 export type EvaluatorFile = { path: string; sha256: string };
 
 export type EvaluatorIdentity = {
-  /** `<short name>@<first 12 hex of the digest over all files>`. */
+  /** `<short name>@<first 12 hex of the digest>`; `<short name>+<recipe>@…` for a feature extractor. */
   id: string;
   name: string;
   variant: string;
   files: EvaluatorFile[];
   /** True for random-weight fixtures: their scores are not meaningful. */
   isFixture: boolean;
+  /** "clip" scores prompts and images; "image-features" serves distribution metrics only. */
+  kind: ModelKind;
+  /** An image feature extractor's preprocessing recipe (./feature-recipes.ts); part of the digest. */
+  recipe?: string;
 };
 
 const hashCache = new Map<string, Promise<string>>();
@@ -38,28 +44,62 @@ export async function sha256File(file: string): Promise<string> {
   return p;
 }
 
-export async function evaluatorIdentity(folder: ModelFolder): Promise<EvaluatorIdentity> {
+/** The files of a CLIP folder that shape a score, absolute. */
+export function identityFiles(folder: ModelFolder): string[] {
   const f = folder.files;
-  const list = [f.config, f.preprocessor, f.tokenizer, f.tokenizerConfig, f.vision, f.text].filter(
+  return [f.config, f.preprocessor, f.tokenizer, f.tokenizerConfig, f.vision, f.text, ...f.external].filter(
     (x): x is string => x !== undefined,
   );
+}
+
+/** Hashes `absFiles` (cached per path, size and mtime) into their folder-relative entries, sorted by path. */
+export async function hashFolderFiles(dir: string, absFiles: string[]): Promise<EvaluatorFile[]> {
   const files = await Promise.all(
-    list.map(async (abs) => ({
-      path: path.relative(folder.dir, abs).split(path.sep).join("/"),
+    absFiles.map(async (abs) => ({
+      path: path.relative(dir, abs).split(path.sep).join("/"),
       sha256: await sha256File(abs),
     })),
   );
-  files.sort((a, b) => a.path.localeCompare(b.path));
+  return files.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/**
+ * The identity of a model named `name` with these files. The digest covers each file's path and
+ * SHA256 and, for a feature extractor, its recipe; a CLIP without external data keeps the id it had
+ * before external data was hashed (the digest over the same lines).
+ */
+export function identityOf(m: {
+  name: string;
+  variant: string;
+  files: EvaluatorFile[];
+  isFixture: boolean;
+  kind: ModelKind;
+  recipe?: string;
+}): EvaluatorIdentity {
+  const files = [...m.files].sort((a, b) => a.path.localeCompare(b.path));
   const digest = createHash("sha256");
   for (const file of files) digest.update(`${file.path}\0${file.sha256}\n`);
-  const shortName = folder.name.split("/").pop()!;
+  if (m.recipe !== undefined) digest.update(`recipe\0${m.recipe}\n`);
+  const shortName = m.name.split("/").pop()!;
   return {
-    id: `${shortName}@${digest.digest("hex").slice(0, 12)}`,
+    id: `${shortName}${m.recipe !== undefined ? `+${m.recipe}` : ""}@${digest.digest("hex").slice(0, 12)}`,
+    name: m.name,
+    variant: m.variant,
+    files,
+    isFixture: m.isFixture,
+    kind: m.kind,
+    ...(m.recipe !== undefined ? { recipe: m.recipe } : {}),
+  };
+}
+
+export async function evaluatorIdentity(folder: ModelFolder): Promise<EvaluatorIdentity> {
+  return identityOf({
     name: folder.name,
     variant: folder.variant,
-    files,
+    files: await hashFolderFiles(folder.dir, identityFiles(folder)),
     isFixture: folder.isFixture,
-  };
+    kind: "clip",
+  });
 }
 
 export const FIXTURE_WARNING = "test evaluator: random weights, scores not meaningful";

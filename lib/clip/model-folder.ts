@@ -1,8 +1,12 @@
 // Reads a Hugging Face-style CLIP model folder (the layout of Xenova/clip-vit-base-patch32):
-// config.json, preprocessor_config.json, tokenizer.json, onnx/{vision,text}_model[_variant].onnx.
+// config.json, preprocessor_config.json, tokenizer.json, onnx/{vision,text}_model[_variant].onnx,
+// plus any external-data file a graph references (models over 2 GB keep their weights in one).
+// An image-only folder (onnx/model[_variant].onnx, the layout of Xenova/dinov2-large) is an image
+// feature extractor (./image-model-folder.ts): it is refused here, with the reason.
 import fs from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
+import { checkExternalData, OnnxGraphError } from "./onnx-external-data";
 
 export const modelVariantSchema = z.enum(["fp32", "fp16", "quantized"]);
 export type ModelVariant = z.infer<typeof modelVariantSchema>;
@@ -78,8 +82,13 @@ export type ModelFolder = {
     tokenizerConfig?: string;
     vision: string;
     text: string;
+    /** External-data files the two graphs reference (absolute paths), checked present and long enough. */
+    external: string[];
   };
 };
+
+/** What a model folder holds: a CLIP (image and text towers) or an image-only feature extractor. */
+export type ModelKind = "clip" | "image-features";
 
 export class ModelFolderError extends Error {
   constructor(message: string) {
@@ -88,7 +97,34 @@ export class ModelFolderError extends Error {
   }
 }
 
-const SUFFIX: Record<ModelVariant, string> = { fp32: "", fp16: "_fp16", quantized: "_quantized" };
+export const VARIANT_SUFFIX: Record<ModelVariant, string> = { fp32: "", fp16: "_fp16", quantized: "_quantized" };
+const SUFFIX = VARIANT_SUFFIX;
+
+export const IMAGE_ONLY_MESSAGE =
+  "it is an image feature extractor (one image-only ONNX graph, no text tower): it serves distribution metrics " +
+  "only (FD, CMMD, precision/recall, density/coverage against reference sets), not CLIP score; name it in " +
+  "T2I_FEATURE_EXTRACTORS and keep a CLIP model as the evaluator";
+
+/**
+ * Which kind of model `dir` holds, from its files: onnx/text_model*.onnx makes a CLIP; an
+ * onnx/model*.onnx without text towers makes an image feature extractor. Undefined when neither.
+ */
+export async function detectModelKind(dir: string): Promise<ModelKind | undefined> {
+  const names = await fs.readdir(path.join(dir, "onnx")).catch(() => [] as string[]);
+  if (names.some((n) => /^(text|vision)_model(_[a-z0-9]+)?\.onnx$/.test(n))) return "clip";
+  if (names.some((n) => /^model(_[a-z0-9]+)?\.onnx$/.test(n))) return "image-features";
+  return undefined;
+}
+
+/** Every external-data file the graphs reference, or a ModelFolderError naming the missing one. */
+export function externalFilesOf(graphs: string[]): string[] {
+  try {
+    return [...new Set(graphs.flatMap((g) => checkExternalData(g)))];
+  } catch (e) {
+    if (e instanceof OnnxGraphError) throw new ModelFolderError(e.message);
+    throw e;
+  }
+}
 
 async function exists(p: string): Promise<boolean> {
   return fs.stat(p).then(
@@ -129,6 +165,8 @@ export async function readModelFolder(dir: string, variant: ModelVariant = "fp32
   const vision = path.join(abs, "onnx", `vision_model${SUFFIX[variant]}.onnx`);
   const text = path.join(abs, "onnx", `text_model${SUFFIX[variant]}.onnx`);
 
+  if ((await detectModelKind(abs)) === "image-features")
+    throw new ModelFolderError(`${abs} cannot score prompts: ${IMAGE_ONLY_MESSAGE}`);
   const configParsed = modelConfigSchema.safeParse(await readJson(configPath));
   if (!configParsed.success) throw new ModelFolderError(`config.json: ${configParsed.error.issues[0]?.message}`);
   const ppParsed = preprocessorConfigSchema.safeParse(await readJson(preprocessorPath));
@@ -146,7 +184,31 @@ export async function readModelFolder(dir: string, variant: ModelVariant = "fp32
     }
   }
 
-  const pp = ppParsed.data;
+  const external = externalFilesOf([vision, text]);
+  const config = configParsed.data;
+  const name = await folderName(abs, config._name_or_path);
+  return {
+    dir: abs,
+    name,
+    variant,
+    config,
+    contextLength: config.text_config.max_position_embeddings,
+    isFixture: config.t2i_fixture !== undefined,
+    image: imagePipelineSpec(ppParsed.data),
+    files: {
+      config: configPath,
+      preprocessor: preprocessorPath,
+      tokenizer: tokenizerPath,
+      tokenizerConfig: (await exists(tokenizerConfigPath)) ? tokenizerConfigPath : undefined,
+      vision,
+      text,
+      external,
+    },
+  };
+}
+
+/** The image pipeline a preprocessor_config.json describes (HF CLIPImageProcessor / BitImageProcessor). */
+export function imagePipelineSpec(pp: PreprocessorConfigFile): ImagePipelineSpec {
   const resize = sizeToEdge(pp.size);
   const crop = sizeToEdge(pp.crop_size);
   if (pp.resample !== 3) {
@@ -155,42 +217,27 @@ export async function readModelFolder(dir: string, variant: ModelVariant = "fp32
       `preprocessor_config.json asks for resample=${pp.resample}; only bicubic (3) is supported`,
     );
   }
+  return {
+    shortestEdge: resize.shortest,
+    cropHeight: crop.h,
+    cropWidth: crop.w,
+    rescale: pp.do_rescale ? pp.rescale_factor : 1,
+    mean: pp.image_mean as [number, number, number],
+    std: pp.image_std as [number, number, number],
+    doResize: pp.do_resize,
+    doCenterCrop: pp.do_center_crop,
+    doNormalize: pp.do_normalize,
+  };
+}
 
-  let name = path.basename(abs);
+/** The model's human name: install.json's repository, else config's _name_or_path, else the folder name. */
+export async function folderName(abs: string, nameOrPath?: string): Promise<string> {
   const installManifest = path.join(abs, "install.json");
   if (await exists(installManifest)) {
     const m = (await readJson(installManifest)) as { repo?: unknown };
-    if (typeof m.repo === "string") name = m.repo;
-  } else if (configParsed.data._name_or_path) {
-    name = configParsed.data._name_or_path;
+    if (typeof m.repo === "string") return m.repo;
   }
-
-  const config = configParsed.data;
-  return {
-    dir: abs,
-    name,
-    variant,
-    config,
-    contextLength: config.text_config.max_position_embeddings,
-    isFixture: config.t2i_fixture !== undefined,
-    image: {
-      shortestEdge: resize.shortest,
-      cropHeight: crop.h,
-      cropWidth: crop.w,
-      rescale: pp.do_rescale ? pp.rescale_factor : 1,
-      mean: pp.image_mean as [number, number, number],
-      std: pp.image_std as [number, number, number],
-      doResize: pp.do_resize,
-      doCenterCrop: pp.do_center_crop,
-      doNormalize: pp.do_normalize,
-    },
-    files: {
-      config: configPath,
-      preprocessor: preprocessorPath,
-      tokenizer: tokenizerPath,
-      tokenizerConfig: (await exists(tokenizerConfigPath)) ? tokenizerConfigPath : undefined,
-      vision,
-      text,
-    },
-  };
+  return nameOrPath ?? path.basename(abs);
 }
+
+export { readJson as readModelJson };

@@ -132,7 +132,20 @@ export function pinnedFilesFor(
   repo: string,
   revision: string,
   variant: ModelVariant,
+  kind: "clip" | "image-features" = "clip",
 ): { files: readonly PinnedFile[]; pinned: boolean } {
   const model = PINNED_MODELS.find((m) => m.repo === repo && m.revision === revision);
-  return model ? { files: model.files[variant], pinned: true } : { files: clipLayoutFiles(variant), pinned: false };
+  if (model) return { files: model.files[variant], pinned: true };
+  if (kind === "image-features") {
+    const suffix = variant === "fp32" ? "" : `_${variant}`;
+    return {
+      files: [
+        { path: "config.json", sha256: null, size: null, lfs: false },
+        { path: "preprocessor_config.json", sha256: null, size: null, lfs: false },
+        { path: `onnx/model${suffix}.onnx`, sha256: null, size: null, lfs: true },
+      ],
+      pinned: false,
+    };
+  }
+  return { files: clipLayoutFiles(variant), pinned: false };
 }

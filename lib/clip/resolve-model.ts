@@ -1,12 +1,17 @@
 // Which evaluator folder to use: an explicit one, else the installed real model.
 import path from "node:path";
 import { config } from "../core/config";
-import { findInstalledModel } from "./installed-model";
+import { catalogueEntry, catalogueFolderName } from "./catalogue";
+import { FEATURE_RECIPES, type FeatureRecipe } from "./feature-recipes";
+import { findInstalledModel, listInstalledModels } from "./installed-model";
 import type { ModelVariant } from "./model-folder";
 
 export const FIXTURE_MODEL_DIR = path.resolve("fixtures/clip-tiny");
 /** The trained toy-world CLIP: meaningful only on toy-world images (identity.TOY_WARNING). */
 export const TOY_MODEL_DIR = path.resolve("fixtures/clip-toy");
+
+/** The random-weight DINOv2 fixture: an image feature extractor for tests and offline trials. */
+export const DINOV2_FIXTURE_DIR = path.resolve("fixtures/dinov2-tiny");
 
 /** Evaluators named instead of given as a folder (--model NAME, T2I_MODEL_DIR=NAME). */
 export const NAMED_MODELS: Record<string, string> = { fixture: FIXTURE_MODEL_DIR, toy: TOY_MODEL_DIR };
@@ -67,4 +72,42 @@ export function realEvaluatorAdvice(modelsDir: string = config().modelsDir): str
     ? `The real evaluator is installed (${path.basename(installed.dir)}): restart without T2I_MODEL_DIR=toy to score with it.`
     : "For the real evaluator (CLIP ViT-B/32): run npm run fetch-model, then restart without T2I_MODEL_DIR=toy " +
         "(until it is installed, a restart without it scores with the random-weight test evaluator).";
+}
+
+export type ResolvedExtractor = { dir: string; variant: ModelVariant; recipe: FeatureRecipe };
+
+/**
+ * The image feature extractors the service computes distribution metrics in (T2I_FEATURE_EXTRACTORS):
+ * each entry a folder, a catalogue name (its install under T2I_MODELS_DIR) or `dinov2-fixture`,
+ * with `:recipe`; `none` for none. Unset: every installed image feature extractor under dgm-eval.
+ * Throws Error naming a bad entry (an unknown recipe, a catalogue model that is not installed).
+ */
+export function resolveFeatureExtractors(spec = config().featureExtractors): ResolvedExtractor[] {
+  const cfg = config();
+  if (spec === undefined) {
+    return listInstalledModels(cfg.modelsDir)
+      .filter((m) => m.manifest.kind === "image-features")
+      .map((m) => ({ dir: m.dir, variant: m.manifest.variant, recipe: "dgm-eval" as const }));
+  }
+  if (spec.trim() === "none" || spec.trim() === "") return [];
+  return spec.split(",").map((raw) => {
+    const [where, recipe = "dgm-eval", ...rest] = raw.trim().split(":");
+    if (rest.length || !where) throw new Error(`T2I_FEATURE_EXTRACTORS: cannot read "${raw.trim()}"`);
+    if (!(FEATURE_RECIPES as readonly string[]).includes(recipe))
+      throw new Error(
+        `T2I_FEATURE_EXTRACTORS: unknown recipe "${recipe}" in "${raw.trim()}"; recipes: ${FEATURE_RECIPES.join(", ")}`,
+      );
+    const r = recipe as FeatureRecipe;
+    if (where === "dinov2-fixture") return { dir: DINOV2_FIXTURE_DIR, variant: "fp32", recipe: r };
+    const entry = catalogueEntry(where);
+    if (entry) {
+      const installed = findInstalledModel(cfg.modelsDir, { name: catalogueFolderName(entry) });
+      if (!installed)
+        throw new Error(
+          `T2I_FEATURE_EXTRACTORS: ${where} is not installed in ${cfg.modelsDir}; run npm run fetch-model -- --model ${where}`,
+        );
+      return { dir: installed.dir, variant: installed.manifest.variant, recipe: r };
+    }
+    return { dir: path.resolve(where), variant: cfg.modelVariant, recipe: r };
+  });
 }

@@ -44,6 +44,16 @@ export const envSchema = z.object({
     .enum(["fp32", "fp16", "quantized"])
     .default("fp32")
     .describe("Which ONNX weights of the evaluator folder to load."),
+  T2I_FEATURE_EXTRACTORS: z
+    .string()
+    .optional()
+    .describe(
+      "Image feature spaces the distribution metrics against reference sets are also computed in, besides the " +
+        "CLIP evaluator's: a comma-separated list of `<folder or catalogue name>[:<recipe>]` (recipe `dgm-eval`, the " +
+        "default, or `hf`), e.g. `dinov2-l-14` or `/models/my-inception:hf`; `dinov2-fixture` names the bundled " +
+        "random-weight DINOv2 (fixtures/dinov2-tiny), `none` turns them off. Unset: every image feature " +
+        "extractor installed by fetch-model, under dgm-eval.",
+    ),
   T2I_THREADS: z.coerce
     .number()
     .int()
@@ -343,6 +353,8 @@ export type Config = {
   /** An explicit evaluator folder, or "fixture" / "toy" for a bundled one; when unset the installed real model is used. */
   modelDir: string | undefined;
   modelVariant: "fp32" | "fp16" | "quantized";
+  /** T2I_FEATURE_EXTRACTORS as given (lib/clip/resolve-model.ts resolves it); undefined: the installed ones. */
+  featureExtractors: string | undefined;
   threads: number;
   maxImagePixels: number;
   /** Long side over short side of one image, refused from the header: bounds the resize to N² × this pixels (T2I_MAX_ASPECT_RATIO, default 20). */
@@ -449,6 +461,7 @@ export function config(): Config {
         : path.resolve(env.T2I_MODEL_DIR)
       : undefined,
     modelVariant: env.T2I_MODEL_VARIANT,
+    featureExtractors: env.T2I_FEATURE_EXTRACTORS,
     threads: env.T2I_THREADS ?? Math.max(1, os.availableParallelism()),
     maxImagePixels: env.T2I_MAX_IMAGE_PIXELS,
     maxAspectRatio: env.T2I_MAX_ASPECT_RATIO,

@@ -24,8 +24,8 @@ export const ENTRY_POINTS = {
   // the HTTP front `npm start` runs in front of Next.js
   nextServer: "server/next-server.mjs",
   // worker threads (lib/core/threads.ts starts them from the sources)
+  // the one thread holding the service's evaluator: works the queue and scores /api/v1/metrics batches
   queueThread: "lib/workers/queue-thread.ts",
-  metricsThread: "lib/scoring/metrics-thread.ts",
   boardThread: "lib/leaderboard/board-thread.ts",
   seedThread: "lib/demo/seed-thread.ts",
 } as const;

@@ -13,7 +13,7 @@ const { workerData } = require("node:worker_threads");
 import("tsx/esm/api").then((tsx) => tsx.tsImport(workerData.entry, workerData.entry));
 `;
 
-/** A worker thread running `entry` (e.g. "lib/scoring/metrics-thread.ts"); `data` arrives as workerData.data. */
+/** A worker thread running `entry` (e.g. "lib/workers/queue-thread.ts"); `data` arrives as workerData.data. */
 export function startTsWorker(entry: string, data?: unknown): Worker {
   const file = pathToFileURL(path.join(/*turbopackIgnore: true*/ process.cwd(), entry)).href;
   return new Worker(BOOT, { eval: true, workerData: { entry: file, data } });
@@ -31,4 +31,52 @@ export function lowerThisThreadsPriority(): void {
   } catch {
     // not permitted here: the work still runs off the event loop
   }
+}
+
+// On globalThis: Next.js bundles instrumentation.ts and the route handlers separately, and each
+// bundle could hold its own copy of this module; the process must still have one thread.
+const registry = ((globalThis as Record<symbol, unknown>)[Symbol.for("t2i-eval.shared-threads")] ??= {
+  shared: new Map<string, Worker>(),
+  initMessages: new Map<string, unknown[]>(),
+}) as { shared: Map<string, Worker>; initMessages: Map<string, unknown[]> };
+const { shared, initMessages } = registry;
+
+/**
+ * The one thread of `entry` in this process, started on first use (unref'd: callers ref it while
+ * they wait on it). The service's evaluator lives in one such thread (lib/workers/queue-thread.ts),
+ * which both works the queue and scores /api/v1/metrics batches, so the process holds its ONNX
+ * sessions once. A thread that exits is forgotten; the next call starts a new one and posts it the
+ * messages registered with onSharedThreadStart.
+ */
+export function sharedThread(entry: string): Worker {
+  let w = shared.get(entry);
+  if (w) return w;
+  w = startTsWorker(entry);
+  w.unref();
+  const started = w;
+  started.once("exit", () => {
+    if (shared.get(entry) === started) shared.delete(entry);
+  });
+  shared.set(entry, started);
+  for (const m of initMessages.get(entry) ?? []) started.postMessage(m);
+  return started;
+}
+
+/** Posts `message` to the shared thread of `entry` now (starting it) and to every later one. */
+export function onSharedThreadStart(entry: string, message: unknown): Worker {
+  initMessages.set(entry, [...(initMessages.get(entry) ?? []), message]);
+  const w = shared.get(entry);
+  if (w) {
+    w.postMessage(message);
+    return w;
+  }
+  return sharedThread(entry);
+}
+
+/** Ends the shared thread of `entry` and forgets its start messages (tests). */
+export async function stopSharedThread(entry: string): Promise<void> {
+  initMessages.delete(entry);
+  const w = shared.get(entry);
+  shared.delete(entry);
+  if (w) await w.terminate();
 }

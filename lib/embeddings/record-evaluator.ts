@@ -12,6 +12,8 @@ export function recordEvaluator(db: DbOrTx, identity: EvaluatorIdentity): void {
       variant: identity.variant,
       isFixture: identity.isFixture,
       files: identity.files,
+      kind: identity.kind,
+      recipe: identity.recipe ?? null,
     })
     .onConflictDoNothing()
     .run();

@@ -605,6 +605,14 @@ function build() {
   });
   r.registerPath({
     method: "get",
+    path: "/api/v1/evaluators",
+    summary: "Evaluators: in use, installed, and the catalogue",
+    description:
+      "The CLIP evaluator and the image feature spaces (T2I_FEATURE_EXTRACTORS) this server scores with, read from the model folders without loading a model; every model installed by `npm run fetch-model` with the convention it follows (e.g. ViT-L/14 — torchmetrics CLIPScore default, HEIM); and the catalogue with its pinned revisions.",
+    responses: { 200: anyJson("{ service: { evaluator, featureSpaces, problems }, installed, catalogue }") },
+  });
+  r.registerPath({
+    method: "get",
     path: "/api/v1/health",
     summary: "Liveness, whether scoring works, and the evaluator in use",
     description:

@@ -8,7 +8,8 @@ import { getDb } from "../../db/client";
 import { evaluators, referenceScores, referenceSets, runScores, runs, variants } from "../../db/schema";
 import { AppError } from "../core/errors";
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
-import type { ReferenceMetrics } from "./reference-metrics";
+import { assertOneFeatureSpace, type ReferenceMetrics } from "./reference-metrics";
+import { featureSpaceName } from "../clip/feature-space";
 import { decimalNumber } from "../core/decimal-number";
 
 export const BOARD_REFERENCE_METRICS = ["recall", "coverage", "precision", "density", "fd", "cmmd"] as const;
@@ -65,12 +66,16 @@ export function pickReferenceMetric(
   };
 }
 
-/** Rows ordered by reference set, variant and guidance scale; [] when no run has reference metrics. */
+/**
+ * Rows ordered by reference set, variant and guidance scale; [] when no run has reference metrics.
+ * Diversity is `evaluatorId`'s; the distribution metric is in `featureSpace` (default: the same
+ * evaluator's space; or an image feature extractor's, e.g. DINOv2).
+ */
 export function boardReferenceMetrics(
   promptSetId: string,
   evaluatorId: string,
   metric: BoardReferenceMetric,
-  opts: { includeDemo?: boolean } = {},
+  opts: { includeDemo?: boolean; featureSpace?: string } = {},
 ): BoardReferenceRow[] {
   const rows = getDb()
     .select({
@@ -90,9 +95,13 @@ export function boardReferenceMetrics(
     .innerJoin(runs, eq(runs.id, referenceScores.runId))
     .innerJoin(variants, eq(variants.id, runs.variantId))
     .innerJoin(referenceSets, eq(referenceSets.id, referenceScores.referenceSetId))
-    .innerJoin(runScores, and(eq(runScores.runId, runs.id), eq(runScores.evaluatorId, referenceScores.evaluatorId)))
+    .innerJoin(runScores, and(eq(runScores.runId, runs.id), eq(runScores.evaluatorId, evaluatorId)))
     .where(
-      and(eq(runs.promptSetId, promptSetId), eq(referenceScores.evaluatorId, evaluatorId), eq(runs.status, "scored")),
+      and(
+        eq(runs.promptSetId, promptSetId),
+        eq(referenceScores.evaluatorId, opts.featureSpace ?? evaluatorId),
+        eq(runs.status, "scored"),
+      ),
     )
     .orderBy(asc(referenceSets.name), asc(referenceSets.version), asc(variants.name), asc(runs.guidanceScale))
     .all();
@@ -120,7 +129,12 @@ export const boardReferenceQuerySchema = z.object({
   promptSet: z.string().trim().min(1).max(200).meta({ description: "Prompt set name or id." }),
   version: decimalNumber((n) => n.int().min(1)).optional(),
   evaluator: z.string().max(200).optional().meta({
-    description: "Evaluator id; default: the one that last scored a run of this prompt set against a reference set.",
+    description:
+      "Evaluator (CLIP) id whose diversity is shown; default: the one that last scored a run of this prompt set against a reference set.",
+  }),
+  featureSpace: z.string().max(200).optional().meta({
+    description:
+      "Evaluator id of the feature space the distribution metric is computed in: an image feature extractor (e.g. DINOv2 under dgm-eval) or the evaluator itself (the default).",
   }),
   metric: z.enum(BOARD_REFERENCE_METRICS).default("recall"),
   includeDemo: z.enum(["true", "false"]).default("true"),
@@ -132,6 +146,8 @@ export type BoardReferenceQuery = z.output<typeof boardReferenceQuerySchema>;
 export function getBoardReferenceMetrics(q: Omit<BoardReferenceQuery, "format">): {
   promptSet: { id: string; name: string; version: number };
   evaluatorId: string | null;
+  /** The feature space of the distribution metric, with its label ("FD_dinov2-l-14 (dgm-eval)" comes from it). */
+  featureSpace: { id: string; label: string; kind: "clip" | "image-features" } | null;
   metric: BoardReferenceMetric;
   rows: BoardReferenceRow[];
 } {
@@ -152,13 +168,49 @@ export function getBoardReferenceMetrics(q: Omit<BoardReferenceQuery, "format">)
       .select({ id: referenceScores.evaluatorId })
       .from(referenceScores)
       .innerJoin(runs, eq(runs.id, referenceScores.runId))
-      .where(eq(runs.promptSetId, set.id))
+      .innerJoin(evaluators, eq(evaluators.id, referenceScores.evaluatorId))
+      .where(and(eq(runs.promptSetId, set.id), eq(evaluators.kind, "clip")))
       .orderBy(desc(referenceScores.computedAt))
       .limit(1)
       .get()?.id ??
     null;
+  let featureSpace: { id: string; label: string; kind: "clip" | "image-features" } | null = null;
+  const spaceId = q.featureSpace ?? evaluatorId;
+  if (spaceId) {
+    const row = db
+      .select({ id: evaluators.id, name: evaluators.name, kind: evaluators.kind, recipe: evaluators.recipe })
+      .from(evaluators)
+      .where(eq(evaluators.id, spaceId))
+      .get();
+    if (!row) throw new AppError("not_found", `no feature space "${spaceId}" has been computed on this server`);
+    // Diversity of one CLIP beside distribution metrics of another would mix two CLIP evaluators.
+    if (row.kind === "clip" && evaluatorId && row.id !== evaluatorId) assertOneFeatureSpace(evaluatorId, row.id);
+    featureSpace = { id: row.id, label: featureSpaceName(row), kind: row.kind };
+  }
   const rows = evaluatorId
-    ? boardReferenceMetrics(set.id, evaluatorId, q.metric, { includeDemo: q.includeDemo === "true" })
+    ? boardReferenceMetrics(set.id, evaluatorId, q.metric, {
+        includeDemo: q.includeDemo === "true",
+        featureSpace: q.featureSpace,
+      })
     : [];
-  return { promptSet: { id: set.id, name: set.name, version: set.version }, evaluatorId, metric: q.metric, rows };
+  return {
+    promptSet: { id: set.id, name: set.name, version: set.version },
+    evaluatorId,
+    featureSpace,
+    metric: q.metric,
+    rows,
+  };
+}
+
+/** The image feature spaces some run of this prompt set was compared in, with their labels ("dinov2-l-14 (dgm-eval)"). */
+export function imageFeatureSpaces(promptSetId: string): { id: string; label: string }[] {
+  return getDb()
+    .selectDistinct({ id: evaluators.id, name: evaluators.name, kind: evaluators.kind, recipe: evaluators.recipe })
+    .from(referenceScores)
+    .innerJoin(runs, eq(runs.id, referenceScores.runId))
+    .innerJoin(evaluators, eq(evaluators.id, referenceScores.evaluatorId))
+    .where(and(eq(runs.promptSetId, promptSetId), eq(evaluators.kind, "image-features")))
+    .orderBy(asc(evaluators.id))
+    .all()
+    .map((e) => ({ id: e.id, label: featureSpaceName(e) }));
 }

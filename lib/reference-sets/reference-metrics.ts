@@ -23,6 +23,8 @@ import {
   type PromptSets,
 } from "../metrics/distribution";
 import { onnxDotProducts } from "../metrics/distribution/onnx-dot-products";
+import { distributionLabel } from "../clip/feature-space";
+import { AppError } from "../core/errors";
 
 /** Version of this record's method (what is computed, flagged and skipped where). */
 export const REFERENCE_METRICS_VERSION = 1;
@@ -47,7 +49,19 @@ export type MetricsInput = {
   threads?: number;
   /** Overrides GLOBAL_CI_BUDGET_S. */
   ciBudgetS?: number;
+  /** Which evaluator embedded each side: two different feature spaces are never compared. */
+  embeddedBy?: { generated: string; reference: string };
 };
+
+/** Refuses to compare embeddings from two feature spaces, naming both identities (422). */
+export function assertOneFeatureSpace(generated: string, reference: string): void {
+  if (generated === reference) return;
+  throw new AppError(
+    "validation_failed",
+    `cannot compare feature spaces: the run's images were embedded by ${generated} and the reference set's by ${reference}; distribution metrics need one feature space`,
+    { generated, reference },
+  );
+}
 
 /**
  * Computes every distribution metric of the run (all generated embeddings of `groups`) against
@@ -55,6 +69,7 @@ export type MetricsInput = {
  * prompts. Throws MetricInputError (from lib/metrics) for fewer than 2 samples on a side or bad vectors.
  */
 export async function computeReferenceMetrics(input: MetricsInput): Promise<ReferenceMetrics> {
+  if (input.embeddedBy) assertOneFeatureSpace(input.embeddedBy.generated, input.embeddedBy.reference);
   const started = performance.now();
   const generated = input.groups.flatMap((g) => g.generated);
   const reference = input.groups.flatMap((g) => g.reference);
@@ -75,8 +90,8 @@ export async function computeReferenceMetrics(input: MetricsInput): Promise<Refe
     version: REFERENCE_METRICS_VERSION,
     referenceSet: input.referenceSet,
     evaluator: input.evaluator,
-    fdLabel: `FD_${input.evaluator.name}`,
-    cmmdLabel: `CMMD_${input.evaluator.name}`,
+    fdLabel: distributionLabel("FD", input.evaluator),
+    cmmdLabel: distributionLabel("CMMD", input.evaluator),
     nGenerated: d.nGenerated,
     nReference: d.nReference,
     dim: d.dim,

@@ -1,7 +1,12 @@
 // One run as the API and pages show it: settings, status and progress, the evaluator, the
 // run-level metrics with bootstrap intervals, the per-prompt table and the per-sample errors.
 import { and, asc, eq, isNotNull, sql } from "drizzle-orm";
-import { listRunReferenceMetrics, type RunReferenceMetrics } from "../reference-sets/list-run-reference-metrics";
+import {
+  listRunFeatureSpaceMetrics,
+  listRunReferenceMetrics,
+  type FeatureSpaceMetrics,
+  type RunReferenceMetrics,
+} from "../reference-sets/list-run-reference-metrics";
 import { getDb } from "../../db/client";
 import {
   apiKeys,
@@ -17,12 +22,21 @@ import {
   type RunRow,
   type RunScoreRow,
 } from "../../db/schema";
+import { conventionLabel } from "../clip/catalogue";
 import { evaluatorWarning } from "../clip/identity";
 import { AppError } from "../core/errors";
 import { metricLabels } from "../scoring/score-batch";
 import { runProvenance, type RunProvenance } from "./run-provenance";
 
-export type EvaluatorSummary = { id: string; name: string; variant: string; isFixture: boolean; warning?: string };
+export type EvaluatorSummary = {
+  id: string;
+  name: string;
+  variant: string;
+  isFixture: boolean;
+  warning?: string;
+  /** Which published numbers it matches, for catalogue models: "ViT-L/14 — torchmetrics CLIPScore default, HEIM". */
+  convention?: string;
+};
 
 export type RunView = Omit<
   RunRow,
@@ -80,6 +94,8 @@ export type RunDetail = RunView & {
     prompts: PromptMetrics[];
     /** Distribution metrics against each applicable reference set (lib/reference-sets). */
     reference: RunReferenceMetrics[];
+    /** The same in each image feature space the run was compared in (T2I_FEATURE_EXTRACTORS), labelled. */
+    featureSpaces: FeatureSpaceMetrics[];
   } | null;
   errors: SampleError[];
   /** Samples that could not be scored, all of them (`errors` may hold only the first maxErrors). */
@@ -94,7 +110,8 @@ export function evaluatorSummary(row: {
 }): EvaluatorSummary {
   const base = { id: row.id, name: row.name, variant: row.variant, isFixture: row.isFixture };
   const warning = evaluatorWarning(row);
-  return warning ? { ...base, warning } : base;
+  const convention = conventionLabel(row.name);
+  return { ...base, ...(warning ? { warning } : {}), ...(convention ? { convention } : {}) };
 }
 
 /**
@@ -230,6 +247,7 @@ export function getRunOrThrow(
       run: metrics,
       prompts: promptRows,
       reference: listRunReferenceMetrics(id, evaluator.id),
+      featureSpaces: listRunFeatureSpaceMetrics(id),
     },
     errors,
     errorCount,

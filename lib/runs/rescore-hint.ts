@@ -4,7 +4,7 @@
 // server's data folder and evaluator settings wherever they differ from the defaults: typed as
 // printed in another shell on the server machine, it reaches the same database.
 import path from "node:path";
-import { getServiceEvaluator } from "../scoring/service-evaluator";
+import { serviceEvaluatorIdentity } from "../scoring/service-evaluator";
 import { config, type Config } from "../core/config";
 import { countRunsLackingScores } from "./rescore-run";
 
@@ -32,9 +32,9 @@ export function rescoreAllCommand(cfg: Config = config(), projectDir = process.c
   return [...env, "npm run runs -- rescore --all"].join(" ");
 }
 
-/** Loads the service's evaluator (cached per process). `command` is null when nothing lacks its scores. */
+/** Reads the service evaluator's identity (no model is loaded). `command` is null when nothing lacks its scores. */
 export async function rescoreHint(): Promise<RescoreHint> {
-  const evaluator = (await getServiceEvaluator()).identity.id;
+  const evaluator = (await serviceEvaluatorIdentity()).id;
   const n = countRunsLackingScores(evaluator);
   return { evaluator, runsLackingScores: n, command: n > 0 ? rescoreAllCommand() : null };
 }

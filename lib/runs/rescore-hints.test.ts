@@ -110,9 +110,10 @@ describe("realEvaluatorAdvice (the toy-world banner)", () => {
       expect(none).toContain("random-weight test evaluator");
       const dir = path.join(modelsDir, "clip-vit-base-patch32");
       fs.mkdirSync(path.join(dir, "onnx"), { recursive: true });
+      // Real (fixture) graphs: an install is read as ONNX, to find external-data files.
       const files = ["onnx/vision_model.onnx", "onnx/text_model.onnx"].map((p) => {
-        fs.writeFileSync(path.join(dir, p), "x");
-        return { path: p, size: 1, sha256: "0".repeat(64), verified: "computed" };
+        fs.copyFileSync(path.join("fixtures/clip-tiny", p), path.join(dir, p));
+        return { path: p, size: fs.statSync(path.join(dir, p)).size, sha256: "0".repeat(64), verified: "computed" };
       });
       fs.writeFileSync(
         path.join(dir, "install.json"),

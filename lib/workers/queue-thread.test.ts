@@ -6,14 +6,36 @@ import { getDb } from "../../db/client";
 import { runs } from "../../db/schema/index";
 import { createRun } from "../runs/create-run";
 import { makeRunInput, removeDataDir, useTempDataDir } from "../../tools/test-support/runs";
+import fs from "node:fs";
+import path from "node:path";
+import sharp from "sharp";
+import { sessionsOpenedInThisThread } from "../clip/evaluator";
+import { ENTRY_POINTS } from "../core/entry-points";
+import { sharedThread } from "../core/threads";
+import { scoreOffThread, stopScoringThread } from "../scoring/score-off-thread";
+import type { QueueThreadStats } from "./queue-thread";
 import { startQueueThread } from "./start-queue-thread";
+
+function stats(): Promise<QueueThreadStats> {
+  const w = sharedThread(ENTRY_POINTS.queueThread);
+  return new Promise((resolve) => {
+    const on = (m: { type?: string }) => {
+      if (m.type !== "stats") return;
+      w.off("message", on);
+      resolve(m as QueueThreadStats);
+    };
+    w.on("message", on);
+    w.postMessage({ type: "stats" });
+  });
+}
 
 let dir: string;
 beforeEach(() => {
   // A poll interval far beyond the test: only the cross-thread wake-up can start the job in time.
   dir = useTempDataDir({ T2I_JOB_POLL_MS: "600000" });
 });
-afterEach(() => {
+afterEach(async () => {
+  await stopScoringThread();
   delete process.env.T2I_JOB_POLL_MS;
   removeDataDir(dir);
 });
@@ -43,6 +65,33 @@ describe("startQueueThread", () => {
     } finally {
       stop();
       await new Promise((r) => setTimeout(r, 500));
+    }
+  }, 120_000);
+
+  it("holds the process's only evaluator: the queue loop and /metrics batches share its sessions", async () => {
+    const stop = startQueueThread("test-thread-2");
+    try {
+      const { run } = await createRun(await makeRunInput(dir, { perPrompt: 2 }));
+      const png = path.join(dir, "m.png");
+      await sharp({ create: { width: 40, height: 40, channels: 3, background: "#c33" } })
+        .png()
+        .toFile(png);
+      const report = await scoreOffThread([{ file: "m.png", prompt: "a red square", path: png }]);
+      expect(report.items[0]!.error).toBeUndefined();
+      await expect
+        .poll(() => getDb().select({ status: runs.status }).from(runs).where(eq(runs.id, run.id)).get()!.status, {
+          timeout: 60_000,
+        })
+        .toBe("scored");
+      const s = await stats();
+      expect(s.workingQueue).toBe(true);
+      expect(s.evaluators).toHaveLength(1);
+      // One session per tower, once: the /metrics batch reused the queue loop's evaluator.
+      expect(s.sessions).toBe(2);
+      expect(sessionsOpenedInThisThread()).toBe(0);
+      expect(fs.existsSync(png)).toBe(true);
+    } finally {
+      stop();
     }
   }, 120_000);
 });

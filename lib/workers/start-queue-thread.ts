@@ -1,11 +1,12 @@
-// The web server's scoring worker runs in a worker thread (queue-thread.ts), not on the thread
-// that answers requests, under a supervisor: when the thread ends without being asked to (an
-// error escaped the loop, the thread crashed), it is started again after a pause that doubles
-// from RESTART_BACKOFF_MS[0] up to RESTART_BACKOFF_MS[1], and the restart is counted in the loop's
-// status (loop-status.ts), which /api/v1/health reports. Returns a function that asks it to hand
-// back its job and stop.
+// The web server's scoring worker runs in the thread that holds the service's evaluator
+// (queue-thread.ts, one per process: lib/core/threads sharedThread, which /api/v1/metrics batches
+// also use), not on the thread that answers requests, under a supervisor: when the thread ends
+// without being asked to (an error escaped the loop, the thread crashed), it is started again after
+// a pause that doubles from RESTART_BACKOFF_MS[0] up to RESTART_BACKOFF_MS[1], and the restart is
+// counted in the loop's status (loop-status.ts), which /api/v1/health reports. Returns a function
+// that asks it to hand back its job and stop.
 import type { Worker } from "node:worker_threads";
-import { startTsWorker } from "../core/threads";
+import { onSharedThreadStart, sharedThread } from "../core/threads";
 import { ENTRY_POINTS } from "../core/entry-points";
 import { isLoopReportMessage, recordLoopReport, recordLoopRestart } from "./loop-status";
 
@@ -26,16 +27,19 @@ export function startQueueThread(workerId: string, opts: QueueThreadOptions = {}
   const [first, most] = opts.backoffMs ?? RESTART_BACKOFF_MS;
   const log = opts.log ?? ((line: string) => console.error(line));
   let stopping = false;
-  let thread: Worker | undefined;
   let timer: NodeJS.Timeout | undefined;
   let crashes = 0;
+  const watched = new WeakSet<Worker>();
+  let current: Worker | undefined;
 
-  const start = () => {
-    timer = undefined;
+  // Watches the process's shared thread (started now, or earlier by a /metrics batch): the
+  // work-queue message registered below reaches every thread started later.
+  const watch = (t: Worker) => {
+    if (watched.has(t)) return;
+    watched.add(t);
+    current = t;
     const startedAt = Date.now();
     recordLoopReport(workerId, { state: "starting", at: startedAt });
-    const t = startTsWorker(entry, { workerId });
-    thread = t;
     let lastError = "";
     t.on("message", (m: unknown) => {
       if (isLoopReportMessage(m)) recordLoopReport(workerId, m.report);
@@ -45,7 +49,7 @@ export function startQueueThread(workerId: string, opts: QueueThreadOptions = {}
       log(`scoring worker thread failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     });
     t.on("exit", (code) => {
-      if (thread === t) thread = undefined;
+      if (current === t) current = undefined;
       if (stopping) {
         recordLoopReport(workerId, { state: "stopped", at: Date.now() });
         return;
@@ -55,11 +59,14 @@ export function startQueueThread(workerId: string, opts: QueueThreadOptions = {}
       const why = lastError || `the thread exited with code ${code}`;
       const status = recordLoopRestart(workerId, why);
       log(`scoring worker thread ${workerId} stopped (${why}); restart ${status.restarts} in ${delay} ms`);
-      timer = setTimeout(start, delay);
+      timer = setTimeout(() => {
+        timer = undefined;
+        if (!stopping) watch(sharedThread(entry));
+      }, delay);
       timer.unref();
     });
   };
-  start();
+  watch(onSharedThreadStart(entry, { type: "work-queue", workerId }));
 
   return () => {
     stopping = true;
@@ -68,6 +75,6 @@ export function startQueueThread(workerId: string, opts: QueueThreadOptions = {}
       timer = undefined;
       recordLoopReport(workerId, { state: "stopped", at: Date.now() });
     }
-    thread?.postMessage("stop");
+    current?.postMessage({ type: "stop" });
   };
 }

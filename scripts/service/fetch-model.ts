@@ -1,11 +1,14 @@
-// npm run fetch-model – download, verify and install the CLIP evaluator model (see --help).
+// npm run fetch-model – download, verify and install an evaluator from the catalogue (see --help, --list).
+import path from "node:path";
 import {
   FETCH_MODEL_USAGE,
   FetchModelError,
   fetchModel,
+  formatCatalogue,
   parseFetchModelArgs,
   progressFor,
 } from "../../lib/clip/fetch-model";
+import { listInstalledModels } from "../../lib/clip/installed-model";
 
 async function main(): Promise<number> {
   let parsed: ReturnType<typeof parseFetchModelArgs>;
@@ -18,6 +21,13 @@ async function main(): Promise<number> {
     }
     console.error(`fetch-model: ${(err as Error).message}`);
     return 1;
+  }
+  if ("list" in parsed && parsed.list) {
+    const installed = new Map(
+      listInstalledModels(parsed.modelsDir).map((m) => [path.basename(m.dir), m.manifest.variant] as const),
+    );
+    console.log(formatCatalogue(installed));
+    return 0;
   }
   if (parsed.help) {
     console.log(FETCH_MODEL_USAGE);

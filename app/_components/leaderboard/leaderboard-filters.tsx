@@ -48,7 +48,9 @@ export function LeaderboardFilters({
         >
           {board.evaluators.map((e) => (
             <option key={e.id} value={e.id}>
-              {e.id} ({e.runs} {e.runs === 1 ? "run" : "runs"}){e.warning ? ` — ${e.warning}` : ""}
+              {e.id}
+              {e.convention ? ` — ${e.convention}` : ""} ({e.runs} {e.runs === 1 ? "run" : "runs"})
+              {e.warning ? ` — ${e.warning}` : ""}
             </option>
           ))}
         </select>

@@ -20,6 +20,8 @@ export type LeaderboardSearchParams = {
   source?: string;
   refMetric?: string;
   partial?: string;
+  /** An image feature space (evaluator id) for the reference view; default the evaluator's own. */
+  refSpace?: string;
 };
 
 /** Pairs shown in the matrix on the page (the API and the export carry all of them). */

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { ReferenceMetricsTable } from "@/app/_components/reference-metrics-table";
+import { byFeatureSpace, ReferenceMetricsTable } from "@/app/_components/reference-metrics-table";
 import { UserText } from "@/app/_components/user-text";
 import { isAppError } from "@/lib/core/errors";
 import { leaderboardUrl } from "@/lib/leaderboard/run-leaderboard";
@@ -66,9 +66,8 @@ export default async function ReferenceSetPage({ params }: Props) {
         {set.scores.length === 0 ? (
           <p className="mt-2 text-sm">None yet: runs are compared after they are scored.</p>
         ) : (
-          <ReferenceMetricsTable
-            first="Run"
-            rows={set.scores.map((s) => ({
+          byFeatureSpace(
+            set.scores.map((s) => ({
               key: `${s.runId}-${s.evaluatorId}`,
               label: (
                 <Link href={`/runs/${s.runId}`} className="underline">
@@ -76,8 +75,22 @@ export default async function ReferenceSetPage({ params }: Props) {
                 </Link>
               ),
               metrics: s.metrics,
-            }))}
-          />
+            })),
+          ).map((g) => (
+            <div
+              key={g.space}
+              className="mt-4"
+              data-testid="feature-space"
+              data-kind={g.rows[0]!.metrics.evaluator.kind ?? "clip"}
+            >
+              <h3 className="text-sm font-medium">
+                {g.rows[0]!.metrics.evaluator.kind === "image-features"
+                  ? `In ${g.rows[0]!.metrics.fdLabel.slice("FD_".length)} image features (${g.space})`
+                  : `In the embedding space of the evaluator ${g.space}`}
+              </h3>
+              <ReferenceMetricsTable first="Run" rows={g.rows} />
+            </div>
+          ))
         )}
       </section>
 

@@ -11,7 +11,7 @@ import { RUN_PROMPT_SORTS, runPromptsPage, type RunPromptSort } from "@/lib/runs
 import { ownerSentence, type RunProvenance } from "@/lib/runs/run-provenance";
 import { listRunSamples } from "@/lib/runs/list-run-samples";
 import { rescoreApplies } from "@/lib/runs/rescore-run";
-import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
+import { serviceEvaluatorIdentity } from "@/lib/scoring/service-evaluator";
 import { RunActions } from "./run-actions";
 import { RunProgress } from "./run-progress";
 import { UserText } from "@/app/_components/user-text";
@@ -121,7 +121,7 @@ export default async function RunPage({ params, searchParams }: Props) {
   const { id } = await params;
   const sp = await searchParams;
   const run = load(id);
-  const installed = (await getServiceEvaluator().catch(() => undefined))?.identity.id;
+  const installed = (await serviceEvaluatorIdentity().catch(() => undefined))?.id;
   const sortKey = (RUN_PROMPT_SORTS as readonly string[]).includes(sp.sort ?? "") ? (sp.sort as SortKey) : undefined;
   const dir = sp.dir === "asc" ? "asc" : "desc";
   const evaluatorId = run.metrics?.evaluatorId ?? run.evaluator?.id ?? null;
@@ -262,6 +262,27 @@ export default async function RunPage({ params, searchParams }: Props) {
           />
         </section>
       )}
+
+      {run.metrics?.featureSpaces.map((fs) => (
+        <section
+          key={fs.featureSpace.id}
+          aria-labelledby={`space-${fs.featureSpace.id}`}
+          className="mt-8"
+          data-testid="feature-space"
+        >
+          <h2 id={`space-${fs.featureSpace.id}`} className="text-lg font-semibold">
+            Against reference sets in {fs.featureSpace.label} features
+          </h2>
+          <p className="text-xs text-slate-500">
+            Image feature extractor {fs.featureSpace.id}: distribution metrics only, on its raw features.
+            {fs.featureSpace.warning ? ` ${fs.featureSpace.warning}.` : ""}
+          </p>
+          <ReferenceMetricsTable
+            first="Reference set"
+            rows={fs.reference.map((r) => ({ key: r.referenceSet.id, label: referenceSetLink(r), metrics: r }))}
+          />
+        </section>
+      ))}
 
       {prompts.length > 0 && (
         <section aria-labelledby="per-prompt" className="mt-8">

@@ -9,7 +9,14 @@ import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { config, type Config } from "../../core/config";
 import { ClipEvaluator } from "../evaluator";
-import { fetchModel, FetchModelError, parseFetchModelArgs, type FetchModelOptions } from "./index";
+import { fetchModel, FetchModelError, formatCatalogue, parseFetchModelArgs, type FetchModelOptions } from "./index";
+import { CATALOGUE, catalogueEntry, catalogueFolderName, imageLayoutFiles, type CatalogueEntry } from "../catalogue";
+import { ImageFeatureExtractor } from "../feature-extractor";
+import { modelIdentity } from "../model-identity";
+import { PRESETS } from "../../../tools/fixtures/clip/presets";
+import { writeFixtureModel } from "../../../tools/fixtures/clip/write-fixture-model";
+import { writeDinov2Fixture } from "../../../tools/fixtures/dinov2/write-dinov2-fixture";
+import { encodeModel, floatTensor, GraphBuilder } from "../../../tools/fixtures/onnx-builder";
 import { findInstalledModel, installManifestSchema, readInstalledModel } from "../installed-model";
 import { clipLayoutFiles, DEFAULT_MODEL, type PinnedFile } from "../pinned-models";
 import { ENTRY_POINTS } from "../../core/entry-points";
@@ -97,12 +104,20 @@ async function startHub(): Promise<Hub> {
 
 const sha256 = (buf: Buffer) => createHash("sha256").update(buf).digest("hex");
 
+/** An ONNX file of about `bytes` random bytes: a graph with one random float initializer. */
+function randomGraph(bytes: number): Buffer {
+  const g = new GraphBuilder("random");
+  const n = Math.floor(bytes / 4);
+  g.initializer(floatTensor("w", new Float32Array(randomBytes(n * 4).buffer), [n]));
+  return Buffer.from(encodeModel(g.toModel({ producerName: "fetch-model.test" })));
+}
+
 /** A model folder in the CLIP layout with random weights, and its pinned list. */
 function makeModel(root: string, label: string): { dir: string; files: PinnedFile[] } {
   const dir = path.join(root, label);
   const files = clipLayoutFiles("fp32").map((f) => {
     const content = f.lfs
-      ? randomBytes(200_000 + Math.floor(Math.random() * 200_000))
+      ? randomGraph(200_000 + Math.floor(Math.random() * 200_000))
       : Buffer.from(JSON.stringify({ label, file: f.path }));
     fs.mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
     fs.writeFileSync(path.join(dir, f.path), content);
@@ -234,8 +249,7 @@ describe("fetchModel", () => {
 
     const found = findInstalledModel(modelsDir);
     expect(found?.dir).toBe(dir);
-    expect(found?.visionModelPath).toBe(path.join(dir, "onnx/vision_model.onnx"));
-    expect(found?.textModelPath).toBe(path.join(dir, "onnx/text_model.onnx"));
+    expect(found?.graphs).toEqual([path.join(dir, "onnx/vision_model.onnx"), path.join(dir, "onnx/text_model.onnx")]);
   });
 
   it("rejects a corrupted file, names it with both hashes and installs nothing", async () => {
@@ -502,5 +516,176 @@ describe("scripts/service/fetch-model.ts", () => {
     expect(run.err).toContain("onnx/vision_model.onnx");
     expect(run.err).toContain("351685709");
     expect(fs.existsSync(path.join(modelsDir, "clip-vit-base-patch32"))).toBe(false);
+  });
+});
+
+// The catalogue against a local mirror serving generated fixtures of each architecture: every entry
+// installs by name (its pinned commit and layout; the fixture's hashes stand in for the published
+// ones), is listed with its convention, loads, and has the same identity from install.json as from
+// hashing. External-data files are fetched and verified like graphs.
+describe("the catalogue from a local mirror", () => {
+  const fixtures = new Map<string, string>();
+  function fixtureFor(e: CatalogueEntry): string {
+    const key = e.kind === "image-features" ? "dinov2" : e.name === "vit-l-14-336" ? "clip-336" : "clip";
+    let dir = fixtures.get(key);
+    if (!dir) {
+      dir = path.join(tmp, `fixture-${key}`);
+      if (key === "dinov2") writeDinov2Fixture({ preset: "tiny", outDir: dir });
+      else if (key === "clip-336")
+        writeFixtureModel({ preset: PRESETS["tiny-336"], outDir: dir, seed: 3, fp16: false });
+      else fs.cpSync(path.join(repoRoot, "fixtures/clip-tiny"), dir, { recursive: true });
+      fixtures.set(key, dir);
+    }
+    return dir;
+  }
+  /** The entry's own file list, each large file's hash and size replaced by the fixture's. */
+  function mirrored(files: readonly PinnedFile[], dir: string): PinnedFile[] {
+    return files.map((f) => {
+      if (!f.lfs) return f;
+      const bytes = fs.readFileSync(path.join(dir, f.path));
+      return { ...f, sha256: sha256(bytes), size: bytes.length };
+    });
+  }
+  const cfg = (): Config => ({ ...config(), modelsDir, hfEndpoint: hub.url, hfToken: undefined, modelVariant: "fp32" });
+
+  it.each(CATALOGUE.map((e) => [e.name, e] as const))(
+    "%s installs by name, is listed with its convention and loads",
+    async (_name, entry) => {
+      const dir = fixtureFor(entry);
+      const revision = entry.revision ?? "a-commit-given-by-the-user";
+      hub.revs.set(`${entry.repo}@${revision}`, dir);
+      const parsed = parseFetchModelArgs(
+        ["--model", entry.name, ...(entry.revision ? [] : ["--revision", revision, "--allow-unverified"])],
+        cfg,
+      );
+      if (!("options" in parsed)) throw new Error("expected options");
+      expect(parsed.options).toMatchObject({ repo: entry.repo, revision, model: entry.name, kind: entry.kind });
+      // The mirror serves fixtures, so the published hashes cannot match: the entry's list, re-hashed.
+      const files = mirrored(parsed.options.files!, dir);
+      expect(files.map((f) => f.path)).toEqual(entry.files.fp32!.map((f) => f.path));
+      const result = await fetchModel({ ...parsed.options, files }, deps());
+      expect(path.basename(result.dir)).toBe(catalogueFolderName(entry));
+      expect(result.manifest).toMatchObject({ model: entry.name, kind: entry.kind, repo: entry.repo });
+
+      const listing = formatCatalogue(new Map([[catalogueFolderName(entry), "fp32"]]));
+      const block = listing.split("\n\n").find((b) => b.includes(`${entry.name} `))!;
+      expect(block).toContain(entry.convention);
+      expect(block).toContain(`installed in ${catalogueFolderName(entry)} (fp32)`);
+
+      const fromManifest = await modelIdentity(result.dir, "fp32");
+      const png = fs.readFileSync(path.join(repoRoot, "examples/shapes/red-square-0.png"));
+      if (entry.kind === "clip") {
+        const ev = await ClipEvaluator.load(result.dir, { threads: 1 });
+        expect(fromManifest).toEqual(ev.identity);
+        expect(ev.folder.image.cropHeight).toBe(entry.name === "vit-l-14-336" ? 336 : 32);
+        expect((await ev.embedImages([png]))[0]!.embedding).toBeDefined();
+        await ev.release();
+      } else {
+        const ex = await ImageFeatureExtractor.load(result.dir, { threads: 1 });
+        expect(fromManifest).toEqual(ex.identity);
+        expect(ex.identity.id).toMatch(/^dinov2-(base|large)\+dgm-eval@/);
+        expect((await ex.embedImages([png]))[0]!.embedding!.length).toBe(32);
+        await ex.release();
+      }
+    },
+    60_000,
+  );
+
+  describe("with external data", () => {
+    let dino: string;
+    let files: PinnedFile[];
+    beforeAll(() => {
+      dino = path.join(tmp, "dino-ext");
+      writeDinov2Fixture({ preset: "tiny", outDir: dino, externalData: true });
+      hub.revs.set("test-org/dino@ext", dino);
+      files = mirrored(
+        [...imageLayoutFiles("fp32"), { path: "onnx/model.onnx_data", sha256: null, size: null, lfs: true }],
+        dino,
+      );
+    });
+    const dinoOpts = (over: Partial<FetchModelOptions> = {}) =>
+      opts({ repo: "test-org/dino", revision: "ext", name: "dino", kind: "image-features", files, ...over });
+
+    it("verifies and installs the data file, and the identity covers it", async () => {
+      const result = await fetchModel(dinoOpts(), deps());
+      expect(result.manifest.files.find((f) => f.path === "onnx/model.onnx_data")).toMatchObject({
+        verified: "published",
+      });
+      const identity = await modelIdentity(result.dir, "fp32");
+      expect(identity.files.map((f) => f.path)).toContain("onnx/model.onnx_data");
+      const ex = await ImageFeatureExtractor.load(result.dir, { threads: 1 });
+      expect(ex.identity).toEqual(identity);
+      await ex.release();
+    });
+
+    it("refuses a corrupted data file, naming it, and installs nothing", async () => {
+      hub.corrupt.add("onnx/model.onnx_data");
+      await expect(fetchModel(dinoOpts(), deps())).rejects.toMatchObject({
+        code: "integrity",
+        message: expect.stringContaining("onnx/model.onnx_data: SHA256 mismatch"),
+      });
+      expect(fs.existsSync(path.join(modelsDir, "dino"))).toBe(false);
+    });
+
+    it("refuses a data file the pinned list leaves out, unless unverified files are allowed", async () => {
+      const withoutData = files.filter((f) => f.path !== "onnx/model.onnx_data");
+      await expect(fetchModel(dinoOpts({ files: withoutData }), deps())).rejects.toMatchObject({
+        code: "integrity",
+        message: expect.stringMatching(/onnx\/model\.onnx keeps tensors in onnx\/model\.onnx_data/),
+      });
+      expect(fs.existsSync(path.join(modelsDir, "dino"))).toBe(false);
+      const result = await fetchModel(dinoOpts({ files: withoutData, allowUnverified: true }), deps());
+      expect(result.manifest.files.find((f) => f.path === "onnx/model.onnx_data")).toMatchObject({
+        verified: "computed",
+      });
+    });
+
+    it("an install whose manifest leaves out a referenced file is reported broken", async () => {
+      const result = await fetchModel(dinoOpts(), deps());
+      const manifestPath = path.join(result.dir, "install.json");
+      const m = JSON.parse(fs.readFileSync(manifestPath, "utf8"));
+      m.files = m.files.filter((f: { path: string }) => f.path !== "onnx/model.onnx_data");
+      fs.writeFileSync(manifestPath, JSON.stringify(m));
+      expect(() => readInstalledModel(result.dir)).toThrow(
+        /keeps tensors in onnx\/model\.onnx_data, which install\.json does not list/,
+      );
+    });
+  });
+
+  it("parses catalogue names and refuses what the pinned revision does not hold", () => {
+    expect(parseFetchModelArgs(["--model", "dinov2-l-14"], cfg)).toMatchObject({
+      options: { repo: "Xenova/dinov2-large", name: "dinov2-large", kind: "image-features", model: "dinov2-l-14" },
+    });
+    expect(() => parseFetchModelArgs(["--model", "vit-h-14"], cfg)).toThrow(
+      /no catalogue model "vit-h-14"; the catalogue has vit-b-32, vit-b-16, vit-l-14, vit-l-14-336, dinov2-b-14, dinov2-l-14/,
+    );
+    expect(() => parseFetchModelArgs(["--model", "vit-l-14-336", "--variant", "fp16"], cfg)).toThrow(
+      /has no fp16 variant at the pinned revision; it has fp32, quantized/,
+    );
+    expect(() => parseFetchModelArgs(["--model", "vit-b-16"], cfg)).toThrow(
+      /--revision is required with --model vit-b-16/,
+    );
+    expect(() => parseFetchModelArgs(["--model", "vit-b-32", "--repo", "a/b"], cfg)).toThrow(/not both/);
+  });
+
+  it("refuses a catalogue model without published hashes unless --allow-unverified", async () => {
+    const entry = catalogueEntry("dinov2-l-14")!;
+    hub.revs.set(`${entry.repo}@${entry.revision}`, fixtureFor(entry));
+    const parsed = parseFetchModelArgs(["--model", "dinov2-l-14"], cfg);
+    if (!("options" in parsed)) throw new Error("expected options");
+    await expect(fetchModel(parsed.options, deps())).rejects.toMatchObject({
+      code: "unverified",
+      message: expect.stringContaining("onnx/model.onnx"),
+    });
+    expect(hub.requests).toEqual([]);
+  });
+
+  it("the command line lists the catalogue and names the choices for an unknown model", async () => {
+    const list = await runCli(["--list", "--models-dir", modelsDir], { HF_ENDPOINT: hub.url });
+    expect(list.code).toBe(0);
+    for (const e of CATALOGUE) expect(list.out).toContain(`${e.label} — ${e.convention}`);
+    const bad = await runCli(["--model", "nope"], { HF_ENDPOINT: hub.url });
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("the catalogue has vit-b-32, vit-b-16");
   });
 });

@@ -6,7 +6,8 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { INSTALL_MANIFEST, type InstallManifest } from "../installed-model";
-import { DEFAULT_MODEL, pinnedFilesFor } from "../pinned-models";
+import { DEFAULT_MODEL, pinnedFilesFor, type PinnedFile } from "../pinned-models";
+import { externalDataRefs, OnnxGraphError } from "../onnx-external-data";
 import { fetchFile, type Context, type InstalledFile } from "./download";
 import { FetchModelError, io } from "./errors";
 import { assertSafeRelativePath, assertValidName, exists } from "./files";
@@ -14,7 +15,7 @@ import { acquireLock, installAtomically, prepareWorkDir, readCurrentInstall } fr
 import type { FetchModelOptions } from "./options";
 import { lineProgress, type ProgressFactory } from "./progress";
 
-export { FETCH_MODEL_USAGE, parseFetchModelArgs } from "./args";
+export { FETCH_MODEL_USAGE, formatCatalogue, parseFetchModelArgs } from "./args";
 export type { FetchModelOptions } from "./options";
 export { FetchModelError, type FetchModelErrorCode } from "./errors";
 export {
@@ -45,10 +46,20 @@ export type FetchModelResult = {
   manifest: InstallManifest;
 };
 
+/** The repository paths of the external-data files a downloaded graph references. */
+function referencedFiles(localGraph: string, repoPath: string): string[] {
+  try {
+    return externalDataRefs(localGraph).map((r) => path.posix.join(path.posix.dirname(repoPath), r.location));
+  } catch (e) {
+    if (e instanceof OnnxGraphError) throw new FetchModelError("integrity", `${repoPath}: ${e.message}`);
+    throw e;
+  }
+}
+
 export async function fetchModel(options: FetchModelOptions, deps: FetchModelDeps = {}): Promise<FetchModelResult> {
   const log = deps.log ?? (() => {});
   assertValidName(options.name);
-  const files = options.files ?? pinnedFilesFor(options.repo, options.revision, options.variant).files;
+  const files = options.files ?? pinnedFilesFor(options.repo, options.revision, options.variant, options.kind).files;
   for (const f of files) assertSafeRelativePath(f.path);
   const label = `${options.repo}@${options.revision} (${options.variant})`;
   const modelsDir = path.resolve(options.modelsDir);
@@ -91,7 +102,8 @@ export async function fetchModel(options: FetchModelOptions, deps: FetchModelDep
         "unverified",
         `no published SHA256 is pinned for ${unverified.map((f) => f.path).join(", ")} of ${label}; ` +
           `pass --allow-unverified to download anyway (the computed hashes are recorded in ${INSTALL_MANIFEST} ` +
-          `as "computed"), or use the pinned revision ${DEFAULT_MODEL.revision} of ${DEFAULT_MODEL.repo}`,
+          `as "computed"), or install a fully pinned catalogue model such as ${DEFAULT_MODEL.repo} ` +
+          `(npm run fetch-model -- --list)`,
       );
     }
 
@@ -108,12 +120,33 @@ export async function fetchModel(options: FetchModelOptions, deps: FetchModelDep
     await prepareWorkDir(ctx);
     log(`fetching ${label} from ${options.endpoint} into ${finalDir}`);
     const installed: InstalledFile[] = [];
-    for (const file of files) installed.push(await fetchFile(file, ctx));
+    const queue: PinnedFile[] = [...files];
+    for (let i = 0; i < queue.length; i++) {
+      const file = queue[i]!;
+      installed.push(await fetchFile(file, ctx));
+      // A graph over 2 GB keeps its weights in other files: each must be in the list, verified like it.
+      if (file.path.endsWith(".onnx")) {
+        for (const extra of referencedFiles(path.join(ctx.workDir, file.path), file.path)) {
+          if (queue.some((f) => f.path === extra)) continue;
+          if (!options.allowUnverified) {
+            throw new FetchModelError(
+              "integrity",
+              `${file.path} keeps tensors in ${extra}, which the pinned file list of ${label} does not include; ` +
+                `nothing was installed (pass --allow-unverified to fetch it with a computed hash)`,
+            );
+          }
+          log(`${file.path} keeps tensors in ${extra}: fetching it too`);
+          queue.push({ path: extra, sha256: null, size: null, lfs: true });
+        }
+      }
+    }
 
     const manifest: InstallManifest = {
       repo: options.repo,
       revision: options.revision,
       variant: options.variant,
+      kind: options.kind ?? "clip",
+      ...(options.model ? { model: options.model } : {}),
       installedAt: (deps.now ?? (() => new Date()))().toISOString(),
       files: installed,
     };

@@ -15,4 +15,8 @@ export type FetchModelOptions = {
   token?: string;
   /** Replaces the pinned file list (tests, or a repository this project does not pin). */
   files?: readonly PinnedFile[];
+  /** "clip" (default) or "image-features": which layout the install holds. */
+  kind?: "clip" | "image-features";
+  /** The catalogue name (lib/clip/catalogue.ts) it is installed as, recorded in install.json. */
+  model?: string;
 };

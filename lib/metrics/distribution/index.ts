@@ -35,15 +35,16 @@ export const DISTRIBUTION_METRICS: readonly DistributionMetricInfo[] = [
     version: FD_VERSION,
     higherIsBetter: false,
     range: [0, null],
-    label: "FD_<evaluator>: Fréchet distance of embedding Gaussians (not FID)",
-    reference: "Heusel et al. 2017; Stein et al. 2023",
+    label:
+      "FD_<feature space>: Fréchet distance of embedding Gaussians (not FID); FD_<evaluator> in a CLIP's normalised embeddings, FD_dinov2-l-14 (dgm-eval) in DINOv2 ViT-L/14 features (FD_DINOv2)",
+    reference: "Heusel et al. 2017; Stein et al. 2023 (FD_DINOv2, dgm-eval)",
   },
   {
     name: "cmmd",
     version: CMMD_VERSION,
     higherIsBetter: false,
     range: [0, null],
-    label: `CMMD_<evaluator>: ${CMMD_SCALE}·MMD² (biased), Gaussian kernel σ=${CMMD_SIGMA}`,
+    label: `CMMD_<feature space>: ${CMMD_SCALE}·MMD² (biased), Gaussian kernel σ=${CMMD_SIGMA}; the paper's numbers need CLIP ViT-L/14@336`,
     reference: "Jayasumana et al. 2024; google-research/cmmd",
   },
   {

@@ -2,7 +2,7 @@
 import { evaluatorWarning } from "@/lib/clip/identity";
 import { route } from "@/lib/http/respond";
 import { rescoreHint } from "@/lib/runs/rescore-hint";
-import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
+import { serviceEvaluatorIdentity } from "@/lib/scoring/service-evaluator";
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 import { scoringHealth } from "@/lib/workers/scoring-health";
 
@@ -10,9 +10,9 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const GET = route(async () => {
-  const ev = await getServiceEvaluator();
-  const { id, name, variant, isFixture } = ev.identity;
-  const warning = evaluatorWarning(ev.identity);
+  const identity = await serviceEvaluatorIdentity();
+  const { id, name, variant, isFixture } = identity;
+  const warning = evaluatorWarning(identity);
   const hint = await rescoreHint();
   const scoring = scoringHealth();
   return Response.json(

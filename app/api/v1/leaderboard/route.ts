@@ -4,7 +4,7 @@ import { getLeaderboard } from "@/lib/leaderboard/get-leaderboard";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
-import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
+import { serviceEvaluatorIdentity } from "@/lib/scoring/service-evaluator";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -12,14 +12,14 @@ export const dynamic = "force-dynamic";
 export const GET = route(async (req) => {
   rateLimit(req, "read");
   const q = parseQuery(req.url, leaderboardQuerySchema);
-  const installed = await getServiceEvaluator().catch(() => undefined);
+  const installed = await serviceEvaluatorIdentity().catch(() => undefined);
   return Response.json(
     getLeaderboard(q.promptSet, {
       version: q.version,
       includeDemo: q.includeDemo,
       includePartial: q.includePartial,
       source: q.source,
-      defaultEvaluatorId: installed?.identity.id,
+      defaultEvaluatorId: installed?.id,
       ranking: q.diversity === undefined ? undefined : { diversity: q.diversity },
     }),
   );

@@ -3,7 +3,7 @@ import { requireApiKey } from "@/lib/http/auth";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";
 import { rescoreRunFor } from "@/lib/runs/rescore-run";
-import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
+import { serviceEvaluatorIdentity } from "@/lib/scoring/service-evaluator";
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
@@ -13,7 +13,7 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (req, { par
   const key = requireApiKey(req);
   rateLimit(req, "write", key.id);
   const { id } = await params;
-  const evaluator = (await getServiceEvaluator()).identity.id;
+  const evaluator = (await serviceEvaluatorIdentity()).id;
   const r = rescoreRunFor(id, key, evaluator);
   const statusUrl = `/api/v1/runs/${id}`;
   return Response.json(
