@@ -49,7 +49,8 @@ export type ExperimentBoard = {
   promptSet: { name: string; version: number };
   variants: Record<string, { name: string }>;
   ranking:
-    | (Pick<Ranking, "methodVersion" | "diversity" | "prompts"> & {
+    | (Pick<Ranking, "methodVersion" | "prompts"> & {
+        diversity: { value: number; isDefault: boolean; rule: string } | null;
         ranked: Array<
           Pick<
             RankedVariant,
