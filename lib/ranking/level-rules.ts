@@ -2,7 +2,7 @@
 // lib/leaderboard/board-level.ts applies them (it reads the reference sets, the admin's level and
 // the frozen level from the database) and names each level with these texts; method-doc.ts
 // renders the same list on /about/ranking, so the page and the code cannot disagree.
-import type { LevelSource } from "./types";
+import type { LevelSource } from "./settings";
 
 export interface LevelRule {
   source: Exclude<LevelSource, "reader" | "pair" | "common-reach">;

@@ -3,7 +3,6 @@
 // cannot state a B, level, threshold or rule the code does not use.
 import { z } from "zod";
 import { DEFAULT_BOOTSTRAP_B, DEFAULT_BOOTSTRAP_LEVEL, DEFAULT_BOOTSTRAP_SEED } from "../metrics/bootstrap";
-import { LEVEL_SOURCES } from "./types";
 
 /**
  * Version of the ranking method. Every stored or exported ranking names it; bump it
@@ -51,6 +50,16 @@ export const RANKING_DEFAULTS = {
   seed: DEFAULT_BOOTSTRAP_SEED,
   significance: RANKING_SIGNIFICANCE,
 } as const;
+
+/**
+ * Which rule chose the level: the reader's; one of the prompt set's default rules (chosen by the
+ * caller, lib/leaderboard/board-level.ts): the reference set's per-prompt diversity, an admin's
+ * level, or the level frozen when the board was first ranked; the head-to-head's pair rules; or,
+ * when the caller gave no level at all, the highest diversity every curve reaches, which depends
+ * on the variants present (flagged).
+ */
+export const LEVEL_SOURCES = ["reader", "reference-set", "admin", "frozen", "pair", "common-reach"] as const;
+export type LevelSource = (typeof LEVEL_SOURCES)[number];
 
 /** Pairwise diversity lies in [0, 2] (lib/metrics/pairwise-diversity.ts). */
 export const diversityLevelSchema = z.number().min(0).max(2);

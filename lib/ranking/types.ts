@@ -1,6 +1,6 @@
 // Input and output shapes of the ranking. Outputs are plain JSON (no typed arrays,
 // no NaN/Infinity): undefined values are null, so pages and the API can send them as is.
-import type { RankingSettings } from "./settings";
+import type { LevelSource, RankingSettings } from "./settings";
 
 export type PromptId = number | string;
 
@@ -252,16 +252,6 @@ export interface PairComparison {
   /** Which side has a run dominating every run of the other, if any. */
   dominant: "a" | "b" | null;
 }
-
-/**
- * Which rule chose the level: the reader's; one of the prompt set's default rules (chosen by the
- * caller, lib/leaderboard/board-level.ts): the reference set's per-prompt diversity, an admin's
- * level, or the level frozen when the board was first ranked; the head-to-head's pair rules; or,
- * when the caller gave no level at all, the highest diversity every curve reaches, which depends
- * on the variants present (flagged).
- */
-export const LEVEL_SOURCES = ["reader", "reference-set", "admin", "frozen", "pair", "common-reach"] as const;
-export type LevelSource = (typeof LEVEL_SOURCES)[number];
 
 /** The diversity level fidelity is compared at. */
 export interface DiversityLevel {
