@@ -16,6 +16,8 @@ Uploads a batch of generated samples as a run and waits until it is scored.
                          the manifest's folder)
   --variant NAME         conditioning variant the samples come from
   --guidance SCALE       classifier-free guidance scale
+  --replicate LABEL      which trained copy of the variant made the samples (training seed or
+                         checkpoint, e.g. seed-1); runs with one label form one replicate's curve
   --conditioning TYPE    create the variant if missing: text_sequence, clip_image_embedding,
                          clip_text_embedding, clip_image_embedding+text_sequence, other
   --prompt-set NAME      named prompt set the prompts belong to
@@ -47,6 +49,7 @@ async function main() {
         images: { type: "string" },
         variant: { type: "string" },
         guidance: { type: "string" },
+        replicate: { type: "string" },
         conditioning: { type: "string" },
         "prompt-set": { type: "string" },
         sampler: { type: "string" },
@@ -76,6 +79,7 @@ async function main() {
       {
         variant: values.variant,
         guidanceScale: values.guidance,
+        replicate: values.replicate,
         conditioningType: values.conditioning,
         promptSet: values["prompt-set"],
         sampler: values.sampler,

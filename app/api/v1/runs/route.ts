@@ -40,6 +40,7 @@ export const POST = route(async (req) => {
       promptSet: f.promptSet,
       promptSetVersion: f.promptSetVersion,
       guidanceScale: f.guidanceScale,
+      replicate: f.replicate,
       sampler: f.sampler,
       steps: f.steps,
       seedPolicy: f.seedPolicy,
