@@ -11,14 +11,15 @@ import { rankOnReferenceAxis } from "@/lib/leaderboard/rank-on-reference-axis";
 import { fmt, fmtCi } from "./format";
 import { UserText } from "./user-text";
 
-const LABELS: Record<BoardReferenceMetric, string> = {
-  recall: "recall (k = 3)",
-  coverage: "coverage (k = 5)",
-  precision: "precision (k = 3)",
-  density: "density (k = 5)",
-  fd: "FD_<evaluator> (lower is better)",
-  cmmd: "CMMD (lower is better)",
-};
+/** Every label names the evaluator whose embedding space the metric lives in. */
+const labels = (evaluator: string): Record<BoardReferenceMetric, string> => ({
+  recall: `recall (k = 3, ${evaluator})`,
+  coverage: `coverage (k = 5, ${evaluator})`,
+  precision: `precision (k = 3, ${evaluator})`,
+  density: `density (k = 5, ${evaluator})`,
+  fd: `FD_${evaluator} (lower is better)`,
+  cmmd: `CMMD_${evaluator} (×1000, σ = 10; lower is better)`,
+});
 
 export function BoardReferenceSection(props: {
   promptSet: string;
@@ -39,6 +40,7 @@ export function BoardReferenceSection(props: {
     includeDemo: props.includeDemo ? "true" : "false",
   });
   if (board.rows.length === 0) return null;
+  const LABELS = labels(board.evaluatorName ?? board.evaluatorId ?? "evaluator");
   const axis = metric === "recall" || metric === "coverage" ? metric : null;
   const switched =
     axis && board.evaluatorId
@@ -145,10 +147,11 @@ export function BoardReferenceSection(props: {
       {switched && (
         <div className="mt-4 overflow-x-auto">
           <h3 className="text-sm font-medium">
-            Ranking with the diversity axis switched to per-prompt {switched.axis} against {switched.referenceSet.name}{" "}
-            v{switched.referenceSet.version}
+            Ranking on the <span data-testid="reference-axis-name">{switched.axis} axis</span>: fidelity at matched
+            per-prompt {switched.axis} (k = {switched.axis === "recall" ? 3 : 5}, against {switched.referenceSet.name} v
+            {switched.referenceSet.version}), not at matched diversity
             {switched.ranking.diversity
-              ? ` · level ${fmt(switched.ranking.diversity.value)} (${switched.ranking.diversity.rule})`
+              ? ` · ${switched.axis} level ${fmt(switched.ranking.diversity.value)} (${switched.ranking.diversity.rule})`
               : ""}
           </h3>
           <p className="text-xs text-slate-500">

@@ -12,7 +12,18 @@ function Cell({ f, digits = 3, testId }: { f: Flagged; digits?: number; testId?:
         {fmt(f.value, digits)}
         {!f.reliable && f.value !== null ? " ⚠" : ""}
       </span>
-      {f.ci && <span className="block text-xs text-slate-500">{fmtCi(f.ci, digits)}</span>}
+      {f.ci && (
+        <span
+          className="block text-xs text-slate-500"
+          title={
+            f.ci.bias !== undefined
+              ? `bias-corrected percentile interval (${f.ci.method ?? "BC"}): estimated bias of the statistic under resampling ${fmt(f.ci.bias, digits)}`
+              : undefined
+          }
+        >
+          {fmtCi(f.ci, digits)}
+        </span>
+      )}
     </td>
   );
 }
@@ -36,6 +47,7 @@ export function ReferenceMetricsTable({
 }) {
   if (rows.length === 0) return null;
   const fdLabel = rows[0]!.metrics.fdLabel;
+  const cmmdLabel = rows[0]!.metrics.cmmdLabel ?? `CMMD_${rows[0]!.metrics.evaluator.name}`;
   return (
     <div className="mt-2 overflow-x-auto">
       <table className="w-full min-w-[48rem] border-collapse bg-white text-sm" data-testid="reference-metrics">
@@ -57,9 +69,9 @@ export function ReferenceMetricsTable({
             <th
               scope="col"
               className="p-2 text-right"
-              title="1000·MMD² (biased), Gaussian kernel σ = 10; lower is better"
+              title="1000·MMD² (biased V-statistic, as google-research/cmmd), Gaussian kernel σ = 10, in the evaluator's embedding space; lower is better"
             >
-              CMMD ↓
+              {cmmdLabel} ↓ <span className="block text-xs font-normal text-slate-500">×1000, σ = 10</span>
             </th>
             <th scope="col" className="p-2 text-right" title="improved precision, k = 3">
               precision
@@ -110,7 +122,7 @@ export function ReferenceMetricsTable({
       </table>
       <p className="mt-1 text-xs text-slate-500">
         ⚠ = flagged as unreliable (hover for the reason: e.g. FD with fewer samples than the embedding dimension). CIs:
-        percentile bootstrap over prompts
+        bootstrap over prompts; for {fdLabel} and {cmmdLabel} bias-corrected (hover a CI for the estimated bias)
         {rows.some((r) => r.metrics.globalCiSkipped)
           ? "; the global metrics of some rows have none (hover the set)"
           : ""}

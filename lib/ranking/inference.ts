@@ -97,7 +97,8 @@ function modelPart(
   keep: Uint8Array,
   kept: number,
   c: number,
-): ReplicateVariance & { vm: number; vp: number } {
+  G: number,
+): ReplicateVariance & { vm: number; vp: number; dfM: number } {
   const R = v.replicates.length;
   const vp = promptPart(variance(v.mean, keep, kept), c, variantCorrection(v));
   if (R < 2)
@@ -109,12 +110,16 @@ function modelPart(
       promptSe: Number.isNaN(vp) ? null : Math.sqrt(vp),
       vm: 0,
       vp,
+      dfM: 1,
     };
   const s2 = sampleVarianceOf(v.replicateScores);
   const w =
     v.replicates.reduce((a, x, k) => a + promptPart(variance(x, keep, kept), c, v.replicateCorrections[k]!), 0) / R;
   const overlap = Number.isNaN(w) || Number.isNaN(vp) ? 0 : Math.max(0, (w - vp) / (R - 1));
   const vm = Math.max(0, s2 / R - overlap);
+  // Satterthwaite for a difference of mean squares: the subtracted overlap (G − 1 df) makes V_M
+  // less certain than its R − 1 replicates alone would.
+  const dfM = vm > 0 ? (vm * vm) / ((s2 / R) ** 2 / (R - 1) + (G > 1 ? overlap ** 2 / (G - 1) : 0)) : R - 1;
   return {
     replicates: R,
     known: true,
@@ -123,6 +128,7 @@ function modelPart(
     promptSe: Number.isNaN(vp) ? null : Math.sqrt(vp),
     vm,
     vp,
+    dfM,
   };
 }
 
@@ -132,11 +138,11 @@ function modelPart(
  * from B resamples (relative variances 2/(G − 1) and 2/(B − 1) add), so a small B widens the
  * interval as much as its noise calls for and B = 1000 hardly moves it.
  */
-function satterthwaite(vp: number, G: number, kept: number, models: { vm: number; R: number }[]): number {
+function satterthwaite(vp: number, G: number, kept: number, models: { vm: number; df: number }[]): number {
   const total = vp + models.reduce((a, m) => a + m.vm, 0);
   const dfP = G > 1 && kept > 1 ? 1 / (1 / (G - 1) + 1 / (kept - 1)) : 1;
   let den = (vp * vp) / dfP;
-  for (const m of models) if (m.R > 1 && m.vm > 0) den += (m.vm * m.vm) / (m.R - 1);
+  for (const m of models) if (m.vm > 0) den += (m.vm * m.vm) / m.df;
   if (!(den > 0)) return Math.min(MAX_DF, Math.max(1, dfP));
   return Math.min(MAX_DF, Math.max(1, (total * total) / den));
 }
@@ -219,9 +225,9 @@ export function variantInterval(
 ): { ci: LevelInterval | null; replicateVariance: ReplicateVariance } {
   const { keep, kept } = keepMask([v.mean]);
   const c = ctx.rules.inference === "t" ? smallSample(ctx.prompts) : 1;
-  const { vm: vmRaw, vp, ...replicateVariance } = modelPart(v, keep, kept, c);
+  const { vm: vmRaw, vp, dfM, ...replicateVariance } = modelPart(v, keep, kept, c, ctx.prompts);
   const vm = ctx.rules.inference === "t" ? vmRaw : 0;
-  const df = satterthwaite(vp, ctx.prompts, kept, [{ vm, R: v.replicates.length }]);
+  const df = satterthwaite(vp, ctx.prompts, kept, [{ vm, df: dfM }]);
   return {
     ci: interval(v.score, v.mean, keep, kept, { vp, vm, df }, countBeyond(keep, v.beyond), ctx, true),
     replicateVariance,
@@ -261,8 +267,8 @@ export function pairedDifference(
   const t = ctx.rules.inference === "t";
   const c = t ? smallSample(G) : 1;
   const vp = promptPart(variance(diffs, keep, kept), c, variantCorrection(a) + variantCorrection(b));
-  const ma = modelPart(a, keep, kept, c);
-  const mb = modelPart(b, keep, kept, c);
+  const ma = modelPart(a, keep, kept, c, G);
+  const mb = modelPart(b, keep, kept, c, G);
   const vm = t ? ma.vm + mb.vm : 0;
   const df = satterthwaite(
     vp,
@@ -270,8 +276,8 @@ export function pairedDifference(
     kept,
     t
       ? [
-          { vm: ma.vm, R: a.replicates.length },
-          { vm: mb.vm, R: b.replicates.length },
+          { vm: ma.vm, df: ma.dfM },
+          { vm: mb.vm, df: mb.dfM },
         ]
       : [],
   );

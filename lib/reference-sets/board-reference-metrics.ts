@@ -15,6 +15,8 @@ export const BOARD_REFERENCE_METRICS = ["recall", "coverage", "precision", "dens
 export type BoardReferenceMetric = (typeof BOARD_REFERENCE_METRICS)[number];
 
 export type BoardReferenceRow = {
+  /** The evaluator whose embeddings the metrics compare (its id). */
+  evaluator: string;
   referenceSetId: string;
   referenceSet: string;
   referenceVersion: number;
@@ -22,11 +24,14 @@ export type BoardReferenceRow = {
   variant: string;
   runId: string;
   guidanceScale: number;
+  replicate: string | null;
   diversity: number | null;
   diversityLow: number | null;
   diversityHigh: number | null;
   /** The picked metric: per-prompt mean (recall, coverage, precision, density of tied sets) or the global value. */
   metric: BoardReferenceMetric;
+  /** The metric's label with its evaluator and convention (FD_<evaluator>, CMMD_<evaluator> ×1000 σ = 10, …). */
+  label: string;
   value: number | null;
   low: number | null;
   high: number | null;
@@ -65,6 +70,16 @@ export function pickReferenceMetric(
   };
 }
 
+/** A metric's label as every page and export prints it: with the evaluator and the convention. */
+export function referenceMetricLabel(
+  m: Pick<ReferenceMetrics, "evaluator" | "fdLabel" | "cmmdLabel">,
+  metric: BoardReferenceMetric,
+): string {
+  if (metric === "fd") return m.fdLabel ?? `FD_${m.evaluator.name}`;
+  if (metric === "cmmd") return `${m.cmmdLabel ?? `CMMD_${m.evaluator.name}`} (×1000, σ = 10)`;
+  return `${metric} (${m.evaluator.name})`;
+}
+
 /** Rows ordered by reference set, variant and guidance scale; [] when no run has reference metrics. */
 export function boardReferenceMetrics(
   promptSetId: string,
@@ -81,6 +96,7 @@ export function boardReferenceMetrics(
       variant: variants.name,
       runId: runs.id,
       guidanceScale: runs.guidanceScale,
+      replicate: runs.replicate,
       isDemo: runs.isDemo,
       diversity: runScores.diversity,
       ci: runScores.ci,
@@ -99,6 +115,7 @@ export function boardReferenceMetrics(
   return rows
     .filter((r) => opts.includeDemo !== false || !r.isDemo)
     .map((r) => ({
+      evaluator: evaluatorId,
       referenceSetId: r.refId,
       referenceSet: r.refName,
       referenceVersion: r.refVersion,
@@ -106,10 +123,12 @@ export function boardReferenceMetrics(
       variant: r.variant,
       runId: r.runId,
       guidanceScale: r.guidanceScale,
+      replicate: r.replicate,
       diversity: r.diversity,
       diversityLow: r.ci.diversity?.low ?? null,
       diversityHigh: r.ci.diversity?.high ?? null,
       metric,
+      label: referenceMetricLabel(r.metrics, metric),
       ...pickReferenceMetric(r.metrics, metric),
       nGenerated: r.metrics.nGenerated,
       nReference: r.metrics.nReference,
@@ -132,6 +151,8 @@ export type BoardReferenceQuery = z.output<typeof boardReferenceQuerySchema>;
 export function getBoardReferenceMetrics(q: Omit<BoardReferenceQuery, "format">): {
   promptSet: { id: string; name: string; version: number };
   evaluatorId: string | null;
+  /** The evaluator's name (the labels' FD_<name>). */
+  evaluatorName: string | null;
   metric: BoardReferenceMetric;
   rows: BoardReferenceRow[];
 } {
@@ -160,5 +181,14 @@ export function getBoardReferenceMetrics(q: Omit<BoardReferenceQuery, "format">)
   const rows = evaluatorId
     ? boardReferenceMetrics(set.id, evaluatorId, q.metric, { includeDemo: q.includeDemo === "true" })
     : [];
-  return { promptSet: { id: set.id, name: set.name, version: set.version }, evaluatorId, metric: q.metric, rows };
+  const evaluatorName = evaluatorId
+    ? (db.select({ name: evaluators.name }).from(evaluators).where(eq(evaluators.id, evaluatorId)).get()?.name ?? null)
+    : null;
+  return {
+    promptSet: { id: set.id, name: set.name, version: set.version },
+    evaluatorId,
+    evaluatorName,
+    metric: q.metric,
+    rows,
+  };
 }

@@ -18,7 +18,10 @@ interface VectorCase {
   name: string;
   generated: number[][];
   reference: number[][];
-  fd: number;
+  /** pytorch-fid's formula (scipy sqrtm of the product); null where it is not finite. */
+  fd: number | null;
+  /** An independent symmetric-eigendecomposition route (numpy eigh), any sizes. */
+  fdEigh: number;
   cmmd: number;
   precision: number;
   recall: number;
@@ -31,9 +34,10 @@ const vectors: { cases: VectorCase[] } = JSON.parse(
 
 describe("distribution metrics against the independent numpy/scipy reference", () => {
   for (const c of vectors.cases) {
-    it(`${c.name}: every metric within 1e-6 (FD within 1e-4 relative)`, async () => {
+    it(`${c.name}: every metric within 1e-6 (FD within 1e-6 relative of pytorch-fid's formula and of numpy eigh)`, async () => {
       const r = await distributionMetrics(c.generated, c.reference);
-      expect(Math.abs(r.fd.value - c.fd) / c.fd).toBeLessThan(1e-4);
+      expect(Math.abs(r.fd.value - c.fdEigh) / c.fdEigh).toBeLessThan(1e-6);
+      if (c.fd !== null) expect(Math.abs(r.fd.value - c.fd) / c.fd).toBeLessThan(1e-6);
       expect(Math.abs(r.cmmd - c.cmmd)).toBeLessThan(1e-6);
       expect(Math.abs(r.precision! - c.precision)).toBeLessThan(1e-6);
       expect(Math.abs(r.recall! - c.recall)).toBeLessThan(1e-6);
@@ -105,12 +109,16 @@ describe("hand-worked cases", () => {
 });
 
 describe("small sets are flagged, not hidden", () => {
-  it("FD with fewer samples than dimensions is marked unreliable with the reason", async () => {
-    const c = vectors.cases[2]!; // d = 16
-    const r = await frechetDistance(c.generated.slice(0, 10), c.reference.slice(0, 12));
+  it("FD with fewer samples than dimensions is exact (no regularisation) and marked unreliable with the reason", async () => {
+    const c = vectors.cases.find((x) => x.name === "unit vectors, n = 10 and 12 < d = 16")!;
+    expect(c.generated).toHaveLength(10);
+    const r = await frechetDistance(c.generated, c.reference);
     expect(r.reliable).toBe(false);
     expect(r.reason).toMatch(/fewer samples than embedding dimensions/);
-    expect(Number.isFinite(r.value)).toBe(true);
+    expect(r.reason).not.toMatch(/ε/);
+    expect(Math.abs(r.value - c.fdEigh) / c.fdEigh).toBeLessThan(1e-6);
+    expect(c.fd).not.toBeNull();
+    expect(Math.abs(r.value - c.fd!) / c.fd!).toBeLessThan(1e-6);
   });
 
   it("k-NN metrics are null with a reason when a set has k or fewer samples", async () => {

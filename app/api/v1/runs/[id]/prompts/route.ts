@@ -16,7 +16,13 @@ export const GET = route<{ params: Promise<{ id: string }> }>(async (req, { para
   const q = parseQuery(req.url, promptMetricsQuerySchema);
   const run = getRunOrThrow(id, { evaluatorId: q.evaluator });
   const rows = run.metrics?.prompts ?? [];
+  // Every row names its evaluator, run, variant, guidance scale and replicate, so files of several runs concatenate.
   const columns = [
+    "evaluator",
+    "runId",
+    "variant",
+    "guidanceScale",
+    "replicate",
     "promptId",
     "prompt",
     "category",
@@ -32,7 +38,18 @@ export const GET = route<{ params: Promise<{ id: string }> }>(async (req, { para
   return downloadResponse(
     q.format,
     `t2i-eval-prompts-${id}`,
-    () => toCsv(rows, [...columns]),
+    () =>
+      toCsv(
+        rows.map((r) => ({
+          evaluator: run.evaluator?.id ?? null,
+          runId: run.id,
+          variant: run.variant.name,
+          guidanceScale: run.guidanceScale,
+          replicate: run.replicate,
+          ...r,
+        })),
+        [...columns],
+      ),
     () => ({
       runId: run.id,
       status: run.status,

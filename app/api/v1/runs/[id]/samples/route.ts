@@ -20,7 +20,13 @@ export const GET = route<{ params: Promise<{ id: string }> }>(async (req, { para
     offset: q.offset,
     all: q.format === "csv",
   });
+  // Every row names its evaluator, run, variant, guidance scale and replicate, so files of several runs concatenate.
   const columns = [
+    "evaluator",
+    "runId",
+    "variant",
+    "guidanceScale",
+    "replicate",
     "file",
     "promptId",
     "prompt",
@@ -35,7 +41,18 @@ export const GET = route<{ params: Promise<{ id: string }> }>(async (req, { para
   return downloadResponse(
     q.format,
     `t2i-eval-samples-${id}`,
-    () => toCsv(page.samples, [...columns]),
+    () =>
+      toCsv(
+        page.samples.map((s) => ({
+          evaluator: page.evaluatorId,
+          runId: page.runId,
+          variant: page.variant,
+          guidanceScale: page.guidanceScale,
+          replicate: page.replicate,
+          ...s,
+        })),
+        [...columns],
+      ),
     () => page,
   );
 });
