@@ -13,7 +13,7 @@ describe("compareRuns", () => {
   });
 
   it("pairs over the shared prompts: a 1-point gap under large shared prompt effects is found", () => {
-    // Prompt difficulty (SD 3 points) is shared: paired, the gap stands out; the two runs' own CIs overlap.
+    // Prompt difficulty (SD 3 points) is shared by both runs: paired over the prompts, it cancels.
     const u = uniform(4);
     const p = simulatedPrompts(50, u);
     const [x, y] = [simulatedVariant("X", [4], p, u, { shift: 1.5 }), simulatedVariant("Y", [4], p, u)];
