@@ -440,7 +440,13 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
               <span data-testid="level-window">
                 {ranking.window
                   ? `Every listed curve is observed between diversity ${fmt(ranking.window.low)} and ${fmt(ranking.window.high)}`
-                  : "The listed curves share no diversity range"}
+                  : `The listed curves share no diversity range (observed: ${[...ranking.ranked, ...ranking.unranked]
+                      .filter((v) => v.range)
+                      .map(
+                        (v) =>
+                          `${board.variants[v.variantId]?.name ?? v.variantId} ${fmt(v.range!.low)}–${fmt(v.range!.high)}`,
+                      )
+                      .join("; ")})`}
               </span>
               {ranking.maxLevel !== null ? `; levels up to ${fmt(ranking.maxLevel)} rank at least one variant` : ""}.
             </p>

@@ -44,6 +44,8 @@ export const BANDS = {
 /** Boards per check: 5 % over 1000 has an SE of 0.69 %, so ±1.5 % is 2.2 SE; 80 % over 400 has 2.0 %, so ±5 % is 2.5 SE. */
 export const N_RATE = 1000;
 export const N_POWER = 400;
+/** A simulation of a thousand boards takes seconds alone and can take minutes on a loaded machine. */
+const SLOW = 600_000;
 
 /**
  * The prompt set's default level as the leaderboard would pass it. Method v2 had none: it took
@@ -121,14 +123,18 @@ export function propertySuite(rules: RankingRules, report: (line: string) => voi
       expect(withC).toEqual(without);
     });
 
-    it("P2: the same true curve at 12 vs 4 guidance scales: no reward for more runs", () => {
-      const { called, meanGap, meanGapSe } = manyVersusFew(method, 50, N_POWER);
-      report(
-        `P2 (${rules.name}): called different in ${pct(called)}; mean gap ${meanGap.toFixed(4)} ± ${meanGapSe.toFixed(4)} (1 SE)`,
-      );
-      expect(called.rate).toBeLessThanOrEqual(BANDS.alpha + BANDS.alphaBand);
-      expect(Math.abs(meanGap)).toBeLessThanOrEqual(2 * meanGapSe);
-    });
+    it(
+      "P2: the same true curve at 12 vs 4 guidance scales: no reward for more runs",
+      () => {
+        const { called, meanGap, meanGapSe } = manyVersusFew(method, 50, N_POWER);
+        report(
+          `P2 (${rules.name}): called different in ${pct(called)}; mean gap ${meanGap.toFixed(4)} ± ${meanGapSe.toFixed(4)} (1 SE)`,
+        );
+        expect(called.rate).toBeLessThanOrEqual(BANDS.alpha + BANDS.alphaBand);
+        expect(Math.abs(meanGap)).toBeLessThanOrEqual(2 * meanGapSe);
+      },
+      SLOW,
+    );
 
     it("P5: a variant with a run dominating every run of the others is ranked first, even when its runs are all more diverse", () => {
       // D's runs lie at higher diversity than every other run; its run (0.62, 66) beats them all on both axes.
@@ -209,37 +215,53 @@ export function calibrationSuite(rules: RankingRules, P: number, report: (line: 
   const method: Method = withRules(rules);
   describe(`calibration at ${P} prompts (${rules.name})`, () => {
     let mdes: number[] = [];
-    it(`identical variants are called different in ${BANDS.alpha * 100} % ± ${BANDS.alphaBand * 100} %, and their CIs cover the truth ${BANDS.coverage * 100} % ± ${BANDS.coverageBand * 100} %`, () => {
-      const res = nullPairs(method, P, N_RATE);
-      mdes = res.mdes;
-      report(
-        `${rules.name} ${P} prompts: identical called different ${pct(res.identical)}; variant CI coverage ${pct(res.variantCoverage)}`,
-      );
-      expect(Math.abs(res.identical.rate - BANDS.alpha)).toBeLessThanOrEqual(BANDS.alphaBand);
-      expect(Math.abs(res.variantCoverage.rate - BANDS.coverage)).toBeLessThanOrEqual(BANDS.coverageBand);
-    });
+    it(
+      `identical variants are called different in ${BANDS.alpha * 100} % ± ${BANDS.alphaBand * 100} %, and their CIs cover the truth ${BANDS.coverage * 100} % ± ${BANDS.coverageBand * 100} %`,
+      () => {
+        const res = nullPairs(method, P, N_RATE);
+        mdes = res.mdes;
+        report(
+          `${rules.name} ${P} prompts: identical called different ${pct(res.identical)}; variant CI coverage ${pct(res.variantCoverage)}`,
+        );
+        expect(Math.abs(res.identical.rate - BANDS.alpha)).toBeLessThanOrEqual(BANDS.alphaBand);
+        expect(Math.abs(res.variantCoverage.rate - BANDS.coverage)).toBeLessThanOrEqual(BANDS.coverageBand);
+      },
+      SLOW,
+    );
 
-    it(`among 4 identical variants some pair is called different in at most ${(BANDS.alpha + BANDS.alphaBand) * 100} %`, () => {
-      const fw = familywise(method, P, N_RATE);
-      report(`${rules.name} ${P} prompts: family-wise rate among 4 identical ${pct(fw)}`);
-      expect(fw.rate).toBeLessThanOrEqual(BANDS.alpha + BANDS.alphaBand);
-    });
+    it(
+      `among 4 identical variants some pair is called different in at most ${(BANDS.alpha + BANDS.alphaBand) * 100} %`,
+      () => {
+        const fw = familywise(method, P, N_RATE);
+        report(`${rules.name} ${P} prompts: family-wise rate among 4 identical ${pct(fw)}`);
+        expect(fw.rate).toBeLessThanOrEqual(BANDS.alpha + BANDS.alphaBand);
+      },
+      SLOW,
+    );
 
-    it(`the CI of a true difference of 1 point covers it ${BANDS.coverage * 100} % ± ${BANDS.coverageBand * 100} %`, () => {
-      const cov = differenceCoverage(method, P, N_RATE);
-      report(`${rules.name} ${P} prompts: difference CI coverage ${pct(cov)}`);
-      expect(Math.abs(cov.rate - BANDS.coverage)).toBeLessThanOrEqual(BANDS.coverageBand);
-    });
+    it(
+      `the CI of a true difference of 1 point covers it ${BANDS.coverage * 100} % ± ${BANDS.coverageBand * 100} %`,
+      () => {
+        const cov = differenceCoverage(method, P, N_RATE);
+        report(`${rules.name} ${P} prompts: difference CI coverage ${pct(cov)}`);
+        expect(Math.abs(cov.rate - BANDS.coverage)).toBeLessThanOrEqual(BANDS.coverageBand);
+      },
+      SLOW,
+    );
 
-    it(`a true difference equal to the stated MDE is found ${BANDS.power * 100} % ± ${BANDS.powerBand * 100} % of the time`, () => {
-      if (mdes.length === 0) mdes = nullPairs(method, P, 200).mdes;
-      const mde = median(mdes);
-      const found = detection(method, P, N_POWER, mde);
-      report(
-        `${rules.name} ${P} prompts: stated MDE ${mde.toFixed(2)} points (median over boards) detected ${pct(found)}`,
-      );
-      expect(Math.abs(found.rate - BANDS.power)).toBeLessThanOrEqual(BANDS.powerBand);
-    });
+    it(
+      `a true difference equal to the stated MDE is found ${BANDS.power * 100} % ± ${BANDS.powerBand * 100} % of the time`,
+      () => {
+        if (mdes.length === 0) mdes = nullPairs(method, P, 200).mdes;
+        const mde = median(mdes);
+        const found = detection(method, P, N_POWER, mde);
+        report(
+          `${rules.name} ${P} prompts: stated MDE ${mde.toFixed(2)} points (median over boards) detected ${pct(found)}`,
+        );
+        expect(Math.abs(found.rate - BANDS.power)).toBeLessThanOrEqual(BANDS.powerBand);
+      },
+      SLOW,
+    );
   });
 }
 
@@ -247,23 +269,31 @@ export function calibrationSuite(rules: RankingRules, P: number, report: (line: 
 export function replicateSuite(rules: RankingRules, report: (line: string) => void = () => {}): void {
   const method = withRules(rules);
   describe(`replicates (${rules.name})`, () => {
-    it(`with between-replicate SD ${SIM_MODEL_SD}, CIs at 3 replicates × 50 prompts cover the truth ${BANDS.coverage * 100} % ± ${BANDS.coverageBand * 100} %`, () => {
-      const res = replicateCoverage(method, 50, 3, N_RATE);
-      report(
-        `${rules.name} 3 replicates × 50 prompts: variant CI coverage ${pct(res.variantCoverage)}; difference CI coverage ${pct(res.differenceCoverage)}`,
-      );
-      expect(Math.abs(res.variantCoverage.rate - BANDS.coverage)).toBeLessThanOrEqual(BANDS.coverageBand);
-      expect(Math.abs(res.differenceCoverage.rate - BANDS.coverage)).toBeLessThanOrEqual(BANDS.coverageBand);
-    });
+    it(
+      `with between-replicate SD ${SIM_MODEL_SD}, CIs at 3 replicates × 50 prompts cover the truth ${BANDS.coverage * 100} % ± ${BANDS.coverageBand * 100} %`,
+      () => {
+        const res = replicateCoverage(method, 50, 3, N_RATE);
+        report(
+          `${rules.name} 3 replicates × 50 prompts: variant CI coverage ${pct(res.variantCoverage)}; difference CI coverage ${pct(res.differenceCoverage)}`,
+        );
+        expect(Math.abs(res.variantCoverage.rate - BANDS.coverage)).toBeLessThanOrEqual(BANDS.coverageBand);
+        expect(Math.abs(res.differenceCoverage.rate - BANDS.coverage)).toBeLessThanOrEqual(BANDS.coverageBand);
+      },
+      SLOW,
+    );
 
-    it("a board of single replicates (model-level variance unknown) covers no worse than method v2 on the same boards", () => {
-      const mine = replicateCoverage(method, 50, 1, N_POWER);
-      const v2 = replicateCoverage(withRules(V2_RULES), 50, 1, N_POWER);
-      report(
-        `${rules.name} 1 replicate × 50 prompts, true model SD ${SIM_MODEL_SD}: variant coverage ${pct(mine.variantCoverage)} (v2 ${pct(v2.variantCoverage)}); difference ${pct(mine.differenceCoverage)} (v2 ${pct(v2.differenceCoverage)})`,
-      );
-      expect(mine.variantCoverage.rate).toBeGreaterThanOrEqual(v2.variantCoverage.rate);
-      expect(mine.differenceCoverage.rate).toBeGreaterThanOrEqual(v2.differenceCoverage.rate);
-    });
+    it(
+      "a board of single replicates (model-level variance unknown) covers no worse than method v2 on the same boards",
+      () => {
+        const mine = replicateCoverage(method, 50, 1, N_POWER);
+        const v2 = replicateCoverage(withRules(V2_RULES), 50, 1, N_POWER);
+        report(
+          `${rules.name} 1 replicate × 50 prompts, true model SD ${SIM_MODEL_SD}: variant coverage ${pct(mine.variantCoverage)} (v2 ${pct(v2.variantCoverage)}); difference ${pct(mine.differenceCoverage)} (v2 ${pct(v2.differenceCoverage)})`,
+        );
+        expect(mine.variantCoverage.rate).toBeGreaterThanOrEqual(v2.variantCoverage.rate);
+        expect(mine.differenceCoverage.rate).toBeGreaterThanOrEqual(v2.differenceCoverage.rate);
+      },
+      SLOW,
+    );
   });
 }
