@@ -90,7 +90,7 @@ export const setPromptSetLevelJsonSchema = z
 /** The diversity level the ranking compares fidelity at (lib/ranking settings.ts); omitted = the default level. */
 const diversityLevelQuery = z.coerce.number().pipe(diversityLevelSchema).optional().meta({
   description:
-    "Diversity level (0–2) at which fidelity is compared; default: the highest diversity every variant's curve reaches.",
+    "Diversity level (0–2) at which fidelity is compared; default: the board's default level (its reference set's per-prompt diversity, else an admin's level, else the level frozen when it was first ranked; GET /api/v1/prompt-sets/{id}/level).",
 });
 
 export const leaderboardQuerySchema = z

@@ -189,6 +189,33 @@ describe("building blocks", () => {
     }
   });
 
+  it("symmetric eigenvalues converge on a rank-deficient Gram matrix with repeated rows", () => {
+    // 48 rows, 4 distinct (a mode-collapsed set): rank 4, 44 exact zeros.
+    const base = [0, 1, 2, 3].map((k) => Array.from({ length: 6 }, (_, i) => Math.sin(k * 7.1 + i * 1.3)));
+    const rows = Array.from({ length: 48 }, (_, i) => base[i % 4]!);
+    const n = rows.length;
+    const g = new Float64Array(n * n);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) g[i * n + j] = rows[i]!.reduce((s, x, k) => s + x * rows[j]![k]!, 0);
+    const eig = [...symmetricEigenvalues(g, n)].sort((a, b) => b - a);
+    const small = new Float64Array(16);
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 4; j++) small[i * 4 + j] = 12 * base[i]!.reduce((s, x, k) => s + x * base[j]![k]!, 0);
+    const expected = [...symmetricEigenvalues(small, 4)].sort((a, b) => b - a);
+    for (let i = 0; i < 4; i++) expect(eig[i]).toBeCloseTo(expected[i]!, 8);
+    for (let i = 4; i < n; i++) expect(Math.abs(eig[i]!)).toBeLessThan(1e-9);
+  });
+
+  it("FD of a mode-collapsed set (repeated images, fewer than dimensions) is finite and matches the d × d route", async () => {
+    const c = vectors.cases[2]!; // d = 16, 90 × 80
+    const collapsed = Array.from({ length: 40 }, (_, i) => c.generated[i % 3]!);
+    const r = await frechetDistance(collapsed, c.reference);
+    expect(Number.isFinite(r.value)).toBe(true);
+    // 40 > d = 16 would take the Cholesky route through Σ_r; the same value through the data:
+    const viaData = await frechetDistance(c.reference, collapsed);
+    expect(r.value).toBeCloseTo(viaData.value, 9);
+  });
+
   it("the JS backend computes a block of A·Bᵀ", async () => {
     const a = toEmbeddingMatrix([
       [1, 2],
