@@ -429,7 +429,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
           </p>
         )}
         {ranking?.diversity && (
-          <div className="mt-1 text-xs text-slate-600" data-testid="level-note">
+          <div className="mt-1 text-xs text-slate-600 [overflow-wrap:anywhere]" data-testid="level-note">
             <p>
               Scores are CLIP scores (torchmetrics convention, 0–100; evaluator {board.evaluator?.id}) at diversity{" "}
               <strong>{fmt(ranking.diversity.value)}</strong>:{" "}

@@ -11,6 +11,16 @@ import { rankOnReferenceAxis } from "@/lib/leaderboard/rank-on-reference-axis";
 import { fmt, fmtCi } from "./format";
 import { UserText } from "./user-text";
 
+/** The picker's short names (a phone-wide select); the table's header names the evaluator. */
+const SHORT: Record<BoardReferenceMetric, string> = {
+  recall: "recall (k = 3)",
+  coverage: "coverage (k = 5)",
+  precision: "precision (k = 3)",
+  density: "density (k = 5)",
+  fd: "FD (lower is better)",
+  cmmd: "CMMD ×1000 (lower is better)",
+};
+
 /** Every label names the evaluator whose embedding space the metric lives in. */
 const labels = (evaluator: string): Record<BoardReferenceMetric, string> => ({
   recall: `recall (k = 3, ${evaluator})`,
@@ -72,12 +82,12 @@ export function BoardReferenceSection(props: {
           <select
             name="refMetric"
             defaultValue={metric}
-            className="mt-1 rounded border border-slate-300 px-2 py-1"
+            className="mt-1 max-w-full rounded border border-slate-300 px-2 py-1"
             data-testid="ref-metric-picker"
           >
             {BOARD_REFERENCE_METRICS.map((m) => (
               <option key={m} value={m}>
-                {LABELS[m]}
+                {SHORT[m]}
               </option>
             ))}
           </select>

@@ -35,7 +35,7 @@ export function PowerSection({
       )
     : null;
   return (
-    <section aria-labelledby="power" className="mt-8" data-testid="power-section">
+    <section aria-labelledby="power" className="mt-8 [overflow-wrap:anywhere]" data-testid="power-section">
       <h2 id="power" className="text-lg font-semibold">
         Power: what this board can tell apart
       </h2>
