@@ -3,7 +3,7 @@
 // scripts), and the per-address rate limit on the pages that compute rankings, like the API's.
 import { NextResponse, type NextRequest } from "next/server";
 import { isAppError } from "@/lib/core/errors";
-import { contentSecurityPolicy, isRankingPage } from "@/lib/http/page-policy";
+import { contentSecurityPolicy, isRankingPage, PAGE_PATH_HEADER } from "@/lib/http/page-policy";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { errorResponse } from "@/lib/http/respond";
 
@@ -43,6 +43,8 @@ export function proxy(request: NextRequest): NextResponse | Response {
   const csp = contentSecurityPolicy(nonce, process.env.NODE_ENV === "development");
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
+  // Which address a 404 page is for (not-found.tsx receives no params; app/variants/[id]/prompts/[key] needs it).
+  requestHeaders.set(PAGE_PATH_HEADER, request.nextUrl.pathname);
   requestHeaders.set("Content-Security-Policy", csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", csp);

@@ -22,12 +22,14 @@ import {
   withNonce,
 } from "./page-cache.mjs";
 
-const HELP = `Usage: node server/next-server.mjs [--port 3000] [--host 0.0.0.0]
+const HELP = `Usage: node server/next-server.mjs [--port 3000] [--host 0.0.0.0] [--handover]
 
 Serves the built web app (run 'next build' first) like 'next start', adding the peer
 address to X-Forwarded-For, refusing malformed percent-encoded paths with a JSON 400 and
-answering unchanged ranking pages from a rendered-HTML cache (see README, Speed).
-Normally started by 'npm start'.
+answering unchanged ranking pages from a rendered-HTML cache (docs/concepts/leaderboard.md, "Speed").
+Normally started by 'npm start', which passes --handover: the listening socket then comes from
+the parent process over IPC (it answered with a starting page meanwhile), and this process
+takes it over once Next.js has loaded, then says "listening" back.
 `;
 
 /** The request path if every %XX in it decodes as UTF-8, else undefined. */
@@ -99,6 +101,7 @@ async function main() {
     options: {
       port: { type: "string", default: process.env.PORT ?? "3000" },
       host: { type: "string", default: "0.0.0.0" },
+      handover: { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -107,6 +110,8 @@ async function main() {
   process.env.NODE_ENV = "production";
   const app = next({ dev: false, dir: path.resolve("."), hostname: values.host, port });
   const handle = app.getRequestHandler();
+  // Asked for before Next.js loads, so the socket is here when it is needed.
+  const inherited = values.handover ? receiveListener() : undefined;
   await app.prepare();
   const serve = cachingHandler(handle);
   const server = http.createServer((req, res) => {
@@ -133,10 +138,24 @@ async function main() {
     );
     process.exit(1);
   });
-  server.listen(port, values.host, () =>
-    console.log(`ready on http://${values.host === "0.0.0.0" ? "localhost" : values.host}:${port}`),
-  );
+  const ready = () => {
+    console.log(`ready on http://${values.host === "0.0.0.0" ? "localhost" : values.host}:${port}`);
+    if (inherited) process.send?.({ type: "listening" });
+  };
+  if (inherited) server.listen(await inherited, ready);
+  else server.listen(port, values.host, ready);
   for (const sig of ["SIGINT", "SIGTERM"]) process.once(sig, () => server.close(() => process.exit(0)));
+}
+
+/** The listening socket the parent (scripts/service/serve.ts) sends over IPC. */
+function receiveListener() {
+  if (!process.send) throw new Error("--handover needs an IPC channel to the process that listens (npm start)");
+  return new Promise((resolve) => {
+    process.on("message", (m, handle) => {
+      if (m?.type === "listen" && handle) resolve(handle);
+    });
+    process.send({ type: "send-listener" });
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

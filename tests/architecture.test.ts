@@ -143,6 +143,15 @@ describe("the floor plan", () => {
     expect(upward).toEqual([]);
   });
 
+  it("is drawn in docs/architecture.md: one table row per floor, top floor first, naming its rooms", () => {
+    const doc = fs.readFileSync("docs/architecture.md", "utf8");
+    const drawn = [...doc.matchAll(/^\| (\d+) \| ([^|]+) \|/gm)].map((m) => ({
+      floor: Number(m[1]),
+      rooms: [...m[2]!.matchAll(/`([^`]+)`/g)].map((r) => r[1]!),
+    }));
+    expect(drawn).toEqual(FLOORS.map((rooms, floor) => ({ floor, rooms })).reverse());
+  });
+
   it("has no cycle between rooms", () => {
     const graph = new Map<string, Set<string>>();
     for (const [, , a, b] of roomEdges) graph.set(a, (graph.get(a) ?? new Set()).add(b));

@@ -38,6 +38,8 @@ export function BoardReferenceSection(props: {
   metric: string | undefined;
   includeDemo: boolean;
   keep: Record<string, string | undefined>;
+  /** Every variant of the board by id: variants not compared yet have no row above to take a name from. */
+  variantNames: Record<string, string>;
 }) {
   const metric: BoardReferenceMetric = BOARD_REFERENCE_METRICS.includes(props.metric as never)
     ? (props.metric as BoardReferenceMetric)
@@ -59,7 +61,10 @@ export function BoardReferenceSection(props: {
           axis,
         )
       : null;
-  const names = new Map(board.rows.map((r) => [r.variantId, r.variant]));
+  const names = new Map([
+    ...Object.entries(props.variantNames),
+    ...board.rows.map((r) => [r.variantId, r.variant] as const),
+  ]);
   const bySet = new Map<string, BoardReferenceRow[]>();
   for (const r of board.rows) bySet.set(r.referenceSetId, [...(bySet.get(r.referenceSetId) ?? []), r]);
   const exportHref = `/api/v1/reference-metrics?promptSet=${encodeURIComponent(board.promptSet.name)}&version=${board.promptSet.version}&evaluator=${encodeURIComponent(board.evaluatorId ?? "")}&metric=${metric}`;
@@ -127,7 +132,7 @@ export function BoardReferenceSection(props: {
             <tbody>
               {rows.map((r) => (
                 <tr key={r.runId} className="border-b border-slate-100">
-                  <td className="p-2">
+                  <td className="whitespace-nowrap p-2">
                     <Link href={`/runs/${r.runId}`} className="underline">
                       <UserText text={r.variant} expand={false} />
                     </Link>
@@ -154,8 +159,14 @@ export function BoardReferenceSection(props: {
           </table>
         </div>
       ))}
+      {/* Focusable, so a keyboard can scroll it on a phone (it holds no link of its own). */}
       {switched && (
-        <div className="mt-4 overflow-x-auto">
+        <div
+          className="mt-4 overflow-x-auto"
+          tabIndex={0}
+          role="region"
+          aria-label="Ranking on the reference axis (scrolls sideways)"
+        >
           <h3 className="text-sm font-medium">
             Ranking on the <span data-testid="reference-axis-name">{switched.axis} axis</span>: fidelity at matched
             per-prompt {switched.axis} (k = {switched.axis === "recall" ? 3 : 5}, against {switched.referenceSet.name} v
@@ -196,6 +207,23 @@ export function BoardReferenceSection(props: {
                   </td>
                   <td className="p-2 text-right">
                     {fmt(v.score, 2)} <span className="text-xs text-slate-500">{v.ci ? fmtCi(v.ci, 2) : ""}</span>
+                  </td>
+                </tr>
+              ))}
+              {switched.waiting.map((v) => (
+                <tr
+                  key={v.variantId}
+                  className="border-b border-slate-100 text-slate-500"
+                  data-testid="reference-axis-waiting"
+                >
+                  <td className="p-2">—</td>
+                  <td className="p-2">
+                    <UserText text={names.get(v.variantId) ?? v.variantId} expand={false} />
+                  </td>
+                  <td className="p-2 text-right">
+                    {v.queued > 0
+                      ? `not compared with this reference set yet: ${v.queued} of its ${v.runs} run(s) queued or being compared; reload in a moment`
+                      : `not compared with this reference set yet (${v.runs} run(s))`}
                   </td>
                 </tr>
               ))}

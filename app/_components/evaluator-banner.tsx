@@ -1,5 +1,6 @@
 import { connection } from "next/server";
 import { FIXTURE_WARNING, TOY_WARNING, evaluatorWarning } from "@/lib/clip/identity";
+import { realEvaluatorAdvice } from "@/lib/clip/resolve-model";
 import { rescoreHint } from "@/lib/runs/rescore-hint";
 import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
 
@@ -12,9 +13,8 @@ export async function EvaluatorBanner() {
   const warning = evaluatorWarning(ev.identity);
   if (warning === TOY_WARNING) {
     return (
-      <div role="status" className="bg-sky-100 px-4 py-2 text-center text-sm text-sky-950">
-        <strong>Scores on this server come from the {TOY_WARNING}.</strong> Unset T2I_MODEL_DIR to score with the real
-        evaluator.
+      <div role="status" className="bg-sky-100 px-4 py-2 text-center text-sm text-sky-950" data-testid="toy-banner">
+        <strong>Scores on this server come from the {TOY_WARNING}.</strong> {realEvaluatorAdvice()}
       </div>
     );
   }
@@ -27,7 +27,8 @@ export async function EvaluatorBanner() {
           {hint.runsLackingScores === 1 ? "1 scored run lacks" : `${hint.runsLackingScores} scored runs lack`} scores
           from the installed evaluator {hint.evaluator}.
         </strong>{" "}
-        Re-score them on the server with <code className="rounded bg-sky-200 px-1">{hint.command}</code>.
+        Re-score them: in the project folder on the server, run{" "}
+        <code className="rounded bg-sky-200 px-1 break-all">{hint.command}</code>.
       </div>
     );
   }

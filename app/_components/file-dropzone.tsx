@@ -71,6 +71,9 @@ export function FileDropzone({
         name={id}
         accept={accept}
         multiple={multiple}
+        // Named like the drop zone, and out of the tab order: the drop zone is the one control keyboards reach.
+        aria-labelledby={`${id}-label`}
+        tabIndex={-1}
         className="sr-only"
         onChange={(e) => take(e.target.files)}
         data-testid={inputTestId}

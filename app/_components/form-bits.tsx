@@ -72,6 +72,7 @@ export function TextField({
   required,
   inputMode,
   placeholder,
+  options,
 }: {
   name: string;
   label: string;
@@ -80,6 +81,8 @@ export function TextField({
   required?: boolean;
   inputMode?: "decimal" | "numeric";
   placeholder?: string;
+  /** Suggestions to pick from (a datalist: typing another value stays possible). */
+  options?: { value: string; label: string }[];
 }) {
   return (
     <div>
@@ -95,7 +98,15 @@ export function TextField({
         aria-invalid={!!error}
         aria-describedby={error ? `${name}-error` : undefined}
         placeholder={placeholder}
+        list={options ? `f-${name}-options` : undefined}
       />
+      {options && (
+        <datalist id={`f-${name}-options`} data-testid={`options-${name}`}>
+          {options.map((o) => (
+            <option key={o.value} value={o.value} label={o.label} />
+          ))}
+        </datalist>
+      )}
       <FieldError id={`${name}-error`} testId={`error-${name}`} msg={error} />
     </div>
   );

@@ -12,3 +12,9 @@ export const CONDITIONING_LABELS: Record<string, string> = {
   "clip_image_embedding+text_sequence": "CLIP image embedding + text sequence",
   other: "other",
 };
+
+/** A prompt's text for a page title: whitespace collapsed, cut at `max` characters with an ellipsis. */
+export function promptTitle(text: string, max = 60): string {
+  const t = text.replace(/\s+/g, " ").trim();
+  return `“${t.length > max ? `${t.slice(0, max - 1).trimEnd()}…` : t}”`;
+}

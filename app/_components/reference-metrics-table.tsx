@@ -53,7 +53,7 @@ export function ReferenceMetricsTable({
       <table className="w-full min-w-[48rem] border-collapse bg-white text-sm" data-testid="reference-metrics">
         <thead>
           <tr className="border-b border-slate-200 text-left">
-            <th scope="col" className="p-2">
+            <th scope="col" className="whitespace-nowrap p-2">
               {first}
             </th>
             <th scope="col" className="p-2 text-right">
@@ -104,7 +104,8 @@ export function ReferenceMetricsTable({
         <tbody>
           {rows.map(({ key, label, metrics: m }) => (
             <tr key={key} className="border-b border-slate-100">
-              <td className="p-2">{label}</td>
+              {/* The label column keeps its words whole; the table scrolls in its box on a phone. */}
+              <td className="whitespace-nowrap p-2">{label}</td>
               <td className="p-2 text-right">
                 {m.nGenerated} / {m.nReference}
               </td>

@@ -11,6 +11,7 @@ import {
   Label,
   LabelList,
   Legend,
+  ReferenceLine,
   ResponsiveContainer,
   Scatter,
   ScatterChart,
@@ -20,12 +21,15 @@ import {
   usePlotArea,
 } from "recharts";
 import { placeLabels } from "./label-placement";
+import { runPaths } from "./run-paths";
 import { niceScale } from "./nice-scale";
 import { seriesStyle, type SeriesStyle } from "./series-style";
 import { UserText } from "./user-text";
 
 export type ChartPoint = {
   runId: string;
+  /** uploaded or generated: runs of one source share a line. */
+  source?: string;
   guidanceScale: number;
   diversity: number;
   clipScore: number;
@@ -47,7 +51,6 @@ type Row = ChartPoint & {
 const MARGIN = { top: 16, right: 40, bottom: 28, left: 8 };
 const Y_AXIS_WIDTH = 60;
 const X_AXIS_HEIGHT = 30;
-const LEGEND_HEIGHT = 28;
 /** Label box metrics for 10 px labels in the widest common sans (DejaVu Sans), with room to spare. */
 const LABEL_METRICS = { charWidth: 7, height: 14, gap: 10 };
 
@@ -109,17 +112,21 @@ export function TradeoffChart({
   height = 380,
   showLabels = true,
   evaluatorNote,
+  level,
 }: {
   series: ChartSeries[];
   height?: number;
   showLabels?: boolean;
   evaluatorNote?: string;
+  /** The diversity level the ranking compares fidelity at: drawn as a vertical line. */
+  level?: number | null;
 }) {
   const [showCi, setShowCi] = useState(true);
   const [area, setArea] = useState<Area | null>(null);
   const styles: SeriesStyle[] = series.map((s, i) => seriesStyle(s.styleIndex ?? i));
 
   const data = useMemo(() => series.map((s) => rows(s.name, s.points, showCi)), [series, showCi]);
+  const paths = useMemo(() => data.map((d) => runPaths(d)), [data]);
   const fronts = useMemo(
     () =>
       series.map((s) => (s.front && s.front.length > 1 ? rows(s.name, s.front, false).sort((a, b) => a.x - b.x) : [])),
@@ -129,7 +136,11 @@ export function TradeoffChart({
   // Axes from the data (and the CIs when shown), with round ticks.
   const all = data.flat();
   const xs = niceScale(
-    ...extent([...all.flatMap((r) => [r.x - r.xErr[0], r.x + r.xErr[1]]), ...fronts.flat().map((r) => r.x)]),
+    ...extent([
+      ...all.flatMap((r) => [r.x - r.xErr[0], r.x + r.xErr[1]]),
+      ...fronts.flat().map((r) => r.x),
+      ...(level !== undefined && level !== null ? [level] : []),
+    ]),
   );
   const ys = niceScale(
     ...extent([...all.flatMap((r) => [r.y - r.yErr[0], r.y + r.yErr[1]]), ...fronts.flat().map((r) => r.y)]),
@@ -193,11 +204,23 @@ export function TradeoffChart({
               <Label value="CLIP score →" angle={-90} position="insideLeft" />
             </YAxis>
             <Tooltip content={<PointTooltip />} cursor={{ strokeDasharray: "3 3" }} />
+            {/* No fixed height: recharts measures the legend, so a legend wrapped onto several lines on a phone
+                pushes the plot down instead of covering its top tick. */}
             <Legend
               verticalAlign="top"
-              height={LEGEND_HEIGHT}
+              wrapperStyle={{ paddingBottom: 8 }}
               formatter={(value: string) => <UserText text={value} max={60} expand={false} />}
             />
+            {level !== undefined && level !== null && (
+              <ReferenceLine
+                x={level}
+                stroke="#475569"
+                strokeDasharray="2 3"
+                ifOverflow="extendDomain"
+                label={{ value: "comparison level", position: "insideTopLeft", fontSize: 10, fill: "#475569" }}
+                data-testid="comparison-level"
+              />
+            )}
             {series.map((s, i) => (
               <Scatter
                 key={s.name}
@@ -206,8 +229,6 @@ export function TradeoffChart({
                 fill={styles[i]!.color}
                 shape={styles[i]!.shape}
                 legendType={styles[i]!.shape}
-                // The line joining a variant's runs must not take the hover from points under it (its own or another variant's).
-                line={{ stroke: styles[i]!.color, strokeOpacity: 0.5, pointerEvents: "none" }}
                 isAnimationActive={false}
                 data-testid="chart-series"
               >
@@ -220,6 +241,27 @@ export function TradeoffChart({
                 {showLabels && <LabelList dataKey="label" position="right" style={{ fontSize: 10, fill: "#334155" }} />}
               </Scatter>
             ))}
+            {series.flatMap((s, i) =>
+              paths[i]!.map((path, k) => (
+                // The thin line joining a variant's runs of one source; it must not take the hover from points under it.
+                <Scatter
+                  key={`${s.name}-path-${k}`}
+                  name={`${s.name} runs${path[0]?.source ? ` (${path[0].source})` : ""}`}
+                  legendType="none"
+                  data={path}
+                  fill="none"
+                  line={{
+                    stroke: styles[i]!.color,
+                    strokeOpacity: 0.5,
+                    strokeDasharray: path[0]?.source === "generated" ? "1 3" : undefined,
+                    pointerEvents: "none",
+                  }}
+                  shape={() => <g />}
+                  isAnimationActive={false}
+                  tooltipType="none"
+                />
+              )),
+            )}
             {series.map((s, i) =>
               fronts[i]!.length > 1 ? (
                 <Scatter
@@ -241,8 +283,13 @@ export function TradeoffChart({
       </div>
       <figcaption className="px-2 pb-1 text-xs text-slate-500">
         Each point is a run (w = guidance scale; hover a point for its values){showCi ? " with 95% bootstrap CIs" : ""};
-        dashed lines join the fitted curve points the ranking reads its scores from. Up and right is better. Guidance
-        labels that would overlap are left out.
+        thin lines join a variant&apos;s runs in guidance order, uploaded and generated runs apart (generated dotted),
+        through the mean of runs at one guidance scale; dashed lines join the fitted curve points the ranking reads its
+        scores from
+        {level !== undefined && level !== null
+          ? `; the vertical line is the comparison level (diversity ${level.toFixed(3)})`
+          : ""}
+        . Up and right is better. Guidance labels that would overlap are left out.
         {evaluatorNote ? ` ${evaluatorNote}` : ""}
         {anyCi && (
           <label className="ml-2 inline-flex items-center gap-1 text-slate-700">

@@ -205,8 +205,11 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
             <TradeoffChart
               series={picked.flatMap((id) => {
                 const e = curveOf(id);
-                return e ? [toSeries(name(id), e.curve, e.fitted)] : [];
+                return e
+                  ? [toSeries(name(id), e.curve, e.fitted, (run) => board.runs.find((r) => r.runId === run)?.source)]
+                  : [];
               })}
+              level={c.diversity?.value}
             />
             <DownloadLinks
               href={`/api/v1/plot-data?view=compare&promptSet=${encodeURIComponent(setName)}&a=${encodeURIComponent(c.a.variantId)}&b=${encodeURIComponent(c.b.variantId)}${board.evaluator ? `&evaluator=${encodeURIComponent(board.evaluator.id)}` : ""}${level?.success ? `&diversity=${level.data}` : ""}`}

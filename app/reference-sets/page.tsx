@@ -53,7 +53,7 @@ export default function ReferenceSetsPage() {
             <tbody>
               {sets.map((s) => (
                 <tr key={s.id} className="border-b border-slate-100">
-                  <td className="p-2">
+                  <td className="whitespace-nowrap p-2">
                     <Link href={`/reference-sets/${s.id}`} className="underline">
                       <UserText text={s.name} expand={false} />
                     </Link>

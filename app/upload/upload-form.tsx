@@ -16,6 +16,7 @@ const FIELD_NAMES = [
   "guidanceScale",
   "replicate",
   "promptSet",
+  "newPromptSetName",
   "sampler",
   "steps",
   "archive",
@@ -165,6 +166,13 @@ export function UploadForm() {
           error={errors.promptSet}
           className={input}
           placeholder="named set the prompts belong to"
+        />
+        <TextField
+          name="newPromptSetName"
+          label="Name for a new prompt set (optional)"
+          error={errors.newPromptSetName}
+          className={input}
+          placeholder="without a prompt set: names the set made from these prompts"
         />
         <TextField
           name="sampler"

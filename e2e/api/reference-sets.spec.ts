@@ -213,7 +213,9 @@ test("npm run reference-sets uploads and lists through the REST API", async ({ b
     ],
     { env, encoding: "utf8" },
   );
-  expect(JSON.parse(out)).toMatchObject({ name, version: 1, images: 6, queuedRuns: 0 });
+  // One summary line; the raw answer only with --json.
+  expect(out).toMatch(new RegExp(`^stored ${name} v1: 6 images; 0 scored run\\(s\\) queued for comparison .*\\n$`));
+  expect(out).not.toContain("{");
   const listed = execFileSync(process.execPath, ["--import", "tsx", ENTRY_POINTS.referenceSets, "list"], {
     env,
     encoding: "utf8",
@@ -295,7 +297,7 @@ test("only a reference set's owner or an admin may add a version or delete it (R
       encoding: "utf8",
     });
   expect(cli(["delete", v2.id]).status).toBe(2);
-  const out = cli(["delete", v2.id, "--yes"]);
+  const out = cli(["delete", v2.id, "--yes", "--json"]);
   expect(out.status, out.stderr).toBe(0);
   expect(JSON.parse(out.stdout)).toMatchObject({ id: v2.id, version: 1, deleted: true });
   await expectError(await request.get(`/api/v1/reference-sets/${encodeURIComponent(name)}`), 404, "not_found");

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { expect, test, type APIResponse } from "@playwright/test";
-import { apiKey, auth, uniqueName } from "../helpers";
+import path from "node:path";
+import { apiKey, auth, E2E_DATA_DIR, uniqueName } from "../helpers";
 import { markFailed, moveScoresToEvaluator, uploadBatch, waitStatus } from "../run-states";
 import { ENTRY_POINTS } from "../../lib/core/entry-points";
 
@@ -30,7 +31,8 @@ test.describe("re-score and retry", () => {
     const health = await (await request.get("/api/v1/health")).json();
     expect(health.evaluator.id).toBe(installed);
     expect(health.rescore.runsLackingScores).toBeGreaterThanOrEqual(1);
-    expect(health.rescore.command).toBe("npm run runs -- rescore --all");
+    // The server's own data folder rides along, so the line works as printed in another shell.
+    expect(health.rescore.command).toBe(`T2I_DATA_DIR=${path.resolve(E2E_DATA_DIR)} npm run runs -- rescore --all`);
 
     const queued = await request.post(`/api/v1/runs/${id}/rescore`, { headers: auth() });
     expect(queued.status(), await queued.text()).toBe(202);

@@ -116,6 +116,7 @@ test("generated runs show their provenance, the source filter separates them fro
   await expect(page.getByTestId("provenance")).toContainText("30 steps");
   await expect(page.getByTestId("provenance")).toContainText("64×64");
   await expect(page.getByTestId("provenance")).toContainText("worker e2e-");
+  await expect(page.getByTestId("run-owner")).toContainText("Generation requested with API key");
 
   await page.goto(`/variants/${variant}`);
   const marks = page.getByTestId("settings-differ");

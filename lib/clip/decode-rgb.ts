@@ -10,7 +10,7 @@
 //   - EXIF orientation is ignored (Image.open does not apply it; neither does sharp without autoOrient);
 //   - alpha is dropped, not composited, like convert("RGB").
 // Deliberate difference: 16-bit greyscale PNG keeps the high byte (PIL clips every value > 255 to
-// white); see the README for its measured size.
+// white); docs/reference/evaluators.md gives its measured size.
 import sharp, { type SharpOptions } from "sharp";
 import { firstFrameControl } from "./gif-blocks";
 

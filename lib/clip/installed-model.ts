@@ -105,7 +105,7 @@ export function findInstalledModel(
   modelsDir: string = config().modelsDir,
   options: { name?: string } = {},
 ): InstalledModel | undefined {
-  if (options.name) return readInstalledModel(path.join(modelsDir, options.name));
+  if (options.name) return readInstalledModel(path.join(/*turbopackIgnore: true*/ modelsDir, options.name));
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(modelsDir, { withFileTypes: true });

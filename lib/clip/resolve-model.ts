@@ -55,3 +55,16 @@ export function resolveServiceModel(): ResolvedModel {
     throw e;
   }
 }
+
+/**
+ * What a service running on the toy-world evaluator (T2I_MODEL_DIR=toy) tells its users about the
+ * real one: with a real model installed, restarting without T2I_MODEL_DIR picks it; without one,
+ * that restart would fall back to the random-weight fixture, so fetching comes first.
+ */
+export function realEvaluatorAdvice(modelsDir: string = config().modelsDir): string {
+  const installed = findInstalledModel(modelsDir);
+  return installed
+    ? `The real evaluator is installed (${path.basename(installed.dir)}): restart without T2I_MODEL_DIR=toy to score with it.`
+    : "For the real evaluator (CLIP ViT-B/32): run npm run fetch-model, then restart without T2I_MODEL_DIR=toy " +
+        "(until it is installed, a restart without it scores with the random-weight test evaluator).";
+}

@@ -3,75 +3,291 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
-const envSchema = z.object({
-  T2I_DATA_DIR: z.string().min(1).default("data"),
-  T2I_MODELS_DIR: z.string().min(1).optional(),
-  T2I_CACHE_DIR: z.string().min(1).optional(),
-  T2I_MODEL_DIR: z.string().min(1).optional(),
-  T2I_MODEL_VARIANT: z.enum(["fp32", "fp16", "quantized"]).default("fp32"),
-  T2I_THREADS: z.coerce.number().int().min(1).max(256).optional(),
-  T2I_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1).default(40_000_000),
-  T2I_MAX_ASPECT_RATIO: z.coerce.number().min(1).default(20),
+/**
+ * Every environment variable the project reads, with what it does. docs/reference/configuration.md
+ * is generated from this schema (`npm run docs:generate`): type and default come from the zod
+ * types, the text from `.describe()`.
+ */
+export const envSchema = z.object({
+  // Where things live.
+  T2I_DATA_DIR: z
+    .string()
+    .min(1)
+    .default("data")
+    .describe("Folder holding the database, the image store, staging, thumbnails and installed models."),
+  T2I_DB_PATH: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("SQLite database file (WAL, foreign keys, busy timeout). Unset: `$T2I_DATA_DIR/t2i.sqlite`."),
+  T2I_MODELS_DIR: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Where `npm run fetch-model` installs evaluators and the service finds them. Unset: `$T2I_DATA_DIR/models`.",
+    ),
+  T2I_CACHE_DIR: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Benchmark fixtures, the toy-world dataset and training runs. Unset: `~/.cache/t2i-eval`."),
+  // The evaluator.
+  T2I_MODEL_DIR: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "An explicit evaluator folder, or `fixture` / `toy` for a bundled one (the random-weight test evaluator, the toy-world evaluator). Unset: the model `npm run fetch-model` installed, else the random-weight test evaluator.",
+    ),
+  T2I_MODEL_VARIANT: z
+    .enum(["fp32", "fp16", "quantized"])
+    .default("fp32")
+    .describe("Which ONNX weights of the evaluator folder to load."),
+  T2I_THREADS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(256)
+    .optional()
+    .describe("ONNX intra-op threads per session. Unset: the number of CPU cores."),
+  HF_ENDPOINT: z
+    .string()
+    .url()
+    .default("https://huggingface.co")
+    .describe("Where `npm run fetch-model` downloads the evaluator from (a mirror of the Hugging Face Hub works)."),
+  HF_TOKEN: z.string().optional().describe("Hugging Face token for `npm run fetch-model`, if the endpoint needs one."),
+  // Bounds on what one image may cost, checked from its header before decoding.
+  T2I_MAX_IMAGE_PIXELS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(40_000_000)
+    .describe("Pixels of one image, read from its header before decoding; a larger image is refused."),
+  T2I_MAX_ASPECT_RATIO: z.coerce
+    .number()
+    .min(1)
+    .default(20)
+    .describe(
+      "Long side ÷ short side of one image, read from its header. The resize to a 224-pixel short side costs the aspect ratio times a square image's pixels, so a 1×19000 PNG gets `image_aspect_ratio` instead of a 4-GB resize.",
+    ),
   // Upload ingestion limits (lib/uploads), enforced while streaming.
   T2I_MAX_UPLOAD_BYTES: z.coerce
     .number()
     .int()
     .min(1)
-    .default(2 * 1024 ** 3),
-  T2I_MAX_ARCHIVE_BYTES: z.coerce.number().int().min(1).optional(),
-  T2I_MAX_UPLOAD_FILES: z.coerce.number().int().min(1).default(20_000),
+    .default(2 * 1024 ** 3)
+    .describe("Whole request body of one upload (a run or a reference set)."),
+  T2I_MAX_ARCHIVE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe("One archive of an upload. Unset: `T2I_MAX_UPLOAD_BYTES`."),
+  T2I_MAX_UPLOAD_FILES: z.coerce.number().int().min(1).default(20_000).describe("Images in one upload."),
   T2I_MAX_IMAGE_BYTES: z.coerce
     .number()
     .int()
     .min(1)
-    .default(50 * 1024 ** 2),
+    .default(50 * 1024 ** 2)
+    .describe("One image file of an upload."),
   T2I_MAX_MANIFEST_BYTES: z.coerce
     .number()
     .int()
     .min(1)
-    .default(20 * 1024 ** 2),
+    .default(20 * 1024 ** 2)
+    .describe("The manifest of an upload."),
   T2I_MAX_UNCOMPRESSED_BYTES: z.coerce
     .number()
     .int()
     .min(1)
-    .default(4 * 1024 ** 3),
+    .default(4 * 1024 ** 3)
+    .describe("Bytes extracted from one archive in all (a zip-bomb guard)."),
   // Images are compressed already: a real archive of them expands about 1:1, rarely past 3:1.
-  T2I_MAX_COMPRESSION_RATIO: z.coerce.number().min(1).default(20),
-  HF_ENDPOINT: z.string().url().default("https://huggingface.co"),
-  HF_TOKEN: z.string().optional(),
-  // Database and scoring jobs (db/, lib/jobs/).
-  T2I_DB_PATH: z.string().min(1).optional(),
-  T2I_JOB_LEASE_MS: z.coerce.number().int().min(100).default(30_000),
-  T2I_JOB_HEARTBEAT_MS: z.coerce.number().int().min(10).default(5_000),
-  T2I_JOB_POLL_MS: z.coerce.number().int().min(10).default(1_000),
-  T2I_JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
-  T2I_SCORE_CHUNK: z.coerce.number().int().min(1).max(4096).default(64),
-  // Generation tasks for GPU workers (lib/generation/, docs/worker-protocol.md).
-  T2I_GEN_LEASE_MS: z.coerce.number().int().min(100).default(120_000),
-  T2I_GEN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
-  T2I_GEN_CLAIM_POLL_MS: z.coerce.number().int().min(10).default(250),
-  T2I_GEN_SAMPLES_PER_TASK: z.coerce.number().int().min(1).max(64).default(8),
-  T2I_GEN_MAX_SAMPLES: z.coerce.number().int().min(1).default(100_000),
-  T2I_RATE_LIMIT_WRITES_PER_MIN: z.coerce.number().int().min(0).default(60),
-  T2I_RATE_LIMIT_READS_PER_MIN: z.coerce.number().int().min(0).default(600),
-  T2I_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
-  T2I_METRICS_MAX_IMAGES: z.coerce.number().int().min(1).default(64),
+  T2I_MAX_COMPRESSION_RATIO: z.coerce
+    .number()
+    .min(1)
+    .default(20)
+    .describe(
+      "Uncompressed ÷ compressed size above which an archive or one zip entry counts as a bomb (zip: from the central directory before extraction; tar.gz: while inflating), so one upload writes at most this many times its size to staging.",
+    ),
+  // The synchronous scoring endpoint.
+  T2I_METRICS_MAX_IMAGES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(64)
+    .describe("Images in one `POST /api/v1/metrics`; above it the answer is 413, pointing to `/api/v1/runs`."),
   T2I_METRICS_MAX_BYTES: z.coerce
     .number()
     .int()
     .min(1)
-    .default(32 * 1024 * 1024),
-  T2I_METRICS_MAX_PIXELS: z.coerce.number().int().min(1).default(50_000_000),
-  T2I_SERVER: z.string().url().default("http://localhost:3000"),
-  T2I_API_KEY: z.string().optional(),
-  // GPU worker side (npm run gpu-worker): its token, and where ONNX generation runs.
-  T2I_WORKER_TOKEN: z.string().min(1).optional(),
-  T2I_EXECUTION_PROVIDER: z.enum(["auto", "cpu", "cuda"]).default("auto"),
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  CI: z.string().optional(),
-  T2I_INPROCESS_WORKER: z.enum(["0", "1", "true", "false"]).default("1"),
-  T2I_DEFAULT_PROMPT_SET: z.string().trim().min(1).optional(),
-  T2I_CLEANUP_INTERVAL_MS: z.coerce.number().int().min(0).default(600_000),
+    .default(32 * 1024 * 1024)
+    .describe(
+      "Body of one `POST /api/v1/metrics`, counted while it streams in (also without a Content-Length); above it, 413.",
+    ),
+  T2I_METRICS_MAX_PIXELS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(50_000_000)
+    .describe(
+      "Pixels of all images of one `POST /api/v1/metrics` together, read from their headers before anything is decoded; above it, 413.",
+    ),
+  // Database and scoring jobs (db/, lib/jobs/, lib/workers/).
+  T2I_JOB_LEASE_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(30_000)
+    .describe("How long a claimed scoring job stays its worker's without a heartbeat; then another worker resumes it."),
+  T2I_JOB_HEARTBEAT_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(5_000)
+    .describe("How often a scoring worker extends its lease (keep it well under the lease)."),
+  T2I_JOB_POLL_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(1_000)
+    .describe("How often an idle scoring worker looks for queued jobs."),
+  T2I_JOB_MAX_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(3)
+    .describe(
+      "Claims of one scoring job that made no progress before the job and its run fail (a claim that committed samples does not count).",
+    ),
+  T2I_SCORE_CHUNK: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(4096)
+    .default(64)
+    .describe("Samples scored and committed per transaction."),
+  T2I_INPROCESS_WORKER: z
+    .enum(["0", "1", "true", "false"])
+    .default("1")
+    .describe(
+      "Whether the web server also works the scoring queue (in a worker thread at lower CPU priority); with 0, only `npm run worker` processes score.",
+    ),
+  T2I_CLEANUP_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(600_000)
+    .describe("How often the server removes crash leftovers from the data folder (also at start; 0: only at start)."),
+  // Generation tasks for GPU workers (lib/generation/, docs/reference/worker-protocol.md).
+  T2I_GEN_LEASE_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(120_000)
+    .describe(
+      "How long a GPU worker owns a claimed generation task without a heartbeat; then the task goes back to the queue.",
+    ),
+  T2I_GEN_MAX_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(3)
+    .describe("Claims of one generation task before the task and its run fail with the worker's error."),
+  T2I_GEN_CLAIM_POLL_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(250)
+    .describe("How often a long-polling claim looks for a task."),
+  T2I_GEN_SAMPLES_PER_TASK: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(8)
+    .describe("Samples per generation task when the request does not say."),
+  T2I_GEN_MAX_SAMPLES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(100_000)
+    .describe("Samples one generation request may ask for, all its runs together."),
+  // Serving.
+  PORT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(65535)
+    .default(3000)
+    .describe("Port `npm start` listens on when `--port` is not given."),
+  T2I_RATE_LIMIT_WRITES_PER_MIN: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(60)
+    .describe("Writes per minute, per API key and per client address; 0 disables."),
+  T2I_RATE_LIMIT_READS_PER_MIN: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(600)
+    .describe(
+      "Reads per minute, per API key and per client address; views of the ranking pages (`/`, `/variants/{id}`, `/compare`) count too, also when served from the page cache. 0 disables.",
+    ),
+  T2I_TRUSTED_PROXY_HOPS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10)
+    .default(0)
+    .describe(
+      "Reverse proxies in front of the server whose `X-Forwarded-For` entries are trusted for the client address (0: the connection's own address, so a client rotating the header gains nothing).",
+    ),
+  T2I_DEFAULT_PROMPT_SET: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .describe(
+      "The prompt set the leaderboard opens on, by name. Unset: the oldest named prompt set with runs, else the oldest set made from uploads; demo sets only when nothing else has runs.",
+    ),
+  // Clients and GPU workers.
+  T2I_SERVER: z
+    .string()
+    .url()
+    .default("http://localhost:3000")
+    .describe(
+      "The service the command-line clients talk to (`npm run upload`, `runs`, `reference-sets`) when `--server` is not given.",
+    ),
+  T2I_API_KEY: z
+    .string()
+    .optional()
+    .describe(
+      "API key the command-line clients write with when `--key` is not given; also read by `npm run toy:experiment -- --server`.",
+    ),
+  T2I_WORKER_TOKEN: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Worker token (`t2iw_…`) of `npm run gpu-worker` when `--token` is not given; also read by `npm run toy:experiment -- --server`.",
+    ),
+  T2I_EXECUTION_PROVIDER: z
+    .enum(["auto", "cpu", "cuda"])
+    .default("auto")
+    .describe(
+      "Where `npm run gpu-worker -- --engine onnx` runs: `auto` uses CUDA when onnxruntime-node's CUDA binaries are installed, else the CPU.",
+    ),
+  CI: z
+    .string()
+    .optional()
+    .describe(
+      "Set (to anything but empty, `0` or `false`) by CI systems: `npm start` then never offers to download the real evaluator.",
+    ),
 });
 
 export type Config = {
@@ -164,8 +380,10 @@ export function config(): Config {
   const dataDir = path.resolve(env.T2I_DATA_DIR);
   cached = {
     dataDir,
-    modelsDir: path.resolve(env.T2I_MODELS_DIR ?? path.join(dataDir, "models")),
-    cacheDir: path.resolve(env.T2I_CACHE_DIR ?? path.join(os.homedir(), ".cache", "t2i-eval")),
+    modelsDir: path.resolve(/*turbopackIgnore: true*/ env.T2I_MODELS_DIR ?? path.join(dataDir, "models")),
+    cacheDir: path.resolve(
+      /*turbopackIgnore: true*/ env.T2I_CACHE_DIR ?? path.join(os.homedir(), ".cache", "t2i-eval"),
+    ),
     // "fixture" and "toy" name the bundled models (lib/clip/resolve-model.ts) instead of a folder.
     modelDir: env.T2I_MODEL_DIR
       ? ["fixture", "toy"].includes(env.T2I_MODEL_DIR)
@@ -185,7 +403,7 @@ export function config(): Config {
     maxCompressionRatio: env.T2I_MAX_COMPRESSION_RATIO,
     hfEndpoint: env.HF_ENDPOINT.replace(/\/+$/, ""),
     hfToken: env.HF_TOKEN,
-    dbPath: path.resolve(env.T2I_DB_PATH ?? path.join(dataDir, "t2i.sqlite")),
+    dbPath: path.resolve(/*turbopackIgnore: true*/ env.T2I_DB_PATH ?? path.join(dataDir, "t2i.sqlite")),
     jobLeaseMs: env.T2I_JOB_LEASE_MS,
     jobHeartbeatMs: env.T2I_JOB_HEARTBEAT_MS,
     jobPollMs: env.T2I_JOB_POLL_MS,

@@ -27,6 +27,7 @@ export const ENTRY_POINTS = {
   queueThread: "lib/workers/queue-thread.ts",
   metricsThread: "lib/scoring/metrics-thread.ts",
   boardThread: "lib/leaderboard/board-thread.ts",
+  seedThread: "lib/demo/seed-thread.ts",
 } as const;
 
 export type EntryPoint = keyof typeof ENTRY_POINTS;

@@ -15,7 +15,7 @@ import("tsx/esm/api").then((tsx) => tsx.tsImport(workerData.entry, workerData.en
 
 /** A worker thread running `entry` (e.g. "lib/scoring/metrics-thread.ts"); `data` arrives as workerData.data. */
 export function startTsWorker(entry: string, data?: unknown): Worker {
-  const file = pathToFileURL(path.join(process.cwd(), entry)).href;
+  const file = pathToFileURL(path.join(/*turbopackIgnore: true*/ process.cwd(), entry)).href;
   return new Worker(BOOT, { eval: true, workerData: { entry: file, data } });
 }
 

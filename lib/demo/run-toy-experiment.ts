@@ -32,7 +32,7 @@ export type ToyExperimentOptions = {
   guidanceScales: number[];
   samplesPerPrompt: number;
   steps: number;
-  /** Request seed (per-sample seeds derive from it, docs/worker-protocol.md). */
+  /** Request seed (per-sample seeds derive from it, docs/reference/worker-protocol.md). */
   seed: number;
   promptSetName: string;
   threads?: number;
@@ -45,7 +45,12 @@ export type ToyExperimentOptions = {
   descriptionNote?: string;
   /** Aborting stops between tasks (a claimed task is finished first) and before scoring. */
   signal?: AbortSignal;
+  /** Counted steps as they advance (generation tasks, then runs scored), for start-up progress. */
+  progress?: (p: ExperimentProgress) => void;
 };
+
+/** A step with its count; the steps are whatever the caller is doing, shown as "step: done of total unit". */
+export type ExperimentProgress = { step: string; done: number; total: number; unit: string };
 
 export type ToyExperimentRun = { variant: string; guidanceScale: number; detail: RunDetail };
 export type ToyExperimentResult = {
@@ -100,6 +105,8 @@ export async function runToyExperiment(opts: ToyExperimentOptions): Promise<ToyE
     `requested ${requested.length} generations: ${totalTasks} tasks, ${requested.reduce((a, r) => a + r.result.samples, 0)} samples`,
   );
 
+  const progress = opts.progress ?? (() => {});
+  progress({ step: "generating samples", done: 0, total: totalTasks, unit: "generation tasks" });
   const t0 = performance.now();
   const engine = new ToyEngine({ threads: opts.threads ?? 1 });
   const signal = opts.signal ?? new AbortController().signal;
@@ -115,6 +122,7 @@ export async function runToyExperiment(opts: ToyExperimentOptions): Promise<ToyE
           void (await storeTaskSample({ taskId: task.id, tokenId: token.id, index, body: Readable.from([png]) })),
       });
       completeTask(task.id, token.id);
+      progress({ step: "generating samples", done: done + 1, total: totalTasks, unit: "generation tasks" });
       if ((done + 1) % 20 === 0) log(`generated ${done + 1} / ${totalTasks} tasks`);
     }
   } finally {
@@ -122,7 +130,17 @@ export async function runToyExperiment(opts: ToyExperimentOptions): Promise<ToyE
   }
   const t1 = performance.now();
   log("scoring with the toy evaluator");
-  await startWorker({ exitWhenIdle: true, model: resolveModel("toy"), signal: opts.signal, log: () => {} });
+  const toScore = requested.reduce((a, r) => a + r.result.runs.length, 0);
+  const scoring = "scoring with the toy-world evaluator";
+  progress({ step: scoring, done: 0, total: toScore, unit: "runs" });
+  await startWorker({
+    exitWhenIdle: true,
+    model: resolveModel("toy"),
+    signal: opts.signal,
+    log: () => {},
+    onJob: (s) =>
+      progress({ step: scoring, done: Math.min(toScore, s.jobsDone + s.jobsFailed), total: toScore, unit: "runs" }),
+  });
   signal.throwIfAborted();
   const t2 = performance.now();
 

@@ -15,9 +15,10 @@ import { resolveModel } from "../clip/resolve-model";
 import { AppError, validationError } from "../core/errors";
 import { startWorker } from "../workers/run-worker";
 import { createToyReferenceSet } from "../reference-sets/create-toy-reference-set";
+import { getPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
 import { deleteRunRows } from "../runs/delete-run-rows";
 import { removeOrphanFiles } from "../storage/orphan-images";
-import { runToyExperiment } from "./run-toy-experiment";
+import { runToyExperiment, type ExperimentProgress } from "./run-toy-experiment";
 import { DEMO_EXPERIMENT, DEMO_NOTE, DEMO_PROMPT_SET, DEMO_REFERENCE, DEMO_VARIANTS } from "./demo-catalog";
 
 export const seedDemoSettingsSchema = z.object({
@@ -51,7 +52,15 @@ export type SeedDemoOptions = z.input<typeof seedDemoSettingsSchema> & {
   log?: (line: string) => void;
   /** Aborting stops between generation tasks or hands the job being scored back to the queue. */
   signal?: AbortSignal;
+  /**
+   * Each counted step as it advances ("generating samples: 96 of 224 generation tasks", "scoring …",
+   * "rendering the reference set", "comparing with the reference set"); `npm start` shows them on
+   * its starting page. Steps are free text: a demo that seeds more adds steps, not types.
+   */
+  progress?: (p: SeedProgress) => void;
 };
+
+export type SeedProgress = ExperimentProgress;
 
 export type SeedDemoResult = {
   /** `already_present`: nothing new was needed; `not_empty`: ifEmpty and the database has runs. */
@@ -123,6 +132,7 @@ export async function seedDemo(opts: SeedDemoOptions = {}): Promise<SeedDemoResu
       descriptionNote: DEMO_NOTE,
       signal: opts.signal,
       log,
+      progress: opts.progress,
     });
     result.runsCreated = r.runs.length;
     result.samplesGenerated = r.runs.reduce((a, run) => a + (run.detail.generation?.total ?? 0), 0);
@@ -135,17 +145,36 @@ export async function seedDemo(opts: SeedDemoOptions = {}): Promise<SeedDemoResu
 
   if (setId && !hasReferenceSet(setId)) {
     const t0 = performance.now();
+    const progress = opts.progress ?? (() => {});
+    const prompts = getPromptSetOrThrow(setId).prompts.length;
+    const rendering = "rendering the reference set";
+    progress({ step: rendering, done: 0, total: prompts, unit: "prompts" });
+    let rendered = 0;
     const ref = await createToyReferenceSet({
       promptSet: setId,
       perPrompt: o.referencePerPrompt,
       seed: DEMO_REFERENCE.seed,
-      log: () => {},
+      log: () => progress({ step: rendering, done: Math.min(prompts, ++rendered), total: prompts, unit: "prompts" }),
     });
     result.referenceImages = ref.images;
     log(
       `rendered the toy reference set ${ref.referenceSet.name} (${ref.images} images); comparing ${ref.queuedRuns} run(s) with it`,
     );
-    await startWorker({ exitWhenIdle: true, model: resolveModel("toy"), signal: opts.signal, log: () => {} });
+    const comparing = "comparing the runs with the reference set";
+    progress({ step: comparing, done: 0, total: ref.queuedRuns, unit: "runs" });
+    await startWorker({
+      exitWhenIdle: true,
+      model: resolveModel("toy"),
+      signal: opts.signal,
+      log: () => {},
+      onJob: (s) =>
+        progress({
+          step: comparing,
+          done: Math.min(ref.queuedRuns, s.jobsDone + s.jobsFailed),
+          total: ref.queuedRuns,
+          unit: "runs",
+        }),
+    });
     opts.signal?.throwIfAborted();
     result.seconds.reference = (performance.now() - t0) / 1000;
   }

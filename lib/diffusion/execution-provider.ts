@@ -20,7 +20,7 @@ export type ActiveProvider = {
 export type SessionSettings = { threads: number };
 
 const CUDA_HINT =
-  "install onnxruntime-node's CUDA 12 binaries with `npm rebuild onnxruntime-node --onnxruntime-node-install=cuda12` " +
+  "install onnxruntime-node's CUDA 12 binaries with `npm run install-cuda` " +
   "(needs CUDA 12 and cuDNN 9 libraries on the library path)";
 
 export function cudaListed(): boolean {

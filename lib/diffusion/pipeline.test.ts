@@ -133,7 +133,7 @@ describe("execution provider selection", () => {
     "cuda, asked for explicitly, fails with the install hint instead of falling back",
     async () => {
       await expect(DiffusionPipeline.load(FIXTURE, { provider: "cuda", threads: 1 })).rejects.toThrow(
-        /onnxruntime-node-install=cuda12/,
+        /npm run install-cuda/,
       );
     },
   );

@@ -11,6 +11,7 @@ import {
   claimTaskJsonSchema,
   createGenerationJsonSchema,
   createPromptSetJsonSchema,
+  renamePromptSetJsonSchema,
   createVariantJsonSchema,
   errorBodySchema,
   failTaskJsonSchema,
@@ -254,6 +255,26 @@ function build() {
     responses: { 200: anyJson("The prompt set"), 404: err("Not found") },
   });
   r.registerPath({
+    method: "patch",
+    path: "/api/v1/prompt-sets/{id}",
+    summary: "Rename a prompt set (every version of its name)",
+    description:
+      "Owner or admin. Gives an upload-derived set (upload-<variant>-<hash>) a readable name; runs keep their set. Names starting with upload- are reserved; demo sets keep their name.",
+    security: [bearer],
+    request: {
+      params: z.object({ id: z.string() }),
+      body: { content: { "application/json": { schema: renamePromptSetJsonSchema } } },
+    },
+    responses: {
+      200: anyJson("{ id, name, previousName, versions }"),
+      401: err("Missing or unknown API key"),
+      403: err("Not the owner's key and not an admin key (details.reason)"),
+      404: err("Not found"),
+      409: err("Name taken, or a demo set"),
+      422: err("Invalid name"),
+    },
+  });
+  r.registerPath({
     method: "get",
     path: "/api/v1/prompt-sets/{id}/level",
     summary: "The board's default diversity level for an evaluator, and the rule that chose it",
@@ -488,7 +509,7 @@ function build() {
     path: "/api/v1/generations",
     summary: "Generate samples on GPU workers",
     description:
-      "Creates one run per guidance scale (source generated, status generating), each split into tasks of one prompt × a range of sample indices that GPU workers claim (see the worker routes and docs/worker-protocol.md). Per-sample seeds derive from the request seed. A run is scored once all its samples are in.",
+      "Creates one run per guidance scale (source generated, status generating), each split into tasks of one prompt × a range of sample indices that GPU workers claim (see the worker routes and docs/reference/worker-protocol.md). Per-sample seeds derive from the request seed. A run is scored once all its samples are in.",
     security: [bearer],
     request: { body: { content: { "application/json": { schema: createGenerationJsonSchema } } } },
     responses: {
@@ -542,7 +563,7 @@ function build() {
     security: [worker],
     request: { body: { content: { "application/json": { schema: claimTaskJsonSchema } } } },
     responses: {
-      200: anyJson("{ task: Task } (docs/worker-protocol.md)"),
+      200: anyJson("{ task: Task } (docs/reference/worker-protocol.md)"),
       204: { description: "Nothing claimable within waitSeconds" },
       401: workerErrors[401],
       422: clientErrors[422],

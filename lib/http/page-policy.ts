@@ -26,3 +26,6 @@ export function contentSecurityPolicy(nonce: string, dev = false): string {
     "frame-ancestors 'none'",
   ].join("; ");
 }
+
+/** Request header proxy.ts sets to the page's path, for 404 pages that must say which part of it was not found. */
+export const PAGE_PATH_HEADER = "x-t2i-page-path";

@@ -5,6 +5,7 @@ import { listAuditInputSchema } from "../audit/list-audit";
 import { runSourceFilterSchema } from "../runs/ranked-runs-filter";
 import { httpUrlSchema } from "../variants/create-variant";
 import { updateVariantInputSchema } from "../variants/update-variant";
+import { renamePromptSetInputSchema } from "../prompt-sets/rename-prompt-set";
 import { conditioningTypeSchema, replicateSchema } from "../../db/schema/index";
 import { MAX_WAIT_SECONDS } from "../generation/claim-task";
 import { createGenerationInputSchema } from "../generation/create-generation";
@@ -32,6 +33,10 @@ export const runUploadFieldsSchema = z
         "Named prompt set the manifest's prompts or prompt_ids must belong to; without one the upload's prompts form an implicit set.",
     }),
     promptSetVersion: decimalNumber((n) => n.int().min(1)).optional(),
+    newPromptSetName: optionalText(100).meta({
+      description:
+        "Without promptSet: a name for the prompt set made from this upload's prompts, when no existing set holds them all (default upload-<variant>-<hash>); rename it later with PATCH /api/v1/prompt-sets/{id}.",
+    }),
     sampler: optionalText(100),
     steps: decimalNumber((n) => n.int().min(1).max(100_000)).optional(),
     seedPolicy: optionalText(200).meta({ description: "How seeds were chosen, e.g. 'per-sample: seed column'." }),
@@ -93,6 +98,15 @@ const diversityLevelQuery = z.coerce.number().pipe(diversityLevelSchema).optiona
     "Diversity level (0–2) at which fidelity is compared; default: the board's default level (its reference set's per-prompt diversity, else an admin's level, else the level frozen when it was first ranked; GET /api/v1/prompt-sets/{id}/level).",
 });
 
+const includePartialQuery = z
+  .enum(["true", "false"])
+  .default("false")
+  .transform((v) => v === "true")
+  .meta({
+    description:
+      "Rank partial runs too (runs lacking some of the set's prompts), over the prompts every ranked run covers; default: only complete runs are ranked, partial ones are listed as not ranked.",
+  });
+
 export const leaderboardQuerySchema = z
   .object({
     promptSet: z.string().trim().min(1).max(200).meta({ description: "Prompt set name or id." }),
@@ -101,6 +115,7 @@ export const leaderboardQuerySchema = z
       .enum(["true", "false"])
       .default("true")
       .transform((v) => v === "true"),
+    includePartial: includePartialQuery,
     diversity: diversityLevelQuery,
     source: runSourceFilterSchema.optional().meta({
       description:
@@ -119,6 +134,7 @@ export const rankingExportQuerySchema = z
       .enum(["true", "false"])
       .default("true")
       .transform((v) => v === "true"),
+    includePartial: includePartialQuery,
     diversity: diversityLevelQuery,
     table: z.enum(["ranking", "pairs"]).default("ranking").meta({
       description: "ranking: one row per variant; pairs: the pairwise matrix, one row per pair of ranked variants.",
@@ -167,6 +183,9 @@ export const hideJsonSchema = z
 /** PATCH /api/v1/variants/{id}. */
 export const updateVariantJsonSchema = updateVariantInputSchema.meta({ id: "UpdateVariant" });
 
+/** PATCH /api/v1/prompt-sets/{id}. */
+export const renamePromptSetJsonSchema = renamePromptSetInputSchema.meta({ id: "RenamePromptSet" });
+
 /** GET /api/v1/audit. */
 export const auditQuerySchema = listAuditInputSchema.meta({ id: "AuditQuery" });
 
@@ -180,6 +199,7 @@ export const plotDataQuerySchema = z.object({
   a: z.string().max(200).optional(),
   b: z.string().max(200).optional(),
   includeDemo: z.enum(["true", "false"]).default("true"),
+  includePartial: includePartialQuery,
   diversity: diversityLevelQuery,
   source: runSourceFilterSchema.optional(),
   format: z.enum(["csv", "json"]).default("json"),
@@ -198,7 +218,7 @@ export const promptMetricsQuerySchema = z.object({
 /** POST /api/v1/generations: the verb's own input schema, which is strict already. */
 export const createGenerationJsonSchema = createGenerationInputSchema.meta({ id: "CreateGeneration" });
 
-// The worker protocol's bodies (docs/worker-protocol.md) ignore unknown keys, so that a newer
+// The worker protocol's bodies (docs/reference/worker-protocol.md) ignore unknown keys, so that a newer
 // worker can send more than this server reads.
 export const claimTaskJsonSchema = z
   .object({

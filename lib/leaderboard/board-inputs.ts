@@ -17,22 +17,39 @@ export type BoardRun = {
   /** Which trained copy of the variant made the run; null for a variant with one. */
   replicate: string | null;
   isDemo: boolean;
+  /** uploaded or generated: the plot joins a variant's runs of one source only. */
+  source: string;
   n: number;
   clipScore: number | null;
   diversity: number | null;
   vendi: number | null;
   promptsCovered: number;
-  /** False for a run covering fewer prompts than the others: it is listed, not ranked. */
+  /**
+   * False for a partial run (fewer prompts than the prompt set has; with includePartial, fewer
+   * than the best-covered run of the board): it is listed, flagged "n of m prompts", not ranked.
+   */
   ranked: boolean;
 };
 
-/** `source`: only uploaded, generated or demo runs (lib/runs/ranked-runs-filter.ts). */
-export type BoardScope = { promptSetId: string; evaluatorId: string; includeDemo: boolean; source?: RunSourceFilter };
+/**
+ * `source`: only uploaded, generated or demo runs (lib/runs/ranked-runs-filter.ts).
+ * `includePartial`: rank runs that lack some of the set's prompts too, over the prompts every
+ * ranked run covers (the reader's opt-in); by default only complete runs are ranked.
+ */
+export type BoardScope = {
+  promptSetId: string;
+  evaluatorId: string;
+  includeDemo: boolean;
+  source?: RunSourceFilter;
+  includePartial?: boolean;
+};
 
 export type BoardInputs = {
   runs: BoardRun[];
   /** Prompts every included run covers: the ones the ranking resamples. */
   prompts: number;
+  /** Prompts the prompt set has: a run covering fewer is partial. */
+  setPrompts: number;
   inputs: RankingVariant[];
 };
 
@@ -102,7 +119,7 @@ export function boardFingerprint(db: Db, scope: BoardScope): string {
 export function loadBoardInputs(db: Db, scope: BoardScope): BoardInputs {
   const runRows = loadBoardRuns(db, scope);
   const runIds = runRows.map((r) => r.run.id);
-  if (runIds.length === 0) return { runs: [], prompts: 0, inputs: [] };
+  if (runIds.length === 0) return { runs: [], prompts: 0, setPrompts: 0, inputs: [] };
   const evalId = scope.evaluatorId;
 
   // Per (run, prompt): scored images and the sum of their raw cosines (clip scores are derived
@@ -170,11 +187,13 @@ export function loadBoardInputs(db: Db, scope: BoardScope): BoardInputs {
     }
   }
   // The ranking resamples prompts jointly across runs, so every ranked run must cover the same
-  // prompts. Runs covering fewer prompts than the best-covered ones (a partial upload) are left
-  // out of the ranking and reported, rather than shrinking everyone's prompt sample.
+  // prompts. A run lacking some of the set's prompts (a partial upload) averages other prompts
+  // than the set's: it is left out of the ranking and flagged, unless the reader opts in, and
+  // then runs covering fewer prompts than the best-covered ones still are, rather than
+  // shrinking everyone's prompt sample.
   const coverage = (id: string) => perRun.get(id)?.size ?? 0;
-  const maxCoverage = Math.max(...runIds.map(coverage));
-  const partial = new Set(runIds.filter((id) => coverage(id) < maxCoverage));
+  const complete = scope.includePartial ? Math.max(...runIds.map(coverage)) : keys.size;
+  const partial = new Set(runIds.filter((id) => coverage(id) < complete));
   let common: Set<number> | undefined;
   for (const [id, m] of perRun)
     if (!partial.has(id)) common = common ? new Set([...common].filter((k) => m.has(k))) : new Set(m.keys());
@@ -190,6 +209,7 @@ export function loadBoardInputs(db: Db, scope: BoardScope): BoardInputs {
       guidanceScale: run.guidanceScale,
       replicate: run.replicate,
       isDemo: run.isDemo,
+      source: run.source,
       n: score.n,
       clipScore: score.clipScore,
       diversity: score.diversity,
@@ -207,5 +227,10 @@ export function loadBoardInputs(db: Db, scope: BoardScope): BoardInputs {
       prompts: shared.map((pid) => m.get(pid)!),
     });
   }
-  return { runs: boardRuns, prompts: shared.length, inputs: shared.length > 0 ? [...byVariant.values()] : [] };
+  return {
+    runs: boardRuns,
+    prompts: shared.length,
+    setPrompts: keys.size,
+    inputs: shared.length > 0 ? [...byVariant.values()] : [],
+  };
 }

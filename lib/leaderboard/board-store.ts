@@ -31,7 +31,8 @@ export const MAX_STORED_BOARDS = 32;
 const MAX_PER_BOARD = 64;
 
 const boards = new Map<string, Entry>();
-const scopeKey = (s: BoardScope) => JSON.stringify([s.promptSetId, s.evaluatorId, s.includeDemo, s.source ?? null]);
+const scopeKey = (s: BoardScope) =>
+  JSON.stringify([s.promptSetId, s.evaluatorId, s.includeDemo, s.source ?? null, s.includePartial ?? false]);
 
 function remember<K, V>(map: Map<K, V>, key: K, make: () => V, max: number): V {
   if (map.has(key)) {
@@ -202,7 +203,7 @@ export function storedBoard(
       fingerprint,
       costMs: 0,
       computedAt: null,
-      inputs: { runs: [], prompts: 0, inputs: [] },
+      inputs: { runs: [], prompts: 0, setPrompts: 0, inputs: [] },
       rankings: new Map(),
       comparisons: new Map(),
       updating: true,

@@ -8,7 +8,7 @@ export type RankingExport = { body: string; contentType: string; filename: strin
 
 export function exportRanking(
   promptSet: string,
-  opts: { version?: number; evaluatorId?: string; includeDemo?: boolean; diversity?: number },
+  opts: { version?: number; evaluatorId?: string; includeDemo?: boolean; includePartial?: boolean; diversity?: number },
   format: "csv" | "json",
   table: "ranking" | "pairs" = "ranking",
 ): RankingExport {
@@ -16,6 +16,7 @@ export function exportRanking(
     version: opts.version,
     evaluatorId: opts.evaluatorId,
     includeDemo: opts.includeDemo,
+    includePartial: opts.includePartial,
     ranking: opts.diversity === undefined ? undefined : { diversity: opts.diversity },
   });
   if (table === "pairs") return exportPairs(board, format);

@@ -68,6 +68,7 @@ export function getLeaderboard(
   opts: {
     version?: number;
     includeDemo?: boolean;
+    includePartial?: boolean;
     ranking?: RankingOptions;
     defaultEvaluatorId?: string;
     source?: RunSourceFilter;
@@ -78,6 +79,7 @@ export function getLeaderboard(
   const includeDemo = opts.includeDemo !== false;
   const first = getRankedBoard(set.id, {
     includeDemo,
+    includePartial: opts.includePartial,
     source: opts.source,
     ranking: opts.ranking,
     defaultEvaluatorId: opts.defaultEvaluatorId,
@@ -92,7 +94,13 @@ export function getLeaderboard(
     const ranked =
       summary.id === first.evaluator?.id
         ? first
-        : getRankedBoard(set.id, { evaluatorId: summary.id, includeDemo, source: opts.source, ranking: opts.ranking });
+        : getRankedBoard(set.id, {
+            evaluatorId: summary.id,
+            includeDemo,
+            includePartial: opts.includePartial,
+            source: opts.source,
+            ranking: opts.ranking,
+          });
     const ranking = {
       methodVersion: ranked.methodVersion,
       updating: ranked.updating,

@@ -29,6 +29,8 @@ export type BoardOptions = {
   defaultEvaluatorId?: string;
   includeDemo?: boolean;
   source?: RunSourceFilter;
+  /** Rank partial runs too (over the prompts every ranked run covers); default: complete runs only. */
+  includePartial?: boolean;
   ranking?: RankingOptions;
 };
 
@@ -44,6 +46,10 @@ export type RankedBoard = {
   prompts: number;
   /** The board's default level and the rule that chose it (null until one applies); the ranking uses it unless the reader set a level. */
   level: BoardLevel | null;
+  /** Prompts the prompt set has: runs covering fewer are partial ("7 of 8 prompts"). */
+  setPrompts: number;
+  /** Whether partial runs were ranked at the reader's request. */
+  includePartial: boolean;
   ranking: Ranking | null;
   /** Variants none of whose runs could enter the ranking, with the reason. */
   excluded: { variantId: string; reason: string }[];
@@ -54,7 +60,7 @@ export type RankedBoard = {
 };
 
 type Loaded = {
-  board: Omit<RankedBoard, "ranking" | "excluded" | "computedAt" | "updating">;
+  board: Omit<RankedBoard, "ranking" | "excluded" | "computedAt" | "updating" | "includePartial">;
   entry: ReturnType<typeof storedBoard> | null;
   /** The scope the board's level belongs to. */
   scope: { promptSetId: string; evaluatorId: string } | null;
@@ -94,7 +100,12 @@ function load(promptSet: string, opts: BoardOptions): Loaded {
     evaluators: counts.map((c) => ({ ...evaluatorSummary(c.evaluator), runs: c.runs })),
     evaluator: chosen ? evaluatorSummary(chosen.evaluator) : null,
   };
-  if (!chosen) return { board: { ...base, variants: {}, runs: [], prompts: 0, level: null }, entry: null, scope: null };
+  if (!chosen)
+    return {
+      board: { ...base, variants: {}, runs: [], prompts: 0, setPrompts: 0, level: null },
+      entry: null,
+      scope: null,
+    };
   const scope = { promptSetId: set.id, evaluatorId: chosen.evaluator.id };
   const level = boardDefaultLevel(db, scope);
   const entry = storedBoard(
@@ -104,6 +115,7 @@ function load(promptSet: string, opts: BoardOptions): Loaded {
       evaluatorId: chosen.evaluator.id,
       includeDemo: opts.includeDemo !== false,
       source: opts.source,
+      includePartial: opts.includePartial ?? false,
     },
     undefined,
     undefined,
@@ -124,7 +136,14 @@ function load(promptSet: string, opts: BoardOptions): Loaded {
     };
   }
   return {
-    board: { ...base, variants: info, runs: entry.inputs.runs, prompts: entry.inputs.prompts, level },
+    board: {
+      ...base,
+      variants: info,
+      runs: entry.inputs.runs,
+      prompts: entry.inputs.prompts,
+      setPrompts: entry.inputs.setPrompts,
+      level,
+    },
     entry,
     scope,
   };
@@ -162,11 +181,15 @@ export function getRankedBoard(promptSet: string, opts: BoardOptions = {}): Rank
       const covered = Math.max(...board.runs.filter((r) => r.variantId === id).map((r) => r.promptsCovered));
       return {
         variantId: id,
-        reason: `its runs cover ${covered} of the ${board.prompts} prompts the ranked runs cover; upload samples for every prompt to be ranked`,
+        reason: opts.includePartial
+          ? `its runs cover ${covered} of the ${board.prompts} prompts the ranked runs cover; upload samples for every prompt to be ranked`
+          : `partial: its runs cover ${covered} of the ${board.setPrompts} prompts of the set, so their numbers average other prompts; ` +
+            `upload samples for every prompt to be ranked, or include partial runs (ranked over the prompts they all cover)`,
       };
     });
   return {
     ...board,
+    includePartial: opts.includePartial ?? false,
     level,
     ranking,
     excluded,
@@ -191,8 +214,9 @@ export function getComparison(
   const loaded = load(promptSet, opts);
   const { board, entry } = loaded;
   // A costly board computed for the first time has no variants yet: say so, not "not found".
+  const includePartial = opts.includePartial ?? false;
   if (entry && entry.computedAt === null)
-    return { ...board, comparison: null, promptTexts: {}, computedAt: null, updating: true };
+    return { ...board, includePartial, comparison: null, promptTexts: {}, computedAt: null, updating: true };
   // Every pair is computed at the level the board shows: the reader's, else the board's default.
   const { level } = rankingOf(loaded, opts);
   const find = (ref: string) => {
@@ -202,7 +226,8 @@ export function getComparison(
     if (!entry?.inputs.inputs.some((i) => i.variantId === id)) {
       throw new AppError(
         "validation_failed",
-        `variant "${board.variants[id]!.name}" only has runs covering part of the prompt set; it can't be compared on the shared prompts`,
+        `variant "${board.variants[id]!.name}" only has partial runs (covering part of the prompt set); it can't be compared on the shared prompts` +
+          (includePartial ? "" : " unless partial runs are included"),
       );
     }
     return id;
@@ -212,6 +237,7 @@ export function getComparison(
   const keep = new Set([ia, ib]);
   return {
     ...board,
+    includePartial,
     variants: Object.fromEntries(Object.entries(board.variants).filter(([id]) => keep.has(id))),
     runs: board.runs.filter((r) => keep.has(r.variantId)),
     level,

@@ -9,7 +9,7 @@
 // it moves diversity. Runs without reference metrics (not compared yet) are left out.
 import { and, desc, eq, inArray, isNotNull } from "drizzle-orm";
 import { getDb } from "../../db/client";
-import { prompts, referenceScores, referenceSets, type ReferenceSetRow } from "../../db/schema/index";
+import { jobs, prompts, referenceScores, referenceSets, type ReferenceSetRow } from "../../db/schema/index";
 import { loadBoardInputs } from "./board-inputs";
 import { rankVariants, type Ranking, type RankingOptions, type RankingVariant } from "../ranking/index";
 import type { ReferenceMetrics } from "../reference-sets/reference-metrics";
@@ -23,6 +23,12 @@ export type ReferenceAxisRanking = {
   ranking: Ranking;
   /** Runs of the board left out: not compared with this reference set (yet). */
   runsWithout: number;
+  /**
+   * Variants none of whose runs is compared with the set yet, left out of the ranking (not listed
+   * as unranked with a reason that would not be true): runs waiting, and how many of them have a
+   * comparison queued or running.
+   */
+  waiting: { variantId: string; runs: number; queued: number }[];
 };
 
 /**
@@ -67,7 +73,26 @@ export function rankOnReferenceAxis(
       .map((p) => [p.id, p.key]),
   );
   let without = 0;
-  const switched: RankingVariant[] = inputs.map((v) => ({
+  const compared = (v: RankingVariant) => v.runs.some((r) => byRun.get(r.runId)?.perPrompt?.rows);
+  const waitingVariants = inputs.filter((v) => !compared(v));
+  const waitingRuns = waitingVariants.flatMap((v) => v.runs.map((r) => r.runId));
+  const queued = new Set(
+    waitingRuns.length
+      ? db
+          .select({ runId: jobs.runId })
+          .from(jobs)
+          .where(
+            and(
+              inArray(jobs.runId, waitingRuns),
+              eq(jobs.kind, "reference_metrics"),
+              inArray(jobs.status, ["queued", "running"]),
+            ),
+          )
+          .all()
+          .map((j) => j.runId)
+      : [],
+  );
+  const switched: RankingVariant[] = inputs.filter(compared).map((v) => ({
     variantId: v.variantId,
     runs: v.runs.flatMap((r) => {
       const rows = byRun.get(r.runId)?.perPrompt?.rows;
@@ -84,6 +109,11 @@ export function rankOnReferenceAxis(
     axis,
     referenceSet: { id: set.id, name: set.name, version: set.version },
     ranking: rankVariants(switched, opts.ranking),
-    runsWithout: without,
+    runsWithout: without + waitingRuns.length,
+    waiting: waitingVariants.map((v) => ({
+      variantId: v.variantId,
+      runs: v.runs.length,
+      queued: v.runs.filter((r) => queued.has(r.runId)).length,
+    })),
   };
 }

@@ -26,6 +26,26 @@ describe("parseManifest", () => {
     expect(c).toEqual(j);
   });
 
+  it("reads an empty prompt as the empty prompt in both formats, never refusing the manifest for it", () => {
+    const jsonl = [
+      '{"file":"a.png","prompt":"a cat"}',
+      '{"file":"single.png","prompt":"","group":"empty-prompt"}',
+      '{"file":"c.png","prompt_id":"p7"}',
+    ].join("\n");
+    const csv = 'file,prompt,group,prompt_id\na.png,a cat,,\nsingle.png,"",empty-prompt,\nc.png,,,p7\n';
+    const j = parseManifest(enc(jsonl), "m.jsonl");
+    expect(j).toEqual([
+      { file: "a.png", prompt: "a cat" },
+      { file: "single.png", prompt: "", group: "empty-prompt" },
+      { file: "c.png", prompt_id: "p7" },
+    ]);
+    expect(parseManifest(enc(csv), "m.csv")).toEqual(j);
+    // The issue's own CSV line, in a manifest with the prompt and group columns only.
+    expect(parseManifest(enc('file,prompt,group\nsingle.png,"",empty-prompt\n'), "m.csv")).toEqual([
+      { file: "single.png", prompt: "", group: "empty-prompt" },
+    ]);
+  });
+
   it("names the line of a malformed row", () => {
     expect(refusal(enc('{"file":"a.png","prompt":"x"}\n{"file":"b.png",\n')).line).toBe(2);
     expect(refusal(enc('{"file":"a.png","prompt":"x"}\n{"file":"b.png"}\n')).message).toMatch(/line 2: needs a prompt/);

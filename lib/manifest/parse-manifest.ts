@@ -1,5 +1,8 @@
 // Sample manifests: JSONL (one object per line) or CSV with a header row.
 // Every row is validated; the first bad row refuses the whole manifest with its line number.
+// Both formats read a row the same way: an empty prompt (`"prompt": ""`, or an empty cell in
+// the prompt column) is the empty prompt, kept for the consumer to score or refuse per item,
+// never a reason to refuse the manifest.
 import { parse as parseCsv } from "csv-parse/sync";
 import { z } from "zod";
 import { promptIdentity } from "../core/prompt-identity";
@@ -170,7 +173,9 @@ export function parseManifest(bytes: Uint8Array, fileName: string, opts: ParseMa
     }
   } else {
     for (const { record, line } of readCsv(text, maxRows)) {
-      const clean = Object.fromEntries(Object.entries(record).filter(([, v]) => v !== ""));
+      const clean: Record<string, string> = Object.fromEntries(Object.entries(record).filter(([, v]) => v !== ""));
+      // An empty prompt cell is the empty prompt, as `"prompt": ""` is in JSONL (unless the row names a prompt_id).
+      if (record.prompt === "" && clean.prompt_id === undefined) clean.prompt = "";
       add(clean, line);
     }
   }

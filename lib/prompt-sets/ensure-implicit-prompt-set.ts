@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client";
 import { promptSets, type PromptSetRow } from "../../db/schema";
+import { AppError } from "../core/errors";
 import { IMPLICIT_PREFIX } from "./create-prompt-set";
 import { insertPromptSet } from "./insert-prompt-set";
 import { promptIdentity, promptKeyFor } from "../core/prompt-identity";
@@ -21,19 +22,31 @@ export function implicitPromptSetName(texts: readonly string[], variant: string)
   return `${IMPLICIT_PREFIX}${slug ? `${slug}-` : ""}${createHash("sha256").update(JSON.stringify(sorted)).digest("hex").slice(0, 12)}`;
 }
 
-/** Finds or creates (inside the caller's transaction) the implicit set of these prompts, named after the upload's variant; a new set is owned by `apiKeyId`. */
+/**
+ * Finds or creates (inside the caller's transaction) the implicit set of these prompts, named
+ * after the upload's variant, or `name` when the uploader gave one; a new set is owned by
+ * `apiKeyId`. The caller looked for a set holding these prompts first, so a set already called
+ * `name` holds other prompts: 409.
+ */
 export function ensureImplicitPromptSet(
   tx: DbOrTx,
   texts: readonly string[],
   variant: string,
   apiKeyId: string | null = null,
+  given?: string,
 ): PromptSetRow {
-  const name = implicitPromptSetName(texts, variant);
+  const name = given ?? implicitPromptSetName(texts, variant);
   const existing = tx
     .select()
     .from(promptSets)
-    .where(and(eq(promptSets.name, name), eq(promptSets.version, 1)))
+    .where(given ? eq(promptSets.name, name) : and(eq(promptSets.name, name), eq(promptSets.version, 1)))
     .get();
+  if (existing && given)
+    throw new AppError(
+      "conflict",
+      `a prompt set named "${name}" exists with other prompts; choose another newPromptSetName, or upload to it with promptSet`,
+      { promptSet: name },
+    );
   if (existing) return existing;
   const spelling = new Map<string, string>();
   for (const t of texts) if (!spelling.has(promptIdentity(t))) spelling.set(promptIdentity(t), t);

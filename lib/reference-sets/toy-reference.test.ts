@@ -16,6 +16,10 @@ import { renderScenePng } from "../toy-world/render";
 import { getPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
 import { createToyReferenceSet } from "./create-toy-reference-set";
 import { rankOnReferenceAxis } from "../leaderboard/rank-on-reference-axis";
+import { eq } from "drizzle-orm";
+import { getDb } from "../../db/client";
+import { referenceScores } from "../../db/schema";
+import { enqueueJob } from "../jobs/enqueue-job";
 
 const CAPTIONS = ["a red shape", "two blue stars", "a green circle on the left", "a yellow square and a purple ring"];
 let ev: ClipEvaluator;
@@ -85,4 +89,21 @@ it("npm run toy:reference's set gives a faithful variant higher recall and cover
     expect(curves.find((p) => p.runId === faithful)!.diversity).toBeCloseTo(f.perPrompt![axis].mean!.estimate, 12);
     expect(curves.find((p) => p.runId === collapsed)!.diversity).toBeCloseTo(c.perPrompt![axis].mean!.estimate, 12);
   }
+});
+
+it("lists a variant whose runs' comparisons are still queued as waiting on the switched axis, not as unranked by its id", async () => {
+  await createToyReferenceSet({ promptSet: "toy-captions", perPrompt: 8, seed: 0 });
+  const faithful = await toyRun("faithful", false);
+  const collapsed = await toyRun("collapsed", true);
+  await startWorker({ evaluator: ev, exitWhenIdle: true, log: () => {} });
+  // As while the queue works: the collapsed run is scored, its comparison queued again.
+  getDb().delete(referenceScores).where(eq(referenceScores.runId, collapsed)).run();
+  enqueueJob(getDb(), { kind: "reference_metrics", runId: collapsed });
+  const promptSetId = getPromptSetOrThrow("toy-captions").id;
+  const r = rankOnReferenceAxis({ promptSetId, evaluatorId: ev.identity.id, includeDemo: true }, "recall")!;
+  const variantOf = (runId: string) => getRunOrThrow(runId).variant.id;
+  expect(r.waiting).toEqual([{ variantId: variantOf(collapsed), runs: 1, queued: 1 }]);
+  expect(r.runsWithout).toBe(1);
+  const listed = [...r.ranking.ranked, ...r.ranking.unranked].map((v) => v.variantId);
+  expect(listed).toEqual([variantOf(faithful)]);
 });

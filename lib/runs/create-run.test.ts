@@ -95,6 +95,31 @@ describe("createRun", () => {
     expect(storedFiles(data.dir)).toHaveLength(9);
   });
 
+  it("takes the same images and prompts re-uploaded without the optional sampler and steps for the same run, and says why", async () => {
+    const first = await createRun(await makeRunInput(data.dir, { folder: "a" }));
+    const bare = await makeRunInput(data.dir, { folder: "b" });
+    delete bare.sampler;
+    delete bare.steps;
+    bare.items.forEach((i) => delete i.seed);
+    const second = await createRun(bare);
+    expect(second.duplicate).toBe(true);
+    expect(second.run.id).toBe(first.run.id);
+    expect(second.duplicateNote).toBe(
+      `run ${first.run.id} has the same images and prompts (variant unclip-base, guidance 7.5); its optional settings differ ` +
+        "(sampler ddim there, not given here; steps 50 there, not given here): it is the same run, kept with the settings it was first uploaded with",
+    );
+    expect(count(runs)).toBe(1);
+
+    // Other images, or another variant or guidance, stay other runs.
+    const fewer = await makeRunInput(data.dir, { folder: "c" });
+    fewer.items.pop();
+    delete fewer.sampler;
+    expect((await createRun(fewer)).duplicate).toBe(false);
+    const otherGuidance = { ...(await makeRunInput(data.dir, { folder: "d" })), guidanceScale: 3, sampler: "euler" };
+    expect((await createRun(otherGuidance)).duplicate).toBe(false);
+    expect(count(runs)).toBe(3);
+  });
+
   it("gives two simultaneous uploads of the same run one run, with every file intact", async () => {
     const a = await makeRunInput(data.dir, { folder: "a" });
     const b = await makeRunInput(data.dir, { folder: "b" });

@@ -5,7 +5,7 @@
 // rows nor files. Staged files that were not moved stay where they are (the caller cleans up
 // its staging folder).
 import { createHash } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Tx } from "../../db/client";
 import { newId } from "../../db/ids";
@@ -28,6 +28,7 @@ import { MAX_PROMPT_CHARS } from "../manifest/parse-manifest";
 import { ensureImplicitPromptSet } from "../prompt-sets/ensure-implicit-prompt-set";
 import { findContainingPromptSet } from "../prompt-sets/find-containing-prompt-set";
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
+import { IMPLICIT_PREFIX, promptSetNameSchema } from "../prompt-sets/create-prompt-set";
 import { promptIdentity } from "../core/prompt-identity";
 import { IMAGE_FORMATS } from "../storage/content-store";
 import { claimStoreFiles } from "../storage/in-flight";
@@ -40,7 +41,15 @@ export const runItemSchema = z
   .object({
     /** The name the file had in the upload; unique within a run. */
     fileName: z.string().min(1).max(1024),
-    prompt: z.string().trim().min(1).max(MAX_PROMPT_CHARS).optional(),
+    prompt: z
+      .string()
+      .trim()
+      .min(
+        1,
+        "the prompt is empty: a run's samples each belong to a prompt (npm run score and POST /api/v1/metrics score an image against the empty prompt)",
+      )
+      .max(MAX_PROMPT_CHARS)
+      .optional(),
     /** A prompt's id in the named prompt set. */
     promptId: z.string().trim().min(1).max(200).optional(),
     seed: z.number().int().optional(),
@@ -62,6 +71,10 @@ export const createRunInputSchema = z.object({
   /** Named prompt set (latest version unless promptSetVersion); without one the upload's prompts form an implicit set. */
   promptSet: z.string().trim().min(1).max(100).optional(),
   promptSetVersion: z.number().int().min(1).optional(),
+  /** Without promptSet: the name of the set made from the upload's prompts when no set holds them all (default upload-<variant>-<hash>). */
+  newPromptSetName: promptSetNameSchema
+    .refine((n) => !n.startsWith(IMPLICIT_PREFIX), `names starting with "${IMPLICIT_PREFIX}" are reserved`)
+    .optional(),
   guidanceScale: z.number(),
   /** Which trained copy of the variant made the run (training seed, checkpoint); omitted for a variant with one. */
   replicate: replicateSchema.nullish(),
@@ -76,8 +89,12 @@ export const createRunInputSchema = z.object({
 });
 export type CreateRunInput = z.input<typeof createRunInputSchema>;
 
-/** duplicate: an identical run existed; requeued: it had failed and was queued again (retry-run.ts). */
-export type CreateRunResult = { run: RunRow; duplicate: boolean; requeued?: boolean };
+/**
+ * duplicate: a run with the same images and prompts existed; requeued: it had failed and was
+ * queued again (retry-run.ts); duplicateNote: why it counts as the same run when its optional
+ * settings (sampler, steps, seed policy, seeds) differ from this upload's.
+ */
+export type CreateRunResult = { run: RunRow; duplicate: boolean; requeued?: boolean; duplicateNote?: string };
 
 type Resolved = z.output<typeof runItemSchema> & { text: string; promptRowId?: number };
 
@@ -86,6 +103,12 @@ export async function createRun(input: CreateRunInput): Promise<CreateRunResult>
   if (!parsed.success) throw validationError(parsed.error, "run");
   const v = parsed.data;
   const db = getDb();
+  if (v.promptSet && v.newPromptSetName)
+    throw new AppError(
+      "validation_failed",
+      "newPromptSetName names the set made from an upload's own prompts; with promptSet the run joins that set",
+      { issues: [{ path: "newPromptSetName", message: "give it without promptSet" }] },
+    );
 
   const variant = db.select().from(variants).where(eq(variants.name, v.variant)).get();
   if (!variant) {
@@ -129,6 +152,9 @@ export async function createRun(input: CreateRunInput): Promise<CreateRunResult>
   });
   const existing = db.select().from(runs).where(eq(runs.fingerprint, fingerprint)).get();
   if (existing) return existingRun(existing);
+  // The images and prompts decide what a run is; optional metadata told differently does not make another one.
+  const same = sameContentRun(v, set, items);
+  if (same) return { ...existingRun(same), duplicateNote: sameContentNote(same, v) };
 
   const firstBySha = new Map<string, Resolved>();
   for (const i of items) if (!firstBySha.has(i.sha256)) firstBySha.set(i.sha256, i);
@@ -165,6 +191,68 @@ async function storeAndInsert(
     }
     throw e;
   }
+}
+
+/**
+ * The first run of the same variant, guidance scale and source (and prompt set, when named) whose
+ * (prompt, image) pairs are exactly these, whatever its sampler, steps, seed policy and seeds.
+ */
+function sameContentRun(
+  v: z.output<typeof createRunInputSchema>,
+  set: PromptSetRow | undefined,
+  items: Resolved[],
+): RunRow | undefined {
+  const db = getDb();
+  const candidates = db
+    .select({ run: runs, n: sql<number>`(select count(*) from ${samples} where ${samples.runId} = ${runs.id})` })
+    .from(runs)
+    .innerJoin(variants, eq(variants.id, runs.variantId))
+    .where(
+      and(
+        eq(variants.name, v.variant),
+        eq(runs.guidanceScale, v.guidanceScale),
+        eq(runs.source, v.source),
+        set ? eq(runs.promptSetId, set.id) : undefined,
+      ),
+    )
+    .orderBy(asc(runs.createdAt))
+    .all()
+    .filter((c) => c.n === items.length);
+  if (candidates.length === 0) return undefined;
+  const pair = (text: string, sha: string) => `${promptIdentity(text)}\u0000${sha}`;
+  const want = items.map((i) => pair(i.text, i.sha256)).sort();
+  for (const { run } of candidates) {
+    const have = db
+      .select({ text: prompts.text, sha: samples.imageSha256 })
+      .from(samples)
+      .innerJoin(prompts, eq(prompts.id, samples.promptId))
+      .where(eq(samples.runId, run.id))
+      .all()
+      .map((r) => pair(r.text, r.sha))
+      .sort();
+    if (have.every((x, k) => x === want[k])) return run;
+  }
+  return undefined;
+}
+
+/** What the answer says about a run that matched by its images and prompts only. */
+function sameContentNote(run: RunRow, v: z.output<typeof createRunInputSchema>): string {
+  const differ = (
+    [
+      ["sampler", run.sampler, v.sampler ?? null],
+      ["steps", run.steps, v.steps ?? null],
+      ["seed policy", run.seedPolicy, v.seedPolicy ?? null],
+    ] as const
+  )
+    .filter(([, a, b]) => a !== b)
+    .map(([name, a, b]) => `${name} ${a ?? "not given"} there, ${b ?? "not given"} here`);
+  return (
+    `run ${run.id} has the same images and prompts (variant ${v.variant}, guidance ${v.guidanceScale})` +
+    (differ.length
+      ? `; its optional settings differ (${differ.join("; ")})`
+      : "; only the seeds or file names differ") +
+    `: it is the same run, kept with the settings it was first uploaded with`
+  );
 }
 
 /** An identical upload of a failed run re-queues it instead of pointing at the failure. */
@@ -296,7 +384,9 @@ function insertRun(
   let promptIdOf: (i: Resolved) => number = (i) => i.promptRowId!;
   if (!set) {
     const texts = items.map((i) => i.text);
-    set = findContainingPromptSet(tx, texts) ?? ensureImplicitPromptSet(tx, texts, v.variant, v.apiKeyId);
+    set =
+      findContainingPromptSet(tx, texts) ??
+      ensureImplicitPromptSet(tx, texts, v.variant, v.apiKeyId, v.newPromptSetName);
     const rows = tx
       .select({ id: prompts.id, text: prompts.text })
       .from(prompts)

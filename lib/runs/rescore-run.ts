@@ -20,33 +20,10 @@ export type RescoreResult = { runId: string; queued: boolean; status: string; me
  */
 export function rescoreRun(runId: string, evaluatorId: string, tx?: DbOrTx): RescoreResult {
   if (!tx) return getDb().transaction((t) => rescoreRun(runId, evaluatorId, t), { behavior: "immediate" });
-  const run = tx.select().from(runs).where(eq(runs.id, runId)).get();
-  if (!run) throw new AppError("not_found", `no run with id "${runId}"`);
-  if (run.status === "failed")
-    throw new AppError(
-      "conflict",
-      `run ${runId} failed; retry it (POST /api/v1/runs/${runId}/retry) instead of re-scoring it`,
-      { status: run.status },
-    );
-  if (run.status !== "scored")
-    throw new AppError(
-      "conflict",
-      `run ${runId} is ${run.status}; it is being scored by the installed evaluator already`,
-      { status: run.status },
-    );
-  if (run.isDemo && !scoresDemoRuns(tx, evaluatorId)) {
-    throw new AppError(
-      "conflict",
-      `run ${runId} is a demo run (toy-world results), scored by the toy-world evaluator only; evaluator ${evaluatorId} is not it`,
-      { status: run.status },
-    );
-  }
-  const has = tx
-    .select({ runId: runScores.runId })
-    .from(runScores)
-    .where(and(eq(runScores.runId, runId), eq(runScores.evaluatorId, evaluatorId)))
-    .get();
-  if (has)
+  const check = checkRescore(tx, runId, evaluatorId);
+  if (check.refusal) throw check.refusal;
+  const run = check.run;
+  if (check.hasScores)
     return {
       runId,
       queued: false,
@@ -70,6 +47,55 @@ export function rescoreRun(runId: string, evaluatorId: string, tx?: DbOrTx): Res
     status: "queued",
     message: `run ${runId} queued for scoring by evaluator ${evaluatorId}`,
   };
+}
+
+/** Why run `runId` cannot be re-scored by `evaluatorId` (an AppError), or whether it already has its scores. */
+function checkRescore(tx: DbOrTx, runId: string, evaluatorId: string) {
+  const run = tx.select().from(runs).where(eq(runs.id, runId)).get();
+  if (!run) return { refusal: new AppError("not_found", `no run with id "${runId}"`) } as const;
+  if (run.status === "failed")
+    return {
+      refusal: new AppError(
+        "conflict",
+        `run ${runId} failed; retry it (POST /api/v1/runs/${runId}/retry) instead of re-scoring it`,
+        { status: run.status },
+      ),
+    } as const;
+  if (run.status !== "scored")
+    return {
+      refusal: new AppError(
+        "conflict",
+        `run ${runId} is ${run.status}; it is being scored by the installed evaluator already`,
+        {
+          status: run.status,
+        },
+      ),
+    } as const;
+  if (run.isDemo && !scoresDemoRuns(tx, evaluatorId))
+    return {
+      refusal: new AppError(
+        "conflict",
+        `run ${runId} is a demo run (toy-world results), scored by the toy-world evaluator only; evaluator ${evaluatorId} is not it`,
+        { status: run.status },
+      ),
+    } as const;
+  const hasScores =
+    tx
+      .select({ runId: runScores.runId })
+      .from(runScores)
+      .where(and(eq(runScores.runId, runId), eq(runScores.evaluatorId, evaluatorId)))
+      .get() !== undefined;
+  return { run, hasScores, refusal: undefined } as const;
+}
+
+/**
+ * Whether POST /api/v1/runs/{id}/rescore would queue run `runId` for `evaluatorId`: what the run
+ * page asks before it offers the button (never on demo runs for another evaluator, on runs that
+ * already have the evaluator's scores, or on runs not scored yet).
+ */
+export function rescoreApplies(runId: string, evaluatorId: string): boolean {
+  const check = checkRescore(getDb(), runId, evaluatorId);
+  return check.refusal === undefined && !check.hasScores;
 }
 
 /** Whether `evaluatorId` may score demo runs: they are toy-world results, for the toy-world evaluator only. */

@@ -126,7 +126,7 @@ describe("rescoreRun / rescoreRuns", () => {
     expect(
       rescoreHintLine({ evaluator: evB.identity.id, runsLackingScores: 2, command: "npm run runs -- rescore --all" }),
     ).toBe(
-      `2 scored runs lack scores from the installed evaluator ${evB.identity.id}; re-score with: npm run runs -- rescore --all`,
+      `2 scored runs lack scores from the installed evaluator ${evB.identity.id}; re-score with (in the project folder on this machine): npm run runs -- rescore --all`,
     );
 
     // One run through the single-run verb, the other through the variant filter.

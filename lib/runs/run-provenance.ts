@@ -59,3 +59,10 @@ export function runProvenance(db: DbOrTx, run: { id: string; generationId: strin
     })),
   };
 }
+
+/** Who brought the run in, as its page says it: the uploader of an upload, the requester of a generation. */
+export function ownerSentence(source: string, ownerName: string): string {
+  return source === "generated"
+    ? `Generation requested with API key “${ownerName}”; its samples were made by the GPU workers listed under Provenance.`
+    : `Uploaded with API key “${ownerName}”.`;
+}

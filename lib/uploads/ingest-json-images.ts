@@ -19,7 +19,8 @@ export const jsonImageItemSchema = z
   .object({
     /** Names the item in errors and in StagedItem.fileName; defaults to "items[<index>]". */
     file: z.string().trim().min(1).max(1024).optional(),
-    prompt: z.string().min(1).max(MAX_PROMPT_CHARS, `prompt longer than ${MAX_PROMPT_CHARS} characters`),
+    // "" is the empty prompt, scored like any other (as in a JSONL or CSV manifest).
+    prompt: z.string().max(MAX_PROMPT_CHARS, `prompt longer than ${MAX_PROMPT_CHARS} characters`),
     group: z.string().trim().min(1).max(1000).optional(),
     seed: z.number().int().optional(),
     /** Plain base64 (standard or URL-safe alphabet) or a data:image/…;base64, URL. */

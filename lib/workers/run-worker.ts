@@ -34,6 +34,8 @@ export type WorkerOptions = {
   /** An evaluator already loaded (tests, benchmarks). */
   evaluator?: ClipEvaluator;
   log?: (line: string) => void;
+  /** After each job the worker let go of (done, failed or handed back), with the counts so far. */
+  onJob?: (stats: WorkerStats) => void;
 };
 
 export type WorkerStats = { jobsDone: number; jobsFailed: number; jobsRequeued: number; leasesLost: number };
@@ -125,6 +127,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerStats
     } finally {
       clearInterval(timer);
     }
+    opts.onJob?.({ ...stats });
   }
   return stats;
 }

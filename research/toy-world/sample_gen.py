@@ -4,7 +4,7 @@
   npm run gpu-worker -- --engine command --variant toy-clip-text \\
       --command "/usr/bin/python3 research/toy-world/sample_gen.py"
 
-Reads the task from T2I_TASK_FILE (docs/worker-protocol.md's command contract), loads the
+Reads the task from T2I_TASK_FILE (docs/reference/worker-protocol.md's command contract), loads the
 generator of the task's variant with the weights of fixtures/toy-gen/<conditioning>.onnx (read back
 into PyTorch, so both engines run one set of weights), encodes the prompt with the toy CLIP's text tower
 (weights read from fixtures/toy-gen/text_encoder.onnx, tokens from
@@ -52,7 +52,7 @@ def load_clip():
 
 
 def tokenizer():
-    spec = importlib.util.spec_from_file_location("clip_tok", os.path.join(ROOT, "scripts", "clip-tokenizer-reference.py"))
+    spec = importlib.util.spec_from_file_location("clip_tok", os.path.join(ROOT, "scripts", "fixtures", "clip-tokenizer-reference.py"))
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod.SimpleTokenizer(json.load(open(os.path.join(ROOT, "fixtures", "clip-tiny", "tokenizer.json"), encoding="utf-8")))
@@ -148,7 +148,7 @@ def main():
         json.dump({"latents": z.tolist()}, sys.stdout)
         return 0
     jobs = [{"latent": z[i].tolist(), "file": os.path.join(task["outputDir"], f"{s['index']}.png")} for i, s in enumerate(task["samples"])]
-    subprocess.run(["npx", "tsx", os.path.join(ROOT, "scripts", "toy-render-latents.ts"), "--width", str(task["width"]), "--height", str(task["height"])],
+    subprocess.run(["npx", "tsx", os.path.join(ROOT, "scripts", "toy", "toy-render-latents.ts"), "--width", str(task["width"]), "--height", str(task["height"])],
                    input=json.dumps(jobs).encode(), check=True, cwd=ROOT)
     return 0
 

@@ -208,7 +208,7 @@ def load_tokenizer():
     import importlib.util
 
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-    spec = importlib.util.spec_from_file_location("clip_tok", os.path.join(root, "scripts", "clip-tokenizer-reference.py"))
+    spec = importlib.util.spec_from_file_location("clip_tok", os.path.join(root, "scripts", "fixtures", "clip-tokenizer-reference.py"))
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod.SimpleTokenizer(json.load(open(os.path.join(root, "fixtures", "clip-tiny", "tokenizer.json"), encoding="utf-8")))

@@ -8,6 +8,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { parseCliArgs } from "../../lib/core/cli-args";
+import { ENTRY_POINTS } from "../../lib/core/entry-points";
 import { openDatabase } from "../../db/client";
 import { migrate } from "../../db/migrate";
 import { boardFingerprint, loadBoardInputs } from "../../lib/leaderboard/board-inputs";
@@ -261,7 +262,7 @@ async function main() {
       throw new Error("no production build: run 'npx next build' first (or pass --cold-only)");
     const child = spawn(
       process.execPath,
-      [path.join(process.cwd(), "scripts", "next-server.mjs"), "--port", String(port), "--host", "127.0.0.1"],
+      [path.join(process.cwd(), ENTRY_POINTS.nextServer), "--port", String(port), "--host", "127.0.0.1"],
       {
         env: {
           ...process.env,

@@ -1,6 +1,6 @@
 // npm run bench:ranking-calibration: the ranking's error rates in seeded simulations, for the
 // shipped rules (v3) and for method v2's rules, at 8, 16 and 50 prompts and with replicates,
-// each with its standard error — the table docs/reference/ranking.md quotes. The property suite
+// each with its standard error — the table docs/decisions/0006-ranking-v3-over-v2.md quotes. The property suite
 // (lib/ranking/calibration-*.test.ts) asserts the same simulations for v3.
 import { parseCliArgs } from "../../lib/core/cli-args";
 import { V2_RULES, V3_RULES, type RankingRules } from "../../lib/ranking/rules";

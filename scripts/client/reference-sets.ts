@@ -1,5 +1,8 @@
 // npm run reference-sets: upload, list, show and delete reference sets through the REST API.
-import { parseCliArgs } from "../../lib/core/cli-args";
+import { z } from "zod";
+import { checkCliFields, parseCliArgs, usageErrorText } from "../../lib/core/cli-args";
+import { decimalNumber } from "../../lib/core/decimal-number";
+import { referenceSetUploadFieldsSchema } from "../../lib/http/schemas";
 import { clientSettings } from "../../tools/cli/runs/api-client";
 import { buildUploadForm, UploadFormError } from "../../tools/cli/upload-form";
 
@@ -28,6 +31,7 @@ common options:
   --server URL           default http://localhost:3000 (or T2I_SERVER)
   --key KEY              API key for upload and delete (default: T2I_API_KEY)
   --yes                  confirm a delete
+  --json                 print the server's answer as JSON instead of a summary
   -h, --help
 
 The same validation and limits as run uploads apply. Exit codes: 0 done, 1 the server refused
@@ -37,6 +41,12 @@ The same validation and limits as run uploads apply. Exit codes: 0 done, 1 the s
 function fail(code: number, msg: string): never {
   process.stderr.write(`error: ${msg}\n`);
   process.exit(code);
+}
+
+/** Bad arguments: what was wrong and the usage, exit 2 (nothing has been sent). */
+function usage(msg: string): never {
+  process.stderr.write(usageErrorText("reference-sets", msg, HELP));
+  process.exit(2);
 }
 
 async function call(url: string, init?: RequestInit): Promise<Record<string, unknown>> {
@@ -73,6 +83,7 @@ async function main() {
         server: { type: "string" },
         key: { type: "string" },
         yes: { type: "boolean" },
+        json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h" },
       },
     },
@@ -101,41 +112,67 @@ async function main() {
     return;
   }
   if (command === "show") {
-    if (!arg) fail(2, "show needs a reference set name or id");
-    const q = values.version ? `?version=${encodeURIComponent(values.version)}` : "";
+    if (!arg) usage("show needs a reference set name or id");
+    const { version } = checkCliFields(
+      z.object({ version: decimalNumber((n) => n.int().min(1)).optional() }),
+      { version: values.version },
+      { script: "reference-sets", usage: HELP },
+    );
+    const q = version ? `?version=${version}` : "";
+    const body = (await call(`${server}/api/v1/reference-sets/${encodeURIComponent(arg)}${q}`)) as {
+      id: string;
+      name: string;
+      version: number;
+      description: string | null;
+      imageCount?: number;
+      promptSet: { name: string; version: number } | null;
+    };
+    if (values.json) return void process.stdout.write(JSON.stringify(body, null, 2) + "\n");
     return void process.stdout.write(
-      JSON.stringify(await call(`${server}/api/v1/reference-sets/${encodeURIComponent(arg)}${q}`), null, 2) + "\n",
+      `${body.name} v${body.version}  ${body.id}\n` +
+        `${body.promptSet ? `prompt set ${body.promptSet.name} v${body.promptSet.version} (per-prompt references)` : "global (every run)"}` +
+        `${body.imageCount !== undefined ? `, ${body.imageCount} images` : ""}\n` +
+        `${body.description ? `${body.description}\n` : ""}` +
+        `${server}/reference-sets/${body.id}  (--json for everything)\n`,
     );
   }
   if (command === "delete") {
-    if (!arg) fail(2, "delete needs a reference set id (ref_…; see list)");
-    if (!values.yes) fail(2, "delete removes the set and its comparisons with runs for good: add --yes");
+    if (!arg) usage("delete needs a reference set id (ref_…; see list)");
+    if (!values.yes) usage("delete removes the set and its comparisons with runs for good: add --yes");
     if (!key) fail(2, "an API key is needed: --key or T2I_API_KEY");
     const body = (await call(`${server}/api/v1/reference-sets/${encodeURIComponent(arg)}`, {
       method: "DELETE",
       headers: { Authorization: `Bearer ${key}` },
     })) as { name: string; version: number; images: number; comparisons: number; filesDeleted: number };
-    process.stderr.write(
+    if (values.json) return void process.stdout.write(JSON.stringify(body) + "\n");
+    return void process.stdout.write(
       `deleted ${body.name} v${body.version}: ${body.images} images, ${body.comparisons} comparison(s) with runs, ${body.filesDeleted} file(s) no longer used\n`,
     );
-    return void process.stdout.write(JSON.stringify(body) + "\n");
   }
-  if (command !== "upload") fail(2, `unknown command "${command}" (upload, list, show, delete; see --help)`);
-  if (!values.name) fail(2, "--name is required (see --help)");
+  if (command !== "upload") usage(`unknown command "${command}" (upload, list, show, delete)`);
+  if (!values.name) usage("--name is required");
+  if (!values.archive === !values.manifest) usage("give either --archive or --manifest");
+  const fields = {
+    name: values.name,
+    description: values.description,
+    promptSet: values["prompt-set"],
+    promptSetVersion: values["prompt-set-version"],
+  };
+  // The server's own rules, checked before the archive is read or sent.
+  checkCliFields(referenceSetUploadFieldsSchema, fields, {
+    script: "reference-sets",
+    usage: HELP,
+    options: { promptSet: "--prompt-set", promptSetVersion: "--prompt-set-version" },
+  });
   if (!key)
     fail(2, "an API key is needed: --key or T2I_API_KEY (create one with npm run apikey -- create --name NAME)");
-  if (!values.archive === !values.manifest) fail(2, "give either --archive or --manifest");
   let form: FormData;
   try {
-    ({ form } = await buildUploadForm(
-      {
-        name: values.name,
-        description: values.description,
-        promptSet: values["prompt-set"],
-        promptSetVersion: values["prompt-set-version"],
-      },
-      { archive: values.archive, manifest: values.manifest, imagesDir: values.images },
-    ));
+    ({ form } = await buildUploadForm(fields, {
+      archive: values.archive,
+      manifest: values.manifest,
+      imagesDir: values.images,
+    }));
   } catch (e) {
     if (e instanceof UploadFormError) fail(2, e.message);
     throw e;
@@ -152,10 +189,10 @@ async function main() {
     queuedRuns: number;
     pageUrl: string;
   };
-  process.stderr.write(
+  if (values.json) return void process.stdout.write(JSON.stringify(body) + "\n");
+  process.stdout.write(
     `stored ${body.name} v${body.version}: ${body.images} images; ${body.queuedRuns} scored run(s) queued for comparison  (${server}${body.pageUrl})\n`,
   );
-  process.stdout.write(JSON.stringify(body) + "\n");
 }
 
 main().catch((e) => fail(2, e instanceof Error ? e.message : String(e)));

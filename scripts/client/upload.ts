@@ -1,9 +1,11 @@
 // npm run upload: send a sample batch to a running service (POST /api/v1/runs) and follow it.
-import { parseCliArgs } from "../../lib/core/cli-args";
+import { checkCliFields, parseCliArgs, usageErrorText } from "../../lib/core/cli-args";
+import { runUploadFieldsSchema } from "../../lib/http/schemas";
 import { config } from "../../lib/core/config";
 import { formatRunSummary } from "../../tools/cli/runs/run-summary";
 import type { RunDetail } from "../../lib/runs/get-run-or-throw";
 import { buildUploadForm, UploadFormError } from "../../tools/cli/upload-form";
+import { progressPrinter } from "../../tools/cli/progress-lines";
 
 const HELP = `Usage: npm run upload -- --archive FILE --variant NAME --guidance SCALE [options]
        npm run upload -- --manifest FILE [--images DIR] --variant NAME --guidance SCALE [options]
@@ -21,6 +23,8 @@ Uploads a batch of generated samples as a run and waits until it is scored.
   --conditioning TYPE    create the variant if missing: text_sequence, clip_image_embedding,
                          clip_text_embedding, clip_image_embedding+text_sequence, other
   --prompt-set NAME      named prompt set the prompts belong to
+  --name-prompt-set NAME without --prompt-set: a name for the prompt set made from this
+                         upload's prompts when no set holds them (default upload-<variant>-<hash>)
   --sampler S --steps N --seed-policy TEXT   recorded with the run
   --server URL           default http://localhost:3000 (or T2I_SERVER)
   --key KEY              API key (default: T2I_API_KEY); make one with npm run apikey -- create
@@ -40,6 +44,12 @@ function fail(code: number, msg: string): never {
   process.exit(code);
 }
 
+/** Bad arguments: what was wrong and the usage, exit 2 (nothing has been sent). */
+function usage(msg: string): never {
+  process.stderr.write(usageErrorText("upload", msg, HELP));
+  process.exit(2);
+}
+
 async function main() {
   const { values } = parseCliArgs(
     {
@@ -52,6 +62,7 @@ async function main() {
         replicate: { type: "string" },
         conditioning: { type: "string" },
         "prompt-set": { type: "string" },
+        "name-prompt-set": { type: "string" },
         sampler: { type: "string" },
         steps: { type: "string" },
         "seed-policy": { type: "string" },
@@ -67,27 +78,46 @@ async function main() {
   if (values.help) return void process.stdout.write(HELP);
   const server = (values.server ?? config().serverUrl).replace(/\/+$/, "");
   const key = values.key ?? config().apiKey;
-  if (!values.variant || values.guidance === undefined) fail(2, "--variant and --guidance are required (see --help)");
+  if (!values.variant || values.guidance === undefined) usage("--variant and --guidance are required");
+  if (!values.archive === !values.manifest) usage("give either --archive or --manifest");
+  const fields = {
+    variant: values.variant,
+    guidanceScale: values.guidance,
+    replicate: values.replicate,
+    conditioningType: values.conditioning,
+    promptSet: values["prompt-set"],
+    newPromptSetName: values["name-prompt-set"],
+    sampler: values.sampler,
+    steps: values.steps,
+    seedPolicy: values["seed-policy"],
+  };
+  // The server's own rules, checked before the archive is read or sent.
+  checkCliFields(runUploadFieldsSchema, fields, {
+    script: "upload",
+    usage: HELP,
+    options: {
+      variant: "--variant",
+      guidanceScale: "--guidance",
+      replicate: "--replicate",
+      conditioningType: "--conditioning",
+      promptSet: "--prompt-set",
+      newPromptSetName: "--name-prompt-set",
+      sampler: "--sampler",
+      steps: "--steps",
+      seedPolicy: "--seed-policy",
+    },
+  });
   if (!key)
     fail(2, "an API key is needed: --key or T2I_API_KEY (create one with npm run apikey -- create --name NAME)");
-  if (!values.archive === !values.manifest) fail(2, "give either --archive or --manifest");
 
   let form: FormData;
   let total: number;
   try {
-    ({ form, bytes: total } = await buildUploadForm(
-      {
-        variant: values.variant,
-        guidanceScale: values.guidance,
-        replicate: values.replicate,
-        conditioningType: values.conditioning,
-        promptSet: values["prompt-set"],
-        sampler: values.sampler,
-        steps: values.steps,
-        seedPolicy: values["seed-policy"],
-      },
-      { archive: values.archive, manifest: values.manifest, imagesDir: values.images },
-    ));
+    ({ form, bytes: total } = await buildUploadForm(fields, {
+      archive: values.archive,
+      manifest: values.manifest,
+      imagesDir: values.images,
+    }));
   } catch (e) {
     if (e instanceof UploadFormError) fail(2, e.message);
     throw e;
@@ -108,6 +138,7 @@ async function main() {
     statusUrl?: string;
     duplicate?: boolean;
     requeued?: boolean;
+    message?: string;
     pageUrl?: string;
     leaderboard?: {
       promptSet: { name: string; version: number; isImplicit: boolean };
@@ -123,7 +154,7 @@ async function main() {
   const outcome = body.requeued
     ? "identical run had failed; queued again"
     : body.duplicate
-      ? "identical run already stored"
+      ? `already stored (${body.message ?? "an identical run"})`
       : "accepted";
   process.stderr.write(`${outcome}: ${body.id}  (${server}${body.pageUrl})\n`);
   if (body.leaderboard) {
@@ -139,12 +170,13 @@ async function main() {
     );
   }
 
+  const progress = progressPrinter(process.stderr.isTTY === true, (s) => process.stderr.write(s));
   for (;;) {
     const r = await fetch(`${server}${body.statusUrl}`);
     const run = (await r.json()) as RunDetail;
-    process.stderr.write(`\r${run.status.padEnd(8)} ${run.progress.done}/${run.progress.total}`);
+    progress.update(run.status, run.progress.done, run.progress.total);
     if (run.status === "scored" || run.status === "failed") {
-      process.stderr.write("\n");
+      progress.end();
       process.stdout.write(
         values.json ? JSON.stringify(run, null, 2) + "\n" : formatRunSummary(run, server, body.leaderboard?.url),
       );

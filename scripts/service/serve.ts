@@ -1,31 +1,40 @@
 // npm start: prepares and starts the service on the embedded SQLite database.
 // Applies migrations, says which evaluator will score (offering the real model's download),
 // builds the web app on first start, then runs `next start`.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
-import readline from "node:readline/promises";
-import net from "node:net";
+import readline from "node:readline";
+import readlinePromises from "node:readline/promises";
 import { parseCliArgs, usageErrorText } from "../../lib/core/cli-args";
 import { migrate } from "../../db/migrate";
 import { FIXTURE_WARNING, TOY_WARNING } from "../../lib/clip/identity";
 import { TOY_MODEL_DIR, resolveServiceModel } from "../../lib/clip/resolve-model";
 import { config } from "../../lib/core/config";
-import { seedDemo } from "../../lib/demo/seed-demo";
+import { seedDemoInThread } from "../../lib/demo/seed-demo-in-thread";
 import { ENTRY_POINTS } from "../../lib/core/entry-points";
+import { answerWhileStarting, StartupProgress, type StartPhase } from "../../lib/http/starting-page";
+import { isBuildWarning, nextBuildStep } from "../../lib/http/next-build-progress";
 
-const HELP = `Usage: npm start -- [--port 3000] [--host 0.0.0.0] [--no-prompt] [--rebuild]
+/** The longest the terminal stays silent while starting. */
+const HEARTBEAT_S = 10;
 
-Starts the evaluation service: applies database migrations (SQLite under T2I_DATA_DIR,
-default ./data), picks the evaluator (the model installed by 'npm run fetch-model', else
-the bundled random-weight test evaluator, whose scores are labelled as not meaningful;
-T2I_MODEL_DIR=toy picks the trained toy-world evaluator, labelled as meaningful only on
-toy-world images),
-seeds the toy-world demo into an empty database (the toy seed experiment: real samples of the
-trained toy generators scored by the toy-world evaluator, marked as demo everywhere; about a
-minute, while the web app builds), builds the web app if it has not been built, and serves
-it (server/next-server.mjs: 'next start' plus the peer address in X-Forwarded-For). The server
-also works the scoring queue (set T2I_INPROCESS_WORKER=0 to leave that to 'npm run worker').
+const HELP = `Usage: npm start -- [--port 3000] [--host 0.0.0.0] [--no-prompt] [--rebuild] [--no-demo]
+
+Starts the evaluation service: listens on the port at once (a "starting" page that follows
+the progress, and 503 with Retry-After from the API, until the app is ready), applies
+database migrations (SQLite under T2I_DATA_DIR, default ./data), picks the evaluator (the
+model installed by 'npm run fetch-model', else the bundled random-weight test evaluator,
+whose scores are labelled as not meaningful; T2I_MODEL_DIR=toy picks the trained toy-world
+evaluator, labelled as meaningful only on toy-world images), seeds the toy-world demo into an
+empty database (the toy seed experiment: real samples of the trained toy generators scored by
+the toy-world evaluator, marked as demo everywhere), builds the web app if it has not been
+built (first start; the build runs beside the seeding, its whole output goes to
+T2I_DATA_DIR/logs/next-build.log), and serves it (server/next-server.mjs: 'next start' plus the
+peer address in X-Forwarded-For), handing it the listening port. The server also works the
+scoring queue (set T2I_INPROCESS_WORKER=0 to leave that to 'npm run worker').
+Progress: a line for every step, and one at least every ${HEARTBEAT_S} s.
 
   --port N      port (default 3000, or PORT)
   --host H      address to listen on (default 0.0.0.0)
@@ -35,7 +44,7 @@ also works the scoring queue (set T2I_INPROCESS_WORKER=0 to leave that to 'npm r
 `;
 
 async function offerDownload(): Promise<void> {
-  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+  const rl = readlinePromises.createInterface({ input: process.stdin, output: process.stdout });
   const answer = (await rl.question("Download the real evaluator (CLIP ViT-B/32, about 600 MB) now? [y/N] "))
     .trim()
     .toLowerCase();
@@ -46,31 +55,67 @@ async function offerDownload(): Promise<void> {
     console.log("Download failed; starting with the test evaluator. Retry later with: npm run fetch-model");
 }
 
-function buildWebApp(): Promise<number> {
-  console.log("building the web app (first start only; about a minute)…");
+/**
+ * `next build` with its output in a log file and its steps on the progress: the terminal gets our
+ * step lines, Next.js's telemetry notice, and the log's tail if the build fails.
+ */
+function buildWebApp(progress: StartupProgress, logFile: string): Promise<number> {
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const out = fs.createWriteStream(logFile);
+  progress.start("build");
   return new Promise((resolve) => {
     // Skips next build's type check (next.config.js says why); `npm run build` still runs it.
     const b = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "build"], {
-      stdio: "inherit",
+      stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, T2I_FIRST_START_BUILD: "1" },
     });
-    b.on("exit", (code) => resolve(code ?? 1));
+    let warnings = 0;
+    for (const stream of [b.stdout, b.stderr]) {
+      readline.createInterface({ input: stream }).on("line", (raw) => {
+        out.write(`${raw}\n`);
+        const line = stripAnsi(raw);
+        if (/telemetry/i.test(line)) console.log(line);
+        if (isBuildWarning(line)) warnings++;
+        const step = nextBuildStep(line);
+        if (step) progress.update("build", step);
+      });
+    }
+    b.on("exit", (code) => {
+      out.end(() => {
+        if (code !== 0) {
+          const tail = fs.readFileSync(logFile, "utf8").trimEnd().split("\n").slice(-40).join("\n");
+          console.error(`${tail}\nerror: the web build failed (exit ${code}); its whole output is in ${logFile}`);
+          progress.finish("build", "failed", `exit ${code}`);
+        } else {
+          progress.finish("build");
+          if (warnings > 0) console.log(`next build printed ${warnings} warning line(s); see ${logFile}`);
+        }
+        resolve(code ?? 1);
+      });
+    });
   });
 }
 
 /** Every page has content on first start; `npm run seed:demo -- --remove` takes it away. */
-async function seedFirstStart(): Promise<void> {
+async function seedFirstStart(progress: StartupProgress): Promise<void> {
   const started = performance.now();
   let demo;
   try {
-    demo = await seedDemo({ ifEmpty: true });
+    demo = await seedDemoInThread({
+      ifEmpty: true,
+      progress: (p) => progress.update("demo", { step: p.step, count: { done: p.done, total: p.total, unit: p.unit } }),
+    });
   } catch (e) {
     // The service is still useful without its demo; say how to finish or drop what was written.
+    const why = e instanceof Error ? e.message : String(e);
+    progress.finish("demo", "failed", why);
     console.error(
-      `demo data not seeded: ${e instanceof Error ? e.message : e}; finish it with 'npm run seed:demo' or drop it with 'npm run seed:demo -- --remove'`,
+      `demo data not seeded: ${why}; finish it with 'npm run seed:demo' or drop it with 'npm run seed:demo -- --remove'`,
     );
     return;
   }
+  if (demo.outcome === "not_empty") return progress.finish("demo", "skipped", "the database already has runs");
+  progress.finish("demo");
   if (demo.outcome === "seeded") {
     console.log(
       `demo data: the toy-world experiment, ${demo.runsCreated} demo runs (${demo.samplesGenerated} samples by the toy generators, scored by the toy-world evaluator) ` +
@@ -79,11 +124,10 @@ async function seedFirstStart(): Promise<void> {
   }
 }
 
-/** Resolves when `port` can be listened on at `host`; otherwise exits 1 with what to do. */
-function assertPortFree(port: number, host: string): Promise<void> {
+/** Listens at once; a taken port exits 1 with what to do, before migrating, seeding or building. */
+function listenOrExit(server: http.Server, port: number, host: string): Promise<void> {
   return new Promise((resolve) => {
-    const probe = net.createServer();
-    probe.once("error", (e: NodeJS.ErrnoException) => {
+    server.once("error", (e: NodeJS.ErrnoException) => {
       console.error(
         e.code === "EADDRINUSE"
           ? `error: port ${port} is already in use on ${host} (another t2i-eval?); stop it, or start this one with: npm start -- --port ${port + 1}`
@@ -91,8 +135,25 @@ function assertPortFree(port: number, host: string): Promise<void> {
       );
       process.exit(1);
     });
-    probe.listen(port, host, () => probe.close(() => resolve()));
+    server.listen(port, host, () => resolve());
   });
+}
+
+/** Prints each phase's start, step and end as it happens, and the running phases at least every HEARTBEAT_S. */
+function reportProgress(progress: StartupProgress): () => void {
+  let last = Date.now();
+  const stamp = () => `[${String(Math.round((Date.now() - progress.startedAt) / 1000)).padStart(3)} s]`;
+  const print = (line: string) => {
+    last = Date.now();
+    console.log(`${stamp()} ${line}`);
+  };
+  progress.onChange((p: StartPhase, changed) => {
+    if (changed !== "count") print(progress.describe(p));
+  });
+  const timer = setInterval(() => {
+    if (Date.now() - last >= HEARTBEAT_S * 1000 - 500 && progress.summary()) print(progress.summary());
+  }, 1000);
+  return () => clearInterval(timer);
 }
 
 async function main() {
@@ -116,8 +177,20 @@ async function main() {
     );
     process.exit(2);
   }
-  // Before migrating, seeding and building: a second `npm start` on a taken port stops here.
-  await assertPortFree(Number(values.port), values.host!);
+  const port = Number(values.port);
+  const host = values.host!;
+  const shown = host === "0.0.0.0" ? "localhost" : host;
+  const progress = new StartupProgress([
+    { key: "build", label: "building the web app" },
+    { key: "demo", label: "seeding the demo" },
+    { key: "server", label: "loading the web app" },
+  ]);
+  // The port answers from the first second: a starting page until the web app takes the port over.
+  const starting = http.createServer((req, res) => answerWhileStarting(req, res, progress));
+  await listenOrExit(starting, port, host);
+  console.log(`\n  t2i-eval answers on http://${shown}:${port} (a "starting" page until it is ready)\n`);
+  const stopReporting = reportProgress(progress);
+
   const cfg = config();
   fs.mkdirSync(cfg.dataDir, { recursive: true });
   migrate();
@@ -138,25 +211,55 @@ async function main() {
   // The web build (a child process) and the demo seeding (this process: toy generators and
   // evaluator on ONNX) run side by side; the server starts once both are done, so its worker
   // never sees the demo's scoring jobs and the first page already shows the toy-world board.
-  const build = values.rebuild || !fs.existsSync(".next/BUILD_ID") ? buildWebApp() : Promise.resolve(0);
-  const demo = values["no-demo"] ? Promise.resolve() : seedFirstStart();
+  const needsBuild = values.rebuild || !fs.existsSync(".next/BUILD_ID");
+  if (needsBuild)
+    console.log("building the web app (first start only; 1 to 3 minutes on 2 cores, depending on their load)");
+  else progress.finish("build", "skipped", "already built; --rebuild builds again");
+  const build = needsBuild
+    ? buildWebApp(progress, path.join(cfg.dataDir, "logs", "next-build.log"))
+    : Promise.resolve(0);
+  if (values["no-demo"]) progress.finish("demo", "skipped", "--no-demo");
+  const demo = values["no-demo"] ? Promise.resolve() : seedFirstStart(progress);
   const [buildStatus] = await Promise.all([build, demo]);
   if (buildStatus !== 0) process.exit(buildStatus);
 
-  const host = values.host!;
-  const shown = host === "0.0.0.0" ? "localhost" : host;
-  console.log(`\n  t2i-eval is starting on http://${shown}:${values.port}\n`);
-  // Like `next start`, plus the peer address in X-Forwarded-For and JSON 400s for malformed paths.
-  const child = spawn(
-    process.execPath,
-    [path.resolve(ENTRY_POINTS.nextServer), "--port", values.port!, "--host", host],
-    {
-      stdio: "inherit",
-    },
-  );
+  progress.start("server");
+  const child = handOver(starting, progress, port, host, stopReporting);
   for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
 }
+
+/**
+ * Starts the HTTP front (server/next-server.mjs) and passes it the listening socket: the starting
+ * page keeps answering until Next.js has loaded, then the front takes the same port over, so the
+ * port never refuses a connection.
+ */
+function handOver(
+  starting: http.Server,
+  progress: StartupProgress,
+  port: number,
+  host: string,
+  stopReporting: () => void,
+): ChildProcess {
+  // Like `next start`, plus the peer address in X-Forwarded-For and JSON 400s for malformed paths.
+  const child = spawn(
+    process.execPath,
+    [path.resolve(ENTRY_POINTS.nextServer), "--port", String(port), "--host", host, "--handover"],
+    { stdio: ["inherit", "inherit", "inherit", "ipc"] },
+  );
+  child.on("message", (m: { type?: string }) => {
+    if (m?.type === "send-listener") return void child.send({ type: "listen" }, starting);
+    if (m?.type !== "listening") return;
+    progress.finish("server");
+    stopReporting();
+    starting.close();
+    child.disconnect();
+  });
+  return child;
+}
+
+/** Terminal colour codes out: Next.js colours its lines even when piped. */
+const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, "");
 
 main().catch((e) => {
   console.error(`error: ${e instanceof Error ? e.message : e}`);

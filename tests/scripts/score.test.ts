@@ -117,6 +117,33 @@ describe("npm run score", () => {
     expect(doc.groups[0].diversity).toEqual(expect.any(Number));
   });
 
+  it("scores the same rows alike from JSONL and CSV, an empty prompt included", async () => {
+    const dir = path.join(tmp, "formats");
+    await fs.mkdir(dir, { recursive: true });
+    for (const f of ["red-square-0.png", "red-square-1.png"])
+      await fs.copyFile(`examples/shapes/${f}`, path.join(dir, f));
+    await fs.copyFile("examples/shapes/red-square-0.png", path.join(dir, "single.png"));
+    const rows = [
+      { file: "red-square-0.png", prompt: "a red square", group: "squares" },
+      { file: "red-square-1.png", prompt: "a red square", group: "squares" },
+      { file: "single.png", prompt: "", group: "empty-prompt" },
+    ];
+    await fs.writeFile(path.join(dir, "m.jsonl"), rows.map((r) => JSON.stringify(r)).join("\n"));
+    await fs.writeFile(
+      path.join(dir, "m.csv"),
+      `file,prompt,group\n${rows.map((r) => `${r.file},"${r.prompt}",${r.group}`).join("\n")}\n`,
+    );
+    const run = (m: string) => score(["--manifest", path.join(dir, m), "--model", "fixture", "--format", "json"]);
+    const [j, c] = [run("m.jsonl"), run("m.csv")];
+    expect(j.code, j.stderr).toBe(0);
+    expect(c.code, c.stderr).toBe(0);
+    const [dj, dc] = [JSON.parse(j.stdout), JSON.parse(c.stdout)];
+    expect(dj.items).toHaveLength(3);
+    expect(dj.items[2]).toMatchObject({ file: "single.png", prompt: "", cosine: expect.any(Number) });
+    expect(dc.items).toEqual(dj.items);
+    expect(dc.summary).toEqual(dj.summary);
+  });
+
   it("refuses a malformed manifest with its line number, exit 2", async () => {
     const m = path.join(tmp, "bad.jsonl");
     await fs.writeFile(m, '{"file":"a.png","prompt":"x"}\n{"file": oops}\n');

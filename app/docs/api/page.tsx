@@ -39,12 +39,13 @@ function Fields({ schema }: { schema: Schema }) {
   const props = Object.entries(schema.properties ?? {});
   if (!props.length) return null;
   return (
-    <div className="overflow-x-auto">
+    // Focusable, so a keyboard can scroll it on a phone (it holds no link of its own).
+    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Fields (scrolls sideways)">
       <table className="mt-1 w-full text-left text-xs">
         <tbody>
           {props.map(([name, s]) => (
             <tr key={name} className="border-t border-slate-100 align-top">
-              <td className="break-all py-1 pr-3 font-mono">
+              <td className="whitespace-nowrap py-1 pr-3 font-mono">
                 {name}
                 {schema.required?.includes(name) ? <span className="text-rose-600">*</span> : null}
               </td>
@@ -79,7 +80,7 @@ export default function ApiDocsPage() {
         </a>{" "}
         (OpenAPI 3.1). Writes need <code>Authorization: Bearer &lt;key&gt;</code>; create a key with{" "}
         <code>npm run apikey -- create --name NAME</code>. GPU workers use a worker token instead (
-        <code>npm run worker-token -- create --name NAME</code>; protocol in docs/worker-protocol.md).
+        <code>npm run worker-token -- create --name NAME</code>; protocol in docs/reference/worker-protocol.md).
       </p>
       {Object.entries(doc.paths).map(([path, ops]) =>
         Object.entries(ops).map(([method, op]) => (

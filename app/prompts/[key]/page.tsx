@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { orNotFound } from "@/app/_components/or-not-found";
-import { fmt } from "@/app/_components/format";
+import { fmt, promptTitle } from "@/app/_components/format";
+import { promptTextOf } from "@/app/_components/prompt-text-of";
 import { SampleStrip } from "@/app/_components/sample-strip";
 import { UserText } from "@/app/_components/user-text";
 import { defaultPromptSet } from "@/lib/leaderboard/default-prompt-set";
@@ -21,7 +22,9 @@ const MAX_SHIFT = 20;
 export async function generateMetadata({ params, searchParams }: Props): Promise<Metadata> {
   const key = (await params).key;
   const set = (await searchParams).promptSet ?? defaultPromptSet()?.name;
-  return { title: `Prompt ${key}${set ? ` on ${set}` : ""}: every variant side by side` };
+  const text = set ? promptTextOf(set, key) : undefined;
+  if (!text) return { title: "Prompt not found" };
+  return { title: `${promptTitle(text)} on ${set}: every variant side by side` };
 }
 
 export default async function PromptPage({ params, searchParams }: Props) {

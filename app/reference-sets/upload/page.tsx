@@ -1,10 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { connection } from "next/server";
+import { pickablePromptSets } from "@/lib/prompt-sets/list-prompt-sets";
 import { ReferenceSetUploadForm } from "./reference-set-upload-form";
 
 export const metadata: Metadata = { title: "Upload a reference set" };
 
-export default function ReferenceSetUploadPage() {
+export default async function ReferenceSetUploadPage() {
+  // Per request: the prompt sets to pick from change with every upload.
+  await connection();
   return (
     <div>
       <p className="text-sm">
@@ -21,7 +25,7 @@ export default function ReferenceSetUploadPage() {
         rules and limits as <code>POST /api/v1/reference-sets</code> before anything is stored; a rejected upload leaves
         nothing behind. Uploading an existing name makes its next version.
       </p>
-      <ReferenceSetUploadForm />
+      <ReferenceSetUploadForm promptSets={pickablePromptSets()} />
     </div>
   );
 }

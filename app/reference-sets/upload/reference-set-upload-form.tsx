@@ -43,7 +43,10 @@ function fileParts(files: File[]): { archive: File } | { manifest: File; images:
   return { manifest: manifests[0]!, images };
 }
 
-export function ReferenceSetUploadForm() {
+/** Every prompt set a reference set can be tied to, with its readable label (lib/prompt-sets/list-prompt-sets.ts). */
+export type PromptSetChoice = { name: string; label: string; version: number; promptCount: number };
+
+export function ReferenceSetUploadForm({ promptSets = [] }: { promptSets?: PromptSetChoice[] }) {
   const [files, setFiles] = useState<File[]>([]);
   const [progress, setProgress] = useState<number | null>(null);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -136,6 +139,10 @@ export function ReferenceSetUploadForm() {
           error={errors.promptSet}
           className={input}
           placeholder="omit for a global set"
+          options={promptSets.map((s) => ({
+            value: s.name,
+            label: `${s.label === s.name ? "" : `${s.label} — `}v${s.version}, ${s.promptCount} prompts`,
+          }))}
         />
         <TextField
           name="promptSetVersion"

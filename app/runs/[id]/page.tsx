@@ -6,8 +6,9 @@ import { CONDITIONING_LABELS, fmt, fmtCi } from "@/app/_components/format";
 import { orNotFound } from "@/app/_components/or-not-found";
 import { leaderboardUrl } from "@/lib/leaderboard/run-leaderboard";
 import { getRunOrThrow, type PromptMetrics, type RunDetail } from "@/lib/runs/get-run-or-throw";
-import type { RunProvenance } from "@/lib/runs/run-provenance";
+import { ownerSentence, type RunProvenance } from "@/lib/runs/run-provenance";
 import { listRunSamples } from "@/lib/runs/list-run-samples";
+import { rescoreApplies } from "@/lib/runs/rescore-run";
 import { getServiceEvaluator } from "@/lib/scoring/service-evaluator";
 import { RunActions } from "./run-actions";
 import { RunProgress } from "./run-progress";
@@ -133,7 +134,11 @@ export default async function RunPage({ params, searchParams }: Props) {
         )}
         {run.evaluator ? ` · evaluator ${run.evaluator.id}` : ""}
       </p>
-      {run.owner && <p className="mt-1 text-xs text-slate-500">Uploaded with API key “{run.owner.name}”.</p>}
+      {run.owner && (
+        <p className="mt-1 text-xs text-slate-500" data-testid="run-owner">
+          {ownerSentence(run.source, run.owner.name)}
+        </p>
+      )}
       {run.hidden && (
         <p className="mt-2 rounded bg-amber-50 p-3 text-sm text-amber-900" data-testid="hidden-banner">
           Hidden from rankings{run.hidden.by === "variant" ? " with its variant" : ""} since{" "}
@@ -160,7 +165,7 @@ export default async function RunPage({ params, searchParams }: Props) {
         </p>
       )}
       {run.status === "failed" && <RunActions id={run.id} action="retry" />}
-      {run.status === "scored" && installed && run.evaluator?.id !== installed && (
+      {installed && rescoreApplies(run.id, installed) && (
         <RunActions id={run.id} action="rescore" evaluator={installed} />
       )}
 
@@ -218,7 +223,8 @@ export default async function RunPage({ params, searchParams }: Props) {
             <table className="w-full min-w-[36rem] border-collapse bg-white text-sm" data-testid="prompt-table">
               <thead>
                 <tr className="border-b border-slate-200 text-left">
-                  <th scope="col" className="p-2">
+                  {/* On a phone the prompt column stays in view while the numbers scroll under it. */}
+                  <th scope="col" className="sticky left-0 z-10 min-w-[9rem] max-w-[45vw] bg-white p-2">
                     Prompt
                   </th>
                   <th scope="col" className="p-2 text-right">
@@ -245,7 +251,7 @@ export default async function RunPage({ params, searchParams }: Props) {
               <tbody>
                 {prompts.map((p) => (
                   <tr key={p.promptId} className="border-b border-slate-100">
-                    <td className="p-2">
+                    <td className="sticky left-0 z-10 min-w-[9rem] max-w-[45vw] bg-white p-2">
                       <UserText text={p.prompt} />{" "}
                       <a
                         href={`#prompt-${p.promptId}`}

@@ -19,7 +19,8 @@ type Created = {
   seed: number;
 };
 
-export type PromptSetOption = { name: string; version: number; promptCount: number };
+/** `label`: the name, or for a set made from uploads its first variant and prompt (lib/prompt-sets/list-prompt-sets.ts). */
+export type PromptSetOption = { name: string; version: number; promptCount: number; label: string };
 
 const FIELDS: readonly Field[] = ["promptSet", "guidanceScales", "samplesPerPrompt", "seed", "steps", "size", "apiKey"];
 
@@ -50,7 +51,16 @@ export function parseScales(text: string): number[] | undefined {
   return parts.length > 0 && nums.every((n) => Number.isFinite(n)) ? nums : undefined;
 }
 
-export function GenerateForm({ variant, promptSets }: { variant: string; promptSets: PromptSetOption[] }) {
+export function GenerateForm({
+  variant,
+  promptSets,
+  defaultPromptSet,
+}: {
+  variant: string;
+  promptSets: PromptSetOption[];
+  /** The set the variant's runs are on, when it has any: offered first. */
+  defaultPromptSet?: string;
+}) {
   const router = useRouter();
   const [apiKey, setApiKey, rememberApiKey] = useStoredApiKey();
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -132,13 +142,13 @@ export function GenerateForm({ variant, promptSets }: { variant: string; promptS
             id="gen-promptSet"
             name="promptSet"
             className={input}
-            defaultValue={promptSets[0]?.name ?? ""}
+            defaultValue={promptSets.find((s) => s.name === defaultPromptSet)?.name ?? promptSets[0]?.name ?? ""}
             {...a11y("promptSet")}
           >
             {promptSets.length === 0 && <option value="">— no prompt sets yet —</option>}
             {promptSets.map((s) => (
               <option key={s.name} value={s.name}>
-                {s.name} v{s.version} ({s.promptCount} prompts)
+                {s.label} v{s.version} ({s.promptCount} prompts)
               </option>
             ))}
           </select>

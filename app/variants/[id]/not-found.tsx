@@ -1,24 +1,11 @@
 // 404 for /variants/{unknown}: lists the variants that exist.
 import type { Metadata } from "next";
 import { connection } from "next/server";
-import { NotFoundPanel } from "@/app/_components/not-found-panel";
-import { listVariants } from "@/lib/variants/list-variants";
+import { VariantNotFoundPanel } from "@/app/_components/variant-not-found-panel";
 
 export const metadata: Metadata = { title: "Variant not found" };
 
 export default async function VariantNotFound() {
   await connection();
-  const variants = listVariants();
-  return (
-    <NotFoundPanel
-      title="Variant not found"
-      message="No variant has the name or id in this address (names are case-sensitive). A variant exists once a run of it is uploaded or it is registered with POST /api/v1/variants."
-      linksHeading="Variants"
-      links={variants.map((v) => ({
-        href: `/variants/${v.id}`,
-        label: v.name,
-        note: `${v.scoredRunCount} scored run${v.scoredRunCount === 1 ? "" : "s"}${v.isDemo ? ", demo" : ""}`,
-      }))}
-    />
-  );
+  return <VariantNotFoundPanel />;
 }

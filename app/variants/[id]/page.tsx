@@ -10,7 +10,8 @@ import { DownloadLinks, TradeoffChart } from "@/app/_components/tradeoff-chart";
 import { UserText } from "@/app/_components/user-text";
 import { orNotFound } from "@/app/_components/or-not-found";
 import { getRankedBoard } from "@/lib/leaderboard/get-ranked-board";
-import { listPromptSets } from "@/lib/prompt-sets/list-prompt-sets";
+import { variantNotRankedReason } from "@/lib/leaderboard/variant-not-ranked-reason";
+import { pickablePromptSets } from "@/lib/prompt-sets/list-prompt-sets";
 import { listRuns } from "@/lib/runs/list-runs";
 import { loadRunSettings } from "@/lib/runs/load-run-settings";
 import { matchesSourceFilter, runSourceFilterSchema } from "@/lib/runs/ranked-runs-filter";
@@ -29,14 +30,6 @@ const loadVariant = (id: string) => orNotFound(() => getVariantOrThrow(id));
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `${loadVariant((await params).id).name} — variant` };
-}
-
-/** Named prompt sets, latest version of each (a generation uses the latest). */
-function latestPromptSets() {
-  const seen = new Set<string>();
-  return listPromptSets()
-    .filter((s) => !seen.has(s.name) && seen.add(s.name))
-    .map((s) => ({ name: s.name, version: s.version, promptCount: s.promptCount }));
 }
 
 export default async function VariantPage({ params, searchParams }: Props) {
@@ -60,6 +53,11 @@ export default async function VariantPage({ params, searchParams }: Props) {
     ? [...board.ranking.ranked, ...board.ranking.unranked].find((v) => v.variantId === variant.id)
     : undefined;
   const ranked = board?.ranking?.ranked.find((v) => v.variantId === variant.id);
+  const coverage = new Map((board?.runs ?? []).map((r) => [r.runId, r.promptsCovered]));
+  const partialOf = (runId: string) => {
+    const n = coverage.get(runId);
+    return board && n !== undefined && n < board.setPrompts ? `${n} of ${board.setPrompts} prompts` : undefined;
+  };
 
   return (
     <div>
@@ -137,7 +135,10 @@ export default async function VariantPage({ params, searchParams }: Props) {
             )}
           </p>
           <TradeoffChart
-            series={[toSeries(variant.name, entry.curve, entry.fitted)]}
+            series={[
+              toSeries(variant.name, entry.curve, entry.fitted, (id) => board.runs.find((r) => r.runId === id)?.source),
+            ]}
+            level={board.ranking?.diversity?.value}
             evaluatorNote={board.evaluator ? `Evaluator ${board.evaluator.id}.` : undefined}
           />
           <DownloadLinks
@@ -149,7 +150,13 @@ export default async function VariantPage({ params, searchParams }: Props) {
       {board && !entry && (
         <p className="mt-6 text-sm" data-testid="variant-not-ranked">
           Not on the <UserText text={board.promptSet.name} /> ranking:{" "}
-          {board.excluded.find((x) => x.variantId === variant.id)?.reason ?? "no scored runs there yet"}.
+          {variantNotRankedReason({
+            variantHidden: variant.hiddenAt !== null,
+            runs: allRuns.filter((r) => r.promptSet.name === board.promptSet.name),
+            boardEvaluatorId: board.evaluator?.id ?? null,
+            excludedReason: board.excluded.find((x) => x.variantId === variant.id)?.reason,
+          })}
+          .
         </p>
       )}
 
@@ -243,6 +250,15 @@ export default async function VariantPage({ params, searchParams }: Props) {
                         testId="settings-differ"
                       />
                     )}
+                    {partialOf(r.id) && (
+                      <span
+                        className="ml-1 rounded bg-amber-100 px-1 text-xs font-medium text-amber-900"
+                        title="It lacks some of the prompt set's prompts: its numbers average fewer prompts, and it is left out of the ranking unless partial runs are included"
+                        data-testid="run-partial"
+                      >
+                        {partialOf(r.id)}
+                      </span>
+                    )}
                     {r.hiddenReason && (
                       <span
                         className="ml-1 rounded bg-slate-200 px-1 text-xs text-slate-700"
@@ -295,7 +311,7 @@ export default async function VariantPage({ params, searchParams }: Props) {
           <code>npm run gpu-worker -- --variant {variant.name}</code> with a worker token from{" "}
           <code>npm run worker-token -- create --name NAME</code>); each run is scored as soon as its samples are in.
         </p>
-        <GenerateForm variant={variant.name} promptSets={latestPromptSets()} />
+        <GenerateForm variant={variant.name} promptSets={pickablePromptSets()} defaultPromptSet={setName} />
       </section>
     </div>
   );

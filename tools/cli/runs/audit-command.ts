@@ -1,4 +1,6 @@
 // npm run runs -- audit [--target ID] [--limit N]
+import { usageErrorText } from "../../../lib/core/cli-args";
+import { listAuditInputSchema } from "../../../lib/audit/list-audit";
 import { callApi, CONNECTION_HELP, exitCodeOf, parseSubcommand, UsageError } from "../rest-call";
 import type { RunsSubcommand } from "./subcommand";
 
@@ -11,19 +13,28 @@ type Entry = {
   details: Record<string, unknown>;
 };
 
+const usage = `Usage: npm run runs -- audit [--target ID] [--limit N]
+
+Prints who changed what and when, newest first: time, key name, action, target, details.
+--limit N is 1 to 500 (default 100).
+
+${CONNECTION_HELP}
+`;
+
 export const auditCommand: RunsSubcommand = {
   name: "audit",
   summary: "print the audit log (admin keys only)",
-  usage: `Usage: npm run runs -- audit [--target ID] [--limit N]
-
-Prints who changed what and when, newest first: time, key name, action, target, details.
-
-${CONNECTION_HELP}
-`,
+  usage,
   run: (argv) =>
     exitCodeOf(async () => {
       const { values, positionals } = parseSubcommand(argv, { target: { type: "string" }, limit: { type: "string" } });
       if (positionals.length > 0) throw new UsageError(`audit takes no arguments, got "${positionals[0]}"`);
+      // The server's rule for the limit, checked before the request.
+      const limit = listAuditInputSchema.shape.limit.safeParse(values.limit);
+      if (!limit.success)
+        throw new UsageError(
+          usageErrorText("runs audit", `--limit: ${limit.error.issues[0]!.message}`, usage).trimEnd(),
+        );
       const q = new URLSearchParams();
       if (values.target) q.set("targetId", values.target);
       if (values.limit) q.set("limit", values.limit);

@@ -17,6 +17,7 @@ export const GET = route(async (req) => {
     getLeaderboard(q.promptSet, {
       version: q.version,
       includeDemo: q.includeDemo,
+      includePartial: q.includePartial,
       source: q.source,
       defaultEvaluatorId: installed?.identity.id,
       ranking: q.diversity === undefined ? undefined : { diversity: q.diversity },

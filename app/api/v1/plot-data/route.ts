@@ -37,6 +37,7 @@ export const GET = route(async (req) => {
       version: q.version,
       evaluatorId: q.evaluator,
       includeDemo: q.includeDemo === "true",
+      includePartial: q.includePartial,
       source: q.source,
       ranking,
     });

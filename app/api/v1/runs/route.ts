@@ -32,13 +32,14 @@ export const POST = route(async (req) => {
     const fields = runUploadFieldsSchema.safeParse(staged.fields);
     if (!fields.success) throw validationError(fields.error, "run fields");
     const f = fields.data;
-    const { run, duplicate, requeued } = await createRun({
+    const { run, duplicate, requeued, duplicateNote } = await createRun({
       variant: f.variant,
       createVariantIfMissing: f.conditioningType
         ? { conditioningType: f.conditioningType, description: f.variantDescription, model: f.model }
         : undefined,
       promptSet: f.promptSet,
       promptSetVersion: f.promptSetVersion,
+      newPromptSetName: f.newPromptSetName,
       guidanceScale: f.guidanceScale,
       replicate: f.replicate,
       sampler: f.sampler,
@@ -62,7 +63,11 @@ export const POST = route(async (req) => {
       ...(requeued
         ? { message: "an identical upload of this run had failed; it was queued for scoring again" }
         : duplicate
-          ? { message: "an identical upload (same variant, settings and files) exists; it was not scored again" }
+          ? {
+              message: duplicateNote
+                ? `${duplicateNote}; it was not scored again`
+                : "an identical upload (same variant, settings and files) exists; it was not scored again",
+            }
           : {}),
     };
     return Response.json(body, { status: duplicate && !requeued ? 200 : 202, headers: { Location: statusUrl } });

@@ -13,7 +13,13 @@ export const GET = route(async (req) => {
   const q = parseQuery(req.url, rankingExportQuerySchema);
   const out = exportRanking(
     q.promptSet,
-    { version: q.version, evaluatorId: q.evaluator, includeDemo: q.includeDemo, diversity: q.diversity },
+    {
+      version: q.version,
+      evaluatorId: q.evaluator,
+      includeDemo: q.includeDemo,
+      includePartial: q.includePartial,
+      diversity: q.diversity,
+    },
     q.format,
     q.table,
   );

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { fmt } from "@/app/_components/format";
+import { fmt, promptTitle } from "@/app/_components/format";
+import { promptTextOf } from "@/app/_components/prompt-text-of";
 import { orNotFound } from "@/app/_components/or-not-found";
 import { SampleStrip } from "@/app/_components/sample-strip";
 import { UserText } from "@/app/_components/user-text";
@@ -15,10 +16,15 @@ export const dynamic = "force-dynamic";
 type SP = { promptSet?: string; evaluator?: string };
 type Props = { params: Promise<{ id: string; key: string }>; searchParams: Promise<SP> };
 
-export async function generateMetadata({ params }: Props): Promise<Metadata> {
+export async function generateMetadata({ params, searchParams }: Props): Promise<Metadata> {
   const { id, key } = await params;
   const variant = orNotFound(() => getVariantOrThrow(id));
-  return { title: `${variant.name}: prompt ${key} at every guidance scale` };
+  const set =
+    (await searchParams).promptSet ??
+    listRuns({ variant: variant.name, status: "scored", limit: 1 }).runs[0]?.promptSet.name;
+  const text = set ? promptTextOf(set, key) : undefined;
+  if (!text) return { title: "Prompt not found" };
+  return { title: `${variant.name}: ${promptTitle(text)} at every guidance scale` };
 }
 
 /** One prompt's samples from one variant across all its guidance scales, as a grid (rows = guidance). */
