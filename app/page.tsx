@@ -6,6 +6,7 @@ import { toSeries } from "@/app/_components/board-series";
 import { LeaderboardFilters } from "@/app/_components/leaderboard/leaderboard-filters";
 import { LeaderboardTable } from "@/app/_components/leaderboard/leaderboard-table";
 import { PairMatrix } from "@/app/_components/leaderboard/pair-matrix";
+import { PowerSection } from "@/app/_components/power-section";
 import {
   leaderboardQuery,
   leaderboardView,
@@ -147,6 +148,20 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
       <LeaderboardTable board={board} view={view} />
 
       {view.matrix && <PairMatrix matrix={view.matrix} board={board} links={view.links} />}
+
+      {board.ranking && (
+        <PowerSection
+          power={board.ranking.power}
+          sp={{ target: sp.target, n: sp.n, reps: sp.reps }}
+          keep={{
+            promptSet: board.promptSet.name,
+            evaluator: board.evaluator?.id,
+            demo: sp.demo,
+            diversity: sp.diversity,
+            partial: sp.partial,
+          }}
+        />
+      )}
 
       <section aria-labelledby="plot" className="mt-8">
         <h2 id="plot" className="text-lg font-semibold">

@@ -25,6 +25,7 @@ const TABLES = [
   "images",
   "jobs",
   "prompt_scores",
+  "prompt_set_levels",
   "prompt_sets",
   "prompts",
   "reference_images",
@@ -147,6 +148,7 @@ describe("migrations", () => {
       "runs_prompt_set_created_idx",
       "runs_status_created_idx",
       "runs_variant_created_idx",
+      "runs_variant_replicate_idx",
     ]);
     c.exec("update runs set status = 'generating' where id = 'run_2'");
     expect(() => c.exec("update runs set status = 'dancing' where id = 'run_2'")).toThrow(/CHECK constraint failed/);

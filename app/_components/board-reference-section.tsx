@@ -12,14 +12,25 @@ import { rankOnReferenceAxis } from "@/lib/leaderboard/rank-on-reference-axis";
 import { fmt, fmtCi } from "./format";
 import { UserText } from "./user-text";
 
-const LABELS: Record<BoardReferenceMetric, string> = {
+/** The picker's short names (a phone-wide select); the table's header names the evaluator. */
+const SHORT: Record<BoardReferenceMetric, string> = {
   recall: "recall (k = 3)",
   coverage: "coverage (k = 5)",
   precision: "precision (k = 3)",
   density: "density (k = 5)",
-  fd: "FD_<evaluator> (lower is better)",
-  cmmd: "CMMD (lower is better)",
+  fd: "FD (lower is better)",
+  cmmd: "CMMD ×1000 (lower is better)",
 };
+
+/** Every label names the evaluator whose embedding space the metric lives in. */
+const labels = (evaluator: string): Record<BoardReferenceMetric, string> => ({
+  recall: `recall (k = 3, ${evaluator})`,
+  coverage: `coverage (k = 5, ${evaluator})`,
+  precision: `precision (k = 3, ${evaluator})`,
+  density: `density (k = 5, ${evaluator})`,
+  fd: `FD_${evaluator} (lower is better)`,
+  cmmd: `CMMD_${evaluator} (×1000, σ = 10; lower is better)`,
+});
 
 export function BoardReferenceSection(props: {
   promptSet: string;
@@ -59,8 +70,9 @@ export function BoardReferenceSection(props: {
     );
   }
   if (board.rows.length === 0 && spaces.length === 0) return null;
-  const label = (m: BoardReferenceMetric) =>
-    space && (m === "fd" || m === "cmmd") ? `${m.toUpperCase()}_${space.label} (lower is better)` : LABELS[m];
+  // Every label names the feature space its numbers live in: the picked image feature space, else the evaluator's.
+  const LABELS = labels(space?.label ?? board.evaluatorName ?? board.evaluatorId ?? "evaluator");
+  const label = (m: BoardReferenceMetric) => LABELS[m];
   const axis = metric === "recall" || metric === "coverage" ? metric : null;
   const switched =
     axis && board.evaluatorId
@@ -113,12 +125,12 @@ export function BoardReferenceSection(props: {
           <select
             name="refMetric"
             defaultValue={metric}
-            className="mt-1 rounded border border-slate-300 px-2 py-1"
+            className="mt-1 max-w-full rounded border border-slate-300 px-2 py-1"
             data-testid="ref-metric-picker"
           >
             {BOARD_REFERENCE_METRICS.map((m) => (
               <option key={m} value={m}>
-                {label(m)}
+                {SHORT[m]}
               </option>
             ))}
           </select>
@@ -194,10 +206,11 @@ export function BoardReferenceSection(props: {
           aria-label="Ranking on the reference axis (scrolls sideways)"
         >
           <h3 className="text-sm font-medium">
-            Ranking with the diversity axis switched to per-prompt {switched.axis} against {switched.referenceSet.name}{" "}
-            v{switched.referenceSet.version}
+            Ranking on the <span data-testid="reference-axis-name">{switched.axis} axis</span>: fidelity at matched
+            per-prompt {switched.axis} (k = {switched.axis === "recall" ? 3 : 5}, against {switched.referenceSet.name} v
+            {switched.referenceSet.version}), not at matched diversity
             {switched.ranking.diversity
-              ? ` · level ${fmt(switched.ranking.diversity.value)} (${switched.ranking.diversity.rule})`
+              ? ` · ${switched.axis} level ${fmt(switched.ranking.diversity.value)} (${switched.ranking.diversity.rule})`
               : ""}
           </h3>
           <p className="text-xs text-slate-500">

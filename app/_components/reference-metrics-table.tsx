@@ -12,7 +12,18 @@ function Cell({ f, digits = 3, testId }: { f: Flagged; digits?: number; testId?:
         {fmt(f.value, digits)}
         {!f.reliable && f.value !== null ? " ⚠" : ""}
       </span>
-      {f.ci && <span className="block text-xs text-slate-500">{fmtCi(f.ci, digits)}</span>}
+      {f.ci && (
+        <span
+          className="block text-xs text-slate-500"
+          title={
+            f.ci.bias !== undefined
+              ? `bias-corrected percentile interval (${f.ci.method ?? "BC"}): estimated bias of the statistic under resampling ${fmt(f.ci.bias, digits)}`
+              : undefined
+          }
+        >
+          {fmtCi(f.ci, digits)}
+        </span>
+      )}
     </td>
   );
 }
@@ -61,9 +72,9 @@ export function ReferenceMetricsTable({
             <th
               scope="col"
               className="p-2 text-right"
-              title="1000·MMD² (biased), Gaussian kernel σ = 10; lower is better"
+              title="1000·MMD² (biased V-statistic, as google-research/cmmd), Gaussian kernel σ = 10, in the evaluator's embedding space; lower is better"
             >
-              {cmmdLabel} ↓
+              {cmmdLabel} ↓ <span className="block text-xs font-normal text-slate-500">×1000, σ = 10</span>
             </th>
             <th scope="col" className="p-2 text-right" title="improved precision, k = 3">
               precision
@@ -115,7 +126,7 @@ export function ReferenceMetricsTable({
       </table>
       <p className="mt-1 text-xs text-slate-500">
         ⚠ = flagged as unreliable (hover for the reason: e.g. FD with fewer samples than the embedding dimension). CIs:
-        percentile bootstrap over prompts
+        bootstrap over prompts; for {fdLabel} and {cmmdLabel} bias-corrected (hover a CI for the estimated bias)
         {rows.some((r) => r.metrics.globalCiSkipped)
           ? "; the global metrics of some rows have none (hover the set)"
           : ""}

@@ -35,6 +35,7 @@ type Pair = {
   comparison: NonNullable<ReturnType<typeof getComparison>["comparison"]> | null;
   problem?: string;
 };
+type Compared = ReturnType<typeof getComparison>;
 
 export default async function ComparePage({ searchParams }: { searchParams: Promise<SP> }) {
   const sp = await searchParams;
@@ -67,14 +68,14 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   const picked = problem ? [] : chosen.map((r) => r.id!);
   const opts = { evaluatorId: board.evaluator?.id, ranking: level?.success ? { diversity: level.data } : undefined };
   const pairs: Pair[] = [];
+  let first: Compared | undefined;
+  // Every pair at the one level the page shows: the reader's, else the board's default level.
   for (let i = 0; i < picked.length; i++)
     for (let j = i + 1; j < picked.length; j++) {
       try {
-        pairs.push({
-          a: picked[i]!,
-          b: picked[j]!,
-          comparison: getComparison(setName, picked[i]!, picked[j]!, opts).comparison,
-        });
+        const got = getComparison(setName, picked[i]!, picked[j]!, opts);
+        first ??= got;
+        pairs.push({ a: picked[i]!, b: picked[j]!, comparison: got.comparison });
       } catch (e) {
         if (!isAppError(e)) throw e;
         pairs.push({ a: picked[i]!, b: picked[j]!, comparison: null, problem: e.message });
@@ -84,6 +85,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   if (!problem && pairs[0]?.problem && picked.length === 2) problem = pairs[0].problem;
   const firstPromptKey = firstPrompt(board.promptSet.id)?.promptKey;
   const c = cmp?.comparison;
+  const promptText = (key: string) => first?.promptTexts[key] ?? key;
   const name = (id: string) => cmp?.variants[id]?.name ?? board.variants[id]?.name ?? id;
   const shownName = (id: string) => <UserText text={name(id)} expand={false} />;
   const curveOf = (id: string) =>
@@ -166,16 +168,20 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
             {c.difference && c.diversity && c.a.scored && c.b.scored ? (
               <p className="mt-1 text-sm">
                 Fidelity at diversity {fmt(c.diversity.value)} (
-                {c.diversity.isDefault ? `default: ${c.diversity.rule}` : "set by you"}): {shownName(c.a.variantId)}{" "}
-                {fmt(c.a.score, 2)}
+                <span data-testid="compare-level-rule">
+                  {c.diversity.isDefault ? `the board's default level: ${c.diversity.rule}` : "set by you"}
+                </span>
+                ): {shownName(c.a.variantId)} {fmt(c.a.score, 2)}
                 {c.a.extended ? ` (at diversity ${fmt(c.a.scoredAt)})` : ""}, {shownName(c.b.variantId)}{" "}
                 {fmt(c.b.score, 2)}
                 {c.b.extended ? ` (at diversity ${fmt(c.b.scoredAt)})` : ""}. Difference A − B ={" "}
                 <strong>{fmt(c.difference.estimate, 2)}</strong> {fmtCi(c.difference.ci, 2)}, p ={" "}
                 {fmt(c.difference.pValue, 3)}
-                {c.difference.pValue !== null && c.difference.pValue >= c.settings.significance
-                  ? ` — not significant at ${c.settings.significance}: a tie.`
-                  : "."}{" "}
+                {!c.significance.calibrated
+                  ? ` — significance withheld: ${c.significance.withheld}.`
+                  : c.difference.pValue !== null && c.difference.pValue >= c.settings.significance
+                    ? ` — not significant at ${c.settings.significance}: a tie; this design detects ${fmt(c.difference.mde, 2)} points with 80% power.`
+                    : "."}{" "}
                 Resamples: {c.difference.resamples} of {c.settings.B}
                 {c.difference.reliable ? "." : " (unreliable: under 95% of B)."}
                 {c.winRate && (
@@ -220,7 +226,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
           {pairs.length > 1 && (
             <section aria-labelledby="pairs" className="mt-6">
               <h2 id="pairs" className="text-lg font-semibold">
-                Every pair at the diversity level
+                Every pair at diversity {fmt(c.diversity?.value)}
               </h2>
               <div className="mt-2 overflow-x-auto">
                 <table className="w-full min-w-[36rem] border-collapse bg-white text-sm" data-testid="compare-pairs">
@@ -241,6 +247,9 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                       <th scope="col" className="p-2">
                         Win rate of A
                       </th>
+                      <th scope="col" className="p-2" title="Minimum detectable difference at 80% power">
+                        MDE
+                      </th>
                     </tr>
                   </thead>
                   <tbody>
@@ -257,10 +266,12 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                               </td>
                               <td className="p-2">{fmt(pc.difference.pValue, 3)}</td>
                               <td className="p-2">{pc.winRate ? `${fmt(pc.winRate.value * 100, 0)}%` : "—"}</td>
+                              <td className="p-2">{fmt(pc.difference.mde, 2)}</td>
                             </>
                           ) : (
-                            <td className="p-2 text-slate-600" colSpan={3}>
-                              not comparable: <UserText text={p.problem ?? pc?.reason ?? "no scored runs"} />
+                            <td className="p-2 text-slate-600" colSpan={4} data-testid="pair-not-comparable">
+                              not comparable at diversity {fmt(pc?.diversity?.value ?? c.diversity?.value)}:{" "}
+                              <UserText text={p.problem ?? pc?.reason ?? "no scored runs"} />
                             </td>
                           )}
                         </tr>
@@ -301,8 +312,9 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                     .sort((x, y) => (y.difference ?? 0) - (x.difference ?? 0))
                     .map((p) => (
                       <tr key={String(p.promptId)} className="border-b border-slate-100">
-                        <td className="p-2">
-                          <UserText text={String(p.promptId)} />
+                        <td className="p-2" data-testid="compare-prompt-text">
+                          <UserText text={promptText(String(p.promptId))} />
+                          <span className="ml-1 text-xs text-slate-400">{String(p.promptId)}</span>
                         </td>
                         <td className="p-2">{fmt(p.a, 2)}</td>
                         <td className="p-2">{fmt(p.b, 2)}</td>

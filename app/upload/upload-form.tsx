@@ -14,6 +14,7 @@ const FIELD_NAMES = [
   "variant",
   "conditioningType",
   "guidanceScale",
+  "replicate",
   "promptSet",
   "newPromptSetName",
   "sampler",
@@ -151,6 +152,13 @@ export function UploadForm() {
           required
           inputMode="decimal"
           placeholder="e.g. 3"
+        />
+        <TextField
+          name="replicate"
+          label="Replicate (optional)"
+          error={errors.replicate}
+          className={input}
+          placeholder="trained copy, e.g. seed-1"
         />
         <TextField
           name="promptSet"

@@ -8,6 +8,7 @@ export * from "./generations";
 export * from "./images";
 export * from "./jobs";
 export * from "./prompt-scores";
+export * from "./prompt-set-levels";
 export * from "./prompt-sets";
 export * from "./prompts";
 export * from "./reference-scores";

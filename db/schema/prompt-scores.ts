@@ -25,6 +25,8 @@ export const promptScores = sqliteTable(
      * ranking need not re-aggregate sample_scores; null on rows scored before it existed.
      */
     cosSum: real("cos_sum"),
+    /** Sum of their squares (the within-prompt spread, for the ranking's power calculator); null before method 3. */
+    cosSqSum: real("cos_sq_sum"),
     clipScore: real("clip_score"),
     clipS: real("clip_s"),
     diversity: real("diversity"),

@@ -7,7 +7,17 @@ import { referenceSets } from "./reference-sets";
 import { runs } from "./runs";
 
 /** The JSON of reference_scores.metrics: one run against one reference set (lib/reference-sets/reference-metrics.ts computes it). */
-export type Flagged = { value: number | null; reliable: boolean; reason?: string; ci?: BootstrapResult };
+/**
+ * A reference metric with its flag and interval. FD and CMMD intervals are bias-corrected
+ * percentile intervals (lib/reference-sets/reference-metrics.ts): `bias` = mean of the resampled
+ * values − the estimate; records written before that have neither field (plain percentiles).
+ */
+export type Flagged = {
+  value: number | null;
+  reliable: boolean;
+  reason?: string;
+  ci?: BootstrapResult & { method?: "bias-corrected percentile"; bias?: number };
+};
 
 export interface ReferenceMetrics {
   version: number;

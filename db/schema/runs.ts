@@ -11,6 +11,19 @@ export const RUN_SOURCES = ["uploaded", "generated"] as const;
 export const runSourceSchema = z.enum(RUN_SOURCES);
 export type RunSource = z.infer<typeof runSourceSchema>;
 
+/**
+ * A replicate label: which trained copy of a variant (training seed, checkpoint) made a run. Runs
+ * of a variant with the same label form one curve of the ranking (lib/ranking); unlabelled runs
+ * form one replicate together.
+ */
+export const replicateSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[^\p{Cc}]+$/u, "must not contain control characters")
+  .describe("Which trained copy of the variant made the run (a training seed or checkpoint label), e.g. seed-1");
+
 /** generating: a generated run waiting for its samples (GPU workers); then queued → scoring → scored, or failed. */
 export const RUN_STATUSES = ["generating", "queued", "scoring", "scored", "failed"] as const;
 export const runStatusSchema = z.enum(RUN_STATUSES);
@@ -28,6 +41,11 @@ export const runs = sqliteTable(
       .notNull()
       .references(() => promptSets.id),
     guidanceScale: real("guidance_scale").notNull(),
+    /**
+     * Which trained copy of the variant made the run (a training seed or checkpoint label); null
+     * for a variant with one. Runs of one replicate form one curve (lib/ranking).
+     */
+    replicate: text("replicate"),
     sampler: text("sampler"),
     steps: integer("steps"),
     seedPolicy: text("seed_policy"),
@@ -63,6 +81,7 @@ export const runs = sqliteTable(
     uniqueIndex("runs_fingerprint_uq").on(t.fingerprint),
     index("runs_created_at_idx").on(t.createdAt),
     index("runs_variant_created_idx").on(t.variantId, t.createdAt),
+    index("runs_variant_replicate_idx").on(t.variantId, t.replicate),
     index("runs_prompt_set_created_idx").on(t.promptSetId, t.createdAt),
     index("runs_status_created_idx").on(t.status, t.createdAt),
     index("runs_generation_idx").on(t.generationId),

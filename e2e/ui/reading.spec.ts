@@ -232,9 +232,10 @@ test.describe("every table exports", () => {
         } else {
           const lines = text.trim().split("\n");
           expect(lines[0], `${what}.${format}`).toMatch(
+            // Every row names its evaluator, run, variant, guidance scale and replicate (files concatenate).
             what === "samples"
-              ? /^file,promptId,prompt,seed,sampleIndex,cosine,clipScore,truncated/
-              : /^promptId,prompt,/,
+              ? /^evaluator,runId,variant,guidanceScale,replicate,file,promptId,prompt,seed,sampleIndex,cosine,clipScore,truncated/
+              : /^evaluator,runId,variant,guidanceScale,replicate,promptId,prompt,/,
           );
           expect(lines.length).toBeGreaterThan(1);
         }

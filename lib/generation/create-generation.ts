@@ -11,6 +11,7 @@ import {
   generations,
   generationTasks,
   prompts,
+  replicateSchema,
   runs,
   samplerSchema,
   variants,
@@ -55,6 +56,10 @@ export const createGenerationInputSchema = z
       .max(20)
       .refine((a) => new Set(a).size === a.length, "guidance scales must be distinct")
       .meta({ description: "One run per scale (1–20 distinct values)." }),
+    replicate: replicateSchema.optional().meta({
+      description:
+        "Which trained copy of the variant generates (training seed or checkpoint label, e.g. seed-1): recorded on every run of the request and sent to the worker in each task. Omit for a variant with one trained copy.",
+    }),
     samplesPerPrompt: z.number().int().min(1).max(64),
     seed: z.number().int().min(0).max(UINT32_MAX).optional().meta({
       description:
@@ -188,6 +193,7 @@ export function createGeneration(
             variantId: variant.id,
             promptSetId: set.id,
             guidanceScale,
+            replicate: v.replicate ?? null,
             sampler: v.sampler,
             steps: v.steps,
             seedPolicy: seedPolicy(seed),

@@ -14,6 +14,7 @@ export function taskView(tx: DbOrTx, task: GenerationTaskRow): Task {
       generation: generations,
       variant: variants.name,
       guidanceScale: runs.guidanceScale,
+      replicate: runs.replicate,
       promptKey: prompts.promptKey,
       promptText: prompts.text,
     })
@@ -37,6 +38,7 @@ export function taskView(tx: DbOrTx, task: GenerationTaskRow): Task {
     generationId: g.id,
     runId: task.runId,
     variant: row.variant,
+    replicate: row.replicate,
     prompt: { id: row.promptKey, text: row.promptText },
     negativePrompt: g.negativePrompt,
     guidanceScale: row.guidanceScale,

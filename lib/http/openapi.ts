@@ -19,7 +19,9 @@ import {
   plotDataQuerySchema,
   promptMetricsQuerySchema,
   rankingExportQuerySchema,
+  promptSetLevelQuerySchema,
   promptSetQuerySchema,
+  setPromptSetLevelJsonSchema,
   referenceSetUploadFieldsSchema,
   runUploadFieldsSchema,
   auditQuerySchema,
@@ -282,6 +284,36 @@ function build() {
       409: err("Name taken, or a demo set"),
       422: err("Invalid name"),
     },
+  });
+  r.registerPath({
+    method: "get",
+    path: "/api/v1/prompt-sets/{id}/level",
+    summary: "The board's default diversity level for an evaluator, and the rule that chose it",
+    description:
+      "Rules in order: the latest reference set tied to the prompt set version (its per-prompt diversity), an admin's level, the level frozen when the board was first ranked. level is null until one applies.",
+    request: { params: z.object({ id: z.string() }), query: promptSetLevelQuerySchema },
+    responses: {
+      200: anyJson("{ promptSet, evaluatorId, level: { value, source, rule, referenceSet?, setAt? } | null }"),
+      404: err("Not found"),
+    },
+  });
+  r.registerPath({
+    method: "put",
+    path: "/api/v1/prompt-sets/{id}/level",
+    summary: "Set the board's default diversity level for an evaluator (admin; recorded in the audit log)",
+    description: "A reference set tied to the prompt set version still takes precedence (rule 1).",
+    request: {
+      params: z.object({ id: z.string() }),
+      body: { content: { "application/json": { schema: setPromptSetLevelJsonSchema } } },
+    },
+    responses: { 200: anyJson("{ promptSetId, level }"), ...writeErrors },
+  });
+  r.registerPath({
+    method: "delete",
+    path: "/api/v1/prompt-sets/{id}/level",
+    summary: "Clear the admin's level (admin; audited): the board freezes a level again when next ranked",
+    request: { params: z.object({ id: z.string() }), query: promptSetLevelQuerySchema },
+    responses: { 200: anyJson("{ promptSetId, level }"), ...writeErrors },
   });
   r.registerPath({
     method: "get",

@@ -6,7 +6,7 @@ import { runSourceFilterSchema } from "../runs/ranked-runs-filter";
 import { httpUrlSchema } from "../variants/create-variant";
 import { updateVariantInputSchema } from "../variants/update-variant";
 import { renamePromptSetInputSchema } from "../prompt-sets/rename-prompt-set";
-import { conditioningTypeSchema, variantContributorsSchema } from "../../db/schema/index";
+import { conditioningTypeSchema, replicateSchema, variantContributorsSchema } from "../../db/schema/index";
 import { MAX_WAIT_SECONDS } from "../generation/claim-task";
 import { createGenerationInputSchema } from "../generation/create-generation";
 import { diversityLevelSchema } from "../ranking/settings";
@@ -23,6 +23,10 @@ export const runUploadFieldsSchema = z
     }),
     guidanceScale: decimalNumber((n) => n.min(0).max(1000)).meta({
       description: "Classifier-free guidance scale the samples were made with.",
+    }),
+    replicate: replicateSchema.optional().meta({
+      description:
+        "Which trained copy of the variant made the samples (training seed or checkpoint label, e.g. seed-1). Runs with the same label form one replicate's curve; the ranking scores a variant as the mean of its replicates and counts their spread. Omit for a variant with one trained copy.",
     }),
     promptSet: optionalText(100).meta({
       description:
@@ -69,10 +73,29 @@ export const runIdParamsSchema = z.object({ id: z.string().min(1).max(100) });
 
 export const promptSetQuerySchema = z.object({ version: decimalNumber((n) => n.int().min(1)).optional() });
 
+/** GET /api/v1/prompt-sets/:id/level: the board's default level for one evaluator. */
+export const promptSetLevelQuerySchema = z.object({
+  version: decimalNumber((n) => n.int().min(1)).optional(),
+  evaluator: z.string().trim().min(1).max(200).meta({ description: "Evaluator id the level is for." }),
+});
+
+/** PUT /api/v1/prompt-sets/:id/level: an admin sets the default diversity level (audited). */
+export const setPromptSetLevelJsonSchema = z
+  .object({
+    evaluator: z.string().trim().min(1).max(200).meta({ description: "Evaluator id the level is for." }),
+    version: z.number().int().min(1).optional().meta({ description: "Prompt set version (default: the latest)." }),
+    diversity: diversityLevelSchema.meta({
+      description: "Pairwise diversity (0–2) at which the board compares fidelity.",
+    }),
+    note: z.string().trim().max(500).optional().meta({ description: "Why this level; shown with it." }),
+  })
+  .strict()
+  .meta({ id: "SetPromptSetLevel" });
+
 /** The diversity level the ranking compares fidelity at (lib/ranking settings.ts); omitted = the default level. */
 const diversityLevelQuery = z.coerce.number().pipe(diversityLevelSchema).optional().meta({
   description:
-    "Diversity level (0–2) at which fidelity is compared; default: the highest diversity every variant's curve reaches.",
+    "Diversity level (0–2) at which fidelity is compared; default: the board's default level (its reference set's per-prompt diversity, else an admin's level, else the level frozen when it was first ranked; GET /api/v1/prompt-sets/{id}/level).",
 });
 
 const includePartialQuery = z

@@ -14,6 +14,8 @@ export type BoardRun = {
   runId: string;
   variantId: string;
   guidanceScale: number;
+  /** Which trained copy of the variant made the run; null for a variant with one. */
+  replicate: string | null;
   isDemo: boolean;
   /** uploaded or generated: the plot joins a variant's runs of one source only. */
   source: string;
@@ -140,16 +142,17 @@ export function loadBoardInputs(db: Db, scope: BoardScope): BoardInputs {
       failed: promptScores.failed,
       cosSum: promptScores.cosSum,
       diversity: promptScores.diversity,
+      cosSqSum: promptScores.cosSqSum,
     })
     .from(promptScores)
     .where(and(inArray(promptScores.runId, runIds), eq(promptScores.evaluatorId, evalId)))
-    .values() as [string, number, number, number, number | null, number | null][];
+    .values() as [string, number, number, number, number | null, number | null, number | null][];
   // Each (run, prompt)'s statistics are built once, as the ranking reads them.
   const perRun = new Map<string, Map<number, RankingPrompt>>();
   const legacy = new Set<string>();
   let current: Map<number, RankingPrompt> | undefined;
   let currentRun = "";
-  for (const [runId, promptId, n, failed, cosSum, diversity] of divs) {
+  for (const [runId, promptId, n, failed, cosSum, diversity, cosSqSum] of divs) {
     if (runId !== currentRun || !current) {
       currentRun = runId;
       current = perRun.get(runId);
@@ -160,6 +163,7 @@ export function loadBoardInputs(db: Db, scope: BoardScope): BoardInputs {
       promptId: keys.get(promptId) ?? String(promptId),
       n: n - failed,
       cosSum: cosSum ?? 0,
+      cosSqSum,
       diversity,
     });
   }
@@ -170,6 +174,7 @@ export function loadBoardInputs(db: Db, scope: BoardScope): BoardInputs {
         promptId: samples.promptId,
         n: sql<number>`count(${sampleScores.cosine})`,
         cosSum: sql<number>`coalesce(sum(${sampleScores.cosine}), 0)`,
+        cosSqSum: sql<number>`coalesce(sum(${sampleScores.cosine} * ${sampleScores.cosine}), 0)`,
       })
       .from(samples)
       .innerJoin(sampleScores, and(eq(sampleScores.sampleId, samples.id), eq(sampleScores.evaluatorId, evalId)))
@@ -178,7 +183,7 @@ export function loadBoardInputs(db: Db, scope: BoardScope): BoardInputs {
       .all();
     for (const s of sums) {
       const p = perRun.get(s.runId)?.get(s.promptId);
-      if (p) Object.assign(p, { n: Number(s.n), cosSum: Number(s.cosSum) });
+      if (p) Object.assign(p, { n: Number(s.n), cosSum: Number(s.cosSum), cosSqSum: Number(s.cosSqSum) });
     }
   }
   // The ranking resamples prompts jointly across runs, so every ranked run must cover the same
@@ -202,6 +207,7 @@ export function loadBoardInputs(db: Db, scope: BoardScope): BoardInputs {
       runId: run.id,
       variantId: run.variantId,
       guidanceScale: run.guidanceScale,
+      replicate: run.replicate,
       isDemo: run.isDemo,
       source: run.source,
       n: score.n,
@@ -216,6 +222,7 @@ export function loadBoardInputs(db: Db, scope: BoardScope): BoardInputs {
     byVariant.get(run.variantId)!.runs.push({
       runId: run.id,
       guidanceScale: run.guidanceScale,
+      replicate: run.replicate,
       vendi: score.vendi,
       prompts: shared.map((pid) => m.get(pid)!),
     });

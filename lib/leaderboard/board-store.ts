@@ -86,6 +86,9 @@ function boardRows(db: Db, scope: BoardScope): number {
   return Number(row?.n ?? 0);
 }
 
+/** The default ranking's options (the board's default level), passed with the computation. */
+type DefaultOptions = RankingOptions;
+
 type ThreadReply =
   | { id: number; ok: true; fingerprint: string; inputs: BoardInputs; ranking: Ranking | null; costMs: number }
   | { id: number; ok: false; error: string };
@@ -115,11 +118,11 @@ function boardThread(): Worker {
 }
 
 /** Loads and ranks a board in the board thread (board-thread.ts). */
-async function computeOffThread(db: Db, scope: BoardScope): Promise<Entry> {
+async function computeOffThread(db: Db, scope: BoardScope, options: DefaultOptions): Promise<Entry> {
   const id = ++jobIds;
   const reply = await new Promise<ThreadReply>((resolve, reject) => {
     waiting.set(id, { resolve, reject });
-    boardThread().postMessage({ id, file: db.$client.name, scope });
+    boardThread().postMessage({ id, file: db.$client.name, scope, options });
   });
   if (!reply.ok) throw new Error(reply.error);
   return {
@@ -127,16 +130,16 @@ async function computeOffThread(db: Db, scope: BoardScope): Promise<Entry> {
     costMs: reply.costMs,
     computedAt: new Date(),
     inputs: reply.inputs,
-    rankings: new Map([[JSON.stringify({}), reply.ranking]]),
+    rankings: new Map([[JSON.stringify(options), reply.ranking]]),
     comparisons: new Map(),
   };
 }
 
 /** Starts computing the board in the board thread unless that is under way; installs it when done. */
-function scheduleComputation(db: Db, scope: BoardScope, key: string): void {
+function scheduleComputation(db: Db, scope: BoardScope, key: string, options: DefaultOptions): void {
   if (updating.has(key)) return;
   updating.add(key);
-  computeOffThread(db, scope)
+  computeOffThread(db, scope, options)
     .then((entry) => {
       boards.delete(key);
       remember(boards, key, () => entry, MAX_STORED_BOARDS);
@@ -151,7 +154,7 @@ function scheduleComputation(db: Db, scope: BoardScope, key: string): void {
     });
 }
 
-function compute(db: Db, scope: BoardScope, fingerprint: string): Entry {
+function compute(db: Db, scope: BoardScope, fingerprint: string, options: DefaultOptions): Entry {
   const t0 = performance.now();
   const entry: Entry = {
     fingerprint,
@@ -162,7 +165,7 @@ function compute(db: Db, scope: BoardScope, fingerprint: string): Entry {
     comparisons: new Map(),
   };
   // The default ranking (what `/` shows first) is computed with the inputs.
-  storedRanking(entry);
+  storedRanking(entry, options);
   entry.costMs = performance.now() - t0;
   return entry;
 }
@@ -186,6 +189,7 @@ export function storedBoard(
   scope: BoardScope,
   inlineBudgetMs = INLINE_RECOMPUTE_MS,
   inlineRows = INLINE_FIRST_ROWS,
+  defaultOptions: DefaultOptions = {},
 ): StoredBoard {
   const key = scopeKey(scope);
   const fingerprint = boardFingerprint(db, scope);
@@ -193,7 +197,7 @@ export function storedBoard(
   if (old && old.fingerprint === fingerprint)
     return { ...remember(boards, key, () => old, MAX_STORED_BOARDS), updating: false };
   if (updating.has(key) || (old ? old.costMs >= inlineBudgetMs : boardRows(db, scope) > inlineRows)) {
-    scheduleComputation(db, scope, key);
+    scheduleComputation(db, scope, key, defaultOptions);
     if (old) return { ...old, updating: true };
     return {
       fingerprint,
@@ -206,7 +210,7 @@ export function storedBoard(
     };
   }
   boards.delete(key);
-  const entry = compute(db, scope, fingerprint);
+  const entry = compute(db, scope, fingerprint, defaultOptions);
   generation++;
   return { ...remember(boards, key, () => entry, MAX_STORED_BOARDS), updating: false };
 }

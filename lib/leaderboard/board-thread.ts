@@ -7,11 +7,11 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import { parentPort } from "node:worker_threads";
 import type { Db } from "../../db/client";
 import * as schema from "../../db/schema";
-import { rankVariants } from "../ranking";
+import { rankVariants, type RankingOptions } from "../ranking";
 import { lowerThisThreadsPriority } from "../core/threads";
 import { boardFingerprint, loadBoardInputs, type BoardScope } from "./board-inputs";
 
-export type BoardJob = { id: number; file: string; scope: BoardScope };
+export type BoardJob = { id: number; file: string; scope: BoardScope; options: RankingOptions };
 
 if (!parentPort) throw new Error("board-thread.ts runs as a worker thread");
 const port = parentPort;
@@ -37,7 +37,7 @@ port.on("message", (job: BoardJob) => {
       fingerprint: boardFingerprint(db, job.scope),
       inputs: loadBoardInputs(db, job.scope),
     }))();
-    const ranking = inputs.inputs.length ? rankVariants(inputs.inputs, {}) : null;
+    const ranking = inputs.inputs.length ? rankVariants(inputs.inputs, job.options) : null;
     port.postMessage({ id: job.id, ok: true, fingerprint, inputs, ranking, costMs: performance.now() - t0 });
   } catch (e) {
     port.postMessage({ id: job.id, ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });

@@ -7,7 +7,7 @@ import { getDb } from "../../db/client";
 import type { RunScoreRow } from "../../db/schema";
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
 import type { EvaluatorSummary } from "../runs/get-run-or-throw";
-import type { PairComparison, RankingOptions } from "../ranking";
+import type { PairComparison, Ranking, RankingOptions } from "../ranking";
 import { metricLabels } from "../scoring/score-batch";
 import { loadBoardRuns } from "./board-inputs";
 import { getRankedBoard } from "./get-ranked-board";
@@ -48,7 +48,12 @@ export type LeaderboardRanking = {
   methodVersion: string;
   /** True while a newer version is being computed: these rows are the previous version's. */
   updating: boolean;
-  diversity: { value: number; isDefault: boolean; rule: string } | null;
+  diversity: Ranking["diversity"];
+  /** Where every listed curve is observed. */
+  window: Ranking["window"];
+  significance: Ranking["significance"] | null;
+  /** The board's MDE at 80 % power and its variance components (the power calculator's input). */
+  power: Ranking["power"] | null;
   rows: RankingRow[];
   /** Every pair of ranked variants: A − B at the level, CI, resamples, Holm-adjusted p. */
   pairs: PairComparison[];
@@ -100,6 +105,9 @@ export function getLeaderboard(
       methodVersion: ranked.methodVersion,
       updating: ranked.updating,
       diversity: ranked.ranking?.diversity ?? null,
+      window: ranked.ranking?.window ?? null,
+      significance: ranked.ranking?.significance ?? null,
+      power: ranked.ranking?.power ?? null,
       rows: rankingRows(ranked),
       pairs: ranked.ranking?.pairs ?? [],
     };

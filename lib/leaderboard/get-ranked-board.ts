@@ -1,5 +1,7 @@
 // The leaderboard's data: for one prompt set and one evaluator, every variant's scored
-// runs ranked at one diversity level (lib/ranking, method v2). Runs scored by different
+// runs ranked at one diversity level (lib/ranking, method v3): the reader's, else the board's
+// default level (board-level.ts), which belongs to the prompt set version and evaluator and
+// never moves with the variants on the board. Runs scored by different
 // evaluators are never mixed: the board is per evaluator. The page, GET
 // /api/v1/leaderboard, the ranking export and the plot data all read this one function,
 // so they show one ranking.
@@ -12,6 +14,8 @@ import { METHOD_VERSION, type Ranking, type RankingOptions, type VariantComparis
 import { evaluatorSummary, type EvaluatorSummary } from "../runs/get-run-or-throw";
 import type { RunSourceFilter } from "../runs/ranked-runs-filter";
 import { boardRunFilter, type BoardRun } from "./board-inputs";
+import { boardDefaultLevel, freezeBoardLevel, type BoardLevel } from "./board-level";
+import { listPrompts } from "../samples/list-prompt-samples";
 import { storedBoard, storedComparison, storedRanking } from "./board-store";
 // Publishes the ranking pages' version for the server's HTML cache (server/page-cache.mjs).
 import "./page-version";
@@ -40,6 +44,8 @@ export type RankedBoard = {
   runs: BoardRun[];
   /** Prompts every included run covers: the ones the ranking resamples. */
   prompts: number;
+  /** The board's default level and the rule that chose it (null until one applies); the ranking uses it unless the reader set a level. */
+  level: BoardLevel | null;
   /** Prompts the prompt set has: runs covering fewer are partial ("7 of 8 prompts"). */
   setPrompts: number;
   /** Whether partial runs were ranked at the reader's request. */
@@ -56,7 +62,12 @@ export type RankedBoard = {
 type Loaded = {
   board: Omit<RankedBoard, "ranking" | "excluded" | "computedAt" | "updating" | "includePartial">;
   entry: ReturnType<typeof storedBoard> | null;
+  /** The scope the board's level belongs to. */
+  scope: { promptSetId: string; evaluatorId: string } | null;
 };
+
+const asOption = (l: BoardLevel | null) =>
+  l ? { defaultLevel: { value: l.value, source: l.source, rule: l.rule } } : {};
 
 /** `defaultEvaluatorId` (the installed evaluator) is shown when `evaluatorId` is not given and it scored runs of the set. */
 function load(promptSet: string, opts: BoardOptions): Loaded {
@@ -89,14 +100,27 @@ function load(promptSet: string, opts: BoardOptions): Loaded {
     evaluators: counts.map((c) => ({ ...evaluatorSummary(c.evaluator), runs: c.runs })),
     evaluator: chosen ? evaluatorSummary(chosen.evaluator) : null,
   };
-  if (!chosen) return { board: { ...base, variants: {}, runs: [], prompts: 0, setPrompts: 0 }, entry: null };
-  const entry = storedBoard(db, {
-    promptSetId: set.id,
-    evaluatorId: chosen.evaluator.id,
-    includeDemo: opts.includeDemo !== false,
-    source: opts.source,
-    includePartial: opts.includePartial ?? false,
-  });
+  if (!chosen)
+    return {
+      board: { ...base, variants: {}, runs: [], prompts: 0, setPrompts: 0, level: null },
+      entry: null,
+      scope: null,
+    };
+  const scope = { promptSetId: set.id, evaluatorId: chosen.evaluator.id };
+  const level = boardDefaultLevel(db, scope);
+  const entry = storedBoard(
+    db,
+    {
+      promptSetId: set.id,
+      evaluatorId: chosen.evaluator.id,
+      includeDemo: opts.includeDemo !== false,
+      source: opts.source,
+      includePartial: opts.includePartial ?? false,
+    },
+    undefined,
+    undefined,
+    asOption(level),
+  );
   // Names are read fresh on every view: a rename does not need a recomputation.
   const ids = [...new Set(entry.inputs.runs.map((r) => r.variantId))];
   const rows = ids.length ? db.select().from(variants).where(inArray(variants.id, ids)).all() : [];
@@ -118,13 +142,38 @@ function load(promptSet: string, opts: BoardOptions): Loaded {
       runs: entry.inputs.runs,
       prompts: entry.inputs.prompts,
       setPrompts: entry.inputs.setPrompts,
+      level,
     },
     entry,
+    scope,
   };
 }
 
+/**
+ * The ranking at the reader's level or the board's default level. A board without a default level
+ * that ranks 2 or more variants freezes the level it ranked them at (board-level.ts rule 3), once,
+ * and every later view uses it.
+ */
+function rankingOf(loaded: Loaded, opts: BoardOptions): { ranking: Ranking | null; level: BoardLevel | null } {
+  const { entry, scope } = loaded;
+  let level = loaded.board.level;
+  if (!entry || !scope) return { ranking: null, level };
+  let ranking = storedRanking(entry, { ...opts.ranking, ...asOption(level) });
+  if (!level && entry.computedAt !== null && entry.inputs.inputs.length) {
+    const common =
+      opts.ranking?.diversity === undefined ? ranking : storedRanking(entry, { ...opts.ranking, diversity: undefined });
+    if (common && common.diversity?.source === "common-reach" && common.ranked.length >= 2) {
+      level = freezeBoardLevel(scope, common.diversity.value, common.ranked.length);
+      ranking = storedRanking(entry, { ...opts.ranking, ...asOption(level) });
+    }
+  }
+  return { ranking, level };
+}
+
 export function getRankedBoard(promptSet: string, opts: BoardOptions = {}): RankedBoard {
-  const { board, entry } = load(promptSet, opts);
+  const loaded = load(promptSet, opts);
+  const { board, entry } = loaded;
+  const { ranking, level } = rankingOf(loaded, opts);
   const inRanking = new Set(entry?.inputs.inputs.map((i) => i.variantId) ?? []);
   const excluded = Object.keys(board.variants)
     .filter((id) => !inRanking.has(id))
@@ -141,14 +190,19 @@ export function getRankedBoard(promptSet: string, opts: BoardOptions = {}): Rank
   return {
     ...board,
     includePartial: opts.includePartial ?? false,
-    ranking: entry ? storedRanking(entry, opts.ranking) : null,
+    level,
+    ranking,
     excluded,
     computedAt: entry?.computedAt?.toISOString() ?? null,
     updating: entry?.updating ?? false,
   };
 }
 
-export type Comparison = Omit<RankedBoard, "ranking" | "excluded"> & { comparison: VariantComparison | null };
+export type Comparison = Omit<RankedBoard, "ranking" | "excluded"> & {
+  comparison: VariantComparison | null;
+  /** Prompt key → text, for the per-prompt rows. */
+  promptTexts: Record<string, string>;
+};
 
 /** Two variants head to head on one prompt set and evaluator (by variant id or name). */
 export function getComparison(
@@ -157,11 +211,14 @@ export function getComparison(
   b: string,
   opts: Omit<BoardOptions, "includeDemo"> = {},
 ): Comparison {
-  const { board, entry } = load(promptSet, opts);
+  const loaded = load(promptSet, opts);
+  const { board, entry } = loaded;
   // A costly board computed for the first time has no variants yet: say so, not "not found".
   const includePartial = opts.includePartial ?? false;
   if (entry && entry.computedAt === null)
-    return { ...board, includePartial, comparison: null, computedAt: null, updating: true };
+    return { ...board, includePartial, comparison: null, promptTexts: {}, computedAt: null, updating: true };
+  // Every pair is computed at the level the board shows: the reader's, else the board's default.
+  const { level } = rankingOf(loaded, opts);
   const find = (ref: string) => {
     const id = Object.values(board.variants).find((v) => v.id === ref || v.name === ref)?.id;
     if (!id)
@@ -183,7 +240,11 @@ export function getComparison(
     includePartial,
     variants: Object.fromEntries(Object.entries(board.variants).filter(([id]) => keep.has(id))),
     runs: board.runs.filter((r) => keep.has(r.variantId)),
-    comparison: entry ? namedReasons(storedComparison(entry, ia, ib, opts.ranking), board.variants) : null,
+    level,
+    comparison: entry
+      ? namedReasons(storedComparison(entry, ia, ib, { ...opts.ranking, ...asOption(level) }), board.variants)
+      : null,
+    promptTexts: Object.fromEntries(listPrompts(board.promptSet.id).map((p) => [p.promptKey, p.text])),
     computedAt: entry?.computedAt?.toISOString() ?? null,
     updating: entry?.updating ?? false,
   };

@@ -1,6 +1,8 @@
 // The leaderboard's ranking with its diversity axis switched to per-prompt recall or coverage
-// against a reference set tied to the board's prompt set. The method is ranking v2 unchanged
-// (lib/ranking: monotone curves, one matched level, paired bootstrap over prompts, Holm): each
+// against a reference set tied to the board's prompt set. The method is the ranking's (v3)
+// unchanged (lib/ranking: monotone curves, one matched level, bootstrap t intervals, Holm), except
+// the level: the prompt set's default level is a diversity, not a recall, so this ranking's level
+// is the highest recall (coverage) every curve reaches, flagged as depending on the variants: each
 // run's per-prompt diversity is replaced by that prompt's recall (or coverage) against the
 // reference images of the prompt, so the run's x coordinate is the mean over prompts where it is
 // defined — the per-prompt mean the run page shows — and resampling prompts moves it exactly as

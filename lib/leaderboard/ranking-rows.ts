@@ -7,9 +7,18 @@ export type RankingRow = {
   promptSet: string;
   evaluator: string;
   evaluatorIsFixture: boolean;
-  /** Diversity level the scores are read at, and whether it is the default one. */
+  /** Diversity level the scores are read at, whether it is the default one, and which rule chose it. */
   diversityLevel: number | null;
   levelIsDefault: boolean | null;
+  levelSource: string | null;
+  levelRule: string | null;
+  /** Where every listed curve is observed. */
+  windowLow: number | null;
+  windowHigh: number | null;
+  /** Median MDE over the board's pairs at 80 % power. */
+  boardMde: number | null;
+  /** Why no difference is called significant (too few prompts), else null. */
+  significanceWithheld: string | null;
   /** Order on the board (by rank, then score); null when not ranked. */
   position: number | null;
   /** 1 + variants significantly better (Holm); rankWorst is the worst rank the tests allow. */
@@ -23,6 +32,16 @@ export type RankingRow = {
   scoreLow: number | null;
   scoreHigh: number | null;
   ciLevel: number | null;
+  /** The CI's standard error and degrees of freedom (t interval), its prompt-level SE. */
+  se: number | null;
+  df: number | null;
+  promptSe: number | null;
+  /** Trained copies; the between-replicate (model) SD, null with one ("model-level variance unknown"). */
+  replicates: number | null;
+  modelSd: number | null;
+  modelVarianceKnown: boolean | null;
+  /** Resamples in which a curve was read beyond its span (counted rule). */
+  beyondSpan: number | null;
   /** Scored at its least diverse point, more diverse than the level (a conservative value). */
   extended: boolean | null;
   /** Bootstrap resamples the CI rests on, of B. */
@@ -33,6 +52,10 @@ export type RankingRow = {
   reliable: boolean | null;
   prompts: number;
   runs: number;
+  /** The variant's runs (;-separated, by guidance scale), their guidance scales and replicate labels ("" for none). */
+  runIds: string;
+  guidanceScales: string;
+  replicateLabels: string;
   notRankedReason: string | null;
 };
 
@@ -46,11 +69,26 @@ export function rankingRows(board: RankedBoard): RankingRow[] {
     evaluatorIsFixture: board.evaluator?.isFixture ?? false,
     diversityLevel: r?.diversity?.value ?? null,
     levelIsDefault: r?.diversity?.isDefault ?? null,
+    levelSource: r?.diversity?.source ?? null,
+    levelRule: r?.diversity?.rule ?? null,
+    windowLow: r?.window?.low ?? null,
+    windowHigh: r?.window?.high ?? null,
+    boardMde: r?.power.mde ?? null,
+    significanceWithheld: r?.significance.withheld ?? null,
     variantId,
     variant: board.variants[variantId]?.name ?? variantId,
     conditioningType: board.variants[variantId]?.conditioningType ?? "",
     prompts: board.prompts,
+    ...runColumns(variantId),
   });
+  const runColumns = (variantId: string) => {
+    const runs = board.runs.filter((x) => x.variantId === variantId);
+    return {
+      runIds: runs.map((x) => x.runId).join(";"),
+      guidanceScales: runs.map((x) => x.guidanceScale).join(";"),
+      replicateLabels: runs.map((x) => x.replicate ?? "").join(";"),
+    };
+  };
   const none = {
     position: null,
     rank: null,
@@ -59,6 +97,13 @@ export function rankingRows(board: RankedBoard): RankingRow[] {
     scoreLow: null,
     scoreHigh: null,
     ciLevel: null,
+    se: null,
+    df: null,
+    promptSe: null,
+    replicates: null,
+    modelSd: null,
+    modelVarianceKnown: null,
+    beyondSpan: null,
     extended: null,
     resamples: null,
     B: null,
@@ -75,6 +120,13 @@ export function rankingRows(board: RankedBoard): RankingRow[] {
       scoreLow: v.ci?.low ?? null,
       scoreHigh: v.ci?.high ?? null,
       ciLevel: v.ci?.level ?? null,
+      se: v.ci?.se ?? null,
+      df: v.ci?.df ?? null,
+      promptSe: v.replicateVariance.promptSe,
+      replicates: v.replicateVariance.replicates,
+      modelSd: v.replicateVariance.modelSd,
+      modelVarianceKnown: v.replicateVariance.known,
+      beyondSpan: v.ci?.beyondSpan ?? null,
       extended: v.extended,
       resamples: v.ci?.resamples ?? 0,
       B: r!.settings.B,

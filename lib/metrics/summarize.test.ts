@@ -9,7 +9,7 @@ describe("summarize", () => {
   it("hand-worked run", () => {
     // group a: cosines 0.3, −0.1; embeddings (1,0), (0,1) → diversity 1, vendi 2
     // group b: one failed image; one embedding → diversity null, vendi 1 (not in run mean)
-    // clipScore = max(100·(0.3 − 0.1)/2, 0) = 10; clipS = 2.5·(0.3 + 0)/2 = 0.375
+    // clipScore = max(100·(0.3 − 0.1)/2, 0) = 10; clipS = 2.5·(0.3 + 0)/2 = 0.375; cosSqSum = 0.09 + 0.01
     const items: SummarizeItem[] = [
       { group: "a", cosine: 0.3 },
       { group: "a", cosine: -0.1 },
@@ -33,6 +33,7 @@ describe("summarize", () => {
         failed: 0,
         embedded: 2,
         cosSum: expect.closeTo(0.2, 12),
+        cosSqSum: expect.closeTo(0.1, 12),
         clipScore: 10,
         clipS: 0.375,
         diversity: 1,
@@ -44,6 +45,7 @@ describe("summarize", () => {
         failed: 1,
         embedded: 1,
         cosSum: 0,
+        cosSqSum: 0,
         clipScore: null,
         clipS: null,
         diversity: null,

@@ -59,6 +59,8 @@ export interface GroupSummary {
   embedded: number;
   /** Sum of the raw cosines of the scored items (the sufficient statistic the ranking resamples). */
   cosSum: number;
+  /** Sum of their squares: the within-prompt spread the ranking's power calculator reads. */
+  cosSqSum: number;
   clipScore: number | null;
   clipS: number | null;
   diversity: number | null;
@@ -100,6 +102,7 @@ interface GroupAccumulator {
   n: number;
   scored: number;
   cosSum: number;
+  cosSqSum: number;
   clipSSum: number;
 }
 
@@ -117,13 +120,14 @@ export function summarize(
       throw new MetricInputError("bad_argument", `item ${i} has no group (prompt id) string`);
     }
     let a = acc.get(item.group);
-    if (!a) acc.set(item.group, (a = { n: 0, scored: 0, cosSum: 0, clipSSum: 0 }));
+    if (!a) acc.set(item.group, (a = { n: 0, scored: 0, cosSum: 0, cosSqSum: 0, clipSSum: 0 }));
     a.n++;
     if (item.cosine === null) return;
     checkCosine(item.cosine, `cosine of item ${i} (group ${JSON.stringify(item.group)})`, options.tolerance);
     const c = clampCosine(item.cosine);
     a.scored++;
     a.cosSum += c;
+    a.cosSqSum += c * c;
     a.clipSSum += clipSSample(c);
   });
 
@@ -141,6 +145,7 @@ export function summarize(
       failed: a.n - a.scored,
       embedded: embs.length,
       cosSum: a.cosSum,
+      cosSqSum: a.cosSqSum,
       clipScore: a.scored > 0 ? clipScoreFromMean(a.cosSum / a.scored) : null,
       clipS: a.scored > 0 ? a.clipSSum / a.scored : null,
       diversity: div.value,

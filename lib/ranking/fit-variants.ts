@@ -1,7 +1,8 @@
-// Each variant's fitted curve on one set of run points (the full sample or a resample),
-// its fidelity at a level, and which variant dominates which. The full sample and every
-// bootstrap resample go through the same functions, so the intervals cover the fit.
-import { fidelityAt, fitMonotoneCurve, type CurveBlock } from "./monotone-curve";
+// Each replicate's fitted curve on one set of run points (the full sample or a resample), its
+// fidelity at a level, and which variant dominates which. A variant holds one curve per
+// replicate (trained copy); the full sample and every bootstrap resample go through the same
+// functions, so the intervals cover the fit.
+import { blockToRunWeights, fitMonotoneCurve, readingWeights, type CurveBlock } from "./monotone-curve";
 import type { PreparedInput } from "./types";
 import type { RunPoints } from "./run-points";
 
@@ -12,31 +13,85 @@ export interface VariantCurve {
   blocks: CurveBlock[];
 }
 
+export interface ReplicateCurve extends VariantCurve {
+  label: string | null;
+  /** Every run of the replicate, with a point or not (input.runs indices). */
+  allRuns: number[];
+}
+
+/** A variant's curves: one per replicate that has a run; `pooled` fits all its runs together (for the plot). */
+export interface VariantCurves {
+  replicates: ReplicateCurve[];
+  pooled: VariantCurve;
+}
+
+function fitRuns(runs: readonly number[], points: RunPoints): VariantCurve {
+  const kept = runs.filter((r) => Number.isFinite(points.diversity[r]!) && Number.isFinite(points.clipScore[r]!));
+  return {
+    runs: kept,
+    blocks: fitMonotoneCurve(
+      kept.map((r) => points.diversity[r]!),
+      kept.map((r) => points.clipScore[r]!),
+    ),
+  };
+}
+
 /** Curves on the full sample: runs without a point (no diversity or no CLIP score) are left out. */
-export function fitVariants(input: PreparedInput, points: RunPoints): VariantCurve[] {
-  return input.variants.map((variant) => {
-    const runs = variant.runs.filter(
-      (r) => Number.isFinite(points.diversity[r]!) && Number.isFinite(points.clipScore[r]!),
-    );
-    return {
-      runs,
-      blocks: fitMonotoneCurve(
-        runs.map((r) => points.diversity[r]!),
-        runs.map((r) => points.clipScore[r]!),
-      ),
-    };
-  });
+export function fitVariants(input: PreparedInput, points: RunPoints): VariantCurves[] {
+  return input.variants.map((variant) => ({
+    replicates: variant.replicates.map((rep) => ({
+      label: rep.label,
+      allRuns: rep.runs,
+      ...fitRuns(rep.runs, points),
+    })),
+    pooled: fitRuns(variant.runs, points),
+  }));
 }
 
 /** Highest fitted diversity of a curve; NaN without runs. */
 export const curveReach = (c: VariantCurve): number =>
   c.blocks.length === 0 ? NaN : c.blocks[c.blocks.length - 1]!.diversity;
 
+/** Lowest fitted diversity of a curve; NaN without runs. */
+export const curveFloor = (c: VariantCurve): number => (c.blocks.length === 0 ? NaN : c.blocks[0]!.diversity);
+
+/** The replicates with a fitted curve. */
+export const fittedReplicates = (v: VariantCurves): ReplicateCurve[] => v.replicates.filter((r) => r.blocks.length > 0);
+
 /**
- * The variant's fidelity at `level` on resampled points, refitting its curve on the
- * same runs as the full sample; NaN (a dropped resample) if one of them has no point.
+ * Where every replicate of the variant is observed: [max of least diverse points, min of most
+ * diverse points]; null when a replicate has no curve at all or they share no range.
  */
-export function resampledFidelity(curve: VariantCurve, points: RunPoints, level: number): number {
+export function observedRange(v: VariantCurves): { low: number; high: number } | null {
+  const reps = fittedReplicates(v);
+  if (reps.length === 0) return null;
+  const low = Math.max(...reps.map(curveFloor));
+  const high = Math.min(...reps.map(curveReach));
+  return low <= high ? { low, high } : null;
+}
+
+/** The lowest reach over the variant's replicates (the level every replicate reaches); NaN without curves. */
+export function variantReach(v: VariantCurves): number {
+  const reps = fittedReplicates(v);
+  return reps.length === 0 ? NaN : Math.min(...reps.map(curveReach));
+}
+
+/** How one replicate is read in resamples: as on the full sample (flat below its span: "extended") or extended linearly. */
+export type ReadMode = "flat" | "extend";
+
+/**
+ * The replicate's fidelity at `level` on resampled points, refitting its curve on the same runs as
+ * the full sample: its value, whether the resampled curve no longer spanned the level (mode
+ * "extend" only), and the weight each run (in `curve.runs` order) carries in it. NaN (a dropped
+ * resample) if one of the runs has no point.
+ */
+export function resampledReading(
+  curve: VariantCurve,
+  points: RunPoints,
+  level: number,
+  mode: ReadMode,
+  gapRatio?: number,
+): { value: number; beyond: boolean; runWeights: Float64Array | null } {
   const m = curve.runs.length;
   const d = new Float64Array(m);
   const c = new Float64Array(m);
@@ -44,21 +99,39 @@ export function resampledFidelity(curve: VariantCurve, points: RunPoints, level:
     const r = curve.runs[i]!;
     d[i] = points.diversity[r]!;
     c[i] = points.clipScore[r]!;
-    if (Number.isNaN(d[i]!) || Number.isNaN(c[i]!)) return NaN;
+    if (Number.isNaN(d[i]!) || Number.isNaN(c[i]!)) return { value: NaN, beyond: false, runWeights: null };
   }
-  return fidelityAt(fitMonotoneCurve(d, c), level);
+  const blocks = fitMonotoneCurve(d, c);
+  const { weights, beyond } = readingWeights(blocks, level, mode === "extend", gapRatio);
+  let value = 0;
+  for (let k = 0; k < blocks.length; k++) value += weights[k]! * blocks[k]!.clipScore;
+  return { value, beyond, runWeights: blockToRunWeights(blocks, weights, m) };
+}
+
+/** The value of resampledReading. */
+export function resampledFidelity(
+  curve: VariantCurve,
+  points: RunPoints,
+  level: number,
+  mode: ReadMode,
+  gapRatio?: number,
+): { value: number; beyond: boolean } {
+  const { value, beyond } = resampledReading(curve, points, level, mode, gapRatio);
+  return { value, beyond };
 }
 
 /**
- * True when one run of `a` dominates every run of `b` on the full sample: at least as
- * diverse and at least as faithful as each of them, and better on one axis.
+ * True when one run of `a` dominates every run of `b` on the full sample: at least as diverse
+ * and at least as faithful as each of them, and better on one axis (all replicates' runs).
  */
-export function dominatesAll(a: VariantCurve, b: VariantCurve, points: RunPoints): boolean {
-  if (a.runs.length === 0 || b.runs.length === 0) return false;
-  return a.runs.some((ra) =>
-    b.runs.every((rb) => {
-      const dd = points.diversity[ra]! - points.diversity[rb]!;
-      const dc = points.clipScore[ra]! - points.clipScore[rb]!;
+export function dominatesAll(a: VariantCurves, b: VariantCurves, points: RunPoints): boolean {
+  const ra = a.pooled.runs;
+  const rb = b.pooled.runs;
+  if (ra.length === 0 || rb.length === 0) return false;
+  return ra.some((x) =>
+    rb.every((y) => {
+      const dd = points.diversity[x]! - points.diversity[y]!;
+      const dc = points.clipScore[x]! - points.clipScore[y]!;
       return dd >= 0 && dc >= 0 && (dd > 0 || dc > 0);
     }),
   );

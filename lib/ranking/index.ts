@@ -1,5 +1,9 @@
 // Public entry of the ranking: pure functions over per-prompt statistics, no I/O.
-export { rankVariants, DEFAULT_LEVEL_RULE } from "./rank-variants";
+export { rankVariants, COMMON_REACH_RULE } from "./rank-variants";
+export { DEFAULT_LEVEL_RULES, levelRuleText, type LevelRule } from "./level-rules";
+export { compareRuns, type RunComparison } from "./compare-runs";
+export { designMde, designVariance, promptsNeeded, MAX_DESIGN_PROMPTS, type Design, type DesignAnswer } from "./power";
+export { studentTQuantile, studentTTwoSided } from "./student-t";
 export {
   compareVariants,
   pairLevel,

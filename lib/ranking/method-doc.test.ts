@@ -3,7 +3,16 @@ import { DEFAULT_BOOTSTRAP_B, DEFAULT_BOOTSTRAP_LEVEL, DEFAULT_BOOTSTRAP_SEED } 
 import { RANKING_METHOD, rankingMethodDoc } from "./method-doc";
 import { hypervolume } from "./pareto-front";
 import { rankVariants } from "./rank-variants";
-import { HYPERVOLUME_REFERENCE, METHOD_VERSION, RANKING_DEFAULTS, RELIABLE_RESAMPLE_SHARE } from "./settings";
+import { DEFAULT_LEVEL_RULES } from "./level-rules";
+import { EXTENSION_CHORD_SHARE, NEIGHBOUR_GAP_RATIO } from "./monotone-curve";
+import {
+  HYPERVOLUME_REFERENCE,
+  METHOD_VERSION,
+  MIN_CALIBRATED_PROMPTS,
+  POWER_TARGET,
+  RANKING_DEFAULTS,
+  RELIABLE_RESAMPLE_SHARE,
+} from "./settings";
 import { syntheticVariant } from "../../tools/test-support/ranking";
 
 describe("rankingMethodDoc", () => {
@@ -26,22 +35,37 @@ describe("rankingMethodDoc", () => {
     expect(significance).toBe(RANKING_DEFAULTS.significance);
     expect(methodVersion).toBe(METHOD_VERSION);
     expect(reliableShare).toBe(RELIABLE_RESAMPLE_SHARE);
+    expect(rankingMethodDoc.constants).toMatchObject({
+      minCalibratedPrompts: MIN_CALIBRATED_PROMPTS,
+      power: POWER_TARGET,
+      neighbourGapRatio: NEIGHBOUR_GAP_RATIO,
+      extensionChordShare: EXTENSION_CHORD_SHARE,
+      defaultLevelRules: ["reference-set", "admin", "frozen"],
+    });
   });
 
   it("mentions the version, B, the level, the seed, the significance, the reliability share and the rank rule in its text", () => {
     const { B, level, seed, significance, methodVersion } = rankingMethodDoc.constants;
     expect(RANKING_METHOD).toContain(`method version ${methodVersion}`);
     expect(RANKING_METHOD).toContain(`B = ${B} resamples`);
-    expect(RANKING_METHOD).toContain(`seed ${seed}, ${level * 100}% level`);
+    expect(RANKING_METHOD).toContain(`(seed ${seed})`);
+    expect(RANKING_METHOD).toContain(`Intervals are ${level * 100}% t intervals`);
     expect(RANKING_METHOD).toContain(
       `rank is 1 + the number of variants significantly better than it (adjusted p < ${significance})`,
     );
     expect(RANKING_METHOD).toContain("Holm");
     // and the literal values, so a change of constant is a visible doc change
-    expect(RANKING_METHOD).toMatch(/B = 1000 resamples.*seed 0, 95% level/);
+    expect(RANKING_METHOD).toMatch(/B = 1000 resamples.*\(seed 0\)/);
     expect(RANKING_METHOD).toContain("fewer than 95% of the B resamples is marked unreliable");
     expect(RANKING_METHOD).toContain("reference point (0, 0)");
-    expect(RANKING_METHOD).toContain("method version 2");
+    expect(RANKING_METHOD).toContain("method version 3");
+    expect(RANKING_METHOD).toContain("G/(G − 1)");
+    expect(RANKING_METHOD).toContain("Below 8 prompts no difference is called significant");
+    expect(RANKING_METHOD).toContain("with 80% power");
+    expect(RANKING_METHOD).toContain("clamped to the metric's range [0, 100]");
+    expect(RANKING_METHOD).toContain(`closer to the segment than ${NEIGHBOUR_GAP_RATIO} of the segment's width`);
+    expect(RANKING_METHOD).toContain(`at least ${EXTENSION_CHORD_SHARE} of the curve's diversity span away`);
+    for (const rule of DEFAULT_LEVEL_RULES) expect(RANKING_METHOD).toContain(rule.statement);
   });
 
   it("uses the documented reference point for the hypervolume", () => {

@@ -19,8 +19,9 @@
 //        than dense ones. Below the least diverse block the curve is held
 //        flat at that block's CLIPScore ("extended": the variant reaches that fidelity
 //        at more diversity than asked, a conservative value); above the most diverse
-//        block it is held flat too, which only matters in bootstrap resamples of a
-//        variant that reached d on the full sample.
+//        block the variant is not scored; in a bootstrap resample of a curve that spans d on
+//        the full sample, an end moved past d is read on a chord from that end
+//        (fidelityAtExtended, counted), method v3.
 // Why:   an interpolation of means is a linear function of the run points, so more runs
 //        do not raise the expected score, unlike a maximum over noisy points (a Pareto
 //        front), which grows with the number of runs.
@@ -84,7 +85,11 @@ export function fitMonotoneCurve(diversity: ArrayLike<number>, clipScore: ArrayL
  * Interpolation weights of a level on the blocks (increasing diversity): Σ w_k = 1 and
  * the curve's value at `level` is Σ w_k · clipScore_k, held flat outside the blocks' span.
  */
-export function levelWeights(blockDiversity: ArrayLike<number>, level: number): Float64Array {
+export function levelWeights(
+  blockDiversity: ArrayLike<number>,
+  level: number,
+  gapRatio = NEIGHBOUR_GAP_RATIO,
+): Float64Array {
   const m = blockDiversity.length;
   if (m === 0) throw new RangeError("a curve needs at least one run");
   const x = blockDiversity;
@@ -95,8 +100,9 @@ export function levelWeights(blockDiversity: ArrayLike<number>, level: number): 
     let k = 0;
     while (x[k + 1]! < level) k++;
     const t = (level - x[k]!) / (x[k + 1]! - x[k]!);
-    const left = k > 0 ? lagrange(x, k - 1, level) : null;
-    const right = k + 2 < m ? lagrange(x, k, level) : null;
+    const h = x[k + 1]! - x[k]!;
+    const left = k > 0 ? taper(lagrange(x, k - 1, level), (x[k]! - x[k - 1]!) / h, [0, 1 - t, t], gapRatio) : null;
+    const right = k + 2 < m ? taper(lagrange(x, k, level), (x[k + 2]! - x[k + 1]!) / h, [1 - t, t, 0], gapRatio) : null;
     if (left === null && right === null) {
       w[k] = 1 - t;
       w[k + 1] = t;
@@ -110,6 +116,27 @@ export function levelWeights(blockDiversity: ArrayLike<number>, level: number): 
   return w;
 }
 
+/**
+ * A neighbouring block closer to the segment than this share of the segment's width enters its
+ * quadratic only in part: the piece is λ·quadratic + (1 − λ)·chord with λ = min(1, gap /
+ * (NEIGHBOUR_GAP_RATIO · width)). A quadratic through two nearly coincident blocks has weights
+ * of order width/gap that would multiply their noise; tapered, no weight exceeds about 0.5 in
+ * size, and λ moves continuously with the blocks, so a resample that brings two blocks together
+ * moves the value a little, not wildly.
+ */
+export const NEIGHBOUR_GAP_RATIO = 0.5;
+
+function taper(
+  quadratic: [number, number, number],
+  gapRatio: number,
+  chord: [number, number, number],
+  ratio: number,
+): [number, number, number] {
+  const lambda = ratio > 0 ? Math.min(1, gapRatio / ratio) : 1;
+  if (lambda === 1) return quadratic;
+  return [0, 1, 2].map((j) => lambda * quadratic[j]! + (1 - lambda) * chord[j]!) as [number, number, number];
+}
+
 /** Lagrange weights at `at` of the quadratic through points s, s + 1, s + 2. */
 function lagrange(x: ArrayLike<number>, s: number, at: number): [number, number, number] {
   const [a, b, c] = [x[s]!, x[s + 1]!, x[s + 2]!];
@@ -121,11 +148,12 @@ function lagrange(x: ArrayLike<number>, s: number, at: number): [number, number,
 }
 
 /** The curve's fidelity at `level` (flat outside its span); NaN for an empty curve. */
-export function fidelityAt(blocks: readonly CurveBlock[], level: number): number {
+export function fidelityAt(blocks: readonly CurveBlock[], level: number, gapRatio = NEIGHBOUR_GAP_RATIO): number {
   if (blocks.length === 0) return NaN;
   const w = levelWeights(
     blocks.map((b) => b.diversity),
     level,
+    gapRatio,
   );
   let s = 0;
   for (let k = 0; k < blocks.length; k++) s += w[k]! * blocks[k]!.clipScore;
@@ -133,19 +161,95 @@ export function fidelityAt(blocks: readonly CurveBlock[], level: number): number
 }
 
 /**
- * The same value as weights on the runs (guidance order): the score is Σ w_r · clipScore_r,
- * so any per-run quantity (e.g. one prompt's CLIP score) can be averaged the same way.
+ * Share of a curve's diversity span that the chord of an extension must cover: beyond its span,
+ * a resampled curve is read on the straight line through its end block and the nearest block at
+ * least this share of the span away (the far end at the latest). A chord to an adjacent block
+ * that the resample brought almost onto the end one would have a slope of noise over nearly 0.
  */
-export function runWeightsAt(blocks: readonly CurveBlock[], level: number, runs: number): Float64Array {
+export const EXTENSION_CHORD_SHARE = 0.25;
+
+/**
+ * Block weights of a resampled curve's reading at `level` (method v3): inside the span as
+ * levelWeights; outside it, with `extend`, on the chord described at EXTENSION_CHORD_SHARE
+ * (`beyond` true), so a resample that moved the end past the level is neither clamped to the end
+ * point (which shrinks the spread on one side) nor dropped; without `extend`, held flat. A single
+ * block is held flat (`beyond` when the level is not its diversity and `extend` is asked).
+ */
+export function readingWeights(
+  blocks: readonly CurveBlock[],
+  level: number,
+  extend: boolean,
+  gapRatio = NEIGHBOUR_GAP_RATIO,
+): { weights: Float64Array; beyond: boolean } {
+  const m = blocks.length;
+  if (m === 0) return { weights: new Float64Array(0), beyond: false };
+  const x = blocks.map((b) => b.diversity);
+  const inside = level >= x[0]! && level <= x[m - 1]!;
+  if (inside || !extend) return { weights: levelWeights(x, level, gapRatio), beyond: false };
+  const weights = new Float64Array(m);
+  if (m === 1) {
+    weights[0] = 1;
+    return { weights, beyond: true };
+  }
+  const need = EXTENSION_CHORD_SHARE * (x[m - 1]! - x[0]!);
+  const below = level < x[0]!;
+  const end = below ? 0 : m - 1;
+  let other = below ? m - 1 : 0;
+  for (let j = 1; j < m; j++) {
+    const k = below ? j : m - 1 - j;
+    if (Math.abs(x[k]! - x[end]!) >= need) {
+      other = k;
+      break;
+    }
+  }
+  const t = (level - x[end]!) / (x[other]! - x[end]!);
+  weights[end] = 1 - t;
+  weights[other] = t;
+  return { weights, beyond: true };
+}
+
+/** The value of readingWeights(…, extend = true): the resampled curve's fidelity at `level`. */
+export function fidelityAtExtended(
+  blocks: readonly CurveBlock[],
+  level: number,
+  gapRatio = NEIGHBOUR_GAP_RATIO,
+): { value: number; beyond: boolean } {
+  if (blocks.length === 0) return { value: NaN, beyond: false };
+  const { weights, beyond } = readingWeights(blocks, level, true, gapRatio);
+  let value = 0;
+  for (let k = 0; k < blocks.length; k++) value += weights[k]! * blocks[k]!.clipScore;
+  return { value, beyond };
+}
+
+/** Block weights spread over the runs of each block (guidance order): Σ_r w_r·clipScore_r is the same value. */
+export function blockToRunWeights(blocks: readonly CurveBlock[], w: ArrayLike<number>, runs: number): Float64Array {
   const out = new Float64Array(runs);
-  if (blocks.length === 0) return out;
-  const w = levelWeights(
-    blocks.map((b) => b.diversity),
-    level,
-  );
   blocks.forEach((b, k) => {
     const share = w[k]! / (b.last - b.first + 1);
     for (let r = b.first; r <= b.last; r++) out[r] += share;
   });
   return out;
+}
+
+/**
+ * The same value as weights on the runs (guidance order): the score is Σ w_r · clipScore_r,
+ * so any per-run quantity (e.g. one prompt's CLIP score) can be averaged the same way.
+ */
+export function runWeightsAt(
+  blocks: readonly CurveBlock[],
+  level: number,
+  runs: number,
+  gapRatio = NEIGHBOUR_GAP_RATIO,
+): Float64Array {
+  const out = new Float64Array(runs);
+  if (blocks.length === 0) return out;
+  return blockToRunWeights(
+    blocks,
+    levelWeights(
+      blocks.map((b) => b.diversity),
+      level,
+      gapRatio,
+    ),
+    runs,
+  );
 }

@@ -49,6 +49,9 @@ export function prepareInput(
       seenRuns.add(run.runId);
       if (!Number.isFinite(run.guidanceScale))
         invalid(`${where} has guidance scale ${run.guidanceScale}; it must be a finite number`);
+      const replicate = run.replicate ?? null;
+      if (replicate !== null && (typeof replicate !== "string" || replicate.length === 0))
+        invalid(`${where} has replicate ${JSON.stringify(replicate)}; it must be a non-empty string or null`);
       const vendi = run.vendi ?? null;
       if (vendi !== null && !Number.isFinite(vendi))
         invalid(`${where} has Vendi score ${vendi}; it must be finite or null`);
@@ -69,6 +72,7 @@ export function prepareInput(
       out.runs.push({
         runId: run.runId,
         guidanceScale: run.guidanceScale,
+        replicate,
         vendi,
         variant: v,
         arrays: runPromptArrays(align(run.prompts, order, promptIds, where, reference)),
@@ -79,7 +83,15 @@ export function prepareInput(
       (i, j) =>
         out.runs[i]!.guidanceScale - out.runs[j]!.guidanceScale || (out.runs[i]!.runId < out.runs[j]!.runId ? -1 : 1),
     );
-    out.variants.push({ variantId: variant.variantId, runs: runIdx });
+    // Replicates in label order, the unlabelled runs last.
+    const labels = [...new Set(runIdx.map((i) => out.runs[i]!.replicate))].sort((a, b) =>
+      a === null ? 1 : b === null ? -1 : a < b ? -1 : a > b ? 1 : 0,
+    );
+    out.variants.push({
+      variantId: variant.variantId,
+      runs: runIdx,
+      replicates: labels.map((label) => ({ label, runs: runIdx.filter((i) => out.runs[i]!.replicate === label) })),
+    });
   });
   return out;
 }
@@ -92,7 +104,8 @@ function checkPrompt(p: PromptStat, i: number, where: string): void {
     p.n >= 0 &&
     Number.isFinite(p.cosSum) &&
     Math.abs(p.cosSum) <= p.n * (1 + TOLERANCE) + TOLERANCE &&
-    (p.diversity === null || (p.diversity >= -TOLERANCE && p.diversity <= 2 + TOLERANCE))
+    (p.diversity === null || (p.diversity >= -TOLERANCE && p.diversity <= 2 + TOLERANCE)) &&
+    (p.cosSqSum === undefined || p.cosSqSum === null || (p.cosSqSum >= 0 && p.cosSqSum <= p.n * (1 + TOLERANCE)))
   )
     return;
   // Only a failing entry pays for building its message.
@@ -107,6 +120,7 @@ function checkPrompt(p: PromptStat, i: number, where: string): void {
   ) {
     invalid(`${at}: diversity = ${p.diversity}; pairwise diversity lies in [0, 2] (or null with fewer than 2 images)`);
   }
+  invalid(`${at}: cosSqSum = ${p.cosSqSum} with n = ${p.n}; it must be a sum of n squared cosines, so within [0, n]`);
 }
 
 /** The run's prompts reordered to the reference order; any missing, extra or repeated id is rejected. */

@@ -4,9 +4,19 @@ import { bootstrap, ratioOfSums } from "../metrics/bootstrap";
 import { clipScoreFromMean } from "../metrics/clip-score";
 import { uniform } from "../../tools/test-support/metrics";
 import { holmAdjust } from "./holm";
-import { fidelityAt, fitMonotoneCurve, levelWeights, runWeightsAt } from "./monotone-curve";
+import {
+  EXTENSION_CHORD_SHARE,
+  fidelityAt,
+  fidelityAtExtended,
+  fitMonotoneCurve,
+  levelWeights,
+  NEIGHBOUR_GAP_RATIO,
+  runWeightsAt,
+} from "./monotone-curve";
 import { rankVariants } from "./rank-variants";
-import { METHOD_VERSION, RANKING_DEFAULTS } from "./settings";
+import { METHOD_VERSION, MIN_CALIBRATED_PROMPTS, RANKING_DEFAULTS } from "./settings";
+import { studentTQuantile, studentTTwoSided } from "./student-t";
+import { c4 } from "./inference";
 import { simulatedPrompts, simulatedVariant, syntheticRun, syntheticVariant } from "../../tools/test-support/ranking";
 import type { Ranking } from "./types";
 
@@ -40,7 +50,8 @@ describe("fitMonotoneCurve and fidelityAt", () => {
 
   it("reproduces a quadratic exactly between points, holds flat outside, and its weights sum to 1", () => {
     const f = (x: number) => 3 - 20 * x + 9 * x * x;
-    const xs = [0.1, 0.18, 0.3, 0.45, 0.5];
+    // Neighbours at least NEIGHBOUR_GAP_RATIO of each segment away: the quadratics enter whole.
+    const xs = [0.1, 0.18, 0.3, 0.42, 0.5];
     const blocks = xs.map((x, k) => ({ first: k, last: k, diversity: x, clipScore: f(x) }));
     const u = uniform(3);
     for (let k = 0; k < 50; k++) {
@@ -53,6 +64,37 @@ describe("fitMonotoneCurve and fidelityAt", () => {
     expect(fidelityAt(blocks, 0.9)).toBe(f(0.5));
     // Two points: the straight line.
     expect(fidelityAt(blocks.slice(0, 2), 0.14)).toBeCloseTo((f(0.1) + f(0.18)) / 2, 12);
+  });
+
+  it("tapers a quadratic through a nearly coincident neighbour towards the chord, continuously", () => {
+    // Segment [0.3, 0.5] with a left neighbour at 0.3 − gap: as the gap shrinks the weights stay bounded.
+    const at = 0.45;
+    const weights = (gap: number) => levelWeights([0.3 - gap, 0.3, 0.5], at);
+    for (const gap of [0.1, 0.01, 1e-4, 1e-8]) {
+      const w = weights(gap);
+      expect(w.reduce((s, x) => s + x, 0)).toBeCloseTo(1, 12);
+      for (const x of w) expect(Math.abs(x)).toBeLessThan(1.2);
+    }
+    // Without the taper (v2's interpolation) the weights grow like width / gap.
+    expect(Math.max(...levelWeights([0.3 - 1e-4, 0.3, 0.5], at, 0).map(Math.abs))).toBeGreaterThan(100);
+    // At NEIGHBOUR_GAP_RATIO × width (0.1) and above, the quadratic is whole; just below, nearly so.
+    const whole = weights(NEIGHBOUR_GAP_RATIO * 0.2);
+    const justBelow = weights(NEIGHBOUR_GAP_RATIO * 0.2 - 1e-9);
+    for (let k = 0; k < 3; k++) expect(justBelow[k]).toBeCloseTo(whole[k]!, 6);
+  });
+
+  it("extends a resampled curve beyond its span on a chord at least EXTENSION_CHORD_SHARE of the span long", () => {
+    const blocks = [
+      { first: 0, last: 0, diversity: 0.3, clipScore: 30 },
+      { first: 1, last: 1, diversity: 0.3001, clipScore: 20 },
+      { first: 2, last: 2, diversity: 0.5, clipScore: 10 },
+    ];
+    // Below the span: the adjacent block is 0.0001 away (slope −100 000); the chord goes to 0.5 instead.
+    const { value, beyond } = fidelityAtExtended(blocks, 0.29);
+    expect(beyond).toBe(true);
+    expect(value).toBeCloseTo(30 + ((10 - 30) / 0.2) * -0.01, 10);
+    expect(EXTENSION_CHORD_SHARE).toBeGreaterThan(0);
+    expect(fidelityAtExtended(blocks, 0.4)).toEqual({ value: fidelityAt(blocks, 0.4), beyond: false });
   });
 
   it("spreads the level's weights over the pooled runs", () => {
@@ -76,14 +118,15 @@ describe("holmAdjust", () => {
 });
 
 describe("rankVariants: level and scores", () => {
-  it("scores straight lines at the default level, the highest diversity every curve reaches", () => {
+  it("without a level for the prompt set, scores at the highest diversity every curve reaches, flagged as depending on the variants", () => {
     const r = rankVariants([
       syntheticVariant("B", lineB, { noise: 3, seed: 2 }),
       syntheticVariant("A", lineA, { noise: 3, seed: 1 }),
     ]);
     expect(r.methodVersion).toBe(METHOD_VERSION);
-    expect(r.diversity).toMatchObject({ isDefault: true });
+    expect(r.diversity).toMatchObject({ isDefault: true, source: "common-reach", dependsOnVariants: true });
     expect(r.diversity!.value).toBeCloseTo(0.6, 12);
+    expect(r.window).toEqual({ low: expect.closeTo(0.2, 12), high: expect.closeTo(0.6, 12) });
     expect(r.ranked.map((v) => [v.variantId, v.rank, v.position])).toEqual([
       ["A", 1, 1],
       ["B", 2, 2],
@@ -105,10 +148,17 @@ describe("rankVariants: level and scores", () => {
       { noise: 3, seed: 4 },
     );
     const r = rankVariants([syntheticVariant("A", lineA, { noise: 3 }), short], { diversity: 0.4, B: 200 });
-    expect(r.diversity).toEqual({ value: 0.4, isDefault: false, rule: "set by the reader" });
+    expect(r.diversity).toEqual({
+      value: 0.4,
+      isDefault: false,
+      source: "reader",
+      rule: "set by the reader",
+      dependsOnVariants: false,
+    });
     expect(byId(r, "A")!.score).toBeCloseTo(60, 9);
     expect(r.unranked).toEqual([expect.objectContaining({ variantId: "S", reasonCode: "below_level" })]);
     expect(r.unranked[0]!.reason).toContain("reaches diversity 0.300 at most, below the comparison level 0.400");
+    expect(r.unranked[0]!).toMatchObject({ outOfRange: "above", range: { low: 0.1, high: expect.closeTo(0.3, 12) } });
     // At 0.25 both are ranked: S on its line 77 − 50·d, A on 80 − 50·d.
     const low = rankVariants([syntheticVariant("A", lineA, { noise: 3 }), short], { diversity: 0.25, B: 200 });
     expect(byId(low, "S")!.score).toBeCloseTo(64.5, 9);
@@ -125,7 +175,7 @@ describe("rankVariants: level and scores", () => {
       { noise: 2 },
     );
     const r = rankVariants([syntheticVariant("A", lineA, { noise: 2 }), high], { diversity: 0.3, B: 100 });
-    expect(byId(r, "H")).toMatchObject({ extended: true, scoredAt: 0.5 });
+    expect(byId(r, "H")).toMatchObject({ extended: true, scoredAt: 0.5, outOfRange: "below" });
     expect(byId(r, "H")!.score).toBeCloseTo(58, 9);
     expect(byId(r, "A")).toMatchObject({ extended: false, scoredAt: 0.3 });
   });
@@ -192,7 +242,18 @@ describe("rankVariants: bootstrap", () => {
     const r = rankVariants(variants, { diversity: 0.4 });
     expect(r.settings).toEqual({ ...RANKING_DEFAULTS, diversity: 0.4 });
     for (const v of r.ranked) {
-      expect(v.ci).toMatchObject({ level: 0.95, B: 1000, seed: 0, resamples: 1000, dropped: 0, reliable: true });
+      expect(v.ci).toMatchObject({
+        level: 0.95,
+        method: "t",
+        B: 1000,
+        seed: 0,
+        resamples: 1000,
+        dropped: 0,
+        beyondSpan: 0,
+        reliable: true,
+        modelVariance: 0,
+      });
+      expect(v.replicateVariance).toMatchObject({ replicates: 1, known: false, modelSd: null });
       expect(v.ci!.low).toBeLessThan(v.score);
       expect(v.ci!.high).toBeGreaterThan(v.score);
     }
@@ -243,6 +304,111 @@ describe("rankVariants: bootstrap", () => {
     expect(gv.ci!.reliable).toBe(false);
     expect(byId(r, "A")!.ci).toMatchObject({ resamples: 400, reliable: true });
     expect(r.pairs[0]!.difference).toMatchObject({ resamples: gv.ci!.resamples, reliable: false });
+  });
+
+  it("builds t intervals from the bootstrap variance × G/(G − 1) and states the MDE", () => {
+    const r = rankVariants(variants, { diversity: 0.4, B: 400 });
+    for (const v of r.ranked) {
+      const ci = v.ci!;
+      const q = studentTQuantile(0.975, ci.df!);
+      expect(ci.high - v.score).toBeCloseTo(q * ci.se!, 9);
+      expect(v.score - ci.low).toBeCloseTo(q * ci.se!, 9);
+      expect(ci.se! ** 2).toBeCloseTo(ci.promptVariance!, 12);
+    }
+    const d = r.pairs[0]!.difference;
+    expect(d.pValue).toBeCloseTo(studentTTwoSided(d.estimate / d.ci!.se!, d.ci!.df!), 12);
+    expect(d.mde).toBeCloseTo(
+      ((studentTQuantile(0.975, d.ci!.df!) + studentTQuantile(0.8, d.ci!.df!)) * d.ci!.se!) / c4(d.ci!.df!),
+      9,
+    );
+    expect(c4(7)).toBeCloseTo(0.96503, 5);
+    expect(r.power).toMatchObject({
+      power: 0.8,
+      alpha: 0.05,
+      prompts: 40,
+      samplesPerPrompt: 4,
+      replicates: { min: 1, max: 1 },
+    });
+    expect(r.power.mde).toBeCloseTo(d.mde!, 12);
+    expect(r.significance).toEqual({ calibrated: true, withheld: null, minPrompts: MIN_CALIBRATED_PROMPTS });
+  });
+
+  it("withholds significance below MIN_CALIBRATED_PROMPTS prompts, and says so", () => {
+    const few = [
+      syntheticVariant("A", lineA, { noise: 1, prompts: 6 }),
+      syntheticVariant("B", lineB, { noise: 1, prompts: 6, seed: 2 }),
+    ];
+    const r = rankVariants(few, { diversity: 0.4, B: 200 });
+    expect(r.pairs[0]!.difference.pValue).toBeLessThan(0.05);
+    expect(r.pairs[0]!.significant).toBe(false);
+    expect(r.ranked.map((v) => v.rank)).toEqual([1, 1]);
+    expect(r.significance.calibrated).toBe(false);
+    expect(r.significance.withheld).toMatch(/^6 prompts: below 8 prompts the tests are not calibrated/);
+  });
+
+  it("clamps score intervals to [0, 100] and says so, never a difference's", () => {
+    const low = [
+      syntheticVariant(
+        "L",
+        [
+          [0.2, 1],
+          [0.4, 0.5],
+        ],
+        { noise: 12, prompts: 10 },
+      ),
+      syntheticVariant(
+        "M",
+        [
+          [0.2, 2],
+          [0.4, 1.5],
+        ],
+        { noise: 12, prompts: 10, seed: 3 },
+      ),
+    ];
+    const r = rankVariants(low, { diversity: 0.3, B: 200 });
+    const l = byId(r, "L")!;
+    expect(l.ci).toMatchObject({ low: 0, clamped: true });
+    expect(r.pairs[0]!.difference.ci!.clamped).toBe(false);
+  });
+
+  it("scores a variant with replicates as the mean of its replicates, with the between-replicate SD in its interval", () => {
+    // Two copies of one recipe, 2 points apart: the model part widens the interval.
+    const copy = (label: string, shift: number, seed: number) =>
+      syntheticVariant(
+        `R-${label}`,
+        lineA.map(([d, c]) => [d, c + shift] as const),
+        { noise: 2, seed },
+      ).runs.map((run) => ({ ...run, runId: `${label}-${run.runId}`, replicate: label }));
+    const rep = { variantId: "R", runs: [...copy("s1", 1, 5), ...copy("s2", -1, 6)] };
+    const one = {
+      variantId: "O",
+      runs: copy("s1", 1, 5).map((run) => ({ ...run, runId: `o-${run.runId}`, replicate: null })),
+    };
+    const r = rankVariants([rep, one], { diversity: 0.4, B: 400 });
+    const v = byId(r, "R")!;
+    expect(v.score).toBeCloseTo(60, 9);
+    expect(v.replicates.map((x) => [x.label, x.score])).toEqual([
+      ["s1", expect.closeTo(61, 9)],
+      ["s2", expect.closeTo(59, 9)],
+    ]);
+    expect(v.replicateVariance).toMatchObject({ replicates: 2, known: true, scoreSd: expect.closeTo(Math.SQRT2, 9) });
+    expect(v.ci!.modelVariance).toBeGreaterThan(0.5);
+    expect(v.ci!.df!).toBeLessThan(10);
+    expect(byId(r, "O")!.replicateVariance).toMatchObject({ replicates: 1, known: false });
+    expect(r.power.replicates).toEqual({ min: 1, max: 2 });
+    // A curve of one replicate that does not reach the level leaves the variant unranked, naming it.
+    const short = {
+      variantId: "S",
+      runs: [
+        ...copy("s1", 0, 7),
+        ...syntheticVariant("S2", [
+          [0.2, 70],
+          [0.3, 65],
+        ]).runs.map((run) => ({ ...run, runId: `s2-${run.runId}`, replicate: "s2" })),
+      ],
+    };
+    const r2 = rankVariants([short], { diversity: 0.4, B: 50 });
+    expect(r2.unranked[0]!.reason).toMatch(/^replicate "s2" reaches diversity 0.300 at most/);
   });
 
   it("returns plain JSON", () => {

@@ -16,7 +16,7 @@ import type { PreparedInput } from "./types";
 import { clipScoreFromMean } from "../metrics/clip-score";
 import type { RunPoints } from "./run-points";
 import { RELIABLE_RESAMPLE_SHARE } from "./settings";
-import type { BootstrapInterval, PairedDifference } from "./types";
+import type { BootstrapInterval } from "./types";
 
 export interface ResampleSettings {
   B: number;
@@ -62,27 +62,6 @@ export function percentileInterval(values: Float64Array, s: ResampleSettings): B
     dropped: s.B - kept.length,
     reliable: isReliable(kept.length, s.B),
   };
-}
-
-/** Paired difference a − b from their values on the same resamples (NaN = dropped). */
-export function pairedDifference(
-  estimate: number,
-  a: Float64Array,
-  b: Float64Array,
-  s: ResampleSettings,
-): PairedDifference {
-  const diffs = new Float64Array(a.length);
-  let otherSide = 0;
-  let kept = 0;
-  for (let k = 0; k < a.length; k++) {
-    const d = a[k]! - b[k]!;
-    diffs[k] = d;
-    if (Number.isNaN(d)) continue;
-    kept++;
-    if (estimate > 0 ? d <= 0 : d >= 0) otherSide++;
-  }
-  const pValue = estimate === 0 ? 1 : kept === 0 ? null : Math.min(1, (2 * otherSide) / kept);
-  return { estimate, ci: percentileInterval(diffs, s), pValue, resamples: kept, reliable: isReliable(kept, s.B) };
 }
 
 /**

@@ -16,10 +16,12 @@ export function runPromptArrays(prompts: readonly PromptStat[]): RunPromptArrays
     n: new Float64Array(P),
     diversity: new Float64Array(P),
     hasDiversity: new Float64Array(P),
+    cosSqSum: new Float64Array(P),
   };
   prompts.forEach((p, i) => {
     a.cosSum[i] = p.cosSum;
     a.n[i] = p.n;
+    a.cosSqSum[i] = p.cosSqSum ?? NaN;
     if (p.diversity !== null) {
       a.diversity[i] = p.diversity;
       a.hasDiversity[i] = 1;
@@ -89,6 +91,17 @@ export function promptCounts(indices: ArrayLike<number>, nPrompts: number): Floa
 /** One prompt's CLIPScore in one run (clamped after its own mean, as in prompt_scores); null if n = 0. */
 export function promptClipScore(a: RunPromptArrays, p: number): number | null {
   return a.n[p]! > 0 ? clipScoreFromMean(a.cosSum[p]! / a.n[p]!) : null;
+}
+
+/**
+ * Variance of one image's CLIPScore (100 · cosine) within prompt p of the run (unbiased, over its
+ * n images); null with fewer than 2 images or without a stored cosSqSum.
+ */
+export function promptSampleVariance(a: RunPromptArrays, p: number): number | null {
+  const n = a.n[p]!;
+  const sq = a.cosSqSum[p]!;
+  if (n < 2 || Number.isNaN(sq)) return null;
+  return (1e4 * Math.max(0, sq - (a.cosSum[p]! * a.cosSum[p]!) / n)) / (n - 1);
 }
 
 /** Every run's coordinates as parallel arrays; NaN where undefined. */

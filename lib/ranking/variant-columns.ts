@@ -1,7 +1,7 @@
 // What the board shows for one variant besides its score: the runs and fitted curve as
 // JSON, and the secondary columns (best CLIPScore, best diversity, best Vendi,
 // hypervolume, counts), all from the full-sample points.
-import type { VariantCurve } from "./fit-variants";
+import type { VariantCurve, VariantCurves } from "./fit-variants";
 import { hypervolume, paretoFront } from "./pareto-front";
 import type { PreparedInput } from "./types";
 import type { RunPoints } from "./run-points";
@@ -26,12 +26,14 @@ export function curvePoints(
   input: PreparedInput,
   v: number,
   points: RunPoints,
-  curve: VariantCurve,
+  curves: VariantCurves,
   runCis: RunIntervals,
 ): CurvePoint[] {
+  // With one replicate, the index into its fitted points; with several, into the pooled fit the plot draws.
+  const shown = curves.replicates.length === 1 ? curves.replicates[0]! : curves.pooled;
   const block = new Map<number, number>();
-  curve.blocks.forEach((b, k) => {
-    for (let i = b.first; i <= b.last; i++) block.set(curve.runs[i]!, k);
+  shown.blocks.forEach((b, k) => {
+    for (let i = b.first; i <= b.last; i++) block.set(shown.runs[i]!, k);
   });
   return input.variants[v]!.runs.map((r) => {
     const run = input.runs[r]!;
@@ -40,6 +42,7 @@ export function curvePoints(
     return {
       runId: run.runId,
       guidanceScale: run.guidanceScale,
+      replicate: run.replicate,
       diversity,
       clipScore,
       vendi: run.vendi,

@@ -9,13 +9,15 @@ import { evaluators, referenceScores, referenceSets, runScores, runs, variants }
 import { AppError } from "../core/errors";
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
 import { assertOneFeatureSpace, type ReferenceMetrics } from "./reference-metrics";
-import { featureSpaceName } from "../clip/feature-space";
+import { distributionLabel, featureSpaceName } from "../clip/feature-space";
 import { decimalNumber } from "../core/decimal-number";
 
 export const BOARD_REFERENCE_METRICS = ["recall", "coverage", "precision", "density", "fd", "cmmd"] as const;
 export type BoardReferenceMetric = (typeof BOARD_REFERENCE_METRICS)[number];
 
 export type BoardReferenceRow = {
+  /** The evaluator whose embeddings the metrics compare (its id). */
+  evaluator: string;
   referenceSetId: string;
   referenceSet: string;
   referenceVersion: number;
@@ -23,11 +25,14 @@ export type BoardReferenceRow = {
   variant: string;
   runId: string;
   guidanceScale: number;
+  replicate: string | null;
   diversity: number | null;
   diversityLow: number | null;
   diversityHigh: number | null;
   /** The picked metric: per-prompt mean (recall, coverage, precision, density of tied sets) or the global value. */
   metric: BoardReferenceMetric;
+  /** The metric's label with its evaluator and convention (FD_<evaluator>, CMMD_<evaluator> ×1000 σ = 10, …). */
+  label: string;
   value: number | null;
   low: number | null;
   high: number | null;
@@ -66,6 +71,16 @@ export function pickReferenceMetric(
   };
 }
 
+/** A metric's label as every page and export prints it: with the evaluator and the convention. */
+export function referenceMetricLabel(
+  m: Pick<ReferenceMetrics, "evaluator" | "fdLabel" | "cmmdLabel">,
+  metric: BoardReferenceMetric,
+): string {
+  if (metric === "fd") return m.fdLabel ?? distributionLabel("FD", m.evaluator);
+  if (metric === "cmmd") return `${m.cmmdLabel ?? distributionLabel("CMMD", m.evaluator)} (×1000, σ = 10)`;
+  return `${metric} (${m.evaluator.name})`;
+}
+
 /**
  * Rows ordered by reference set, variant and guidance scale; [] when no run has reference metrics.
  * Diversity is `evaluatorId`'s; the distribution metric is in `featureSpace` (default: the same
@@ -86,6 +101,7 @@ export function boardReferenceMetrics(
       variant: variants.name,
       runId: runs.id,
       guidanceScale: runs.guidanceScale,
+      replicate: runs.replicate,
       isDemo: runs.isDemo,
       diversity: runScores.diversity,
       ci: runScores.ci,
@@ -108,6 +124,7 @@ export function boardReferenceMetrics(
   return rows
     .filter((r) => opts.includeDemo !== false || !r.isDemo)
     .map((r) => ({
+      evaluator: evaluatorId,
       referenceSetId: r.refId,
       referenceSet: r.refName,
       referenceVersion: r.refVersion,
@@ -115,10 +132,12 @@ export function boardReferenceMetrics(
       variant: r.variant,
       runId: r.runId,
       guidanceScale: r.guidanceScale,
+      replicate: r.replicate,
       diversity: r.diversity,
       diversityLow: r.ci.diversity?.low ?? null,
       diversityHigh: r.ci.diversity?.high ?? null,
       metric,
+      label: referenceMetricLabel(r.metrics, metric),
       ...pickReferenceMetric(r.metrics, metric),
       nGenerated: r.metrics.nGenerated,
       nReference: r.metrics.nReference,
@@ -148,6 +167,8 @@ export function getBoardReferenceMetrics(q: Omit<BoardReferenceQuery, "format">)
   evaluatorId: string | null;
   /** The feature space of the distribution metric, with its label ("FD_dinov2-l-14 (dgm-eval)" comes from it). */
   featureSpace: { id: string; label: string; kind: "clip" | "image-features" } | null;
+  /** The evaluator's name (the labels' FD_<name>). */
+  evaluatorName: string | null;
   metric: BoardReferenceMetric;
   rows: BoardReferenceRow[];
 } {
@@ -193,10 +214,14 @@ export function getBoardReferenceMetrics(q: Omit<BoardReferenceQuery, "format">)
         featureSpace: q.featureSpace,
       })
     : [];
+  const evaluatorName = evaluatorId
+    ? (db.select({ name: evaluators.name }).from(evaluators).where(eq(evaluators.id, evaluatorId)).get()?.name ?? null)
+    : null;
   return {
     promptSet: { id: set.id, name: set.name, version: set.version },
     evaluatorId,
     featureSpace,
+    evaluatorName,
     metric: q.metric,
     rows,
   };

@@ -12,6 +12,7 @@ import { newId } from "../../db/ids";
 import {
   conditioningTypeSchema,
   images,
+  replicateSchema,
   prompts,
   promptSets,
   runSourceSchema,
@@ -81,6 +82,8 @@ export const createRunInputSchema = z.object({
     .refine((n) => !n.startsWith(IMPLICIT_PREFIX), `names starting with "${IMPLICIT_PREFIX}" are reserved`)
     .optional(),
   guidanceScale: z.number(),
+  /** Which trained copy of the variant made the run (training seed, checkpoint); omitted for a variant with one. */
+  replicate: replicateSchema.nullish(),
   sampler: z.string().trim().min(1).max(100).optional(),
   steps: z.number().int().min(1).max(100_000).optional(),
   seedPolicy: z.string().trim().min(1).max(200).optional(),
@@ -159,6 +162,7 @@ export async function createRun(input: CreateRunInput, actor?: Actor): Promise<C
     variant: v.variant,
     promptSet: set ? `${set.name}@${set.version}` : null,
     guidanceScale: v.guidanceScale,
+    replicate: v.replicate ?? null,
     sampler: v.sampler ?? null,
     steps: v.steps ?? null,
     seedPolicy: v.seedPolicy ?? null,
@@ -368,6 +372,8 @@ export function runFingerprint(f: {
   variant: string;
   promptSet: string | null;
   guidanceScale: number;
+  /** Left out when null, so unlabelled runs keep the fingerprints they had before replicates existed. */
+  replicate?: string | null;
   sampler: string | null;
   steps: number | null;
   seedPolicy: string | null;
@@ -377,8 +383,9 @@ export function runFingerprint(f: {
   const items = [...f.items].sort(
     (a, b) => cmp(a[0], b[0]) || cmp(a[1] ?? -Infinity, b[1] ?? -Infinity) || cmp(a[2], b[2]),
   );
+  const { replicate, ...rest } = f;
   return createHash("sha256")
-    .update(JSON.stringify({ v: 1, ...f, items }))
+    .update(JSON.stringify({ v: 1, ...rest, ...(replicate ? { replicate } : {}), items }))
     .digest("hex");
 }
 
@@ -456,6 +463,7 @@ function insertRun(
       variantId: variant,
       promptSetId: set.id,
       guidanceScale: v.guidanceScale,
+      replicate: v.replicate ?? null,
       sampler: v.sampler ?? null,
       steps: v.steps ?? null,
       seedPolicy: v.seedPolicy ?? null,

@@ -76,6 +76,8 @@ export type PromptMetrics = {
   category: string | null;
   n: number;
   failed: number;
+  /** Sum of the raw cosines of the n − failed scored images (null for rows scored before it was stored). */
+  cosSum: number | null;
   clipScore: number | null;
   clipS: number | null;
   diversity: number | null;
@@ -143,6 +145,7 @@ export function getRunOrThrow(
     status: run.status,
     source: run.source,
     guidanceScale: run.guidanceScale,
+    replicate: run.replicate,
     sampler: run.sampler,
     steps: run.steps,
     seedPolicy: run.seedPolicy,
@@ -225,6 +228,7 @@ export function getRunOrThrow(
             category: prompts.category,
             n: promptScores.n,
             failed: promptScores.failed,
+            cosSum: promptScores.cosSum,
             clipScore: promptScores.clipScore,
             clipS: promptScores.clipS,
             diversity: promptScores.diversity,

@@ -78,9 +78,12 @@ describe("exports of a large run", () => {
     expect(cs.length).toBeGreaterThan(4);
     expect(Math.max(...cs.map((c) => c.byteLength))).toBeLessThan(4 * 1024 * 1024);
     const lines = text(cs).trimEnd().split("\n");
-    expect(lines[0]).toBe("file,promptId,prompt,seed,sampleIndex,cosine,clipScore,truncated,error,imageSha256");
+    expect(lines[0]).toBe(
+      "evaluator,runId,variant,guidanceScale,replicate,file,promptId,prompt,seed,sampleIndex,cosine,clipScore,truncated,error,imageSha256",
+    );
     expect(lines).toHaveLength(1 + big.samples);
-    expect(lines[1]).toMatch(/^prompt-0\/sample-0\.png,p0,"?0: a long prompt/);
+    // Each row names its run first (files of several runs concatenate), then the sample.
+    expect(lines[1]).toMatch(/^[^,]*,run_[^,]+,[^,]+,[0-9.]+,,prompt-0\/sample-0\.png,p0,"?0: a long prompt/);
   });
 
   it("a JSON page of samples streams the same page as before", async () => {

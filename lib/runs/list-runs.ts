@@ -1,6 +1,6 @@
 // Runs, newest first, filtered by variant, prompt set and status, with their headline scores
 // from the evaluator that last scored them.
-import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "../../db/client";
 import { evaluators, promptSets, runScores, runStatusSchema, runs, variants } from "../../db/schema";
@@ -13,6 +13,8 @@ export const listRunsInputSchema = z.object({
   /** Prompt set name (all versions). */
   promptSet: z.string().trim().min(1).optional(),
   status: runStatusSchema.optional(),
+  /** Runs of one replicate (trained copy) label; "none" for runs without one. */
+  replicate: z.string().trim().min(1).max(100).optional(),
   limit: decimalNumber((n) => n.int().min(1).max(200)).default(50),
   offset: decimalNumber((n) => n.int().min(0)).default(0),
 });
@@ -25,6 +27,8 @@ export type RunListItem = {
   variant: string;
   promptSet: { name: string; version: number; isImplicit: boolean };
   guidanceScale: number;
+  /** Which trained copy of the variant made the run; null for a variant with one. */
+  replicate: string | null;
   sampler: string | null;
   steps: number | null;
   progress: { done: number; total: number };
@@ -61,6 +65,7 @@ export function listRuns(input: ListRunsInput = {}): {
   if (f.variant) where.push(eq(variants.name, f.variant));
   if (f.promptSet) where.push(eq(promptSets.name, f.promptSet));
   if (f.status) where.push(eq(runs.status, f.status));
+  if (f.replicate) where.push(f.replicate === "none" ? isNull(runs.replicate) : eq(runs.replicate, f.replicate));
   const cond = where.length > 0 ? and(...where) : undefined;
 
   const total = db
@@ -97,6 +102,7 @@ export function listRuns(input: ListRunsInput = {}): {
       variant,
       promptSet,
       guidanceScale: run.guidanceScale,
+      replicate: run.replicate,
       sampler: run.sampler,
       steps: run.steps,
       progress: { done: run.progressDone, total: run.progressTotal },

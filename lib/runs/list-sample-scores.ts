@@ -5,7 +5,7 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "../../db/client";
-import { prompts, promptScores, runs, sampleScores, samples } from "../../db/schema";
+import { prompts, promptScores, runs, sampleScores, samples, variants } from "../../db/schema";
 import { AppError, validationError } from "../core/errors";
 import { decimalNumber } from "../core/decimal-number";
 
@@ -40,6 +40,10 @@ export type SampleScore = {
 export type SampleScoresPage = {
   runId: string;
   evaluatorId: string | null;
+  /** The run's variant, guidance scale and replicate: the CSV repeats them on every row so files of several runs concatenate. */
+  variant: string;
+  guidanceScale: number;
+  replicate: string | null;
   total: number;
   limit: number;
   offset: number;
@@ -70,7 +74,18 @@ export function sampleScoresStream(
   if (!parsed.success) throw validationError(parsed.error, "query");
   const q = parsed.data;
   const db = getDb();
-  const run = db.select({ id: runs.id, evaluatorId: runs.evaluatorId }).from(runs).where(eq(runs.id, runId)).get();
+  const run = db
+    .select({
+      id: runs.id,
+      evaluatorId: runs.evaluatorId,
+      variant: variants.name,
+      guidanceScale: runs.guidanceScale,
+      replicate: runs.replicate,
+    })
+    .from(runs)
+    .innerJoin(variants, eq(variants.id, runs.variantId))
+    .where(eq(runs.id, runId))
+    .get();
   if (!run) throw new AppError("not_found", `no run with id "${runId}"`);
   const evaluatorId = q.evaluator ?? run.evaluatorId ?? null;
   const total = db
@@ -144,6 +159,9 @@ export function sampleScoresStream(
     head: {
       runId,
       evaluatorId,
+      variant: run.variant,
+      guidanceScale: run.guidanceScale,
+      replicate: run.replicate,
       total,
       limit,
       offset,

@@ -30,6 +30,7 @@ export function promptMetricsStream(runId: string, opts: { evaluatorId?: string 
         category: prompts.category,
         n: promptScores.n,
         failed: promptScores.failed,
+        cosSum: promptScores.cosSum,
         clipScore: promptScores.clipScore,
         clipS: promptScores.clipS,
         diversity: promptScores.diversity,

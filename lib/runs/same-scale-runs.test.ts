@@ -31,16 +31,32 @@ describe("a second run at a guidance scale", () => {
     getDb().update(runs).set({ status: "failed" }).where(eq(runs.id, first.run.id)).run();
     const third = await createRun({ ...(await makeRunInput(dir, { seedBase: 4 })), guidanceScale: 3 });
     expect(third.sameScale!.otherRuns).toEqual([second.run.id]);
+    // Runs labelled as other trained copies (replicates) are not asked about; one label's second run is.
+    const copyA = await createRun({ ...(await makeRunInput(dir, { seedBase: 5 })), guidanceScale: 3, replicate: "A" });
+    expect(copyA.sameScale).toBeUndefined();
+    const copyB = await createRun({ ...(await makeRunInput(dir, { seedBase: 6 })), guidanceScale: 3, replicate: "B" });
+    expect(copyB.sameScale).toBeUndefined();
+    const copyA2 = await createRun({ ...(await makeRunInput(dir, { seedBase: 7 })), guidanceScale: 3, replicate: "A" });
+    expect(copyA2.sameScale).toMatchObject({ otherRuns: [copyA.run.id] });
+    expect(copyA2.sameScale!.message).toMatch(/^a second run of replicate "A" at guidance 3/);
   });
 
   it("the variant page marks each run that shares its scale and prompt set version", () => {
-    const r = (id: string, guidanceScale: number, version = 1, status = "scored") => ({
+    const r = (id: string, guidanceScale: number, version = 1, status = "scored", replicate: string | null = null) => ({
       id,
       status,
       guidanceScale,
+      replicate,
       promptSet: { name: "p", version },
     });
-    const groups = sameScaleGroups([r("a", 3), r("b", 3), r("c", 5), r("d", 3, 2), r("e", 5, 1, "failed")]);
+    const groups = sameScaleGroups([
+      r("a", 3),
+      r("b", 3),
+      r("c", 5),
+      r("d", 3, 2),
+      r("e", 5, 1, "failed"),
+      r("f", 3, 1, "scored", "A"),
+    ]);
     expect(Object.fromEntries(groups)).toEqual({ a: ["b"], b: ["a"] });
   });
 });

@@ -4,10 +4,10 @@
 // asks, in the upload answer and on the variant page, instead of silently making two points of
 // one curve (EuroEval#1970 shows how that misleads).
 //
-// Merge hook (ranking v3, issue 19): the upload's `replicate` label is stored on the run; a run
-// that says it is a replicate is counted as one by the ranking and this notice then confirms it
-// instead of asking: extend `sameScaleNotice` with the run's label where marked below.
-import { and, eq, ne } from "drizzle-orm";
+// Runs labelled with different `replicate` labels (trained copies of the variant, ranking v3) are
+// replicates by declaration: they are never asked about, and the ranking reads each label's runs
+// as its own curve. The question is asked among runs of one label (or of none) only.
+import { and, eq, isNull, ne } from "drizzle-orm";
 import { getDb, type DbOrTx } from "../../db/client";
 import { runs, type RunRow } from "../../db/schema";
 
@@ -18,9 +18,12 @@ export type SameScaleNotice = {
   message: string;
 };
 
-type RunKey = Pick<RunRow, "id" | "variantId" | "promptSetId" | "guidanceScale">;
+type RunKey = Pick<RunRow, "id" | "variantId" | "promptSetId" | "guidanceScale" | "replicate">;
 
-/** The variant's other runs at `run`'s guidance scale on its prompt set, not failed, oldest first. */
+/**
+ * The variant's other runs at `run`'s guidance scale on its prompt set with the same replicate
+ * label (or none, like it), not failed, oldest first.
+ */
 export function sameScaleRuns(run: RunKey, db: DbOrTx = getDb()): string[] {
   return db
     .select({ id: runs.id })
@@ -30,6 +33,7 @@ export function sameScaleRuns(run: RunKey, db: DbOrTx = getDb()): string[] {
         eq(runs.variantId, run.variantId),
         eq(runs.promptSetId, run.promptSetId),
         eq(runs.guidanceScale, run.guidanceScale),
+        run.replicate === null ? isNull(runs.replicate) : eq(runs.replicate, run.replicate),
         ne(runs.id, run.id),
         ne(runs.status, "failed"),
       ),
@@ -43,15 +47,16 @@ export function sameScaleRuns(run: RunKey, db: DbOrTx = getDb()): string[] {
 export function sameScaleNotice(run: RunKey, db: DbOrTx = getDb()): SameScaleNotice | undefined {
   const otherRuns = sameScaleRuns(run, db);
   if (otherRuns.length === 0) return undefined;
-  // Merge hook (issue 19): when the run is labelled `replicate`, say it is counted as one instead.
   const nth = otherRuns.length === 1 ? "a second run" : `run ${otherRuns.length + 1}`;
+  const label = run.replicate === null ? "" : ` of replicate "${run.replicate}"`;
   return {
     guidanceScale: run.guidanceScale,
     otherRuns,
     message:
-      `${nth} at guidance ${run.guidanceScale}: replicate or duplicate? This variant already has ` +
-      `${otherRuns.join(", ")} at guidance ${run.guidanceScale} on this prompt set. If it repeats the same ` +
-      `settings to measure noise, it is a replicate; if the same samples were uploaded again, delete one of them.`,
+      `${nth}${label} at guidance ${run.guidanceScale}: replicate or duplicate? This variant already has ` +
+      `${otherRuns.join(", ")}${label} at guidance ${run.guidanceScale} on this prompt set. If it comes from ` +
+      `another trained copy of the model, upload it with its own \`replicate\` label (the ranking then counts ` +
+      `the copies' spread); if the same samples were uploaded again, delete one of them.`,
   };
 }
 
@@ -64,13 +69,14 @@ export function sameScaleGroups(
     id: string;
     status: string;
     guidanceScale: number;
+    replicate?: string | null;
     promptSet: { name: string; version: number };
   }[],
 ): Map<string, string[]> {
   const groups = new Map<string, string[]>();
   for (const r of list) {
     if (r.status === "failed") continue;
-    const key = JSON.stringify([r.promptSet.name, r.promptSet.version, r.guidanceScale]);
+    const key = JSON.stringify([r.promptSet.name, r.promptSet.version, r.guidanceScale, r.replicate ?? null]);
     groups.set(key, [...(groups.get(key) ?? []), r.id]);
   }
   const out = new Map<string, string[]>();

@@ -337,6 +337,7 @@ function finalize(
       n: g.n,
       failed: g.failed,
       cosSum: g.cosSum,
+      cosSqSum: g.cosSqSum,
       clipScore: g.clipScore,
       clipS: g.clipS,
       diversity: g.diversity,

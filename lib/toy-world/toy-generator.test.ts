@@ -26,6 +26,7 @@ const task = (variant: string, prompt: string, seeds: number[], guidanceScale = 
   leaseExpiresAt: new Date(Date.now() + 60_000).toISOString(),
   attempt: 1,
   generationId: "gen_1",
+  replicate: null,
   runId: "run_1",
   variant,
   prompt: { id: "p1", text: prompt },

@@ -34,7 +34,10 @@ Options:
                        the trained toy-world model (meaningful only on toy-world images).
   --variant V          fp32 | fp16 | quantized ONNX files (default: as installed, else fp32)
   --batch-size N       images or prompts per ONNX call (default ${DEFAULT_BATCH_SIZE})
-  --format F           table | json (default: table)
+  --format F           table | json (default: table). Through npm, run it as
+                       'npm run -s score -- … --format json': without -s npm prints its own
+                       '> t2i-eval score' banner on stdout before the JSON
+  --out FILE           write the report to FILE instead of stdout
   --seed N             bootstrap seed (default 0; B = 1000 resamples over prompts)
   --max-pixels N       refuse images with more pixels, before decoding (default ${config().maxImagePixels})
   -h, --help           this text
@@ -59,6 +62,7 @@ function parse() {
         variant: { type: "string" },
         "batch-size": { type: "string" },
         format: { type: "string", default: "table" },
+        out: { type: "string" },
         seed: { type: "string", default: "0" },
         "max-pixels": { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -87,6 +91,7 @@ function parse() {
     variant: variant?.data,
     batchSize: int("batch-size", values["batch-size"], 1),
     format: values.format as "table" | "json",
+    out: values.out ? path.resolve(values.out) : undefined,
     seed: int("seed", values.seed, 0)!,
     maxPixels: int("max-pixels", values["max-pixels"], 1),
   };
@@ -168,7 +173,9 @@ async function run(): Promise<number> {
   });
   bar?.stop();
 
-  process.stdout.write(args.format === "json" ? JSON.stringify(report, null, 2) + "\n" : formatReportTable(report));
+  const text = args.format === "json" ? JSON.stringify(report, null, 2) + "\n" : formatReportTable(report);
+  if (args.out) await fs.writeFile(args.out, text);
+  else process.stdout.write(text);
   return report.summary.failed > 0 ? EXIT.SOME_FAILED : EXIT.ALL_SCORED;
 }
 

@@ -18,6 +18,8 @@ Uploads a batch of generated samples as a run and waits until it is scored.
                          the manifest's folder)
   --variant NAME         conditioning variant the samples come from
   --guidance SCALE       classifier-free guidance scale
+  --replicate LABEL      which trained copy of the variant made the samples (training seed or
+                         checkpoint, e.g. seed-1); runs with one label form one replicate's curve
   --conditioning TYPE    create the variant if missing: text_sequence, clip_image_embedding,
                          clip_text_embedding, clip_image_embedding+text_sequence, other
   --prompt-set NAME      named prompt set the prompts belong to
@@ -57,6 +59,7 @@ async function main() {
         images: { type: "string" },
         variant: { type: "string" },
         guidance: { type: "string" },
+        replicate: { type: "string" },
         conditioning: { type: "string" },
         "prompt-set": { type: "string" },
         "name-prompt-set": { type: "string" },
@@ -80,6 +83,7 @@ async function main() {
   const fields = {
     variant: values.variant,
     guidanceScale: values.guidance,
+    replicate: values.replicate,
     conditioningType: values.conditioning,
     promptSet: values["prompt-set"],
     newPromptSetName: values["name-prompt-set"],
@@ -94,6 +98,7 @@ async function main() {
     options: {
       variant: "--variant",
       guidanceScale: "--guidance",
+      replicate: "--replicate",
       conditioningType: "--conditioning",
       promptSet: "--prompt-set",
       newPromptSetName: "--name-prompt-set",

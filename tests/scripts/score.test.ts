@@ -23,6 +23,46 @@ beforeAll(async () => {
 });
 
 describe("npm run score", () => {
+  it("prints valid JSON through npm run -s, and writes it to --out", async () => {
+    const r = spawnSync(
+      "npm",
+      [
+        "run",
+        "-s",
+        "score",
+        "--",
+        "--manifest",
+        "examples/shapes/manifest.jsonl",
+        "--model",
+        "fixture",
+        "--format",
+        "json",
+      ],
+      {
+        cwd: root,
+        encoding: "utf8",
+        env: { ...process.env, T2I_MODELS_DIR: path.join(tmp, "no-models"), T2I_THREADS: "1" },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).items).toHaveLength(12);
+    const out = path.join(tmp, "report.json");
+    const w = score([
+      "--manifest",
+      "examples/shapes/manifest.jsonl",
+      "--model",
+      "fixture",
+      "--format",
+      "json",
+      "--out",
+      out,
+    ]);
+    expect(w.code, w.stderr).toBe(0);
+    expect(w.stdout).toBe("");
+    expect(JSON.parse(await fs.readFile(out, "utf8")).items).toHaveLength(12);
+  });
+
   it("prints the JSON report for the bundled example and exits 0", () => {
     const r = score(["--manifest", "examples/shapes/manifest.jsonl", "--model", "fixture", "--format", "json"]);
     expect(r.code, r.stderr).toBe(0);

@@ -105,26 +105,44 @@ export function simulatedPrompts(
   };
 }
 
-/** A variant on the true curve (CLIPScore + shift) at the given guidance scales; 4 images per prompt. */
+/**
+ * A variant on the true curve (CLIPScore + shift) at the given guidance scales; 4 images per
+ * prompt. With `replicates` > 1 it holds that many trained copies (runs labelled r1, r2, …), each
+ * shifted by its own model effect ~ N(0, modelSd²) in CLIPScore: the true score of the variant
+ * (the recipe) is the curve + shift, the copies scatter around it.
+ */
 export function simulatedVariant(
   variantId: string,
   guidanceScales: readonly number[],
   prompts: SimulatedPrompts,
   u: () => number,
-  o: { shift?: number; noise?: SimulationNoise } = {},
+  o: { shift?: number; noise?: SimulationNoise; replicates?: number; modelSd?: number } = {},
 ): RankingVariant {
   const noise = o.noise ?? SIMULATION_NOISE;
   const n = 4;
-  return {
-    variantId,
-    runs: guidanceScales.map((g, i) => ({
-      runId: `${variantId}-${i + 1}`,
-      guidanceScale: g,
-      prompts: Array.from(prompts.clip, (pc, p) => {
-        const clip = TRUE_CURVE.clipScore(g) + (o.shift ?? 0) + pc + noise.runClip * gaussian(u);
-        const div = TRUE_CURVE.diversity(g) + prompts.diversity[p]! + noise.runDiversity * gaussian(u);
-        return { promptId: p, n, cosSum: (n * clip) / 100, diversity: Math.min(2, Math.max(0, div)) };
-      }),
-    })),
-  };
+  const R = o.replicates ?? 1;
+  const runs: RankingVariant["runs"][number][] = [];
+  for (let k = 0; k < R; k++) {
+    const model = (o.modelSd ?? 0) * gaussian(u);
+    guidanceScales.forEach((g, i) => {
+      runs.push({
+        runId: R > 1 ? `${variantId}-r${k + 1}-${i + 1}` : `${variantId}-${i + 1}`,
+        guidanceScale: g,
+        ...(R > 1 ? { replicate: `r${k + 1}` } : {}),
+        prompts: Array.from(prompts.clip, (pc, p) => {
+          const clip = TRUE_CURVE.clipScore(g) + (o.shift ?? 0) + model + pc + noise.runClip * gaussian(u);
+          const div = TRUE_CURVE.diversity(g) + prompts.diversity[p]! + noise.runDiversity * gaussian(u);
+          return { promptId: p, n, cosSum: (n * clip) / 100, diversity: Math.min(2, Math.max(0, div)) };
+        }),
+      });
+    });
+  }
+  return { variantId, runs };
+}
+
+/** The true score of a simulated variant at a diversity level: the true curve there, + shift. */
+export function trueScoreAt(level: number, shift = 0): number {
+  // diversity(g) = 0.25 + 0.35·e^(−g/5) → g = −5·ln((level − 0.25)/0.35)
+  const g = -5 * Math.log((level - 0.25) / 0.35);
+  return TRUE_CURVE.clipScore(g) + shift;
 }

@@ -7,7 +7,13 @@ import path from "node:path";
 import sharp from "sharp";
 import { listRunSamples } from "../../lib/runs/list-run-samples";
 import { pathFor } from "../../lib/storage/content-store";
-import type { PairComparison, Ranking, RankedVariant } from "../../lib/ranking/index";
+import {
+  compareRuns,
+  type PairComparison,
+  type Ranking,
+  type RankedVariant,
+  type RankingRun,
+} from "../../lib/ranking/index";
 import type { ToyExperimentResult, ToyExperimentRun } from "../../lib/demo/run-toy-experiment";
 import type { ToyPromptType } from "../../lib/toy-world/toy-prompts";
 
@@ -31,14 +37,38 @@ function byTypeMean(r: ToyExperimentRun, type: ToyPromptType, m: Metric): number
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
 }
 
-/** "higher" / "lower" when the two 95% CIs do not overlap, else "no significant difference". */
+/** A run's per-prompt statistics as the ranking reads them (older run records without cosSum: from the clamped CLIPScore). */
+function rankingRun(r: ToyExperimentRun): RankingRun | null {
+  const prompts = r.detail.metrics?.prompts;
+  if (!prompts?.length) return null;
+  return {
+    runId: r.detail.id,
+    guidanceScale: r.guidanceScale,
+    prompts: prompts.map((p) => ({
+      promptId: p.promptId,
+      n: p.n - p.failed,
+      cosSum: p.cosSum ?? ((p.clipScore ?? 0) * (p.n - p.failed)) / 100,
+      diversity: p.diversity,
+    })),
+  };
+}
+
+/**
+ * Runs a and b at equal guidance, paired over their shared prompts (lib/ranking compareRuns: one
+ * bootstrap drawn for both runs, a t test of the difference): "higher" / "lower" when p < 0.05,
+ * else "no significant difference"; with too few prompts, no call.
+ */
 function compare(a: ToyExperimentRun | undefined, b: ToyExperimentRun | undefined, m: Metric): string {
-  const ca = a && ciOf(a, m);
-  const cb = b && ciOf(b, m);
-  if (!ca || !cb) return "not measurable";
-  if (ca.low > cb.high) return "higher (95% CIs do not overlap)";
-  if (ca.high < cb.low) return "lower (95% CIs do not overlap)";
-  return "no significant difference (95% CIs overlap)";
+  const ra = a && rankingRun(a);
+  const rb = b && rankingRun(b);
+  if (!ra || !rb) return "not measurable";
+  const c = compareRuns(ra, rb);
+  const d = c[m];
+  if (!d || d.pValue === null) return "not measurable";
+  const p = `paired p = ${d.pValue.toFixed(3)}`;
+  if (!c.significance.calibrated) return `not called (${c.prompts} prompts: significance withheld)`;
+  if (d.pValue < 0.05) return `${d.estimate > 0 ? "higher" : "lower"} (${p})`;
+  return `no significant difference (${p})`;
 }
 
 /**
@@ -49,7 +79,8 @@ export type ExperimentBoard = {
   promptSet: { name: string; version: number };
   variants: Record<string, { name: string }>;
   ranking:
-    | (Pick<Ranking, "methodVersion" | "diversity" | "prompts"> & {
+    | (Pick<Ranking, "methodVersion" | "prompts"> & {
+        diversity: { value: number; isDefault: boolean; rule: string } | null;
         ranked: Array<
           Pick<
             RankedVariant,
@@ -207,14 +238,24 @@ export async function writeExperimentDoc(
     : "No ranking: no variant had scored runs on every prompt.";
 
   const g3 = scales.includes(3) ? 3 : scales[Math.floor(scales.length / 2)]!;
-  /** Per guidance scale, whether a's 95% CI lies above, below or overlaps b's: "higher at 4, 6; lower at –; no significant difference at 1, 2". */
+  /** Per guidance scale, a against b by the paired test: "higher at g = 4, 6; no significant difference at g = 1, 2". */
   const across = (a: string, b: string, m: Metric) => {
-    const groups: Record<string, number[]> = { higher: [], lower: [], "no significant difference": [] };
+    const groups: Record<string, number[]> = {
+      higher: [],
+      lower: [],
+      "no significant difference": [],
+      "not called": [],
+    };
     for (const g of scales) {
       const c = compare(run(a, g), run(b, g), m);
-      groups[c.startsWith("higher") ? "higher" : c.startsWith("lower") ? "lower" : "no significant difference"]!.push(
-        g,
-      );
+      const key = c.startsWith("higher")
+        ? "higher"
+        : c.startsWith("lower")
+          ? "lower"
+          : c.startsWith("no significant")
+            ? "no significant difference"
+            : "not called";
+      groups[key]!.push(g);
     }
     return Object.entries(groups)
       .filter(([, gs]) => gs.length)
@@ -284,9 +325,11 @@ ${gridScales.map((g) => `Guidance ${g}:\n\n![samples at guidance ${g}](toy-exper
 
 ${seedLines.join("\n")}
 
-"Higher" and "lower" mean the two runs' 95% CIs do not overlap (a conservative reading);
-overlapping CIs mean this experiment does not separate the variants on that measure at that
-scale. The matched-diversity ranking above is the leaderboard's answer to which variant is more
+"Higher" and "lower" mean a paired test over the shared prompts (and so the shared seeds) finds
+the two runs different at 0.05: one bootstrap over prompts drawn for both runs, a t interval of
+the difference (the ranking's method, lib/ranking compare-runs.ts); "no significant difference"
+means this experiment does not separate the variants on that measure at that scale, and "not
+called" that it has too few prompts for a calibrated test. The matched-diversity ranking above is the leaderboard's answer to which variant is more
 faithful at equal diversity. Limits: every variant shares one denoiser design and recipe, but
 not one training length — the two cross-attention models got about 3.4× fewer steps in the same
 wall-clock budget (fixtures/toy-gen/MODEL_CARD.md) — so a difference mixes the pathway with

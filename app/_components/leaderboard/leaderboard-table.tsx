@@ -5,7 +5,9 @@ import { DemoBadge } from "@/app/_components/badges";
 import { CONDITIONING_LABELS, fmt, fmtCi } from "@/app/_components/format";
 import { SettingsDifferBadge } from "@/app/_components/settings-differ-badge";
 import { UserText } from "@/app/_components/user-text";
+import { LevelForm } from "@/app/_components/level-form";
 import type { RankedBoard } from "@/lib/leaderboard/get-ranked-board";
+import type { RankedVariant } from "@/lib/ranking";
 import type { LeaderboardView } from "./view-model";
 
 /** The ≠ mark on a variant whose runs' settings differ from the rest of its curve. */
@@ -21,6 +23,11 @@ function SettingsMark({ view, variantId }: { view: LeaderboardView; variantId: s
     )
   );
 }
+
+const ciTitle = (v: RankedVariant) =>
+  v.ci
+    ? `SE ${fmt(v.ci.se, 2)} (prompt part ${fmt(v.ci.promptVariance === null ? null : Math.sqrt(v.ci.promptVariance), 2)}, model part ${fmt(Math.sqrt(v.ci.modelVariance), 2)}), ${fmt(v.ci.df, 1)} degrees of freedom; ${v.ci.resamples} of ${v.ci.B} resamples, ${v.ci.beyondSpan} read beyond a curve's span${v.ci.clamped ? "; clamped to 0–100" : ""}`
+    : "";
 
 export function LeaderboardTable({ board, view }: { board: RankedBoard; view: LeaderboardView }) {
   const ranking = board.ranking;
@@ -44,6 +51,13 @@ export function LeaderboardTable({ board, view }: { board: RankedBoard; view: Le
               ))}
               <th scope="col" className="p-2">
                 Runs / prompts
+              </th>
+              <th
+                scope="col"
+                className="p-2"
+                title="Trained copies of the variant (replicate labels on its runs): their spread enters the CI"
+              >
+                Replicates
               </th>
               <th scope="col" className="p-2" title="Bootstrap resamples the score's CI rests on, of B">
                 Resamples
@@ -79,13 +93,17 @@ export function LeaderboardTable({ board, view }: { board: RankedBoard; view: Le
                   </td>
                   <td className="p-2">
                     <span data-testid="score">{fmt(v.score, 2)}</span>{" "}
-                    <span className="text-xs text-slate-500">{fmtCi(v.ci, 2)}</span>
+                    <span className="text-xs text-slate-500" title={ciTitle(v)}>
+                      {fmtCi(v.ci, 2)}
+                    </span>
                     {v.extended && (
                       <span
-                        className="ml-1 text-xs text-slate-500"
-                        title="All its runs are more diverse than the level: scored at its least diverse point, a conservative value"
+                        className="ml-1 text-xs text-amber-800"
+                        data-testid="out-of-range"
+                        title="The level lies below this variant's observed range: it is scored at its least diverse point, a conservative value"
                       >
-                        (at diversity {fmt(v.scoredAt)})
+                        (level below its observed range {fmt(v.range.low)}–{fmt(v.range.high)}: read at{" "}
+                        {fmt(v.scoredAt)})
                       </span>
                     )}
                   </td>
@@ -95,6 +113,23 @@ export function LeaderboardTable({ board, view }: { board: RankedBoard; view: Le
                   <td className="p-2">{fmt(v.hypervolume)}</td>
                   <td className="p-2">
                     {v.runs} / {v.prompts}
+                  </td>
+                  <td className="p-2 text-xs" data-testid="replicates">
+                    {v.replicateVariance.known ? (
+                      <span
+                        title={`SD of the replicates' scores ${fmt(v.replicateVariance.scoreSd, 2)}; between-replicate (model) SD with their image noise taken out ${fmt(v.replicateVariance.modelSd, 2)}; prompt-level SE ${fmt(v.replicateVariance.promptSe, 2)}`}
+                      >
+                        {v.replicateVariance.replicates}: model SD {fmt(v.replicateVariance.modelSd, 2)} · prompt SE{" "}
+                        {fmt(v.replicateVariance.promptSe, 2)}
+                      </span>
+                    ) : (
+                      <span
+                        className="text-slate-500"
+                        title="One trained copy: its CI describes this copy's prompts and images, not the recipe; another training seed can differ by more"
+                      >
+                        1: model-level variance unknown · prompt SE {fmt(v.replicateVariance.promptSe, 2)}
+                      </span>
+                    )}
                   </td>
                   <td className="p-2">
                     {v.ci ? `${v.ci.resamples} / ${v.ci.B}` : "—"}
@@ -112,7 +147,7 @@ export function LeaderboardTable({ board, view }: { board: RankedBoard; view: Le
             })}
             {ranked.length === 0 && (
               <tr>
-                <td colSpan={9} className="p-3 text-slate-500">
+                <td colSpan={10} className="p-3 text-slate-500">
                   No variant reaches this diversity level: lower the level, or score runs with both a CLIP score and a
                   diversity.
                 </td>
@@ -127,21 +162,73 @@ export function LeaderboardTable({ board, view }: { board: RankedBoard; view: Le
         </p>
       )}
       {ranking?.diversity && (
-        <p className="mt-1 text-xs text-slate-500" data-testid="level-note">
-          Scores are CLIP scores (torchmetrics convention, 0–100) at diversity {fmt(ranking.diversity.value)} (
-          {ranking.diversity.isDefault ? `default: ${ranking.diversity.rule}` : "set by you"}
-          {ranking.maxLevel !== null ? `; levels up to ${fmt(ranking.maxLevel)} rank at least one variant` : ""}).{" "}
-          {Math.round(ranking.settings.level * 100)}% CIs and p-values from a paired bootstrap over {board.prompts}{" "}
-          prompts (B = {ranking.settings.B}, seed {ranking.settings.seed}); each CI states the resamples it rests on and
-          is marked unreliable below 95% of B. Ranking export:{" "}
-          <a href={links.export({ format: "csv" })} className="underline" data-testid="ranking-export-csv">
-            spreadsheet
-          </a>{" "}
-          ·{" "}
-          <a href={links.export({ format: "json" })} className="underline" data-testid="ranking-export-json">
-            with the pairwise matrix
-          </a>
-        </p>
+        <div className="mt-1 text-xs text-slate-600 [overflow-wrap:anywhere]" data-testid="level-note">
+          <p>
+            Scores are CLIP scores (torchmetrics convention, 0–100; evaluator {board.evaluator?.id}) at diversity{" "}
+            <strong>{fmt(ranking.diversity.value)}</strong>:{" "}
+            <span data-testid="level-rule">
+              {ranking.diversity.isDefault ? `the default level, ${ranking.diversity.rule}` : "set by you"}
+            </span>
+            {ranking.diversity.dependsOnVariants ? " (it moves when variants are added or removed)" : ""}.{" "}
+            <span data-testid="level-window">
+              {ranking.window
+                ? `Every listed curve is observed between diversity ${fmt(ranking.window.low)} and ${fmt(ranking.window.high)}`
+                : `The listed curves share no diversity range (observed: ${[...ranking.ranked, ...ranking.unranked]
+                    .filter((v) => v.range)
+                    .map(
+                      (v) =>
+                        `${board.variants[v.variantId]?.name ?? v.variantId} ${fmt(v.range!.low)}–${fmt(v.range!.high)}`,
+                    )
+                    .join("; ")})`}
+            </span>
+            {ranking.maxLevel !== null ? `; levels up to ${fmt(ranking.maxLevel)} rank at least one variant` : ""}.
+          </p>
+          <p className="mt-1">
+            {Math.round(ranking.settings.level * 100)}% t intervals from a bootstrap over {board.prompts} prompts (B ={" "}
+            {ranking.settings.B}, seed {ranking.settings.seed}) and, for variants with replicates, their spread; each
+            states the resamples it rests on and is marked unreliable below 95% of B.{" "}
+            {ranking.power.mde !== null && (
+              <span data-testid="board-mde">
+                Smallest difference this design detects with {Math.round(ranking.power.power * 100)}% power:{" "}
+                <strong>{fmt(ranking.power.mde, 2)}</strong> points (median over pairs; {fmt(ranking.power.mdeHolm, 2)}{" "}
+                at Holm&apos;s first step) — a tie says no more than that.{" "}
+              </span>
+            )}
+            Ranking export:{" "}
+            <a href={links.export({ format: "csv" })} className="underline" data-testid="ranking-export-csv">
+              spreadsheet
+            </a>{" "}
+            ·{" "}
+            <a href={links.export({ format: "json" })} className="underline" data-testid="ranking-export-json">
+              with the pairwise matrix
+            </a>
+          </p>
+          {!ranking.significance.calibrated && (
+            <p className="mt-1 font-medium text-amber-800" data-testid="significance-withheld">
+              Significance withheld: {ranking.significance.withheld}.
+            </p>
+          )}
+        </div>
+      )}
+      {board.evaluator && (
+        <details className="mt-2 text-xs text-slate-600">
+          <summary className="cursor-pointer">Set this prompt set version&apos;s default level (admin)</summary>
+          <p className="mt-1 max-w-3xl">
+            The default level belongs to {board.promptSet.name} v{board.promptSet.version} and evaluator{" "}
+            {board.evaluator.id}, never to the variants on the board. A reference set tied to this version comes first
+            (its own per-prompt diversity); otherwise an admin&apos;s level; otherwise the level frozen when the board
+            was first ranked.{" "}
+            <Link href="/about/ranking#level" className="underline">
+              The rules
+            </Link>
+            . Changes are recorded in the audit log.
+          </p>
+          <LevelForm
+            promptSetId={board.promptSet.id}
+            evaluatorId={board.evaluator.id}
+            current={board.level?.value ?? null}
+          />
+        </details>
       )}
       {links.sideBySide && (
         <p className="mt-2 text-sm">

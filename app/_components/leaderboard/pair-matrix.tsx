@@ -20,7 +20,9 @@ export function PairMatrix({
       </h2>
       <p className="mt-1 text-xs text-slate-500">
         Row − column at the diversity level, with its {Math.round(matrix.level * 100)}% CI and Holm-adjusted p; bold
-        where significant at {matrix.alpha}.
+        where significant at {matrix.alpha}. A tie shows its pair&apos;s minimum detectable difference (MDE) at 80%
+        power. Holm adjusts the family: adding or removing a variant can change adjusted p-values, never a pair&apos;s
+        raw p at the default level.
         {matrix.truncated ? ` The first ${MATRIX_MAX} ranked variants; the export has every pair.` : ""}
       </p>
       <p className="mt-1 text-xs text-slate-600">
@@ -70,9 +72,14 @@ export function PairMatrix({
                     <td
                       key={b}
                       className={`p-1 ${cell.significant ? "font-semibold" : "text-slate-600"}`}
-                      title={`${d.resamples} of ${matrix.B} resamples${d.reliable ? "" : " (unreliable)"}`}
+                      title={`${d.resamples} of ${matrix.B} resamples${d.reliable ? "" : " (unreliable)"}; raw p = ${fmt(d.pValue, 3)}`}
                     >
                       {fmt(d.estimate, 2)} {fmtCi(d.ci, 2)} p={fmt(cell.pAdjusted, 3)}
+                      {!cell.significant && d.mde !== null && (
+                        <span className="block text-slate-500" data-testid="tie-mde">
+                          tie · MDE {fmt(d.mde, 2)}
+                        </span>
+                      )}
                     </td>
                   );
                 })}

@@ -1,18 +1,25 @@
 import { describe, expect, it } from "vitest";
 import type { RankedBoard } from "@/lib/leaderboard/get-ranked-board";
-import type { BootstrapInterval, PairComparison, RankedVariant, UnrankedVariant } from "@/lib/ranking";
+import type { LevelInterval, PairComparison, RankedVariant, UnrankedVariant } from "@/lib/ranking";
 import type { SettingDifference } from "@/lib/runs/settings-outliers";
 import { leaderboardQuery, leaderboardView, MATRIX_MAX, PLOT_MAX, type LeaderboardSearchParams } from "./view-model";
 
-const ci = (low: number, high: number): BootstrapInterval => ({
+const ci = (low: number, high: number): LevelInterval => ({
   low,
   high,
   level: 0.95,
+  method: "t",
+  se: (high - low) / 4,
+  promptVariance: ((high - low) / 4) ** 2,
+  modelVariance: 0,
+  df: 7,
   B: 1000,
   seed: 0,
   resamples: 1000,
   dropped: 0,
+  beyondSpan: 0,
   reliable: true,
+  clamped: false,
 });
 
 function ranked(variantId: string, position: number, score: number, bestVendi: number | null): RankedVariant {
@@ -27,7 +34,11 @@ function ranked(variantId: string, position: number, score: number, bestVendi: n
     score,
     extended: false,
     scoredAt: 0.4,
+    range: { low: 0.3, high: 0.5 },
+    outOfRange: null,
     ci: ci(score - 1, score + 1),
+    replicateVariance: { replicates: 1, known: false, scoreSd: null, modelSd: null, promptSe: 0.5 },
+    replicates: [],
     curve: [],
     fitted: [],
     bestClipScore: score + 1,
@@ -44,6 +55,9 @@ function unranked(variantId: string): UnrankedVariant {
     variantId,
     reasonCode: "below_level",
     reason: "its curve reaches diversity 0.2 only",
+    range: { low: 0.1, high: 0.2 },
+    outOfRange: "above",
+    replicates: [],
     curve: [],
     fitted: [],
     bestClipScore: 20,
@@ -59,9 +73,17 @@ function pair(a: string, b: string, estimate: number, pAdjusted: number): PairCo
   return {
     a,
     b,
-    difference: { estimate, ci: ci(estimate - 0.5, estimate + 1), pValue: pAdjusted, resamples: 990, reliable: true },
+    difference: {
+      estimate,
+      ci: ci(estimate - 0.5, estimate + 1),
+      pValue: pAdjusted,
+      resamples: 990,
+      reliable: true,
+      mde: 1.2,
+    },
     pAdjusted,
     significant: pAdjusted < 0.05,
+    components: null,
     dominant: null,
   };
 }
@@ -85,7 +107,7 @@ function board(over: Partial<RankedBoard> = {}): RankedBoard {
     ve: variant("ve", "epsilon", "text_sequence"),
   };
   return {
-    methodVersion: "2",
+    methodVersion: "3",
     promptSet: { id: "ps1", name: "my set", version: 3, isDemo: false, isImplicit: false },
     evaluators: [],
     evaluator: { id: "clip/vit b+32", name: "clip", variant: "fp32", isFixture: false },
@@ -95,6 +117,7 @@ function board(over: Partial<RankedBoard> = {}): RankedBoard {
         runId: "r1",
         variantId: "va",
         guidanceScale: 3,
+        replicate: null,
         isDemo: false,
         n: 8,
         clipScore: 30,
@@ -108,6 +131,7 @@ function board(over: Partial<RankedBoard> = {}): RankedBoard {
         runId: "r2",
         variantId: "vb",
         guidanceScale: 5,
+        replicate: null,
         isDemo: true,
         n: 8,
         clipScore: 29,
@@ -122,9 +146,27 @@ function board(over: Partial<RankedBoard> = {}): RankedBoard {
     setPrompts: 8,
     includePartial: false,
     ranking: {
-      methodVersion: "2",
-      diversity: { value: 0.4, isDefault: true, rule: "the highest diversity every curve reaches" },
+      methodVersion: "3",
+      diversity: {
+        value: 0.4,
+        isDefault: true,
+        source: "frozen",
+        rule: "the prompt set's level",
+        dependsOnVariants: false,
+      },
+      window: { low: 0.3, high: 0.5 },
       maxLevel: 0.5,
+      significance: { calibrated: true, withheld: null, minPrompts: 8 },
+      power: {
+        power: 0.8,
+        alpha: 0.05,
+        prompts: 8,
+        samplesPerPrompt: 4,
+        replicates: { min: 1, max: 1 },
+        mde: 1.2,
+        mdeHolm: 1.5,
+        components: null,
+      },
       ranked: [ranked("va", 1, 31, 2.5), ranked("vb", 2, 29, null), ranked("vc", 3, 27, 3.1)],
       unranked: [unranked("vd")],
       pairs: [pair("va", "vb", 2, 0.01), pair("va", "vc", 4, 0.001), pair("vb", "vc", 2, 0.2)],
@@ -134,6 +176,7 @@ function board(over: Partial<RankedBoard> = {}): RankedBoard {
     excluded: [{ variantId: "ve", reason: "no scored run" }],
     computedAt: "2026-01-01T00:00:00.000Z",
     updating: false,
+    level: null,
     ...over,
   };
 }

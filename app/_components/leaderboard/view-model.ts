@@ -22,6 +22,10 @@ export type LeaderboardSearchParams = {
   partial?: string;
   /** An image feature space (evaluator id) for the reference view; default the evaluator's own. */
   refSpace?: string;
+  /** The power calculator: target difference, samples per prompt, replicates. */
+  target?: string;
+  n?: string;
+  reps?: string;
 };
 
 /** Pairs shown in the matrix on the page (the API and the export carry all of them). */

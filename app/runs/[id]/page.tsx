@@ -164,6 +164,18 @@ export default async function RunPage({ params, searchParams }: Props) {
       </h1>
       <p className="mt-1 text-sm text-slate-600">
         guidance {run.guidanceScale}
+        {run.replicate !== null && (
+          <span data-testid="run-replicate">
+            {" · replicate "}
+            <Link
+              href={`/variants/${run.variant.id}?replicate=${encodeURIComponent(run.replicate)}`}
+              className="underline"
+              title="Which trained copy of the variant made the run; the variant page lists its other runs"
+            >
+              <UserText text={run.replicate} expand={false} />
+            </Link>
+          </span>
+        )}
         {run.sampler && (
           <>
             {" · "}

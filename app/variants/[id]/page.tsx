@@ -24,7 +24,7 @@ export const dynamic = "force-dynamic";
 
 type Props = {
   params: Promise<{ id: string }>;
-  searchParams: Promise<{ promptSet?: string; evaluator?: string; source?: string }>;
+  searchParams: Promise<{ promptSet?: string; evaluator?: string; source?: string; replicate?: string }>;
 };
 
 const loadVariant = (id: string) => orNotFound(() => getVariantOrThrow(id));
@@ -38,7 +38,14 @@ export default async function VariantPage({ params, searchParams }: Props) {
   const sp = await searchParams;
   const source = runSourceFilterSchema.safeParse(sp.source).data;
   const allRuns = listRuns({ variant: variant.name, limit: 200 }).runs;
-  const runs = allRuns.filter((r) => matchesSourceFilter(r, source));
+  const replicates = [...new Set(allRuns.map((r) => r.replicate))];
+  const replicateFilter =
+    sp.replicate && (sp.replicate === "none" || replicates.includes(sp.replicate)) ? sp.replicate : undefined;
+  const runs = allRuns.filter(
+    (r) =>
+      matchesSourceFilter(r, source) &&
+      (!replicateFilter || (replicateFilter === "none" ? r.replicate === null : r.replicate === replicateFilter)),
+  );
   const sets = [...new Set(allRuns.map((r) => r.promptSet.name))];
   const setName = sp.promptSet && sets.includes(sp.promptSet) ? sp.promptSet : sets[0];
   const board = setName ? getRankedBoard(setName, { evaluatorId: sp.evaluator, source }) : undefined;
@@ -163,6 +170,24 @@ export default async function VariantPage({ params, searchParams }: Props) {
           {sp.promptSet && <input type="hidden" name="promptSet" value={sp.promptSet} />}
           {sp.evaluator && <input type="hidden" name="evaluator" value={sp.evaluator} />}
           <SourceFilter value={source} />
+          {replicates.some((r) => r !== null) && (
+            <label className="flex flex-col">
+              Replicate
+              <select
+                name="replicate"
+                defaultValue={replicateFilter ?? ""}
+                className="mt-1 rounded border border-slate-300 px-2 py-1"
+                data-testid="replicate-filter"
+              >
+                <option value="">all replicates</option>
+                {replicates.map((r) => (
+                  <option key={r ?? "none"} value={r ?? "none"}>
+                    {r ?? "(unlabelled)"}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           <button
             type="submit"
             className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700"
@@ -195,6 +220,9 @@ export default async function VariantPage({ params, searchParams }: Props) {
                 </th>
                 <th scope="col" className="p-2">
                   Guidance
+                </th>
+                <th scope="col" className="p-2" title="Which trained copy of the variant made the run">
+                  Replicate
                 </th>
                 <th scope="col" className="p-2">
                   Status
@@ -263,6 +291,9 @@ export default async function VariantPage({ params, searchParams }: Props) {
                     <UserText text={r.promptSet.name} />
                   </td>
                   <td className="p-2">{r.guidanceScale}</td>
+                  <td className="p-2" data-testid="run-replicate">
+                    {r.replicate === null ? "—" : <UserText text={r.replicate} expand={false} />}
+                  </td>
                   <td className="p-2">
                     <StatusBadge status={r.status} />
                     {r.status === "generating" && r.generated && (

@@ -7,7 +7,7 @@
 //       T2I_OUTPUT_DIR  an empty folder for the images
 //     and the same JSON on stdin.
 //   - task.json: { "version": 1, "taskId", "attempt", "generationId", "runId", "variant",
-//       "prompt": text, "promptId", "negativePrompt": text or null, "guidanceScale", "steps",
+//       "replicate": the trained copy to use (label or null), "prompt": text, "promptId", "negativePrompt": text or null, "guidanceScale", "steps",
 //       "sampler", "width", "height", "samples": [{ "index", "seed" }…], "outputDir" }
 //   - For every sample it writes <outputDir>/<index>.png: width × height, generated from that
 //     sample's seed. Nothing else is read from the folder.
@@ -35,6 +35,8 @@ export type CommandTaskFile = {
   generationId: string;
   runId: string;
   variant: string;
+  /** Which trained copy of the variant to generate with (training seed or checkpoint label); null for the only one. */
+  replicate: string | null;
   prompt: string;
   promptId: string;
   negativePrompt: string | null;
@@ -65,6 +67,7 @@ export function commandTaskFile(task: Task, outputDir: string): CommandTaskFile 
     generationId: task.generationId,
     runId: task.runId,
     variant: task.variant,
+    replicate: task.replicate,
     prompt: task.prompt.text,
     promptId: task.prompt.id,
     negativePrompt: task.negativePrompt,

@@ -17,6 +17,8 @@ export const taskSchema = z.object({
   generationId: z.string(),
   runId: z.string(),
   variant: z.string(),
+  /** The trained copy of the variant to generate with (training seed or checkpoint label); null: the variant's only one. Absent from servers before ranking v3. */
+  replicate: z.string().nullable().default(null),
   prompt: z.object({ id: z.string(), text: z.string() }),
   negativePrompt: z.string().nullable(),
   guidanceScale: z.number(),

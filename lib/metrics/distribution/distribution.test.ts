@@ -18,7 +18,10 @@ interface VectorCase {
   name: string;
   generated: number[][];
   reference: number[][];
-  fd: number;
+  /** pytorch-fid's formula (scipy sqrtm of the product); null where it is not finite. */
+  fd: number | null;
+  /** An independent symmetric-eigendecomposition route (numpy eigh), any sizes. */
+  fdEigh: number;
   cmmd: number;
   precision: number;
   recall: number;
@@ -31,9 +34,10 @@ const vectors: { cases: VectorCase[] } = JSON.parse(
 
 describe("distribution metrics against the independent numpy/scipy reference", () => {
   for (const c of vectors.cases) {
-    it(`${c.name}: every metric within 1e-6 (FD within 1e-4 relative)`, async () => {
+    it(`${c.name}: every metric within 1e-6 (FD within 1e-6 relative of pytorch-fid's formula and of numpy eigh)`, async () => {
       const r = await distributionMetrics(c.generated, c.reference);
-      expect(Math.abs(r.fd.value - c.fd) / c.fd).toBeLessThan(1e-4);
+      expect(Math.abs(r.fd.value - c.fdEigh) / c.fdEigh).toBeLessThan(1e-6);
+      if (c.fd !== null) expect(Math.abs(r.fd.value - c.fd) / c.fd).toBeLessThan(1e-6);
       expect(Math.abs(r.cmmd - c.cmmd)).toBeLessThan(1e-6);
       expect(Math.abs(r.precision! - c.precision)).toBeLessThan(1e-6);
       expect(Math.abs(r.recall! - c.recall)).toBeLessThan(1e-6);
@@ -105,12 +109,16 @@ describe("hand-worked cases", () => {
 });
 
 describe("small sets are flagged, not hidden", () => {
-  it("FD with fewer samples than dimensions is marked unreliable with the reason", async () => {
-    const c = vectors.cases[2]!; // d = 16
-    const r = await frechetDistance(c.generated.slice(0, 10), c.reference.slice(0, 12));
+  it("FD with fewer samples than dimensions is exact (no regularisation) and marked unreliable with the reason", async () => {
+    const c = vectors.cases.find((x) => x.name === "unit vectors, n = 10 and 12 < d = 16")!;
+    expect(c.generated).toHaveLength(10);
+    const r = await frechetDistance(c.generated, c.reference);
     expect(r.reliable).toBe(false);
     expect(r.reason).toMatch(/fewer samples than embedding dimensions/);
-    expect(Number.isFinite(r.value)).toBe(true);
+    expect(r.reason).not.toMatch(/ε/);
+    expect(Math.abs(r.value - c.fdEigh) / c.fdEigh).toBeLessThan(1e-6);
+    expect(c.fd).not.toBeNull();
+    expect(Math.abs(r.value - c.fd!) / c.fd!).toBeLessThan(1e-6);
   });
 
   it("k-NN metrics are null with a reason when a set has k or fewer samples", async () => {
@@ -179,6 +187,33 @@ describe("building blocks", () => {
       );
       for (let i = 0; i < n; i++) expect(ours[i]).toBeCloseTo(theirs[i]!, 9);
     }
+  });
+
+  it("symmetric eigenvalues converge on a rank-deficient Gram matrix with repeated rows", () => {
+    // 48 rows, 4 distinct (a mode-collapsed set): rank 4, 44 exact zeros.
+    const base = [0, 1, 2, 3].map((k) => Array.from({ length: 6 }, (_, i) => Math.sin(k * 7.1 + i * 1.3)));
+    const rows = Array.from({ length: 48 }, (_, i) => base[i % 4]!);
+    const n = rows.length;
+    const g = new Float64Array(n * n);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) g[i * n + j] = rows[i]!.reduce((s, x, k) => s + x * rows[j]![k]!, 0);
+    const eig = [...symmetricEigenvalues(g, n)].sort((a, b) => b - a);
+    const small = new Float64Array(16);
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 4; j++) small[i * 4 + j] = 12 * base[i]!.reduce((s, x, k) => s + x * base[j]![k]!, 0);
+    const expected = [...symmetricEigenvalues(small, 4)].sort((a, b) => b - a);
+    for (let i = 0; i < 4; i++) expect(eig[i]).toBeCloseTo(expected[i]!, 8);
+    for (let i = 4; i < n; i++) expect(Math.abs(eig[i]!)).toBeLessThan(1e-9);
+  });
+
+  it("FD of a mode-collapsed set (repeated images, fewer than dimensions) is finite and matches the d × d route", async () => {
+    const c = vectors.cases[2]!; // d = 16, 90 × 80
+    const collapsed = Array.from({ length: 40 }, (_, i) => c.generated[i % 3]!);
+    const r = await frechetDistance(collapsed, c.reference);
+    expect(Number.isFinite(r.value)).toBe(true);
+    // 40 > d = 16 would take the Cholesky route through Σ_r; the same value through the data:
+    const viaData = await frechetDistance(c.reference, collapsed);
+    expect(r.value).toBeCloseTo(viaData.value, 9);
   });
 
   it("the JS backend computes a block of A·Bᵀ", async () => {

@@ -84,13 +84,19 @@ function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64A
 function tridiagonalEigenvalues(d: Float64Array, e: Float64Array, n: number): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i]!;
   if (n > 0) e[n - 1] = 0;
+  // The matrix's scale: an off-diagonal element below ε² of it is negligible even where the two
+  // diagonal neighbours are (numerically) zero, as in a rank-deficient Gram matrix with repeated
+  // rows; Numerical Recipes' test `|e| + dd == dd` never holds there and QL would not stop.
+  let norm = 0;
+  for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(d[i]!) + Math.abs(e[i]!));
+  const floor = norm * Number.EPSILON * Number.EPSILON;
   for (let l = 0; l < n; l++) {
     let iter = 0;
     let m: number;
     do {
       for (m = l; m < n - 1; m++) {
         const dd = Math.abs(d[m]!) + Math.abs(d[m + 1]!);
-        if (Math.abs(e[m]!) <= Number.EPSILON * dd) break;
+        if (Math.abs(e[m]!) <= Math.max(Number.EPSILON * dd, floor)) break;
       }
       if (m !== l) {
         if (iter++ === 60)

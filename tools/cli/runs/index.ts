@@ -5,6 +5,7 @@ import { deleteCommand } from "./delete-command";
 import { rescoreCommand } from "./rescore-command";
 import { retryCommand } from "./retry-command";
 import { hideCommand, hideVariantCommand, unhideCommand, unhideVariantCommand } from "./hide-commands";
+import { clearLevelCommand, setLevelCommand } from "./level-commands";
 import type { RunsSubcommand } from "./subcommand";
 import { deleteVariantCommand, editVariantCommand } from "./variant-commands";
 
@@ -18,6 +19,8 @@ export const RUNS_SUBCOMMANDS: readonly RunsSubcommand[] = [
   hideVariantCommand,
   unhideVariantCommand,
   editVariantCommand,
+  setLevelCommand,
+  clearLevelCommand,
   auditCommand,
 ];
 

@@ -42,6 +42,7 @@ export const POST = route(async (req) => {
         promptSetVersion: f.promptSetVersion,
         newPromptSetName: f.newPromptSetName,
         guidanceScale: f.guidanceScale,
+        replicate: f.replicate,
         sampler: f.sampler,
         steps: f.steps,
         seedPolicy: f.seedPolicy,

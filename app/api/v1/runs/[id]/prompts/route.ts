@@ -14,8 +14,22 @@ export const GET = route<{ params: Promise<{ id: string }> }>(async (req, { para
   const { id } = await params;
   const q = parseQuery(req.url, promptMetricsQuerySchema);
   const { run, next } = promptMetricsStream(id, { evaluatorId: q.evaluator });
+  // Every CSV row names its evaluator, run, variant, guidance scale and replicate, so files of
+  // several runs concatenate; the JSON states them once, in its head.
+  const context = {
+    evaluator: run.evaluator?.id ?? null,
+    runId: run.id,
+    variant: run.variant.name,
+    guidanceScale: run.guidanceScale,
+    replicate: run.replicate,
+  };
   return streamDownload(q.format, `t2i-eval-prompts-${id}`, {
     columns: [
+      "evaluator",
+      "runId",
+      "variant",
+      "guidanceScale",
+      "replicate",
       "promptId",
       "prompt",
       "category",
@@ -28,7 +42,7 @@ export const GET = route<{ params: Promise<{ id: string }> }>(async (req, { para
       "vendi",
       "truncated",
     ],
-    next,
+    next: q.format === "csv" ? (): Record<string, unknown>[] => next().map((r) => ({ ...context, ...r })) : next,
     head: { runId: run.id, status: run.status, evaluator: run.evaluator, labels: run.metrics?.labels ?? [] },
     key: "prompts",
   });

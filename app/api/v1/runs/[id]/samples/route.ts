@@ -19,8 +19,22 @@ export const GET = route<{ params: Promise<{ id: string }> }>(async (req, { para
     offset: q.offset,
     all: q.format === "csv",
   });
+  // Every CSV row names its evaluator, run, variant, guidance scale and replicate, so files of
+  // several runs concatenate; the JSON states them once, in its head.
+  const context = {
+    evaluator: head.evaluatorId,
+    runId: head.runId,
+    variant: head.variant,
+    guidanceScale: head.guidanceScale,
+    replicate: head.replicate,
+  };
   return streamDownload(q.format, `t2i-eval-samples-${id}`, {
     columns: [
+      "evaluator",
+      "runId",
+      "variant",
+      "guidanceScale",
+      "replicate",
       "file",
       "promptId",
       "prompt",
@@ -32,7 +46,7 @@ export const GET = route<{ params: Promise<{ id: string }> }>(async (req, { para
       "error",
       "imageSha256",
     ],
-    next,
+    next: q.format === "csv" ? (): Record<string, unknown>[] => next().map((s) => ({ ...context, ...s })) : next,
     head,
     key: "samples",
   });
