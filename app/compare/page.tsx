@@ -314,7 +314,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                       <tr key={String(p.promptId)} className="border-b border-slate-100">
                         <td className="p-2" data-testid="compare-prompt-text">
                           <UserText text={promptText(String(p.promptId))} />
-                          <span className="ml-1 text-xs text-slate-400">{String(p.promptId)}</span>
+                          <span className="ml-1 text-xs text-slate-500">{String(p.promptId)}</span>
                         </td>
                         <td className="p-2">{fmt(p.a, 2)}</td>
                         <td className="p-2">{fmt(p.b, 2)}</td>

@@ -56,7 +56,14 @@ test("a run's per-sample scores page through JSON and download whole as CSV, wit
   expect(csv.headers()["content-type"]).toContain("text/csv");
   expect(csv.headers()["content-disposition"]).toMatch(/attachment; filename=".*\.csv"/);
   const rows = csvRows(await csv.text());
+  // Every row names its evaluator, run, variant, guidance scale and replicate first, so the
+  // files of several runs concatenate into one table.
   expect(Object.keys(rows[0]!)).toEqual([
+    "evaluator",
+    "runId",
+    "variant",
+    "guidanceScale",
+    "replicate",
     "file",
     "promptId",
     "prompt",
@@ -68,6 +75,8 @@ test("a run's per-sample scores page through JSON and download whole as CSV, wit
     "error",
     "imageSha256",
   ]);
+  expect(new Set(rows.map((r) => r.runId))).toEqual(new Set([run.id]));
+  expect(rows[0]!.evaluator).not.toBe("");
   expect(rows.map((r) => r.file)).toEqual(seen.map((s) => s.file));
   expect(rows.map((r) => Number(r.cosine))).toEqual(seen.map((s) => s.cosine));
 });
