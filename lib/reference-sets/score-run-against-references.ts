@@ -4,29 +4,17 @@
 // the embedding cache has them (so a set is embedded once per evaluator), the run's image
 // embeddings come from the cache its scoring filled, and computeReferenceMetrics() results are
 // written with the job's completion in one lease-fenced transaction.
-import { and, eq, isNotNull } from "drizzle-orm";
 import type { ClipEvaluator } from "../clip/evaluator";
-import { getDb, type DbOrTx } from "../../db/client";
-import {
-  images,
-  referenceImages,
-  referenceScores,
-  runs,
-  sampleScores,
-  samples,
-  type ReferenceSetRow,
-} from "../../db/schema";
-import { getCachedEmbeddings, putEmbeddings, type NewEmbedding } from "../embeddings/embedding-cache";
-import { recordEvaluator } from "../embeddings/record-evaluator";
 import { config } from "../core/config";
-import { AppError } from "../core/errors";
-import { completeJob } from "../jobs/complete-job";
-import { assertLease, type Lease } from "../jobs/lease";
+import type { NewEmbedding } from "../embeddings/embedding-cache";
+import type { Lease } from "../jobs/lease";
 import type { PromptSets } from "../metrics/distribution";
-import { read } from "../storage/content-store";
-import { asImageFormat } from "../storage/get-image-or-throw";
-import { applicableReferenceSets } from "./applicable-reference-sets";
 import { computeReferenceMetrics, type ReferenceMetrics } from "./reference-metrics";
+import {
+  localReferenceMetricsStore,
+  type ReferenceMetricsStore,
+  type ReferenceSetInput,
+} from "./reference-metrics-store";
 
 export type ScoreAgainstReferencesResult = {
   referenceSets: number;
@@ -48,22 +36,36 @@ export async function scoreRunAgainstReferences(opts: {
   signal?: AbortSignal;
   log?: (line: string) => void;
 }): Promise<ScoreAgainstReferencesResult> {
-  const started = performance.now();
-  const db = getDb();
-  const ev = opts.evaluator.identity;
-  const log = opts.log ?? (() => {});
-  const run = db.select({ id: runs.id, promptSetId: runs.promptSetId }).from(runs).where(eq(runs.id, opts.runId)).get();
-  if (!run) throw new AppError("not_found", `run ${opts.runId} does not exist`);
+  return scoreAgainstReferencesWith(
+    localReferenceMetricsStore(opts.runId, opts.evaluator.identity, opts.lease),
+    opts.evaluator,
+    opts,
+  );
+}
 
-  db.transaction((tx) => recordEvaluator(tx, ev));
-  const generated = runEmbeddings(db, run.id, ev.id);
-  const sets = applicableReferenceSets(db, run.promptSetId);
+/** The same over any store: the database (above) or a remote worker's HTTP store (lib/workers/remote/). */
+export async function scoreAgainstReferencesWith(
+  store: ReferenceMetricsStore,
+  evaluator: ClipEvaluator,
+  opts: { runId: string; signal?: AbortSignal; log?: (line: string) => void },
+): Promise<ScoreAgainstReferencesResult> {
+  const started = performance.now();
+  const ev = evaluator.identity;
+  const log = opts.log ?? (() => {});
+  const { sets } = await store.begin();
+  const generated = new Map<string, Float32Array[]>();
+  for (const r of await store.runEmbeddings()) {
+    if (!r.vector) continue;
+    const key = String(r.promptId);
+    if (!generated.has(key)) generated.set(key, []);
+    generated.get(key)!.push(r.vector);
+  }
   const skipped: string[] = [];
   const results: ReferenceMetrics[] = [];
   let embedded = 0;
   for (const set of sets) {
     opts.signal?.throwIfAborted();
-    const ref = await referenceEmbeddings(db, set, opts.evaluator);
+    const ref = await referenceEmbeddings(store, set, evaluator);
     embedded += ref.embedded;
     const nGen = [...generated.values()].reduce((a, g) => a + g.length, 0);
     if (ref.count < 2 || nGen < 2) {
@@ -87,27 +89,14 @@ export async function scoreRunAgainstReferences(opts: {
       threads: config().threads,
     });
     log(
-      `run ${run.id} vs reference ${set.name} v${set.version}: ${m.nGenerated} × ${m.nReference} in ${m.seconds.toFixed(2)} s (${m.backend})`,
+      `run ${opts.runId} vs reference ${set.name} v${set.version}: ${m.nGenerated} × ${m.nReference} in ${m.seconds.toFixed(2)} s (${m.backend})`,
     );
     results.push(m);
   }
-  for (const s of skipped) log(`run ${run.id}: skipped reference ${s}`);
+  for (const s of skipped) log(`run ${opts.runId}: skipped reference ${s}`);
 
   opts.signal?.throwIfAborted();
-  db.transaction(
-    (tx) => {
-      if (opts.lease) assertLease(tx, opts.lease);
-      tx.delete(referenceScores)
-        .where(and(eq(referenceScores.runId, run.id), eq(referenceScores.evaluatorId, ev.id)))
-        .run();
-      for (const m of results)
-        tx.insert(referenceScores)
-          .values({ runId: run.id, referenceSetId: m.referenceSet.id, evaluatorId: ev.id, metrics: m })
-          .run();
-      if (opts.lease) completeJob(opts.lease.jobId, opts.lease.workerId, tx);
-    },
-    { behavior: "immediate" },
-  );
+  await store.complete(results);
   return {
     referenceSets: results.length,
     skipped,
@@ -116,61 +105,33 @@ export async function scoreRunAgainstReferences(opts: {
   };
 }
 
-/** The run's cached image embeddings by the evaluator, grouped by prompt row id (failed samples have none). */
-function runEmbeddings(db: DbOrTx, runId: string, evaluatorId: string): Map<string, Float32Array[]> {
-  const rows = db
-    .select({ promptId: samples.promptId, sha: samples.imageSha256 })
-    .from(samples)
-    .innerJoin(sampleScores, and(eq(sampleScores.sampleId, samples.id), eq(sampleScores.evaluatorId, evaluatorId)))
-    .where(and(eq(samples.runId, runId), isNotNull(sampleScores.cosine)))
-    .all();
-  const cache = getCachedEmbeddings(
-    db,
-    "image",
-    rows.map((r) => r.sha),
-    evaluatorId,
-  );
-  const out = new Map<string, Float32Array[]>();
-  for (const r of rows) {
-    const v = cache.get(r.sha);
-    if (!v) continue;
-    const key = String(r.promptId);
-    if (!out.has(key)) out.set(key, []);
-    out.get(key)!.push(v.vector);
-  }
-  return out;
-}
-
 /** The reference set's embeddings (cached, else computed and cached), all and by prompt row id (tied sets: the prompt set the run is on). */
-async function referenceEmbeddings(db: DbOrTx, set: ReferenceSetRow, evaluator: ClipEvaluator) {
-  const evId = evaluator.identity.id;
-  const rows = db
-    .select({ sha: referenceImages.imageSha256, format: images.format, promptId: referenceImages.promptId })
-    .from(referenceImages)
-    .innerJoin(images, eq(images.sha256, referenceImages.imageSha256))
-    .where(eq(referenceImages.referenceSetId, set.id))
-    .all();
-  const formatOf = new Map(rows.map((r) => [r.sha, r.format]));
-  const cached = getCachedEmbeddings(db, "image", [...formatOf.keys()], evId);
-  const vectors = new Map<string, Float32Array>([...cached].map(([k, c]) => [k, c.vector]));
-  const missing = [...formatOf.keys()].filter((s) => !cached.has(s));
-  const fresh: NewEmbedding[] = [];
+async function referenceEmbeddings(store: ReferenceMetricsStore, set: ReferenceSetInput, evaluator: ClipEvaluator) {
+  const { images: rows, cached } = await store.referenceImages(set.id);
+  const first = new Map<string, (typeof rows)[number]>();
+  for (const r of rows) if (!first.has(r.sha256)) first.set(r.sha256, r);
+  const vectors = new Map<string, Float32Array>(cached);
+  const missing = [...first.keys()].filter((s) => !cached.has(s));
   const BATCH = 256;
+  let embedded = 0;
   for (let k = 0; k < missing.length; k += BATCH) {
     const part = missing.slice(k, k + BATCH);
-    const out = await evaluator.embedImages(part.map((s) => () => read(s, asImageFormat(formatOf.get(s)!))));
+    const out = await evaluator.embedImages(part.map((s) => () => store.readImage(first.get(s)!)));
+    const fresh: NewEmbedding[] = [];
     part.forEach((sha, j) => {
       const e = out[j]!.embedding;
       if (!e) return;
       vectors.set(sha, e);
       fresh.push({ kind: "image", key: sha, vector: e });
     });
+    // Cached a batch at a time, so a worker that stops mid-set leaves its work for the next one.
+    if (fresh.length) await store.putEmbeddings(fresh);
+    embedded += fresh.length;
   }
-  if (fresh.length) getDb().transaction((tx) => putEmbeddings(tx, evId, fresh));
   const all: Float32Array[] = [];
   const byPrompt = new Map<string, Float32Array[]>();
   for (const r of rows) {
-    const v = vectors.get(r.sha);
+    const v = vectors.get(r.sha256);
     if (!v) continue;
     all.push(v);
     if (r.promptId !== null) {
@@ -179,5 +140,5 @@ async function referenceEmbeddings(db: DbOrTx, set: ReferenceSetRow, evaluator: 
       byPrompt.get(key)!.push(v);
     }
   }
-  return { all, byPrompt, count: all.length, embedded: fresh.length };
+  return { all, byPrompt, count: all.length, embedded };
 }
