@@ -1,8 +1,8 @@
-// The scoring worker loop, run by `npm run worker` (any number of processes on one database)
-// and inside the web server. Claims a job, hands it to its kind's handler (handlers/index.ts)
-// while a timer renews the lease, and marks it done, requeued or failed. Stopping (the signal
-// aborts) lets the handler finish its current transaction, hands the job back to the queue and
-// resolves.
+// The scoring worker loop, run by `npm run worker` (any number of processes on one database, or
+// anywhere against a server's HTTP API with --server) and inside the web server. Claims a job
+// from its source (job-source.ts), hands it to its kind's handler (handlers/index.ts) while a
+// timer renews the lease, and marks it done, requeued or failed. Stopping (the signal aborts)
+// lets the handler finish its current chunk, hands the job back to the queue and resolves.
 import os from "node:os";
 import { randomBytes } from "node:crypto";
 import { getEvaluator, type ClipEvaluator } from "../clip/evaluator";
@@ -11,13 +11,11 @@ import { resolveServiceModel, type ResolvedModel } from "../clip/resolve-model";
 import { getServiceEvaluator } from "../scoring/service-evaluator";
 import { config } from "../core/config";
 import { isAppError } from "../core/errors";
-import { claimJob } from "../jobs/claim-job";
-import { failJob } from "../jobs/fail-job";
-import { heartbeat } from "../jobs/heartbeat";
 import { LeaseLostError } from "../jobs/lease";
-import { releaseJob } from "../jobs/release-job";
 import { sleepUntilWoken } from "../jobs/wake";
 import { JOB_HANDLERS } from "./handlers";
+import type { JobSource } from "./job-source";
+import { localJobSource } from "./local-job-source";
 
 export type WorkerOptions = {
   workerId?: string;
@@ -33,6 +31,8 @@ export type WorkerOptions = {
   model?: ResolvedModel;
   /** An evaluator already loaded (tests, benchmarks). */
   evaluator?: ClipEvaluator;
+  /** Where jobs come from; default: this process's database (localJobSource). */
+  source?: JobSource;
   log?: (line: string) => void;
 };
 
@@ -51,6 +51,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerStats
   const log = opts.log ?? ((line: string) => console.log(`[worker ${workerId}] ${line}`));
   const stats: WorkerStats = { jobsDone: 0, jobsFailed: 0, jobsRequeued: 0, leasesLost: 0 };
   const stopping = () => opts.signal?.aborted === true;
+  const source = opts.source ?? localJobSource;
 
   let evaluator = opts.evaluator;
   while (!evaluator && !stopping()) {
@@ -72,31 +73,41 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerStats
   }
 
   while (!stopping()) {
-    // Demo runs are toy-world results: only a toy-world evaluator scores them.
-    const job = claimJob(workerId, leaseMs, Date.now(), { demoRuns: evaluator?.identity.name === TOY_EVALUATOR_NAME });
+    const job = await source.claim(workerId, leaseMs, { evaluator: evaluator!.identity, signal: opts.signal });
     if (!job) {
       if (opts.exitWhenIdle) break;
-      await sleepUntilWoken(pollMs, opts.signal);
+      await source.idle(pollMs, opts.signal);
       continue;
     }
     log(`claimed job ${job.id} (run ${job.runId}, attempt ${job.attempts}/${job.maxAttempts})`);
-    const lease = { jobId: job.id, workerId, leaseMs };
+    const jobLeaseMs = job.leaseMs ?? leaseMs;
+    const lease = { jobId: job.id, workerId, leaseMs: jobLeaseMs };
     const lost = new AbortController();
     // ONNX inference holds the event loop for a batch at a time, so beats land between batches;
     // the lease must outlast one batch (it does by far: ~1 s per batch of 16 on 2 cores for ViT-B/32).
-    const timer = setInterval(() => {
-      try {
-        if (!heartbeat(job.id, workerId, leaseMs)) lost.abort(new LeaseLostError(job.id, workerId));
-      } catch (e) {
-        // A busy database is not a lost lease; the next beat or the chunk commit tries again.
-        log(`heartbeat failed: ${(e as Error).message}`);
-      }
-    }, heartbeatMs);
+    let beating = false;
+    const timer = setInterval(
+      () => {
+        if (beating) return;
+        beating = true;
+        source
+          .heartbeat(job, workerId, jobLeaseMs)
+          .then(
+            (held) => {
+              if (!held) lost.abort(new LeaseLostError(job.id, workerId));
+            },
+            // A busy database or a failed request is not a lost lease; the next beat or the chunk commit tries again.
+            (e: unknown) => log(`heartbeat failed: ${(e as Error).message}`),
+          )
+          .finally(() => (beating = false));
+      },
+      Math.min(heartbeatMs, Math.max(10, Math.floor(jobLeaseMs / 3))),
+    );
     const signal = opts.signal ? AbortSignal.any([opts.signal, lost.signal]) : lost.signal;
     try {
       const done = await JOB_HANDLERS[job.kind].handle(job, {
         evaluator: evaluator!,
-        lease,
+        stores: source.stores(job, evaluator!, lease),
         signal,
         log,
         chunkSize: opts.chunkSize,
@@ -108,13 +119,13 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerStats
         stats.leasesLost++;
         log(`lost the lease on job ${job.id}; another worker has it`);
       } else if (stopping()) {
-        releaseJob(job.id, workerId);
+        await source.release(job, workerId);
         log(`stopping: job ${job.id} handed back to the queue`);
       } else {
         const message = e instanceof Error ? e.message : String(e);
         // A run that vanished or is invalid will not get better on a retry.
         const retry = !(isAppError(e) && (e.code === "not_found" || e.code === "validation_failed"));
-        const result = failJob(job.id, workerId, message, { retry });
+        const result = await source.fail(job, workerId, message, { retry });
         if (result === "requeued") stats.jobsRequeued++;
         else if (result === "failed") stats.jobsFailed++;
         log(

@@ -1,11 +1,17 @@
-// `score_run`: embeds a run's samples and prompts and writes its scores (lib/runs/score-run.ts).
-import { scoreRun } from "../../runs/score-run";
+// `score_run`: embeds a run's samples and prompts and writes its scores (lib/scoring/score-run-chunks.ts).
+import { config } from "../../core/config";
+import { scoreRunChunks } from "../../scoring/score-run-chunks";
 import type { JobHandler } from "./types";
 
 export const scoreRunHandler: JobHandler = {
-  async handle(job, { evaluator, lease, signal, log, chunkSize }) {
+  async handle(job, { evaluator, stores, signal, log, chunkSize }) {
     const started = performance.now();
-    const r = await scoreRun({ runId: job.runId, evaluator, lease, chunkSize, signal, log });
+    const r = await scoreRunChunks(stores.runScoring(), evaluator, {
+      runId: job.runId,
+      chunkSize: chunkSize ?? config().scoreChunkSize,
+      signal,
+      log,
+    });
     return (
       `run ${job.runId} ${r.status} in ${((performance.now() - started) / 1000).toFixed(1)} s ` +
       `(${r.samples} samples, ${r.failed} failed; images ${r.imagesEmbedded} embedded, ${r.imageCacheHits} cached)`
