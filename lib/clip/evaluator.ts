@@ -3,6 +3,7 @@
 import os from "node:os";
 import * as ort from "onnxruntime-node";
 import { config } from "../core/config";
+import { openSessions, type ActiveProvider, type ProviderChoice } from "../core/execution-provider";
 import { evaluatorIdentity, type EvaluatorIdentity } from "./identity";
 import { readModelFolder, type ModelFolder, type ModelVariant } from "./model-folder";
 import { ImageInputError, preprocessImage, type ImageErrorCode } from "./preprocess";
@@ -16,9 +17,25 @@ export type EvaluatorOptions = {
   threads?: number;
   /** Refuse images with more pixels than this before decoding them. */
   maxImagePixels?: number;
+  /** Where the towers run (default cpu); `auto` uses CUDA when onnxruntime can, else the CPU. */
+  executionProvider?: ProviderChoice;
 };
 
 export const DEFAULT_BATCH_SIZE = 16;
+/** Images or prompts per ONNX call on a GPU, where larger batches keep the device busy. */
+export const CUDA_BATCH_SIZE = 64;
+
+/**
+ * A loader of an image's bytes failed for a reason that is not the image's (the server or object
+ * store it comes from could not be reached): the batch fails instead of recording a per-sample
+ * error, so the job is retried rather than the sample marked unreadable for good.
+ */
+export class ImageSourceUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ImageSourceUnavailableError";
+  }
+}
 
 export type TextEmbedding = { embedding: Float32Array; truncated: boolean; tokenCount: number };
 export type ItemError = { code: ImageErrorCode | "inference_failed"; message: string };
@@ -42,24 +59,21 @@ export class ClipEvaluator {
     readonly batchSize: number,
     readonly maxImagePixels: number,
     readonly threads: number,
+    /** Where the towers run, with the reason for a fallback to the CPU. */
+    readonly provider: ActiveProvider,
   ) {}
 
   static async load(dir: string, opts: EvaluatorOptions = {}): Promise<ClipEvaluator> {
     const folder = await readModelFolder(dir, opts.variant ?? "fp32");
     const threads = opts.threads ?? Math.max(1, os.availableParallelism());
-    const sessionOptions: ort.InferenceSession.SessionOptions = {
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: "all",
-      executionMode: "sequential",
-    };
-    const [identity, tokenizer, vision, text] = await Promise.all([
+    const [identity, tokenizer, opened] = await Promise.all([
       evaluatorIdentity(folder),
       ClipTokenizer.fromFiles(folder.files.tokenizer, folder.files.tokenizerConfig, folder.contextLength),
-      openTower(folder.files.vision, "image_embeds", sessionOptions),
-      openTower(folder.files.text, "text_embeds", sessionOptions),
+      openSessions([folder.files.vision, folder.files.text], opts.executionProvider ?? "cpu", { threads }),
     ]);
-    const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+    const vision = tower(opened.sessions[0]!, "image_embeds");
+    const text = tower(opened.sessions[1]!, "text_embeds");
+    const batchSize = opts.batchSize ?? (opened.provider.name === "cuda" ? CUDA_BATCH_SIZE : DEFAULT_BATCH_SIZE);
     if (!Number.isInteger(batchSize) || batchSize < 1)
       throw new Error(`batch size must be a positive integer, got ${batchSize}`);
     return new ClipEvaluator(
@@ -71,6 +85,7 @@ export class ClipEvaluator {
       batchSize,
       opts.maxImagePixels ?? config().maxImagePixels,
       threads,
+      opened.provider,
     );
   }
 
@@ -116,18 +131,23 @@ export class ClipEvaluator {
             .then((buf) => preprocessImage(buf, this.folder.image, this.maxImagePixels))
             .then(
               (t) => t,
-              (e: unknown) =>
-                e instanceof ImageInputError
+              (e: unknown) => {
+                if (e instanceof ImageSourceUnavailableError) throw e;
+                return e instanceof ImageInputError
                   ? e
-                  : new ImageInputError("image_unreadable", e instanceof Error ? e.message : String(e)),
+                  : new ImageInputError("image_unreadable", e instanceof Error ? e.message : String(e));
+              },
             ),
         ),
       );
     let next = images.length > 0 ? prepare(0) : undefined;
+    next?.catch(() => undefined);
     let done = 0;
     for (let start = 0; start < images.length; start += this.batchSize) {
       const batch = await next!;
       next = start + this.batchSize < images.length ? prepare(start + this.batchSize) : undefined;
+      // Awaited at the next batch; until then a rejection must not count as unhandled.
+      next?.catch(() => undefined);
       const ok: number[] = [];
       batch.forEach((t, i) => {
         if (t instanceof ImageInputError) out[start + i] = { error: { code: t.code, message: t.message } };
@@ -155,17 +175,7 @@ export class ClipEvaluator {
   }
 }
 
-async function openTower(
-  file: string,
-  preferredOutput: string,
-  options: ort.InferenceSession.SessionOptions,
-): Promise<Tower> {
-  let session: ort.InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(file, options);
-  } catch (e) {
-    throw new Error(`could not load ${file}: ${(e as Error).message.split("\n")[0]}`);
-  }
+function tower(session: ort.InferenceSession, preferredOutput: string): Tower {
   const output = session.outputNames.includes(preferredOutput) ? preferredOutput : session.outputNames[0]!;
   const meta = session.inputMetadata[0];
   const fp16Input = meta !== undefined && meta.isTensor && meta.type === "float16";
@@ -236,9 +246,15 @@ function fromHalf(src: Uint16Array): Float32Array {
 
 const cache = new Map<string, Promise<ClipEvaluator>>();
 
-/** One evaluator (and so one session per tower) per folder, variant and batch size in this process. */
+/** One evaluator (and so one session per tower) per folder, variant, batch size, threads and provider in this process. */
 export function getEvaluator(dir: string, opts: EvaluatorOptions = {}): Promise<ClipEvaluator> {
-  const key = JSON.stringify([dir, opts.variant ?? "fp32", opts.batchSize ?? DEFAULT_BATCH_SIZE, opts.threads ?? 0]);
+  const key = JSON.stringify([
+    dir,
+    opts.variant ?? "fp32",
+    opts.batchSize ?? 0,
+    opts.threads ?? 0,
+    opts.executionProvider ?? "cpu",
+  ]);
   let p = cache.get(key);
   if (!p) {
     p = ClipEvaluator.load(dir, opts);

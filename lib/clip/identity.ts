@@ -50,16 +50,21 @@ export async function evaluatorIdentity(folder: ModelFolder): Promise<EvaluatorI
     })),
   );
   files.sort((a, b) => a.path.localeCompare(b.path));
-  const digest = createHash("sha256");
-  for (const file of files) digest.update(`${file.path}\0${file.sha256}\n`);
-  const shortName = folder.name.split("/").pop()!;
   return {
-    id: `${shortName}@${digest.digest("hex").slice(0, 12)}`,
+    id: identityId(folder.name, files),
     name: folder.name,
     variant: folder.variant,
     files,
     isFixture: folder.isFixture,
   };
+}
+
+/** `<short name>@<first 12 hex of SHA-256 over the files' paths and hashes, sorted by path>`. */
+export function identityId(name: string, files: readonly EvaluatorFile[]): string {
+  const digest = createHash("sha256");
+  for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path)))
+    digest.update(`${file.path}\0${file.sha256}\n`);
+  return `${name.split("/").pop()!}@${digest.digest("hex").slice(0, 12)}`;
 }
 
 export const FIXTURE_WARNING = "test evaluator: random weights, scores not meaningful";

@@ -64,9 +64,14 @@ const envSchema = z.object({
   T2I_METRICS_MAX_PIXELS: z.coerce.number().int().min(1).default(50_000_000),
   T2I_SERVER: z.string().url().default("http://localhost:3000"),
   T2I_API_KEY: z.string().optional(),
-  // GPU worker side (npm run gpu-worker): its token, and where ONNX generation runs.
+  // Worker side (npm run gpu-worker, npm run worker -- --server): its token, and where ONNX runs.
   T2I_WORKER_TOKEN: z.string().min(1).optional(),
-  T2I_EXECUTION_PROVIDER: z.enum(["auto", "cpu", "cuda"]).default("auto"),
+  T2I_EXECUTION_PROVIDER: z
+    .enum(["auto", "cpu", "cuda"])
+    .default("auto")
+    .describe(
+      "Where ONNX runs: the diffusion engine of npm run gpu-worker and the CLIP evaluator's towers (web server, npm run worker). auto: CUDA when onnxruntime-node's CUDA binaries load, else the CPU; cuda: fail when CUDA cannot be used.",
+    ),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   CI: z.string().optional(),
   T2I_INPROCESS_WORKER: z.enum(["0", "1", "true", "false"]).default("1"),
@@ -138,7 +143,7 @@ export type Config = {
   apiKey: string | undefined;
   /** Worker token for npm run gpu-worker when --token is not given (T2I_WORKER_TOKEN). */
   workerToken: string | undefined;
-  /** onnxruntime execution provider for the onnx engine (T2I_EXECUTION_PROVIDER: auto | cpu | cuda, default auto). */
+  /** onnxruntime execution provider for the onnx engine and the CLIP towers (T2I_EXECUTION_PROVIDER: auto | cpu | cuda, default auto). */
   executionProvider: "auto" | "cpu" | "cuda";
   port: number;
   /** Running under CI: never prompt. */

@@ -17,7 +17,11 @@ lowerThisThreadsPriority();
 // One core stays with the web server.
 const evaluator = () => {
   const m = resolveServiceModel();
-  return getEvaluator(m.dir, { variant: m.variant, threads: Math.max(1, config().threads - 1) });
+  return getEvaluator(m.dir, {
+    variant: m.variant,
+    threads: Math.max(1, config().threads - 1),
+    executionProvider: config().executionProvider,
+  });
 };
 let queue = Promise.resolve();
 

@@ -7,7 +7,11 @@ import { config } from "../core/config";
 
 export function getServiceEvaluator(): Promise<ClipEvaluator> {
   const m = resolveServiceModel();
-  return getEvaluator(m.dir, { variant: m.variant, threads: config().threads });
+  return getEvaluator(m.dir, {
+    variant: m.variant,
+    threads: config().threads,
+    executionProvider: config().executionProvider,
+  });
 }
 
 /**

@@ -38,3 +38,11 @@ export interface JobSource {
   idle(ms: number, signal?: AbortSignal): Promise<void>;
   stores(job: ClaimedJob, evaluator: ClipEvaluator, lease: Lease): JobStores;
 }
+
+/** The worker can do no job from this source (a revoked token, another evaluator): the loop stops and says why. */
+export class StopWorkerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StopWorkerError";
+  }
+}

@@ -10,11 +10,12 @@ import { evaluatorWarning, TOY_EVALUATOR_NAME } from "../clip/identity";
 import { resolveServiceModel, type ResolvedModel } from "../clip/resolve-model";
 import { getServiceEvaluator } from "../scoring/service-evaluator";
 import { config } from "../core/config";
+import type { ProviderChoice } from "../core/execution-provider";
 import { isAppError } from "../core/errors";
 import { LeaseLostError } from "../jobs/lease";
 import { sleepUntilWoken } from "../jobs/wake";
 import { JOB_HANDLERS } from "./handlers";
-import type { JobSource } from "./job-source";
+import { StopWorkerError, type ClaimedJob, type JobSource } from "./job-source";
 import { localJobSource } from "./local-job-source";
 
 export type WorkerOptions = {
@@ -31,6 +32,8 @@ export type WorkerOptions = {
   model?: ResolvedModel;
   /** An evaluator already loaded (tests, benchmarks). */
   evaluator?: ClipEvaluator;
+  /** Where the evaluator's towers run when `model` is given (default: T2I_EXECUTION_PROVIDER). */
+  executionProvider?: ProviderChoice;
   /** Where jobs come from; default: this process's database (localJobSource). */
   source?: JobSource;
   log?: (line: string) => void;
@@ -59,10 +62,16 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerStats
     try {
       // Without an explicit model, share the server's evaluator (one ONNX session per process).
       evaluator = await (opts.model
-        ? getEvaluator(model.dir, { variant: model.variant, threads: cfg.threads })
+        ? getEvaluator(model.dir, {
+            variant: model.variant,
+            threads: cfg.threads,
+            executionProvider: opts.executionProvider ?? cfg.executionProvider,
+          })
         : getServiceEvaluator());
       const warning = evaluatorWarning(evaluator.identity);
-      log(`evaluator ${evaluator.identity.id}${warning ? ` (${warning})` : ""}`);
+      log(
+        `evaluator ${evaluator.identity.id}${warning ? ` (${warning})` : ""} on ${evaluator.provider.description}, batches of ${evaluator.batchSize}`,
+      );
     } catch (e) {
       // Claiming jobs without an evaluator would only burn their attempts.
       log(
@@ -73,7 +82,17 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerStats
   }
 
   while (!stopping()) {
-    const job = await source.claim(workerId, leaseMs, { evaluator: evaluator!.identity, signal: opts.signal });
+    let job: ClaimedJob | undefined;
+    try {
+      job = await source.claim(workerId, leaseMs, { evaluator: evaluator!.identity, signal: opts.signal });
+    } catch (e) {
+      if (stopping()) break;
+      if (e instanceof StopWorkerError) throw e;
+      // A busy database or an unreachable server: try again after a pause instead of dying.
+      log(`claiming failed: ${(e as Error).message}; trying again in ${Math.max(pollMs, 1000)} ms`);
+      await sleepUntilWoken(Math.max(pollMs, 1000), opts.signal);
+      continue;
+    }
     if (!job) {
       if (opts.exitWhenIdle) break;
       await source.idle(pollMs, opts.signal);
@@ -115,21 +134,29 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerStats
       stats.jobsDone++;
       log(`finished job ${job.id}: ${done}`);
     } catch (e) {
+      if (e instanceof StopWorkerError) throw e;
       if (e instanceof LeaseLostError || lost.signal.aborted) {
         stats.leasesLost++;
         log(`lost the lease on job ${job.id}; another worker has it`);
       } else if (stopping()) {
-        await source.release(job, workerId);
-        log(`stopping: job ${job.id} handed back to the queue`);
+        const released = await source.release(job, workerId).catch((err: unknown) => {
+          log(`could not hand job ${job.id} back (${(err as Error).message}); its lease will expire`);
+          return false;
+        });
+        if (released) log(`stopping: job ${job.id} handed back to the queue`);
       } else {
         const message = e instanceof Error ? e.message : String(e);
         // A run that vanished or is invalid will not get better on a retry.
         const retry = !(isAppError(e) && (e.code === "not_found" || e.code === "validation_failed"));
-        const result = await source.fail(job, workerId, message, { retry });
+        const result = await source.fail(job, workerId, message, { retry }).catch((err: unknown) => {
+          if (err instanceof StopWorkerError) throw err;
+          log(`could not report job ${job.id} failed (${(err as Error).message}); its lease will expire`);
+          return "unreported" as const;
+        });
         if (result === "requeued") stats.jobsRequeued++;
         else if (result === "failed") stats.jobsFailed++;
         log(
-          `job ${job.id} ${result === "requeued" ? "failed, requeued" : result === "failed" ? "failed for good" : "failed after losing its lease"}: ${message}`,
+          `job ${job.id} ${result === "requeued" ? "failed, requeued" : result === "failed" ? "failed for good" : result === "unreported" ? "failed" : "failed after losing its lease"}: ${message}`,
         );
         if (!isAppError(e) && e instanceof Error && e.stack) log(e.stack);
       }

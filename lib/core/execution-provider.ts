@@ -1,8 +1,9 @@
-// Picks the onnxruntime execution provider for the diffusion sessions. The npm package lists
-// "cuda" among its backends even when its CUDA binaries were not installed (bundled: false),
-// so the reliable test is creating a session with it; "auto" falls back to the CPU and says
-// why. Where the binaries are plainly absent the probe is skipped: a failed probe makes
-// onnxruntime print its own error log, which would alarm every CPU-only user.
+// Picks the onnxruntime execution provider for a set of ONNX sessions (the diffusion pipeline,
+// the CLIP evaluator's towers). The npm package lists "cuda" among its backends even when its
+// CUDA binaries were not installed (bundled: false), so the reliable test is creating a session
+// with it; "auto" falls back to the CPU and says why. Where the binaries are plainly absent the
+// probe is skipped: a failed probe makes onnxruntime print its own error log, which would alarm
+// every CPU-only user.
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
