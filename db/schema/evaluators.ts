@@ -1,11 +1,10 @@
-import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { createdAt } from "./column-helpers";
+import { createdAt, integer, table, text } from "./column-helpers";
 
 /**
  * Evaluators that produced stored scores (lib/clip/identity.ts). Kept so that pages can label
  * results (and warn about fixture models) without loading the model.
  */
-export const evaluators = sqliteTable("evaluators", {
+export const evaluators = table("evaluators", {
   /** `<short name>@<digest>`: changes whenever any file that shapes a score changes. */
   id: text("id").primaryKey(),
   name: text("name").notNull(),

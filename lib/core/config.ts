@@ -41,6 +41,13 @@ const envSchema = z.object({
   HF_TOKEN: z.string().optional(),
   // Database and scoring jobs (db/, lib/jobs/).
   T2I_DB_PATH: z.string().min(1).optional(),
+  T2I_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres:// URL")
+    .optional()
+    .describe(
+      "postgres://user:password@host:port/database: keep the service's state in PostgreSQL 15+ instead of the SQLite file (docs/guides/deploy.md). Unset: SQLite at T2I_DB_PATH.",
+    ),
   T2I_JOB_LEASE_MS: z.coerce.number().int().min(100).default(30_000),
   T2I_JOB_HEARTBEAT_MS: z.coerce.number().int().min(10).default(5_000),
   T2I_JOB_POLL_MS: z.coerce.number().int().min(10).default(1_000),
@@ -108,6 +115,10 @@ export type Config = {
   hfToken: string | undefined;
   /** SQLite database file (T2I_DB_PATH, default `<dataDir>/t2i.sqlite`). */
   dbPath: string;
+  /** PostgreSQL connection URL (T2I_DATABASE_URL); when set, the store is PostgreSQL instead of the SQLite file. */
+  databaseUrl: string | undefined;
+  /** Which database the schema and the store are built for: "postgres" when T2I_DATABASE_URL is set. */
+  databaseDialect: "sqlite" | "postgres";
   /** How long a claimed scoring job stays owned without a heartbeat (T2I_JOB_LEASE_MS, default 30 s). */
   jobLeaseMs: number;
   /** How often a worker extends its lease while scoring (T2I_JOB_HEARTBEAT_MS, default 5 s; keep well under the lease). */
@@ -191,6 +202,8 @@ export function config(): Config {
     hfEndpoint: env.HF_ENDPOINT.replace(/\/+$/, ""),
     hfToken: env.HF_TOKEN,
     dbPath: path.resolve(env.T2I_DB_PATH ?? path.join(dataDir, "t2i.sqlite")),
+    databaseUrl: env.T2I_DATABASE_URL,
+    databaseDialect: env.T2I_DATABASE_URL ? "postgres" : "sqlite",
     jobLeaseMs: env.T2I_JOB_LEASE_MS,
     jobHeartbeatMs: env.T2I_JOB_HEARTBEAT_MS,
     jobPollMs: env.T2I_JOB_POLL_MS,
