@@ -1,4 +1,4 @@
-// A stand-in for a GPU worker (docs/worker-protocol.md) for the e2e tests: it claims tasks over
+// A stand-in for a GPU worker (docs/reference/worker-protocol.md) for the e2e tests: it claims tasks over
 // HTTP and "generates" each sample by drawing a shape procedurally from the sample's seed.
 import { expect, type APIRequestContext } from "@playwright/test";
 import { drawShapePng, SHAPES } from "../tools/fixtures/draw-shape";

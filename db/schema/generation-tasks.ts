@@ -38,7 +38,7 @@ export const generationTasks = table(
     attempts: integer("attempts").notNull().default(0),
     maxAttempts: integer("max_attempts").notNull().default(3),
     lastError: text("last_error"),
-    /** Provenance reported by the worker that completed the task (docs/worker-protocol.md). */
+    /** Provenance reported by the worker that completed the task (docs/reference/worker-protocol.md). */
     engine: text("engine"),
     modelName: text("model_name"),
     /** SHA-256 over the model folder's files (path and hash of each, sorted). */

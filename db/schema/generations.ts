@@ -14,7 +14,7 @@ export const samplerSchema = z.enum(SAMPLERS);
 
 /**
  * A request to sample a variant on a prompt set at several guidance scales: one run per scale,
- * split into generation tasks that GPU workers claim (docs/worker-protocol.md).
+ * split into generation tasks that GPU workers claim (docs/reference/worker-protocol.md).
  */
 export const generations = table(
   "generations",

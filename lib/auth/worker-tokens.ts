@@ -1,4 +1,4 @@
-// Worker tokens: what GPU generation workers authenticate with (docs/worker-protocol.md).
+// Worker tokens: what GPU generation workers authenticate with (docs/reference/worker-protocol.md).
 // Made and stored like API keys (lib/auth/api-keys.ts): the secret (`t2iw_` + 32 random bytes,
 // base64url) is shown once at creation and only its SHA-256 is kept. A token's id owns the
 // leases of the tasks its worker claims.

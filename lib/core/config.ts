@@ -53,7 +53,7 @@ const envSchema = z.object({
   T2I_JOB_POLL_MS: z.coerce.number().int().min(10).default(1_000),
   T2I_JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
   T2I_SCORE_CHUNK: z.coerce.number().int().min(1).max(4096).default(64),
-  // Generation tasks for GPU workers (lib/generation/, docs/worker-protocol.md).
+  // Generation tasks for GPU workers (lib/generation/, docs/reference/worker-protocol.md).
   T2I_GEN_LEASE_MS: z.coerce.number().int().min(100).default(120_000),
   T2I_GEN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
   T2I_GEN_CLAIM_POLL_MS: z.coerce.number().int().min(10).default(250),

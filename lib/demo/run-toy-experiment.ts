@@ -32,7 +32,7 @@ export type ToyExperimentOptions = {
   guidanceScales: number[];
   samplesPerPrompt: number;
   steps: number;
-  /** Request seed (per-sample seeds derive from it, docs/worker-protocol.md). */
+  /** Request seed (per-sample seeds derive from it, docs/reference/worker-protocol.md). */
   seed: number;
   promptSetName: string;
   threads?: number;

@@ -1,6 +1,6 @@
 // Registers a generation request: one run per guidance scale (source `generated`, status
 // `generating`), each split into tasks of one prompt × a range of sample indices that GPU
-// workers claim (docs/worker-protocol.md). The generation, its runs and all their tasks are
+// workers claim (docs/reference/worker-protocol.md). The generation, its runs and all their tasks are
 // written in ONE transaction, so workers never see half a request.
 import { createHash } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
@@ -55,7 +55,7 @@ export const createGenerationInputSchema = z
     samplesPerPrompt: z.number().int().min(1).max(64),
     seed: z.number().int().min(0).max(UINT32_MAX).optional().meta({
       description:
-        "uint32 request seed; per-sample seeds derive from it (docs/worker-protocol.md). Random when omitted.",
+        "uint32 request seed; per-sample seeds derive from it (docs/reference/worker-protocol.md). Random when omitted.",
     }),
     steps: z.number().int().min(1).max(1000).default(50),
     sampler: samplerSchema.default("ddim"),

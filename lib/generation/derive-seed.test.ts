@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { deriveSeed, UINT32_MAX } from "./derive-seed";
 
-/** The formula of docs/worker-protocol.md, written out separately from the implementation. */
+/** The formula of docs/reference/worker-protocol.md, written out separately from the implementation. */
 function reference(seed: number, promptId: string, index: number): number {
   const d = createHash("sha256").update(`${seed}:${promptId}:${index}`).digest();
   return ((d[0]! << 24) >>> 0) + (d[1]! << 16) + (d[2]! << 8) + d[3]!;

@@ -1,4 +1,4 @@
-// Per-sample seeds of a generation, as docs/worker-protocol.md defines them: the first 4 bytes
+// Per-sample seeds of a generation, as docs/reference/worker-protocol.md defines them: the first 4 bytes
 // (uint32, big-endian) of SHA-256("<request seed>:<prompt id>:<sample index>"), where the
 // prompt id is the prompt's id in its prompt set (Task.prompt.id). Fixing the request seed
 // fixes every sample's seed, so a run can be regenerated exactly; neighbouring indices get

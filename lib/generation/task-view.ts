@@ -1,4 +1,4 @@
-// A claimed task as the worker protocol sends it (docs/worker-protocol.md, type Task).
+// A claimed task as the worker protocol sends it (docs/reference/worker-protocol.md, type Task).
 import { and, eq, gte, lt } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client";
 import { generations, prompts, runs, samples, variants, type GenerationTaskRow } from "../../db/schema";

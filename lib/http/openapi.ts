@@ -456,7 +456,7 @@ function build() {
     path: "/api/v1/generations",
     summary: "Generate samples on GPU workers",
     description:
-      "Creates one run per guidance scale (source generated, status generating), each split into tasks of one prompt × a range of sample indices that GPU workers claim (see the worker routes and docs/worker-protocol.md). Per-sample seeds derive from the request seed. A run is scored once all its samples are in.",
+      "Creates one run per guidance scale (source generated, status generating), each split into tasks of one prompt × a range of sample indices that GPU workers claim (see the worker routes and docs/reference/worker-protocol.md). Per-sample seeds derive from the request seed. A run is scored once all its samples are in.",
     security: [bearer],
     request: { body: { content: { "application/json": { schema: createGenerationJsonSchema } } } },
     responses: {
@@ -510,7 +510,7 @@ function build() {
     security: [worker],
     request: { body: { content: { "application/json": { schema: claimTaskJsonSchema } } } },
     responses: {
-      200: anyJson("{ task: Task } (docs/worker-protocol.md)"),
+      200: anyJson("{ task: Task } (docs/reference/worker-protocol.md)"),
       204: { description: "Nothing claimable within waitSeconds" },
       401: workerErrors[401],
       422: clientErrors[422],

@@ -175,7 +175,7 @@ export const promptMetricsQuerySchema = z.object({
 /** POST /api/v1/generations: the verb's own input schema, which is strict already. */
 export const createGenerationJsonSchema = createGenerationInputSchema.meta({ id: "CreateGeneration" });
 
-// The worker protocol's bodies (docs/worker-protocol.md) ignore unknown keys, so that a newer
+// The worker protocol's bodies (docs/reference/worker-protocol.md) ignore unknown keys, so that a newer
 // worker can send more than this server reads.
 export const claimTaskJsonSchema = z
   .object({

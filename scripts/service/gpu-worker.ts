@@ -1,4 +1,4 @@
-// npm run gpu-worker: a generation worker for docs/worker-protocol.md. Runs on a GPU machine,
+// npm run gpu-worker: a generation worker for docs/reference/worker-protocol.md. Runs on a GPU machine,
 // claims generation tasks from the service, makes the images (in-process ONNX pipeline or the
 // researcher's own program) and uploads them. Start as many as there are GPUs.
 import path from "node:path";
@@ -24,7 +24,7 @@ Claims generation tasks of the given variants from the service (long poll), gene
 sample of a task, uploads each PNG, and completes the task; a heartbeat keeps the task's lease
 while it works. Errors are reported to the service with the reason (the task is retried up to
 its attempt limit); a task whose lease was lost is dropped. Network errors are retried with
-backoff. Protocol: docs/worker-protocol.md.
+backoff. Protocol: docs/reference/worker-protocol.md.
 
 Connection:
   --server URL          the service (default T2I_SERVER, else http://localhost:3000)
@@ -214,7 +214,7 @@ async function main(): Promise<number> {
     });
   }
 
-  // Reported with each completed task and shown on the run page (docs/worker-protocol.md).
+  // Reported with each completed task and shown on the run page (docs/reference/worker-protocol.md).
   const modelDir = args.model
     ? args.model === "fixture" && args.engine === "onnx"
       ? FIXTURE_DIR

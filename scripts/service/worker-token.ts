@@ -13,7 +13,7 @@ Commands:
 Options:
   -h, --help           this text
 
-GPU workers send the token as Authorization: Bearer t2iw_… (docs/worker-protocol.md). Only a
+GPU workers send the token as Authorization: Bearer t2iw_… (docs/reference/worker-protocol.md). Only a
 SHA-256 of each secret is stored, so a lost secret cannot be recovered: revoke the token and
 create a new one. Database: T2I_DB_PATH (default <T2I_DATA_DIR>/t2i.sqlite).
 `;

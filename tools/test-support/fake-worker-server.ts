@@ -1,4 +1,4 @@
-// An in-memory server for docs/worker-protocol.md, for the worker tests: claims (long poll),
+// An in-memory server for docs/reference/worker-protocol.md, for the worker tests: claims (long poll),
 // leases that expire, heartbeats, idempotent sample PUTs, complete and fail with attempts; a
 // task handed out again lists only the samples not stored yet.
 // Hooks let a test drop, stall or answer a request itself.

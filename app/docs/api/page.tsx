@@ -79,7 +79,7 @@ export default function ApiDocsPage() {
         </a>{" "}
         (OpenAPI 3.1). Writes need <code>Authorization: Bearer &lt;key&gt;</code>; create a key with{" "}
         <code>npm run apikey -- create --name NAME</code>. GPU workers use a worker token instead (
-        <code>npm run worker-token -- create --name NAME</code>; protocol in docs/worker-protocol.md).
+        <code>npm run worker-token -- create --name NAME</code>; protocol in docs/reference/worker-protocol.md).
       </p>
       {Object.entries(doc.paths).map(([path, ops]) =>
         Object.entries(ops).map(([method, op]) => (

@@ -1,4 +1,4 @@
-// The generation worker loop (docs/worker-protocol.md): long-poll a claim, generate every sample
+// The generation worker loop (docs/reference/worker-protocol.md): long-poll a claim, generate every sample
 // while a lease keeper heartbeats, PUT each sample as it is ready, complete. Failures are
 // reported with `fail`; a lost lease abandons the task silently (it is someone else's now).
 //

@@ -1,4 +1,4 @@
-// The response bodies of docs/worker-protocol.md (v1), validated on arrival: a worker must not
+// The response bodies of docs/reference/worker-protocol.md (v1), validated on arrival: a worker must not
 // start generating from a task it misread.
 import { z } from "zod";
 

@@ -1,4 +1,4 @@
-// HTTP client for the generation worker protocol (docs/worker-protocol.md, v1). Network errors,
+// HTTP client for the generation worker protocol (docs/reference/worker-protocol.md, v1). Network errors,
 // timeouts, 429 and 5xx answers are retried with backoff; every other answer is mapped to a
 // result or a typed error here, so the worker loop never looks at status codes.
 import type { BackoffPolicy } from "./backoff";
@@ -21,7 +21,7 @@ export class LeaseLostError extends Error {
   }
 }
 
-/** What a worker reports when completing a task (docs/worker-protocol.md). */
+/** What a worker reports when completing a task (docs/reference/worker-protocol.md). */
 export type WorkerProvenance = { engine: string; model?: { name: string; sha256: string } };
 
 /** complete answered 422: these sample indexes are not stored. */

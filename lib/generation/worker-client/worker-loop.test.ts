@@ -1,4 +1,4 @@
-// The worker loop against an in-memory implementation of docs/worker-protocol.md: crashes and
+// The worker loop against an in-memory implementation of docs/reference/worker-protocol.md: crashes and
 // lost leases, heartbeats, retries, and stopping on signals. Worker processes are the real CLI
 // (scripts/service/gpu-worker.ts) where a test needs to kill one.
 import path from "node:path";
