@@ -24,9 +24,9 @@ import { AppError, isAppError, validationError } from "../core/errors";
 import { enqueueJob } from "../jobs/enqueue-job";
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
 import { IMAGE_FORMATS } from "../storage/content-store";
-import { claimStoreFiles } from "../storage/in-flight";
-import { removeFilesWithoutImageRow } from "../storage/remove-files-without-image-row";
-import { ensureFilesPresent, putStagedFiles } from "../storage/store-staged-files";
+import { removeObjectsWithoutImageRow } from "../storage/remove-files-without-image-row";
+import { claimStoreFiles } from "../storage/store-claims";
+import { putStagedFiles } from "../storage/store-staged-files";
 
 export const referenceSetNameSchema = z
   .string()
@@ -122,13 +122,12 @@ export async function createReferenceSet(
   }
 
   const distinct = new Map(v.items.map((i) => [i.sha256, i]));
-  const release = claimStoreFiles([...distinct.keys()]);
+  const claim = await claimStoreFiles([...distinct.keys()]);
   try {
-    const added = await putStagedFiles([...distinct.values()]);
+    const added = await putStagedFiles([...distinct.values()], claim);
     try {
       return db.transaction(
         (tx) => {
-          ensureFilesPresent(v.items);
           const latest = tx
             .select({ id: referenceSets.id, version: referenceSets.version, apiKeyId: referenceSets.apiKeyId })
             .from(referenceSets)
@@ -205,10 +204,10 @@ export async function createReferenceSet(
         { behavior: "immediate" },
       );
     } catch (e) {
-      removeFilesWithoutImageRow(added);
+      await removeObjectsWithoutImageRow(added, { except: claim.owner });
       throw e;
     }
   } finally {
-    release();
+    claim.release();
   }
 }

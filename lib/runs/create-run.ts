@@ -29,9 +29,9 @@ import { findContainingPromptSet } from "../prompt-sets/find-containing-prompt-s
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
 import { promptIdentity } from "../core/prompt-identity";
 import { IMAGE_FORMATS } from "../storage/content-store";
-import { claimStoreFiles } from "../storage/in-flight";
-import { removeFilesWithoutImageRow } from "../storage/remove-files-without-image-row";
-import { ensureFilesPresent, putStagedFiles } from "../storage/store-staged-files";
+import { removeObjectsWithoutImageRow } from "../storage/remove-files-without-image-row";
+import { claimStoreFiles, type StoreClaim } from "../storage/store-claims";
+import { putStagedFiles } from "../storage/store-staged-files";
 import { createVariant, createVariantInputSchema } from "../variants/create-variant";
 import { retryRun } from "./retry-run";
 
@@ -129,11 +129,11 @@ export async function createRun(input: CreateRunInput): Promise<CreateRunResult>
   const firstBySha = new Map<string, Resolved>();
   for (const i of items) if (!firstBySha.has(i.sha256)) firstBySha.set(i.sha256, i);
   // Until the rows are committed the placed files have none: the claim keeps the clean-up off them.
-  const releaseClaim = claimStoreFiles([...firstBySha.keys()]);
+  const claim = await claimStoreFiles([...firstBySha.keys()]);
   try {
-    return await storeAndInsert(v, fingerprint, set, items, firstBySha, variant?.id);
+    return await storeAndInsert(v, fingerprint, set, items, firstBySha, variant?.id, claim);
   } finally {
-    releaseClaim();
+    claim.release();
   }
 }
 
@@ -145,15 +145,16 @@ async function storeAndInsert(
   items: Resolved[],
   firstBySha: Map<string, Resolved>,
   variantId: string | undefined,
+  claim: StoreClaim,
 ): Promise<CreateRunResult> {
   const db = getDb();
-  const added = await putStagedFiles([...firstBySha.values()]);
+  const added = await putStagedFiles([...firstBySha.values()], claim);
 
   try {
     const run = db.transaction((tx) => insertRun(tx, v, fingerprint, set, items, variantId), { behavior: "immediate" });
     return { run, duplicate: false };
   } catch (e) {
-    removeFilesWithoutImageRow(added);
+    await removeObjectsWithoutImageRow(added, { except: claim.owner });
     // Another upload of the same run committed between our check and our transaction.
     if (isUniqueViolation(e, "runs.fingerprint")) {
       const winner = db.select().from(runs).where(eq(runs.fingerprint, fingerprint)).get();
@@ -278,8 +279,6 @@ function insertRun(
   items: Resolved[],
   variantId: string | undefined,
 ): RunRow {
-  ensureFilesPresent(items);
-
   const variant =
     variantId ??
     tx.select({ id: variants.id }).from(variants).where(eq(variants.name, v.variant)).get()?.id ??

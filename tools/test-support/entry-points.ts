@@ -2,5 +2,6 @@
 export const TEST_ENTRY_POINTS = {
   claimerProcess: "tools/test-support/claimer-process.ts",
   uploadServer: "tools/test-support/upload-server.ts",
+  serveRoutes: "tools/test-support/serve-routes.ts",
   generators: "tools/test-support/generators",
 } as const;

@@ -4,7 +4,7 @@ import { requireWorkerToken } from "@/lib/http/auth";
 import { route } from "@/lib/http/respond";
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 import { getImageOrThrow } from "@/lib/storage/get-image-or-throw";
-import fs from "node:fs/promises";
+import { serveObject } from "@/lib/storage/serve-object";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -15,9 +15,9 @@ export const GET = route<{ params: Promise<{ sha256: string }> }>(async (req, { 
   if (!/^[0-9a-f]{64}$/.test(sha256))
     throw new AppError("bad_request", "an image is addressed by its lowercase hex SHA256");
   const img = getImageOrThrow(sha256);
-  const data = await fs.readFile(img.path);
-  return new Response(new Uint8Array(data), {
-    headers: { "Content-Type": img.contentType, "Cache-Control": "private, max-age=31536000, immutable" },
+  return serveObject(img.key, {
+    "Content-Type": img.contentType,
+    "Cache-Control": "private, max-age=31536000, immutable",
   });
 });
 
