@@ -49,6 +49,10 @@ export class S3ObjectStore implements ObjectStore {
         : {}),
       // The SDK retries throttling and 5xx itself; a store that stays away fails the request.
       maxAttempts: 3,
+      // Checksums only where S3 requires them: many S3-compatible stores reject the SDK's default
+      // trailing-checksum (aws-chunked) uploads.
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      responseChecksumValidation: "WHEN_REQUIRED",
       requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
     });
   }
