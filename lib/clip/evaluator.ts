@@ -7,7 +7,10 @@ import { openSessions, type ActiveProvider, type ProviderChoice } from "../core/
 import { evaluatorIdentity, type EvaluatorIdentity } from "./identity";
 import { readModelFolder, type ModelFolder, type ModelVariant } from "./model-folder";
 import { ImageInputError, preprocessImage, type ImageErrorCode } from "./preprocess";
+import { ImageSourceUnavailableError } from "./image-source-error";
 import { ClipTokenizer } from "./tokenizer";
+
+export { ImageSourceUnavailableError };
 
 export type EvaluatorOptions = {
   variant?: ModelVariant;
@@ -24,18 +27,6 @@ export type EvaluatorOptions = {
 export const DEFAULT_BATCH_SIZE = 16;
 /** Images or prompts per ONNX call on a GPU, where larger batches keep the device busy. */
 export const CUDA_BATCH_SIZE = 64;
-
-/**
- * A loader of an image's bytes failed for a reason that is not the image's (the server or object
- * store it comes from could not be reached): the batch fails instead of recording a per-sample
- * error, so the job is retried rather than the sample marked unreadable for good.
- */
-export class ImageSourceUnavailableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ImageSourceUnavailableError";
-  }
-}
 
 export type TextEmbedding = { embedding: Float32Array; truncated: boolean; tokenCount: number };
 export type ItemError = { code: ImageErrorCode | "inference_failed"; message: string };

@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import fs from "node:fs";
 import path from "node:path";
-import { ImageSourceUnavailableError } from "../clip/evaluator";
+import { ImageSourceUnavailableError } from "../clip/image-source-error";
 import { config } from "../core/config";
 import { objectStore } from "./get-object-store";
 import { LocalObjectStore } from "./local-object-store";

@@ -24,19 +24,21 @@ import { TEST_ENTRY_POINTS } from "../../tools/test-support/entry-points";
 
 const HELP = `Usage: npm run bench:cluster -- [options]
 
-Scores the same images (512×512 photo-like PNGs, 4 per prompt, nothing cached) four ways, each
-in a fresh data folder, each worker its own process started with the evaluator loaded before the
-clock starts (the clock is the runs' scoring start to their last finish, as the database records
-them):
+Scores photo-like 512×512 PNGs (4 per prompt, nothing cached) with four setups, each in its own
+data folder with its workers started (evaluator loaded) before any clock runs:
   local         npm run worker on the server's database (what the web server's queue thread does)
   remote        npm run worker -- --server URL: the same loop over HTTP against a server process
                 (the worker API routes) on the same machine; target >= 90% of local
-  remote ×1     one remote worker with 1 thread, on 4 runs
-  remote ×2     two remote workers with 1 thread each, on the same 4 runs
-and prints images/s of each, remote/local and ×2/×1, with the machine's load.
+  remote ×1     one remote worker with 1 thread, on 4 runs per round
+  remote ×2     two remote workers with 1 thread each, on 4 runs per round
+In each round every setup scores the same new images, one setup at a time, in an order that
+alternates between rounds, so that load drifting on a shared machine falls on both sides of each
+comparison. A setup's rate is images over its runs' recorded scoring start to last finish. Prints
+each round's rates and the median ratios remote/local and ×2/×1, with the machine's load.
 
 Options:
-  --images N       images per way (default 128)
+  --images N       images per setup and round (default 64)
+  --rounds N       rounds (default 3)
   --model DIR      model folder (default: <cache>/fixtures/clip-vit-b-32, written on first use;
                    ViT-B/32 sizes with random weights)
   --threads N      threads of the local and remote workers (default T2I_THREADS = ${config().threads})
@@ -75,23 +77,12 @@ const WORDS = ["a", "green", "vase", "with", "red", "roses", "on", "a", "table",
 const prompt = (i: number) =>
   Array.from({ length: 4 + (i % 7) }, (_, k) => WORDS[(i * 5 + k * 3) % WORDS.length]).join(" ") + ` #${i}`;
 
-/** A fresh data folder, migrated, as this process's database. */
-function freshDataDir(): string {
-  closeDb();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-cluster-"));
-  process.env.T2I_DATA_DIR = dir;
-  delete process.env.T2I_DB_PATH;
-  resetConfigForTests();
-  migrate();
-  return dir;
-}
-
-/** Uploads the images as `runsOf` runs (queued); answers the run ids. */
-async function upload(dir: string, files: string[], runsOf: number): Promise<string[]> {
+/** Uploads the images as `runsOf` runs (queued) into this process's database; answers the run ids. */
+async function upload(dir: string, files: string[], runsOf: number, guidanceBase: number): Promise<string[]> {
   const runIds: string[] = [];
   const per = Math.ceil(files.length / runsOf);
   for (let r = 0; r < runsOf; r++) {
-    const staging = path.join(dir, "staging", `bench-${r}`);
+    const staging = path.join(dir, "staging", `bench-${guidanceBase}-${r}`);
     fs.mkdirSync(staging, { recursive: true });
     const items: RunItem[] = [];
     for (const [i, f] of files.slice(r * per, (r + 1) * per).entries()) {
@@ -112,7 +103,7 @@ async function upload(dir: string, files: string[], runsOf: number): Promise<str
     const { run } = await createRun({
       variant: "bench",
       createVariantIfMissing: { conditioningType: "other" },
-      guidanceScale: 1 + r,
+      guidanceScale: guidanceBase + r,
       source: "uploaded",
       items,
     });
@@ -129,27 +120,47 @@ function throughput(runIds: string[], images: number): number {
   return images / ((endMs - startMs) / 1000);
 }
 
-async function scoreWith(
-  files: string[],
-  opts: { remote: boolean; workers: number; threads: number; runs: number; modelDir: string },
-): Promise<number> {
-  const label = `${opts.remote ? "remote" : "local"} ×${opts.workers}, ${opts.threads} thread(s)`;
-  process.stdout.write(`${label}: starting…\n`);
-  const dir = freshDataDir();
-  const env = { T2I_THREADS: String(opts.threads), T2I_DATA_DIR: dir, T2I_INPROCESS_WORKER: "0" };
-  let server: Child | undefined;
+type Setup = {
+  label: string;
+  dir: string;
+  workers: Child[];
+  server?: Child;
+  runsPerRound: number;
+};
+
+/** Points this process's database at `dir` (a setup's data folder). */
+function useDataDir(dir: string): void {
+  closeDb();
+  process.env.T2I_DATA_DIR = dir;
+  delete process.env.T2I_DB_PATH;
+  resetConfigForTests();
+}
+
+/** A data folder with its server (remote) and workers, each evaluator loaded. */
+async function startSetup(
+  label: string,
+  opts: { remote: boolean; workers: number; threads: number; runsPerRound: number; modelDir: string },
+): Promise<Setup> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-cluster-"));
+  useDataDir(dir);
+  migrate();
+  const env: Record<string, string> = {
+    T2I_THREADS: String(opts.threads),
+    T2I_DATA_DIR: dir,
+    T2I_INPROCESS_WORKER: "0",
+  };
   const args = ["--model", opts.modelDir];
+  let server: Child | undefined;
   if (opts.remote) {
     const token = createWorkerToken(`bench-${Date.now()}`);
     // The server scores with the same evaluator (jobs need the service's evaluator).
     server = start(TEST_ENTRY_POINTS.serveRoutes, [], { T2I_DATA_DIR: dir, T2I_MODEL_DIR: opts.modelDir });
     const url = await until(
-      "the server",
+      `${label}: the server`,
       () => /ready (\S+)/.exec(server!.output())?.[1],
       120_000,
       () => server!.output(),
     );
-    process.stdout.write(`${label}: server at ${url}\n`);
     args.push("--server", url, "--token", token.secret);
     // A remote worker keeps nothing on disk: give it no data folder of the server's.
     env.T2I_DATA_DIR = path.join(dir, "remote-worker");
@@ -157,48 +168,59 @@ async function scoreWith(
   const workers = Array.from({ length: opts.workers }, (_, k) =>
     start(ENTRY_POINTS.worker, [...args, "--worker-id", `bench-${k}`], env),
   );
-  // The runs are uploaded once every worker has its evaluator loaded and polls: the clock (the
-  // runs' recorded scoring start) then measures scoring, not start-up.
   await until(
-    "the workers to load the evaluator",
+    `${label}: the workers to load the evaluator`,
     () => {
-      const dead = workers.find((w) => w.child.exitCode !== null || w.child.signalCode !== null);
-      if (dead) throw new Error(`a worker exited (${dead.child.exitCode ?? dead.child.signalCode}):\n${dead.output()}`);
+      checkAlive(workers);
       return workers.every((w) => / on cpu|on cuda/.test(w.output()));
     },
     300_000,
     () => workers.map((w) => w.output()).join("\n"),
   );
-  const runIds = await upload(dir, files, opts.runs);
-  process.stdout.write(`${label}: workers ready, ${runIds.length} run(s) uploaded\n`);
+  process.stdout.write(`${label}: ready\n`);
+  return { label, dir, workers, server, runsPerRound: opts.runsPerRound };
+}
+
+function checkAlive(workers: Child[]): void {
+  const dead = workers.find((w) => w.child.exitCode !== null || w.child.signalCode !== null);
+  if (dead) throw new Error(`a worker exited (${dead.child.exitCode ?? dead.child.signalCode}):\n${dead.output()}`);
+}
+
+/** Uploads `files` to the setup as its runs, waits until they are scored; answers images/s. */
+async function round(setup: Setup, files: string[], guidanceBase: number): Promise<number> {
+  useDataDir(setup.dir);
+  const runIds = await upload(setup.dir, files, setup.runsPerRound, guidanceBase);
   await until(
-    "the runs to be scored",
+    `${setup.label}: the runs to be scored`,
     () => {
-      const dead = workers.find((w) => w.child.exitCode !== null || w.child.signalCode !== null);
-      if (dead) throw new Error(`a worker exited (${dead.child.exitCode ?? dead.child.signalCode}):\n${dead.output()}`);
+      checkAlive(setup.workers);
       return runIds.every((id) => {
         const r = getDb().select({ status: runs.status }).from(runs).where(eq(runs.id, id)).get()!;
-        if (r.status === "failed") throw new Error(`run ${id} failed:\n${workers.map((w) => w.output()).join("\n")}`);
+        if (r.status === "failed")
+          throw new Error(`run ${id} failed:\n${setup.workers.map((w) => w.output()).join("\n")}`);
         return r.status === "scored";
       });
     },
-    600_000,
-    () => [...workers, ...(server ? [server] : [])].map((w) => w.output()).join("\n"),
+    900_000,
+    () => [...setup.workers, ...(setup.server ? [setup.server] : [])].map((w) => w.output()).join("\n"),
   );
-  const rate = throughput(runIds, files.length);
-  for (const w of [...workers, ...(server ? [server] : [])]) w.child.kill("SIGTERM");
-  await Promise.all(workers.map((w) => w.exited));
-  await server?.exited;
-  closeDb();
-  fs.rmSync(dir, { recursive: true, force: true });
-  return rate;
+  return throughput(runIds, files.length);
 }
+
+async function stopSetup(setup: Setup): Promise<void> {
+  for (const w of [...setup.workers, ...(setup.server ? [setup.server] : [])]) w.child.kill("SIGTERM");
+  await Promise.all([...setup.workers, ...(setup.server ? [setup.server] : [])].map((w) => w.exited));
+  fs.rmSync(setup.dir, { recursive: true, force: true });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
   const { values } = parseCliArgs(
     {
       options: {
-        images: { type: "string", default: "128" },
+        images: { type: "string", default: "64" },
+        rounds: { type: "string", default: "3" },
         model: { type: "string" },
         threads: { type: "string", default: String(config().threads) },
         help: { type: "boolean", short: "h" },
@@ -209,6 +231,7 @@ async function main() {
   );
   if (values.help) return void process.stdout.write(HELP);
   const n = Number(values.images);
+  const rounds = Number(values.rounds);
   const threads = Number(values.threads);
   const modelDir = path.resolve(values.model ?? path.join(config().cacheDir, "fixtures", "clip-vit-b-32"));
   if (!fs.existsSync(path.join(modelDir, "onnx", "vision_model.onnx"))) {
@@ -216,42 +239,65 @@ async function main() {
     writeFixtureModel({ preset: PRESETS["vit-b-32"], outDir: modelDir, seed: 0, fp16: false });
   }
   const inputs = fs.mkdtempSync(path.join(os.tmpdir(), "bench-cluster-inputs-"));
-  const files: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const file = path.join(inputs, `img-${String(i).padStart(5, "0")}.png`);
-    fs.writeFileSync(
-      file,
-      await sharp(photoLikePixels(512, 512, i + 1), { raw: { width: 512, height: 512, channels: 3 } })
-        .png()
-        .toBuffer(),
-    );
-    files.push(file);
-  }
+  const imagesOf = async (r: number) => {
+    const files: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const file = path.join(inputs, `r${r}-img-${String(i).padStart(5, "0")}.png`);
+      fs.writeFileSync(
+        file,
+        await sharp(photoLikePixels(512, 512, r * 100_000 + i + 1), { raw: { width: 512, height: 512, channels: 3 } })
+          .png()
+          .toBuffer(),
+      );
+      files.push(file);
+    }
+    return files;
+  };
   const load = () =>
     os
       .loadavg()
       .map((l) => l.toFixed(2))
       .join(" ");
-  console.log(`${n} images 512×512 PNG, model ${modelDir}, ${os.cpus().length} cores (${os.cpus()[0]?.model})`);
+  console.log(
+    `${n} images 512×512 PNG per setup and round, ${rounds} rounds, model ${modelDir}, ${os.cpus().length} cores (${os.cpus()[0]?.model})`,
+  );
   console.log(`load average before: ${load()}`);
-  const local = await scoreWith(files, { remote: false, workers: 1, threads, runs: 1, modelDir });
-  const remote = await scoreWith(files, { remote: true, workers: 1, threads, runs: 1, modelDir });
-  const one = await scoreWith(files, { remote: true, workers: 1, threads: 1, runs: 4, modelDir });
-  const two = await scoreWith(files, { remote: true, workers: 2, threads: 1, runs: 4, modelDir });
-  console.log(`load average after:  ${load()}`);
-  const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(1)}%`;
-  console.log(`\nlocal worker       ${local.toFixed(2)} images/s  (${threads} threads)`);
-  console.log(
-    `remote worker      ${remote.toFixed(2)} images/s  (${threads} threads)   remote/local ${pct(remote, local)} (target >= 90%: ${remote / local >= 0.9 ? "met" : "NOT met"})`,
-  );
-  console.log(`remote ×1          ${one.toFixed(2)} images/s  (1 thread, 4 runs)`);
-  console.log(
-    `remote ×2          ${two.toFixed(2)} images/s  (1 thread each, 4 runs)   ×2/×1 ${(two / one).toFixed(2)}`,
-  );
-  console.log(
-    `GET / p95, 50 clients over two web servers on PostgreSQL: not measured yet (needs the async data layer, docs/decisions/0011-async-data-layer.md)`,
-  );
+  const common = { modelDir, runsPerRound: 1 };
+  const setups = {
+    local: await startSetup("local", { ...common, remote: false, workers: 1, threads }),
+    remote: await startSetup("remote", { ...common, remote: true, workers: 1, threads }),
+    one: await startSetup("remote ×1", { ...common, remote: true, workers: 1, threads: 1, runsPerRound: 4 }),
+    two: await startSetup("remote ×2", { ...common, remote: true, workers: 2, threads: 1, runsPerRound: 4 }),
+  };
+  const rates: Record<keyof typeof setups, number[]> = { local: [], remote: [], one: [], two: [] };
+  for (let r = 0; r < rounds; r++) {
+    const files = await imagesOf(r);
+    // Alternate who goes first, so drift in the machine's load falls on both sides.
+    const order: (keyof typeof setups)[] =
+      r % 2 === 0 ? ["local", "remote", "one", "two"] : ["remote", "local", "two", "one"];
+    for (const k of order) rates[k].push(await round(setups[k], files, 1 + r * 10));
+    console.log(
+      `round ${r + 1}: local ${rates.local[r]!.toFixed(2)}, remote ${rates.remote[r]!.toFixed(2)}, ` +
+        `remote ×1 ${rates.one[r]!.toFixed(2)}, remote ×2 ${rates.two[r]!.toFixed(2)} images/s (load ${load()})`,
+    );
+  }
+  for (const s of Object.values(setups)) await stopSetup(s);
+  closeDb();
   fs.rmSync(inputs, { recursive: true, force: true });
+  console.log(`load average after:  ${load()}`);
+  const ratio = median(rates.remote.map((x, i) => x / rates.local[i]!));
+  const scale = median(rates.two.map((x, i) => x / rates.one[i]!));
+  console.log(`\nlocal worker       ${median(rates.local).toFixed(2)} images/s median (${threads} threads)`);
+  console.log(`remote worker      ${median(rates.remote).toFixed(2)} images/s median (${threads} threads)`);
+  console.log(
+    `remote/local       ${(ratio * 100).toFixed(1)}% median of the rounds' ratios (target >= 90%: ${ratio >= 0.9 ? "met" : "NOT met"})`,
+  );
+  console.log(`remote ×1          ${median(rates.one).toFixed(2)} images/s median (1 thread)`);
+  console.log(`remote ×2          ${median(rates.two).toFixed(2)} images/s median (1 thread each)`);
+  console.log(`×2/×1              ${scale.toFixed(2)} median of the rounds' ratios`);
+  console.log(
+    "GET / p95, 50 clients over two web servers on PostgreSQL: not measured yet (needs the async data layer, docs/decisions/0011-async-data-layer.md)",
+  );
 }
 
 main().catch((e) => {
