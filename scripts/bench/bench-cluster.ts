@@ -186,9 +186,16 @@ function checkAlive(workers: Child[]): void {
   if (dead) throw new Error(`a worker exited (${dead.child.exitCode ?? dead.child.signalCode}):\n${dead.output()}`);
 }
 
-/** Uploads `files` to the setup as its runs, waits until they are scored; answers images/s. */
-async function round(setup: Setup, files: string[], guidanceBase: number): Promise<number> {
+/**
+ * Uploads `files` to the setup as its runs, waits until they are scored; answers images/s and the
+ * CPU milliseconds per image its processes (workers and server) used meanwhile, a figure that
+ * other load on the machine does not inflate.
+ */
+async function round(setup: Setup, files: string[], guidanceBase: number): Promise<{ rate: number; cpuMs: number }> {
   useDataDir(setup.dir);
+  const procs = [...setup.workers, ...(setup.server ? [setup.server] : [])];
+  const cpu = () => procs.reduce((a, p) => a + cpuSeconds(p.child.pid), 0);
+  const cpuBefore = cpu();
   const runIds = await upload(setup.dir, files, setup.runsPerRound, guidanceBase);
   await until(
     `${setup.label}: the runs to be scored`,
@@ -204,13 +211,25 @@ async function round(setup: Setup, files: string[], guidanceBase: number): Promi
     900_000,
     () => [...setup.workers, ...(setup.server ? [setup.server] : [])].map((w) => w.output()).join("\n"),
   );
-  return throughput(runIds, files.length);
+  return { rate: throughput(runIds, files.length), cpuMs: ((cpu() - cpuBefore) * 1000) / files.length };
 }
 
 async function stopSetup(setup: Setup): Promise<void> {
   for (const w of [...setup.workers, ...(setup.server ? [setup.server] : [])]) w.child.kill("SIGTERM");
   await Promise.all([...setup.workers, ...(setup.server ? [setup.server] : [])].map((w) => w.exited));
   fs.rmSync(setup.dir, { recursive: true, force: true });
+}
+
+/** CPU seconds (user + system, all threads) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ").pop()!.split(" ");
+    // utime and stime are fields 14 and 15 of the line, counted in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -270,15 +289,21 @@ async function main() {
     two: await startSetup("remote ×2", { ...common, remote: true, workers: 2, threads: 1, runsPerRound: 4 }),
   };
   const rates: Record<keyof typeof setups, number[]> = { local: [], remote: [], one: [], two: [] };
+  const cpuMs: Record<keyof typeof setups, number[]> = { local: [], remote: [], one: [], two: [] };
   for (let r = 0; r < rounds; r++) {
     const files = await imagesOf(r);
     // Alternate who goes first, so drift in the machine's load falls on both sides.
     const order: (keyof typeof setups)[] =
       r % 2 === 0 ? ["local", "remote", "one", "two"] : ["remote", "local", "two", "one"];
-    for (const k of order) rates[k].push(await round(setups[k], files, 1 + r * 10));
+    for (const k of order) {
+      const res = await round(setups[k], files, 1 + r * 10);
+      rates[k].push(res.rate);
+      cpuMs[k].push(res.cpuMs);
+    }
     console.log(
       `round ${r + 1}: local ${rates.local[r]!.toFixed(2)}, remote ${rates.remote[r]!.toFixed(2)}, ` +
-        `remote ×1 ${rates.one[r]!.toFixed(2)}, remote ×2 ${rates.two[r]!.toFixed(2)} images/s (load ${load()})`,
+        `remote ×1 ${rates.one[r]!.toFixed(2)}, remote ×2 ${rates.two[r]!.toFixed(2)} images/s; ` +
+        `CPU per image: local ${cpuMs.local[r]!.toFixed(0)} ms, remote ${cpuMs.remote[r]!.toFixed(0)} ms (worker + server) (load ${load()})`,
     );
   }
   for (const s of Object.values(setups)) await stopSetup(s);
@@ -291,6 +316,11 @@ async function main() {
   console.log(`remote worker      ${median(rates.remote).toFixed(2)} images/s median (${threads} threads)`);
   console.log(
     `remote/local       ${(ratio * 100).toFixed(1)}% median of the rounds' ratios (target >= 90%: ${ratio >= 0.9 ? "met" : "NOT met"})`,
+  );
+  const cpuRatio = median(cpuMs.remote.map((x, i) => x / cpuMs.local[i]!));
+  console.log(
+    `CPU per image      local ${median(cpuMs.local).toFixed(0)} ms, remote ${median(cpuMs.remote).toFixed(0)} ms (worker + server); ` +
+      `local/remote ${((1 / cpuRatio) * 100).toFixed(1)}% median: the throughput ratio on a machine the setup has to itself`,
   );
   console.log(`remote ×1          ${median(rates.one).toFixed(2)} images/s median (1 thread)`);
   console.log(`remote ×2          ${median(rates.two).toFixed(2)} images/s median (1 thread each)`);
