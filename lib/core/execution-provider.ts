@@ -31,16 +31,23 @@ export function cudaListed(): boolean {
 /** Why CUDA surely cannot load (its provider library is not beside the binding), or undefined when unsure. */
 export function cudaBinariesMissing(): string | undefined {
   if (process.platform !== "linux") return undefined;
-  try {
-    const pkg = createRequire(import.meta.url).resolve("onnxruntime-node/package.json");
+  // From this module, and from the project root (`npm start` runs there): inside the web server's
+  // bundle this module's own URL may not resolve packages.
+  const bases = [import.meta.url, path.join(process.cwd(), "package.json")];
+  for (const base of bases) {
+    let pkg: string;
+    try {
+      pkg = createRequire(base).resolve("onnxruntime-node/package.json");
+    } catch {
+      continue;
+    }
     const bindingDir = path.join(path.dirname(pkg), "bin", "napi-v6", process.platform, process.arch);
     // An unknown package layout: let the probe decide.
     if (!fs.existsSync(path.join(bindingDir, "onnxruntime_binding.node"))) return undefined;
     if (fs.existsSync(path.join(bindingDir, "libonnxruntime_providers_cuda.so"))) return undefined;
     return `onnxruntime-node's CUDA binaries are not installed (no libonnxruntime_providers_cuda.so in ${bindingDir})`;
-  } catch {
-    return undefined;
   }
+  return undefined;
 }
 
 function sessionOptions(
