@@ -13,6 +13,8 @@ export default defineConfig({
       "tests/**/*.test.ts",
     ],
     environment: "node",
+    // Installs PostgreSQL when missing (as root); the tests that need it start their own.
+    globalSetup: ["tools/test-support/global-setup.ts"],
     pool: "forks",
     testTimeout: 60_000,
     reporters: ["default"],

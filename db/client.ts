@@ -58,6 +58,12 @@ export function openDatabase(file: string): Db {
 
 /** The cached connection to `config().dbPath`, opened on first use. */
 export function getDb(): Db {
+  if (config().databaseUrl)
+    throw new Error(
+      "T2I_DATABASE_URL is set, but this version uses PostgreSQL only for its migrations (npm run db:migrate); " +
+        "the service itself runs on the SQLite file until the async data layer lands (docs/decisions/0011-async-data-layer.md). " +
+        "Unset T2I_DATABASE_URL to use SQLite.",
+    );
   const file = config().dbPath;
   const open = holder[KEY];
   if (open && open.path === file) return open.db;

@@ -35,6 +35,7 @@ const TABLES = [
   "runs",
   "sample_scores",
   "samples",
+  "storage_claims",
   "variants",
   "worker_tokens",
 ];

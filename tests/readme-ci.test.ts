@@ -71,7 +71,7 @@ describe("README commands and .ci/run", () => {
     expect(readFileSync(new URL("../docs/guides/generate-on-gpus.md", import.meta.url), "utf8")).toContain(
       "npm run install-cuda",
     );
-    expect(readFileSync(new URL("../lib/diffusion/execution-provider.ts", import.meta.url), "utf8")).toContain(
+    expect(readFileSync(new URL("../lib/core/execution-provider.ts", import.meta.url), "utf8")).toContain(
       "npm run install-cuda",
     );
     // `npm rebuild onnxruntime-node` obeys the denial and silently does nothing.

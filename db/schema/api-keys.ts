@@ -1,6 +1,5 @@
-import { index, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
-import { createdAt, timestamp } from "./column-helpers";
+import { createdAt, index, table, text, timestamp, uniqueIndex } from "./column-helpers";
 
 /** admin: may change anything; submitter: may change only what it created (lib/auth/authorize-mutation.ts). */
 export const API_KEY_ROLES = ["admin", "submitter"] as const;
@@ -8,7 +7,7 @@ export const apiKeyRoleSchema = z.enum(API_KEY_ROLES);
 export type ApiKeyRole = z.infer<typeof apiKeyRoleSchema>;
 
 /** API keys: only the SHA-256 of the secret is stored (lib/auth/api-keys.ts). */
-export const apiKeys = sqliteTable(
+export const apiKeys = table(
   "api_keys",
   {
     id: text("id").primaryKey(),

@@ -1,12 +1,11 @@
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { createdAt } from "./column-helpers";
+import { createdAt, index, integer, table, text } from "./column-helpers";
 
 /**
  * Every mutation of runs and variants (lib/audit/record-audit.ts): who (the key's id and its
  * name at the time, kept when the key is revoked), what (verb, target, details), when. Rows
  * outlive their targets, so there is no foreign key.
  */
-export const auditLog = sqliteTable(
+export const auditLog = table(
   "audit_log",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),

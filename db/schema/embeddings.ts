@@ -1,12 +1,11 @@
-import { blob, check, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { createdAt, oneOf } from "./column-helpers";
+import { blob, check, createdAt, integer, oneOf, primaryKey, table, text } from "./column-helpers";
 import { evaluators } from "./evaluators";
 
 export const EMBEDDING_KINDS = ["image", "text"] as const;
 export type EmbeddingKind = (typeof EMBEDDING_KINDS)[number];
 
 /** Embedding cache: an image or prompt is embedded once per evaluator (lib/embeddings/). */
-export const embeddings = sqliteTable(
+export const embeddings = table(
   "embeddings",
   {
     kind: text("kind", { enum: EMBEDDING_KINDS }).notNull(),

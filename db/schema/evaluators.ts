@@ -1,5 +1,4 @@
-import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { createdAt } from "./column-helpers";
+import { createdAt, integer, table, text } from "./column-helpers";
 
 export const EVALUATOR_KINDS = ["clip", "image-features"] as const;
 
@@ -8,7 +7,7 @@ export const EVALUATOR_KINDS = ["clip", "image-features"] as const;
  * results (and warn about fixture models) without loading the model.
  */
 // No CHECK on kind: adding one would make drizzle-kit rebuild the table; the enum types it.
-export const evaluators = sqliteTable("evaluators", {
+export const evaluators = table("evaluators", {
   /** `<short name>@<digest>`: changes whenever any file that shapes a score changes. */
   id: text("id").primaryKey(),
   name: text("name").notNull(),

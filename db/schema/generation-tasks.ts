@@ -1,7 +1,6 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
-import { createdAt, oneOf, timestamp, updatedAt } from "./column-helpers";
+import { check, createdAt, index, integer, oneOf, table, text, timestamp, updatedAt } from "./column-helpers";
 import { generations } from "./generations";
 import { prompts } from "./prompts";
 import { runs } from "./runs";
@@ -12,7 +11,7 @@ export const taskStatusSchema = z.enum(TASK_STATUSES);
 export type TaskStatus = z.infer<typeof taskStatusSchema>;
 
 /** One prompt × a range of sample indices [sampleFrom, sampleTo) of one run, leased to a GPU worker. */
-export const generationTasks = sqliteTable(
+export const generationTasks = table(
   "generation_tasks",
   {
     /** `task_<random>`. */

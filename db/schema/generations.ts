@@ -1,7 +1,6 @@
-import { check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
 import { apiKeys } from "./api-keys";
-import { createdAt, oneOf, timestamp, updatedAt } from "./column-helpers";
+import { check, createdAt, index, integer, oneOf, table, text, timestamp, updatedAt } from "./column-helpers";
 import { promptSets } from "./prompt-sets";
 import { variants } from "./variants";
 
@@ -17,7 +16,7 @@ export const samplerSchema = z.enum(SAMPLERS);
  * A request to sample a variant on a prompt set at several guidance scales: one run per scale,
  * split into generation tasks that GPU workers claim (docs/reference/worker-protocol.md).
  */
-export const generations = sqliteTable(
+export const generations = table(
   "generations",
   {
     /** `gen_<random>`. */

@@ -1,8 +1,7 @@
-import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { createdAt } from "./column-helpers";
+import { createdAt, integer, table, text } from "./column-helpers";
 
 /** Index of the content store: one row per distinct image file (lib/storage/content-store.ts). */
-export const images = sqliteTable("images", {
+export const images = table("images", {
   sha256: text("sha256").primaryKey(),
   bytes: integer("bytes").notNull(),
   /** png | jpeg | webp | gif (sharp's names); decides the file extension on disk. */

@@ -17,5 +17,6 @@ export * from "./run-scores";
 export * from "./runs";
 export * from "./sample-scores";
 export * from "./samples";
+export * from "./storage-claims";
 export * from "./variants";
 export * from "./worker-tokens";

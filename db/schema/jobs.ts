@@ -1,6 +1,5 @@
-import { check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
-import { createdAt, oneOf, timestamp, updatedAt } from "./column-helpers";
+import { check, createdAt, index, integer, oneOf, table, text, timestamp, updatedAt } from "./column-helpers";
 import { runs } from "./runs";
 
 /** score_run: embed and score a run; reference_metrics: its distribution metrics against the applicable reference sets. */
@@ -23,7 +22,7 @@ export const jobStatusSchema = z.enum(JOB_STATUSES);
 export type JobStatus = z.infer<typeof jobStatusSchema>;
 
 /** Durable work queue with leases (lib/jobs/). */
-export const jobs = sqliteTable(
+export const jobs = table(
   "jobs",
   {
     /** Autoincrement, so the oldest job has the smallest id. */

@@ -1,12 +1,12 @@
-import { integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { evaluators } from "./evaluators";
 import { prompts } from "./prompts";
 import { runs } from "./runs";
+import { integer, primaryKey, real, table, text } from "./column-helpers";
 
 /** Metric name → version, as registered in lib/metrics when the row was computed. */
 export type MetricVersions = Record<string, number | string>;
 
-export const promptScores = sqliteTable(
+export const promptScores = table(
   "prompt_scores",
   {
     runId: text("run_id")

@@ -1,6 +1,5 @@
-import { check, index, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { apiKeys } from "./api-keys";
-import { createdAt, oneOf, updatedAt } from "./column-helpers";
+import { check, createdAt, index, oneOf, primaryKey, real, table, text, updatedAt } from "./column-helpers";
 import { evaluators } from "./evaluators";
 import { promptSets } from "./prompt-sets";
 
@@ -11,7 +10,7 @@ export const PROMPT_SET_LEVEL_SOURCES = ["admin", "frozen"] as const;
  * The default diversity level of one prompt set version's board for one evaluator, when its
  * reference set gives none (lib/leaderboard/board-level.ts). Changes are recorded in the audit log.
  */
-export const promptSetLevels = sqliteTable(
+export const promptSetLevels = table(
   "prompt_set_levels",
   {
     promptSetId: text("prompt_set_id")

@@ -1,8 +1,7 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { apiKeys } from "./api-keys";
-import { createdAt } from "./column-helpers";
+import { createdAt, index, integer, table, text, uniqueIndex } from "./column-helpers";
 
-export const promptSets = sqliteTable(
+export const promptSets = table(
   "prompt_sets",
   {
     id: text("id").primaryKey(),

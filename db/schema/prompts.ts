@@ -1,7 +1,7 @@
-import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { promptSets } from "./prompt-sets";
+import { integer, table, text, uniqueIndex } from "./column-helpers";
 
-export const prompts = sqliteTable(
+export const prompts = table(
   "prompts",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),

@@ -1,7 +1,6 @@
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { BootstrapResult } from "../../lib/metrics/bootstrap";
 import type { PerPromptMean } from "../../lib/metrics/distribution";
-import { nowMs } from "./column-helpers";
+import { index, integer, nowMs, primaryKey, table, text } from "./column-helpers";
 import { evaluators } from "./evaluators";
 import { referenceSets } from "./reference-sets";
 import { runs } from "./runs";
@@ -61,7 +60,7 @@ export interface ReferenceMetrics {
 }
 
 /** Distribution metrics of one run against one reference set, per evaluator (lib/reference-sets/score-run-against-references.ts). */
-export const referenceScores = sqliteTable(
+export const referenceScores = table(
   "reference_scores",
   {
     runId: text("run_id")

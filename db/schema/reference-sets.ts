@@ -1,6 +1,5 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { apiKeys } from "./api-keys";
-import { createdAt } from "./column-helpers";
+import { createdAt, index, integer, table, text, uniqueIndex } from "./column-helpers";
 import { images } from "./images";
 import { prompts } from "./prompts";
 import { promptSets } from "./prompt-sets";
@@ -9,7 +8,7 @@ import { promptSets } from "./prompt-sets";
  * A named, versioned set of real images that runs are compared with (lib/reference-sets/).
  * Tied to a prompt set (each image belongs to one of its prompts) or global (`promptSetId` null).
  */
-export const referenceSets = sqliteTable(
+export const referenceSets = table(
   "reference_sets",
   {
     /** `ref_<random>`; used in URLs. */
@@ -30,7 +29,7 @@ export const referenceSets = sqliteTable(
 );
 
 /** One image of a reference set; `promptId` is set exactly when the set is tied to a prompt set. */
-export const referenceImages = sqliteTable(
+export const referenceImages = table(
   "reference_images",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),

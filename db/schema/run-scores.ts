@@ -1,11 +1,10 @@
-import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { RunSummary } from "../../lib/metrics";
-import { nowMs } from "./column-helpers";
+import { index, integer, nowMs, primaryKey, real, table, text } from "./column-helpers";
 import { evaluators } from "./evaluators";
 import type { MetricVersions } from "./prompt-scores";
 import { runs } from "./runs";
 
-export const runScores = sqliteTable(
+export const runScores = table(
   "run_scores",
   {
     runId: text("run_id")

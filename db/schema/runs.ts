@@ -1,6 +1,17 @@
-import { check, index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
-import { createdAt, oneOf, timestamp, updatedAt } from "./column-helpers";
+import {
+  check,
+  createdAt,
+  index,
+  integer,
+  oneOf,
+  real,
+  table,
+  text,
+  timestamp,
+  uniqueIndex,
+  updatedAt,
+} from "./column-helpers";
 import { apiKeys } from "./api-keys";
 import { evaluators } from "./evaluators";
 import { generations } from "./generations";
@@ -29,7 +40,7 @@ export const RUN_STATUSES = ["generating", "queued", "scoring", "scored", "faile
 export const runStatusSchema = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof runStatusSchema>;
 
-export const runs = sqliteTable(
+export const runs = table(
   "runs",
   {
     /** `run_<random>`; used in URLs. */

@@ -1,10 +1,9 @@
-import { integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { createdAt } from "./column-helpers";
+import { createdAt, integer, primaryKey, real, table, text } from "./column-helpers";
 import { evaluators } from "./evaluators";
 import { samples } from "./samples";
 
 /** The raw image–prompt cosine per sample and evaluator, or why the sample could not be scored. */
-export const sampleScores = sqliteTable(
+export const sampleScores = table(
   "sample_scores",
   {
     sampleId: integer("sample_id")

@@ -1,10 +1,10 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { images } from "./images";
 import { prompts } from "./prompts";
 import { runs } from "./runs";
+import { index, integer, table, text, uniqueIndex } from "./column-helpers";
 
 /** One generated image of a run. Rows are inserted in upload order, which fixes the report order. */
-export const samples = sqliteTable(
+export const samples = table(
   "samples",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),

@@ -1,7 +1,6 @@
-import { index, integer, sqliteTable, text, check, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
 import { apiKeys } from "./api-keys";
-import { createdAt, oneOf, timestamp } from "./column-helpers";
+import { check, createdAt, index, integer, oneOf, table, text, timestamp, uniqueIndex } from "./column-helpers";
 
 /** How a variant conditions its image decoder. */
 export const CONDITIONING_TYPES = [
@@ -22,7 +21,7 @@ export const VARIANT_CONTRIBUTORS = ["owner", "anyone"] as const;
 export const variantContributorsSchema = z.enum(VARIANT_CONTRIBUTORS);
 export type VariantContributors = z.infer<typeof variantContributorsSchema>;
 
-export const variants = sqliteTable(
+export const variants = table(
   "variants",
   {
     id: text("id").primaryKey(),

@@ -1,8 +1,7 @@
-import { index, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { createdAt, timestamp } from "./column-helpers";
+import { createdAt, index, table, text, timestamp, uniqueIndex } from "./column-helpers";
 
 /** Tokens of GPU generation workers: like API keys, only the SHA-256 of the secret is stored (lib/auth/worker-tokens.ts). */
-export const workerTokens = sqliteTable(
+export const workerTokens = table(
   "worker_tokens",
   {
     id: text("id").primaryKey(),

@@ -3,10 +3,14 @@
 import os from "node:os";
 import * as ort from "onnxruntime-node";
 import { config } from "../core/config";
+import { openSessions, type ActiveProvider, type ProviderChoice } from "../core/execution-provider";
 import { evaluatorIdentity, type EvaluatorIdentity } from "./identity";
 import { readModelFolder, type ImagePipelineSpec, type ModelFolder, type ModelVariant } from "./model-folder";
 import { ImageInputError, preprocessImage, type ImageErrorCode } from "./preprocess";
+import { ImageSourceUnavailableError } from "./image-source-error";
 import { ClipTokenizer } from "./tokenizer";
+
+export { ImageSourceUnavailableError };
 
 export type EvaluatorOptions = {
   variant?: ModelVariant;
@@ -16,9 +20,13 @@ export type EvaluatorOptions = {
   threads?: number;
   /** Refuse images with more pixels than this before decoding them. */
   maxImagePixels?: number;
+  /** Where the towers run (default cpu); `auto` uses CUDA when onnxruntime can, else the CPU. */
+  executionProvider?: ProviderChoice;
 };
 
 export const DEFAULT_BATCH_SIZE = 16;
+/** Images or prompts per ONNX call on a GPU, where larger batches keep the device busy. */
+export const CUDA_BATCH_SIZE = 64;
 
 export type TextEmbedding = { embedding: Float32Array; truncated: boolean; tokenCount: number };
 export type ItemError = { code: ImageErrorCode | "inference_failed"; message: string };
@@ -42,19 +50,22 @@ export class ClipEvaluator {
     readonly batchSize: number,
     readonly maxImagePixels: number,
     readonly threads: number,
+    /** Where the towers run, with the reason for a fallback to the CPU. */
+    readonly provider: ActiveProvider,
   ) {}
 
   static async load(dir: string, opts: EvaluatorOptions = {}): Promise<ClipEvaluator> {
     const folder = await readModelFolder(dir, opts.variant ?? "fp32");
     const threads = opts.threads ?? Math.max(1, os.availableParallelism());
-    const options = sessionOptions(threads);
-    const [identity, tokenizer, vision, text] = await Promise.all([
+    const [identity, tokenizer, opened] = await Promise.all([
       evaluatorIdentity(folder),
       ClipTokenizer.fromFiles(folder.files.tokenizer, folder.files.tokenizerConfig, folder.contextLength),
-      openTower(folder.files.vision, "image_embeds", options),
-      openTower(folder.files.text, "text_embeds", options),
+      openSessions([folder.files.vision, folder.files.text], opts.executionProvider ?? "cpu", { threads }),
     ]);
-    const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+    sessionsOpened += opened.sessions.length;
+    const vision = tower(opened.sessions[0]!, "image_embeds");
+    const text = tower(opened.sessions[1]!, "text_embeds");
+    const batchSize = opts.batchSize ?? (opened.provider.name === "cuda" ? CUDA_BATCH_SIZE : DEFAULT_BATCH_SIZE);
     if (!Number.isInteger(batchSize) || batchSize < 1)
       throw new Error(`batch size must be a positive integer, got ${batchSize}`);
     return new ClipEvaluator(
@@ -66,6 +77,7 @@ export class ClipEvaluator {
       batchSize,
       opts.maxImagePixels ?? config().maxImagePixels,
       threads,
+      opened.provider,
     );
   }
 
@@ -121,7 +133,9 @@ export class ClipEvaluator {
 /**
  * The shared image loop of evaluators and feature extractors: decode and preprocess a batch (the
  * next one while the current one runs), run the ONNX model on the readable ones, and give each
- * unreadable file its own error entry.
+ * unreadable file its own error entry. A source that cannot be reached at all (the object store,
+ * a remote worker's server: ImageSourceUnavailableError) fails the call instead: the image is not
+ * at fault, and the job is retried.
  */
 export async function embedImageBatches(
   images: ImageSource[],
@@ -142,18 +156,23 @@ export async function embedImageBatches(
           .then((buf) => preprocessImage(buf, o.spec, o.maxImagePixels))
           .then(
             (t) => t,
-            (e: unknown) =>
-              e instanceof ImageInputError
+            (e: unknown) => {
+              if (e instanceof ImageSourceUnavailableError) throw e;
+              return e instanceof ImageInputError
                 ? e
-                : new ImageInputError("image_unreadable", e instanceof Error ? e.message : String(e)),
+                : new ImageInputError("image_unreadable", e instanceof Error ? e.message : String(e));
+            },
           ),
       ),
     );
   let next = images.length > 0 ? prepare(0) : undefined;
+  next?.catch(() => undefined);
   let done = 0;
   for (let start = 0; start < images.length; start += o.batchSize) {
     const batch = await next!;
     next = start + o.batchSize < images.length ? prepare(start + o.batchSize) : undefined;
+    // Awaited at the next batch; until then a rejection must not count as unhandled.
+    next?.catch(() => undefined);
     const ok: number[] = [];
     batch.forEach((t, i) => {
       if (t instanceof ImageInputError) out[start + i] = { error: { code: t.code, message: t.message } };
@@ -172,12 +191,7 @@ export async function embedImageBatches(
   return out;
 }
 
-async function openTower(
-  file: string,
-  preferredOutput: string,
-  options: ort.InferenceSession.SessionOptions,
-): Promise<Tower> {
-  const session = await openSession(file, options);
+function tower(session: ort.InferenceSession, preferredOutput: string): Tower {
   const output = session.outputNames.includes(preferredOutput) ? preferredOutput : session.outputNames[0]!;
   const meta = session.inputMetadata[0];
   const fp16Input = meta !== undefined && meta.isTensor && meta.type === "float16";
@@ -278,14 +292,20 @@ export function fromHalf(src: Uint16Array): Float32Array {
 
 const cache = new Map<string, Promise<ClipEvaluator>>();
 
-/** The evaluators loaded in this thread: folder and variant of each (tests check there is one per process). */
+/** The evaluators loaded in this thread: folder, variant, batch size, threads and provider of each (tests check there is one per process). */
 export function loadedEvaluators(): string[] {
   return [...cache.keys()];
 }
 
-/** One evaluator (and so one session per tower) per folder, variant and batch size in this process. */
+/** One evaluator (and so one session per tower) per folder, variant, batch size, threads and provider in this process. */
 export function getEvaluator(dir: string, opts: EvaluatorOptions = {}): Promise<ClipEvaluator> {
-  const key = JSON.stringify([dir, opts.variant ?? "fp32", opts.batchSize ?? DEFAULT_BATCH_SIZE, opts.threads ?? 0]);
+  const key = JSON.stringify([
+    dir,
+    opts.variant ?? "fp32",
+    opts.batchSize ?? 0,
+    opts.threads ?? 0,
+    opts.executionProvider ?? "cpu",
+  ]);
   let p = cache.get(key);
   if (!p) {
     p = ClipEvaluator.load(dir, opts);

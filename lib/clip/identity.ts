@@ -77,12 +77,8 @@ export function identityOf(m: {
   recipe?: string;
 }): EvaluatorIdentity {
   const files = [...m.files].sort((a, b) => a.path.localeCompare(b.path));
-  const digest = createHash("sha256");
-  for (const file of files) digest.update(`${file.path}\0${file.sha256}\n`);
-  if (m.recipe !== undefined) digest.update(`recipe\0${m.recipe}\n`);
-  const shortName = m.name.split("/").pop()!;
   return {
-    id: `${shortName}${m.recipe !== undefined ? `+${m.recipe}` : ""}@${digest.digest("hex").slice(0, 12)}`,
+    id: identityId(m.name, files, m.recipe),
     name: m.name,
     variant: m.variant,
     files,
@@ -100,6 +96,18 @@ export async function evaluatorIdentity(folder: ModelFolder): Promise<EvaluatorI
     isFixture: folder.isFixture,
     kind: "clip",
   });
+}
+
+/**
+ * `<short name>[+<recipe>]@<first 12 hex of SHA-256 over the files' paths and hashes, sorted by
+ * path, then the recipe>`: what identityOf names a model, recomputable from what a worker states.
+ */
+export function identityId(name: string, files: readonly EvaluatorFile[], recipe?: string): string {
+  const digest = createHash("sha256");
+  for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path)))
+    digest.update(`${file.path}\0${file.sha256}\n`);
+  if (recipe !== undefined) digest.update(`recipe\0${recipe}\n`);
+  return `${name.split("/").pop()!}${recipe !== undefined ? `+${recipe}` : ""}@${digest.digest("hex").slice(0, 12)}`;
 }
 
 export const FIXTURE_WARNING = "test evaluator: random weights, scores not meaningful";

@@ -145,6 +145,45 @@ export const envSchema = z.object({
       "Pixels of all images of one `POST /api/v1/metrics` together, read from their headers before anything is decoded; above it, 413.",
     ),
   // Database and scoring jobs (db/, lib/jobs/, lib/workers/).
+  T2I_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres:// URL")
+    .optional()
+    .describe(
+      "postgres://user:password@host:port/database: keep the service's state in PostgreSQL 15+ instead of the SQLite file (docs/guides/deploy.md). Unset: SQLite at T2I_DB_PATH.",
+    ),
+  // Object store for images and thumbnails (lib/storage/object-store.ts); unset: the local data folder.
+  T2I_STORAGE_URL: z
+    .string()
+    .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?$/, "must be s3://bucket or s3://bucket/prefix")
+    .optional()
+    .describe(
+      "s3://bucket/prefix: keep images and thumbnails in an S3-compatible object store (shared by every web server and worker) instead of <T2I_DATA_DIR>/images and thumbs. Unset: the local folder.",
+    ),
+  T2I_S3_ENDPOINT: z
+    .string()
+    .url()
+    .optional()
+    .describe("The object store's endpoint for S3-compatible services (MinIO, Ceph, R2, s3rver); unset: AWS S3."),
+  T2I_S3_REGION: z.string().min(1).default("us-east-1").describe("The bucket's region (default us-east-1)."),
+  T2I_S3_ACCESS_KEY_ID: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Access key for the object store; unset: the AWS SDK's default chain (AWS_* variables, instance role)."),
+  T2I_S3_SECRET_ACCESS_KEY: z.string().min(1).optional().describe("Secret for T2I_S3_ACCESS_KEY_ID."),
+  T2I_S3_FORCE_PATH_STYLE: z
+    .enum(["0", "1", "true", "false"])
+    .optional()
+    .describe(
+      "Address buckets as <endpoint>/<bucket> (default: yes when T2I_S3_ENDPOINT is set, as MinIO and s3rver need).",
+    ),
+  T2I_STORAGE_REDIRECT: z
+    .enum(["0", "1", "true", "false"])
+    .default("0")
+    .describe(
+      "With an object store: answer image requests (the pages' images, thumbnails, scoring workers' fetches) with a redirect to a presigned URL of the store instead of passing the bytes through the web server. Needs a store that browsers and workers can reach.",
+    ),
   T2I_JOB_LEASE_MS: z.coerce
     .number()
     .int()
@@ -330,13 +369,13 @@ export const envSchema = z.object({
     .min(1)
     .optional()
     .describe(
-      "Worker token (`t2iw_…`) of `npm run gpu-worker` when `--token` is not given; also read by `npm run toy:experiment -- --server`.",
+      "Worker token (`t2iw_…`) of `npm run gpu-worker` and of a remote scoring worker (`npm run worker -- --server URL`) when `--token` is not given; also read by `npm run toy:experiment -- --server`.",
     ),
   T2I_EXECUTION_PROVIDER: z
     .enum(["auto", "cpu", "cuda"])
     .default("auto")
     .describe(
-      "Where `npm run gpu-worker -- --engine onnx` runs: `auto` uses CUDA when onnxruntime-node's CUDA binaries are installed, else the CPU.",
+      "Where ONNX runs: the diffusion engine of `npm run gpu-worker -- --engine onnx` and the CLIP evaluator's towers (web server, `npm run worker`). `auto`: CUDA when onnxruntime-node's CUDA binaries load, else the CPU; `cuda`: fail when CUDA cannot be used.",
     ),
   CI: z
     .string()
@@ -377,6 +416,12 @@ export type Config = {
   hfToken: string | undefined;
   /** SQLite database file (T2I_DB_PATH, default `<dataDir>/t2i.sqlite`). */
   dbPath: string;
+  /** PostgreSQL connection URL (T2I_DATABASE_URL); when set, the store is PostgreSQL instead of the SQLite file. */
+  databaseUrl: string | undefined;
+  /** Which database the schema and the store are built for: "postgres" when T2I_DATABASE_URL is set. */
+  databaseDialect: "sqlite" | "postgres";
+  /** The S3-compatible object store for images and thumbnails (T2I_STORAGE_URL and T2I_S3_*); undefined: the local data folder. */
+  storage: StorageConfig | undefined;
   /** How long a claimed scoring job stays owned without a heartbeat (T2I_JOB_LEASE_MS, default 30 s). */
   jobLeaseMs: number;
   /** How often a worker extends its lease while scoring (T2I_JOB_HEARTBEAT_MS, default 5 s; keep well under the lease). */
@@ -422,9 +467,9 @@ export type Config = {
   /** Client side (npm run upload): the service to talk to and the key to write with. */
   serverUrl: string;
   apiKey: string | undefined;
-  /** Worker token for npm run gpu-worker when --token is not given (T2I_WORKER_TOKEN). */
+  /** Worker token for npm run gpu-worker and npm run worker -- --server when --token is not given (T2I_WORKER_TOKEN). */
   workerToken: string | undefined;
-  /** onnxruntime execution provider for the onnx engine (T2I_EXECUTION_PROVIDER: auto | cpu | cuda, default auto). */
+  /** onnxruntime execution provider for the onnx engine and the CLIP towers (T2I_EXECUTION_PROVIDER: auto | cpu | cuda, default auto). */
   executionProvider: "auto" | "cpu" | "cuda";
   port: number;
   /** Running under CI: never prompt. */
@@ -436,6 +481,21 @@ export type Config = {
   /** How often the server removes crash leftovers in the data folder (T2I_CLEANUP_INTERVAL_MS, default 10 min; 0: only at start). */
   cleanupIntervalMs: number;
 };
+
+export type StorageConfig = {
+  bucket: string;
+  /** Key prefix without slashes at either end; "" for the bucket's root. */
+  prefix: string;
+  endpoint: string | undefined;
+  region: string;
+  accessKeyId: string | undefined;
+  secretAccessKey: string | undefined;
+  forcePathStyle: boolean;
+  /** Image reads answer 302 to a presigned URL (T2I_STORAGE_REDIRECT). */
+  redirect: boolean;
+};
+
+const flag = (v: string | undefined) => v === "1" || v === "true";
 
 let cached: Config | undefined;
 
@@ -475,6 +535,23 @@ export function config(): Config {
     hfEndpoint: env.HF_ENDPOINT.replace(/\/+$/, ""),
     hfToken: env.HF_TOKEN,
     dbPath: path.resolve(/*turbopackIgnore: true*/ env.T2I_DB_PATH ?? path.join(dataDir, "t2i.sqlite")),
+    storage: env.T2I_STORAGE_URL
+      ? {
+          bucket: env.T2I_STORAGE_URL.slice("s3://".length).split("/")[0]!,
+          prefix: env.T2I_STORAGE_URL.slice("s3://".length).split("/").slice(1).filter(Boolean).join("/"),
+          endpoint: env.T2I_S3_ENDPOINT?.replace(/\/+$/, ""),
+          region: env.T2I_S3_REGION,
+          accessKeyId: env.T2I_S3_ACCESS_KEY_ID,
+          secretAccessKey: env.T2I_S3_SECRET_ACCESS_KEY,
+          forcePathStyle:
+            env.T2I_S3_FORCE_PATH_STYLE === undefined
+              ? env.T2I_S3_ENDPOINT !== undefined
+              : flag(env.T2I_S3_FORCE_PATH_STYLE),
+          redirect: flag(env.T2I_STORAGE_REDIRECT),
+        }
+      : undefined,
+    databaseUrl: env.T2I_DATABASE_URL,
+    databaseDialect: env.T2I_DATABASE_URL ? "postgres" : "sqlite",
     jobLeaseMs: env.T2I_JOB_LEASE_MS,
     jobHeartbeatMs: env.T2I_JOB_HEARTBEAT_MS,
     jobPollMs: env.T2I_JOB_POLL_MS,

@@ -8,6 +8,7 @@ export const ENTRY_POINTS = {
   serve: "scripts/service/serve.ts",
   worker: "scripts/service/worker.ts",
   gpuWorker: "scripts/service/gpu-worker.ts",
+  checkCuda: "scripts/service/check-cuda.ts",
   migrate: "scripts/service/migrate.ts",
   fetchModel: "scripts/service/fetch-model.ts",
   apikey: "scripts/service/apikey.ts",

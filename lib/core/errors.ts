@@ -9,8 +9,10 @@ export const ERROR_STATUS = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
-  /** A generation worker's lease on a task expired or was never its own (docs/reference/worker-protocol.md). */
+  /** A worker's lease on a task or job expired or was never its own (docs/reference/worker-protocol.md). */
   lease_lost: 409,
+  /** A scoring worker's evaluator is not the one the job needs; details name both. */
+  evaluator_mismatch: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   validation_failed: 422,

@@ -3,7 +3,7 @@
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cudaBinariesMissing } from "./execution-provider";
+import { cudaBinariesMissing } from "../core/execution-provider";
 import { DiffusionPipeline, type ConditioningRequest, type SampleRequest } from "./pipeline";
 
 const FIXTURE = fileURLToPath(new URL("../../fixtures/diffusion-tiny", import.meta.url));

@@ -14,7 +14,7 @@ import * as ort from "onnxruntime-node";
 import sharp from "sharp";
 import { DiffusionTokenizer } from "./clip-tokenizer";
 import { DdimScheduler } from "./ddim-scheduler";
-import { openSessions, type ActiveProvider, type ProviderChoice } from "./execution-provider";
+import { openSessions, type ActiveProvider, type ProviderChoice } from "../core/execution-provider";
 import { readDiffusionModelFolder, type DiffusionModelFolder } from "./model-folder";
 import { seededGaussian } from "./seeded-gaussian";
 import { floatTensor, idsTensor, readFloats, tensorInput, timestepTensor, type TensorMetadata } from "./tensors";

@@ -1,8 +1,8 @@
 // PUT /api/v1/worker/tasks/:id/samples/:index: one generated image. The bytes are streamed to
 // the staging folder (at most T2I_MAX_IMAGE_BYTES), checked like an upload (PNG magic bytes,
 // header and pixel limit before decoding, a full decode that catches truncation) and stored in
-// the content store with an images row and the run's samples row (with the sample's derived
-// seed), in one transaction that first checks the worker's lease. Idempotent per (task, index):
+// the content store, then given an images row and the run's samples row (with the sample's
+// derived seed) in one transaction that first checks the worker's lease. Idempotent per (task, index):
 // the same bytes again are a 200, other bytes a 409.
 import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
@@ -10,8 +10,9 @@ import { getDb } from "../../db/client";
 import { generations, images, prompts, runs, samples } from "../../db/schema";
 import { config } from "../core/config";
 import { AppError } from "../core/errors";
-import { placeFileSync } from "../storage/content-store";
-import { removeFilesWithoutImageRow } from "../storage/remove-files-without-image-row";
+import { putFile } from "../storage/content-store";
+import { removeObjectsWithoutImageRow } from "../storage/remove-files-without-image-row";
+import { claimStoreFiles } from "../storage/store-claims";
 import { createStagingDir, removeStagingDir, storeStream, StreamTooLargeError } from "../uploads/staging";
 import { tooLarge } from "../uploads/upload-errors";
 import { checkImage } from "../uploads/verify-images";
@@ -88,8 +89,12 @@ export async function storeTaskSample(opts: {
       );
     }
 
+    // Stored before the rows (an object store is not part of the transaction); the claim keeps the
+    // clean-up off the object until the rows are committed.
+    const claim = await claimStoreFiles([staged.sha256]);
     let added = false;
     try {
+      added = (await putFile(file, { format: "png", expectedSha256: staged.sha256 })).added;
       return db.transaction(
         (tx) => {
           const t = holdTaskLease(tx, taskId, tokenId, { extendMs: opts.leaseMs ?? cfg.genLeaseMs });
@@ -125,7 +130,6 @@ export async function storeTaskSample(opts: {
             .where(eq(generations.id, t.generationId))
             .get()!;
           const seed = deriveSeed(meta.requestSeed, meta.promptKey, index);
-          added = placeFileSync(file, staged.sha256, "png");
           tx.insert(images)
             .values({
               sha256: staged.sha256,
@@ -157,9 +161,12 @@ export async function storeTaskSample(opts: {
         { behavior: "immediate" },
       );
     } catch (e) {
-      // Its rows did not commit: deleted unless a concurrent upload's images row now needs it.
-      if (added) removeFilesWithoutImageRow([{ sha256: staged.sha256, format: "png" }]);
+      // Its rows did not commit: deleted unless a concurrent upload's images row or claim now needs it.
+      if (added)
+        await removeObjectsWithoutImageRow([{ sha256: staged.sha256, format: "png" }], { except: claim.owner });
       throw e;
+    } finally {
+      claim.release();
     }
   } finally {
     await removeStagingDir(dir);

@@ -29,6 +29,16 @@ import {
   hideJsonSchema,
   updateVariantJsonSchema,
 } from "./schemas";
+import {
+  claimJobJsonSchema,
+  completeJobJsonSchema,
+  failJobJsonSchema,
+  jobCallJsonSchema,
+  jobPageQuerySchema,
+  jobResultsJsonSchema,
+  referenceImagesQuerySchema,
+  releaseJobJsonSchema,
+} from "./scoring-worker-schemas";
 
 const bearer = { bearerAuth: [] as string[] };
 const worker = { workerToken: [] as string[] };
@@ -53,6 +63,14 @@ const workerErrors = {
   409: err("lease_lost: this worker's lease on the task expired (it went back to the queue) or is another worker's"),
 };
 const taskParams = z.object({ id: z.string().meta({ description: "Task id (task_…)" }) });
+const jobParams = z.object({ id: z.string().meta({ description: "Scoring job id (an integer)" }) });
+const jobErrors = {
+  401: err("Missing, unknown or revoked worker token"),
+  404: err("No such job"),
+  409: err(
+    "lease_lost: another worker holds the job now (nothing was written); evaluator_mismatch: the worker's evaluator is not the service's (details name both)",
+  ),
+};
 
 function build() {
   const r = new OpenAPIRegistry();
@@ -634,6 +652,135 @@ function build() {
     security: [worker],
     request: { params: taskParams, body: { content: { "application/json": { schema: failTaskJsonSchema } } } },
     responses: { 200: anyJson("{ retry: boolean }"), ...workerErrors, 422: clientErrors[422] },
+  });
+  const jobPath = (
+    method: "get" | "post",
+    rest: string,
+    summary: string,
+    description: string,
+    body: z.ZodType | undefined,
+    ok: string,
+    query?: z.ZodObject,
+  ) =>
+    r.registerPath({
+      method,
+      path: `/api/v1/worker/jobs/{id}/${rest}`,
+      summary,
+      description,
+      security: [worker],
+      request: {
+        params: jobParams,
+        ...(query ? { query } : {}),
+        ...(body ? { body: { content: { "application/json": { schema: body } } } } : {}),
+      },
+      responses: { 200: anyJson(ok), ...jobErrors, 422: clientErrors[422] },
+    });
+  r.registerPath({
+    method: "post",
+    path: "/api/v1/worker/jobs/claim",
+    summary: "Scoring worker: claim a scoring or reference-metrics job",
+    description:
+      "Long poll for a job (docs/reference/worker-protocol.md, Scoring jobs). The worker states its evaluator; another evaluator than the service's is a 409 evaluator_mismatch naming both.",
+    security: [worker],
+    request: { body: { content: { "application/json": { schema: claimJobJsonSchema } } } },
+    responses: {
+      200: anyJson("{ job: { id, kind, runId, attempts, maxAttempts, leaseExpiresAt } }"),
+      204: { description: "Nothing claimable within waitSeconds" },
+      401: jobErrors[401],
+      409: err("evaluator_mismatch: details.worker and details.required name both evaluators"),
+      422: clientErrors[422],
+    },
+  });
+  jobPath(
+    "post",
+    "heartbeat",
+    "Scoring worker: extend the lease on a job",
+    "",
+    releaseJobJsonSchema,
+    "{ leaseExpiresAt }",
+  );
+  jobPath(
+    "post",
+    "begin",
+    "Scoring worker: start a claimed job",
+    "score_run: marks the run scoring and answers { total }; reference_metrics: answers { sets } that apply to the run.",
+    jobCallJsonSchema,
+    "{ total } or { sets }",
+  );
+  jobPath(
+    "get",
+    "samples",
+    "Scoring worker: the next chunk of unscored samples",
+    "With the cached embeddings (this evaluator) of their images and prompts, base64 float32.",
+    undefined,
+    "{ samples, images, texts }",
+    jobPageQuerySchema,
+  );
+  jobPath(
+    "post",
+    "results",
+    "Scoring worker: store a chunk's scores and embeddings",
+    "Idempotent: scores and embeddings already stored are kept, and a repeated post changes nothing. Refused with 409 lease_lost (nothing written) once another worker holds the job.",
+    jobResultsJsonSchema,
+    "{ done }: the run's scored samples",
+  );
+  jobPath(
+    "get",
+    "run-embeddings",
+    "Scoring worker: a page of a run's image embeddings (reference_metrics)",
+    "",
+    undefined,
+    "{ rows: [{ sampleId, promptId, vector }] }",
+    jobPageQuerySchema,
+  );
+  jobPath(
+    "get",
+    "reference-images",
+    "Scoring worker: a page of a reference set's images (reference_metrics)",
+    "",
+    undefined,
+    "{ images, cached }",
+    referenceImagesQuerySchema,
+  );
+  jobPath(
+    "post",
+    "complete",
+    "Scoring worker: finish a job",
+    "score_run: the server computes the run's metrics from the stored cosines and embeddings; reference_metrics: results holds one record per applicable reference set. A job already done answers 200 again.",
+    completeJobJsonSchema,
+    "score_run: { status, failed, reason? }",
+  );
+  jobPath(
+    "post",
+    "fail",
+    "Scoring worker: report a job attempt failed",
+    "Requeued while attempts remain (attempts that made progress do not count); then failed, with its run for score_run.",
+    failJobJsonSchema,
+    "{ result: requeued | failed }",
+  );
+  jobPath(
+    "post",
+    "release",
+    "Scoring worker: hand a job back (stopping)",
+    "Without using up an attempt.",
+    releaseJobJsonSchema,
+    "{ released }",
+  );
+  r.registerPath({
+    method: "get",
+    path: "/api/v1/worker/images/{sha256}",
+    summary: "Worker: a stored image's bytes",
+    description:
+      "Not rate-limited. With an object store and T2I_STORAGE_REDIRECT, a 302 to a presigned URL (fetch it without the token).",
+    security: [worker],
+    request: { params: z.object({ sha256: z.string() }) },
+    responses: {
+      200: { description: "The image bytes" },
+      302: { description: "Redirect to a presigned URL of the object store" },
+      401: jobErrors[401],
+      404: err("No such image"),
+      503: err("The object store cannot be reached"),
+    },
   });
   r.registerPath({
     method: "get",

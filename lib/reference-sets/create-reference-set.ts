@@ -27,9 +27,9 @@ import { retryWhileBusy } from "../core/sqlite-busy";
 import { enqueueJob } from "../jobs/enqueue-job";
 import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
 import { IMAGE_FORMATS } from "../storage/content-store";
-import { claimStoreFiles } from "../storage/in-flight";
-import { removeFilesWithoutImageRow } from "../storage/remove-files-without-image-row";
-import { ensureFilesPresent, putStagedFiles } from "../storage/store-staged-files";
+import { removeObjectsWithoutImageRow } from "../storage/remove-files-without-image-row";
+import { claimStoreFiles } from "../storage/store-claims";
+import { putStagedFiles } from "../storage/store-staged-files";
 
 export const referenceSetNameSchema = z
   .string()
@@ -125,16 +125,15 @@ export async function createReferenceSet(
   }
 
   const distinct = new Map(v.items.map((i) => [i.sha256, i]));
-  const release = claimStoreFiles([...distinct.keys()]);
+  const claim = await claimStoreFiles([...distinct.keys()]);
   try {
-    const added = await putStagedFiles([...distinct.values()]);
+    const added = await putStagedFiles([...distinct.values()], claim);
     try {
       // Waits out another process's write lock without blocking the request thread (as create-run.ts).
       return await retryWhileBusy(
         () =>
           db.transaction(
             (tx) => {
-              ensureFilesPresent(v.items);
               const latest = tx
                 .select({ id: referenceSets.id, version: referenceSets.version, apiKeyId: referenceSets.apiKeyId })
                 .from(referenceSets)
@@ -230,10 +229,10 @@ export async function createReferenceSet(
         { maxWaitMs: config().dbRequestWaitMs },
       );
     } catch (e) {
-      removeFilesWithoutImageRow(added);
+      await removeObjectsWithoutImageRow(added, { except: claim.owner });
       throw e;
     }
   } finally {
-    release();
+    claim.release();
   }
 }

@@ -5,31 +5,22 @@
 // dgm-eval recipe): the reference images are embedded in that space unless the embedding cache has
 // them (so a set is embedded once per space), the run's images likewise (in the CLIP space its
 // scoring filled the cache), and computeReferenceMetrics() results, one row per (run, set, space),
-// are written with the job's completion in one lease-fenced transaction.
-import { and, eq, isNotNull } from "drizzle-orm";
+// are written with the job's completion in one lease-fenced transaction. The data comes from a
+// store (reference-metrics-store.ts): the database, or a server over HTTP for a remote worker
+// (which compares in its CLIP space only).
 import type { ImageEmbedding, ImageSource } from "../clip/evaluator";
 import type { EvaluatorIdentity } from "../clip/identity";
-import { getDb, type DbOrTx } from "../../db/client";
-import {
-  images,
-  referenceImages,
-  referenceScores,
-  runs,
-  sampleScores,
-  samples,
-  type ReferenceSetRow,
-} from "../../db/schema";
-import { getCachedEmbeddings, putEmbeddings, type NewEmbedding } from "../embeddings/embedding-cache";
-import { recordEvaluator } from "../embeddings/record-evaluator";
 import { config } from "../core/config";
-import { AppError } from "../core/errors";
-import { completeJob } from "../jobs/complete-job";
-import { assertLease, type Lease } from "../jobs/lease";
+import type { NewEmbedding } from "../embeddings/embedding-cache";
+import type { Lease } from "../jobs/lease";
 import type { PromptSets } from "../metrics/distribution";
-import { read } from "../storage/content-store";
-import { asImageFormat } from "../storage/get-image-or-throw";
-import { applicableReferenceSets } from "./applicable-reference-sets";
-import { computeReferenceMetrics, type ReferenceMetrics } from "./reference-metrics";
+import { computeReferenceMetrics } from "./reference-metrics";
+import {
+  localReferenceMetricsStore,
+  type ReferenceMetricsStore,
+  type ReferenceResult,
+  type ReferenceSetInput,
+} from "./reference-metrics-store";
 
 /** What embeds images in one feature space: a ClipEvaluator or an ImageFeatureExtractor. */
 export type ImageEmbedder = {
@@ -45,51 +36,77 @@ export type ScoreAgainstReferencesResult = {
   seconds: number;
 };
 
-/**
- * Scores run `runId` against every applicable reference set with `evaluator`. A reference set
- * with fewer than 2 embeddable images, or a run with fewer than 2 embedded samples, is skipped
- * with a reason (returned and logged), never an error. Throws AppError not_found for a missing run.
- */
-export async function scoreRunAgainstReferences(opts: {
+type ScoreOptions = {
   runId: string;
-  evaluator: ImageEmbedder;
-  /** Further feature spaces (image feature extractors), loaded on first need. */
+  /** Further feature spaces (image feature extractors), loaded on first need; used where the store serves them. */
   featureSpaces?: () => Promise<ImageEmbedder[]>;
-  lease?: Lease;
-  /** Aborting stops between reference sets (the worker is stopping or lost its lease). */
+  /** Aborting stops between reference sets and embedding batches (the worker is stopping, lost its lease or makes way). */
   signal?: AbortSignal;
   log?: (line: string) => void;
-}): Promise<ScoreAgainstReferencesResult> {
-  const started = performance.now();
-  const db = getDb();
-  const ev = opts.evaluator.identity;
-  const log = opts.log ?? (() => {});
-  const run = db.select({ id: runs.id, promptSetId: runs.promptSetId }).from(runs).where(eq(runs.id, opts.runId)).get();
-  if (!run) throw new AppError("not_found", `run ${opts.runId} does not exist`);
+};
 
-  db.transaction((tx) => recordEvaluator(tx, ev));
-  const generated = runEmbeddings(db, run.id, ev.id);
-  const sets = applicableReferenceSets(db, run.promptSetId);
+/**
+ * Scores run `runId` against every applicable reference set with `evaluator`, on the database. A
+ * reference set with fewer than 2 embeddable images, or a run with fewer than 2 embedded samples,
+ * is skipped with a reason (returned and logged), never an error. Throws AppError not_found for a
+ * missing run.
+ */
+export async function scoreRunAgainstReferences(
+  opts: ScoreOptions & { evaluator: ImageEmbedder; lease?: Lease },
+): Promise<ScoreAgainstReferencesResult> {
+  return scoreAgainstReferencesWith(
+    localReferenceMetricsStore(opts.runId, opts.evaluator.identity, opts.lease),
+    opts.evaluator,
+    opts,
+  );
+}
+
+/** The same over any store: the database (above) or a remote worker's HTTP store (lib/workers/remote/). */
+export async function scoreAgainstReferencesWith(
+  store: ReferenceMetricsStore,
+  evaluator: ImageEmbedder,
+  opts: ScoreOptions,
+): Promise<ScoreAgainstReferencesResult> {
+  const started = performance.now();
+  const log = opts.log ?? (() => {});
+  const { sets } = await store.begin();
+  const generated = new Map<string, Float32Array[]>();
+  for (const r of await store.runEmbeddings()) {
+    if (!r.vector) continue;
+    const key = String(r.promptId);
+    if (!generated.has(key)) generated.set(key, []);
+    generated.get(key)!.push(r.vector);
+  }
   const skipped: string[] = [];
-  const results: { space: string; metrics: ReferenceMetrics }[] = [];
+  const results: ReferenceResult[] = [];
   let embedded = 0;
   const spaces: { embedder: ImageEmbedder; generated: Map<string, Float32Array[]> }[] = [
-    { embedder: opts.evaluator, generated },
+    { embedder: evaluator, generated },
   ];
-  if (sets.length > 0 && opts.featureSpaces) {
+  const extra = store.featureSpaces;
+  if (sets.length > 0 && opts.featureSpaces && extra) {
     for (const extractor of await opts.featureSpaces()) {
       opts.signal?.throwIfAborted();
-      db.transaction((tx) => recordEvaluator(tx, extractor.identity));
-      const g = await runEmbeddingsIn(db, run.id, ev.id, extractor, opts.signal);
-      embedded += g.embedded;
-      spaces.push({ embedder: extractor, generated: g.byPrompt });
+      await extra.recordEvaluator(extractor.identity);
+      const rows = await extra.runImages();
+      const vectors = await embedCached(store, rows, extractor, opts.signal);
+      embedded += vectors.embedded;
+      const byPrompt = new Map<string, Float32Array[]>();
+      for (const r of rows) {
+        const v = vectors.map.get(r.sha256);
+        if (!v) continue;
+        const key = String(r.promptId);
+        if (!byPrompt.has(key)) byPrompt.set(key, []);
+        byPrompt.get(key)!.push(v);
+      }
+      spaces.push({ embedder: extractor, generated: byPrompt });
     }
   }
   for (const space of spaces) {
     const id = space.embedder.identity;
     for (const set of sets) {
       opts.signal?.throwIfAborted();
-      const ref = await referenceEmbeddings(db, set, space.embedder, opts.signal);
+      const ref = await referenceEmbeddings(store, set, space.embedder, id.id === evaluator.identity.id, opts.signal);
       embedded += ref.embedded;
       const nGen = [...space.generated.values()].reduce((a, g) => a + g.length, 0);
       if (ref.count < 2 || nGen < 2) {
@@ -122,33 +139,17 @@ export async function scoreRunAgainstReferences(opts: {
         embeddedBy: { generated: id.id, reference: ref.embeddedBy },
       });
       log(
-        `run ${run.id} vs reference ${set.name} v${set.version} in ${m.fdLabel.slice(3)}: ${m.nGenerated} × ${m.nReference} in ${m.seconds.toFixed(2)} s (${m.backend})`,
+        `run ${opts.runId} vs reference ${set.name} v${set.version} in ${m.fdLabel.slice(3)}: ${m.nGenerated} × ${m.nReference} in ${m.seconds.toFixed(2)} s (${m.backend})`,
       );
-      results.push({ space: id.id, metrics: m });
+      results.push({ evaluatorId: id.id, metrics: m });
     }
   }
-  for (const s of skipped) log(`run ${run.id}: skipped reference ${s}`);
+  for (const s of skipped) log(`run ${opts.runId}: skipped reference ${s}`);
 
   opts.signal?.throwIfAborted();
-  db.transaction(
-    (tx) => {
-      if (opts.lease) assertLease(tx, opts.lease);
-      for (const space of spaces)
-        tx.delete(referenceScores)
-          .where(and(eq(referenceScores.runId, run.id), eq(referenceScores.evaluatorId, space.embedder.identity.id)))
-          .run();
-      for (const r of results)
-        tx.insert(referenceScores)
-          .values({
-            runId: run.id,
-            referenceSetId: r.metrics.referenceSet.id,
-            evaluatorId: r.space,
-            metrics: r.metrics,
-          })
-          .run();
-      if (opts.lease) completeJob(opts.lease.jobId, opts.lease.workerId, tx);
-    },
-    { behavior: "immediate" },
+  await store.complete(
+    results,
+    spaces.map((s) => s.embedder.identity.id),
   );
   return {
     referenceSets: results.length,
@@ -158,76 +159,27 @@ export async function scoreRunAgainstReferences(opts: {
   };
 }
 
-/** The run's cached image embeddings by the evaluator, grouped by prompt row id (failed samples have none). */
-function runEmbeddings(db: DbOrTx, runId: string, evaluatorId: string): Map<string, Float32Array[]> {
-  const rows = db
-    .select({ promptId: samples.promptId, sha: samples.imageSha256 })
-    .from(samples)
-    .innerJoin(sampleScores, and(eq(sampleScores.sampleId, samples.id), eq(sampleScores.evaluatorId, evaluatorId)))
-    .where(and(eq(samples.runId, runId), isNotNull(sampleScores.cosine)))
-    .all();
-  const cache = getCachedEmbeddings(
-    db,
-    "image",
-    rows.map((r) => r.sha),
-    evaluatorId,
-  );
-  const out = new Map<string, Float32Array[]>();
-  for (const r of rows) {
-    const v = cache.get(r.sha);
-    if (!v) continue;
-    const key = String(r.promptId);
-    if (!out.has(key)) out.set(key, []);
-    out.get(key)!.push(v.vector);
-  }
-  return out;
-}
-
 /**
- * The run's images in an image feature extractor's space, grouped by prompt row id: the same
- * samples as the CLIP space (those `clipEvaluatorId` scored), embedded unless cached.
- */
-async function runEmbeddingsIn(
-  db: DbOrTx,
-  runId: string,
-  clipEvaluatorId: string,
-  extractor: ImageEmbedder,
-  signal?: AbortSignal,
-): Promise<{ byPrompt: Map<string, Float32Array[]>; embedded: number }> {
-  const rows = db
-    .select({ promptId: samples.promptId, sha: samples.imageSha256, format: images.format })
-    .from(samples)
-    .innerJoin(sampleScores, and(eq(sampleScores.sampleId, samples.id), eq(sampleScores.evaluatorId, clipEvaluatorId)))
-    .innerJoin(images, eq(images.sha256, samples.imageSha256))
-    .where(and(eq(samples.runId, runId), isNotNull(sampleScores.cosine)))
-    .all();
-  const vectors = await embedCached(db, new Map(rows.map((r) => [r.sha, r.format])), extractor, signal);
-  const byPrompt = new Map<string, Float32Array[]>();
-  for (const r of rows) {
-    const v = vectors.map.get(r.sha);
-    if (!v) continue;
-    const key = String(r.promptId);
-    if (!byPrompt.has(key)) byPrompt.set(key, []);
-    byPrompt.get(key)!.push(v);
-  }
-  return { byPrompt, embedded: vectors.embedded };
-}
-
-/**
- * Vectors of `formatOf`'s images (sha256 → format) in `embedder`'s space: cached, else embedded
- * and cached a batch at a time. `signal` is checked between batches, so a job that makes way for
- * a higher lane (or stops) keeps what it embedded.
+ * Vectors of `images` in `embedder`'s space: `known` (or, in a further feature space, the
+ * store's cache), else embedded and cached a batch at a time. `signal` is checked between
+ * batches, so a job that makes way for a higher lane (or stops) keeps what it embedded.
  */
 async function embedCached(
-  db: DbOrTx,
-  formatOf: Map<string, string>,
+  store: ReferenceMetricsStore,
+  images: readonly { sha256: string; format: string }[],
   embedder: ImageEmbedder,
   signal?: AbortSignal,
+  known?: Map<string, Float32Array>,
 ): Promise<{ map: Map<string, Float32Array>; embedded: number }> {
   const evId = embedder.identity.id;
-  const cached = getCachedEmbeddings(db, "image", [...formatOf.keys()], evId);
-  const vectors = new Map<string, Float32Array>([...cached].map(([k, c]) => [k, c.vector]));
-  const missing = [...formatOf.keys()].filter((s) => !cached.has(s));
+  const first = new Map<string, { sha256: string; format: string }>();
+  for (const i of images) if (!first.has(i.sha256)) first.set(i.sha256, i);
+  const cached = known ?? (await store.featureSpaces!.cachedEmbeddings(evId, [...first.keys()]));
+  const put = known
+    ? (rows: NewEmbedding[]) => store.putEmbeddings(rows)
+    : (rows: NewEmbedding[]) => store.featureSpaces!.putEmbeddings(evId, rows);
+  const vectors = new Map<string, Float32Array>(cached);
+  const missing = [...first.keys()].filter((s) => !cached.has(s));
   let embedded = 0;
   // Small batches: a job that makes way for an upload's scoring waits for at most one batch
   // (8 ViT-B/32 images take a few seconds on a loaded 2-core machine).
@@ -235,7 +187,7 @@ async function embedCached(
   for (let k = 0; k < missing.length; k += BATCH) {
     signal?.throwIfAborted();
     const part = missing.slice(k, k + BATCH);
-    const out = await embedder.embedImages(part.map((s) => () => read(s, asImageFormat(formatOf.get(s)!))));
+    const out = await embedder.embedImages(part.map((s) => () => store.readImage(first.get(s)!)));
     const fresh: NewEmbedding[] = [];
     part.forEach((sha, j) => {
       const e = out[j]!.embedding;
@@ -243,31 +195,31 @@ async function embedCached(
       vectors.set(sha, e);
       fresh.push({ kind: "image", key: sha, vector: e });
     });
-    if (fresh.length) getDb().transaction((tx) => putEmbeddings(tx, evId, fresh));
+    // Cached a batch at a time, so a worker that stops mid-set leaves its work for the next one.
+    if (fresh.length) await put(fresh);
     embedded += fresh.length;
   }
   return { map: vectors, embedded };
 }
 
-/** The reference set's embeddings (cached, else computed and cached), all and by prompt row id (tied sets: the prompt set the run is on). */
-async function referenceEmbeddings(db: DbOrTx, set: ReferenceSetRow, evaluator: ImageEmbedder, signal?: AbortSignal) {
-  const evId = evaluator.identity.id;
-  const rows = db
-    .select({ sha: referenceImages.imageSha256, format: images.format, promptId: referenceImages.promptId })
-    .from(referenceImages)
-    .innerJoin(images, eq(images.sha256, referenceImages.imageSha256))
-    .where(eq(referenceImages.referenceSetId, set.id))
-    .all();
-  const { map: vectors, embedded } = await embedCached(
-    db,
-    new Map(rows.map((r) => [r.sha, r.format])),
-    evaluator,
-    signal,
-  );
+/**
+ * The reference set's embeddings in `embedder`'s space (cached, else computed and cached), all and
+ * by prompt row id (tied sets: the prompt set the run is on). `isJobSpace`: the job's CLIP space,
+ * whose cached vectors come with the store's image listing.
+ */
+async function referenceEmbeddings(
+  store: ReferenceMetricsStore,
+  set: ReferenceSetInput,
+  embedder: ImageEmbedder,
+  isJobSpace: boolean,
+  signal?: AbortSignal,
+) {
+  const { images: rows, cached } = await store.referenceImages(set.id);
+  const { map: vectors, embedded } = await embedCached(store, rows, embedder, signal, isJobSpace ? cached : undefined);
   const all: Float32Array[] = [];
   const byPrompt = new Map<string, Float32Array[]>();
   for (const r of rows) {
-    const v = vectors.get(r.sha);
+    const v = vectors.get(r.sha256);
     if (!v) continue;
     all.push(v);
     if (r.promptId !== null) {
@@ -276,5 +228,5 @@ async function referenceEmbeddings(db: DbOrTx, set: ReferenceSetRow, evaluator: 
       byPrompt.get(key)!.push(v);
     }
   }
-  return { all, byPrompt, count: all.length, embedded, embeddedBy: evId };
+  return { all, byPrompt, count: all.length, embedded, embeddedBy: embedder.identity.id };
 }

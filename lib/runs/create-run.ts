@@ -33,9 +33,9 @@ import { findPromptSetOrThrow } from "../prompt-sets/get-prompt-set-or-throw";
 import { IMPLICIT_PREFIX, promptSetNameSchema } from "../prompt-sets/create-prompt-set";
 import { promptIdentity } from "../core/prompt-identity";
 import { IMAGE_FORMATS } from "../storage/content-store";
-import { claimStoreFiles } from "../storage/in-flight";
-import { removeFilesWithoutImageRow } from "../storage/remove-files-without-image-row";
-import { ensureFilesPresent, putStagedFiles } from "../storage/store-staged-files";
+import { removeObjectsWithoutImageRow } from "../storage/remove-files-without-image-row";
+import { claimStoreFiles, type StoreClaim } from "../storage/store-claims";
+import { putStagedFiles } from "../storage/store-staged-files";
 import { createVariant, createVariantInputSchema } from "../variants/create-variant";
 import { recordAudit } from "../audit/record-audit";
 import { authorizeContribution } from "../auth/authorize-contribution";
@@ -178,14 +178,14 @@ export async function createRun(input: CreateRunInput, actor?: Actor): Promise<C
   const firstBySha = new Map<string, Resolved>();
   for (const i of items) if (!firstBySha.has(i.sha256)) firstBySha.set(i.sha256, i);
   // Until the rows are committed the placed files have none: the claim keeps the clean-up off them.
-  const releaseClaim = claimStoreFiles([...firstBySha.keys()]);
+  const claim = await claimStoreFiles([...firstBySha.keys()]);
   try {
-    const created = await storeAndInsert(v, fingerprint, set, items, firstBySha, variant?.id, actor);
+    const created = await storeAndInsert(v, fingerprint, set, items, firstBySha, variant?.id, actor, claim);
     if (created.duplicate) return created;
     const sameScale = sameScaleNotice(created.run);
     return sameScale ? { ...created, sameScale } : created;
   } finally {
-    releaseClaim();
+    claim.release();
   }
 }
 
@@ -198,9 +198,10 @@ async function storeAndInsert(
   firstBySha: Map<string, Resolved>,
   variantId: string | undefined,
   actor: Actor | undefined,
+  claim: StoreClaim,
 ): Promise<CreateRunResult> {
   const db = getDb();
-  const added = await putStagedFiles([...firstBySha.values()]);
+  const added = await putStagedFiles([...firstBySha.values()], claim);
 
   try {
     // Another process may hold the write lock (a backup, a long re-score): wait for it without
@@ -214,7 +215,7 @@ async function storeAndInsert(
     );
     return { run, duplicate: false };
   } catch (e) {
-    removeFilesWithoutImageRow(added);
+    await removeObjectsWithoutImageRow(added, { except: claim.owner });
     // Another upload of the same run committed between our check and our transaction.
     if (isUniqueViolation(e, "runs.fingerprint")) {
       const winner = db.select().from(runs).where(eq(runs.fingerprint, fingerprint)).get();
@@ -405,8 +406,6 @@ function insertRun(
   variantId: string | undefined,
   actor: Actor | undefined,
 ): RunRow {
-  ensureFilesPresent(items);
-
   // Looked up again inside the transaction: another key may have made the variant meanwhile.
   const found = tx.select().from(variants).where(eq(variants.name, v.variant)).get();
   if (found && actor && found.id !== variantId) authorizeContribution(actor, found, "upload runs to");

@@ -1,17 +1,17 @@
-// The body of a `score_run` job. Scores the run's samples that have no score from this
-// evaluator yet, a chunk at a time: image and prompt embeddings come from the cache or are
-// computed (and cached), then the chunk's cosines, cache rows and progress are committed in one
-// transaction that first checks the worker still holds the job's lease. A worker killed
-// mid-run therefore loses at most one uncommitted chunk, and the next worker resumes with the
-// samples still unscored. When every sample has a score, the per-prompt and run-level metrics
-// are computed with summarize() from the stored cosines and cached image embeddings (so the
-// result does not depend on how the work was split) and written with the run's final status
-// and the job's completion, again in one transaction.
+// The database side of a `score_run` job (the algorithm is lib/scoring/score-run-chunks.ts).
+// Each step is one transaction that first checks the worker still holds the job's lease: a
+// chunk's cosines, cache rows and progress commit together, so a worker killed mid-run loses at
+// most one uncommitted chunk and the next worker resumes with the samples still unscored. When
+// every sample has a score, the per-prompt and run-level metrics are computed with summarize()
+// from the stored cosines and cached image embeddings (so the result does not depend on how the
+// work was split) and written with the run's final status and the job's completion, again in one
+// transaction.
 //
 // Status rule: the run is `scored` when at least one sample has a cosine, `failed` (with the
 // error counts as the reason) when every sample failed; the per-sample errors are kept either way.
-import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
-import type { ClipEvaluator, ImageEmbedding } from "../clip/evaluator";
+import { and, asc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import type { ClipEvaluator } from "../clip/evaluator";
+import type { EvaluatorIdentity } from "../clip/identity";
 import { getDb, type DbOrTx } from "../../db/client";
 import {
   images,
@@ -25,12 +25,7 @@ import {
   type NewSampleScoreRow,
 } from "../../db/schema";
 import { textKey } from "../core/prompt-identity";
-import {
-  getCachedEmbeddings,
-  putEmbeddings,
-  type CachedEmbedding,
-  type NewEmbedding,
-} from "../embeddings/embedding-cache";
+import { getCachedEmbeddings, putEmbeddings } from "../embeddings/embedding-cache";
 import { decodeVector } from "../embeddings/vector-codec";
 import { recordEvaluator } from "../embeddings/record-evaluator";
 import { config } from "../core/config";
@@ -39,7 +34,16 @@ import { completeJob } from "../jobs/complete-job";
 import { enqueueJob } from "../jobs/enqueue-job";
 import { hasApplicableReferenceSets } from "../reference-sets/applicable-reference-sets";
 import { assertLease, type Lease } from "../jobs/lease";
-import { cosine, listMetrics, MetricInputError, summarize } from "../metrics";
+import { listMetrics, summarize } from "../metrics";
+import {
+  scoreRunChunks,
+  type ChunkResult,
+  type PendingSample,
+  type RunOutcome,
+  type RunScoringStore,
+  type ScoreRunResult,
+  type ScoringChunk,
+} from "../scoring/score-run-chunks";
 import { asImageFormat } from "../storage/get-image-or-throw";
 import { read } from "../storage/content-store";
 
@@ -60,35 +64,45 @@ export type ScoreRunOptions = {
   log?: (line: string) => void;
 };
 
-export type ScoreRunResult = {
-  status: "scored" | "failed";
-  samples: number;
-  failed: number;
-  /** Distinct images this call embedded / found in the cache. */
-  imagesEmbedded: number;
-  imageCacheHits: number;
-  textsEmbedded: number;
-  textCacheHits: number;
-};
-
-type Pending = { sampleId: number; sha256: string; format: string; text: string };
-
 export async function scoreRun(opts: ScoreRunOptions): Promise<ScoreRunResult> {
-  const { runId, evaluator, lease } = opts;
-  const db = getDb();
-  const ev = evaluator.identity;
-  const chunkSize = opts.chunkSize ?? config().scoreChunkSize;
-  const log = opts.log ?? (() => {});
-  const fenced = <T>(fn: (tx: DbOrTx) => T): T =>
-    db.transaction(
-      (tx) => {
-        if (lease) assertLease(tx, lease);
-        return fn(tx);
-      },
-      { behavior: "immediate" },
-    );
+  return scoreRunChunks(localRunScoringStore(opts.runId, opts.evaluator.identity, opts.lease), opts.evaluator, {
+    runId: opts.runId,
+    chunkSize: opts.chunkSize ?? config().scoreChunkSize,
+    signal: opts.signal,
+    log: opts.log,
+  });
+}
 
-  const total = fenced((tx) => {
+/**
+ * The database behind scoreRunChunks: each step runs in one IMMEDIATE transaction that first
+ * checks the lease (when there is one). The server's remote-worker routes call the same steps
+ * with the remote worker's lease (app/api/v1/worker/jobs/).
+ */
+export function localRunScoringStore(runId: string, ev: EvaluatorIdentity, lease?: Lease): RunScoringStore {
+  const db = getDb();
+  return {
+    begin: async () => ({ total: beginScoring(runId, ev, lease) }),
+    nextChunk: async (after, limit) => nextScoringChunk(db, runId, ev.id, after, limit),
+    readImage: (s) => read(s.sha256, asImageFormat(s.format)),
+    commitChunk: async (r) => ({ done: commitScoringChunk(runId, ev.id, r, lease) }),
+    finish: async () => finishScoring(runId, ev.id, lease),
+  };
+}
+
+/** Runs `fn` in one IMMEDIATE transaction that first checks (and renews) the lease, when there is one. */
+function fenced<T>(lease: Lease | undefined, fn: (tx: DbOrTx) => T): T {
+  return getDb().transaction(
+    (tx) => {
+      if (lease) assertLease(tx, lease);
+      return fn(tx);
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Marks run `runId` scoring by evaluator `ev` and answers its sample count. Throws not_found for a missing run. */
+export function beginScoring(runId: string, ev: EvaluatorIdentity, lease?: Lease): number {
+  return fenced(lease, (tx) => {
     const run = tx.select({ id: runs.id }).from(runs).where(eq(runs.id, runId)).get();
     if (!run) throw new AppError("not_found", `run ${runId} does not exist`);
     recordEvaluator(tx, ev);
@@ -110,79 +124,80 @@ export async function scoreRun(opts: ScoreRunOptions): Promise<ScoreRunResult> {
       .run();
     return n;
   });
+}
 
-  const stats: ScoreRunResult = {
-    status: "scored",
-    samples: total,
-    failed: 0,
-    imagesEmbedded: 0,
-    imageCacheHits: 0,
-    textsEmbedded: 0,
-    textCacheHits: 0,
-  };
-  const texts = new Map<string, CachedEmbedding>();
-  let after = 0;
-  for (;;) {
-    opts.signal?.throwIfAborted();
-    const chunk = pendingSamples(db, runId, ev.id, after, chunkSize);
-    if (chunk.length === 0) break;
-    after = chunk[chunk.length - 1]!.sampleId;
+/** Up to `limit` of the run's samples after id `after` without a score from `evaluatorId`, with the cached embeddings of their images and prompts. */
+export function nextScoringChunk(
+  db: DbOrTx,
+  runId: string,
+  evaluatorId: string,
+  after: number,
+  limit: number,
+): ScoringChunk {
+  const chunk = pendingSamples(db, runId, evaluatorId, after, limit);
+  const images = getCachedEmbeddings(
+    db,
+    "image",
+    chunk.map((s) => s.sha256),
+    evaluatorId,
+  );
+  const texts = getCachedEmbeddings(
+    db,
+    "text",
+    chunk.map((s) => textKey(s.text)),
+    evaluatorId,
+  );
+  return { samples: chunk, images: new Map([...images].map(([k, c]) => [k, c.vector])), texts };
+}
 
-    const imageRows = await embedChunkImages(db, evaluator, chunk);
-    const textRows = await embedChunkTexts(db, evaluator, chunk, texts);
-    stats.imagesEmbedded += imageRows.computed;
-    stats.imageCacheHits += imageRows.hits;
-    stats.textsEmbedded += textRows.computed;
-    stats.textCacheHits += textRows.hits;
-
-    const scores: NewSampleScoreRow[] = chunk.map((s) => {
-      const img = imageRows.bySha.get(s.sha256)!;
-      const base = { sampleId: s.sampleId, evaluatorId: ev.id, metricVersion: SAMPLE_SCORE_VERSION };
-      if (img.error) return { ...base, cosine: null, errorCode: img.error.code, errorMessage: img.error.message };
-      try {
-        return {
-          ...base,
-          cosine: cosine(img.embedding, texts.get(s.text)!.vector),
-          errorCode: null,
-          errorMessage: null,
-        };
-      } catch (e) {
-        if (!(e instanceof MetricInputError)) throw e;
-        return { ...base, cosine: null, errorCode: "invalid_embedding", errorMessage: e.message };
-      }
-    });
-
-    // No abort check here: a stopping worker still commits the chunk it computed, and a worker
-    // that lost its lease is refused by the lease check inside the transaction.
-    const done = fenced((tx) => {
-      putEmbeddings(tx, ev.id, [...imageRows.fresh, ...textRows.fresh]);
-      for (let k = 0; k < scores.length; k += 500)
-        tx.insert(sampleScores)
-          .values(scores.slice(k, k + 500))
-          .onConflictDoNothing()
-          .run();
-      const progress = scoredCount(runId, ev.id);
-      tx.update(runs)
-        .set({
-          progressDone: progress,
-          imagesEmbedded: sql`${runs.imagesEmbedded} + ${imageRows.computed}`,
-          imageCacheHits: sql`${runs.imageCacheHits} + ${imageRows.hits}`,
-        })
-        .where(eq(runs.id, runId))
-        .run();
-      return tx.select({ n: runs.progressDone }).from(runs).where(eq(runs.id, runId)).get()!.n;
-    });
-    log(
-      `run ${runId}: ${done}/${total} samples scored (images: ${imageRows.computed} embedded, ${imageRows.hits} from cache)`,
-    );
-  }
-
-  opts.signal?.throwIfAborted();
-  const outcome = finalize(db, runId, ev.id, fenced, lease);
-  stats.status = outcome.status;
-  stats.failed = outcome.failed;
-  log(`run ${runId}: ${outcome.status}${outcome.status === "failed" ? ` (${outcome.reason})` : ""}`);
-  return stats;
+/**
+ * Stores one chunk's embeddings and scores under the lease and answers the run's scored count.
+ * Idempotent: scores and embeddings already stored are kept, and a chunk whose every score was
+ * stored before (a retried post) leaves the run's counters as they are. Throws LeaseLostError
+ * when the lease is gone (nothing is written) and AppError validation_failed when a score is for
+ * a sample of another run.
+ */
+export function commitScoringChunk(runId: string, evaluatorId: string, r: ChunkResult, lease?: Lease): number {
+  return fenced(lease, (tx) => {
+    const ids = [...new Set(r.scores.map((s) => s.sampleId))];
+    for (let k = 0; k < ids.length; k += 500) {
+      const part = ids.slice(k, k + 500);
+      const mine = tx
+        .select({ n: sql<number>`count(*)` })
+        .from(samples)
+        .where(and(eq(samples.runId, runId), inArray(samples.id, part)))
+        .get()!.n;
+      if (mine !== part.length)
+        throw new AppError("validation_failed", `some scored samples are not samples of run ${runId}`);
+    }
+    putEmbeddings(tx, evaluatorId, r.embeddings);
+    const rows: NewSampleScoreRow[] = r.scores.map((s) => ({
+      ...s,
+      evaluatorId,
+      metricVersion: SAMPLE_SCORE_VERSION,
+    }));
+    let inserted = 0;
+    for (let k = 0; k < rows.length; k += 500)
+      inserted += tx
+        .insert(sampleScores)
+        .values(rows.slice(k, k + 500))
+        .onConflictDoNothing()
+        .run().changes;
+    const progress = scoredCount(runId, evaluatorId);
+    tx.update(runs)
+      .set(
+        inserted > 0 || rows.length === 0
+          ? {
+              progressDone: progress,
+              imagesEmbedded: sql`${runs.imagesEmbedded} + ${r.imagesEmbedded}`,
+              imageCacheHits: sql`${runs.imageCacheHits} + ${r.imageCacheHits}`,
+            }
+          : { progressDone: progress },
+      )
+      .where(eq(runs.id, runId))
+      .run();
+    return tx.select({ n: runs.progressDone }).from(runs).where(eq(runs.id, runId)).get()!.n;
+  });
 }
 
 /** SQL for the number of the run's samples with a stored score (or per-sample error) from `evaluatorId`. */
@@ -190,7 +205,7 @@ export function scoredCount(runId: string, evaluatorId: string) {
   return sql<number>`(select count(*) from ${sampleScores} ss join ${samples} s on s.id = ss.sample_id where s.run_id = ${runId} and ss.evaluator_id = ${evaluatorId})`;
 }
 
-function pendingSamples(db: DbOrTx, runId: string, evaluatorId: string, after: number, limit: number): Pending[] {
+function pendingSamples(db: DbOrTx, runId: string, evaluatorId: string, after: number, limit: number): PendingSample[] {
   return db
     .select({ sampleId: samples.id, sha256: samples.imageSha256, format: images.format, text: prompts.text })
     .from(samples)
@@ -203,75 +218,13 @@ function pendingSamples(db: DbOrTx, runId: string, evaluatorId: string, after: n
     .all();
 }
 
-async function embedChunkImages(db: DbOrTx, evaluator: ClipEvaluator, chunk: Pending[]) {
-  const evId = evaluator.identity.id;
-  const formatOf = new Map(chunk.map((s) => [s.sha256, s.format]));
-  const shas = [...formatOf.keys()];
-  const cached = getCachedEmbeddings(db, "image", shas, evId);
-  const missing = shas.filter((s) => !cached.has(s));
-  const computed =
-    missing.length > 0
-      ? await evaluator.embedImages(missing.map((s) => () => read(s, asImageFormat(formatOf.get(s)!))))
-      : [];
-  const bySha = new Map<string, ImageEmbedding>();
-  for (const [sha, c] of cached) bySha.set(sha, { embedding: c.vector });
-  const fresh: NewEmbedding[] = [];
-  missing.forEach((sha, k) => {
-    const r = computed[k]!;
-    bySha.set(sha, r);
-    // Only vectors are cached: a failed image is tried again by the next run that has it.
-    if (r.embedding) fresh.push({ kind: "image", key: sha, vector: r.embedding });
-  });
-  return { bySha, fresh, computed: missing.length, hits: cached.size };
-}
-
-async function embedChunkTexts(
-  db: DbOrTx,
-  evaluator: ClipEvaluator,
-  chunk: Pending[],
-  memo: Map<string, CachedEmbedding>,
-) {
-  const evId = evaluator.identity.id;
-  const wanted = [...new Set(chunk.map((s) => s.text))].filter((t) => !memo.has(t));
-  const cached = getCachedEmbeddings(
-    db,
-    "text",
-    wanted.map((t) => textKey(t)),
-    evId,
-  );
-  const missing: string[] = [];
-  for (const t of wanted) {
-    const c = cached.get(textKey(t));
-    if (c) memo.set(t, c);
-    else missing.push(t);
-  }
-  const fresh: NewEmbedding[] = [];
-  if (missing.length > 0) {
-    const out = await evaluator.embedTexts(missing);
-    missing.forEach((t, k) => {
-      const e = out[k]!;
-      memo.set(t, { vector: e.embedding, truncated: e.truncated, tokenCount: e.tokenCount });
-      fresh.push({
-        kind: "text",
-        key: textKey(t),
-        vector: e.embedding,
-        truncated: e.truncated,
-        tokenCount: e.tokenCount,
-      });
-    });
-  }
-  return { fresh, computed: missing.length, hits: wanted.length - missing.length };
-}
-
-type Outcome = { status: "scored"; failed: number } | { status: "failed"; failed: number; reason: string };
-
-function finalize(
-  db: DbOrTx,
-  runId: string,
-  evaluatorId: string,
-  fenced: <T>(fn: (tx: DbOrTx) => T) => T,
-  lease: Lease | undefined,
-): Outcome {
+/**
+ * Once every sample has a score: the per-prompt and run-level metrics from the stored cosines and
+ * cached image embeddings, written with the run's final status and the job's completion in one
+ * transaction under the lease.
+ */
+export function finishScoring(runId: string, evaluatorId: string, lease?: Lease): RunOutcome {
+  const db = getDb();
   const rows = db
     .select({
       scoreOf: sampleScores.sampleId,
@@ -314,7 +267,7 @@ function finalize(
   const truncated = (group: string) => textCache.get(textKey(textOf.get(group)!))?.truncated === true;
   const metricVersions: MetricVersions = Object.fromEntries(listMetrics().map((m) => [m.name, m.version]));
 
-  let outcome: Outcome = { status: "scored", failed: summary.failed };
+  let outcome: RunOutcome = { status: "scored", failed: summary.failed };
   if (summary.failed === summary.n) {
     const counts = new Map<string, { n: number; message: string }>();
     for (const r of rows) {
@@ -326,7 +279,7 @@ function finalize(
     outcome = { status: "failed", failed: summary.failed, reason: `every sample failed to score: ${parts.join("; ")}` };
   }
 
-  fenced((tx) => {
+  fenced(lease, (tx) => {
     tx.delete(promptScores)
       .where(and(eq(promptScores.runId, runId), eq(promptScores.evaluatorId, evaluatorId)))
       .run();

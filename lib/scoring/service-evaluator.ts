@@ -13,7 +13,11 @@ import { config } from "../core/config";
 /** Loads the evaluator (cached per process): only for threads that embed images or prompts. */
 export function getServiceEvaluator(): Promise<ClipEvaluator> {
   const m = resolveServiceModel();
-  return getEvaluator(m.dir, { variant: m.variant, threads: config().threads });
+  return getEvaluator(m.dir, {
+    variant: m.variant,
+    threads: config().threads,
+    executionProvider: config().executionProvider,
+  });
 }
 
 /**

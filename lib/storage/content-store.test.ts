@@ -11,12 +11,11 @@ describe("content store", () => {
   it("moves a staged file to images/ab/cd/<sha256>.<ext> and keeps one copy per content", async () => {
     const a = await stageImage(data.dir, "s1", "a.png", { seed: 1 });
     const put = await putFile(a.stagedPath, { format: "png", expectedSha256: a.sha256 });
-    expect(put).toEqual({
-      sha256: a.sha256,
-      path: path.join(data.dir, "images", a.sha256.slice(0, 2), a.sha256.slice(2, 4), `${a.sha256}.png`),
-      bytes: a.bytes,
-      added: true,
-    });
+    expect(put).toEqual({ sha256: a.sha256, bytes: a.bytes, added: true });
+    expect(pathFor(a.sha256, "png")).toBe(
+      path.join(data.dir, "images", a.sha256.slice(0, 2), a.sha256.slice(2, 4), `${a.sha256}.png`),
+    );
+    expect(fs.existsSync(pathFor(a.sha256, "png"))).toBe(true);
     expect(fs.existsSync(a.stagedPath)).toBe(false);
     expect(await read(a.sha256, "png")).toEqual(a.png);
 

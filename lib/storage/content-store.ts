@@ -1,11 +1,17 @@
-// Content-addressed image store: each distinct file lives once, at
-// <dataDir>/images/ab/cd/<sha256>.<ext>, and is never rewritten. Files arrive from the upload
-// staging folder (under dataDir, so a move is a rename on the same filesystem).
-import { createHash, randomBytes } from "node:crypto";
+// Content-addressed image store: each distinct file lives once, under
+// images/ab/cd/<sha256>.<ext> in the object store (object-store.ts: the data folder by default,
+// or an S3-compatible store), and is never rewritten. Files arrive from the upload staging
+// folder on the receiving server's disk.
+import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import fs from "node:fs";
 import path from "node:path";
+import { ImageSourceUnavailableError } from "../clip/image-source-error";
 import { config } from "../core/config";
+import { objectStore } from "./get-object-store";
+import { LocalObjectStore } from "./local-object-store";
+import { storeUnavailable } from "./object-store";
+import { ObjectStoreUnavailableError } from "./s3-object-store";
 
 export const IMAGE_FORMATS = ["png", "jpeg", "webp", "gif"] as const;
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
@@ -31,15 +37,21 @@ export class ContentHashMismatchError extends Error {
   }
 }
 
+/** The object key of an image: `images/ab/cd/<sha256>.<ext>`. */
+export function imageKey(sha256: string, format: ImageFormat): string {
+  if (!SHA256.test(sha256)) throw new Error(`not a lowercase hex sha256: ${JSON.stringify(sha256)}`);
+  const ext = EXTENSION[format];
+  if (!ext) throw new Error(`unknown image format ${JSON.stringify(format)}`);
+  return `images/${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}.${ext}`;
+}
+
 export function imagesRoot(): string {
   return path.join(config().dataDir, "images");
 }
 
+/** The file of an image in the local data folder (the default store; tests and local tools). */
 export function pathFor(sha256: string, format: ImageFormat): string {
-  if (!SHA256.test(sha256)) throw new Error(`not a lowercase hex sha256: ${JSON.stringify(sha256)}`);
-  const ext = EXTENSION[format];
-  if (!ext) throw new Error(`unknown image format ${JSON.stringify(format)}`);
-  return path.join(imagesRoot(), sha256.slice(0, 2), sha256.slice(2, 4), `${sha256}.${ext}`);
+  return path.join(config().dataDir, ...imageKey(sha256, format).split("/"));
 }
 
 export function sha256OfFile(file: string): Promise<string> {
@@ -54,15 +66,22 @@ export function sha256OfFile(file: string): Promise<string> {
 
 export type PutResult = {
   sha256: string;
-  path: string;
   bytes: number;
-  /** False when the store already had the file. */ added: boolean;
+  /** False when the store already had the content. */ added: boolean;
 };
 
+/** The local store, for the synchronous calls that only it can answer (inside a database transaction). */
+function localStore(): LocalObjectStore {
+  const store = objectStore();
+  if (!(store instanceof LocalObjectStore))
+    throw new Error("this call needs the local image folder, not an object store");
+  return store;
+}
+
 /**
- * Hashes the staged file (checking it against `expectedSha256` when given) and moves it into
- * the store. When the store already holds the content the staged file is left where it is
- * (the staging owner removes it) and `added` is false.
+ * Hashes the staged file (checking it against `expectedSha256` when given) and stores it; in the
+ * local folder a stored file's staged name goes (the folder keeps a hard link). Throws AppError unavailable
+ * (503, Retry-After) when the object store cannot be reached.
  */
 export async function putFile(
   stagedPath: string,
@@ -73,60 +92,62 @@ export async function putFile(
     throw new ContentHashMismatchError(stagedPath, opts.expectedSha256, sha256);
   }
   const bytes = (await fs.promises.stat(stagedPath)).size;
-  const added = placeFileSync(stagedPath, sha256, opts.format);
-  return { sha256, path: pathFor(sha256, opts.format), bytes, added };
-}
-
-/**
- * Moves an already hashed file into place unless the content is present. Synchronous so that
- * it can run inside a database transaction. Returns whether this call created the file.
- */
-export function placeFileSync(stagedPath: string, sha256: string, format: ImageFormat): boolean {
-  const target = pathFor(sha256, format);
-  if (fs.existsSync(target)) return false;
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  // link() creates the name only if it does not exist, so two writers racing on the same
-  // content cannot both believe they added it; the content appears complete or not at all.
   try {
-    fs.linkSync(stagedPath, target);
+    const store = objectStore();
+    const added = await store.putFile(imageKey(sha256, opts.format), stagedPath, CONTENT_TYPE[opts.format]);
+    // The local folder took a hard link: the staged name is no longer needed.
+    if (added && store.kind === "local") fs.rmSync(stagedPath, { force: true });
+    return { sha256, bytes, added };
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "EEXIST") return false;
-    if (code !== "EXDEV" && code !== "EPERM" && code !== "ENOTSUP") throw e;
-    // Staging on another filesystem (or one without hard links): copy next to the target first.
-    const tmp = `${target}.${randomBytes(6).toString("hex")}.tmp`;
-    fs.copyFileSync(stagedPath, tmp);
-    try {
-      fs.linkSync(tmp, target);
-    } catch (e2) {
-      if ((e2 as NodeJS.ErrnoException).code !== "EEXIST") throw e2;
-      return false;
-    } finally {
-      fs.rmSync(tmp, { force: true });
-    }
+    if (e instanceof ObjectStoreUnavailableError) throw storeUnavailable(e);
+    throw e;
   }
-  fs.rmSync(stagedPath, { force: true });
-  return true;
 }
 
+/** Stores an already hashed file in the local folder unless present (synchronous: inside a transaction). Local store only. */
+export function placeFileSync(stagedPath: string, sha256: string, format: ImageFormat): boolean {
+  const added = localStore().putFileSync(imageKey(sha256, format), stagedPath);
+  if (added) fs.rmSync(stagedPath, { force: true });
+  return added;
+}
+
+/** Whether the local folder has the image (synchronous). Local store only. */
 export function hasFile(sha256: string, format: ImageFormat): boolean {
   return fs.existsSync(pathFor(sha256, format));
 }
 
-export function read(sha256: string, format: ImageFormat): Promise<Buffer> {
-  return fs.promises.readFile(pathFor(sha256, format));
+/**
+ * The image's bytes. A store that cannot be reached is ImageSourceUnavailableError (the scoring
+ * job is retried, the sample is not marked unreadable); a missing image is an ordinary error.
+ */
+export async function read(sha256: string, format: ImageFormat): Promise<Buffer> {
+  try {
+    return await objectStore().read(imageKey(sha256, format));
+  } catch (e) {
+    if (e instanceof ObjectStoreUnavailableError) throw new ImageSourceUnavailableError(e.message);
+    throw e;
+  }
 }
 
 /** Sizes of the thumbnails made on request (lib/storage/thumbnail.ts). */
 export const THUMB_SIZES = [96, 160, 256] as const;
 
-/** Where the thumbnail of `sha256` at `size` is cached: <dataDir>/thumbs/<size>/<first 2 hex>/<sha256>.webp. */
-export function thumbnailPathFor(sha256: string, size: number): string {
-  return path.join(config().dataDir, "thumbs", String(size), sha256.slice(0, 2), `${sha256}.webp`);
+/** The object key of a thumbnail: thumbs/<size>/<first 2 hex>/<sha256>.webp. */
+export function thumbKey(sha256: string, size: number): string {
+  return `thumbs/${size}/${sha256.slice(0, 2)}/${sha256}.webp`;
 }
 
-/** Deletes a stored file and its cached thumbnails; only for content that no database row references. */
+/** Where the thumbnail of `sha256` at `size` is cached in the local data folder (the default store). */
+export function thumbnailPathFor(sha256: string, size: number): string {
+  return path.join(config().dataDir, ...thumbKey(sha256, size).split("/"));
+}
+
+/**
+ * Deletes a stored file in the local folder and its cached thumbnails; only for content that no
+ * database row references. Local store only.
+ */
 export function removeFile(sha256: string, format: ImageFormat): void {
-  fs.rmSync(pathFor(sha256, format), { force: true });
-  for (const size of THUMB_SIZES) fs.rmSync(thumbnailPathFor(sha256, size), { force: true });
+  const store = localStore();
+  store.removeSync(imageKey(sha256, format));
+  for (const size of THUMB_SIZES) store.removeSync(thumbKey(sha256, size));
 }

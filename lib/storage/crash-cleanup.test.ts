@@ -9,11 +9,11 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
-import { images, runs } from "../../db/schema";
+import { images, runs, storageClaims } from "../../db/schema";
 import { createApiKey } from "../auth/api-keys";
 import { drawShapePng, SHAPES } from "../../tools/fixtures/draw-shape";
 import { waitFor } from "../../tools/test-support/worker-process";
-import { removeDataDir, storedFiles, useTempDataDir } from "../../tools/test-support/runs";
+import { countRows, removeDataDir, storedFiles, useTempDataDir } from "../../tools/test-support/runs";
 import { TEST_ENTRY_POINTS } from "../../tools/test-support/entry-points";
 
 const dirs: string[] = [];
@@ -160,7 +160,7 @@ describe("crash leftovers", () => {
       "the server to place files in the store",
       () => {
         const s = dataFolderState(dir);
-        return s.staging.some((e) => e.startsWith("claim-")) && s.store.length > kept.store.length;
+        return countRows(storageClaims) > 0 && s.store.length > kept.store.length;
       },
       60_000,
       2,

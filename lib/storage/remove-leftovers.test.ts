@@ -6,7 +6,7 @@ import { createRun } from "../runs/create-run";
 import { makeRunInput, stageImage, storedFiles } from "../../tools/test-support/runs";
 import { createStagingDir, removeStagingDir } from "../uploads/staging";
 import { pathFor, placeFileSync } from "./content-store";
-import { claimStoreFiles } from "./in-flight";
+import { claimStoreFiles } from "./store-claims";
 import { removeLeftovers, UNKNOWN_GRACE_MS } from "./remove-leftovers";
 import { dataDirPerTest } from "../../tools/test-support/setup";
 
@@ -39,11 +39,11 @@ describe("removeLeftovers", () => {
     const old = (Date.now() - UNKNOWN_GRACE_MS - 60_000) / 1000;
     fs.utimesSync(unknownOld, old, old);
 
-    const r = removeLeftovers();
+    const r = await removeLeftovers();
     expect(r.staging.sort()).toEqual([path.basename(dead), path.basename(mineButGone), "upload-OLDSTYLE"].sort());
     expect(stagingEntries()).toEqual([path.basename(alive), path.basename(inFlight), "manual-copy"].sort());
     await removeStagingDir(inFlight);
-    expect(removeLeftovers().staging).toEqual([]);
+    expect((await removeLeftovers()).staging).toEqual([]);
   });
 
   it("removes stored files and thumbnails no row references, but not those of rows or of a claim in flight", async () => {
@@ -55,7 +55,7 @@ describe("removeLeftovers", () => {
     const orphan = await stageImage(data.dir, "x", "orphan.png", { seed: 900 });
     placeFileSync(orphan.stagedPath, orphan.sha256, "png");
     const claimed = await stageImage(data.dir, "x", "claimed.png", { seed: 901 });
-    const release = claimStoreFiles([claimed.sha256]);
+    const { release } = await claimStoreFiles([claimed.sha256]);
     placeFileSync(claimed.stagedPath, claimed.sha256, "png");
     const tmp = `${pathFor(orphan.sha256, "png")}.0a1b2c.tmp`;
     fs.writeFileSync(tmp, "partial copy");
@@ -73,7 +73,7 @@ describe("removeLeftovers", () => {
     fs.writeFileSync(keptThumb, "thumb");
     fs.rmSync(path.join(staging(), "x"), { recursive: true });
 
-    const r = removeLeftovers();
+    const r = await removeLeftovers();
     expect(r.files.sort()).toEqual(
       [
         path.relative(data.dir, pathFor(orphan.sha256, "png")),
@@ -87,7 +87,7 @@ describe("removeLeftovers", () => {
     expect(fs.existsSync(keptThumb)).toBe(true);
     // Once the claim is released without a row (the upload failed), the file goes too.
     release();
-    expect(removeLeftovers().files).toEqual([path.relative(data.dir, pathFor(claimed.sha256, "png"))]);
+    expect((await removeLeftovers()).files).toEqual([path.relative(data.dir, pathFor(claimed.sha256, "png"))]);
     expect(storedFiles(data.dir)).toEqual(referenced);
   });
 });

@@ -1,20 +1,24 @@
 // Moving staged upload files into the content store so that a rejected upload leaves no files:
 // shared by runs (lib/runs/create-run.ts) and reference sets (lib/reference-sets/create-reference-set.ts).
-import { statSync } from "node:fs";
+// The caller claims the hashes first (claimStoreFiles): until its rows are committed, no removal
+// takes an object it found present or stored (remove-files-without-image-row.ts).
 import { AppError } from "../core/errors";
-import { ContentHashMismatchError, hasFile, placeFileSync, putFile, type ImageFormat } from "./content-store";
-import { removeFilesWithoutImageRow } from "./remove-files-without-image-row";
+import { ContentHashMismatchError, putFile, type ImageFormat } from "./content-store";
+import { removeObjectsWithoutImageRow } from "./remove-files-without-image-row";
+import type { StoreClaim } from "./store-claims";
 
 /** A staged file and what its upload said about it. */
 export type StagedFileRef = { fileName: string; stagedPath: string; sha256: string; format: ImageFormat };
 
 /**
  * Moves each (distinct) staged file into the store, 4 at a time; returns the files this call
- * added. On any failure the added files are removed again (removeFilesWithoutImageRow) and the error is
- * rethrown; a file whose bytes do not match its sha256 is a 422 naming it.
+ * added. On any failure the added files are removed again (removeObjectsWithoutImageRow) and the error is
+ * rethrown; a file whose bytes do not match its sha256 is a 422 naming it, an object store that
+ * cannot be reached a 503 with Retry-After.
  */
 export async function putStagedFiles(
   files: readonly StagedFileRef[],
+  claim: StoreClaim,
 ): Promise<{ sha256: string; format: ImageFormat }[]> {
   const added: { sha256: string; format: ImageFormat }[] = [];
   try {
@@ -32,35 +36,10 @@ export async function putStagedFiles(
       }
     });
   } catch (e) {
-    removeFilesWithoutImageRow(added);
+    await removeObjectsWithoutImageRow(added, { except: claim.owner }).catch(() => undefined);
     throw e;
   }
   return added;
-}
-
-/**
- * Inside the write transaction: every file the rows will reference must exist. A concurrent
- * upload that failed may have removed one that it added and we found present; put it back
- * from our staged copy.
- */
-export function ensureFilesPresent(items: readonly StagedFileRef[]): void {
-  const bySha = new Map<string, StagedFileRef[]>();
-  for (const i of items) bySha.set(i.sha256, [...(bySha.get(i.sha256) ?? []), i]);
-  for (const [sha, list] of bySha) {
-    const format = list[0]!.format;
-    if (hasFile(sha, format)) continue;
-    const staged = list.find((i) => fileExists(i.stagedPath));
-    if (!staged) throw new Error(`content file ${sha} vanished and no staged copy is left`);
-    placeFileSync(staged.stagedPath, sha, format);
-  }
-}
-
-function fileExists(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
 }
 
 async function forEachLimited<T>(list: readonly T[], limit: number, fn: (x: T) => Promise<void>): Promise<void> {

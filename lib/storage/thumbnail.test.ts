@@ -6,6 +6,7 @@ import { createRun } from "../runs/create-run";
 import { deleteRun } from "../runs/delete-run";
 import { createTestActors } from "../../tools/test-support/actors";
 import { makeRunInput, removeDataDir, useTempDataDir } from "../../tools/test-support/runs";
+import { thumbnailPathFor } from "./content-store";
 import { thumbnail } from "./thumbnail";
 
 let dir: string;
@@ -20,11 +21,13 @@ describe("thumbnails", () => {
     const input = await makeRunInput(dir, { perPrompt: 1 });
     const { run } = await createRun(input, who.alice);
     const sha = input.items[0]!.sha256;
-    const small = await thumbnail(sha, 96);
-    const large = await thumbnail(sha, 256);
-    expect(fs.existsSync(small.path) && fs.existsSync(large.path)).toBe(true);
+    await thumbnail(sha, 96);
+    await thumbnail(sha, 256);
+    const small = thumbnailPathFor(sha, 96);
+    const large = thumbnailPathFor(sha, 256);
+    expect(fs.existsSync(small) && fs.existsSync(large)).toBe(true);
     deleteRun(run.id, who.alice);
-    expect(fs.existsSync(small.path)).toBe(false);
-    expect(fs.existsSync(large.path)).toBe(false);
+    expect(fs.existsSync(small)).toBe(false);
+    expect(fs.existsSync(large)).toBe(false);
   });
 });

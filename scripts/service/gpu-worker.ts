@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { parseCliArgs } from "../../lib/core/cli-args";
 import { z } from "zod";
 import { config } from "../../lib/core/config";
-import { PROVIDER_CHOICES } from "../../lib/diffusion/execution-provider";
+import { PROVIDER_CHOICES } from "../../lib/core/execution-provider";
 import { CommandEngine } from "../../lib/generation/worker-client/command-engine";
 import type { GenerationEngine } from "../../lib/generation/worker-client/engine";
 import { modelDigest } from "../../lib/generation/worker-client/model-digest";

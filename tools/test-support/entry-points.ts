@@ -5,5 +5,6 @@ export const TEST_ENTRY_POINTS = {
   insertLargeRun: "tools/test-support/insert-large-run.ts",
   dyingQueueThread: "tools/test-support/dying-queue-thread.ts",
   uploadServer: "tools/test-support/upload-server.ts",
+  serveRoutes: "tools/test-support/serve-routes.ts",
   generators: "tools/test-support/generators",
 } as const;

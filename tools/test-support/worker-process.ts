@@ -5,12 +5,16 @@ import { ENTRY_POINTS } from "../../lib/core/entry-points";
 
 export type WorkerProcess = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
 
-/** Starts scripts/service/worker.ts with `env` on top of this process's environment (same data folder). */
-export function spawnWorker(id: string, env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve(ENTRY_POINTS.worker), "--worker-id", id], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+/** Starts scripts/service/worker.ts with `env` on top of this process's environment (same data folder) and `args` added. */
+export function spawnWorker(id: string, env: Record<string, string>, args: string[] = []): WorkerProcess {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.resolve(ENTRY_POINTS.worker), "--worker-id", id, ...args],
+    {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));

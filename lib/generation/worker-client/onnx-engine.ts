@@ -2,7 +2,7 @@
 // from an Optimum-layout ONNX folder. Text is encoded once per task; each sample then runs
 // from its own seed, so a sample's image never depends on the rest of the task.
 import { getDiffusionPipeline, type DiffusionPipeline } from "../../diffusion/pipeline";
-import type { ProviderChoice } from "../../diffusion/execution-provider";
+import type { ProviderChoice } from "../../core/execution-provider";
 import type { GenerateContext, GenerationEngine } from "./engine";
 import type { Task } from "./task-schema";
 

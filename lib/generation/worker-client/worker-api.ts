@@ -1,7 +1,8 @@
 // HTTP client for the generation worker protocol (docs/reference/worker-protocol.md, v1). Network errors,
 // timeouts, 429 and 5xx answers are retried with backoff; every other answer is mapped to a
 // result or a typed error here, so the worker loop never looks at status codes.
-import { backoffDelay, sleep, type BackoffPolicy } from "./backoff";
+import type { BackoffPolicy } from "./backoff";
+import { httpCall, NetworkError, unexpectedAnswer, WorkerApiError, type Answer } from "./http-call";
 import {
   claimResponseSchema,
   claimedIdSchema,
@@ -11,18 +12,6 @@ import {
   missingSamplesDetailsSchema,
   type Task,
 } from "./task-schema";
-
-export class WorkerApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = "WorkerApiError";
-  }
-}
 
 /** The server took the task back (409 lease_lost): stop working on it and report nothing. */
 export class LeaseLostError extends Error {
@@ -45,14 +34,6 @@ export class MissingSamplesError extends WorkerApiError {
       missing,
     });
     this.name = "MissingSamplesError";
-  }
-}
-
-/** The server could not be reached (after retries). */
-export class NetworkError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "NetworkError";
   }
 }
 
@@ -82,7 +63,7 @@ export type WorkerApiOptions = {
   log?: (line: string) => void;
 };
 
-type Answer = { status: number; headers: Headers; body: unknown };
+export { NetworkError, WorkerApiError };
 
 const MAX_LEASE_MS = 60 * 60 * 1000;
 
@@ -99,15 +80,6 @@ export function leaseMsFrom(leaseExpiresAt: string, dateHeader: string | null, n
   if (Number.isFinite(remote) && remote > 0 && remote <= MAX_LEASE_MS) return remote;
   // Unknown: beat often rather than lose the task.
   return 10_000;
-}
-
-function describeNetworkError(e: unknown): string {
-  if (e instanceof Error) {
-    const cause = (e as Error & { cause?: { code?: string; message?: string } }).cause;
-    if (e.name === "TimeoutError") return "timed out";
-    return cause?.code ?? cause?.message ?? e.message;
-  }
-  return String(e);
 }
 
 export class WorkerApi {
@@ -127,81 +99,29 @@ export class WorkerApi {
     this.log = opts.log ?? (() => {});
   }
 
-  private async request(
+  private request(
     method: string,
     path: string,
     init: { json?: unknown; bytes?: Uint8Array; signal?: AbortSignal; timeoutMs?: number; attempts?: number } = {},
   ): Promise<Answer> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.opts.token}`, accept: "application/json" };
-    let body: BodyInit | undefined;
-    if (init.json !== undefined) {
-      headers["content-type"] = "application/json";
-      body = JSON.stringify(init.json);
-    } else if (init.bytes) {
-      headers["content-type"] = "image/png";
-      // Node Buffers are typed over ArrayBufferLike; fetch sends any byte view.
-      body = init.bytes as Uint8Array<ArrayBuffer>;
-    }
-    const attempts = init.attempts ?? this.attempts;
-    for (let attempt = 1; ; attempt++) {
-      init.signal?.throwIfAborted();
-      const timeout = AbortSignal.timeout(init.timeoutMs ?? this.timeoutMs);
-      const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-      let problem: string;
-      let retryAfterMs: number | undefined;
-      try {
-        const res = await this.fetchFn(`${this.base}${path}`, { method, headers, body, signal });
-        const text = await res.text();
-        let parsed: unknown = text;
-        if (text && (res.headers.get("content-type") ?? "").includes("json")) {
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            parsed = text;
-          }
-        }
-        if (res.status !== 429 && res.status < 500) return { status: res.status, headers: res.headers, body: parsed };
-        problem = `${res.status} ${errorMessage(parsed) ?? res.statusText}`;
-        const ra = Number(res.headers.get("retry-after"));
-        if (Number.isFinite(ra) && ra > 0) retryAfterMs = Math.min(ra * 1000, 60_000);
-        if (attempt >= attempts) {
-          const e = errorBodySchema.safeParse(parsed);
-          throw new WorkerApiError(
-            res.status,
-            e.success ? e.data.error.code : "http_error",
-            `${method} ${path}: ${problem}`,
-          );
-        }
-      } catch (e) {
-        if (e instanceof WorkerApiError) throw e;
-        if (init.signal?.aborted) throw init.signal.reason;
-        problem = describeNetworkError(e);
-        if (attempt >= attempts)
-          throw new NetworkError(`${method} ${path}: ${problem} (gave up after ${attempt} tries)`);
-      }
-      const delay = retryAfterMs ?? backoffDelay(attempt, this.backoff);
-      this.log(
-        `${method} ${path}: ${problem}; retrying in ${(delay / 1000).toFixed(1)} s (try ${attempt + 1} of ${attempts})`,
-      );
-      await sleep(delay, init.signal);
-    }
+    return httpCall(
+      {
+        serverUrl: this.base,
+        token: this.opts.token,
+        fetch: this.fetchFn,
+        attempts: this.attempts,
+        backoff: this.backoff,
+        requestTimeoutMs: this.timeoutMs,
+        log: this.log,
+      },
+      method,
+      path,
+      init,
+    );
   }
 
   private unexpected(method: string, path: string, a: Answer): WorkerApiError {
-    const e = errorBodySchema.safeParse(a.body);
-    if (e.success)
-      return new WorkerApiError(
-        a.status,
-        e.data.error.code,
-        `${method} ${path}: ${a.status} ${e.data.error.message}`,
-        e.data.error.details,
-      );
-    const text = typeof a.body === "string" ? a.body.slice(0, 200) : JSON.stringify(a.body)?.slice(0, 200);
-    return new WorkerApiError(
-      a.status,
-      "http_error",
-      `${method} ${path}: unexpected ${a.status}${text ? `: ${text}` : ""}`,
-    );
+    return unexpectedAnswer(method, path, a);
   }
 
   /**
@@ -295,9 +215,4 @@ export class WorkerApi {
     if (!parsed.success) throw new WorkerApiError(200, "bad_response", `POST ${path}: answer has no retry flag`);
     return parsed.data;
   }
-}
-
-function errorMessage(body: unknown): string | undefined {
-  const e = errorBodySchema.safeParse(body);
-  return e.success ? e.data.error.message : undefined;
 }

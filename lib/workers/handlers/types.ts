@@ -2,14 +2,13 @@
 // job kind, and what a handler answers. A new job kind is one file in this folder plus one line
 // in index.ts.
 import type { ClipEvaluator } from "../../clip/evaluator";
-import type { JobRow } from "../../../db/schema";
-import type { Lease } from "../../jobs/lease";
+import type { ClaimedJob, JobStores } from "../job-source";
 
 export type JobContext = {
   /** The worker's evaluator; every result a handler writes is labelled with its identity. */
   evaluator: ClipEvaluator;
-  /** The job's lease: a handler writes its results and completes the job under it (assertLease). */
-  lease: Lease;
+  /** The job's data (the database, or a server over HTTP); every write is checked against the job's lease. */
+  stores: JobStores;
   /** Aborted when the worker stops or loses the lease: the handler stops at its next safe point. */
   signal: AbortSignal;
   log: (line: string) => void;
@@ -19,5 +18,5 @@ export type JobContext = {
 
 export type JobHandler = {
   /** Does the job and completes it under the lease; the answer is the log line saying what was done. */
-  handle(job: JobRow, ctx: JobContext): Promise<string>;
+  handle(job: ClaimedJob, ctx: JobContext): Promise<string>;
 };

@@ -3,7 +3,7 @@ import { AppError } from "@/lib/core/errors";
 import { rateLimit } from "@/lib/http/rate-limit";
 import { route } from "@/lib/http/respond";
 import { getImageOrThrow } from "@/lib/storage/get-image-or-throw";
-import fs from "node:fs/promises";
+import { serveObject } from "@/lib/storage/serve-object";
 import { methodsNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const runtime = "nodejs";
@@ -15,13 +15,10 @@ export const GET = route<{ params: Promise<{ sha256: string }> }>(async (req, { 
   if (!/^[0-9a-f]{64}$/.test(sha256))
     throw new AppError("bad_request", "an image is addressed by its lowercase hex SHA256");
   const img = getImageOrThrow(sha256);
-  const data = await fs.readFile(img.path);
-  return new Response(new Uint8Array(data), {
-    headers: {
-      "Content-Type": img.contentType,
-      "Cache-Control": "public, max-age=31536000, immutable",
-      "X-Content-Type-Options": "nosniff",
-    },
+  return serveObject(img.key, {
+    "Content-Type": img.contentType,
+    "Cache-Control": "public, max-age=31536000, immutable",
+    "X-Content-Type-Options": "nosniff",
   });
 });
 

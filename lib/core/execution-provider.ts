@@ -1,8 +1,9 @@
-// Picks the onnxruntime execution provider for the diffusion sessions. The npm package lists
-// "cuda" among its backends even when its CUDA binaries were not installed (bundled: false),
-// so the reliable test is creating a session with it; "auto" falls back to the CPU and says
-// why. Where the binaries are plainly absent the probe is skipped: a failed probe makes
-// onnxruntime print its own error log, which would alarm every CPU-only user.
+// Picks the onnxruntime execution provider for a set of ONNX sessions (the diffusion pipeline,
+// the CLIP evaluator's towers). The npm package lists "cuda" among its backends even when its
+// CUDA binaries were not installed (bundled: false), so the reliable test is creating a session
+// with it; "auto" falls back to the CPU and says why. Where the binaries are plainly absent the
+// probe is skipped: a failed probe makes onnxruntime print its own error log, which would alarm
+// every CPU-only user.
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -30,16 +31,23 @@ export function cudaListed(): boolean {
 /** Why CUDA surely cannot load (its provider library is not beside the binding), or undefined when unsure. */
 export function cudaBinariesMissing(): string | undefined {
   if (process.platform !== "linux") return undefined;
-  try {
-    const pkg = createRequire(import.meta.url).resolve("onnxruntime-node/package.json");
+  // From this module, and from the project root (`npm start` runs there): inside the web server's
+  // bundle this module's own URL may not resolve packages.
+  const bases = [import.meta.url, path.join(process.cwd(), "package.json")];
+  for (const base of bases) {
+    let pkg: string;
+    try {
+      pkg = createRequire(base).resolve("onnxruntime-node/package.json");
+    } catch {
+      continue;
+    }
     const bindingDir = path.join(path.dirname(pkg), "bin", "napi-v6", process.platform, process.arch);
     // An unknown package layout: let the probe decide.
     if (!fs.existsSync(path.join(bindingDir, "onnxruntime_binding.node"))) return undefined;
     if (fs.existsSync(path.join(bindingDir, "libonnxruntime_providers_cuda.so"))) return undefined;
     return `onnxruntime-node's CUDA binaries are not installed (no libonnxruntime_providers_cuda.so in ${bindingDir})`;
-  } catch {
-    return undefined;
   }
+  return undefined;
 }
 
 function sessionOptions(
