@@ -4,9 +4,11 @@
 // so scores from different weights, tokenizers, preprocessing configs or recipes are never mixed
 // in one table or ranking.
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
+import { threadId } from "node:worker_threads";
+import { config } from "../core/config";
 import type { ModelFolder, ModelKind } from "./model-folder";
 
 export type EvaluatorFile = { path: string; sha256: string };
@@ -27,18 +29,77 @@ export type EvaluatorIdentity = {
 
 const hashCache = new Map<string, Promise<string>>();
 
+/**
+ * File hashes kept across processes, so a restarted server names its evaluator without reading
+ * hundreds of MB again: `<cache dir>/file-sha256.json`, keyed like git's index by absolute path,
+ * size, mtime and inode (a file rewritten in place with the same size and mtime would keep its old
+ * hash, as in git; every install and copy changes the mtime). Best effort: an unreadable or
+ * unwritable cache only costs the hashing.
+ */
+const DISK_CACHE_FILE = "file-sha256.json";
+const DISK_CACHE_MAX = 2000;
+let disk: { file: string; entries: Map<string, string> } | undefined;
+
+function diskCache(): { file: string; entries: Map<string, string> } {
+  const file = path.join(config().cacheDir, DISK_CACHE_FILE);
+  if (disk?.file === file) return disk;
+  let entries = new Map<string, string>();
+  try {
+    const raw = JSON.parse(readFileSync(file, "utf8")) as unknown;
+    if (raw && typeof raw === "object")
+      entries = new Map(
+        Object.entries(raw as Record<string, unknown>).filter(
+          (e): e is [string, string] => typeof e[1] === "string" && /^[0-9a-f]{64}$/.test(e[1]),
+        ),
+      );
+  } catch {
+    // none yet, or unreadable: start empty
+  }
+  disk = { file, entries };
+  return disk;
+}
+
+function remember(key: string, sha256: string): void {
+  try {
+    const c = diskCache();
+    c.entries.delete(key);
+    c.entries.set(key, sha256);
+    while (c.entries.size > DISK_CACHE_MAX) c.entries.delete(c.entries.keys().next().value!);
+    mkdirSync(path.dirname(c.file), { recursive: true });
+    const tmp = `${c.file}.${process.pid}.${threadId}.tmp`;
+    writeFileSync(tmp, JSON.stringify(Object.fromEntries(c.entries)));
+    renameSync(tmp, c.file);
+  } catch {
+    // a read-only cache folder: the hash is still cached in this process
+  }
+}
+
+/** Forgets this process's hashes (tests: the next call reads the disk cache or the file). */
+export function forgetHashesInThisProcess(): void {
+  hashCache.clear();
+  disk = undefined;
+}
+
 export async function sha256File(file: string): Promise<string> {
   const st = await fs.stat(file);
-  const key = `${file}:${st.size}:${st.mtimeMs}`;
+  const key = `${path.resolve(file)}\0${st.size}\0${st.mtimeMs}\0${st.ino}`;
   let p = hashCache.get(key);
   if (!p) {
-    p = new Promise<string>((resolve, reject) => {
-      const h = createHash("sha256");
-      createReadStream(file)
-        .on("data", (c) => h.update(c))
-        .on("error", reject)
-        .on("end", () => resolve(h.digest("hex")));
-    });
+    const known = diskCache().entries.get(key);
+    p = known
+      ? Promise.resolve(known)
+      : new Promise<string>((resolve, reject) => {
+          const h = createHash("sha256");
+          createReadStream(file)
+            .on("data", (c) => h.update(c))
+            .on("error", reject)
+            .on("end", () => {
+              const hex = h.digest("hex");
+              remember(key, hex);
+              resolve(hex);
+            });
+        });
+    p.catch(() => hashCache.delete(key));
     hashCache.set(key, p);
   }
   return p;
