@@ -150,7 +150,7 @@ export const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres:// URL")
     .optional()
     .describe(
-      "postgres://user:password@host:port/database: keep the service's state in PostgreSQL 15+ instead of the SQLite file (docs/guides/deploy.md). Unset: SQLite at T2I_DB_PATH.",
+      "postgres://user:password@host:port/database: the PostgreSQL 15+ database that `npm run db:migrate` brings to the latest schema (db/migrations-pg). This version does not yet serve from PostgreSQL: `npm start` and the workers refuse to start with it set (docs/guides/deploy.md). Unset: SQLite at T2I_DB_PATH.",
     ),
   // Object store for images and thumbnails (lib/storage/object-store.ts); unset: the local data folder.
   T2I_STORAGE_URL: z

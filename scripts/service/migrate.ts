@@ -4,15 +4,23 @@
 import { closeDb, getDb } from "../../db/client";
 import { migrate, pendingMigrations } from "../../db/migrate";
 import { migratePostgres } from "../../db/migrate-postgres";
+import { parseCliArgs } from "../../lib/core/cli-args";
 import { config } from "../../lib/core/config";
 
-if (process.argv.includes("--help") || process.argv.includes("-h")) {
-  process.stdout.write(`Usage: npm run db:migrate
+const HELP = `Usage: npm run db:migrate
 
 Applies the migrations that the database has not seen yet: db/migrations to the SQLite file
 at T2I_DB_PATH (default <T2I_DATA_DIR>/t2i.sqlite; T2I_DATA_DIR defaults to ./data), or
 db/migrations-pg to the PostgreSQL database at T2I_DATABASE_URL when that is set.
-`);
+`;
+
+// A typo (an unknown option, a stray word) prints the usage and exits 2, as every script does.
+const { values } = parseCliArgs(
+  { options: { help: { type: "boolean", short: "h" } } },
+  { script: "db:migrate", usage: HELP },
+);
+if (values.help) {
+  process.stdout.write(HELP);
   process.exit(0);
 }
 

@@ -16,6 +16,8 @@ export const GET = route(async (req) => {
   const q = parseQuery(req.url, plotDataQuerySchema);
   const ranking = q.diversity === undefined ? undefined : { diversity: q.diversity };
   let rows;
+  if (q.view === "variant" && !q.variant)
+    throw new AppError("validation_failed", "view=variant needs variant (a variant id or name)");
   if (q.view === "compare") {
     if (!q.a || !q.b) throw new AppError("validation_failed", "view=compare needs a and b (variant ids or names)");
     const c = getComparison(q.promptSet, q.a, q.b, { version: q.version, evaluatorId: q.evaluator, ranking });
