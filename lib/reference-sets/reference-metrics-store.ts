@@ -13,7 +13,7 @@ import { AppError } from "../core/errors";
 import { getCachedEmbeddings, putEmbeddings, type NewEmbedding } from "../embeddings/embedding-cache";
 import { recordEvaluator } from "../embeddings/record-evaluator";
 import { completeJob } from "../jobs/complete-job";
-import { assertLease, type Lease } from "../jobs/lease";
+import { fenced, type Lease } from "../jobs/lease";
 import { read } from "../storage/content-store";
 import { asImageFormat } from "../storage/get-image-or-throw";
 import { applicableReferenceSets } from "./applicable-reference-sets";
@@ -62,16 +62,6 @@ export interface ReferenceMetricsStore {
 
 /** Rows per page when the store is read in pages (the HTTP routes; the local store reads all pages). */
 export const PAGE = 2000;
-
-function fenced<T>(lease: Lease | undefined, fn: (tx: DbOrTx) => T): T {
-  return getDb().transaction(
-    (tx) => {
-      if (lease) assertLease(tx, lease);
-      return fn(tx);
-    },
-    { behavior: "immediate" },
-  );
-}
 
 export function beginReferenceMetrics(runId: string, ev: EvaluatorIdentity, lease?: Lease): ReferenceSetInput[] {
   return fenced(lease, (tx) => {

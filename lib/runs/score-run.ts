@@ -33,7 +33,7 @@ import { AppError } from "../core/errors";
 import { completeJob } from "../jobs/complete-job";
 import { enqueueJob } from "../jobs/enqueue-job";
 import { hasApplicableReferenceSets } from "../reference-sets/applicable-reference-sets";
-import { assertLease, type Lease } from "../jobs/lease";
+import { fenced, type Lease } from "../jobs/lease";
 import { listMetrics, summarize } from "../metrics";
 import {
   scoreRunChunks,
@@ -87,17 +87,6 @@ export function localRunScoringStore(runId: string, ev: EvaluatorIdentity, lease
     commitChunk: async (r) => ({ done: commitScoringChunk(runId, ev.id, r, lease) }),
     finish: async () => finishScoring(runId, ev.id, lease),
   };
-}
-
-/** Runs `fn` in one IMMEDIATE transaction that first checks (and renews) the lease, when there is one. */
-function fenced<T>(lease: Lease | undefined, fn: (tx: DbOrTx) => T): T {
-  return getDb().transaction(
-    (tx) => {
-      if (lease) assertLease(tx, lease);
-      return fn(tx);
-    },
-    { behavior: "immediate" },
-  );
 }
 
 /** Marks run `runId` scoring by evaluator `ev` and answers its sample count. Throws not_found for a missing run. */

@@ -15,7 +15,7 @@
 // it never relies on an object that is being removed.
 import { randomBytes } from "node:crypto";
 import os from "node:os";
-import { and, eq, inArray, lte, sql } from "drizzle-orm";
+import { and, eq, inArray, lte } from "drizzle-orm";
 import { getDb, type DbOrTx } from "../../db/client";
 import { storageClaims, type StorageClaimKind } from "../../db/schema";
 import { processAlive } from "./in-flight";
@@ -62,14 +62,26 @@ export function claimedHashes(
   return out;
 }
 
-function insertClaims(tx: DbOrTx, shas: readonly string[], kind: StorageClaimKind, owner: string, now: number) {
+/** Inserts one claim per distinct sha256; answers the new rows' ids. */
+function insertClaims(
+  tx: DbOrTx,
+  shas: readonly string[],
+  kind: StorageClaimKind,
+  owner: string,
+  now: number,
+): number[] {
   const unique = [...new Set(shas)];
+  const ids: number[] = [];
   for (let k = 0; k < unique.length; k += CHUNK)
-    tx.insert(storageClaims)
+    for (const r of tx
+      .insert(storageClaims)
       .values(
         unique.slice(k, k + CHUNK).map((sha256) => ({ sha256, kind, owner, expiresAt: new Date(now + CLAIM_TTL_MS) })),
       )
-      .run();
+      .returning({ id: storageClaims.id })
+      .all())
+      ids.push(r.id);
+  return ids;
 }
 
 function dropClaims(ids: number[]): void {
@@ -97,17 +109,7 @@ export async function claimStoreFiles(shas: readonly string[]): Promise<StoreCla
     const ids = db.transaction(
       (tx) => {
         if (claimedHashes(tx, shas, "delete", { now }).size > 0) return undefined;
-        const before = tx
-          .select({ id: sql<number>`coalesce(max(${storageClaims.id}), 0)` })
-          .from(storageClaims)
-          .get()!.id;
-        insertClaims(tx, shas, "upload", owner, now);
-        return tx
-          .select({ id: storageClaims.id })
-          .from(storageClaims)
-          .where(and(eq(storageClaims.owner, owner), sql`${storageClaims.id} > ${before}`))
-          .all()
-          .map((r) => r.id);
+        return insertClaims(tx, shas, "upload", owner, now);
       },
       { behavior: "immediate" },
     );
@@ -129,17 +131,7 @@ export async function claimStoreFiles(shas: readonly string[]): Promise<StoreCla
 /** Under the write lock (inside the caller's transaction): marks `shas` as being removed by `owner`; answers the marks' ids. */
 export function markForRemoval(tx: DbOrTx, shas: readonly string[], owner = claimOwner(), now = Date.now()): number[] {
   if (shas.length === 0) return [];
-  const before = tx
-    .select({ id: sql<number>`coalesce(max(${storageClaims.id}), 0)` })
-    .from(storageClaims)
-    .get()!.id;
-  insertClaims(tx, shas, "delete", owner, now);
-  return tx
-    .select({ id: storageClaims.id })
-    .from(storageClaims)
-    .where(and(eq(storageClaims.owner, owner), sql`${storageClaims.id} > ${before}`))
-    .all()
-    .map((r) => r.id);
+  return insertClaims(tx, shas, "delete", owner, now);
 }
 
 /** Drops a sweep's marks once its objects are gone. */
